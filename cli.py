@@ -1,0 +1,131 @@
+"""The `prepdeck` command line (shared/spec/cli.md).
+
+Each sub-command's work lives with its capability and is imported only when that command runs,
+so `prepdeck check` never pays for Textual, and `prepdeck decks list` never pays for DuckDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# command name -> "module:function"; each function takes the parsed args and returns the exit status
+HANDLERS: dict[str, str] = {
+    "app": "prepdeck.tui.launch:run_app",
+    "review": "prepdeck.tui.launch:run_review",
+    "decks list": "prepdeck.core.commands:decks_list",
+    "decks check": "prepdeck.core.commands:decks_check",
+    "grade": "prepdeck.core.commands:grade",
+    "optimize": "prepdeck.core.commands:optimize",
+    "check": "prepdeck.checkers.commands:check",
+    "record": "prepdeck.recordings.commands:record",
+    "transcribe": "prepdeck.recordings.commands:transcribe",
+    "report": "prepdeck.reports.commands:report",
+    "mock": "prepdeck.mocks.commands:mock",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one line, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"prepdeck: error: {message}\n")
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--home", metavar="DIR", default=default,
+                        help="user data folder (same as PREPDECK_HOME)")
+    parser.add_argument("--decks", metavar="DIR", action="append", dest="deck_dirs",
+                        default=default, help="an extra deck folder (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="prepdeck", description="Interview prep for data engineers, in the terminal.")
+    parser.add_argument("--version", action="version", version=f"prepdeck {_version()}")
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _global_options(p, suppress=True)
+        return p
+
+    p = add("review", "open the app straight into a review of what is due")
+    p.add_argument("deck_id", nargs="?", metavar="DECK_ID")
+
+    p = add("decks", "list or validate decks")
+    decks_sub = p.add_subparsers(dest="decks_command", metavar="ACTION", parser_class=_Parser, required=True)
+    q = decks_sub.add_parser("list", help="each deck: id, title, round, cards, due now, new")
+    _global_options(q, suppress=True)
+    q.add_argument("--json", action="store_true")
+    q = decks_sub.add_parser("check", help="validate deck files; prints PATH:LINE: message per problem")
+    _global_options(q, suppress=True)
+    q.add_argument("paths", nargs="*", metavar="PATH")
+
+    p = add("check", "judge answers to a sql or pyspark card, without recording a review")
+    p.add_argument("card_id", metavar="CARD_ID")
+    p.add_argument("answers", nargs="+", metavar="ANSWER_FILE")
+    p.add_argument("--dialect", metavar="D", help="dialect of the SQL answers (default: config sql.dialect)")
+    p.add_argument("--spark-remote", metavar="URL", help="run PySpark checks on this Spark Connect server")
+    p.add_argument("--json", action="store_true")
+
+    p = add("grade", "record a review made elsewhere")
+    p.add_argument("card_id", metavar="CARD_ID")
+    p.add_argument("rating", metavar="RATING", help="again, hard, good, easy or 1-4")
+    p.add_argument("--at", metavar="ISO_DATETIME", help="when the review happened (default: now)")
+    p.add_argument("--json", action="store_true")
+
+    p = add("optimize", "fit FSRS parameters to your own review history")
+    p.add_argument("--json", action="store_true")
+
+    p = add("record", "answer a star or design card aloud, transcribe it and analyse the delivery")
+    p.add_argument("card_id", metavar="CARD_ID")
+    p.add_argument("--from", dest="from_file", metavar="AUDIO_FILE", help="use this audio file, not the microphone")
+    p.add_argument("--model", metavar="M", help="Whisper model: tiny.en, base, a folder or a model name")
+    p.add_argument("--json", action="store_true")
+
+    p = add("transcribe", "transcribe and analyse audio files without storing anything")
+    p.add_argument("audio", nargs="+", metavar="AUDIO_FILE")
+    p.add_argument("--model", metavar="M", help="Whisper model: tiny.en, base, a folder or a model name")
+    p.add_argument("--json", action="store_true")
+
+    p = add("report", "write the weekly report (HTML and Markdown)")
+    p.add_argument("--week", metavar="YYYY-Www", help="ISO week (default: the current one)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: $PREPDECK_HOME/reports)")
+    p.add_argument("--json", action="store_true")
+
+    p = add("mock", "a timed mock interview round, scored against the rubric")
+    p.add_argument("round", choices=["sql", "pyspark", "design", "behavioral", "full"], metavar="ROUND",
+                   help="sql, pyspark, design, behavioral or full")
+    return parser
+
+
+def _version() -> str:
+    from prepdeck import __version__
+
+    return __version__
+
+
+def resolve(name: str) -> Callable[[argparse.Namespace], int]:
+    module, _, func = HANDLERS[name].partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "app"
+    if command == "decks":
+        command = f"decks {args.decks_command}"
+    try:
+        return int(resolve(command)(args) or 0)
+    except KeyboardInterrupt:
+        print("prepdeck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Scheduling (FSRS) and storage (SQLite via sqlite-utils), paths and configuration."""

@@ -1,0 +1,54 @@
+"""What every command and the app share: the data home, the settings, the decks and the store.
+
+Loading is lazy so a command pays only for what it touches (startup time matters for `prepdeck check`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prepdeck.core.config import Config, load_config
+from prepdeck.core.paths import data_home, database_path, deck_dirs
+
+if TYPE_CHECKING:
+    from prepdeck.core.store import Store
+    from prepdeck.decks.model import DeckSet
+
+
+@dataclass
+class Context:
+    home: Path
+    deck_dirs: list[Path]
+    config: Config
+    _decks: DeckSet | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, home: str | Path | None = None, extra_deck_dirs: list[str] | None = None) -> Context:
+        root = data_home(home)
+        return cls(home=root, deck_dirs=deck_dirs(root, extra_deck_dirs), config=load_config(root))
+
+    def decks(self) -> DeckSet:
+        if self._decks is None:
+            from prepdeck.decks.loader import load_decks
+
+            self._decks = load_decks(self.deck_dirs)
+        return self._decks
+
+    def reload_decks(self) -> DeckSet:
+        self._decks = None
+        return self.decks()
+
+    def store(self) -> Store:
+        if self._store is None:
+            from prepdeck.core.store import Store
+
+            self._store = Store.open(database_path(self.home))
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

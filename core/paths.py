@@ -1,0 +1,47 @@
+"""Where user data and decks live (see shared/spec/cli.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BUILTIN_DECKS = Path(__file__).resolve().parent.parent / "decks"
+
+
+def data_home(override: str | os.PathLike[str] | None = None) -> Path:
+    """`--home`, else `$PREPDECK_HOME`, else the platform's user data directory for prepdeck."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("PREPDECK_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("prepdeck", appauthor=False)
+
+
+def database_path(home: Path) -> Path:
+    return home / "prepdeck.db"
+
+
+def recordings_dir(home: Path) -> Path:
+    return home / "recordings"
+
+
+def reports_dir(home: Path) -> Path:
+    return home / "reports"
+
+
+def config_path(home: Path) -> Path:
+    return home / "config.toml"
+
+
+def deck_dirs(home: Path, cli_dirs: list[str | os.PathLike[str]] | None = None) -> list[Path]:
+    """Deck folders in load order: built-in, $PREPDECK_DECKS, --decks, $PREPDECK_HOME/decks."""
+    dirs: list[Path] = [BUILTIN_DECKS]
+    for part in os.environ.get("PREPDECK_DECKS", "").split(os.pathsep):
+        if part.strip():
+            dirs.append(Path(part).expanduser())
+    dirs.extend(Path(d).expanduser() for d in cli_dirs or [])
+    dirs.append(home / "decks")
+    return dirs

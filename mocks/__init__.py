@@ -1,0 +1,1 @@
+"""Timed mock interview rounds, scored against the interview guide's rubrics."""

@@ -1,0 +1,1 @@
+"""Spoken answers: audio capture and import, offline Whisper transcription, delivery analysis."""

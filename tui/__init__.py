@@ -1,0 +1,1 @@
+"""The Textual app. It only calls into the other packages; nothing else imports it."""
