@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,6 +74,9 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: Path | None):
         self.db = db
         self.path = path
+        # one connection shared by the UI thread and workers: writers take turns, so one thread's
+        # transaction never swallows another's statements
+        self.lock = threading.RLock()
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -167,16 +171,17 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One committed unit of work; BEGIN IMMEDIATE so a second writer waits instead of failing late."""
         conn = self.db.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._locked_or(exc) from exc
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self.lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._locked_or(exc) from exc
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     # -- meta ----------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
