@@ -1,0 +1,500 @@
+"""Load and validate deck files (shared/spec/deck-format.md).
+
+Every problem names the file and line; a deck with any problem is skipped whole (never half-loaded),
+and the other decks still load. Unknown keys are errors, except inside a table named `x`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from prepdeck.decks.locate import KeyPath, key_lines, line_of
+from prepdeck.decks.model import (
+    CARD_TYPES,
+    ROUNDS,
+    Card,
+    Case,
+    Deck,
+    DeckProblem,
+    DeckSet,
+    NumberQuestion,
+)
+from prepdeck.decks.tabular import SPARK_TYPES, coerce, parse_columns, read_csv
+
+ID_RE = re.compile(r"^[a-z0-9-]+$")
+IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SQL_DIALECTS = ("duckdb", "bigquery", "spark", "spark2", "databricks", "postgres", "snowflake", "mysql",
+                "trino", "presto", "redshift", "sqlite", "tsql", "oracle", "hive", "athena", "clickhouse")
+DEFAULT_TODAY = dt.datetime(2026, 1, 1)
+
+COMMON_KEYS = {"id", "type", "title", "prompt", "answer", "tags", "x"}
+CODE_KEYS = {"solution", "ordered", "today", "tolerance", "tables", "cases"}
+TYPE_KEYS: dict[str, set[str]] = {
+    "recall": COMMON_KEYS,
+    "sql": COMMON_KEYS | CODE_KEYS | {"dialect"},
+    "pyspark": COMMON_KEYS | CODE_KEYS | {"function"},
+    "design": COMMON_KEYS | {"checklist", "numbers", "target_seconds"},
+    "star": COMMON_KEYS | {"competency", "target_seconds"},
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "recall": ("answer",),
+    "sql": ("solution", "tables", "cases"),
+    "pyspark": ("solution", "function", "tables", "cases"),
+    "design": ("answer",),
+    "star": (),
+}
+DECK_KEYS = {"id", "title", "round", "description", "desired_retention", "x"}
+CASE_KEYS = {"name", "hidden", "expected", "data", "x"}
+NUMBER_KEYS = {"question", "answer", "tolerance", "unit", "x"}
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = key_lines(text)
+        self.text_lines = text.splitlines()
+        self.problems: list[DeckProblem] = []
+
+    def problem(self, where: KeyPath, message: str, card_id: str | None = None, offset: int = 0) -> None:
+        line = line_of(self.lines, where)
+        self.problems.append(DeckProblem(self.path, None if line is None else line + offset, message, card_id))
+
+    # -- typed getters: record a problem and return None when the value is of the wrong type ----------
+    def text(self, table: dict[str, Any], key: str, where: KeyPath, required: bool = False,
+             one_line: bool = False, card_id: str | None = None) -> str | None:
+        if key not in table:
+            if required:
+                self.problem(where, f"missing required key '{key}'", card_id)
+            return None
+        value = table[key]
+        if not isinstance(value, str):
+            self.problem((*where, key), f"'{key}' must be a string, not {_kind(value)}", card_id)
+            return None
+        if required and not value.strip():
+            self.problem((*where, key), f"'{key}' is empty", card_id)
+            return None
+        if one_line and "\n" in value.strip():
+            self.problem((*where, key), f"'{key}' must be one line", card_id)
+            return None
+        return value
+
+    def number(self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None) -> float | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem((*where, key), f"'{key}' must be a number, not {_kind(value)}", card_id)
+            return None
+        return float(value)
+
+    def boolean(self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None) -> bool | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.problem((*where, key), f"'{key}' must be true or false, not {_kind(value)}", card_id)
+            return None
+        return value
+
+    def strings(self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None) -> tuple[str, ...]:
+        value = table.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem((*where, key), f"'{key}' must be a list of strings", card_id)
+            return ()
+        return tuple(value)
+
+    def unknown_keys(self, table: dict[str, Any], allowed: set[str], where: KeyPath, what: str,
+                     card_id: str | None = None) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = _close_match(key, allowed)
+                self.problem((*where, key), f"unknown key '{key}' in {what}{hint}", card_id)
+
+    # -- the deck -------------------------------------------------------------------------------------
+    def deck(self, data: dict[str, Any], builtin: bool) -> Deck | None:
+        self.unknown_keys(data, {"deck", "cards", "x"}, (), "the file")
+        meta = data.get("deck")
+        if not isinstance(meta, dict):
+            self.problem(("deck",), "missing the [deck] table" if meta is None else "'deck' must be a table")
+            return None
+        self.unknown_keys(meta, DECK_KEYS, ("deck",), "[deck]")
+        deck_id = self.text(meta, "id", ("deck",), required=True)
+        if deck_id is not None and not ID_RE.match(deck_id):
+            self.problem(("deck", "id"), f"deck id '{deck_id}' may use only a-z, 0-9 and '-'")
+        title = self.text(meta, "title", ("deck",), required=True, one_line=True)
+        round_ = self.text(meta, "round", ("deck",), required=True)
+        if round_ is not None and round_ not in ROUNDS:
+            self.problem(("deck", "round"), f"round '{round_}' must be one of {', '.join(ROUNDS)}")
+        description = self.text(meta, "description", ("deck",)) or ""
+        retention = self.number(meta, "desired_retention", ("deck",))
+        if retention is not None and not 0.70 <= retention <= 0.97:
+            self.problem(("deck", "desired_retention"), f"desired_retention {retention} must be between 0.70 and 0.97")
+
+        raw_cards = data.get("cards")
+        cards: list[Card] = []
+        if raw_cards is None:
+            self.problem((), "the deck has no cards: add [[cards]] entries")
+        elif not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
+            self.problem(("cards",), "'cards' must be an array of tables ([[cards]])")
+        else:
+            seen: dict[str, int] = {}
+            for index, raw in enumerate(raw_cards):
+                card = self.card(raw, index, deck_id or "")
+                cid = raw.get("id") if isinstance(raw.get("id"), str) else None
+                if cid is not None:
+                    if cid in seen:
+                        self.problem(("cards", index, "id"), f"duplicate card id '{cid}' (first at card #{seen[cid] + 1})",
+                                     cid)
+                    seen.setdefault(cid, index)
+                if card is not None:
+                    cards.append(card)
+        if self.problems or deck_id is None or title is None or round_ is None:
+            return None
+        return Deck(id=deck_id, title=title, round=round_, cards=tuple(cards), description=description,  # type: ignore[arg-type]
+                    desired_retention=retention, path=self.path, builtin=builtin)
+
+    # -- a card ---------------------------------------------------------------------------------------
+    def card(self, raw: dict[str, Any], index: int, deck_id: str) -> Card | None:
+        where: KeyPath = ("cards", index)
+        before = len(self.problems)
+        cid = self.text(raw, "id", where, required=True)
+        if cid is not None and not ID_RE.match(cid):
+            self.problem((*where, "id"), f"card id '{cid}' may use only a-z, 0-9 and '-'", cid)
+        ctype = self.text(raw, "type", where, required=True, card_id=cid)
+        if ctype is not None and ctype not in CARD_TYPES:
+            self.problem((*where, "type"), f"card type '{ctype}' must be one of {', '.join(CARD_TYPES)}", cid)
+            ctype = None
+        title = self.text(raw, "title", where, required=True, one_line=True, card_id=cid)
+        prompt = self.text(raw, "prompt", where, required=True, card_id=cid)
+        if ctype is None:
+            return None
+        self.unknown_keys(raw, TYPE_KEYS[ctype], where, f"a {ctype} card", cid)
+        for key in REQUIRED[ctype]:
+            if key not in raw:
+                self.problem(where, f"a {ctype} card needs '{key}'", cid)
+        answer = self.text(raw, "answer", where, card_id=cid)
+        tags = self.strings(raw, "tags", where, cid)
+        fields: dict[str, Any] = {}
+        if ctype in ("sql", "pyspark"):
+            fields = self.code_fields(raw, where, ctype, cid)
+        elif ctype == "design":
+            fields = {"checklist": self.strings(raw, "checklist", where, cid),
+                      "numbers": self.numbers(raw, where, cid),
+                      "target_seconds": self.target_seconds(raw, where, cid)}
+        elif ctype == "star":
+            fields = {"competency": self.text(raw, "competency", where, one_line=True, card_id=cid),
+                      "target_seconds": self.target_seconds(raw, where, cid)}
+        extra = raw.get("x", {})
+        if not isinstance(extra, dict):
+            self.problem((*where, "x"), "'x' must be a table", cid)
+        if len(self.problems) > before or cid is None or title is None or prompt is None:
+            return None
+        return Card(deck_id=deck_id, id=cid, type=ctype, title=title.strip(), prompt=prompt, answer=answer,  # type: ignore[arg-type]
+                    tags=tags, extra=extra if isinstance(extra, dict) else {}, source=self.path,
+                    line=line_of(self.lines, where), **fields)
+
+    def target_seconds(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> tuple[int, int] | None:
+        value = raw.get("target_seconds")
+        if value is None:
+            return None
+        ok = (isinstance(value, list) and len(value) == 2
+              and all(isinstance(v, int) and not isinstance(v, bool) for v in value) and 0 < value[0] <= value[1])
+        if not ok:
+            self.problem((*where, "target_seconds"), "'target_seconds' must be [min, max] whole seconds, 0 < min <= max",
+                         cid)
+            return None
+        return (value[0], value[1])
+
+    def numbers(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> tuple[NumberQuestion, ...]:
+        value = raw.get("numbers")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem((*where, "numbers"), "'numbers' must be an array of tables { question, answer, tolerance, unit }",
+                         cid)
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            at: KeyPath = (*where, "numbers", i)
+            self.unknown_keys(item, NUMBER_KEYS, at, "a numbers entry", cid)
+            question = self.text(item, "question", at, required=True, card_id=cid)
+            if "answer" not in item:
+                self.problem(at, "a numbers entry needs 'answer'", cid)
+            answer = self.number(item, "answer", at, cid)
+            tolerance = self.number(item, "tolerance", at, cid)
+            if tolerance is not None and tolerance < 0:
+                self.problem((*at, "tolerance"), "'tolerance' must not be negative", cid)
+            unit = self.text(item, "unit", at, one_line=True, card_id=cid) or ""
+            if question is not None and answer is not None:
+                out.append(NumberQuestion(question, answer, 0.05 if tolerance is None else tolerance, unit))
+        return tuple(out)
+
+    def code_fields(self, raw: dict[str, Any], where: KeyPath, ctype: str, cid: str | None) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        fields["solution"] = self.text(raw, "solution", where, card_id=cid)
+        if ctype == "sql":
+            dialect = self.text(raw, "dialect", where, card_id=cid)
+            if dialect is not None and dialect.lower() not in SQL_DIALECTS:
+                self.problem((*where, "dialect"), f"unknown dialect '{dialect}' (use one of {', '.join(SQL_DIALECTS)})",
+                             cid)
+            fields["dialect"] = (dialect or "duckdb").lower()
+        else:
+            function = self.text(raw, "function", where, card_id=cid)
+            if function is not None and not IDENT_RE.match(function):
+                self.problem((*where, "function"), f"'{function}' is not a Python function name", cid)
+            fields["function"] = function
+        fields["ordered"] = bool(self.boolean(raw, "ordered", where, cid))
+        fields["today"] = self.today(raw, where, cid)
+        tolerance = self.number(raw, "tolerance", where, cid)
+        if tolerance is not None and tolerance < 0:
+            self.problem((*where, "tolerance"), "'tolerance' must not be negative", cid)
+        fields["tolerance"] = 1e-6 if tolerance is None else tolerance
+        tables = self.tables(raw, where, ctype, cid)
+        fields["tables"] = {name: spec for name, (spec, _) in tables.items()}
+        fields["cases"] = self.cases(raw, where, tables, cid)
+        return fields
+
+    def today(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> dt.datetime:
+        value = raw.get("today")
+        if value is None:
+            return DEFAULT_TODAY
+        if isinstance(value, dt.datetime):
+            return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day)
+        self.problem((*where, "today"), "'today' must be a TOML date (2026-03-31) or local datetime "
+                     "(2026-03-31T09:00:00)", cid)
+        return DEFAULT_TODAY
+
+    def tables(self, raw: dict[str, Any], where: KeyPath, ctype: str,
+               cid: str | None) -> dict[str, tuple[str, list[Any]]]:
+        value = raw.get("tables")
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not value:
+            self.problem((*where, "tables"), "'tables' must map each table name to its columns, "
+                         "e.g. { orders = \"id VARCHAR, amount DECIMAL(12,2)\" }", cid)
+            return {}
+        out: dict[str, tuple[str, list[Any]]] = {}
+        for name, spec in value.items():
+            at: KeyPath = (*where, "tables", name)
+            if not IDENT_RE.match(name):
+                self.problem(at, f"table name '{name}' must be a plain identifier", cid)
+                continue
+            if not isinstance(spec, str):
+                self.problem(at, f"table '{name}': columns must be a string such as \"id VARCHAR, ts TIMESTAMP\"", cid)
+                continue
+            try:
+                columns = parse_columns(spec)
+            except ValueError as exc:
+                self.problem(at, f"table '{name}': {exc}", cid)
+                continue
+            if ctype == "pyspark":
+                for col in columns:
+                    if col.base not in SPARK_TYPES:
+                        self.problem(at, f"table '{name}': column '{col.name}' has type {col.type}, which has no "
+                                     "Spark mapping (use VARCHAR, INTEGER, BIGINT, DOUBLE, DECIMAL(p,s), DATE, "
+                                     "TIMESTAMP or BOOLEAN)", cid)
+            out[name] = (spec, columns)
+        return out
+
+    def cases(self, raw: dict[str, Any], where: KeyPath, tables: dict[str, tuple[str, list[Any]]],
+              cid: str | None) -> tuple[Case, ...]:
+        value = raw.get("cases")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+            self.problem((*where, "cases"), "'cases' must be one or more [[cards.cases]] tables", cid)
+            return ()
+        out: list[Case] = []
+        names: set[str] = set()
+        for i, case in enumerate(value):
+            at: KeyPath = (*where, "cases", i)
+            self.unknown_keys(case, CASE_KEYS, at, "a case", cid)
+            name = self.text(case, "name", at, required=True, one_line=True, card_id=cid)
+            if name is not None:
+                if name in names:
+                    self.problem((*at, "name"), f"duplicate case name '{name}'", cid)
+                names.add(name)
+            hidden = bool(self.boolean(case, "hidden", at, cid))
+            expected = self.text(case, "expected", at, card_id=cid)
+            if expected is not None:
+                try:
+                    read_csv(expected)
+                except ValueError as exc:
+                    self.problem((*at, "expected"), f"expected: {exc}", cid)
+            data = case.get("data", {})
+            if not isinstance(data, dict):
+                self.problem((*at, "data"), "'data' must be a table: table name = CSV text", cid)
+                data = {}
+            for table, csv_text in data.items():
+                self.case_table(table, csv_text, (*at, "data", table), tables, cid)
+            if name is not None:
+                out.append(Case(name=name, data={k: v for k, v in data.items() if isinstance(v, str)}, hidden=hidden,
+                                expected=expected, line=line_of(self.lines, at)))
+        return tuple(out)
+
+    def case_table(self, table: str, csv_text: Any, at: KeyPath, tables: dict[str, tuple[str, list[Any]]],
+                   cid: str | None) -> None:
+        if table not in tables:
+            if tables:  # with no valid tables the problem was already reported
+                self.problem(at, f"data for table '{table}', which 'tables' does not declare", cid)
+            return
+        if not isinstance(csv_text, str):
+            self.problem(at, f"data for '{table}' must be CSV text", cid)
+            return
+        # a multi-line string's first line is the line after the key when the text starts right after """
+        first = 1 if self._starts_on_next_line(at) else 0
+        try:
+            parsed = read_csv(csv_text)
+        except ValueError as exc:
+            self.problem(at, f"table '{table}': {exc}", cid)
+            return
+        columns = {c.name.lower(): c for c in tables[table][1]}
+        header = [h.lower() for h in parsed.header]
+        for h in header:
+            if h not in columns:
+                self.problem(at, f"table '{table}': CSV column '{h}' is not declared "
+                             f"(declared: {', '.join(c.name for c in tables[table][1])})", cid, offset=first)
+                return
+        if len(set(header)) != len(header):
+            self.problem(at, f"table '{table}': a CSV column appears twice in the header", cid, offset=first)
+            return
+        for row, offset in zip(parsed.rows, parsed.row_offsets, strict=True):
+            line_offset = first + offset
+            if len(row) != len(header):
+                self.problem(at, f"table '{table}': {len(row)} values for {len(header)} columns", cid, offset=line_offset)
+                continue
+            for h, v in zip(header, row, strict=True):
+                try:
+                    coerce(v, columns[h].type)
+                except ValueError as exc:
+                    self.problem(at, f"table '{table}', column '{h}': {exc}", cid, offset=line_offset)
+
+    def _starts_on_next_line(self, at: KeyPath) -> bool:
+        """TOML drops a newline right after an opening \"\"\", so the CSV header then sits on the next line."""
+        line = line_of(self.lines, at)
+        if line is None or line > len(self.text_lines):
+            return False
+        written = self.text_lines[line - 1]
+        for delim in ('"""', "'''"):
+            if delim in written:
+                return written.split(delim, 1)[1].strip() == ""
+        return False
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _close_match(key: str, allowed: Iterable[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(key, sorted(allowed), n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> DeckProblem:
+    m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
+    if m:
+        return DeckProblem(path, int(m.group(1)), f"TOML syntax error: {message} (column {m.group(2)})")
+    return DeckProblem(path, None, f"TOML syntax error: {message}")
+
+
+def load_deck_file(path: Path, builtin: bool = False) -> tuple[Deck | None, list[DeckProblem]]:
+    """One deck file: the deck, or None and the problems that keep it from loading."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        return None, [DeckProblem(path, None, f"cannot read the file: {exc.strerror or exc}")]
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [DeckProblem(path, line, "not UTF-8 text")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [_toml_error(path, exc)]
+    validator = _Validator(path, text)
+    deck = validator.deck(data, builtin)
+    problems = sorted(validator.problems, key=lambda p: (p.line or 0))
+    return (deck if not problems else None), problems
+
+
+def deck_files(directory: Path) -> list[Path]:
+    try:
+        return sorted(p for p in directory.glob("*.toml") if p.is_file())
+    except OSError:
+        return []
+
+
+def load_decks(dirs: Iterable[Path | str]) -> DeckSet:
+    """Every `*.toml` of each folder, folders in the order given (built-in first)."""
+    result = DeckSet()
+    seen_files: set[Path] = set()
+    owner: dict[str, Path] = {}
+    from prepdeck.core.paths import BUILTIN_DECKS
+
+    for directory in dirs:
+        directory = Path(directory)
+        builtin = directory.resolve() == BUILTIN_DECKS.resolve()
+        for path in deck_files(directory):
+            real = path.resolve()
+            if real in seen_files:
+                continue
+            seen_files.add(real)
+            deck, problems = load_deck_file(path, builtin=builtin)
+            if deck is not None and deck.id in owner:
+                line = line_of(key_lines(path.read_text(encoding="utf-8")), ("deck", "id"))
+                problems = [DeckProblem(path, line, f"duplicate deck id '{deck.id}': already loaded from {owner[deck.id]}")]
+                deck = None
+            if deck is None:
+                result.problems.extend(problems)
+                result.broken.append(path)
+                continue
+            owner[deck.id] = path
+            result.decks.append(deck)
+    return result
+
+
+def check_paths(paths: Iterable[Path | str]) -> list[DeckProblem]:
+    """Validate the given files and folders (folders: their *.toml), including duplicate deck ids."""
+    files: list[Path] = []
+    problems: list[DeckProblem] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(deck_files(p))
+        elif p.exists():
+            files.append(p)
+        else:
+            problems.append(DeckProblem(p, None, "no such file or folder"))
+    owner: dict[str, Path] = {}
+    for path in files:
+        deck, found = load_deck_file(path)
+        problems.extend(found)
+        if deck is not None:
+            if deck.id in owner:
+                line = line_of(key_lines(path.read_text(encoding="utf-8")), ("deck", "id"))
+                problems.append(DeckProblem(path, line, f"duplicate deck id '{deck.id}': also in {owner[deck.id]}"))
+            else:
+                owner[deck.id] = path
+    return problems
+
+
+def default_paths(dirs: Iterable[Path]) -> list[Path]:
+    return [Path(d) for d in dirs if Path(d).is_dir()]
+
+
+__all__ = ["check_paths", "deck_files", "load_deck_file", "load_decks"]
+
