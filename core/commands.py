@@ -1,0 +1,188 @@
+"""`prepdeck decks list|check`, `prepdeck grade` and `prepdeck optimize` (shared/spec/cli.md).
+
+Every function takes the parsed arguments and returns the exit status. A database problem (locked,
+written by a newer prepdeck) is one line on stderr and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from prepdeck.core.context import Context
+from prepdeck.core.store import StoreError, to_iso
+
+if TYPE_CHECKING:
+    from prepdeck.core.scheduler import Scheduling
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"prepdeck: {message}", file=sys.stderr)
+    return status
+
+
+def _store_errors(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    @functools.wraps(func)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except StoreError as exc:
+            return _fail(str(exc))
+
+    return wrapper
+
+
+def _context(args: argparse.Namespace) -> Context:
+    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    for problem in ctx.config.problems:
+        print(f"prepdeck: warning: {problem}", file=sys.stderr)
+    return ctx
+
+
+def _scheduling(ctx: Context) -> Scheduling:
+    from prepdeck.core.scheduler import Scheduling
+
+    return Scheduling(ctx.store(), ctx.decks(), ctx.config)
+
+
+def _warn_broken(ctx: Context) -> None:
+    broken = ctx.decks().broken
+    if broken:
+        print(f"prepdeck: warning: {len(broken)} deck file(s) skipped because of problems "
+              "(see `prepdeck decks check`): " + ", ".join(str(p) for p in broken), file=sys.stderr)
+
+
+@_store_errors
+def decks_list(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    try:
+        decks = ctx.decks()
+        counts = _scheduling(ctx).counts()
+        rows = [
+            {"id": d.id, "title": d.title, "round": d.round, "path": str(d.path) if d.path else None,
+             "cards": len(d.cards), "due": counts[d.id].due + counts[d.id].learning, "new": counts[d.id].new}
+            for d in decks.decks
+        ]
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        else:
+            _print_table(rows)
+        _warn_broken(ctx)
+        return 0
+    finally:
+        ctx.close()
+
+
+def _print_table(rows: list[dict[str, object]]) -> None:
+    if not rows:
+        print("no decks loaded")
+        return
+    headers = ("id", "title", "round", "cards", "due", "new")
+    table = [headers, *[tuple(str(r[h]) for h in headers) for r in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
+    numeric = {"cards", "due", "new"}
+    for line in table:
+        cells = [cell.rjust(w) if h in numeric else cell.ljust(w)
+                 for cell, w, h in zip(line, widths, headers, strict=True)]
+        print("  ".join(cells).rstrip())
+
+
+def decks_check(args: argparse.Namespace) -> int:
+    from prepdeck.decks.loader import check_paths, load_decks
+
+    if args.paths:
+        problems = check_paths(args.paths)
+        scope = f"{len(args.paths)} path(s)"
+    else:
+        ctx = _context(args)
+        deck_set = load_decks(ctx.deck_dirs)
+        problems = deck_set.problems
+        scope = f"{len(deck_set.decks) + len(deck_set.broken)} deck file(s)"
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {scope}", file=sys.stderr)
+        return 1
+    print(f"no problems in {scope}")
+    return 0
+
+
+def parse_when(text: str) -> dt.datetime:
+    """ISO date or datetime; without an offset it is local time."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"bad --at '{text}': use an ISO datetime such as 2026-03-01T18:30 "
+                         "or 2026-03-01T18:30+01:00") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # naive: the user's local time
+    return moment.astimezone(dt.UTC)
+
+
+def _unknown_card(card_id: str, ctx: Context) -> str:
+    known = [c.global_id for c in ctx.decks().all_cards()]
+    close = difflib.get_close_matches(card_id, known, n=1) or [g for g in known if g.endswith("/" + card_id)][:1]
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown card '{card_id}'{hint}; card ids are DECK_ID/CARD_ID, see `prepdeck decks list`"
+
+
+@_store_errors
+def grade(args: argparse.Namespace) -> int:
+    from prepdeck.core.intervals import format_interval
+    from prepdeck.core.scheduler import RATING_NAMES, parse_rating
+
+    try:
+        rating = parse_rating(args.rating)
+        at = parse_when(args.at) if args.at else None
+    except ValueError as exc:
+        return _fail(str(exc))
+    ctx = _context(args)
+    try:
+        card = ctx.decks().card(args.card_id)
+        if card is None:
+            return _fail(_unknown_card(args.card_id, ctx))
+        scheduling = _scheduling(ctx)
+        now = scheduling.clock()
+        if at is not None and at > now + dt.timedelta(minutes=5):
+            return _fail(f"--at {args.at} is in the future")
+        outcome = scheduling.review(card, rating, now=at, kind="grade")
+        reviewed_at = at or now
+        if args.json:
+            print(json.dumps({
+                "card": outcome.card_id, "rating": rating, "rating_name": RATING_NAMES[rating],
+                "review_id": outcome.review_id, "reviewed_at": to_iso(reviewed_at), "state": outcome.state,
+                "due": to_iso(outcome.due), "interval": format_interval(outcome.interval),
+                "interval_days": round(outcome.interval.total_seconds() / 86400, 4), "leech": outcome.leech,
+            }, indent=2))
+        else:
+            due_local = outcome.due.astimezone().strftime("%Y-%m-%d %H:%M")
+            print(f"{outcome.card_id}: {RATING_NAMES[rating]} — next in {format_interval(outcome.interval)} "
+                  f"(due {due_local})")
+            if outcome.leech:
+                print(f"{outcome.card_id} is a leech: suspended; rewrite it, then unsuspend it in the deck browser")
+        return 0
+    finally:
+        ctx.close()
+
+
+@_store_errors
+def optimize(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    try:
+        result = _scheduling(ctx).optimize()
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(result.message)
+    return 1 if result.needed else 0
+
+
+__all__ = ["decks_check", "decks_list", "grade", "optimize", "parse_when"]

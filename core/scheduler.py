@@ -1,0 +1,561 @@
+"""FSRS-6 scheduling on top of the review log.
+
+The review log is the source of truth; `card_state` caches each reviewed card's FSRS state. Scheduling
+is deterministic: fsrs runs without its own random fuzz and the interval fuzz here is seeded by the
+card and its review count (as Anki seeds it), so the buttons show the interval a rating will really
+give, and `rebuild()` reproduces `card_state` from the log exactly.
+
+Cards in the review state fall due at the start of a local day (`day_starts_at_hour`), so "due"
+means "due today", as in Anki, and the morning's queue holds the whole day's reviews.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import fsrs
+
+from prepdeck.core.config import Config
+from prepdeck.core.days import DayClock
+from prepdeck.core.intervals import format_interval, fuzz_days, parse_steps
+from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
+from prepdeck.core.store import Review, Store, from_iso, to_iso, utcnow
+from prepdeck.decks.model import Card, DeckSet
+
+__all__ = [
+    "DeckCounts", "OptimizeResult", "ReviewOutcome", "Scheduling", "TodayStats", "format_interval",
+    "fsrs_id_for", "parse_rating",
+]
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
+LEARN_AHEAD = dt.timedelta(minutes=20)  # a learning card due this soon is shown now rather than waited for
+
+_STATE_COLUMNS = ("deck_id", "fsrs_id", "state", "step", "stability", "difficulty", "due", "last_review",
+                  "reps", "lapses")
+_SELECT_STATE = f"SELECT {', '.join(_STATE_COLUMNS)} FROM card_state WHERE card_id = ?"
+_UPSERT_STATE = (
+    f"INSERT OR REPLACE INTO card_state (card_id, {', '.join(_STATE_COLUMNS)}) "
+    f"VALUES (?, {', '.join('?' for _ in _STATE_COLUMNS)})"
+)
+
+# bumped on every card_state write through any Scheduling on a Store: other instances on the same
+# connection drop their caches (PRAGMA data_version covers writes by other connections)
+_GENERATION: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()
+
+
+def parse_rating(value: str | int) -> int:
+    """"again" | "hard" | "good" | "easy" | "1".."4" (or an int 1..4) -> 1..4."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
+        return value
+    text = str(value).strip().lower()
+    for number, name in RATING_NAMES.items():
+        if text in (name, str(number)):
+            return number
+    raise ValueError(f"bad rating '{value}': use again, hard, good, easy or 1-4")
+
+
+def fsrs_id_for(global_id: str) -> int:
+    """A stable 63-bit integer id for fsrs.Card (fsrs would otherwise invent one from the clock)."""
+    return int.from_bytes(hashlib.blake2b(global_id.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    total: int  # cards in the deck file
+    due: int  # review cards due today (not suspended)
+    new: int  # never reviewed and not suspended
+    learning: int  # learning / relearning cards due now (within the 20-minute learn-ahead)
+    suspended: int
+    new_today: int = 0  # new cards today's session will introduce (new_per_day left)
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    review_id: int
+    card_id: str
+    rating: int
+    due: dt.datetime
+    interval: dt.timedelta
+    leech: bool  # this lapse made the card a leech (it has been suspended unless it already was)
+    state: str = "review"  # learning | review | relearning after the review
+
+
+@dataclass(frozen=True)
+class TodayStats:
+    reviewed: int
+    new_seen: int
+    minutes: float
+    streak_days: int
+    again: int = 0
+
+
+def _dumps(state: dict[str, Any]) -> str:
+    return json.dumps(state, separators=(",", ":"))
+
+
+class Scheduling:
+    def __init__(self, store: Store, decks: DeckSet, config: Config,
+                 clock: Callable[[], dt.datetime] = utcnow, *, tz: dt.tzinfo | None = None):
+        self.store = store
+        self.decks = decks
+        self.config = config
+        self.clock = clock
+        review = config.review
+        self.days = DayClock(review.day_starts_at_hour, tz)
+        self.learning_steps, problems = parse_steps(review.learning_steps, "[review].learning_steps")
+        self.relearning_steps, more = parse_steps(review.relearning_steps, "[review].relearning_steps")
+        for problem in problems + more:
+            if problem not in config.problems:
+                config.problems.append(problem)
+        self.maximum_interval = max(1, int(review.maximum_interval_days))
+        self._fsrs: dict[tuple[float, tuple[float, ...]], fsrs.Scheduler] = {}
+        # deck index: built once; the DeckSet does not change under a Scheduling
+        self._cards: dict[str, Card] = {}
+        self._deck_order: dict[str, list[str]] = {}
+        for deck in decks.decks:
+            ids = [f"{deck.id}/{card.id}" for card in deck.cards]
+            self._deck_order[deck.id] = ids
+            self._cards.update(zip(ids, deck.cards, strict=True))
+        self._deck_sets = {deck_id: frozenset(ids) for deck_id, ids in self._deck_order.items()}
+        # caches of what the database holds, dropped when anything else writes card_state or parameters
+        self._cache_key: tuple[int, int] | None = None
+        self._seen: set[str] | None = None
+        self._unseen: dict[str, int] | None = None
+        self._params: list[tuple[str, tuple[float, ...]]] | None = None
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _now(self, now: dt.datetime | None) -> dt.datetime:
+        moment = now if now is not None else self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime: pass a UTC-aware time")
+        return moment.astimezone(dt.UTC)
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self.store.db.conn
+
+    def _sync(self) -> None:
+        key = (self._conn.execute("PRAGMA data_version").fetchone()[0], _GENERATION.get(self.store, 0))
+        if key != self._cache_key:
+            self._seen = self._unseen = self._params = None
+            self._cache_key = key
+
+    def _seen_ids(self) -> set[str]:
+        if self._seen is None:
+            self._seen = {row[0] for row in self._conn.execute("SELECT card_id FROM card_state")}
+        return self._seen
+
+    def _unseen_counts(self) -> dict[str, int]:
+        if self._unseen is None:
+            seen = self._seen_ids()
+            self._unseen = {deck_id: len(ids.difference(seen)) for deck_id, ids in self._deck_sets.items()}
+        return self._unseen
+
+    def _after_write(self, seen_add: str | None = None, seen_remove: str | None = None,
+                     params_changed: bool = False) -> None:
+        """Keep our caches right after our own commit; tell other instances to drop theirs."""
+        was_fresh = self._cache_key == (self._conn.execute("PRAGMA data_version").fetchone()[0],
+                                        _GENERATION.get(self.store, 0))
+        generation = _GENERATION.get(self.store, 0) + 1
+        _GENERATION[self.store] = generation
+        if not was_fresh or params_changed:
+            self._seen = self._unseen = self._params = None
+            self._cache_key = None
+            return
+        assert self._cache_key is not None
+        self._cache_key = (self._cache_key[0], generation)
+        for card_id, step in ((seen_add, 1), (seen_remove, -1)):
+            if card_id is None or self._seen is None:
+                continue
+            if (step == 1) == (card_id in self._seen):
+                continue
+            (self._seen.add if step == 1 else self._seen.discard)(card_id)
+            deck_id = card_id.partition("/")[0]
+            if self._unseen is not None and card_id in self._deck_sets.get(deck_id, ()):
+                self._unseen[deck_id] -= step
+
+    def _parameter_history(self) -> list[tuple[str, tuple[float, ...]]]:
+        if self._params is None:
+            rows = self._conn.execute("SELECT created_at, parameters FROM fsrs_params ORDER BY created_at, id")
+            self._params = [(created, tuple(json.loads(params))) for created, params in rows]
+        return self._params
+
+    def parameters_at(self, moment: dt.datetime) -> tuple[float, ...]:
+        """The newest optimized parameters in force at `moment` (defaults before the first optimization)."""
+        stamp = to_iso(moment)
+        current: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
+        for created, params in self._parameter_history():
+            if created > stamp:
+                break
+            current = params
+        return current
+
+    def retention_for(self, deck_id: str) -> float:
+        deck = self.decks.deck(deck_id)
+        return self.config.desired_retention(deck_id, deck.desired_retention if deck else None)
+
+    def _fsrs_for(self, deck_id: str, params: tuple[float, ...]) -> fsrs.Scheduler:
+        key = (self.retention_for(deck_id), params)
+        scheduler = self._fsrs.get(key)
+        if scheduler is None:
+            scheduler = fsrs.Scheduler(
+                parameters=params, desired_retention=key[0], learning_steps=self.learning_steps,
+                relearning_steps=self.relearning_steps, maximum_interval=self.maximum_interval,
+                enable_fuzzing=False,
+            )
+            self._fsrs[key] = scheduler
+        return scheduler
+
+    def _transition(self, card_id: str, deck_id: str, before: dict[str, Any] | None, rating: int,
+                    at: dt.datetime) -> tuple[dict[str, Any], dt.timedelta]:
+        """The card's state after `rating` at `at`, and the interval it was given. Pure: no writes."""
+        fsrs_id = before["fsrs_id"] if before else fsrs_id_for(card_id)
+        if before is None:
+            card = fsrs.Card(card_id=fsrs_id, due=at)
+        else:
+            card = fsrs.Card(
+                card_id=fsrs_id, state=fsrs.State(before["state"]), step=before["step"],
+                stability=before["stability"], difficulty=before["difficulty"], due=from_iso(before["due"]),
+                last_review=from_iso(before["last_review"]) if before["last_review"] else None,
+            )
+        scheduler = self._fsrs_for(deck_id, self.parameters_at(at))
+        after, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=at)
+        reps = before["reps"] if before else 0
+        if after.state == fsrs.State.Review:
+            days = round((after.due - at) / dt.timedelta(days=1))
+            days = fuzz_days(days, seed=fsrs_id ^ (reps * 0x9E3779B97F4A7C15), maximum=self.maximum_interval)
+            interval = dt.timedelta(days=days)
+            due = self.days.start_of(self.days.day_of(at) + interval)
+        else:
+            interval = after.due - at
+            due = after.due
+        lapsed = before is not None and before["state"] == fsrs.State.Review.value and rating == AGAIN
+        state = {
+            "deck_id": deck_id, "fsrs_id": fsrs_id, "state": after.state.value, "step": after.step,
+            "stability": after.stability, "difficulty": after.difficulty, "due": to_iso(due),
+            "last_review": to_iso(at), "reps": reps + 1,
+            "lapses": (before["lapses"] if before else 0) + (1 if lapsed else 0),
+        }
+        return state, interval
+
+    def _is_leech_lapse(self, before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+        """At `leech_lapses` lapses, then every half of that again (Anki's rule)."""
+        threshold = self.config.review.leech_lapses
+        if threshold <= 0 or before is None or after["lapses"] == before["lapses"]:
+            return False
+        over = after["lapses"] - threshold
+        return over >= 0 and over % max(1, threshold // 2) == 0
+
+    @staticmethod
+    def _read_state(conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
+        row = conn.execute(_SELECT_STATE, (card_id,)).fetchone()
+        return dict(zip(_STATE_COLUMNS, row, strict=True)) if row else None
+
+    @staticmethod
+    def _write_state(conn: sqlite3.Connection, card_id: str, state: dict[str, Any]) -> None:
+        conn.execute(_UPSERT_STATE, (card_id, *(state[c] for c in _STATE_COLUMNS)))
+
+    def _replay_card(self, conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
+        """Recompute one card's states along its whole log (after a review inserted out of order)."""
+        rows = conn.execute("SELECT id, deck_id, reviewed_at, rating, state_after FROM reviews "
+                            "WHERE card_id = ? ORDER BY reviewed_at, id", (card_id,)).fetchall()
+        state: dict[str, Any] | None = None
+        for review_id, deck_id, reviewed_at, rating, old_after in rows:
+            after, _ = self._transition(card_id, deck_id, state, rating, from_iso(reviewed_at))
+            flags = {k: v for k, v in json.loads(old_after or "{}").items() if k not in _STATE_COLUMNS}
+            conn.execute("UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?",
+                         (_dumps(state) if state else None, _dumps({**after, **flags}), review_id))
+            state = after
+        if state is None:
+            conn.execute("DELETE FROM card_state WHERE card_id = ?", (card_id,))
+        else:
+            self._write_state(conn, card_id, state)
+        return state
+
+    # -- reviewing -------------------------------------------------------------------------------
+    def review(self, card: Card, rating: int, *, now: dt.datetime | None = None, duration_ms: int | None = None,
+               payload: dict[str, Any] | None = None, kind: str = "review") -> ReviewOutcome:
+        """Record a rating: the review row and the new card state commit together before this returns."""
+        rating = parse_rating(rating)
+        at = self._now(now)
+        card_id = card.global_id
+        with self.store.transaction() as conn:
+            before = self._read_state(conn, card_id)
+            in_order = before is None or before["last_review"] is None or from_iso(before["last_review"]) <= at
+            if in_order:
+                after, interval = self._transition(card_id, card.deck_id, before, rating, at)
+            else:  # a review made elsewhere, earlier than the last one here (`grade --at`)
+                after, interval = {}, dt.timedelta(0)
+            leech = in_order and self._is_leech_lapse(before, after)
+            recorded_after = dict(after)
+            if leech:
+                cur = conn.execute("INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'leech', ?)",
+                                   (card_id, to_iso(at)))
+                if cur.rowcount:
+                    recorded_after["leech_suspended"] = True
+            cur = conn.execute(
+                "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, state_before, "
+                "state_after, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (card_id, card.deck_id, to_iso(at), rating, duration_ms, kind,
+                 _dumps(before) if before else None, _dumps(recorded_after) if in_order else None,
+                 json.dumps(payload) if payload is not None else None),
+            )
+            review_id = int(cur.lastrowid)
+            if in_order:
+                self._write_state(conn, card_id, after)
+            else:
+                after = self._replay_card(conn, card_id) or {}
+                row = conn.execute("SELECT state_after FROM reviews WHERE id = ?", (review_id,)).fetchone()
+                at_state = json.loads(row[0])
+                interval = from_iso(at_state["due"]) - at
+            for table in ("attempts", "recordings", "self_checks"):
+                conn.execute(f"UPDATE {table} SET review_id = ? WHERE card_id = ? AND review_id IS NULL",
+                             (review_id, card_id))
+        self._after_write(seen_add=card_id)
+        return ReviewOutcome(review_id=review_id, card_id=card_id, rating=rating, due=from_iso(after["due"]),
+                             interval=interval, leech=leech, state=STATE_NAMES[after["state"]])
+
+    def next_intervals(self, card: Card, now: dt.datetime | None = None) -> dict[int, dt.timedelta]:
+        """What each rating would give, for the buttons; nothing is written."""
+        at = self._now(now)
+        card_id = card.global_id
+        with self.store.lock:
+            self._sync()
+            before = self._read_state(self._conn, card_id)
+        if before and before["last_review"] and from_iso(before["last_review"]) > at:
+            at = from_iso(before["last_review"])
+        return {rating: self._transition(card_id, card.deck_id, before, rating, at)[1] for rating in RATING_NAMES}
+
+    def undo(self) -> Review | None:
+        """Remove the newest review and put its card back exactly as it was before it."""
+        with self.store.transaction() as conn:
+            cursor = conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1")
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            review = Review.from_row(dict(zip([c[0] for c in cursor.description], row, strict=True)))
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review.id,))
+            later = conn.execute(
+                "SELECT 1 FROM reviews WHERE card_id = ? AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) "
+                "LIMIT 1", (review.card_id, to_iso(review.reviewed_at), to_iso(review.reviewed_at), review.id),
+            ).fetchone()
+            if later:
+                self._replay_card(conn, review.card_id)
+            elif review.state_before is None:
+                conn.execute("DELETE FROM card_state WHERE card_id = ?", (review.card_id,))
+            else:
+                self._write_state(conn, review.card_id, review.state_before)
+            if review.state_after and review.state_after.get("leech_suspended"):
+                conn.execute("DELETE FROM suspended WHERE card_id = ? AND reason = 'leech'", (review.card_id,))
+            gone = conn.execute("SELECT 1 FROM card_state WHERE card_id = ?", (review.card_id,)).fetchone() is None
+        self._after_write(seen_remove=review.card_id if gone else None)
+        return review
+
+    def suspend(self, card_id: str, suspended: bool = True) -> None:
+        self.store.set_suspended(card_id, suspended, "user")
+
+    def state(self, card_id: str) -> dict[str, Any] | None:
+        """The cached FSRS state of a reviewed card (None for a new card), for the deck browser."""
+        with self.store.lock:
+            return self._read_state(self._conn, card_id)
+
+    def rebuild(self) -> int:
+        """Recompute card_state from the review log; returns how many cards have a state."""
+        with self.store.transaction() as conn:
+            rows = conn.execute("SELECT card_id, deck_id, reviewed_at, rating FROM reviews "
+                                "ORDER BY card_id, reviewed_at, id")
+            states: dict[str, dict[str, Any]] = {}
+            for card_id, deck_id, reviewed_at, rating in rows:
+                states[card_id], _ = self._transition(card_id, deck_id, states.get(card_id), rating,
+                                                      from_iso(reviewed_at))
+            conn.execute("DELETE FROM card_state")
+            conn.executemany(_UPSERT_STATE, [(cid, *(s[c] for c in _STATE_COLUMNS)) for cid, s in states.items()])
+        self._after_write(params_changed=True)
+        return len(states)
+
+    # -- what is due -----------------------------------------------------------------------------
+    def _due_rows(self, at: dt.datetime, deck_id: str | None) -> Iterator[tuple[str, str, int, str]]:
+        """(card_id, deck_id, state, due) of cards due now (learning: within the learn-ahead)."""
+        limit = to_iso(at + LEARN_AHEAD)
+        now_iso = to_iso(at)
+        if deck_id is None:
+            rows = self._conn.execute("SELECT card_id, deck_id, state, due FROM card_state WHERE due <= ? "
+                                      "ORDER BY due, card_id", (limit,))
+        else:
+            rows = self._conn.execute("SELECT card_id, deck_id, state, due FROM card_state "
+                                      "WHERE deck_id = ? AND due <= ? ORDER BY due, card_id", (deck_id, limit))
+        for row in rows:
+            if row[2] != fsrs.State.Review.value or row[3] <= now_iso:
+                yield row
+
+    def _done_today(self, at: dt.datetime) -> tuple[int, int]:
+        """(new cards introduced, review-state cards reviewed) since today's start."""
+        start = to_iso(self.days.start_of(self.days.day_of(at)))
+        new, reviews = self._conn.execute(
+            "SELECT coalesce(sum(state_before IS NULL), 0), "
+            "coalesce(sum(json_extract(state_before, '$.state') = 2), 0) FROM reviews WHERE reviewed_at >= ?",
+            (start,),
+        ).fetchone()
+        return int(new), int(reviews)
+
+    def counts(self, now: dt.datetime | None = None) -> dict[str, DeckCounts]:
+        at = self._now(now)
+        with self.store.lock:
+            self._sync()
+            suspended = self.store.suspended()
+            unseen = self._unseen_counts()
+            seen = self._seen_ids()
+            due: dict[str, int] = dict.fromkeys(self._deck_order, 0)
+            learning: dict[str, int] = dict.fromkeys(self._deck_order, 0)
+            for card_id, deck_id, state, _ in self._due_rows(at, None):
+                if card_id in suspended or card_id not in self._cards:
+                    continue
+                (due if state == fsrs.State.Review.value else learning)[deck_id] += 1
+            new_done, _ = self._done_today(at)
+        new_left = max(0, self.config.review.new_per_day - new_done)
+        suspended_by_deck: dict[str, int] = {}
+        suspended_unseen: dict[str, int] = {}
+        for card_id in suspended:
+            if card_id in self._cards:
+                deck_id = card_id.partition("/")[0]
+                suspended_by_deck[deck_id] = suspended_by_deck.get(deck_id, 0) + 1
+                if card_id not in seen:
+                    suspended_unseen[deck_id] = suspended_unseen.get(deck_id, 0) + 1
+        result: dict[str, DeckCounts] = {}
+        for deck_id, ids in self._deck_order.items():
+            new = unseen[deck_id] - suspended_unseen.get(deck_id, 0)
+            result[deck_id] = DeckCounts(total=len(ids), due=due[deck_id], new=new, learning=learning[deck_id],
+                                         suspended=suspended_by_deck.get(deck_id, 0), new_today=min(new, new_left))
+        return result
+
+    def queue(self, deck_id: str | None = None, now: dt.datetime | None = None) -> list[Card]:
+        """Today's session in order: due learning cards and reviews by due time, then new cards."""
+        at = self._now(now)
+        review_limit, new_limit = self.config.review.reviews_per_day, self.config.review.new_per_day
+        with self.store.lock:
+            self._sync()
+            suspended = self.store.suspended()
+            seen = self._seen_ids()
+            new_done, reviews_done = self._done_today(at)
+            reviews_left = max(0, review_limit - reviews_done)
+            session: list[Card] = []
+            for card_id, _, state, _ in self._due_rows(at, deck_id):
+                card = self._cards.get(card_id)
+                if card is None or card_id in suspended:
+                    continue
+                if state == fsrs.State.Review.value:
+                    if reviews_left <= 0:
+                        continue
+                    reviews_left -= 1
+                session.append(card)
+        new_left = max(0, new_limit - new_done)
+        deck_ids = [deck_id] if deck_id is not None else list(self._deck_order)
+        fresh = [(cid for cid in self._deck_order.get(d, ()) if cid not in seen and cid not in suspended)
+                 for d in deck_ids]
+        session.extend(self._cards[cid] for cid in _round_robin(fresh, new_left))
+        return session
+
+    # -- statistics ------------------------------------------------------------------------------
+    def today(self, now: dt.datetime | None = None) -> TodayStats:
+        at = self._now(now)
+        today = self.days.day_of(at)
+        start, end = self.days.bounds(today)
+        with self.store.lock:
+            count, new, again, total_ms = self._conn.execute(
+                "SELECT count(*), coalesce(sum(state_before IS NULL), 0), coalesce(sum(rating = 1), 0), "
+                "coalesce(sum(duration_ms), 0) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
+                (to_iso(start), to_iso(end)),
+            ).fetchone()
+            streak = self._streak(today if count else today - dt.timedelta(days=1))
+        return TodayStats(reviewed=count, new_seen=new, minutes=round(total_ms / 60000, 1), streak_days=streak,
+                          again=again)
+
+    def _streak(self, day: dt.date) -> int:
+        streak = 0
+        while True:
+            start, end = self.days.bounds(day)
+            hit = self._conn.execute("SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? LIMIT 1",
+                                     (to_iso(start), to_iso(end))).fetchone()
+            if not hit:
+                return streak
+            streak += 1
+            day -= dt.timedelta(days=1)
+
+    def heatmap(self, weeks: int = 12, now: dt.datetime | None = None) -> dict[dt.date, int]:
+        """Reviews per local day for the last `weeks` weeks, oldest first, today last; every day present."""
+        today = self.days.day_of(self._now(now))
+        first = today - dt.timedelta(days=weeks * 7 - 1)
+        counts = {first + dt.timedelta(days=i): 0 for i in range(weeks * 7)}
+        with self.store.lock:
+            rows = self._conn.execute("SELECT reviewed_at FROM reviews WHERE reviewed_at >= ?",
+                                      (to_iso(self.days.start_of(first)),)).fetchall()
+        for (reviewed_at,) in rows:
+            day = self.days.day_of(dt.datetime.fromisoformat(reviewed_at))
+            if day in counts:
+                counts[day] += 1
+        return counts
+
+    # -- optimization ----------------------------------------------------------------------------
+    def optimize(self) -> OptimizeResult:
+        """Fit FSRS parameters to this user's log; keep them only if they predict it better."""
+        from prepdeck.core.optimizer import fit, training_items
+
+        with self.store.lock:
+            self._sync()
+            count = self.store.review_count()
+            current = list(self.parameters_at(self._now(None)))
+            if count < MIN_REVIEWS:
+                return OptimizeResult(
+                    optimized=False, review_count=count, needed=MIN_REVIEWS - count, parameters=current,
+                    message=f"optimization needs at least {MIN_REVIEWS} reviews; you have {count} "
+                            f"({MIN_REVIEWS - count} more to go) — the default parameters stay in use",
+                )
+            rows = self._conn.execute("SELECT card_id, reviewed_at, rating FROM reviews "
+                                      "ORDER BY card_id, reviewed_at, id").fetchall()
+        items = training_items(rows, self.days)
+        try:
+            fitted, before, after = fit(items, current)
+        except Exception as exc:  # fsrs-rs refuses too little long-term data with an error of its own
+            return OptimizeResult(optimized=False, review_count=count, parameters=current, items=len(items),
+                                  message=f"could not fit parameters to {len(items)} training items: {exc}")
+        common = {"review_count": count, "items": len(items), "log_loss_before": before[0],
+                  "log_loss_after": after[0], "rmse_before": before[1], "rmse_after": after[1]}
+        if after[0] >= before[0]:
+            return OptimizeResult(optimized=False, parameters=current, **common,
+                                  message=f"your current parameters already fit your {count} reviews "
+                                          f"(log loss {before[0]:.4f}; fitted {after[0]:.4f}); kept them")
+        fsrs.Scheduler(parameters=fitted)  # validates the bounds before anything is stored
+        with self.store.transaction() as conn:
+            conn.execute("INSERT INTO fsrs_params (created_at, parameters, review_count) VALUES (?, ?, ?)",
+                         (to_iso(self._now(None)), json.dumps(fitted), count))
+        self._after_write(params_changed=True)
+        return OptimizeResult(optimized=True, parameters=fitted, **common,
+                              message=f"fitted FSRS parameters to {count} reviews: log loss "
+                                      f"{before[0]:.4f} → {after[0]:.4f}, RMSE {before[1]:.4f} → {after[1]:.4f}; "
+                                      "they apply from your next review")
+
+
+def _round_robin(sources: Iterable[Iterator[str]], limit: int) -> Iterator[str]:
+    """Take one from each deck in turn, so a session mixes rounds instead of draining one deck first."""
+    active = list(sources)
+    taken = 0
+    while active and taken < limit:
+        still: list[Iterator[str]] = []
+        for source in active:
+            if taken >= limit:
+                break
+            item = next(source, None)
+            if item is not None:
+                yield item
+                taken += 1
+                still.append(source)
+        active = still
