@@ -1,0 +1,114 @@
+"""Small deck folders, a fixed clock and an app factory for the TUI tests (not a test module)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from prepdeck.core.config import load_config
+from prepdeck.core.context import Context
+
+NOW = dt.datetime(2026, 11, 26, 9, 15, tzinfo=dt.UTC)
+
+RECALL_DECK = '''
+[deck]
+id = "alpha"
+title = "Alpha patterns"
+round = "sql"
+
+[[cards]]
+id = "window-frames"
+type = "recall"
+title = "ROWS vs RANGE frames"
+prompt = "What does `ROWS BETWEEN 6 PRECEDING AND CURRENT ROW` cover when days are missing?"
+answer = "Seven **rows**, not seven days: with gaps it reaches further back in time."
+tags = ["window", "frames"]
+
+[[cards]]
+id = "null-not-in"
+type = "recall"
+title = "NOT IN with NULLs"
+prompt = "Why can `NOT IN (subquery)` return no rows at all?"
+answer = "If the subquery yields a NULL, every comparison is UNKNOWN. Use NOT EXISTS."
+tags = ["nulls", "anti-join"]
+
+[[cards]]
+id = "dedupe-latest"
+type = "sql"
+title = "Latest row per key"
+prompt = "Keep the latest row per `id` from `events(id, ts)`."
+solution = "SELECT id, max(ts) AS ts FROM events GROUP BY id"
+tables = { events = "id VARCHAR, ts TIMESTAMP" }
+tags = ["dedupe"]
+
+[[cards.cases]]
+name = "example"
+[cards.cases.data]
+events = """
+id,ts
+a,2026-01-01 10:00:00
+"""
+'''
+
+DESIGN_DECK = '''
+[deck]
+id = "design-basics"
+title = "Design basics"
+round = "design"
+
+[[cards]]
+id = "clickstream"
+type = "design"
+title = "Clickstream pipeline"
+prompt = "Design a pipeline for 1B click events a day."
+answer = "Kafka in, Spark Structured Streaming, Iceberg tables, a daily batch for corrections."
+checklist = ["Partitioning and keys", "Late data and watermarks", "Exactly-once sink"]
+numbers = [
+  { question = "Events per second on average", answer = 11574, tolerance = 0.1, unit = "events/s" },
+  { question = "Raw GB per day at 500 bytes each", answer = 500, unit = "GB" },
+]
+'''
+
+BROKEN_DECK = '''
+[deck]
+id = "broken"
+title = "Broken"
+round = "sql"
+colour = "red"
+'''
+
+
+def write_decks(folder: Path, *, broken: bool = False, design: bool = True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "alpha.toml").write_text(RECALL_DECK, encoding="utf-8")
+    if design:
+        (folder / "design.toml").write_text(DESIGN_DECK, encoding="utf-8")
+    if broken:
+        (folder / "broken.toml").write_text(BROKEN_DECK, encoding="utf-8")
+    return folder
+
+
+def make_context(home: Path, decks: Path) -> Context:
+    """A Context over only the test decks (not the built-in ones)."""
+    home.mkdir(parents=True, exist_ok=True)
+    return Context(home=home, deck_dirs=[decks], config=load_config(home))
+
+
+def use_utc(monkeypatch) -> None:
+    """Local days and times as UTC, so snapshots and day boundaries do not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: dt.datetime = NOW) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += dt.timedelta(**kwargs)

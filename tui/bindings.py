@@ -1,0 +1,153 @@
+"""Every key the app answers to, in one registry: id, default keys, action, and where it applies.
+
+Screens build their `BINDINGS` from here, the help screen lists it, and `[keys]` in config.toml
+remaps any entry by its id (`reveal = "space,enter"`), through Textual's keymap. A bad entry in
+`[keys]` becomes a one-line problem shown as a notification; the default key stays in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.keys import Keys, _character_to_key
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+# the scopes, in the order the help screen shows them
+SCOPES: dict[str, str] = {
+    "app": "Everywhere",
+    "home": "Home",
+    "review": "Review",
+    "browser": "Deck browser",
+}
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    id: str  # binding id, and the name under [keys] in config.toml
+    keys: str  # default keys, comma-separated
+    action: str  # Textual action, e.g. "reveal" runs action_reveal
+    description: str  # short, for the footer
+    scope: str
+    help: str = ""  # longer, for the help screen
+    show: bool = True  # in the footer
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        return Binding(self.keys, self.action, self.description, show=self.show, priority=self.priority,
+                       id=self.id)
+
+
+ACTIONS: tuple[KeyAction, ...] = (
+    # everywhere
+    KeyAction("help", "question_mark,f1", "app.help", "Help", "app", "this screen: every key and what it does"),
+    KeyAction("palette", "ctrl+p", "app.command_palette", "Commands", "app",
+              "command palette: open a deck, review all, browse, stats, report, optimize…", show=False),
+    KeyAction("quit", "ctrl+q", "app.quit", "Quit", "app", "quit (every answered card is already saved)",
+              show=False, priority=True),
+    # home
+    KeyAction("review_all", "r", "review_all", "Review all", "home", "review everything due, all decks"),
+    KeyAction("review_deck", "enter", "review_deck", "Review deck", "home", "review the selected deck"),
+    KeyAction("browse", "b", "app.browse", "Browse", "home", "the deck browser: search, suspend, history"),
+    KeyAction("stats", "t", "app.stats", "Stats", "home", "statistics"),
+    KeyAction("report", "w", "app.write_report", "Report", "home", "write this week's report"),
+    KeyAction("mock", "m", "app.mock", "Mock", "home", "a timed mock interview round"),
+    KeyAction("optimize", "o", "app.optimize", "Optimize", "home",
+              "fit FSRS parameters to your review history", show=False),
+    KeyAction("refresh", "f5", "refresh", "Refresh", "home", "reload decks and counts", show=False),
+    KeyAction("quit_home", "q", "app.quit", "Quit", "home", "quit"),
+    # review
+    KeyAction("reveal", "space", "reveal", "Show", "review", "show the answer / solution / checklist"),
+    KeyAction("rate_again", "1", "rate(1)", "Again", "review", "rate Again: forgot", show=False),
+    KeyAction("rate_hard", "2", "rate(2)", "Hard", "review", "rate Hard: recalled with effort", show=False),
+    KeyAction("rate_good", "3", "rate(3)", "Good", "review", "rate Good: recalled", show=False),
+    KeyAction("rate_easy", "4", "rate(4)", "Easy", "review", "rate Easy: trivial", show=False),
+    KeyAction("accept_suggestion", "enter", "accept_suggestion", "Suggested", "review",
+              "rate with the suggested (highlighted) rating", show=False),
+    KeyAction("undo", "u", "undo", "Undo", "review", "undo the last rating and go back to that card"),
+    KeyAction("suspend", "s", "suspend", "Suspend", "review,browser", "suspend the card (browser: toggle)"),
+    KeyAction("edit", "e", "edit", "Edit", "review", "focus the card's editor or first input"),
+    KeyAction("leave", "escape", "leave", "End", "review",
+              "leave the editor so 1–4 rate; with no editor focused, end the session"),
+    KeyAction("speak", "r", "speak", "Aloud", "review", "answer a design card aloud (spoken view)", show=False),
+    KeyAction("scroll_down", "down", "scroll_card(2)", "Scroll", "review", "scroll the card down", show=False),
+    KeyAction("scroll_up", "up", "scroll_card(-2)", "Scroll", "review", "scroll the card up", show=False),
+    KeyAction("page_down", "pagedown", "page_card(1)", "Page", "review", "the card one page down", show=False),
+    KeyAction("page_up", "pageup", "page_card(-1)", "Page", "review", "the card one page up", show=False),
+    # browser
+    KeyAction("search", "slash", "search", "Search", "browser",
+              "search: words, tag:x, deck:x, type:sql, is:due|new|suspended|leech"),
+    KeyAction("back", "escape", "back", "Back", "browser", "back to the home screen"),
+)
+
+ACTION_IDS: frozenset[str] = frozenset(a.id for a in ACTIONS)
+
+
+def actions_for(scope: str) -> list[KeyAction]:
+    return [a for a in ACTIONS if scope in a.scope.split(",")]
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    return [a.binding() for a in actions_for(scope)]
+
+
+def _valid_key(key: str) -> bool:
+    *mods, base = key.split("+")
+    if any(m not in MODIFIERS for m in mods) or not base:
+        return False
+    if len(base) == 1:
+        return base.isprintable()
+    return base in _KEY_NAMES or _character_to_key(base) != base or base.isdigit()
+
+
+_KEY_NAMES: frozenset[str] = frozenset(k.value for k in Keys) | {
+    "space", "question_mark", "slash", "backslash", "comma", "full_stop", "minus", "plus", "equals_sign",
+    "colon", "semicolon", "apostrophe", "quotation_mark", "left_square_bracket", "right_square_bracket",
+    "exclamation_mark", "number_sign", "dollar_sign", "percent_sign", "ampersand", "asterisk",
+    "left_parenthesis", "right_parenthesis", "underscore", "grave_accent", "tilde", "circumflex_accent",
+    "vertical_line", "left_curly_bracket", "right_curly_bracket", "less_than_sign", "greater_than_sign",
+    "at",
+}
+
+
+def validate_keymap(keys: dict[str, str], where: str = "config.toml") -> tuple[dict[str, str], list[str]]:
+    """The usable part of `[keys]` as a Textual keymap, and one line per problem in the rest."""
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, value in keys.items():
+        if binding_id not in ACTION_IDS:
+            problems.append(f"{where}: [keys].{binding_id}: no such action (see the help screen, key ?)")
+            continue
+        parts = [p.strip() for p in value.split(",")]
+        if not value.strip() or not all(parts):
+            problems.append(f"{where}: [keys].{binding_id}: empty key; keeping the default")
+            continue
+        normalized = [_character_to_key(p) if len(p) == 1 else p for p in parts]
+        bad = [p for p, n in zip(parts, normalized, strict=True) if not _valid_key(n)]
+        if bad:
+            problems.append(f"{where}: [keys].{binding_id}: unknown key {bad[0]!r} (e.g. \"j\", \"ctrl+r\", "
+                            f"\"space\", \"f2\"); keeping the default")
+            continue
+        keymap[binding_id] = ",".join(normalized)
+    problems.extend(_clashes(keymap, where))
+    return keymap, problems
+
+
+def _clashes(keymap: dict[str, str], where: str) -> list[str]:
+    """Two actions of one screen on the same key: the second would never run."""
+    problems = []
+    for scope in SCOPES:
+        seen: dict[str, str] = {}
+        for action in actions_for(scope) + ([] if scope == "app" else actions_for("app")):
+            keys = keymap.get(action.id, action.keys)
+            for key in keys.split(","):
+                key = _character_to_key(key) if len(key) == 1 else key
+                other = seen.get(key)
+                if other and other != action.id:
+                    if action.id in keymap or other in keymap:
+                        problems.append(f"{where}: [keys]: {key!r} is bound to both {other} and {action.id} "
+                                        f"on the {SCOPES[scope].lower()} screen")
+                else:
+                    seen[key] = action.id
+    return sorted(set(problems))

@@ -1,0 +1,41 @@
+"""The command palette (Ctrl+P): every app-level action, plus "Review deck: …" for each deck."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from prepdeck.tui.app import PrepdeckApp
+
+
+class PrepdeckCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = cast("PrepdeckApp", self.app)
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("Review all due cards", lambda: app.start_review(None), "every deck, in scheduling order"),
+            ("Browse cards", app.action_browse, "search, suspend / unsuspend, history"),
+            ("Statistics", app.action_stats, "reviews, retention, forecast"),
+            ("Write this week's report", app.action_write_report, "HTML and Markdown in the reports folder"),
+            ("Mock interview", app.action_mock, "a timed round, scored against the rubric"),
+            ("Optimize FSRS parameters", app.action_optimize, "fit the scheduler to your own history"),
+            ("Help: keys", app.action_help, "every key and what it does"),
+            ("Quit", app.exit, "every answered card is already saved"),
+        ]
+        for deck in app.context.decks().decks:
+            commands.append((f"Review deck: {deck.title} ({deck.id})",
+                             lambda deck_id=deck.id: app.start_review(deck_id), f"{deck.round} round"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,141 @@
+"""System-design cards: the prompt, capacity numbers answered before the reveal, then the model
+answer with the checklist as checkboxes the user ticks; the coverage suggests the rating.
+
+The ticks and the numbers are stored as a self-check row (`Store.add_self_check`, linked to the
+review by `Scheduling.review`) and in the review payload, so reports and mocks can score them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Markdown, Static
+
+from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
+from prepdeck.tui.components.card_view import CardView
+
+if TYPE_CHECKING:
+    from prepdeck.core.store import Store
+
+
+class DesignCardView(CardView):
+    CARD_TYPES = ("design",)
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        yield self.card_header()
+        lo, hi = card.speaking_target()
+        yield Markdown(card.prompt, classes="prompt")
+        yield Static(f"[dim]Answer out loud or on paper in {lo // 60}–{hi // 60} min, then Space.[/dim]",
+                     classes="hint")
+        if card.numbers:
+            with Vertical(id="numbers", classes="design-section"):
+                yield Label("[b]Capacity numbers[/b] [dim](e: type your answers; Esc leaves the field)[/dim]")
+                for i, q in enumerate(card.numbers):
+                    with Horizontal(classes="number-row"):
+                        yield Label(escape(q.question), classes="number-question")
+                        yield Input(placeholder=q.unit or "number", id=f"number-{i}", classes="number-input")
+                        yield Static("", id=f"verdict-{i}", classes="number-verdict")
+        with Vertical(id="revealed", classes="hidden"):
+            if card.answer:
+                yield Markdown(card.answer, classes="answer")
+            if card.checklist:
+                with Vertical(id="checklist", classes="design-section"):
+                    yield Label("[b]Tick what you covered[/b] [dim](Tab to a point, Space ticks)[/dim]")
+                    for i, item in enumerate(card.checklist):
+                        yield Checkbox(item, id=f"check-{i}", classes="check-item")
+            yield Static("", id="coverage")
+
+    # -- state -----------------------------------------------------------------------------------
+    def ticks(self) -> list[bool]:
+        return [self.query_one(f"#check-{i}", Checkbox).value for i in range(len(self.card.checklist))]
+
+    def verdicts(self) -> list[NumberVerdict]:
+        return [check_number(self.query_one(f"#number-{i}", Input).value, q.answer, q.tolerance)
+                for i, q in enumerate(self.card.numbers)]
+
+    def coverage(self) -> float | None:
+        return coverage(self.ticks(), [v.correct for v in self.verdicts()])
+
+    # -- contract --------------------------------------------------------------------------------
+    def reveal(self) -> None:
+        if self.revealed:
+            return
+        super().reveal()
+        revealed = self.query_one("#revealed")
+        revealed.remove_class("hidden")
+        self._refresh_verdicts()
+        self.call_after_refresh(self.scroll_to_widget, revealed, top=True, animate=False)
+
+    def suggested_rating(self) -> int | None:
+        return suggested_rating(self.coverage()) if self.revealed else None
+
+    def review_payload(self) -> dict[str, Any] | None:
+        if not (self.card.checklist or self.card.numbers):
+            return None
+        cover = self.coverage()
+        return {"self_check": {
+            "checklist": self.ticks(),
+            "numbers": [{"question": q.question, "expected": q.answer, **v.to_json()}
+                        for q, v in zip(self.card.numbers, self.verdicts(), strict=True)],
+            "coverage": None if cover is None else round(cover, 3),
+        }}
+
+    def commit_evidence(self, store: Store) -> None:
+        if self.card.checklist or self.card.numbers:
+            store.add_self_check(self.card.global_id, self.ticks(), [v.to_json() for v in self.verdicts()])
+
+    def focus_editor(self) -> bool:
+        targets = list(self.query(Input)) + (list(self.query(Checkbox)) if self.revealed else [])
+        empty = [t for t in targets if isinstance(t, Input) and not t.value]
+        target = (empty or targets or [None])[0]
+        if target is None:
+            return False
+        target.focus()
+        return True
+
+    # -- events ----------------------------------------------------------------------------------
+    @on(Checkbox.Changed)
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        if self.revealed:
+            self._refresh_verdicts()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.screen.set_focus(None)  # back to the screen's keys: Space reveals, 1–4 rate
+
+    def _refresh_verdicts(self) -> None:
+        for i, (q, verdict) in enumerate(zip(self.card.numbers, self.verdicts(), strict=True)):
+            expected = f"{q.answer:,.6g}{(' ' + q.unit) if q.unit else ''}"
+            if verdict.correct:
+                text = f"[green]✓[/green] [dim]{escape(expected)}[/dim]"
+            elif verdict.text and verdict.value is None:
+                text = f"[red]?[/red] not a number · [dim]{escape(expected)}[/dim]"
+            else:
+                text = f"[red]✗[/red] {escape(expected)}"
+            self.query_one(f"#verdict-{i}", Static).update(text)
+        cover = self.coverage()
+        if cover is not None:
+            ticked, total = sum(self.ticks()), len(self.card.checklist)
+            right = sum(v.correct for v in self.verdicts())
+            parts = []
+            if total:
+                parts.append(f"{ticked}/{total} points")
+            if self.card.numbers:
+                parts.append(f"{right}/{len(self.card.numbers)} numbers")
+            names = {1: "Again", 2: "Hard", 3: "Good"}
+            rating = suggested_rating(cover)
+            self.query_one("#coverage", Static).update(
+                f"Coverage {cover:.0%} ({', '.join(parts)}) → suggests [b]{names.get(rating or 0, '')}[/b]")
+            self.suggest(rating)

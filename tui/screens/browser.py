@@ -1,0 +1,256 @@
+"""The deck browser: every card with its scheduling state; search by words and `tag:` / `deck:` /
+`type:` / `is:` filters; `s` suspends or unsuspends; the selected card's history on the right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from prepdeck.core.store import StoreError, from_iso
+from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.messages import BrowserRowsLoaded, ReviewsChanged
+
+if TYPE_CHECKING:
+    from prepdeck.core.store import Review
+    from prepdeck.decks.model import Card
+    from prepdeck.tui.app import PrepdeckApp
+
+STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
+COLUMNS = (("title", "Title", 26), ("type", "Type", 7), ("due", "Due", 10), ("state", "State", 10),
+           ("lapses", "Lapses", 6), ("flag", "Flag", 9), ("deck", "Deck", None), ("id", "ID", None))
+
+
+@dataclass
+class CardRow:
+    card: Card
+    state: int  # 0 new, else fsrs.State
+    due: dt.datetime | None
+    lapses: int
+    reps: int
+    suspended: str | None  # None, "user" or "leech"
+
+    @property
+    def search_text(self) -> str:
+        c = self.card
+        return " ".join((c.title, c.prompt, c.global_id, " ".join(c.tags), c.answer or "")).lower()
+
+
+def matches(row: CardRow, query: str, now: dt.datetime) -> bool:
+    """Words must all appear; `tag:x` `deck:x` `type:x` `is:due|new|suspended|leech|learning` filter."""
+    text = None
+    for token in query.lower().split():
+        key, sep, value = token.partition(":")
+        if sep and key == "tag":
+            if not any(value == t.lower() or t.lower().startswith(value) for t in row.card.tags):
+                return False
+        elif sep and key == "deck":
+            if value not in row.card.deck_id.lower():
+                return False
+        elif sep and key == "type":
+            if row.card.type != value:
+                return False
+        elif sep and key == "is":
+            flags = {
+                "new": row.state == 0,
+                "due": row.state != 0 and row.due is not None and row.due <= now and not row.suspended,
+                "suspended": row.suspended is not None,
+                "leech": row.suspended == "leech",
+                "learning": row.state in (1, 3),
+                "review": row.state == 2,
+            }
+            if not flags.get(value, False):
+                return False
+        else:
+            text = text if text is not None else row.search_text
+            if token not in text:
+                return False
+    return True
+
+
+class BrowserScreen(Screen[None]):
+    BINDINGS = bindings_for("browser")  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, CardRow] = {}
+
+    @property
+    def papp(self) -> PrepdeckApp:
+        return cast("PrepdeckApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("[b]Browse[/b]  [dim]loading…[/dim]", id="top", classes="topbar")
+        yield Input(placeholder="search: words  tag:window  deck:sql  type:design  is:due|new|suspended|leech",
+                    id="search")
+        with Horizontal(id="browser-main"):
+            table: DataTable[str | Text] = DataTable(id="cards", cursor_type="row")
+            yield table
+            with Vertical(id="history-pane"), VerticalScroll(id="history-scroll"):
+                yield Static("[dim]Select a card to see its history.[/dim]", id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cards", DataTable)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        table.focus()
+        self.load()
+
+    @on(ReviewsChanged)
+    def _stale(self) -> None:
+        if self.is_current:
+            self.load()
+
+    # -- data ------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="browser")
+    def load(self) -> None:
+        ctx = self.papp.context
+        store = ctx.store()
+        with store.lock:
+            states = {r["card_id"]: r for r in store.db.query(
+                "SELECT card_id, state, due, lapses, reps FROM card_state")}
+            suspended = store.suspended()
+        rows = []
+        for card in ctx.decks().all_cards():
+            gid = card.global_id
+            st = states.get(gid)
+            rows.append(CardRow(card, int(st["state"]) if st else 0, from_iso(st["due"]) if st else None,
+                                int(st["lapses"]) if st else 0, int(st["reps"]) if st else 0,
+                                suspended.get(gid)))
+        self.post_message(BrowserRowsLoaded(rows))
+
+    @on(BrowserRowsLoaded)
+    def _loaded(self, message: BrowserRowsLoaded) -> None:
+        self.rows = {r.card.global_id: r for r in message.rows}
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        table = self.query_one("#cards", DataTable)
+        query = self.query_one("#search", Input).value.strip()
+        now = self.papp.now()
+        keep = self._selected_id()
+        table.clear()
+        shown = [r for r in self.rows.values() if matches(r, query, now)]
+        for row in shown:
+            table.add_row(*self._cells(row, now), key=row.card.global_id)
+        if keep is not None and keep in {r.card.global_id for r in shown}:
+            table.move_cursor(row=table.get_row_index(keep))
+        suspended = sum(1 for r in shown if r.suspended)
+        self.query_one("#top", Static).update(
+            f"[b]Browse[/b]  {len(shown)} of {len(self.rows)} cards"
+            + (f" · {suspended} suspended" if suspended else "")
+            + (f"  [dim]matching[/dim] {escape(query)}" if query else ""))
+        if not shown:
+            self.query_one("#history", Static).update("[dim]No card matches.[/dim]")
+
+    def _cells(self, row: CardRow, now: dt.datetime) -> list[str | Text]:
+        card = row.card
+        if row.state == 0:
+            due = Text("new", style="cyan")
+        elif row.due is not None and row.due <= now:
+            due = Text("now", style="bold")
+        else:
+            due = Text(row.due.astimezone().strftime("%Y-%m-%d") if row.due else "")
+        flag = {"user": Text("suspended", style="yellow"), "leech": Text("leech", style="red")}.get(
+            row.suspended or "", Text(""))
+        return [escape(card.title), card.type, due, STATE_NAMES.get(row.state, str(row.state)),
+                Text(str(row.lapses), justify="right"), flag, card.deck_id, Text(card.id, style="dim")]
+
+    def _selected_id(self) -> str | None:
+        table = self.query_one("#cards", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            return cast(str, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        except Exception:
+            return None
+
+    # -- events ----------------------------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _search(self) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#cards", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#cards")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.load_history(event.row_key.value)
+
+    @work(thread=True, exclusive=True, group="history")
+    def load_history(self, card_id: str) -> None:
+        store = self.papp.context.store()
+        with store.lock:
+            reviews = store.reviews_for(card_id)
+        self.app.call_from_thread(self._show_history, card_id, reviews)
+
+    def _show_history(self, card_id: str, reviews: list[Review]) -> None:
+        row = self.rows.get(card_id)
+        if row is None:
+            return
+        card = row.card
+        lines = [f"[b]{escape(card.title)}[/b]", f"[dim]{escape(card_id)} · {card.type}[/dim]"]
+        if card.tags:
+            lines.append("[dim]" + escape(" ".join(f"#{t}" for t in card.tags)) + "[/dim]")
+        state = STATE_NAMES.get(row.state, "?")
+        lines.append(f"{state} · {row.reps} reviews · {row.lapses} lapses"
+                     + (f" · [yellow]{row.suspended}[/yellow]" if row.suspended else ""))
+        if row.due is not None:
+            lines.append(f"due {row.due.astimezone().strftime('%Y-%m-%d %H:%M')}")
+        lines.append("")
+        if not reviews:
+            lines.append("[dim]Never reviewed.[/dim]")
+        else:
+            lines.append("[b]History[/b] [dim](newest first)[/dim]")
+            for review in reversed(reviews):
+                when = review.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                taken = f"{review.duration_ms / 1000:.0f}s" if review.duration_ms is not None else "–"
+                style = RATING_STYLES.get(review.rating, "")
+                kind = "" if review.kind == "review" else f" [dim]{review.kind}[/dim]"
+                lines.append(f"{when} [{style}]{RATING_NAMES.get(review.rating, '?'):<5}[/{style}] {taken:>5}"
+                             f"{kind}")
+        self.query_one("#history", Static).update("\n".join(lines))
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one("#cards", DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_suspend(self) -> None:
+        card_id = self._selected_id()
+        row = self.rows.get(card_id or "")
+        if row is None:
+            return
+        suspend = row.suspended is None
+        try:
+            self.papp.scheduling.suspend(row.card.global_id, suspend)
+        except StoreError as exc:
+            self.notify(f"Not changed: {exc}", severity="error")
+            return
+        row.suspended = "user" if suspend else None
+        table = self.query_one("#cards", DataTable)
+        table.update_cell(row.card.global_id, "flag", self._cells(row, self.papp.now())[5])
+        self.notify(f"{'Suspended' if suspend else 'Unsuspended'} “{row.card.title}”", timeout=3)
+        self._show_history(row.card.global_id, [])
+        self.load_history(row.card.global_id)
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                screen.post_message(ReviewsChanged(row.card.global_id))

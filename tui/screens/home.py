@@ -1,0 +1,186 @@
+"""Home: the decks with due / new / total, today's count and streak, a 12-week heatmap, and any
+broken deck files with their `PATH:LINE: message`, so a typo in a deck is never silent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.components.heatmap import Heatmap
+from prepdeck.tui.messages import HomeDataLoaded, ReviewsChanged
+
+if TYPE_CHECKING:
+    from prepdeck.tui.app import PrepdeckApp
+
+ALL = "__all__"
+
+
+def local_day(moment: dt.datetime, day_starts_at_hour: int) -> dt.date:
+    """The user's "day" for a moment: local time, starting at the configured hour (04:00 as in Anki)."""
+    return (moment.astimezone() - dt.timedelta(hours=day_starts_at_hour)).date()
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = bindings_for("home")  # type: ignore[assignment]
+
+    @property
+    def papp(self) -> PrepdeckApp:
+        return cast("PrepdeckApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("[b]prepdeck[/b]  [dim]loading…[/dim]", id="top", classes="topbar")
+        with Horizontal(id="home-main"):
+            with Vertical(id="decks-pane"):
+                yield DataTable(id="decks", cursor_type="row", zebra_stripes=False)
+                yield Static("", id="due-summary")
+            with Vertical(id="side"):
+                yield Static("[b]Last 12 weeks[/b]", classes="side-title")
+                yield Heatmap(id="heatmap")
+                yield Static("", id="today")
+        with VerticalScroll(id="problems", classes="hidden"):
+            yield Static("", id="problems-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="title")
+        table.add_column("Round", key="round")
+        table.add_column("Due", key="due")
+        table.add_column("New", key="new")
+        table.add_column("Total", key="total")
+        self._show_problems()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @on(ReviewsChanged)
+    def _stale(self) -> None:
+        if self.is_current:
+            self.load()
+
+    def action_refresh(self) -> None:
+        self.papp.context.reload_decks()
+        self.papp.__dict__.pop("scheduling", None)  # rebuilt over the reloaded decks
+        self._show_problems()
+        self.load()
+        self.notify("Decks reloaded", timeout=2)
+
+    # -- data ------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="home")
+    def load(self) -> None:
+        app = self.papp
+        now = app.now()
+        sched = app.scheduling
+        with app.context.store().lock:  # one connection: a reader never interleaves a writer's transaction
+            counts = sched.counts(now=now)
+            today = sched.today(now=now)
+            heatmap = sched.heatmap(weeks=12, now=now)
+        self.post_message(HomeDataLoaded(counts, today, heatmap))
+
+    @on(HomeDataLoaded)
+    def _loaded(self, message: HomeDataLoaded) -> None:
+        app = self.papp
+        decks = app.context.decks().decks
+        table = self.query_one("#decks", DataTable)
+        selected = self._selected_key()
+        table.clear()
+        totals = {"due": 0, "new": 0, "total": 0}
+        rows: list[tuple[str, list[Any]]] = []
+        for deck in decks:
+            c = message.counts.get(deck.id)
+            due, new, total = (c.due, c.new, c.total) if c else (0, 0, len(deck.cards))
+            totals["due"] += due
+            totals["new"] += new
+            totals["total"] += total
+            rows.append((deck.id, [escape(deck.title), deck.round, _num(due, "bold"), _num(new, "cyan"),
+                                   Text(str(total), justify="right")]))
+        if len(decks) > 1:
+            table.add_row(Text("All decks", style="bold"), "", _num(totals["due"], "bold"),
+                          _num(totals["new"], "cyan"), Text(str(totals["total"]), justify="right"), key=ALL)
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if selected is not None and selected in {k for k, _ in rows} | {ALL}:
+            table.move_cursor(row=table.get_row_index(selected))
+        self.query_one(Heatmap).set_data(message.heatmap, local_day(app.now(), _day_start(app)))
+        today = message.today
+        streak = getattr(today, "streak_days", 0)
+        self.query_one("#top", Static).update(
+            f"[b]prepdeck[/b]  Today [b]{today.reviewed}[/b] reviewed · {today.minutes:.0f} min · "
+            f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}")
+        self.query_one("#today", Static).update(
+            f"[dim]{sum(message.heatmap.values())} reviews in 12 weeks[/dim]")
+        self._totals = totals
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        totals = getattr(self, "_totals", None)
+        if totals is None:
+            return
+        decks = self.papp.context.decks()
+        if not decks.decks:
+            summary = "No decks loaded. Add .toml decks to a deck folder (see `prepdeck decks check`)."
+        elif totals["due"] + totals["new"] == 0:
+            summary = "Nothing due: all caught up. [b]b[/b] browses every card."
+        else:
+            summary = f"[b]{totals['due']}[/b] due, [b]{totals['new']}[/b] new · [b]r[/b] reviews all"
+        deck = decks.deck(self._selected_key() or "")
+        if deck is not None:
+            summary += f"\n[dim]{escape(deck.id)}: {len(deck.cards)} cards · prepdeck review {escape(deck.id)}[/dim]"
+        self.query_one("#due-summary", Static).update(summary)
+
+    @on(DataTable.RowHighlighted, "#decks")
+    def _highlighted(self) -> None:
+        self._update_summary()
+
+    def _show_problems(self) -> None:
+        decks = self.papp.context.decks()
+        box = self.query_one("#problems")
+        if not decks.problems:
+            box.add_class("hidden")
+            return
+        broken = len(decks.broken) or len({p.path for p in decks.problems})
+        lines = [f"[b red]{broken} deck file{'s' if broken != 1 else ''} skipped[/b red] "
+                 "[dim](fix and press F5; `prepdeck decks check` lists the same)[/dim]"]
+        lines += [f"[red]{escape(str(p))}[/red]" for p in decks.problems]
+        self.query_one("#problems-text", Static).update("\n".join(lines))
+        box.remove_class("hidden")
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _selected_key(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            return cast(str, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        except Exception:
+            return None
+
+    def action_review_all(self) -> None:
+        self.papp.start_review(None)
+
+    def action_review_deck(self) -> None:
+        key = self._selected_key()
+        self.papp.start_review(None if key in (None, ALL) else key)
+
+    @on(DataTable.RowSelected, "#decks")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        self.papp.start_review(None if key == ALL else key)
+
+
+def _num(n: int, style: str) -> Text:
+    return Text(str(n), style=style if n else "dim", justify="right")
+
+
+def _day_start(app: PrepdeckApp) -> int:
+    return app.context.config.review.day_starts_at_hour

@@ -1,0 +1,395 @@
+"""The review session: one card at a time, Space reveals, 1–4 rate, `u` undoes, `s` suspends.
+
+Each rating is committed (`Scheduling.review`, one SQLite transaction) on the UI thread before the
+next card is shown: it takes milliseconds, and it means quitting, Ctrl+C or a crash at any moment
+keeps every answered card. Cards rated into a short (re)learning step come back in the same
+session once due, as in Anki (with a 20-minute learn-ahead when nothing else is left).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static, TextArea
+
+from prepdeck.core.store import StoreError
+from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.components.card_view import CardView, Placeholder
+from prepdeck.tui.components.card_views import view_class, view_for
+from prepdeck.tui.messages import QueueLoaded, WorkStatus
+
+if TYPE_CHECKING:
+    from prepdeck.decks.model import Card
+    from prepdeck.tui.app import PrepdeckApp
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+LEARN_AHEAD = dt.timedelta(minutes=20)
+
+
+@dataclass
+class Answered:
+    card: Card
+    rating: int
+    review_id: int
+    duration_ms: int
+    leech: bool
+
+
+@dataclass
+class Session:
+    """What the session has done and what is left; pure bookkeeping, no widgets."""
+
+    pending: list[Card] = field(default_factory=list)
+    learning: list[tuple[dt.datetime, Card]] = field(default_factory=list)  # back today, once due
+    answered: list[Answered] = field(default_factory=list)
+    suspended: list[Card] = field(default_factory=list)
+
+    def remove(self, card_id: str) -> None:
+        self.pending = [c for c in self.pending if c.global_id != card_id]
+        self.learning = [(d, c) for d, c in self.learning if c.global_id != card_id]
+
+    def next_card(self, now: dt.datetime) -> Card | None:
+        self.learning.sort(key=lambda item: item[0])
+        if self.learning and self.learning[0][0] <= now:
+            return self.learning.pop(0)[1]
+        if self.pending:
+            return self.pending.pop(0)
+        if self.learning and self.learning[0][0] <= now + LEARN_AHEAD:
+            return self.learning.pop(0)[1]
+        return None
+
+    def left(self) -> int:
+        return len(self.pending) + len(self.learning)
+
+
+class RatingBar(Horizontal):
+    """Before the reveal one "Show answer" button; after it, Again / Hard / Good / Easy with intervals."""
+
+    def compose(self) -> ComposeResult:
+        yield Button("Show answer  [space]", id="show", classes="show-button")
+        for rating, name in RATINGS.items():
+            button = Button(f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{name.lower()} hidden")
+            yield button
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False  # keys belong to the screen: Space, 1–4
+
+    def show_ratings(self, intervals: dict[int, str], suggested: int | None) -> None:
+        self.query_one("#show").add_class("hidden")
+        for rating, name in RATINGS.items():
+            button = self.query_one(f"#rate-{rating}", Button)
+            button.label = f"{rating} {name} · {intervals.get(rating, '?')}"
+            button.remove_class("hidden")
+            button.set_class(rating == suggested, "suggested")
+
+    def show_reveal(self) -> None:
+        self.query_one("#show").remove_class("hidden")
+        for button in self.query(".rate"):
+            button.add_class("hidden").remove_class("suggested")
+
+    def hide_all(self) -> None:
+        for button in self.query(Button):
+            button.add_class("hidden")
+
+
+class SessionSummary(Static):
+    pass
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = bindings_for("review")  # type: ignore[assignment]
+
+    def __init__(self, deck_id: str | None = None) -> None:
+        super().__init__()
+        self.deck_id = deck_id
+        self.session = Session()
+        self.card: Card | None = None
+        self.view: CardView | None = None
+        self.shown_at: dt.datetime | None = None
+        self.intervals: dict[int, str] = {}
+        self.suggested: int | None = None
+        self.finished = False
+        self.loaded = False
+        self.status = ""
+
+    @property
+    def papp(self) -> PrepdeckApp:
+        return cast("PrepdeckApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="top", classes="topbar")
+        with Container(id="card-host"):
+            yield Placeholder("Loading today's cards…")
+        yield RatingBar(id="rating-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._update_top()
+        self.set_interval(1.0, self._update_top)
+        self.load_queue()
+
+    # -- loading ---------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="queue")
+    def load_queue(self) -> None:
+        app = self.papp
+        with app.context.store().lock:
+            cards = app.scheduling.queue(self.deck_id, now=app.now())
+        self.post_message(QueueLoaded(cards, {}))
+
+    @on(QueueLoaded)
+    async def _queue_loaded(self, message: QueueLoaded) -> None:
+        self.session.pending = list(message.cards)
+        self.loaded = True
+        await self.show_next()
+
+    # -- showing cards ---------------------------------------------------------------------------
+    async def show_next(self) -> None:
+        card = self.session.next_card(self.papp.now())
+        if card is None:
+            await self._finish()
+        else:
+            await self.show_card(card)
+
+    async def show_card(self, card: Card) -> None:
+        self.card = card
+        self.finished = False
+        self.suggested = None
+        self.shown_at = self.papp.now()
+        host = self.query_one("#card-host")
+        await host.remove_children()
+        self.view = view_for(card, self.papp.context)
+        self.view.id = "card-view"
+        await host.mount(self.view)
+        self.query_one(RatingBar).show_reveal()
+        self.set_focus(self.view if self.view.can_focus else None)
+        self._update_top()
+
+    async def _finish(self) -> None:
+        self.card, self.view, self.finished = None, None, True
+        host = self.query_one("#card-host")
+        await host.remove_children()
+        await host.mount(SessionSummary(self._summary_text(), id="summary"))
+        self.query_one(RatingBar).hide_all()
+        self._update_top()
+
+    def _summary_text(self) -> str:
+        answered = self.session.answered
+        if not answered and not self.session.suspended:
+            deck = f" in {self.deck_id}" if self.deck_id else ""
+            return (f"[b]Nothing due{deck}.[/b]\n\nAll caught up. Escape goes home; the browser (b on the "
+                    "home screen) shows every card.")
+        by_rating = {r: sum(1 for a in answered if a.rating == r) for r in RATINGS}
+        cards = len({a.card.global_id for a in answered})
+        seconds = sum(a.duration_ms for a in answered) / 1000
+        retention = (1 - by_rating[1] / len(answered)) if answered else 0
+        lines = [
+            "[b]Session done[/b]",
+            "",
+            f"{len(answered)} review{'s' if len(answered) != 1 else ''} of {cards} card{'s' if cards != 1 else ''}"
+            f" in {_duration(seconds)}",
+            "  ".join(f"{RATINGS[r]} [b]{n}[/b]" for r, n in by_rating.items()),
+            f"Recalled (not Again): [b]{retention:.0%}[/b]",
+        ]
+        leeches = [a.card for a in answered if a.leech]
+        if leeches:
+            lines.append("[yellow]Leeches suspended:[/yellow] " + ", ".join(escape(c.title) for c in leeches))
+        if self.session.suspended:
+            lines.append(f"Suspended by you: {len(self.session.suspended)}")
+        lines += ["", "[dim]Every review is saved. u undoes the last one; Escape goes home.[/dim]"]
+        return "\n".join(lines)
+
+    def _update_top(self) -> None:
+        if not self.is_mounted:
+            return
+        session = self.session
+        deck = self.deck_id or "all decks"
+        parts = [f"[b]{escape(deck)}[/b]"]
+        if self.card is not None:
+            done = len(session.answered)
+            parts.append(f"{done + 1} / {done + 1 + session.left()}")
+            if self.shown_at is not None:
+                seconds = max(0.0, (self.papp.now() - self.shown_at).total_seconds())
+                parts.append(f"{int(seconds) // 60}:{int(seconds) % 60:02d} on card")
+        elif self.finished:
+            parts.append(f"{len(session.answered)} reviewed")
+        if self.status:
+            parts.append(f"[dim]{escape(self.status)}[/dim]")
+        self.query_one("#top", Static).update("  ·  ".join(parts))
+
+    @on(WorkStatus)
+    def _status(self, message: WorkStatus) -> None:
+        self.status = message.text
+        self._update_top()
+
+    # -- reveal and rate -------------------------------------------------------------------------
+    def action_reveal(self) -> None:
+        if self.view is None or self.card is None:
+            return
+        self.view.reveal()
+        self._refresh_intervals()
+        suggestion = self.view.suggested_rating()
+        if suggestion is not None:
+            self.suggested = suggestion
+        self.query_one(RatingBar).show_ratings(self.intervals, self.suggested)
+
+    def _refresh_intervals(self) -> None:
+        from prepdeck.core.scheduler import format_interval
+
+        assert self.card is not None
+        raw = self.papp.scheduling.next_intervals(self.card, now=self.papp.now())
+        self.intervals = {r: format_interval(td) for r, td in raw.items()}
+
+    @on(CardView.SuggestRating)
+    def _suggestion(self, message: CardView.SuggestRating) -> None:
+        message.stop()
+        if message.rating in RATINGS:
+            self.suggested = message.rating
+            if self.view is not None and self.view.revealed:
+                self.query_one(RatingBar).show_ratings(self.intervals, self.suggested)
+
+    def action_accept_suggestion(self) -> None:
+        if self.view is None:
+            if self.finished:
+                self.app.pop_screen()
+            return
+        if not self.view.revealed:
+            self.action_reveal()
+        elif self.suggested is not None:
+            self.action_rate(self.suggested)
+        else:
+            self.notify("No suggestion for this card: rate with 1–4.", timeout=3)
+
+    @on(Button.Pressed)
+    async def _button(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id == "show":
+            self.action_reveal()
+        elif button_id.startswith("rate-"):
+            await self.rate(int(button_id.removeprefix("rate-")))
+
+    async def action_rate(self, rating: int) -> None:
+        await self.rate(rating)
+
+    async def rate(self, rating: int) -> None:
+        card, view = self.card, self.view
+        if card is None or view is None:
+            return
+        if not view.revealed:
+            self.notify("Show the answer first (Space), then rate.", timeout=3)
+            return
+        app = self.papp
+        now = app.now()
+        duration_ms = int(max(0.0, (now - (self.shown_at or now)).total_seconds()) * 1000)
+        try:
+            payload = view.review_payload()
+            view.commit_evidence(app.context.store())
+            outcome = app.scheduling.review(card, rating, now=now, duration_ms=duration_ms, payload=payload)
+        except StoreError as exc:
+            self.notify(f"Not saved: {exc}. The card stays; rate again.", severity="error", timeout=15)
+            return
+        self.session.answered.append(Answered(card, rating, outcome.review_id, duration_ms, outcome.leech))
+        self.session.remove(card.global_id)
+        if outcome.leech:
+            self.notify(f"“{card.title}” is a leech (lapsed {app.context.config.review.leech_lapses} times) "
+                        "and was suspended. Rewrite it or unsuspend it in the browser.",
+                        title="Leech", severity="warning", timeout=12)
+        elif outcome.due is not None and outcome.due <= now + LEARN_AHEAD * 3:
+            self.session.learning.append((outcome.due, card))
+        app.post_reviews_changed(card.global_id)
+        await self.show_next()
+
+    # -- undo, suspend, editors, leaving --------------------------------------------------------
+    async def action_undo(self) -> None:
+        app = self.papp
+        if not self.session.answered:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            return
+        last = self.session.answered[-1]
+        newest = app.context.store().last_review()
+        if newest is None or newest.id != last.review_id:
+            self.notify("The newest review was not made in this session (another prepdeck?); not undoing it.",
+                        severity="warning")
+            return
+        try:
+            undone = app.scheduling.undo()
+        except StoreError as exc:
+            self.notify(f"Undo failed: {exc}", severity="error")
+            return
+        if undone is None:
+            return
+        self.session.answered.pop()
+        self.session.remove(last.card.global_id)
+        if self.card is not None:
+            self.session.pending.insert(0, self.card)
+        app.post_reviews_changed(last.card.global_id)
+        self.notify(f"Undone: {RATINGS[last.rating]} on “{last.card.title}”", timeout=3)
+        await self.show_card(last.card)
+
+    async def action_suspend(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        try:
+            self.papp.scheduling.suspend(card.global_id, True)
+        except StoreError as exc:
+            self.notify(f"Not suspended: {exc}", severity="error")
+            return
+        self.session.suspended.append(card)
+        self.session.remove(card.global_id)
+        self.papp.post_reviews_changed(card.global_id)
+        self.notify(f"Suspended “{card.title}”. Unsuspend it in the browser (b on the home screen).", timeout=5)
+        await self.show_next()
+
+    def action_edit(self) -> None:
+        if self.view is not None and not self.view.focus_editor():
+            self.notify("This card has nothing to type into.", timeout=2)
+
+    async def action_leave(self) -> None:
+        focused = self.focused
+        if isinstance(focused, (Input, TextArea)) or (
+                focused is not None and self.view is not None and focused is not self.view
+                and self.view in focused.ancestors):
+            self.set_focus(None)  # out of the editor: digits rate again
+            return
+        if self.finished or not self.session.answered:
+            self.app.pop_screen()
+        else:  # end early: the summary of what was done; the current card stays due
+            await self._finish()
+
+    def action_scroll_card(self, lines: int) -> None:
+        if self.view is not None:
+            self.view.scroll_relative(y=lines, animate=False)
+
+    def action_page_card(self, direction: int) -> None:
+        if self.view is not None:
+            self.view.scroll_relative(y=direction * max(1, self.view.size.height - 2), animate=False)
+
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action == "speak":
+            return self.card is not None and self.card.type == "design" and view_class(
+                "design", spoken=True) is not view_class("design")
+        return True
+
+    async def action_speak(self) -> None:
+        """Answer a design card aloud: swap in the spoken view (when the speech capability exists)."""
+        if self.card is None or self.view is None:
+            return
+        host = self.query_one("#card-host")
+        await host.remove_children()
+        self.view = view_for(self.card, self.papp.context, spoken=True)
+        self.view.id = "card-view"
+        await host.mount(self.view)
+        self.set_focus(self.view if self.view.can_focus else None)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
