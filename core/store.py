@@ -71,17 +71,21 @@ class Review:
 
 
 class Store:
-    def __init__(self, db: sqlite_utils.Database, path: Path | None):
+    def __init__(self, db: sqlite_utils.Database, path: Path | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.db = db
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         # one connection shared by the UI thread and workers: writers take turns, so one thread's
         # transaction never swallows another's statements
         self.lock = threading.RLock()
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, *, migrate: bool = True) -> Store:
-        """Open (creating) the database at `path`; `":memory:"` for tests that need no file."""
+    def open(cls, path: Path | str, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+        """Open (creating) the database at `path`; `":memory:"` for tests that need no file.
+
+        `busy_timeout_ms`: how long a write waits for another prepdeck holding the database.
+        """
         if str(path) == ":memory:":
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             store = cls(sqlite_utils.Database(conn), None)
@@ -89,20 +93,28 @@ class Store:
             path = Path(path)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False,
                                        isolation_level=None)
             except (OSError, sqlite3.Error) as exc:
                 raise StoreError(f"cannot open the database {path}: {exc}") from exc
-            store = cls(sqlite_utils.Database(conn), path)
-        store._configure()
-        if migrate:
-            store.migrate()
+            store = cls(sqlite_utils.Database(conn), path, busy_timeout_ms)
+        try:
+            store._configure()
+            if migrate:
+                store.migrate()
+        except BaseException:
+            conn.close()  # a refused or locked database is left exactly as it was
+            raise
         return store
 
     def _configure(self) -> None:
         conn = self.db.conn
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            self._refuse_newer()  # before WAL: switching the journal mode would already write to it
+        except sqlite3.OperationalError as exc:
+            raise self._locked_or(exc) from exc
         if self.path is not None:
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -113,7 +125,7 @@ class Store:
     def _locked_or(self, exc: sqlite3.Error) -> StoreError:
         if "locked" in str(exc) or "busy" in str(exc):
             return StoreError(
-                f"the database {self.path} is locked by another prepdeck (waited {BUSY_TIMEOUT_MS // 1000} s); "
+                f"the database {self.path} is locked by another prepdeck (waited {self.busy_timeout_ms / 1000:g} s); "
                 "close the other one and try again"
             )
         return StoreError(f"database error in {self.path}: {exc}")
@@ -124,17 +136,22 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else 0
 
-    def migrate(self) -> None:
-        """Bring the database to SCHEMA_VERSION; copy it aside first; refuse a newer one."""
+    def _refuse_newer(self) -> int:
         current = self.schema_version()
         if current > SCHEMA_VERSION:
             raise StoreError(
                 f"the database {self.path} was written by a newer prepdeck (schema {current}, this one knows "
                 f"{SCHEMA_VERSION}); upgrade prepdeck — the database was left untouched"
             )
+        return current
+
+    def migrate(self) -> None:
+        """Bring the database to SCHEMA_VERSION; copy it aside first; refuse a newer one."""
+        current = self._refuse_newer()
         if current == SCHEMA_VERSION:
             return
-        if current > 0 and self.path is not None:
+        # copy anything that already holds data (an older prepdeck's, or a version-0 file with tables)
+        if self.path is not None and (current > 0 or self.db.table_names()):
             self.backup(self.path.with_name(f"{self.path.stem}.v{current}.backup{self.path.suffix}"))
         conn = self.db.conn
         try:
