@@ -362,7 +362,12 @@ def _focus(fig: dict[str, Any]) -> list[str]:
     out: list[str] = []
     if fig["reviews"] == 0:
         out.append("No reviews this week: start with a short daily session (the forecast shows what is due).")
+    if all(r["score"] is None for r in fig["rounds"].values()):
+        out.append("No evidence for any round: judge three SQL and three PySpark cards, and answer one design "
+                   "and one behavioral card aloud.")
     for key, r in fig["rounds"].items():
+        if r["score"] is None and len(out) > 1:
+            continue
         if r["score"] is None:
             out.append(f"{r['title']}: no evidence this week — practise at least three {key} cards"
                        + (" with the judge." if key in ("sql", "pyspark") else " aloud."))
@@ -376,7 +381,8 @@ def _focus(fig: dict[str, Any]) -> list[str]:
             out.append(f"{r['title']}: no evidence yet for {', '.join(missing)}.")
     if fig["failed_patterns"]:
         top = fig["failed_patterns"][0]
-        out.append(f"Drill the pattern '{top['tag']}': {top['count']} failures this week.")
+        out.append(f"Drill the pattern '{top['tag']}': {top['count']} failure{'s' if top['count'] != 1 else ''} "
+                   "this week.")
     if fig["hidden_failures"]:
         h = fig["hidden_failures"][0]
         out.append(f"Edge case '{h['case']}' of {h['title']} failed {h['count']}×: redo that card.")

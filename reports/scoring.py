@@ -32,8 +32,8 @@ class Measure:
 
 # -- measures -------------------------------------------------------------------------------------
 
-def _share(hits: int, total: int, what: str) -> Measure:
-    return Measure(hits / total if total else None, f"{hits} of {total} {what}" if total else f"no {what}")
+def _share(hits: int, total: int, what: str, nothing: str) -> Measure:
+    return Measure(hits / total, f"{hits} of {total} {what}") if total else Measure(None, nothing)
 
 
 def first_try_and_hidden(ev: RoundEvidence) -> Measure:
@@ -53,30 +53,34 @@ def first_try_and_hidden(ev: RoundEvidence) -> Measure:
 def advanced_sql(ev: RoundEvidence) -> Measure:
     adv = [s for s in ev.solves if s.advanced]
     return _share(sum(s.passed and not s.gave_up for s in adv), len(adv),
-                  "window/CTE problems solved")
+                  "window/CTE problems solved",
+                  "no judged problem whose reference uses windows or CTEs")
 
 
 def recall_retention(ev: RoundEvidence) -> Measure:
     r = ev.recall_repeat_ratings
-    return _share(sum(x > 1 for x in r), len(r), "recall reviews (not a first review) not rated Again")
+    return _share(sum(x > 1 for x in r), len(r), "recall reviews (not a first review) not rated Again",
+                  "no recall reviews of this round other than first reviews")
 
 
 def recall_confidence(ev: RoundEvidence) -> Measure:
     r = ev.recall_repeat_ratings
-    return _share(sum(x >= 3 for x in r), len(r), "recall reviews (not a first review) rated Good or Easy")
+    return _share(sum(x >= 3 for x in r), len(r), "recall reviews (not a first review) rated Good or Easy",
+                  "no recall reviews of this round other than first reviews")
 
 
 def solved_in_budget(ev: RoundEvidence) -> Measure:
     budget = SOLVE_BUDGET_S.get(ev.round, 600)
     timed = [s for s in ev.solves if s.seconds is not None or s.gave_up or not s.passed]
     hits = sum(s.passed and not s.gave_up and s.seconds is not None and s.seconds <= budget for s in timed)
-    return _share(hits, len(timed), f"timed problems solved within {budget // 60} min")
+    return _share(hits, len(timed), f"timed problems solved within {budget // 60} min",
+                  "no judged problems with a recorded time")
 
 
 def clean_runs(ev: RoundEvidence) -> Measure:
     runs = sum(s.runs for s in ev.solves)
     return _share(runs - sum(s.runs_with_error for s in ev.solves), runs,
-                  "judge runs without a syntax error, exception or time-out")
+                  "judge runs without a syntax error, exception or time-out", "no judge runs")
 
 
 _TOPICS = {
@@ -94,7 +98,7 @@ def _topic_coverage(topic: str, label: str) -> Callable[[RoundEvidence], Measure
     def measure(ev: RoundEvidence) -> Measure:
         items = [ticked for sheet in ev.checklists for text, ticked in sheet if pattern.search(text)]
         if items:
-            return _share(sum(items), len(items), f"checklist points about {label} covered")
+            return _share(sum(items), len(items), f"checklist points about {label} covered", "")
         if topic == "tradeoffs" and ev.recall_repeat_ratings:
             return recall_retention(ev)
         return checklist_coverage(ev) if ev.checklists else Measure(None, f"no checklist points about {label}")
@@ -104,11 +108,11 @@ def _topic_coverage(topic: str, label: str) -> Callable[[RoundEvidence], Measure
 
 def checklist_coverage(ev: RoundEvidence) -> Measure:
     items = [ticked for sheet in ev.checklists for _, ticked in sheet]
-    return _share(sum(items), len(items), "checklist points covered")
+    return _share(sum(items), len(items), "checklist points covered", "no design checklists ticked")
 
 
 def capacity_numbers(ev: RoundEvidence) -> Measure:
-    return _share(sum(ev.numbers), len(ev.numbers), "capacity answers within tolerance")
+    return _share(sum(ev.numbers), len(ev.numbers), "capacity answers within tolerance", "no capacity answers checked")
 
 
 def delivery_fraction(d: Delivery) -> float | None:
@@ -158,7 +162,8 @@ def ownership_impact(ev: RoundEvidence) -> Measure:
 def story_complete(ev: RoundEvidence) -> Measure:
     rated = [d for d in ev.deliveries if d.beats is not None and d.within_target is not None]
     hits = sum("result" in (d.beats or ()) and bool(d.within_target) for d in rated)
-    return _share(hits, len(rated), "answers that reach the result (and its lesson) inside the target time")
+    return _share(hits, len(rated), "answers that reach the result (and its lesson) inside the target time",
+                  "no analysed STAR answers with a target time")
 
 
 def _clamp(x: float) -> float:
