@@ -366,7 +366,10 @@ class _Watchdog:
             elif self.cancel is not None and self.cancel.is_set():
                 self.fired = "cancel"
             if self.fired:
-                self.conn.interrupt()
+                # repeat: an interrupt that lands before the query starts is forgotten by DuckDB
+                while not self.done.is_set():
+                    self.conn.interrupt()
+                    self.done.wait(0.05)
                 return
             self.done.wait(min(left, 0.05) if self.cancel is not None else left)
 
@@ -589,6 +592,8 @@ def check_sql(card: Card, answer: str | bytes, dialect: str | None = None,
     try:
         stopped: str | None = None
         for case in card.cases:
+            if stopped is None and cancel is not None and cancel.is_set():
+                stopped = result.error = "cancelled"
             if stopped is not None:
                 result.cases.append(CaseResult(case.name, case.hidden, False, error="not run"))
                 continue

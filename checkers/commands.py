@@ -1,0 +1,174 @@
+"""`prepdeck check CARD_ID ANSWER_FILE… [--dialect D] [--json]` (shared/spec/cli.md).
+
+Judges answers without recording anything. Exit 0 when every answer passed, 1 when any failed, 2 for an
+unknown card, a card that is not sql/pyspark, an unreadable file, an unknown dialect, a card that cannot
+be judged, or an engine that is not available. Light on imports: no Textual on this path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prepdeck.core.context import Context
+
+if TYPE_CHECKING:
+    from prepdeck.checkers.result import CheckResult
+    from prepdeck.core.config import Config
+    from prepdeck.decks.model import Card, DeckSet
+
+SHOWN_DIFF_ROWS = 5  # per side, per visible case, in the human summary
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"prepdeck: {message}", file=sys.stderr)
+    return status
+
+
+def find_card(decks: DeckSet, card_id: str) -> Card | None:
+    """A card by global id; a bare card id is accepted when exactly one deck has it."""
+    if "/" in card_id:
+        return decks.card(card_id)
+    matches = [c for c in decks.all_cards() if c.id == card_id]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _unknown_card(decks: DeckSet, card_id: str) -> str:
+    ids = [c.global_id for c in decks.all_cards() if c.type in ("sql", "pyspark")]
+    close = difflib.get_close_matches(card_id, ids, n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown card '{card_id}'{hint}"
+
+
+def read_answers(paths: list[str]) -> list[tuple[str, bytes]]:
+    """Each answer file's bytes ('-' is standard input); OSError names the file that cannot be read."""
+    answers = []
+    for name in paths:
+        if name == "-":
+            answers.append(("-", sys.stdin.buffer.read()))
+            continue
+        path = Path(name)
+        if path.is_dir():
+            raise OSError(f"cannot read {name}: it is a folder")
+        try:
+            answers.append((name, path.read_bytes()))
+        except OSError as exc:
+            raise OSError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return answers
+
+
+def check(args: argparse.Namespace) -> int:
+    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    for problem in ctx.config.problems:
+        print(f"prepdeck: warning: {problem}", file=sys.stderr)
+    decks = ctx.decks()
+    card = find_card(decks, args.card_id)
+    if card is None:
+        return _fail(_unknown_card(decks, args.card_id))
+    if card.type not in ("sql", "pyspark"):
+        return _fail(f"card '{card.global_id}' is a {card.type} card: only sql and pyspark cards are judged")
+    try:
+        answers = read_answers(list(args.answers))
+    except OSError as exc:
+        return _fail(str(exc))
+
+    if card.type == "sql":
+        results = _check_sql(card, answers, args, ctx.config)
+    else:
+        results = _check_pyspark(card, answers, args, ctx.config)
+    if isinstance(results, int):
+        return results
+
+    if getattr(args, "json", False):
+        print(json.dumps([r.to_json(reveal_hidden=False) for r in results], indent=2))
+    else:
+        for r in results:
+            print_result(r)
+    return 0 if all(r.passed for r in results) else 1
+
+
+def _check_sql(card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace,
+               config: Config) -> list[CheckResult] | int:
+    from prepdeck.checkers.sql import CardProblem, check_sql, normalize_dialect
+
+    try:
+        dialect = normalize_dialect(getattr(args, "dialect", None), normalize_dialect(config.sql.dialect))
+    except ValueError as exc:
+        return _fail(str(exc))
+    results = []
+    for name, raw in answers:
+        try:
+            results.append(check_sql(card, raw, dialect, config.sql, answer_name=name))
+        except CardProblem as exc:
+            return _fail(f"the card cannot be judged: {exc}")
+        except ImportError as exc:
+            return _fail(f"the SQL judge is not available: {exc}")
+    return results
+
+
+def _check_pyspark(card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace,
+                   config: Config) -> list[CheckResult] | int:
+    from prepdeck.checkers.result import CaseResult, CheckResult
+    from prepdeck.checkers.sql import AnswerError, answer_text
+
+    if getattr(args, "dialect", None):
+        print("prepdeck: warning: --dialect applies to SQL answers; ignored for a pyspark card", file=sys.stderr)
+    if getattr(args, "spark_remote", None):
+        config.spark.remote = args.spark_remote
+    try:
+        from prepdeck.checkers.spark import check_pyspark_answers
+    except ImportError as exc:
+        return _fail(f"the PySpark judge is not available: {exc}")
+
+    # an answer that is not text is a graded failure here; the rest go to Spark in one session
+    results: dict[int, CheckResult] = {}
+    texts: list[tuple[int, str, str]] = []
+    for index, (name, raw) in enumerate(answers):
+        try:
+            texts.append((index, name, answer_text(raw)))
+        except AnswerError as exc:
+            results[index] = CheckResult(card.global_id, name, None, False, 0.0, error=str(exc),
+                                         cases=[CaseResult(c.name, c.hidden, False, error="not run")
+                                                for c in card.cases])
+    if texts:
+        try:
+            judged = check_pyspark_answers(card, [(name, text) for _, name, text in texts], config)
+        except Exception as exc:  # Java missing, Spark failing to start: the engine is unavailable
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return _fail(f"the PySpark judge could not run: {first}")
+        for (index, _, _), result in zip(texts, judged, strict=False):
+            results[index] = result
+    return [results[i] for i in sorted(results)]
+
+
+def _row(values: list[Any]) -> str:
+    return " | ".join("NULL" if v is None else str(v) for v in values)
+
+
+def print_result(result: CheckResult, out: Any = None) -> None:
+    """Per answer a line, per failed case a line (hidden cases: only the kind of failure)."""
+    out = out or sys.stdout
+    ok = sum(c.passed for c in result.cases)
+    verdict = "passed" if result.passed else "FAILED"
+    dialect = f" ({result.dialect})" if result.dialect else ""
+    print(f"{result.answer}{dialect}: {verdict}, {ok}/{len(result.cases)} cases, "
+          f"{result.elapsed_ms:.0f} ms", file=out)
+    if result.error:
+        print(f"  error: {result.error}", file=out)
+    for case in result.cases:
+        if case.passed or (result.error and case.error in ("not run", result.error)):
+            continue
+        label = f"hidden case '{case.name}'" if case.hidden else f"case '{case.name}'"
+        reason = case.message or case.error or "failed"
+        print(f"  ✗ {label}: {reason}", file=out)
+        if case.hidden:
+            continue
+        for title, rows in (("missing", case.missing), ("unexpected", case.unexpected)):
+            for values in rows[:SHOWN_DIFF_ROWS]:
+                print(f"      {title:<10} {_row(values)}", file=out)
+            if len(rows) > SHOWN_DIFF_ROWS:
+                print(f"      {'':<10} … {len(rows) - SHOWN_DIFF_ROWS} more", file=out)
