@@ -10,16 +10,34 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-import sqlite_utils
-
 from prepdeck.core.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def _import_sqlite_utils() -> ModuleType:
+    """sqlite-utils imports pandas and numpy when they are installed (to map their column types): most of a
+    second of startup for every command. prepdeck never stores either, so hide them while it loads."""
+    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
+    try:
+        import sqlite_utils
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
 
 BUSY_TIMEOUT_MS = 5000
 
