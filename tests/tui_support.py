@@ -112,3 +112,45 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += dt.timedelta(**kwargs)
+
+
+def new_context(tmp_path: Path, monkeypatch, *, broken: bool = False, design: bool = True,
+                config: str | None = None) -> Context:
+    use_utc(monkeypatch)
+    decks = write_decks(tmp_path / "decks", broken=broken, design=design)
+    home = tmp_path / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (home / "config.toml").write_text(config, encoding="utf-8")
+    return make_context(home, decks)
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages land."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def review_rows(db_path: Path) -> list[tuple]:
+    """What another process would read from the database right now."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("SELECT card_id, rating, payload FROM reviews ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def pilot_test(fn):
+    """Run an async Pilot scenario as a plain test (no asyncio plugin needed)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        asyncio.run(fn(*args, **kwargs))
+
+    return wrapper

@@ -255,7 +255,7 @@ class ReviewScreen(Screen[None]):
             if self.view is not None and self.view.revealed:
                 self.query_one(RatingBar).show_ratings(self.intervals, self.suggested)
 
-    def action_accept_suggestion(self) -> None:
+    async def action_accept_suggestion(self) -> None:
         if self.view is None:
             if self.finished:
                 self.app.pop_screen()
@@ -263,7 +263,7 @@ class ReviewScreen(Screen[None]):
         if not self.view.revealed:
             self.action_reveal()
         elif self.suggested is not None:
-            self.action_rate(self.suggested)
+            await self.rate(self.suggested)
         else:
             self.notify("No suggestion for this card: rate with 1–4.", timeout=3)
 

@@ -1,0 +1,193 @@
+"""The review screen through the real app: reveal, rate, undo, suspend, editors, the summary."""
+
+from __future__ import annotations
+
+import json
+
+from tui_support import Clock, new_context, pilot_test, review_rows, settle
+
+from prepdeck.core.paths import database_path
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.screens.review import ReviewScreen
+
+
+async def start_review(pilot, key: str = "r") -> ReviewScreen:
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+@pilot_test
+async def test_reveal_then_rate_commits_before_next_card(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    db = database_path(ctx.home)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        first = screen.card
+        assert first is not None
+        answer = screen.query_one("#answer")
+        assert answer.has_class("hidden")
+        await pilot.press("space")
+        assert not answer.has_class("hidden")
+        labels = [str(b.label) for b in screen.query(".rate")]
+        assert labels[2].startswith("3 Good · ") and all("·" in label for label in labels)
+
+        # what the database holds at the moment the next card is put on screen
+        seen_at_show: list[list[tuple]] = []
+        original = screen.show_card
+
+        async def spy(card):
+            seen_at_show.append(review_rows(db))
+            await original(card)
+
+        screen.show_card = spy  # type: ignore[method-assign]
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.card is not None and screen.card.global_id != first.global_id
+        assert seen_at_show and seen_at_show[0][-1][:2] == (first.global_id, 3)
+    ctx.close()
+
+
+@pilot_test
+async def test_rating_before_reveal_records_nothing(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        card = screen.card
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.card is card
+        assert review_rows(database_path(ctx.home)) == []
+    ctx.close()
+
+
+@pilot_test
+async def test_undo_goes_back_to_the_card_and_restores_it(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        first = screen.card
+        assert first is not None
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert screen.card is not first
+        assert ctx.store().db.execute("SELECT count(*) FROM card_state").fetchone()[0] == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card is first
+        assert not screen.view.revealed
+        assert review_rows(database_path(ctx.home)) == []
+        assert ctx.store().db.execute("SELECT count(*) FROM card_state").fetchone()[0] == 0
+        await pilot.press("u")  # nothing left to undo in this session: harmless
+        await pilot.pause()
+        assert screen.card is first
+    ctx.close()
+
+
+@pilot_test
+async def test_suspend_skips_the_card_and_stores_it(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        first = screen.card
+        assert first is not None
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.card is not None and screen.card.global_id != first.global_id
+        assert ctx.store().suspended() == {first.global_id: "user"}
+        assert all(c.global_id != first.global_id for c in screen.session.pending)
+    ctx.close()
+
+
+@pilot_test
+async def test_session_ends_with_a_summary_and_every_review_kept(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        rated = []
+        while screen.card is not None:
+            rated.append(screen.card.global_id)
+            await pilot.press("space", "4")  # Easy: straight to review, out of today's session
+            await pilot.pause()
+        summary = screen.query_one("#summary")
+        text = str(summary.render())
+        assert "Session done" in text and "3 reviews" in text and "Easy 3" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+    assert [r[0] for r in review_rows(database_path(ctx.home))] == rated
+    ctx.close()
+
+
+@pilot_test
+async def test_again_brings_the_card_back_in_the_same_session(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        first = screen.card
+        await pilot.press("space", "1")
+        await pilot.pause()
+        seen = []
+        while screen.card is not None and screen.card is not first:
+            seen.append(screen.card)
+            await pilot.press("space", "4")
+            await pilot.pause()
+        assert screen.card is first  # shown again once the others are done (learn-ahead)
+    ctx.close()
+
+
+@pilot_test
+async def test_design_card_checklist_numbers_and_suggestion(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.start_review("design-basics")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        # digits typed into a number field do not rate; Escape leaves the field, then digits rate
+        await pilot.press("e")
+        await pilot.press("1", "2", "0", "0", "0")
+        await pilot.press("escape")
+        assert review_rows(database_path(ctx.home)) == []
+        assert screen.focused is None
+        await pilot.press("space")
+        await pilot.pause()
+        view = screen.view
+        assert view is not None
+        # 12000 is within 10 % of 11574; the second number is left empty
+        assert [v.correct for v in view.verdicts()] == [True, False]
+        view.query_one("#check-0").value = True
+        view.query_one("#check-1").value = True
+        view.query_one("#check-2").value = True
+        await pilot.pause()
+        assert screen.suggested == 2  # 4 of 5 points covered (80 %) suggests Hard, highlighted
+        assert screen.query_one("#rate-2").has_class("suggested")
+        view.query_one("#number-1").value = "500 GB"
+        await pilot.pause()
+        assert screen.suggested == 3  # everything covered: Good
+        assert not screen.query_one("#rate-2").has_class("suggested")
+        await pilot.press("enter")  # accept the suggestion
+        await pilot.pause()
+    rows = review_rows(database_path(ctx.home))
+    assert [r[1] for r in rows] == [3]
+    payload = json.loads(rows[0][2])
+    assert payload["self_check"]["checklist"] == [True, True, True]
+    assert payload["self_check"]["numbers"][0]["correct"] is True
+    store = ctx.store()
+    linked = store.db.execute("SELECT checklist, numbers, review_id FROM self_checks").fetchall()
+    review_id = store.db.execute("SELECT id FROM reviews").fetchone()[0]
+    assert len(linked) == 1 and linked[0][2] == review_id
+    assert json.loads(linked[0][0]) == [True, True, True]
+    ctx.close()

@@ -1,0 +1,177 @@
+"""Home, browser, help and key remapping through the real app; launch errors through the CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tui_support import NOW, Clock, new_context, pilot_test, settle
+
+from prepdeck.cli import main
+from prepdeck.core.paths import database_path
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.bindings import validate_keymap
+from prepdeck.tui.screens.browser import BrowserScreen
+from prepdeck.tui.screens.help import HelpScreen
+from prepdeck.tui.screens.home import HomeScreen
+from prepdeck.tui.screens.review import ReviewScreen
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pilot_test
+async def test_home_lists_decks_counts_and_broken_deck(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, broken=True)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        rows = table_rows(screen.query_one("#decks"))
+        assert rows[0][:5] == ["All decks", "", "0", "4", "4"]
+        assert rows[1][:5] == ["Alpha patterns", "sql", "0", "3", "3"]
+        problems = str(screen.query_one("#problems-text").render())
+        assert "broken.toml:6: unknown key 'colour'" in problems
+        assert not screen.query_one("#problems").has_class("hidden")
+        # a review lands in today's count and the new count when the home screen comes back
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("space", "4", "escape")  # ends the session early: its summary
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        rows = table_rows(screen.query_one("#decks"))
+        assert rows[0][3] == "3"
+        assert "Today 1 reviewed" in str(screen.query_one("#top").render())
+    ctx.close()
+
+
+@pilot_test
+async def test_enter_on_a_deck_reviews_only_that_deck(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # All decks, Alpha, Design basics
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.deck_id == "design-basics"
+        assert screen.card is not None and screen.card.deck_id == "design-basics"
+    ctx.close()
+
+
+@pilot_test
+async def test_browser_search_suspend_and_history(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        card = ctx.decks().card("alpha/null-not-in")
+        app.scheduling.review(card, 3, now=NOW, duration_ms=12_000)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowserScreen)
+        table = screen.query_one("#cards")
+        assert table.row_count == 4
+        await pilot.press("slash", *"tag:nulls")
+        await pilot.pause()
+        assert [r[-1] for r in table_rows(table)] == ["null-not-in"]
+        await pilot.press("enter")  # back to the table
+        await settle(pilot)
+        history = str(screen.query_one("#history").render())
+        assert "Good" in history and "12s" in history and "2026-11-26 09:15" in history
+        await pilot.press("s")
+        await pilot.pause()
+        assert ctx.store().suspended() == {"alpha/null-not-in": "user"}
+        assert "suspended" in table_rows(table)[0]
+        await pilot.press("s")
+        await pilot.pause()
+        assert ctx.store().suspended() == {}
+        # words search title, prompt and answer; filters combine
+        await pilot.press("slash", *["backspace"] * 9, *"frames type:recall")
+        await pilot.pause()
+        assert [r[-1] for r in table_rows(table)] == ["window-frames"]
+        await pilot.press(*["backspace"] * 18, *"is:new")
+        await pilot.pause()
+        assert {r[-1] for r in table_rows(table)} == {"window-frames", "dedupe-latest", "clickstream"}
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    ctx.close()
+
+
+KEYS_CONFIG = """
+[keys]
+reveal = "x"
+rate_good = "j"
+nonsense = "k"
+undo = "ctrl+wat"
+"""
+
+
+@pilot_test
+async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False, config=KEYS_CONFIG)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("[keys].nonsense: no such action" in m for m in messages)
+        assert any("[keys].undo: unknown key 'ctrl+wat'" in m for m in messages)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.card
+        await pilot.press("space")
+        assert not screen.view.revealed  # Space no longer reveals
+        await pilot.press("x")
+        assert screen.view.revealed
+        await pilot.press("j")
+        await pilot.pause()
+        rows = sqlite3.connect(database_path(ctx.home)).execute("SELECT card_id, rating FROM reviews").fetchall()
+        assert rows == [(first.global_id, 3)]
+        await pilot.press("u")  # the bad remap of undo kept the default key
+        await pilot.pause()
+        assert screen.card is first
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        reveal_line = next(line for line in text.splitlines() if "reveal" in line and "show the answer" in line)
+        assert reveal_line.split()[0] == "x" and "(remapped)" in reveal_line
+        assert any(line.split()[:1] == ["u"] and "undo" in line for line in text.splitlines())
+        assert "no such action" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+    ctx.close()
+
+
+def test_validate_keymap_reports_clashes_and_keeps_good_entries():
+    keymap, problems = validate_keymap({"reveal": "space,enter", "rate_good": "u", "browse": "?"}, "c.toml")
+    assert keymap == {"reveal": "space,enter", "rate_good": "u", "browse": "question_mark"}
+    assert any("'u' is bound to both" in p and "review" in p for p in problems)
+    assert any("'question_mark' is bound to both" in p for p in problems)
+
+
+def test_review_unknown_deck_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    ctx = new_context(tmp_path, monkeypatch)
+    status = main(["review", "no-such-deck", "--home", str(ctx.home), "--decks", str(tmp_path / "decks")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "no deck 'no-such-deck'" in err and "alpha" in err
+
+
+def test_newer_database_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+    ctx = new_context(tmp_path, monkeypatch)
+    ctx.store().set_meta("schema_version", "99")
+    ctx.close()
+    before = database_path(ctx.home).read_bytes()
+    status = main(["--home", str(ctx.home)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "newer prepdeck" in err and "Traceback" not in err
+    assert database_path(ctx.home).read_bytes() == before
