@@ -35,7 +35,10 @@ def write_report(context: Any, week: str | None = None, out: str | Path | None =
     folder = Path(out).expanduser() if out else reports_dir(context.home)
     _check_writable(folder)
     try:
-        fig = week_figures(context.store(), context.decks(), wk, now=now, tz=tz)
+        store = context.store()
+        decks = context.decks()
+        with store.lock:  # the app shares one connection between the UI thread and workers
+            fig = week_figures(store, decks, wk, now=now, tz=tz)
     except StoreError as exc:
         raise ReportError(str(exc)) from None
     html_path = folder / f"report-{fig['week']}.html"

@@ -88,7 +88,7 @@ def _rows(store: Store, table: str, column: str, start: dt.datetime, end: dt.dat
                                [to_iso(start), to_iso(end)]))
 
 
-def _day_counts(store: Store, end: dt.datetime, tz: dt.tzinfo | None) -> Counter[dt.date]:
+def day_counts(store: Store, end: dt.datetime, tz: dt.tzinfo | None) -> Counter[dt.date]:
     """Reviews per local day before `end`. Grouped by UTC minute first: every time zone offset is a
     whole number of minutes, so each group falls on one local day and conversions stay few."""
     counts: Counter[dt.date] = Counter()
@@ -460,7 +460,7 @@ def week_figures(store: Store, decks: DeckSet, week: str | Week | None = None, n
     code_complete = rounds["sql"]["complete"] and rounds["pyspark"]["complete"]
 
     repeat_ratings = [r["rating"] for r in this if r["repeat"]]
-    days = _day_counts(store, end, tz)
+    days = day_counts(store, end, tz)
     week_days = wk.days()
     today = local_date(now, tz)
     ref_day = min(wk.sunday, today) if wk.monday <= today else wk.sunday

@@ -1,49 +1,200 @@
-"""Statistics screen (minimal version; the report engineer replaces the body with plots).
+"""Statistics: terminal plots of reviews per day, retention per week, the 14-day due forecast and fillers
+per minute, the week's rubric scores, and `w` to write that week's report (in a worker; a notification
+says where). `[` and `]` step through the weeks.
 
-Keep the class name `StatsScreen` and its no-argument constructor: the app and the palette open it.
+The figures come from `prepdeck.reports` (no Textual there); this screen only draws them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import work
+from rich.markup import escape
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
+
+from prepdeck.tui.messages import ReviewsChanged
 
 if TYPE_CHECKING:
     from prepdeck.tui.app import PrepdeckApp
 
 
 class StatsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape,q", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("w", "write_report", "Write report"),
+        Binding("left_square_bracket", "week(-1)", "Prev week"),
+        Binding("right_square_bracket", "week(1)", "Next week"),
+        Binding("f5", "reload", "Refresh", show=False),
+    ]
+    DEFAULT_CSS = """
+    StatsScreen #stats-plots { grid-size: 2 2; grid-gutter: 1 2; height: 36; min-height: 24; }
+    StatsScreen PlotextPlot { height: 1fr; min-height: 10; }
+    StatsScreen #stats-summary { padding: 0 1; }
+    StatsScreen #stats-scores { padding: 1 1 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.week_offset = 0  # 0 = this week, -1 = last week…
+        self.data: dict[str, Any] | None = None
+        self.last_report: dict[str, Any] | None = None
+
+    @property
+    def papp(self) -> PrepdeckApp:
+        return cast("PrepdeckApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("[b]Statistics[/b]", classes="topbar")
+        yield Static("[b]Statistics[/b]  [dim]loading…[/dim]", id="stats-top", classes="topbar")
         with VerticalScroll():
-            yield Static("[dim]loading…[/dim]", id="stats-body")
+            yield Static("", id="stats-summary")
+            with Grid(id="stats-plots"):
+                yield PlotextPlot(id="plot-reviews")
+                yield PlotextPlot(id="plot-retention")
+                yield PlotextPlot(id="plot-forecast")
+                yield PlotextPlot(id="plot-fillers")
+            yield Static("", id="stats-scores")
         yield Footer()
 
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True)
-    def load(self) -> None:
-        app = cast("PrepdeckApp", self.app)
-        now = app.now()
-        with app.context.store().lock:
-            days = app.scheduling.heatmap(weeks=2, now=now)
-            total = app.context.store().review_count()
-        app.call_from_thread(self._show, days, total)
+    # -- loading --------------------------------------------------------------------------------------
+    def selected_week(self) -> str:
+        from prepdeck.reports.week import Week
 
-    def _show(self, days: dict[dt.date, int], total: int) -> None:
-        peak = max(days.values(), default=0) or 1
-        lines = [f"Reviews in total: [b]{total}[/b]", "", "[b]Last 14 days[/b]"]
-        for day in sorted(days)[-14:]:
-            count = days[day]
-            lines.append(f"{day:%a %d %b}  {'█' * round(20 * count / peak):<20} {count}")
-        self.query_one("#stats-body", Static).update("\n".join(lines))
+        now = self.papp.now()
+        week = Week.containing(now)
+        for _ in range(-self.week_offset):
+            week = week.previous()
+        for _ in range(self.week_offset):
+            week = Week.containing(week.bounds()[1])
+        return week.label
+
+    @work(thread=True, exclusive=True, group="stats")
+    def load(self) -> None:
+        from prepdeck.reports.app import stats_data
+
+        try:
+            data = stats_data(self.papp.context, self.selected_week(), now=self.papp.now())
+        except Exception as exc:  # shown, never a crash
+            self.app.call_from_thread(self.notify, f"Statistics failed: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._show, data)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_week(self, step: int) -> None:
+        if self.week_offset + step > 0:
+            self.notify("That week has not started yet.", timeout=3)
+            return
+        self.week_offset += step
+        self.query_one("#stats-top", Static).update("[b]Statistics[/b]  [dim]loading…[/dim]")
+        self.load()
+
+    @on(ReviewsChanged)
+    def _reviews_changed(self) -> None:
+        self.load()
+
+    # -- drawing --------------------------------------------------------------------------------------
+    def _show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        f, t = data["figures"], data["trends"]
+        span = f"{dt.date.fromisoformat(f['start']):%a %d %b} – {dt.date.fromisoformat(f['end']):%a %d %b}"
+        self.query_one("#stats-top", Static).update(
+            f"[b]Statistics[/b]  {f['week']} ({span})   [dim]\\[ ] other weeks · w write report[/dim]")
+        retention = "—" if f["retention"] is None else f"{f['retention']:.0%}"
+        summary = (f"[b]{f['reviews']}[/b] reviews · [b]{f['minutes']:g}[/b] min · {f['cards_reviewed']} cards "
+                   f"({f['new_cards']} new) · retention [b]{retention}[/b] · {f['active_days']}/7 days active · "
+                   f"streak {f['streak']}")
+        if f["empty"]:
+            summary += "\n[i]No activity this week: scores stay empty until there is evidence.[/i]"
+        self.query_one("#stats-summary", Static).update(summary)
+        self._bars("#plot-reviews", "Reviews per day (30 days)",
+                   [d["date"][8:] for d in t["per_day"]], [d["reviews"] for d in t["per_day"]])
+        self._retention(t["retention"])
+        self._bars("#plot-forecast", "Due, next 14 days",
+                   [d["date"][8:] for d in f["forecast"]], [d["due"] for d in f["forecast"]])
+        self._fillers(t["speech"])
+        self.query_one("#stats-scores", Static).update(self._scores_text(f))
+
+    def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
+        widget = self.query_one(selector, PlotextPlot)
+        plt = widget.plt
+        plt.clear_figure()
+        plt.title(title)
+        plt.bar(labels, values, marker="hd")
+        top = max([*values, 1])
+        step = max(1, -(-top // 5))
+        plt.ylim(0, top)
+        plt.yticks(list(range(0, top + 1, step)))  # counts are whole numbers
+        widget.refresh()
+
+    def _retention(self, weeks: list[dict[str, Any]]) -> None:
+        widget = self.query_one("#plot-retention", PlotextPlot)
+        plt = widget.plt
+        plt.clear_figure()
+        plt.title("Retention per week (%)")
+        points = [(i, 100 * w["retention"]) for i, w in enumerate(weeks) if w["retention"] is not None]
+        if points:
+            plt.plot([x for x, _ in points], [y for _, y in points], marker="braille")
+            plt.scatter([x for x, _ in points], [y for _, y in points])
+        plt.xticks(list(range(len(weeks))), [w["week"][-3:] for w in weeks])
+        plt.ylim(0, 100)
+        widget.refresh()
+
+    def _fillers(self, speech: list[dict[str, Any]]) -> None:
+        widget = self.query_one("#plot-fillers", PlotextPlot)
+        plt = widget.plt
+        plt.clear_figure()
+        plt.title("Fillers per minute (latest spoken answers)")
+        points = [(i + 1, s["fillers_per_minute"]) for i, s in enumerate(speech)
+                  if s["fillers_per_minute"] is not None]
+        if points:
+            plt.plot([x for x, _ in points], [y for _, y in points], marker="braille")
+            plt.scatter([x for x, _ in points], [y for _, y in points])
+            plt.hline(3, "green")  # the target
+            plt.xlim(0.5, len(speech) + 0.5)
+            plt.ylim(0, max(6.0, max(y for _, y in points) + 1))
+        widget.refresh()
+
+    @staticmethod
+    def _scores_text(f: dict[str, Any]) -> str:
+        lines = ["[b]Rubric scores this week[/b]"]
+        for r in f["rounds"].values():
+            if r["score"] is None:
+                lines.append(f"  {r['title']:<14} [dim]no evidence[/dim]")
+                continue
+            verdict = {True: "[green]pass[/green]", False: "[red]below pass[/red]",
+                       None: f"[dim]partial ({r['evidence_max']}/{r['max']} pts with evidence)[/dim]"}[r["passed"]]
+            change = f"  {r['change']:+g} vs last week" if r["change"] is not None else ""
+            lines.append(f"  {r['title']:<14} {r['score']:g}/{r['max']} (pass {r['pass']})  {verdict}{change}")
+        if f["focus"]:
+            lines += ["", "[b]Focus next week[/b]"] + [f"  • {escape(item)}" for item in f["focus"]]
+        return "\n".join(lines)
+
+    # -- the report ------------------------------------------------------------------------------------
+    def action_write_report(self) -> None:
+        self.notify(f"Writing the report for {self.selected_week()}…", title="Report", timeout=3)
+        self.write_report()
+
+    @work(thread=True, exclusive=True, group="stats-report")
+    def write_report(self) -> None:
+        from prepdeck.reports.app import write_week_report
+
+        try:
+            result = write_week_report(self.papp.context, self.selected_week(), now=self.papp.now())
+        except Exception as exc:  # ReportError is one line already; anything else is shown, not raised
+            self.app.call_from_thread(self.notify, f"Report failed: {exc}", title="Report", severity="error",
+                                      timeout=15)
+            return
+        self.last_report = result
+        self.app.call_from_thread(self.notify, f"Report written: {result['files']['html']}\n"
+                                               f"and {result['files']['md']}", title="Report", timeout=20)
