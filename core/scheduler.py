@@ -494,15 +494,12 @@ class Scheduling:
         """Reviews per local day for the last `weeks` weeks, oldest first, today last; every day present."""
         today = self.days.day_of(self._now(now))
         first = today - dt.timedelta(days=weeks * 7 - 1)
-        counts = {first + dt.timedelta(days=i): 0 for i in range(weeks * 7)}
+        days = [first + dt.timedelta(days=i) for i in range(weeks * 7)]
+        # one indexed range count per local day: exact across DST and half-hour zones, and no rows to parse
         with self.store.lock:
-            rows = self._conn.execute("SELECT reviewed_at FROM reviews WHERE reviewed_at >= ?",
-                                      (to_iso(self.days.start_of(first)),)).fetchall()
-        for (reviewed_at,) in rows:
-            day = self.days.day_of(dt.datetime.fromisoformat(reviewed_at))
-            if day in counts:
-                counts[day] += 1
-        return counts
+            return {day: self._conn.execute(
+                "SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
+                tuple(to_iso(b) for b in self.days.bounds(day))).fetchone()[0] for day in days}
 
     # -- optimization ----------------------------------------------------------------------------
     def optimize(self) -> OptimizeResult:
