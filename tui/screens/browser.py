@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
-COLUMNS = (("title", "Title", 26), ("type", "Type", 7), ("due", "Due", 10), ("state", "State", 10),
+COLUMNS = (("title", "Title", 26), ("type", "Type", 7), ("due", "Due", 8), ("state", "State", 10),
            ("lapses", "Lapses", 6), ("flag", "Flag", 9), ("deck", "Deck", None), ("id", "ID", None))
 
 
@@ -161,7 +161,7 @@ class BrowserScreen(Screen[None]):
         elif row.due is not None and row.due <= now:
             due = Text("now", style="bold")
         else:
-            due = Text(row.due.astimezone().strftime("%Y-%m-%d") if row.due else "")
+            due = Text(_relative_due(row.due, now) if row.due else "")
         flag = {"user": Text("suspended", style="yellow"), "leech": Text("leech", style="red")}.get(
             row.suspended or "", Text(""))
         return [escape(card.title), card.type, due, STATE_NAMES.get(row.state, str(row.state)),
@@ -254,3 +254,18 @@ class BrowserScreen(Screen[None]):
         for screen in self.app.screen_stack:
             if screen is not self:
                 screen.post_message(ReviewsChanged(row.card.global_id))
+
+
+def _relative_due(due: dt.datetime, now: dt.datetime) -> str:
+    """"in 3h", "in 4d", "in 5mo": what a user scans for; the exact time is in the side panel."""
+    seconds = (due - now).total_seconds()
+    if seconds < 3600:
+        return f"in {max(1, round(seconds / 60))}m"
+    if seconds < 86400:
+        return f"in {round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 60:
+        return f"in {round(days)}d"
+    if days < 730:
+        return f"in {round(days / 30.4)}mo"
+    return f"in {days / 365.25:.1f}y"

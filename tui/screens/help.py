@@ -33,8 +33,8 @@ class HelpScreen(ModalScreen[None]):
                 keys = keymap.get(action.id, action.keys)
                 shown = " / ".join(app.get_key_display(Binding(k, action.action)) for k in keys.split(","))
                 remapped = " [yellow](remapped)[/yellow]" if action.id in keymap else ""
-                lines.append(f"  [b]{escape(shown):<14}[/b] {escape(action.help or action.description)}"
-                             f"  [dim]{action.id}[/dim]{remapped}")
+                lines.append(f"  [b]{escape(shown):<11}[/b] {escape(action.help or action.description):<34}"
+                             f" [dim]{action.id}[/dim]{remapped}")
             lines.append("")
         lines.append("[b]Remap[/b] in config.toml, by the ids above:")
         lines.append('  [dim][keys][/dim]\n  [dim]reveal = "space,enter"[/dim]\n  [dim]rate_good = "j"[/dim]')

@@ -52,11 +52,12 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
-        table.add_column("Deck", key="title")
-        table.add_column("Round", key="round")
-        table.add_column("Due", key="due")
-        table.add_column("New", key="new")
-        table.add_column("Total", key="total")
+        # fixed widths: stable at 80 columns whatever the titles
+        table.add_column("Deck", key="title", width=18)
+        table.add_column("Round", key="round", width=7)
+        table.add_column("Due", key="due", width=4)
+        table.add_column("New", key="new", width=4)
+        table.add_column("Total", key="total", width=5)
         self._show_problems()
         self.load()
 

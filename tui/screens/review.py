@@ -73,7 +73,7 @@ class RatingBar(Horizontal):
     """Before the reveal one "Show answer" button; after it, Again / Hard / Good / Easy with intervals."""
 
     def compose(self) -> ComposeResult:
-        yield Button("Show answer  [space]", id="show", classes="show-button")
+        yield Button("Show answer", id="show", classes="show-button")
         for rating, name in RATINGS.items():
             button = Button(f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{name.lower()} hidden")
             yield button
@@ -86,7 +86,8 @@ class RatingBar(Horizontal):
         self.query_one("#show").add_class("hidden")
         for rating, name in RATINGS.items():
             button = self.query_one(f"#rate-{rating}", Button)
-            button.label = f"{rating} {name} · {intervals.get(rating, '?')}"
+            mark = "▸ " if rating == suggested else ""
+            button.label = f"{mark}{rating} {name} · {intervals.get(rating, '?')}"
             button.remove_class("hidden")
             button.set_class(rating == suggested, "suggested")
 
@@ -171,6 +172,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(RatingBar).show_reveal()
         self.set_focus(self.view if self.view.can_focus else None)
         self._update_top()
+        self.refresh_bindings()
 
     async def _finish(self) -> None:
         self.card, self.view, self.finished = None, None, True
@@ -179,6 +181,7 @@ class ReviewScreen(Screen[None]):
         await host.mount(SessionSummary(self._summary_text(), id="summary"))
         self.query_one(RatingBar).hide_all()
         self._update_top()
+        self.refresh_bindings()
 
     def _summary_text(self) -> str:
         answered = self.session.answered
@@ -239,6 +242,7 @@ class ReviewScreen(Screen[None]):
         if suggestion is not None:
             self.suggested = suggestion
         self.query_one(RatingBar).show_ratings(self.intervals, self.suggested)
+        self.refresh_bindings()
 
     def _refresh_intervals(self) -> None:
         from prepdeck.core.scheduler import format_interval
@@ -373,6 +377,10 @@ class ReviewScreen(Screen[None]):
             self.view.scroll_relative(y=direction * max(1, self.view.size.height - 2), animate=False)
 
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action in ("reveal", "suspend", "edit", "rate", "accept_suggestion") and self.card is None:
+            return action == "accept_suggestion" and self.finished  # Enter leaves the summary
+        if action == "reveal" and self.view is not None and self.view.revealed:
+            return False  # the footer shows what is left to do: rate
         if action == "speak":
             return self.card is not None and self.card.type == "design" and view_class(
                 "design", spoken=True) is not view_class("design")

@@ -1,0 +1,101 @@
+"""SVG snapshots of every screen at 80x24 with a fixed clock, UTC and relative deck paths, so they
+are stable. Regenerate after a deliberate change: pytest tests/test_tui_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from tui_support import NOW, Clock, make_context, settle, use_utc, write_decks
+
+from prepdeck.tui.app import PrepdeckApp
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    use_utc(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    write_decks(Path("decks"), broken=True)
+    ctx = make_context(tmp_path / "home", Path("decks"))
+    application = PrepdeckApp(ctx, clock=Clock())
+    _seed_history(application)
+    yield application
+    ctx.close()
+
+
+def _seed_history(app: PrepdeckApp) -> None:
+    """Ten weeks of light practice on one card, so the heatmap and the browser history show something."""
+    card = app.context.decks().card("alpha/null-not-in")
+    assert card is not None
+    for days_ago in (70, 63, 50, 41, 40, 33, 20, 19, 18, 12, 6, 5, 4, 1):
+        for n in range(1 + days_ago % 3):
+            moment = NOW - dt.timedelta(days=days_ago, minutes=10 * n)
+            app.scheduling.review(card, 3 if n or days_ago % 4 else 1, now=moment, duration_ms=20_000 + 1000 * n)
+
+
+async def _home(pilot) -> None:
+    await settle(pilot)
+
+
+async def _review(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+
+
+async def _revealed(pilot) -> None:
+    await _review(pilot)
+    await pilot.press("space")
+    await pilot.pause()
+
+
+async def _design(pilot) -> None:
+    await settle(pilot)
+    pilot.app.start_review("design-basics")
+    await settle(pilot)
+    await pilot.press("e", *"12000", "escape", "space")
+    await pilot.pause()
+    view = pilot.app.screen.view
+    view.query_one("#check-0").value = True
+    view.query_one("#check-1").value = True
+    await pilot.pause()
+
+
+async def _summary(pilot) -> None:
+    await _review(pilot)
+    while pilot.app.screen.card is not None:
+        await pilot.press("space", "4")
+        await pilot.pause()
+    await pilot.pause()
+
+
+async def _browser(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    await pilot.press("down")
+    await settle(pilot)
+
+
+async def _help(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+async def _stats(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("name, run_before", [
+    ("home", _home), ("review", _review), ("revealed", _revealed), ("design", _design),
+    ("summary", _summary), ("browser", _browser), ("help", _help), ("stats", _stats),
+])
+def test_screen_snapshot(app, snap_compare, name, run_before):
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
