@@ -163,6 +163,10 @@ class Scheduling:
     def _after_write(self, seen_add: str | None = None, seen_remove: str | None = None,
                      params_changed: bool = False) -> None:
         """Keep our caches right after our own commit; tell other instances to drop theirs."""
+        with self.store.lock:
+            self._update_caches(seen_add, seen_remove, params_changed)
+
+    def _update_caches(self, seen_add: str | None, seen_remove: str | None, params_changed: bool) -> None:
         was_fresh = self._cache_key == (self._conn.execute("PRAGMA data_version").fetchone()[0],
                                         _GENERATION.get(self.store, 0))
         generation = _GENERATION.get(self.store, 0) + 1
@@ -457,11 +461,11 @@ class Scheduling:
                         continue
                     reviews_left -= 1
                 session.append(card)
-        new_left = max(0, new_limit - new_done)
-        deck_ids = [deck_id] if deck_id is not None else list(self._deck_order)
-        fresh = [(cid for cid in self._deck_order.get(d, ()) if cid not in seen and cid not in suspended)
-                 for d in deck_ids]
-        session.extend(self._cards[cid] for cid in _round_robin(fresh, new_left))
+            new_left = max(0, new_limit - new_done)
+            deck_ids = [deck_id] if deck_id is not None else list(self._deck_order)
+            fresh = [(cid for cid in self._deck_order.get(d, ()) if cid not in seen and cid not in suspended)
+                     for d in deck_ids]
+            session.extend(self._cards[cid] for cid in _round_robin(fresh, new_left))
         return session
 
     # -- statistics ------------------------------------------------------------------------------

@@ -397,3 +397,44 @@ def test_day_clock_follows_local_time() -> None:
     assert clock.day_of(dt.datetime(2026, 3, 3, 1, 30, tzinfo=dt.UTC)) == dt.date(2026, 3, 2)
     assert clock.start_of(dt.date(2026, 3, 3)) == dt.datetime(2026, 3, 3, 3, 0, tzinfo=dt.UTC)
     assert clock.start_of(dt.date(2026, 7, 3)) == dt.datetime(2026, 7, 3, 2, 0, tzinfo=dt.UTC)  # summer time
+
+
+def test_two_schedulings_on_one_store_see_each_others_reviews(store: Store, decks: DeckSet) -> None:
+    app, mock = sched(store, decks), sched(store, decks)  # e.g. the app's and a mock interview's
+    assert app.counts(now=T0)["alpha"].new == 30
+    mock.review(decks.decks[0].cards[0], GOOD, now=T0)
+    assert app.counts(now=T0)["alpha"].new == 29
+    app.undo()
+    assert mock.counts(now=T0)["alpha"].new == 30
+
+
+def test_counts_stay_right_while_a_worker_thread_reads(store: Store, decks: DeckSet) -> None:
+    import threading
+
+    s = sched(store, decks)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                s.counts(now=T0)
+                s.queue(now=T0)
+            except BaseException as exc:  # surfaced below
+                errors.append(exc)
+                return
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for i, card in enumerate(decks.all_cards()):
+            s.review(card, GOOD, now=T0 + dt.timedelta(seconds=i))
+            if i % 5 == 4:
+                s.undo()
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors
+    fresh = sched(store, decks)
+    assert s.counts(now=T0) == fresh.counts(now=T0)
+    assert s.queue(now=T0) == fresh.queue(now=T0)
