@@ -1,0 +1,215 @@
+"""Speech benchmark: filler recall/precision per type, pace error, pause recall, real-time factor, peak memory.
+
+    .venv/bin/python -m benchmarks.bench_speech [--quick] [--write] [--corpus DIR]
+
+Builds the synthetic corpus (benchmarks/speech_corpus.py, espeak-ng) once, then runs each model setting
+in its own process, so each setting's peak memory (max RSS) is its own. `--write` replaces the speech
+section of benchmarks/RESULTS.md. Targets (issue 5, default model): filler recall >= 0.90 (um/uh >= 0.85),
+precision >= 0.95, pace error <= 5 %, pauses >= 1 s found >= 90 %, RTF <= 0.2, peak memory <= 600 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+SETTINGS = [("tiny.en", True), ("tiny.en", False), ("base", True), ("base", False)]
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+START, END = "<!-- speech:start -->", "<!-- speech:end -->"
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def run_setting(model: str, filler_pass: bool, corpus_dir: Path, limit: int | None) -> dict:
+    """Transcribe and analyse every clip with one setting; returns raw tallies (runs in a child process)."""
+    from benchmarks.speech_corpus import load
+    from prepdeck.recordings.analysis import analyze
+    from prepdeck.recordings.transcribe import Transcriber
+
+    clips = load(corpus_dir)[:limit]
+    home = Path(os.environ.get("PREPDECK_HOME") or tempfile.gettempdir()) / "prepdeck-bench"
+    t0 = time.perf_counter()
+    tr = Transcriber(model, home=home, filler_pass=filler_pass)
+    load_s = time.perf_counter() - t0
+    tr.transcribe(corpus_dir / f"{clips[0].name}.wav")  # warm-up: VAD model and first-call allocations
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    pace_errors, pauses_true, pauses_found, pauses_detected, pauses_right = [], 0, 0, 0, 0
+    audio_s = work_s = 0.0
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    partial = 0
+    per_voice: dict[str, list[float]] = {}
+    for clip in clips:
+        started = time.perf_counter()
+        transcript = tr.transcribe(corpus_dir / f"{clip.name}.wav")
+        result = analyze(transcript.words, transcript.duration_s)
+        work_s += time.perf_counter() - started
+        audio_s += clip.duration_s
+        partial += transcript.filler_pass == "partial"
+        got = result["fillers"]["by_type"]
+        for kind in set(got) | set(clip.fillers):
+            g, want = got.get(kind, 0), clip.fillers.get(kind, 0)
+            tp[kind] += min(g, want)
+            fp[kind] += max(0, g - want)
+            fn[kind] += max(0, want - g)
+        if result["wpm"]:
+            err = abs(result["wpm"] - clip.true_wpm) / clip.true_wpm
+            pace_errors.append(err)
+            per_voice.setdefault(f"{clip.voice}@{clip.speed}", []).append(err)
+        detected = [(p["start"], p["end"]) for p in result["pauses"]]
+        pauses_true += len(clip.pauses)
+        pauses_found += sum(any(_overlaps(t, d) for d in detected) for t in clip.pauses)
+        pauses_detected += len(detected)
+        pauses_right += sum(any(_overlaps(t, d) for t in clip.pauses) for d in detected)
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_s = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    peak_mb = cpu1.ru_maxrss / 1024
+    return {"model": model, "filler_pass": filler_pass, "clips": len(clips), "audio_s": audio_s, "work_s": work_s,
+            "load_s": load_s, "cpu_s": cpu_s, "tp": tp, "fp": fp, "fn": fn, "pace_errors": pace_errors, "pauses_true": pauses_true,
+            "pauses_found": pauses_found, "pauses_detected": pauses_detected, "pauses_right": pauses_right,
+            "peak_mb": peak_mb, "partial": partial,
+            "pace_by_voice": {v: sum(e) / len(e) for v, e in per_voice.items()}}
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def _fmt(x: float | None, pct: bool = False) -> str:
+    if x is None:
+        return "–"
+    return f"{x * 100:.1f} %" if pct else f"{x:.2f}"
+
+
+def summarise(r: dict) -> dict:
+    tp, fp, fn = Counter(r["tp"]), Counter(r["fp"]), Counter(r["fn"])
+    vocal = ("um", "uh")
+    errs = r["pace_errors"]
+    return {
+        "setting": f"{r['model']} {'+ filler pass' if r['filler_pass'] else '(one pass)'}",
+        "filler_recall": _ratio(sum(tp.values()), sum(tp.values()) + sum(fn.values())),
+        "filler_precision": _ratio(sum(tp.values()), sum(tp.values()) + sum(fp.values())),
+        "umuh_recall": _ratio(sum(tp[k] for k in vocal), sum(tp[k] + fn[k] for k in vocal)),
+        "umuh_precision": _ratio(sum(tp[k] for k in vocal), sum(tp[k] + fp[k] for k in vocal)),
+        "pace_error_mean": sum(errs) / len(errs) if errs else None,
+        "pace_error_max": max(errs) if errs else None,
+        "pause_recall": _ratio(r["pauses_found"], r["pauses_true"]),
+        "pause_precision": _ratio(r["pauses_right"], r["pauses_detected"]),
+        "rtf": _ratio(r["work_s"], r["audio_s"]),
+        "cpu_rtf": _ratio(r["cpu_s"] / 2, r["audio_s"]),  # CPU seconds over 2 cores: the RTF of an idle machine
+        "peak_mb": r["peak_mb"],
+        "load_s": r["load_s"],
+        "partial": r["partial"],
+        "by_type": {k: (_ratio(tp[k], tp[k] + fn[k]), _ratio(tp[k], tp[k] + fp[k]), tp[k] + fn[k])
+                    for k in sorted(set(tp) | set(fn) | set(fp))},
+        "pace_by_voice": r["pace_by_voice"],
+        "clips": r["clips"], "audio_s": r["audio_s"],
+    }
+
+
+def markdown(rows: list[dict], corpus_note: str) -> str:
+    lines = [
+        START, "## Speech (issue 5)", "",
+        f"Command: `.venv/bin/python -m benchmarks.bench_speech --write`. {corpus_note}",
+        "Run on the 2-core machine; RTF = (transcription + analysis) / audio length, model load excluded, "
+        "after one warm-up clip; RTF (CPU/2) is the process's CPU seconds spread over the 2 cores, the wall "
+        "RTF of an otherwise idle machine (other engineers' Spark and test runs shared these cores); peak "
+        "memory is the max RSS of the process running that setting.", "",
+        "| setting | filler recall | filler precision | um/uh recall | um/uh precision | pace error mean (max) "
+        "| pause recall | pause precision | RTF (wall) | RTF (CPU/2) | peak MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in rows:
+        lines.append(
+            f"| {s['setting']} | {_fmt(s['filler_recall'])} | {_fmt(s['filler_precision'])} | {_fmt(s['umuh_recall'])} "
+            f"| {_fmt(s['umuh_precision'])} | {_fmt(s['pace_error_mean'], True)} ({_fmt(s['pace_error_max'], True)}) "
+            f"| {_fmt(s['pause_recall'])} | {_fmt(s['pause_precision'])} | {_fmt(s['rtf'])} | {_fmt(s['cpu_rtf'])} | {s['peak_mb']:.0f} |")
+    lines += ["", "Per filler type (recall / precision / annotated count):", ""]
+    types = sorted({k for s in rows for k in s["by_type"]})
+    lines.append("| setting | " + " | ".join(types) + " |")
+    lines.append("|---|" + "---|" * len(types))
+    for s in rows:
+        cells = []
+        for k in types:
+            rec, prec, n = s["by_type"].get(k, (None, None, 0))
+            cells.append(f"{_fmt(rec)} / {_fmt(prec)} / {n}")
+        lines.append(f"| {s['setting']} | " + " | ".join(cells) + " |")
+    lines += ["", "Pace error by voice (mean):", ""]
+    for s in rows:
+        lines.append(f"- {s['setting']}: " + ", ".join(f"{v} {e * 100:.1f} %" for v, e in sorted(s["pace_by_voice"].items())))
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_results(block: str) -> None:
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + block.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    RESULTS.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="bench_speech")
+    ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "prepdeck-speech-corpus")
+    ap.add_argument("--quick", action="store_true", help="6 clips, tiny.en only")
+    ap.add_argument("--write", action="store_true", help="write the figures into benchmarks/RESULTS.md")
+    ap.add_argument("--child", nargs=2, metavar=("MODEL", "FILLER_PASS"), help=argparse.SUPPRESS)
+    ap.add_argument("--limit", type=int)
+    args = ap.parse_args(argv)
+    if args.child:
+        result = run_setting(args.child[0], args.child[1] == "1", args.corpus, args.limit)
+        print(json.dumps(result))
+        return 0
+    from benchmarks.speech_corpus import build
+
+    if not (args.corpus / "corpus.json").exists():
+        print(f"building the corpus in {args.corpus} (espeak-ng)…", file=sys.stderr)
+        build(args.corpus)
+    settings = SETTINGS[:2] if args.quick else SETTINGS
+    limit = 6 if args.quick else args.limit
+    rows = []
+    for model, filler in settings:
+        cmd = [sys.executable, "-m", "benchmarks.bench_speech", "--corpus", str(args.corpus),
+               "--child", model, "1" if filler else "0"]
+        if limit:
+            cmd += ["--limit", str(limit)]
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+        if out.returncode:
+            print(f"{model}: failed\n{out.stderr[-2000:]}", file=sys.stderr)
+            continue
+        s = summarise(json.loads(out.stdout.strip().splitlines()[-1]))
+        rows.append(s)
+        print(f"{s['setting']:<26} filler R {_fmt(s['filler_recall'])} P {_fmt(s['filler_precision'])}  "
+              f"um/uh R {_fmt(s['umuh_recall'])} P {_fmt(s['umuh_precision'])}  "
+              f"pace err {_fmt(s['pace_error_mean'], True)} (max {_fmt(s['pace_error_max'], True)})  "
+              f"pauses R {_fmt(s['pause_recall'])} P {_fmt(s['pause_precision'])}  RTF {_fmt(s['rtf'])} (CPU/2 {_fmt(s['cpu_rtf'])})  "
+              f"peak {s['peak_mb']:.0f} MB  partial filler passes {s['partial']}", flush=True)
+        for k, (rec, prec, n) in s["by_type"].items():
+            print(f"    {k:<10} recall {_fmt(rec)} precision {_fmt(prec)} (n={n})")
+    if rows:
+        first = rows[0]
+        note = (f"Corpus: {first['clips']} synthetic answers ({first['audio_s']:.0f} s), 12 scripts × 2 of 5 "
+                "espeak-ng voices/speeds (en-us 150, en-gb 170, en-us+f3 140, en-gb-scotland 160, en-us+m3 185 wpm), "
+                "annotated fillers and look-alikes, pauses of 1.2–2.5 s inserted as exact silence.")
+        if args.write:
+            write_results(markdown(rows, note))
+            print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""Synthetic spoken answers with known fillers and pauses, spoken by espeak-ng in several voices and speeds.
+
+Script markup: `{um,}` is an annotated filler (its type is the words inside, punctuation ignored);
+`[1.5]` is a pause of 1.5 s inserted as exact silence between two separately spoken chunks, so its
+position in the audio is known to the sample. Words outside braces are not fillers, including the
+deliberate look-alikes ("would like", "so that", "kind of data", "right now", "what actually happened").
+
+    .venv/bin/python -m benchmarks.speech_corpus OUT_DIR      # writes *.wav + corpus.json
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+SCRIPTS: list[str] = [
+    "{So,} {um,} at my last job I owned the nightly batch pipeline that loaded about two thousand tables. [1.5] "
+    "The problem was that it {uh} kept missing the six AM deadline, {like,} three times a week. I decided to "
+    "profile every stage, and I found that one join was {basically} shuffling the whole dataset. [2.0] So I "
+    "partitioned the input by date and added a broadcast join. As a result, the runtime dropped from five hours "
+    "to forty minutes.",
+    "{Um,} the situation was a migration from an old warehouse to Spark. [1.2] My task was to move three hundred "
+    "jobs without breaking the dashboards that finance would like to keep. {You know,} finance {kind of} panics "
+    "when numbers change. I wrote a comparison job that checked every table, {uh,} before the switch. [1.8] In "
+    "the end we moved all the jobs in six weeks, and I learned to automate the boring checks first.",
+    "{Actually,} this was a conflict story. [1.4] A senior engineer wanted to keep the legacy schema, and I "
+    "thought it would slow us down. {I mean,} it looked like a small thing, but it blocked the new events "
+    "pipeline. {Um,} I set up a meeting, I brought data on query costs, and I listened to his concerns. [2.2] "
+    "We agreed to a staged rollout, so that nothing broke, and the query costs fell by thirty percent.",
+    "{So,} {uh,} I was responsible for data quality at a retail company. [1.6] Our fraud model was {like} giving "
+    "odd scores, and nobody knew why. I investigated the features and found that {um} one source table had "
+    "duplicate rows. [1.3] What actually happened was a retry in the ingestion job. I added a dedupe step and a "
+    "test, {right,} and the false positives went down by half.",
+    "{Um,} the context is a streaming project. [1.5] We had Kafka events arriving late, {you know,} sometimes an "
+    "hour late, and the hourly aggregates were wrong. My job was to fix the numbers without reprocessing "
+    "everything. {Uh,} I changed the job to use watermarks and I wrote a small backfill for late data. [2.5] The "
+    "error rate dropped from eight percent to under one percent, and the team now uses that kind of data check "
+    "everywhere.",
+    "{Basically,} I led a cost reduction effort last year. [1.2] The cluster bill was growing {like} twenty "
+    "percent a month. {So,} my task was to cut it without slowing the analysts down. I measured which queries "
+    "were the most expensive, and {um} I rewrote the top ten. [1.7] Right now the bill is forty percent lower, "
+    "and the right answer for us was better partitioning, not bigger machines.",
+    "{Um,} I had to onboard a new team onto our data platform. [1.4] They were {sort of} lost with the tooling, "
+    "and {uh} they kept filing the same tickets. I wrote a short guide and I paired with each engineer for an "
+    "hour. [1.9] {I mean,} it was simple, but the ticket count went from fifty a week to ten. I would like to say "
+    "it was my idea alone, but a colleague suggested the pairing.",
+    "{So} {um} there was an outage in our reporting pipeline on a Monday morning. [1.3] I was on call, and I had "
+    "to restore the dashboards before the executive meeting. I found that a schema change upstream had "
+    "{literally} renamed one column. [2.0] {Uh,} I added a contract test between the teams, and we have had no "
+    "schema outages in eight months. In hindsight, I would talk to the upstream team much earlier.",
+    "{Uh,} at my current company, we were running hundreds of Airflow tasks with no retries. [1.5] The goal was "
+    "to make the pipeline reliable, {you know,} so that the analysts could trust it. {Actually,} the fix was not "
+    "technical at first. I talked with each owner, and {um} we agreed on service levels. [1.6] After that, I "
+    "automated the retries and alerts, and failed runs fell by seventy percent.",
+    "{Um,} this is about a mistake I made. [1.4] I deployed a change that dropped a partition in production, "
+    "and {uh} we lost a day of data. I told my manager right away, and I restored the data from the raw files "
+    "within three hours. [2.1] {I mean,} the lesson was clear. I wrote a checklist, {like,} a real one, and we "
+    "have used it for every deploy since.",
+    "{So,} the situation was a slow customer report that took twelve minutes to load. [1.6] My task was to get "
+    "it under one minute. {Um,} I looked at the query plan, and it looked like a full scan every time. "
+    "{Basically,} I added a summary table that updates every hour. [1.8] The report now loads in eight seconds, "
+    "and {uh} customers stopped complaining. It is the kind of problem I really like solving.",
+    "{Uh,} in my previous role, I was asked to design a data quality framework. [1.5] We had {kind of} random "
+    "checks in different places, and nobody owned them. I proposed a shared library, {um,} I wrote the first "
+    "twenty checks myself, and I ran a workshop. [2.3] {Sort of} surprisingly, other teams adopted it quickly. "
+    "As a result, incidents caused by bad data went down by sixty percent, {right?}",
+]
+
+# (espeak-ng voice, words per minute): accents, a female variant and three speeds
+VOICES: list[tuple[str, int]] = [
+    ("en-us", 150), ("en-gb", 170), ("en-us+f3", 140), ("en-gb-scotland", 160), ("en-us+m3", 185),
+]
+VOCAL_TYPES = {"um", "uh"}
+
+
+@dataclass
+class Clip:
+    name: str
+    voice: str
+    speed: int
+    script: int
+    text: str
+    duration_s: float
+    speech_start: float
+    speech_end: float
+    words: int  # words spoken, um/uh excluded (what pace counts)
+    fillers: dict[str, int] = field(default_factory=dict)
+    pauses: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def true_wpm(self) -> float:
+        return self.words / (self.speech_end - self.speech_start) * 60
+
+
+def parse(script: str) -> tuple[list[str], Counter[str], int, list[float]]:
+    """(chunks of plain text, filler counts by type, spoken word count, pause lengths between chunks)."""
+    fillers: Counter[str] = Counter()
+    for m in re.finditer(r"\{([^}]*)\}", script):
+        fillers[re.sub(r"[^a-z ]", "", m.group(1).lower()).strip()] += 1
+    plain = re.sub(r"\{([^}]*)\}", r"\1", script)
+    parts = re.split(r"\[(\d+(?:\.\d+)?)\]", plain)
+    chunks = [p.strip() for p in parts[0::2] if p.strip()]
+    pauses = [float(p) for p in parts[1::2]]
+    words = [w for w in re.findall(r"[A-Za-z0-9']+", " ".join(chunks)) if w.lower() not in VOCAL_TYPES]
+    return chunks, fillers, len(words), pauses
+
+
+def _speak(text: str, voice: str, speed: int, work: Path) -> np.ndarray:
+    from prepdeck.recordings.audio import load_audio
+
+    out = work / "chunk.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(out), text], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    audio = load_audio(out)
+    loud = np.flatnonzero(np.abs(audio) > 0.01)
+    return audio[loud[0]:loud[-1] + 1] if loud.size else audio
+
+
+def render(script_index: int, voice: str, speed: int, out_dir: Path, work: Path, lead_s: float = 0.5) -> Clip:
+    import soundfile as sf
+
+    from prepdeck.recordings.audio import SAMPLE_RATE
+
+    chunks, fillers, words, pauses = parse(SCRIPTS[script_index])
+    pieces = [np.zeros(int(lead_s * SAMPLE_RATE), np.float32)]
+    t = lead_s
+    truth_pauses: list[tuple[float, float]] = []
+    for i, chunk in enumerate(chunks):
+        audio = _speak(chunk, voice, speed, work)
+        pieces.append(audio)
+        t += audio.size / SAMPLE_RATE
+        if i < len(pauses):
+            silence = np.zeros(int(pauses[i] * SAMPLE_RATE), np.float32)
+            truth_pauses.append((round(t, 3), round(t + pauses[i], 3)))
+            pieces.append(silence)
+            t += pauses[i]
+    speech_end = t
+    pieces.append(np.zeros(int(lead_s * SAMPLE_RATE), np.float32))
+    audio = np.concatenate(pieces)
+    name = f"s{script_index:02d}-{voice.replace('+', '_')}-{speed}"
+    sf.write(out_dir / f"{name}.wav", audio, SAMPLE_RATE, subtype="PCM_16")
+    return Clip(name=name, voice=voice, speed=speed, script=script_index, text=" ".join(chunks),
+                duration_s=round(audio.size / SAMPLE_RATE, 3), speech_start=lead_s, speech_end=round(speech_end, 3),
+                words=words, fillers=dict(fillers), pauses=truth_pauses)
+
+
+def build(out_dir: Path, voices_per_script: int = 2) -> list[Clip]:
+    """Every script in `voices_per_script` voices (rotating, so every voice speaks several scripts)."""
+    if shutil.which("espeak-ng") is None:
+        raise SystemExit("espeak-ng is not installed: apt install espeak-ng")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clips = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(len(SCRIPTS)):
+            for k in range(voices_per_script):
+                voice, speed = VOICES[(i + 2 * k) % len(VOICES)]
+                clips.append(render(i, voice, speed, out_dir, Path(tmp)))
+    (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in clips], indent=1))
+    return clips
+
+
+def load(out_dir: Path) -> list[Clip]:
+    return [Clip(**{**c, "pauses": [tuple(p) for p in c["pauses"]]})
+            for c in json.loads((out_dir / "corpus.json").read_text())]
+
+
+
+
+def make_test_fixtures(out_dir: Path) -> None:
+    """The small clips committed under tests/fixtures/audio/ (regenerate with `--fixtures DIR`)."""
+    import soundfile as sf
+
+    from prepdeck.recordings.audio import SAMPLE_RATE
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        first = _speak("So, um, at my last job I owned the nightly pipeline.", "en-us", 150, work)
+        second = _speak("I decided to rewrite it, and it cut the runtime by forty percent.", "en-us", 150, work)
+        lead = np.zeros(int(0.4 * SAMPLE_RATE), np.float32)
+        gap = np.zeros(int(2.0 * SAMPLE_RATE), np.float32)
+        answer = np.concatenate([lead, first, gap, second, lead])
+        sf.write(out_dir / "answer_pause.flac", answer, SAMPLE_RATE, subtype="PCM_16")
+        pause_start = (lead.size + first.size) / SAMPLE_RATE
+        short = np.concatenate([lead, _speak("The pipeline loads two thousand rows every hour.", "en-gb", 160, work),
+                                lead])
+        sf.write(out_dir / "short.wav", short, SAMPLE_RATE, subtype="PCM_16")
+    sf.write(out_dir / "silence.flac", np.zeros(3 * SAMPLE_RATE, np.float32), SAMPLE_RATE, subtype="PCM_16")
+    (out_dir / "README.md").write_text(
+        "Generated by `python -m benchmarks.speech_corpus --fixtures tests/fixtures/audio` (espeak-ng, 16 kHz mono).\n\n"
+        "- `answer_pause.flac`: \"So, um, at my last job I owned the nightly pipeline.\" then exactly 2.0 s of silence "
+        f"from {pause_start:.2f} s, then \"I decided to rewrite it, and it cut the runtime by forty percent.\"\n"
+        "- `short.wav`: \"The pipeline loads two thousand rows every hour.\" (en-gb voice)\n"
+        "- `silence.flac`: 3 s of digital silence\n")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--fixtures"]:
+        make_test_fixtures(Path(sys.argv[2]))
+        raise SystemExit(0)
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else Path(tempfile.gettempdir()) / "prepdeck-speech-corpus")
+    made = build(target)
+    print(f"{len(made)} clips, {sum(c.duration_s for c in made):.0f} s of audio, in {target}")
