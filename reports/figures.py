@@ -89,13 +89,15 @@ def _rows(store: Store, table: str, column: str, start: dt.datetime, end: dt.dat
 
 
 def day_counts(store: Store, end: dt.datetime, tz: dt.tzinfo | None) -> Counter[dt.date]:
-    """Reviews per local day before `end`. Grouped by UTC minute first: every time zone offset is a
-    whole number of minutes, so each group falls on one local day and conversions stay few."""
+    """Reviews per local day before `end`. Grouped by UTC quarter-hour first: time zone offsets are whole
+    quarter-hours (+5:30, +5:45 included), so each group falls on one local day and conversions stay few
+    (a year of daily use is ~2,000 groups instead of 50,000 rows)."""
     counts: Counter[dt.date] = Counter()
-    for minute, n in store.db.execute(
-            "SELECT substr(reviewed_at, 1, 16), count(*) FROM reviews WHERE reviewed_at < ? GROUP BY 1",
-            [to_iso(end)]).fetchall():
-        counts[local_date(dt.datetime.fromisoformat(minute + "+00:00"), tz)] += n
+    for hour, quarter, n in store.db.execute(
+            "SELECT substr(reviewed_at, 1, 13), CAST(substr(reviewed_at, 15, 2) AS INTEGER) / 15, count(*) "
+            "FROM reviews WHERE reviewed_at < ? GROUP BY 1, 2", [to_iso(end)]).fetchall():
+        moment = dt.datetime.fromisoformat(f"{hour}:{15 * quarter:02d}+00:00")
+        counts[local_date(moment, tz)] += n
     return counts
 
 
