@@ -1,0 +1,231 @@
+"""The SQL card view in the real app: editor, Ctrl+R runs the real judge in a worker, results, drafts,
+dialects, translation and plan, give up, the suggested rating and what is stored with the review."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sql_cards import DECK, write_deck
+from textual.widgets import DataTable, Select, Static, TextArea
+from tui_support import Clock, make_context, pilot_test, settle, use_utc
+
+from prepdeck.core.paths import database_path
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.components.code_view import CodeCardView, render_result, suggest_rating
+from prepdeck.tui.screens.review import ReviewScreen
+
+GOOD = """SELECT order_id, status, updated_at FROM order_events
+QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1"""
+WRONG = GOOD.replace("status_id DESC", "status_id ASC")
+
+
+def _context(tmp_path: Path, monkeypatch, config: str | None = None):
+    use_utc(monkeypatch)
+    decks = write_deck(tmp_path / "decks", DECK).parent
+    home = tmp_path / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    if config:
+        (home / "config.toml").write_text(config, encoding="utf-8")
+    return make_context(home, decks)
+
+
+async def _open_card(pilot) -> tuple[ReviewScreen, CodeCardView]:
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    view = screen.view
+    assert isinstance(view, CodeCardView), type(view)
+    assert screen.card is not None and screen.card.global_id == "judge-test/latest-order"
+    return screen, view
+
+
+async def _write_and_run(pilot, view: CodeCardView, text: str) -> None:
+    await pilot.press("e")
+    editor = view.query_one("#editor", TextArea)
+    assert editor.has_focus
+    editor.load_text(text)
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+
+
+def _results_text(view: CodeCardView) -> str:
+    static = view.query_one("#results", Static)
+    from rich.console import Console
+
+    console = Console(width=120, record=True)
+    console.print(static.content)
+    return console.export_text()
+
+
+@pilot_test
+async def test_fail_then_pass_suggests_hard_and_stores_attempts_and_payload(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen, view = await _open_card(pilot)
+        # visible case data is on screen; the hidden cases' data is not
+        grids = list(view.query_one("#case-0").query(DataTable))
+        assert grids and grids[0].row_count == 3
+        assert not list(view.query_one("#case-1").query(DataTable))
+
+        await _write_and_run(pilot, view, WRONG)
+        assert view.attempts and not view.attempts[0]["passed"]
+        text = _results_text(view)
+        assert "FAILED" in text and "tie on timestamp" in text and "1 row missing, 1 unexpected" in text
+        assert "PAID" not in text  # the hidden case's rows stay hidden before passing
+
+        await _write_and_run(pilot, view, GOOD)
+        assert view.passed
+        assert screen.suggested == 2  # passed after a failed run: Hard
+        assert list(view.query_one("#case-1").query(DataTable))  # hidden data shown once passed
+
+        attempts = ctx.store().attempts_for("judge-test/latest-order")
+        assert [a["passed"] for a in attempts] == [0, 1]
+        assert json.loads(attempts[1]["result"])["passed"] is True
+
+        await pilot.press("escape")
+        await pilot.press("space")
+        assert not view.query_one("#answer").has_class("hidden")
+        await pilot.press("enter")  # accept the suggestion
+        await settle(pilot)
+    import sqlite3
+
+    conn = sqlite3.connect(database_path(ctx.home))
+    try:
+        rating, payload = conn.execute("SELECT rating, payload FROM reviews WHERE card_id = ?",
+                                       ["judge-test/latest-order"]).fetchone()
+        linked = conn.execute("SELECT COUNT(*) FROM attempts WHERE review_id IS NOT NULL").fetchone()[0]
+    finally:
+        conn.close()
+    data = json.loads(payload)
+    assert rating == 2
+    assert data["attempts"] == 2 and data["passed"] is True and data["gave_up"] is False
+    assert data["final_answer"] == GOOD and data["dialect"] == "duckdb"
+    assert data["results"]["cases"][1] == {"name": "tie on timestamp", "hidden": True, "passed": True, "message": ""}
+    assert linked == 2
+    ctx.close()
+
+
+@pilot_test
+async def test_first_run_pass_fast_suggests_easy(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())  # the clock does not move: solved in 0 s
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen, view = await _open_card(pilot)
+        await _write_and_run(pilot, view, GOOD)
+        assert view.passed and screen.suggested == 4
+    ctx.close()
+
+
+def test_suggestion_rules() -> None:
+    assert suggest_rating(True, 0, False, 30) == 4
+    assert suggest_rating(True, 0, False, 600) == 3
+    assert suggest_rating(True, 2, False, 30) == 2
+    assert suggest_rating(False, 3, True, 30) == 1
+    assert suggest_rating(False, 1, False, 30) is None
+
+
+@pilot_test
+async def test_give_up_reveals_solution_and_hidden_data_and_suggests_again(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen, view = await _open_card(pilot)
+        await _write_and_run(pilot, view, WRONG)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert view.revealed and view.gave_up
+        assert screen.suggested == 1
+        assert not view.query_one("#answer").has_class("hidden")
+        assert list(view.query_one("#case-1").query(DataTable))
+        assert "PAID" in _results_text(view)  # the hidden case's diff is shown now
+        assert view.review_payload()["gave_up"] is True
+    ctx.close()
+
+
+@pilot_test
+async def test_draft_and_dialect_survive_leaving_the_card(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        _, view = await _open_card(pilot)
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text("SELECT `order_id` FROM order_events")
+        await pilot.press("ctrl+l", "ctrl+l", "ctrl+l", "ctrl+l", "ctrl+l")  # duckdb -> … -> mysql
+        await pilot.pause()
+        assert view.query_one("#dialect", Select).value == "mysql" and view.dialect == "mysql"
+        await pilot.pause(1.0)  # the debounced save
+        assert ctx.store().get_draft("judge-test/latest-order") == ("SELECT `order_id` FROM order_events", "mysql")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert view.last_result is not None and view.last_result.dialect == "mysql"
+        assert view.last_result.cases[0].message == "1 column, expected 3"
+
+    # a new session on the same card starts from the draft, in its dialect
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        _, view = await _open_card(pilot)
+        assert view.query_one("#editor", TextArea).text == "SELECT `order_id` FROM order_events"
+        assert view.dialect == "mysql"
+    ctx.close()
+
+
+@pilot_test
+async def test_translation_and_plan(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        _, view = await _open_card(pilot)
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text("SELECT IFF(status_id > 1, 'late', 'early') FROM order_events")
+        view.query_one("#dialect", Select).value = "snowflake"
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        panel = view.query_one("#translation", Static)
+        assert not panel.has_class("hidden")
+        from rich.console import Console
+
+        console = Console(width=120, record=True)
+        console.print(panel.content)
+        text = console.export_text()
+        assert "CASE WHEN" in text.upper() and "Plan" in text and "ORDER_EVENTS" in text.upper()
+    ctx.close()
+
+
+@pilot_test
+async def test_runaway_query_is_a_failed_run_and_the_app_stays_responsive(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch, config="[sql]\ntime_limit_s = 0.5\n")
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        _, view = await _open_card(pilot)
+        await _write_and_run(pilot, view, "WITH RECURSIVE r AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM r) "
+                                          "SELECT x, x, x FROM r WHERE x < 0")
+        assert view.last_result is not None
+        assert view.last_result.error == "time limit of 0.5 s exceeded"
+        assert not view.running
+        await _write_and_run(pilot, view, GOOD)
+        assert view.passed
+    ctx.close()
+
+
+def test_render_result_hides_hidden_rows_until_revealed() -> None:
+    from rich.console import Console
+
+    from prepdeck.checkers.result import CaseResult, CheckResult
+
+    result = CheckResult("d/c", "editor", "duckdb", False, 12.0, cases=[
+        CaseResult("secret", True, False, message="1 row missing", missing=[["s3cr3t", 1]]),
+        CaseResult("open", False, False, message="wrong order at row 2", order_mismatch_at=2),
+    ])
+
+    def text(reveal: bool) -> str:
+        console = Console(width=100, record=True)
+        console.print(render_result(result, reveal))
+        return console.export_text()
+
+    assert "s3cr3t" not in text(False) and "1 row missing" in text(False)
+    assert "s3cr3t" in text(True)
+    assert "order differs from row 2" in text(False)

@@ -1,0 +1,548 @@
+"""Code cards on the review screen: write a query, run it against the judge, see what differs.
+
+`CodeCardView` serves `sql` cards and is built to be extended for `pyspark` cards: the judge call is
+one method (`judge`), the editor language, the engine label and the dialect list are class attributes,
+and the translation/plan view is one method (`explain`). Everything slow runs in a thread worker and
+comes back as a message; a running check can be cancelled (Ctrl+R again) and is cancelled when the
+card leaves the screen. Drafts are saved as the user types; every run is stored as an attempt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
+
+from prepdeck.tui.components.card_view import CardView, fenced
+from prepdeck.tui.messages import WorkStatus
+
+if TYPE_CHECKING:
+    from prepdeck.checkers.result import CaseResult, CheckResult
+    from prepdeck.core.store import Store
+    from prepdeck.decks.model import Case
+
+EASY_SECONDS = 120  # passing on the first run this fast suggests Easy
+DRAFT_DEBOUNCE_S = 0.8
+SHOWN_DIFF_ROWS = 20
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+
+@dataclass
+class CheckDone(Message):
+    """A judge run finished (in a worker); `result` is None when `problem` says why it could not run."""
+
+    run: int
+    answer: str
+    dialect: str | None
+    result: CheckResult | None
+    problem: str | None = None
+    attempt_id: int | None = None
+
+
+@dataclass
+class ExplainDone(Message):
+    translated: str | None
+    plan: str | None
+    problem: str | None = None
+
+
+def suggest_rating(passed: bool, failed_runs: int, gave_up: bool, seconds: float) -> int | None:
+    """Passed on the first run: Good (Easy when fast); after failed runs: Hard; gave up: Again."""
+    if gave_up:
+        return AGAIN
+    if not passed:
+        return None
+    if failed_runs == 0:
+        return EASY if seconds < EASY_SECONDS else GOOD
+    return HARD
+
+
+class CodeCardView(CardView):
+    CARD_TYPES = ("sql",)
+    LANGUAGE: ClassVar[str] = "sql"
+    ENGINE_LABEL: ClassVar[str] = "DuckDB"
+    DIALECTS: ClassVar[tuple[str, ...]] = ("duckdb", "bigquery", "spark", "postgres", "snowflake", "mysql")
+    EDITOR_THEME: ClassVar[str] = "monokai"
+
+    DEFAULT_CSS = """
+    CodeCardView .code-hint { color: $text-muted; }
+    CodeCardView #cases { height: auto; max-height: 18; }
+    CodeCardView #cases DataTable { height: auto; max-height: 10; }
+    CodeCardView .table-name { color: $text-muted; margin-top: 1; }
+    CodeCardView #code-toolbar { height: auto; }
+    CodeCardView #dialect { width: 24; }
+    CodeCardView #judge-status { padding: 1 1 0 2; width: 1fr; }
+    CodeCardView #editor { height: 14; min-height: 6; }
+    CodeCardView #results { padding: 0 1; }
+    CodeCardView #translation { padding: 0 1; border: round $primary-darken-2; }
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+r", "run_check", "Run", priority=True),
+        Binding("ctrl+l", "cycle_dialect", "Dialect", priority=True),
+        Binding("ctrl+t", "show_translation", "Plan", priority=True),
+        Binding("ctrl+g", "give_up", "Give up", priority=True),
+    ]
+
+    def __init__(self, card: Any, context: Any, **kwargs: Any) -> None:
+        super().__init__(card, context, **kwargs)
+        self.dialect: str | None = None
+        self.attempts: list[dict[str, Any]] = []  # {passed, dialect, error, attempt_id}
+        self.last_result: CheckResult | None = None
+        self.final_answer = ""
+        self.passed = False
+        self.gave_up = False
+        self.running = False
+        self._run_counter = 0
+        self._cancel: threading.Event | None = None
+        self._draft_timer: Any = None
+        self._draft_dirty = False
+        self._started = self._now()
+        self._finished_at: dt.datetime | None = None
+        self._hidden_shown = False
+
+    # -- what a subclass (pyspark) changes ----------------------------------------------------------
+    def judge(self, answer: str, dialect: str | None, cancel: threading.Event) -> CheckResult:
+        """Run the judge (worker thread). Raises ValueError with a one-line reason when it cannot run."""
+        from prepdeck.checkers.sql import check_sql
+
+        return check_sql(self.card, answer, dialect, self.context.config.sql, answer_name="editor", cancel=cancel)
+
+    def explain(self, answer: str, dialect: str | None) -> tuple[str, str]:
+        """(translated code, plan) for the translation view (worker thread); ValueError when it cannot."""
+        from prepdeck.checkers.sql import explain_sql
+
+        return explain_sql(self.card, answer, dialect, self.context.config.sql)
+
+    def running_status(self) -> str:
+        limit = self.context.config.sql.time_limit_s
+        return f"checking on {self.ENGINE_LABEL}… (limit {limit:g} s; Ctrl+R cancels)"
+
+    def default_dialect(self) -> str | None:
+        return self.context.config.sql.dialect if self.DIALECTS else None
+
+    # -- layout -------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        card = self.card
+        yield self.card_header()
+        yield Markdown(card.prompt, classes="prompt")
+        with TabbedContent(id="cases"):
+            for index, case in enumerate(card.cases):
+                title = f"{case.name} (hidden)" if case.hidden else case.name
+                with TabPane(title, id=f"case-{index}"):
+                    if case.hidden:
+                        yield Static("[dim]Hidden case: its data is shown once you pass or give up.[/dim]",
+                                     classes="hidden-note")
+                    else:
+                        yield from self._case_tables(case)
+        yield Static(self._hint(), classes="code-hint")
+        with Horizontal(id="code-toolbar"):
+            if self.DIALECTS:
+                yield Select([(d, d) for d in self.DIALECTS], allow_blank=False, id="dialect",
+                             value=self._initial_dialect())
+            yield Static("", id="judge-status")
+        yield TextArea.code_editor(self._initial_text(), language=self.LANGUAGE, theme=self.EDITOR_THEME,
+                                   id="editor", soft_wrap=False)
+        yield Static("", id="results")
+        yield Static("", id="translation", classes="hidden")
+        yield Markdown("", id="answer", classes="answer hidden")
+
+    def _hint(self) -> str:
+        parts = ["e edit", "Ctrl+R run", "Ctrl+T translation & plan" if self.DIALECTS else "Ctrl+T plan",
+                 "Ctrl+G give up", "Esc leaves the editor, then Space reveals and 1–4 rate"]
+        if self.DIALECTS:
+            parts.insert(2, "Ctrl+L dialect")
+        return "[dim]" + " · ".join(parts) + "[/dim]"
+
+    def _case_tables(self, case: Case) -> ComposeResult:
+        from prepdeck.decks.tabular import parse_columns, read_csv
+
+        for table, spec in self.card.tables.items():
+            try:
+                columns = [c.name for c in parse_columns(spec)]
+            except ValueError:
+                columns = []
+            yield Label(f"[b]{escape(table)}[/b] [dim]({escape(spec)})[/dim]", classes="table-name")
+            grid: DataTable[Any] = DataTable(zebra_stripes=True, cursor_type="none", show_cursor=False,
+                                             classes="case-table")
+            grid.add_columns(*columns)
+            text = case.data.get(table)
+            if text and text.strip():
+                try:
+                    csv = read_csv(text)
+                except ValueError:
+                    csv = None
+                if csv is not None:
+                    position = {name.lower(): i for i, name in enumerate(csv.header)}
+                    for record in csv.rows:
+                        grid.add_row(*[_cell(record[position[c.lower()]] if c.lower() in position
+                                             and position[c.lower()] < len(record) else None)
+                                       for c in columns])
+            yield grid
+
+    def _initial_dialect(self) -> str:
+        draft = self._draft()
+        wanted = (draft[1] if draft and draft[1] else None) or self.default_dialect() or self.DIALECTS[0]
+        return wanted if wanted in self.DIALECTS else self.DIALECTS[0]
+
+    def _initial_text(self) -> str:
+        draft = self._draft()
+        return draft[0] if draft else ""
+
+    def _draft(self) -> tuple[str, str | None] | None:
+        try:
+            return self.context.store().get_draft(self.card.global_id)
+        except Exception:  # a locked or unreadable database must not stop the card from showing
+            return None
+
+    def on_mount(self) -> None:
+        self._started = self._now()  # the app's clock (tests drive it), not the wall clock
+        self.dialect = self._initial_dialect() if self.DIALECTS else None
+        self._show_status("")
+
+    def on_unmount(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+        self.save_draft()
+
+    # -- editor and drafts --------------------------------------------------------------------------
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one("#editor", TextArea)
+
+    def focus_editor(self) -> bool:
+        self.editor.focus()
+        return True
+
+    @on(TextArea.Changed, "#editor")
+    def _edited(self, event: TextArea.Changed) -> None:
+        self._draft_dirty = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DEBOUNCE_S, self.save_draft)
+
+    def save_draft(self) -> None:
+        if not self._draft_dirty:
+            return
+        try:
+            text = self.editor.text
+        except Exception:  # already unmounted: nothing new to save
+            return
+        try:
+            self.context.store().put_draft(self.card.global_id, text, self.dialect)
+            self._draft_dirty = False
+        except Exception as exc:
+            self._notify(f"Draft not saved: {exc}", "warning")
+
+    @on(Select.Changed, "#dialect")
+    def _dialect_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.dialect = event.value
+            self._draft_dirty = True
+            self.save_draft()
+            self._show_status(f"dialect: {self.dialect}")
+
+    def action_cycle_dialect(self) -> None:
+        if not self.DIALECTS:
+            return
+        current = self.dialect if self.dialect in self.DIALECTS else self.DIALECTS[0]
+        following = self.DIALECTS[(self.DIALECTS.index(current) + 1) % len(self.DIALECTS)]
+        self.query_one("#dialect", Select).value = following  # fires Select.Changed
+
+    # -- running the judge ----------------------------------------------------------------------------
+    def action_run_check(self) -> None:
+        if self.running:
+            if self._cancel is not None:
+                self._cancel.set()
+            self._show_status("cancelling…")
+            return
+        answer = self.editor.text
+        self.save_draft()
+        if not answer.strip():
+            self._show_status("write a query first")
+            return
+        self._run_counter += 1
+        self._cancel = threading.Event()
+        self.running = True
+        self._show_status(self.running_status())
+        self._run_worker(self._run_counter, answer, self.dialect, self._cancel)
+
+    @work(thread=True, exclusive=True, group="code-judge")
+    def _run_worker(self, run: int, answer: str, dialect: str | None, cancel: threading.Event) -> None:
+        try:
+            result = self.judge(answer, dialect, cancel)
+        except ValueError as exc:  # CardProblem, unknown dialect, engine problems the judge words itself
+            self.post_message(CheckDone(run, answer, dialect, None, problem=str(exc)))
+            return
+        except Exception as exc:  # the app must survive any judge failure
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.post_message(CheckDone(run, answer, dialect, None, problem=f"the judge failed: {first}"))
+            return
+        attempt_id = None
+        if result.error != "cancelled":
+            try:
+                attempt_id = self.context.store().add_attempt(
+                    self.card.global_id, self.card.type, answer, dialect, result.passed, result.elapsed_ms,
+                    result.to_json(reveal_hidden=True))
+            except Exception as exc:
+                self.post_message(WorkStatus(f"attempt not saved: {exc}", busy=False))
+        self.post_message(CheckDone(run, answer, dialect, result, attempt_id=attempt_id))
+
+    @on(CheckDone)
+    def _check_done(self, message: CheckDone) -> None:
+        message.stop()
+        if message.run != self._run_counter:
+            return  # an older run that was cancelled and replaced
+        self.running = False
+        if message.result is None:
+            self._show_status("could not run")
+            self._notify(message.problem or "the judge could not run", "error")
+            return
+        result = message.result
+        if result.error == "cancelled":
+            self._show_status("cancelled")
+            return
+        self.attempts.append({"passed": result.passed, "dialect": message.dialect, "error": result.error,
+                              "attempt_id": message.attempt_id, "elapsed_ms": round(result.elapsed_ms, 1)})
+        self.last_result = result
+        self.final_answer = message.answer
+        newly_passed = result.passed and not self.passed
+        if result.passed:
+            self.passed = True
+            self._finished_at = self._finished_at or self._now()
+        self._render_results(result)
+        ok = sum(c.passed for c in result.cases)
+        verdict = "passed" if result.passed else "failed"
+        self._show_status(f"run {len(self.attempts)}: {verdict}, {ok}/{len(result.cases)} cases, "
+                          f"{result.elapsed_ms:.0f} ms")
+        if newly_passed:
+            self._show_hidden_data()
+            self.suggest(self.suggested_rating())
+
+    # -- results panel --------------------------------------------------------------------------------
+    def _render_results(self, result: CheckResult) -> None:
+        self.query_one("#results", Static).update(render_result(result, self.passed or self.gave_up))
+
+    # -- translation and plan ---------------------------------------------------------------------------
+    def action_show_translation(self) -> None:
+        panel = self.query_one("#translation", Static)
+        if not panel.has_class("hidden"):
+            panel.add_class("hidden")
+            return
+        answer = self.editor.text
+        if not answer.strip():
+            self._show_status("write a query first")
+            return
+        panel.update(Text("working out the plan…", style="dim"))
+        panel.remove_class("hidden")
+        self._explain_worker(answer, self.dialect)
+
+    @work(thread=True, exclusive=True, group="code-explain")
+    def _explain_worker(self, answer: str, dialect: str | None) -> None:
+        try:
+            translated, plan = self.explain(answer, dialect)
+        except Exception as exc:  # AnswerError / CardProblem are ValueErrors: one line to show
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.post_message(ExplainDone(None, None, first))
+            return
+        self.post_message(ExplainDone(translated, plan))
+
+    @on(ExplainDone)
+    def _explain_done(self, message: ExplainDone) -> None:
+        message.stop()
+        panel = self.query_one("#translation", Static)
+        if message.problem:
+            panel.update(Text(message.problem, style="red"))
+            return
+        from rich.console import Group
+        from rich.syntax import Syntax
+
+        title = f"As run on {self.ENGINE_LABEL}" + (f" (from {self.dialect})" if self.dialect else "")
+        panel.update(Group(Text(title, style="bold"),
+                           Syntax(message.translated or "", self.LANGUAGE, theme=self.EDITOR_THEME,
+                                  word_wrap=True),
+                           Text("\nPlan", style="bold"), Text(message.plan or "")))
+
+    # -- give up / reveal --------------------------------------------------------------------------------
+    def action_give_up(self) -> None:
+        if self.passed or self.gave_up:
+            return
+        self.gave_up = True
+        self._finished_at = self._now()
+        if self._cancel is not None:
+            self._cancel.set()
+        self.suggest(AGAIN)
+        reveal = getattr(self.screen, "action_reveal", None)
+        if callable(reveal):
+            reveal()  # the review screen reveals through us and shows the rating buttons
+        else:
+            self.reveal()
+
+    def reveal(self) -> None:
+        if self.revealed:
+            return
+        super().reveal()
+        if not self.passed:
+            self.gave_up = True  # seeing the solution before passing counts as giving up
+            self._finished_at = self._finished_at or self._now()
+        self._show_hidden_data()
+        if self.last_result is not None:
+            self._render_results(self.last_result)
+        answer = self.query_one("#answer", Markdown)
+        answer.update(self.answer_markdown())
+        answer.remove_class("hidden")
+        self.call_after_refresh(self.scroll_to_widget, answer, top=True, animate=False)
+
+    def answer_markdown(self) -> str:
+        card = self.card
+        parts = []
+        if card.solution:
+            label = f"**Model answer** ({card.dialect})" if self.DIALECTS else "**Model answer**"
+            parts += [label, fenced(card.solution, self.LANGUAGE)]
+        if card.answer:
+            parts.append(card.answer)
+        return "\n\n".join(parts) or "*No model answer on this card.*"
+
+    def _show_hidden_data(self) -> None:
+        if self._hidden_shown:
+            return
+        self._hidden_shown = True
+        for index, case in enumerate(self.card.cases):
+            if not case.hidden:
+                continue
+            try:
+                pane = self.query_one(f"#case-{index}", TabPane)
+            except Exception:
+                continue
+            pane.remove_children()
+            pane.mount(Vertical(*self._case_tables(case)))  # type: ignore[arg-type]
+
+    # -- the CardView contract ------------------------------------------------------------------------------
+    def suggested_rating(self) -> int | None:
+        failed_runs = sum(1 for a in self.attempts if not a["passed"])
+        if self.passed:
+            # failed runs before the first pass only
+            first_pass = next(i for i, a in enumerate(self.attempts) if a["passed"])
+            failed_runs = sum(1 for a in self.attempts[:first_pass] if not a["passed"])
+        return suggest_rating(self.passed, failed_runs, self.gave_up and not self.passed, self._seconds())
+
+    def review_payload(self) -> dict[str, Any] | None:
+        result = self.last_result
+        summary = None
+        if result is not None:
+            summary = {"passed": result.passed, "error": result.error, "elapsed_ms": round(result.elapsed_ms, 1),
+                       "cases": [{"name": c.name, "hidden": c.hidden, "passed": c.passed,
+                                  "message": c.message or c.error or ""} for c in result.cases]}
+        return {
+            "kind": self.card.type,
+            "attempts": len(self.attempts),
+            "attempt_ids": [a["attempt_id"] for a in self.attempts if a["attempt_id"] is not None],
+            "passed": self.passed,
+            "final_answer": self.final_answer or self._editor_text(),
+            "dialect": self.dialect,
+            "results": summary,
+            "gave_up": self.gave_up and not self.passed,
+            "seconds": round(self._seconds(), 1),
+        }
+
+    def commit_evidence(self, store: Store) -> None:
+        self._draft_dirty = True
+        self.save_draft()
+
+    # -- small helpers --------------------------------------------------------------------------------
+    def _editor_text(self) -> str:
+        try:
+            return self.editor.text
+        except Exception:
+            return ""
+
+    def _now(self) -> dt.datetime:
+        now = getattr(self.app, "now", None) if self.is_attached else None
+        return now() if callable(now) else dt.datetime.now(dt.UTC)
+
+    def _seconds(self) -> float:
+        end = self._finished_at or self._now()
+        return max(0.0, (end - self._started).total_seconds())
+
+    def _show_status(self, text: str) -> None:
+        try:
+            self.query_one("#judge-status", Static).update(Text(text, style="dim" if not self.running else "bold"))
+        except Exception:
+            return
+        self.post_message(WorkStatus(text if self.running else "", busy=self.running))
+
+    def _notify(self, text: str, severity: str = "information") -> None:
+        if self.is_attached:
+            self.app.notify(text, severity=severity, timeout=8)  # type: ignore[arg-type]
+
+
+def _cell(value: str | None) -> Text | str:
+    if value is None:
+        return Text("NULL", style="dim italic")
+    if value == "":
+        return Text('""', style="dim")
+    return value
+
+
+def _row_text(values: list[Any]) -> list[Text | str]:
+    return [Text("NULL", style="dim italic") if v is None else str(v) for v in values]
+
+
+def render_result(result: CheckResult, reveal_hidden: bool) -> Any:
+    """The results panel: a line per case, and for visible (or revealed) failures the rows that differ."""
+    from rich.console import Group
+
+    parts: list[Any] = []
+    ok = sum(c.passed for c in result.cases)
+    head = Text()
+    head.append("PASSED" if result.passed else "FAILED", style="bold green" if result.passed else "bold red")
+    head.append(f"  {ok}/{len(result.cases)} cases · {result.elapsed_ms:.0f} ms")
+    if result.dialect:
+        head.append(f" · {result.dialect}", style="dim")
+    parts.append(head)
+    if result.error:
+        parts.append(Text(result.error, style="red"))
+    for case in result.cases:
+        parts.extend(_case_lines(case, reveal_hidden, result.error))
+    return Group(*parts)
+
+
+def _case_lines(case: CaseResult, reveal_hidden: bool, check_error: str | None) -> list[Any]:
+    mark = Text("✓ ", style="green") if case.passed else Text("✗ ", style="red")
+    line = mark + Text(case.name, style="bold") + (Text(" (hidden)", style="dim") if case.hidden else Text(""))
+    reason = case.message or case.error or ""
+    if not case.passed and reason and not (check_error and case.error in ("not run", check_error)):
+        line.append(f" — {reason}")
+    elif not case.passed and case.error == "not run":
+        line.append(" — not run", style="dim")
+    out: list[Any] = [line]
+    if case.passed or (case.hidden and not reveal_hidden):
+        return out
+    for title, rows, style in (("missing (expected, not returned)", case.missing, "yellow"),
+                               ("unexpected (returned, not expected)", case.unexpected, "magenta")):
+        if not rows:
+            continue
+        table = Table(title=title, title_style=style, title_justify="left", show_header=bool(case.columns),
+                      box=None, padding=(0, 1))
+        width = len(rows[0])
+        names = case.columns if len(case.columns) == width else [f"col{i + 1}" for i in range(width)]
+        for name in names:
+            table.add_column(name, style=style)
+        for values in rows[:SHOWN_DIFF_ROWS]:
+            table.add_row(*_row_text(values))
+        out.append(table)
+    if case.order_mismatch_at is not None and not case.missing and not case.unexpected:
+        out.append(Text(f"   rows match but the order differs from row {case.order_mismatch_at}", style="yellow"))
+    return out
