@@ -54,9 +54,12 @@ class Delivery:
     numbers: int | None  # quantities mentioned (quantified impact)
     i_count: int | None
     we_count: int | None
+    length_ok: bool | None = None  # set when the analysis judged the length itself
 
     @property
     def within_target(self) -> bool | None:
+        if self.length_ok is not None:
+            return self.length_ok
         if self.duration_s is None or self.target is None:
             return None
         return self.target[0] <= self.duration_s <= self.target[1]
@@ -128,6 +131,9 @@ def star_beats(analysis: dict[str, Any]) -> set[str] | None:
 
 def _count(value: Any) -> int | None:
     if isinstance(value, list):
+        # the speech analysis marks numbers with a unit ("40%", "3 hours") as impact; bare numbers don't count
+        if value and all(isinstance(v, dict) and "impact" in v for v in value):
+            return sum(bool(v["impact"]) for v in value)
         return len(value)
     if isinstance(value, dict):
         c = number(value.get("count"))
@@ -168,10 +174,13 @@ def delivery_from(analysis: dict[str, Any], *, card_id: str | None, round_: str 
             numbers_mentioned = _count(analysis[key])
             break
     i_count, we_count = pronouns(analysis)
+    timing = analysis.get("duration") if isinstance(analysis.get("duration"), dict) else {}
+    status = timing.get("status")  # the speech analysis's own verdict on length (speaking time vs target)
     return Delivery(card_id=card_id, round=round_, at=at, duration_s=duration, wpm=number(analysis.get("wpm")),
                     fillers=int(count) if count is not None else None, fillers_per_minute=per_minute,
                     beats=star_beats(analysis), target=target, numbers=numbers_mentioned,
-                    i_count=i_count, we_count=we_count)
+                    i_count=i_count, we_count=we_count,
+                    length_ok=(status == "ok") if status in ("ok", "short", "long") else None)
 
 
 def self_score_lines(raw: Any) -> dict[str, float]:

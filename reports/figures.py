@@ -125,7 +125,9 @@ def _solve_from_payload(card_id: str, round_: str, payload: dict[str, Any], adva
         return None
     tries_i = max(1, int(tries))
     passed = bool(payload.get("passed"))
-    cases = case_list(payload) if tries_i == 1 else []
+    # the code view keeps the last run under "results"; older payloads carry "cases" at the top
+    final = payload.get("results") if isinstance(payload.get("results"), dict) else payload
+    cases = case_list(final) if tries_i == 1 else []
     hidden = [c for c in cases if c.get("hidden")]
     return Solve(
         card_id=card_id, round=round_, tries=tries_i, first_try_passed=passed and tries_i == 1, passed=passed,
@@ -152,6 +154,7 @@ def _evidence(cat: _Catalog, reviews: list[dict[str, Any]], attempts: list[dict[
         card = cat.cards.get(card_id)
         return bool(card and card.type == "sql" and uses_advanced_sql(card.solution))
 
+    checked = {c["review_id"] for c in checks}  # reviews whose self-check row exists: not counted twice
     for r in reviews:
         round_ = cat.round_of(r["card_id"], r["deck_id"])
         if round_ is None:
@@ -174,9 +177,9 @@ def _evidence(cat: _Catalog, reviews: list[dict[str, Any]], attempts: list[dict[
         if card is not None and card.is_spoken:
             for key, points in self_score_lines(payload.get("self_score")).items():
                 _add_self(e, key, points)
-            if card.type == "design" and isinstance(payload.get("checklist"), list) and not any(
-                    c["review_id"] == r["id"] for c in checks):
-                _add_checklist(e, card, payload["checklist"], payload.get("numbers"))
+            sheet = payload.get("self_check") if isinstance(payload.get("self_check"), dict) else payload
+            if card.type == "design" and isinstance(sheet.get("checklist"), list) and r["id"] not in checked:
+                _add_checklist(e, card, sheet["checklist"], sheet.get("numbers"))
 
     for (card_id, *_), group in free.items():
         round_ = cat.round_of(card_id)

@@ -203,3 +203,48 @@ def test_week_53_exists_in_long_years():
     assert Week.parse("2026-W53").monday == dt.date(2026, 12, 28)
     with pytest.raises(WeekError):
         Week.parse("2025-W53")
+
+
+def test_reads_the_speech_analysis_as_recordings_store_it(tmp_path, local_tz):
+    """The delivery analysis from prepdeck.recordings (not a hand-made dict): beats, numbers, I/we, length."""
+    from prepdeck.recordings.analysis import analyze
+
+    text = ("At my last company our nightly pipeline took three hours. I was asked to own the redesign. "
+            "I profiled the Spark jobs and I rewrote the joins, um, with broadcast joins. As a result runtime "
+            "dropped by 60% and we saved 2000 dollars a month.")
+    words, t = [], 0.0
+    for w in text.split():
+        words.append({"text": w, "start": t, "end": t + 0.3})
+        t += 0.4
+    result = analyze(words, t + 1, (90, 180))
+    s = Store.open(tmp_path / "speech.db")
+    rec = add_recording(s, "behavioral/pipeline-impact", ny(3, 4, 9), result)
+    with s.transaction() as c:
+        c.execute("UPDATE recordings SET duration_s = ? WHERE id = ?", (t + 1, rec))
+    f = week_figures(s, small_decks(), "2026-W10", now=ny(3, 9, 12))
+    lines = {ln["key"]: ln for ln in f["rounds"]["behavioral"]["lines"]}
+    assert lines["star"]["score"] == 12.0  # all four beats heard
+    assert lines["impact"]["score"] == 12.0  # numbers with units, and "I" (4) over "we" (2)
+    assert lines["reflection"]["score"] == 0.0  # 18 s is short of the 90-180 s target
+    assert f["speech"]["items"][0]["within_target"] is False
+    assert f["speech"]["fillers_per_minute"] == pytest.approx(1 / ((t + 1) / 60), abs=0.05)
+
+
+def test_payloads_of_the_app_views_are_evidence_without_rows(tmp_path, local_tz):
+    """The code view's payload (last run under "results") and the design view's ("self_check")."""
+    s = Store.open(tmp_path / "payload.db")
+    add_review(s, "sql-patterns/revenue-by-country", ny(3, 3, 10), 2, 90_000, {
+        "kind": "sql", "attempts": 1, "attempt_ids": [], "passed": True, "final_answer": "SELECT 1",
+        "dialect": "duckdb", "gave_up": False, "seconds": 90.0,
+        "results": {"passed": True, "error": None, "elapsed_ms": 3.0,
+                    "cases": [{"name": "example", "hidden": False, "passed": True, "message": ""},
+                              {"name": "empty table", "hidden": True, "passed": True, "message": ""}]}})
+    add_review(s, "system-design/fraud-stream", ny(3, 4, 10), 3, 300_000, {"self_check": {
+        "checklist": [True, True, True, True, False],
+        "numbers": [{"question": "q", "expected": 20000, "answer": "20k", "value": 20000, "correct": True}],
+        "coverage": 0.83}})
+    f = week_figures(s, small_decks(), "2026-W10", now=ny(3, 9, 12))
+    sql = {ln["key"]: ln["score"] for ln in f["rounds"]["sql"]["lines"]}
+    assert sql["correctness"] == 16.0 and sql["clarity_scale"] == 8.0
+    design = {ln["key"]: ln["score"] for ln in f["rounds"]["design"]["lines"]}
+    assert design["architecture"] == 20.0 and design["capacity"] == 20.0 and design["tradeoffs"] == 0.0
