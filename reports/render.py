@@ -28,6 +28,11 @@ def _signed(x: float | None, none: str = "") -> str:
     return f"{x:+.1f}".replace(".0", "") if x else "±0"
 
 
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell: user-written titles may hold '|' or line breaks."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -54,7 +59,7 @@ def _env(cache_dir: Path | None = None):
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, pct=_pct, signed=_signed, bar=_bar, plural=_plural)
+    env.filters.update(num=_num, pct=_pct, signed=_signed, bar=_bar, plural=_plural, cell=_cell)
     return env
 
 

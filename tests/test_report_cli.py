@@ -129,3 +129,18 @@ def test_rewriting_a_report_replaces_it_whole(seeded_home, local_tz):
     ctx.close()
     assert len(second.read_text(encoding="utf-8")) > 0.9 * len(first)
     assert [p.name for p in second.parent.iterdir() if p.name.startswith(".")] == []  # no temp files left
+
+
+def test_user_text_is_escaped_in_html_and_kept_inside_markdown_cells(seeded_home, local_tz):
+    from prepdeck.reports.figures import week_figures
+    from prepdeck.reports.render import render_html, render_md
+
+    store = Store.open(database_path(seeded_home))
+    fig = week_figures(store, small_decks(), "2026-W10", now=ny(3, 9, 12))
+    store.close()
+    fig["leeches"][0]["title"] = "<script>alert(1)</script> | pipes"
+    fig["hidden_failures"][0]["title"] = "a | b\nnext line"
+    page = render_html(fig)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    md = render_md(fig)
+    assert "| a \\| b next line | late duplicate | 1 |" in md
