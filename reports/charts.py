@@ -98,8 +98,10 @@ def scores(rounds: dict[str, dict[str, Any]]) -> str:
 def speech_trend(items: list[dict[str, Any]]) -> str:
     import pygal
 
-    chart = pygal.Line(**_config(title="Spoken answers: fillers per minute and pace", show_legend=True,
-                                 legend_at_bottom=True, dots_size=4, print_values=False))
+    top = max([12.0, *(it["fillers_per_minute"] or 0 for it in items)])
+    chart = pygal.Line(**_config(title="Spoken answers: fillers per minute (left) and pace in wpm (right)",
+                                 show_legend=True, legend_at_bottom=True, dots_size=4, print_values=False,
+                                 range=(0, top), secondary_range=(0, 240), formatter=lambda v: f"{v:.0f}"))
     chart.x_labels = [f"{i + 1}: {it['at'][5:]}" for i, it in enumerate(items)]
     chart.add("fillers / min", [it["fillers_per_minute"] for it in items])
     chart.add("words / min", [it["wpm"] for it in items], secondary=True)
