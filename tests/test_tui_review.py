@@ -191,3 +191,50 @@ async def test_design_card_checklist_numbers_and_suggestion(tmp_path, monkeypatc
     assert len(linked) == 1 and linked[0][2] == review_id
     assert json.loads(linked[0][0]) == [True, True, True]
     ctx.close()
+
+
+@pilot_test
+async def test_ctrl_c_mid_session_quits_and_keeps_every_answer(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        answered = []
+        for rating in ("3", "1"):
+            answered.append((screen.card.global_id, int(rating)))
+            await pilot.press("space", rating)
+            await pilot.pause()
+        await pilot.press("space")  # the third card is open, revealed, not rated
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code == 0  # quitting, not the "press ctrl+q" hint
+    ctx.close()
+    assert [r[:2] for r in review_rows(database_path(ctx.home))] == answered
+
+
+@pilot_test
+async def test_a_leech_is_announced_and_suspended(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False, config="[review]\nleech_lapses = 1\n")
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.start_review("alpha")
+        await settle(pilot)
+        screen = app.screen
+        first = screen.card
+        await pilot.press("space", "4")  # Easy: a review card, due in days
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        clock.advance(days=60)
+        app.start_review("alpha")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.card is first  # due again
+        await pilot.press("space", "1")  # a lapse: with leech_lapses = 1 it is a leech
+        await pilot.pause()
+        assert any(n.title == "Leech" and first.title in n.message for n in app._notifications)
+        assert ctx.store().suspended() == {first.global_id: "leech"}
+        assert all(c.global_id != first.global_id for c in screen.session.pending)
+        assert all(c.global_id != first.global_id for _, c in screen.session.learning)
+    ctx.close()

@@ -46,6 +46,9 @@ ACTIONS: tuple[KeyAction, ...] = (
               "command palette: decks, actions", show=False),
     KeyAction("quit", "ctrl+q", "app.quit", "Quit", "app", "quit (answers are already saved)",
               show=False, priority=True),
+    # not priority: in an editor or input Ctrl+C copies; anywhere else it quits like Ctrl+Q
+    KeyAction("interrupt", "ctrl+c", "app.quit", "Quit", "app", "quit too, except in an editor (copy)",
+              show=False),
     # home
     KeyAction("review_all", "r", "review_all", "Review all", "home", "review everything due, all decks"),
     KeyAction("review_deck", "enter", "review_deck", "Review deck", "home", "review the selected deck"),

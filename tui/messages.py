@@ -49,12 +49,3 @@ class QueueLoaded(Message):
     """Today's review session, in order."""
 
     cards: list[Any]
-    intervals: dict[str, dict[int, Any]]
-
-
-@dataclass
-class Problem(Message):
-    """A one-line problem to show as a notification (bad config, a judge that cannot start...)."""
-
-    text: str
-    severity: str = "warning"

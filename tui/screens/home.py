@@ -95,16 +95,20 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         selected = self._selected_key()
         table.clear()
-        totals = {"due": 0, "new": 0, "total": 0}
+        totals = {"due": 0, "new": 0, "unseen": 0, "total": 0}
         rows: list[tuple[str, list[Any]]] = []
         for deck in decks:
             c = message.counts.get(deck.id)
-            due, new, total = (c.due, c.new, c.total) if c else (0, 0, len(deck.cards))
+            # Due: reviews and learning cards due now; New: what today's new-card limit will introduce
+            due, new, unseen, total = ((c.due + c.learning, c.new_today, c.new, c.total) if c
+                                       else (0, 0, 0, len(deck.cards)))
             totals["due"] += due
-            totals["new"] += new
+            totals["unseen"] += unseen
             totals["total"] += total
             rows.append((deck.id, [escape(deck.title), deck.round, _num(due, "bold"), _num(new, "cyan"),
                                    Text(str(total), justify="right")]))
+        new_left = max(0, app.context.config.review.new_per_day - message.today.new_seen)
+        totals["new"] = min(totals["unseen"], new_left)
         if len(decks) > 1:
             table.add_row(Text("All decks", style="bold"), "", _num(totals["due"], "bold"),
                           _num(totals["new"], "cyan"), Text(str(totals["total"]), justify="right"), key=ALL)
@@ -133,7 +137,8 @@ class HomeScreen(Screen[None]):
         elif totals["due"] + totals["new"] == 0:
             summary = "Nothing due: all caught up. [b]b[/b] browses every card."
         else:
-            summary = f"[b]{totals['due']}[/b] due, [b]{totals['new']}[/b] new · [b]r[/b] reviews all"
+            summary = (f"[b]{totals['due']}[/b] due, [b]{totals['new']}[/b] new today "
+                       f"[dim]({totals['unseen']} unseen)[/dim] · [b]r[/b] reviews all")
         deck = decks.deck(self._selected_key() or "")
         if deck is not None:
             summary += f"\n[dim]{escape(deck.id)}: {len(deck.cards)} cards · prepdeck review {escape(deck.id)}[/dim]"

@@ -143,7 +143,7 @@ class ReviewScreen(Screen[None]):
         app = self.papp
         with app.context.store().lock:
             cards = app.scheduling.queue(self.deck_id, now=app.now())
-        self.post_message(QueueLoaded(cards, {}))
+        self.post_message(QueueLoaded(cards))
 
     @on(QueueLoaded)
     async def _queue_loaded(self, message: QueueLoaded) -> None:

@@ -111,7 +111,8 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-top", Static).update(
             f"[b]Statistics[/b]  {f['week']} ({span})   [dim]\\[ ] other weeks · w write report[/dim]")
         retention = "—" if f["retention"] is None else f"{f['retention']:.0%}"
-        summary = (f"[b]{f['reviews']}[/b] reviews · [b]{f['minutes']:g}[/b] min · {f['cards_reviewed']} cards "
+        summary = (f"[b]{f['reviews']}[/b] review{'' if f['reviews'] == 1 else 's'} · [b]{f['minutes']:g}[/b] min · "
+                   f"{f['cards_reviewed']} card{'' if f['cards_reviewed'] == 1 else 's'} "
                    f"({f['new_cards']} new) · retention [b]{retention}[/b] · {f['active_days']}/7 days active · "
                    f"streak {f['streak']}")
         if f["empty"]:
