@@ -161,74 +161,88 @@ _BLOCKED_FUNCTIONS = {"query", "query_table"}  # run SQL text the judge never se
 
 
 def prepare(text: str | bytes, dialect: str = "duckdb") -> PreparedQuery:
-    """Check that `text` is one query and produce the DuckDB SQL to run; AnswerError otherwise."""
-    import duckdb
+    """Check that `text` is one query and produce the DuckDB SQL to run; AnswerError otherwise.
+
+    A DuckDB answer is checked by DuckDB's own parser alone (exact error positions in the user's text,
+    and no sqlglot import on the default path); other dialects are parsed and translated by sqlglot,
+    then the translation goes through the same DuckDB checks.
+    """
+    source = answer_text(text)
+    dialect = normalize_dialect(dialect)
+    if dialect == "duckdb":
+        _duckdb_checks(source, source, dialect)
+        return PreparedQuery(source, dialect, source, _order_by_at_top_level(source), None)
+
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 
     _quiet_sqlglot()
-    source = answer_text(text)
-    dialect = normalize_dialect(dialect)
     try:
         parsed = sqlglot.parse(source, read=dialect)
     except (ParseError, TokenError) as exc:
-        if dialect != "duckdb":
-            raise AnswerError(_parse_error_message(exc, dialect)) from None
-        parsed = None  # DuckDB may accept what sqlglot does not: let DuckDB's own parser decide
+        raise AnswerError(_parse_error_message(exc, dialect)) from None
     except Exception as exc:  # sqlglot bugs on odd input must not escape as a traceback
         raise AnswerError(f"could not read the query: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
-
-    statement: exp.Expression | None = None
-    has_order = False
-    if parsed is not None:
-        statements = [s for s in parsed if s is not None]
-        if not statements:
-            raise AnswerError("the answer is empty: write one SELECT query")
-        if len(statements) > 1:
-            raise AnswerError(f"{len(statements)} statements: the answer must be a single query")
-        statement = statements[0]
-        if not isinstance(statement, _query_types()):
-            raise _not_a_query(_statement_kind(statement, source))
-        for node in statement.walk():
-            if isinstance(node, exp.Anonymous) and str(node.this).lower() in _BLOCKED_FUNCTIONS:
-                raise AnswerError(f"{str(node.this).lower()}() is not allowed: write the query itself")
-        has_order = _has_order_by(statement)
-
-    if dialect == "duckdb":
-        sql = source
-    else:
-        assert statement is not None
-        try:
-            sql = statement.sql(dialect="duckdb", pretty=True, unsupported_level=ErrorLevel.RAISE)
-        except UnsupportedError as exc:
-            raise AnswerError(f"cannot translate this {dialect} query to DuckDB: {str(exc).strip()}") from None
-        except Exception as exc:
-            raise AnswerError(f"cannot translate this {dialect} query to DuckDB: {exc}") from None
-
-    # DuckDB's own parser has the last word on what runs
+    statements = [s for s in parsed if s is not None]
+    if not statements:
+        raise AnswerError("the answer is empty: write one SELECT query")
+    if len(statements) > 1:
+        raise AnswerError(f"{len(statements)} statements: the answer must be a single query")
+    statement = statements[0]
+    if not isinstance(statement, _query_types()):
+        raise _not_a_query(_statement_kind(statement, source))
+    for node in statement.walk():
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() in _BLOCKED_FUNCTIONS:
+            raise AnswerError(f"{str(node.this).lower()}() is not allowed: write the query itself")
     try:
-        duck_statements = duckdb.extract_statements(sql)
+        sql = statement.sql(dialect="duckdb", pretty=True, unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as exc:
+        raise AnswerError(f"cannot translate this {dialect} query to DuckDB: {str(exc).strip()}") from None
+    except Exception as exc:
+        raise AnswerError(f"cannot translate this {dialect} query to DuckDB: {exc}") from None
+    _duckdb_checks(sql, source, dialect)  # DuckDB's own parser has the last word on what runs
+    return PreparedQuery(source, dialect, sql, _has_order_by(statement), statement)
+
+
+def _strip_literals(sql: str) -> str:
+    """The SQL with strings, quoted names and comments blanked out (newlines kept)."""
+    def blank(m: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", m.group(0))
+    return re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", blank, sql, flags=re.S)
+
+
+def _duckdb_checks(sql: str, source: str, dialect: str) -> None:
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
         raise AnswerError(_duckdb_message(exc, sql, source, dialect)) from None
-    if len(duck_statements) != 1:
-        raise AnswerError(f"{len(duck_statements) or 'no'} statements: the answer must be a single query")
-    if duck_statements[0].type != duckdb.StatementType.SELECT:
-        raise _not_a_query(_first_word(source))
-    if statement is None:
-        if re.match(r"\s*(DESCRIBE|SUMMARIZE|SHOW)\b", sql, re.I):
-            raise _not_a_query(_first_word(source))
-        if re.search(r"\bquery(_table)?\s*\(", sql, re.I):
-            raise AnswerError("query() is not allowed: write the query itself")
-        has_order = _order_by_at_top_level(sql)
-    return PreparedQuery(source, dialect, sql, has_order, statement)
+    if not statements:
+        raise AnswerError("the answer is empty: write one SELECT query")
+    if len(statements) > 1:
+        raise AnswerError(f"{len(statements)} statements: the answer must be a single query")
+    word = _first_word(source)
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        name = getattr(kind, "name", str(kind)).upper()
+        raise _not_a_query(word if word not in ("WITH", "") else name)
+    cleaned = _strip_literals(sql)
+    if re.match(r"\s*\(*\s*(DESCRIBE|SUMMARIZE|SHOW)\b", cleaned, re.I):
+        raise _not_a_query(word)
+    if re.search(r"\bquery(_table)?\s*\(", cleaned, re.I):
+        raise AnswerError("query() is not allowed: write the query itself")
 
 
 def _order_by_at_top_level(sql: str) -> bool:
-    """ORDER BY outside any parentheses (used only when sqlglot cannot parse a DuckDB query)."""
+    """ORDER BY outside any parentheses: the outermost query sorts (windows, aggregates and subqueries
+    keep theirs inside parentheses)."""
+    text = _strip_literals(sql).strip().rstrip(";").strip()
+    while text.startswith("(") and _closing_paren(text) == len(text) - 1:
+        text = text[1:-1].strip()  # a query wrapped whole in parentheses
     depth = 0
-    cleaned = re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S)
-    for m in re.finditer(r"[()]|\border\s+by\b", cleaned, re.I):
+    for m in re.finditer(r"[()]|\border\s+by\b", text, re.I):
         token = m.group(0)
         if token == "(":
             depth += 1
@@ -237,6 +251,15 @@ def _order_by_at_top_level(sql: str) -> bool:
         elif depth == 0:
             return True
     return False
+
+
+def _closing_paren(text: str) -> int:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return i
+    return -1
 
 
 def translate(answer: str | bytes, dialect: str) -> str:
