@@ -139,6 +139,8 @@ def _check_pyspark(card: Card, answers: list[tuple[str, bytes]], args: argparse.
             judged = check_pyspark_answers(card, [(name, text) for _, name, text in texts], config)
         except Exception as exc:  # Java missing, Spark failing to start: the engine is unavailable
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if isinstance(exc, ValueError):  # the card itself (its solution or data) is broken
+                return _fail(f"the card cannot be judged: {first}")
             return _fail(f"the PySpark judge could not run: {first}")
         for (index, _, _), result in zip(texts, judged, strict=False):
             results[index] = result
