@@ -27,6 +27,7 @@ from prepdeck.decks.model import (
 from prepdeck.decks.tabular import SPARK_TYPES, coerce, parse_columns, read_csv
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
+_CARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
 IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SQL_DIALECTS = ("duckdb", "bigquery", "spark", "spark2", "databricks", "postgres", "snowflake", "mysql",
                 "trino", "presto", "redshift", "sqlite", "tsql", "oracle", "hive", "athena", "clickhouse")
@@ -56,9 +57,23 @@ NUMBER_KEYS = {"question", "answer", "tolerance", "unit", "x"}
 class _Validator:
     def __init__(self, path: Path, text: str):
         self.path = path
-        self.lines = key_lines(text)
+        self.source_text = text
         self.text_lines = text.splitlines()
         self.problems: list[DeckProblem] = []
+        self._lines: dict[KeyPath, int] | None = None
+        # cheap positions of each [[cards]] header, for Card.line; the full key map is built only on a problem
+        self.card_lines: list[int] = []
+        line, pos = 1, 0
+        for m in _CARD_HEADER.finditer(text):
+            line += text.count("\n", pos, m.start())
+            pos = m.start()
+            self.card_lines.append(line)
+
+    @property
+    def lines(self) -> dict[KeyPath, int]:
+        if self._lines is None:
+            self._lines = key_lines(self.source_text)
+        return self._lines
 
     def problem(self, where: KeyPath, message: str, card_id: str | None = None, offset: int = 0) -> None:
         line = line_of(self.lines, where)
@@ -198,7 +213,7 @@ class _Validator:
             return None
         return Card(deck_id=deck_id, id=cid, type=ctype, title=title.strip(), prompt=prompt, answer=answer,  # type: ignore[arg-type]
                     tags=tags, extra=extra if isinstance(extra, dict) else {}, source=self.path,
-                    line=line_of(self.lines, where), **fields)
+                    line=self.card_lines[index] if index < len(self.card_lines) else None, **fields)
 
     def target_seconds(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> tuple[int, int] | None:
         value = raw.get("target_seconds")
@@ -338,7 +353,7 @@ class _Validator:
                 self.case_table(table, csv_text, (*at, "data", table), tables, cid)
             if name is not None:
                 out.append(Case(name=name, data={k: v for k, v in data.items() if isinstance(v, str)}, hidden=hidden,
-                                expected=expected, line=line_of(self.lines, at)))
+                                expected=expected))
         return tuple(out)
 
     def case_table(self, table: str, csv_text: Any, at: KeyPath, tables: dict[str, tuple[str, list[Any]]],
@@ -350,8 +365,9 @@ class _Validator:
         if not isinstance(csv_text, str):
             self.problem(at, f"data for '{table}' must be CSV text", cid)
             return
-        # a multi-line string's first line is the line after the key when the text starts right after """
-        first = 1 if self._starts_on_next_line(at) else 0
+        def first() -> int:  # only needed to place a problem, so computed only then
+            return 1 if self._starts_on_next_line(at) else 0
+
         try:
             parsed = read_csv(csv_text)
         except ValueError as exc:
@@ -362,21 +378,21 @@ class _Validator:
         for h in header:
             if h not in columns:
                 self.problem(at, f"table '{table}': CSV column '{h}' is not declared "
-                             f"(declared: {', '.join(c.name for c in tables[table][1])})", cid, offset=first)
+                             f"(declared: {', '.join(c.name for c in tables[table][1])})", cid, offset=first())
                 return
         if len(set(header)) != len(header):
-            self.problem(at, f"table '{table}': a CSV column appears twice in the header", cid, offset=first)
+            self.problem(at, f"table '{table}': a CSV column appears twice in the header", cid, offset=first())
             return
         for row, offset in zip(parsed.rows, parsed.row_offsets, strict=True):
-            line_offset = first + offset
             if len(row) != len(header):
-                self.problem(at, f"table '{table}': {len(row)} values for {len(header)} columns", cid, offset=line_offset)
+                self.problem(at, f"table '{table}': {len(row)} values for {len(header)} columns", cid,
+                             offset=first() + offset)
                 continue
             for h, v in zip(header, row, strict=True):
                 try:
                     coerce(v, columns[h].type)
                 except ValueError as exc:
-                    self.problem(at, f"table '{table}', column '{h}': {exc}", cid, offset=line_offset)
+                    self.problem(at, f"table '{table}', column '{h}': {exc}", cid, offset=first() + offset)
 
     def _starts_on_next_line(self, at: KeyPath) -> bool:
         """TOML drops a newline right after an opening \"\"\", so the CSV header then sits on the next line."""

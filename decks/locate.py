@@ -57,6 +57,14 @@ def _key_and_rest(line: str) -> tuple[str, str] | None:
 def _scan_value(rest: str, state: dict[str, object]) -> None:
     """Track multi-line strings and arrays/inline tables spanning lines."""
     i, n = 0, len(rest)
+    delim = state["string"]
+    if delim in ('"""', "'''") and "\\" not in rest:
+        # fast path for the body of a multi-line string: one search instead of a character walk
+        end = rest.find(str(delim))
+        if end < 0:
+            return
+        state["string"] = None
+        i = end + 3
     while i < n:
         ch = rest[i]
         if state["string"]:
