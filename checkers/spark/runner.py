@@ -1,0 +1,445 @@
+"""The process that runs one answer: `python -m prepdeck.checkers.spark.runner sc://host:port`.
+
+It is started ahead of time (imports done, connected, Spark warmed up), says `ready`, then reads one job
+from stdin, runs each of the job's sources in its own Spark Connect session (so one answer never sees
+another's temp views or settings), streams one JSON line per event on its protocol channel, and exits.
+Whatever the answer does (prints, `spark.stop()`, `sys.exit()`, an endless loop) stays in this process;
+the parent enforces the time limit by killing it and interrupting the session on the server.
+
+Protocol (JSON lines; the parent is `pool.py`):
+  -> {"event": "ready"}                                   after warm-up
+  <- {"tables": {...}, "cases": [...], "runs": [...], "max_rows": N}
+  -> {"event": "session", "run": i, "id": "<uuid>"}
+  -> {"event": "case", "run": i, "case": name, "columns": [...], "types": [...], "rows": [...],
+      "truncated": bool, "ordered_ok": bool, "stdout": "..."}  or  {..., "error": "one line"}
+  -> {"event": "run_error", "run": i, "error": "one line", "fatal": bool}   the source could not run at all
+  -> {"event": "plan", "run": i, "plan": "..."}
+  -> {"event": "card_error", "error": "..."}              the card's table data is broken
+  -> {"event": "done"}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import inspect
+import io
+import json
+import logging
+import math
+import os
+import re
+import sys
+import traceback
+import warnings
+from decimal import Decimal
+from typing import Any
+
+ANSWER_FILE = "answer.py"  # the name the answer's code is compiled under, to find its lines in errors
+MAX_STDOUT = 4000
+
+
+class _Fatal(Exception):
+    """The answer ended its own run (sys.exit, spark.stop): stop running its remaining cases."""
+
+
+# ----------------------------------------------------------------------------------------------
+# values on the wire
+
+
+def encode(value: Any) -> Any:
+    """A collected Spark value as JSON with tags for what JSON lacks (decoded by `protocol.decode`)."""
+    from pyspark.sql import Row
+
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, dt.datetime):
+        return {"$ts": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"$td": value.total_seconds()}
+    if isinstance(value, bytes | bytearray):
+        return {"$bytes": bytes(value).hex()}
+    if isinstance(value, Row):
+        return {"$struct": [[k, encode(v)] for k, v in value.asDict(recursive=False).items()]}
+    if isinstance(value, dict):
+        return {"$map": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    return str(value)
+
+
+# ----------------------------------------------------------------------------------------------
+# errors, in one line, pointing into the answer
+
+
+def _answer_line(tb: Any) -> int | None:
+    line = None
+    for frame in traceback.extract_tb(tb):
+        if frame.filename == ANSWER_FILE:
+            line = frame.lineno
+    return line
+
+
+def _first_line(text: str) -> str:
+    for line in str(text).splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def describe_error(exc: BaseException) -> str:
+    """`ErrorClass: message (line N)`: no JVM frames, no Py4J, no plan dump."""
+    from pyspark.errors import PySparkException
+
+    line = _answer_line(exc.__traceback__)
+    if isinstance(exc, PySparkException):
+        cond = None
+        with contextlib.suppress(Exception):
+            cond = exc.getCondition()
+        message = _first_line(exc.getMessage() if hasattr(exc, "getMessage") else str(exc))
+        message = re.sub(r"^\[[A-Z0-9_.]+\]\s*", "", message)
+        message = re.sub(r"\s*SQLSTATE:\s*\w+;?\s*$", "", message).rstrip(";").strip()
+        with contextlib.suppress(Exception):
+            for ctx in exc.getQueryContext() or ():
+                site = ctx.callSite() or ""
+                if site.startswith(ANSWER_FILE + ":"):
+                    line = int(site.rsplit(":", 1)[1])
+                    break
+        name = cond or type(exc).__name__
+    else:
+        name = type(exc).__name__
+        message = _first_line(str(exc))
+    where = f" (line {line})" if line else ""
+    return f"{name}: {message}{where}" if message else f"{name}{where}"
+
+
+def describe_syntax_error(exc: SyntaxError) -> str:
+    return f"SyntaxError: {exc.msg} (line {exc.lineno})" if exc.lineno else f"SyntaxError: {exc.msg}"
+
+
+# ----------------------------------------------------------------------------------------------
+# case data as typed DataFrames
+
+
+def spark_schema(spec: str) -> Any:
+    from pyspark.sql import types as T
+
+    from prepdeck.decks.tabular import SPARK_TYPES, parse_columns
+
+    simple = {"string": T.StringType(), "int": T.IntegerType(), "smallint": T.ShortType(),
+              "tinyint": T.ByteType(), "bigint": T.LongType(), "double": T.DoubleType(),
+              "float": T.FloatType(), "date": T.DateType(), "timestamp": T.TimestampType(),
+              "boolean": T.BooleanType()}
+    fields = []
+    for column in parse_columns(spec):
+        name = SPARK_TYPES.get(column.base)
+        if name is None:
+            raise ValueError(f"column {column.name}: type {column.type} has no Spark equivalent here")
+        if name == "decimal":
+            m = re.search(r"\((\d+)\s*(?:,\s*(\d+))?\)", column.type)
+            kind = T.DecimalType(int(m.group(1)), int(m.group(2) or 0)) if m else T.DecimalType(10, 0)
+        else:
+            kind = simple[name]
+        fields.append(T.StructField(column.name, kind, True))
+    return T.StructType(fields)
+
+
+def table_rows(spec: str, text: str | None) -> list[tuple]:
+    """The case's CSV as typed tuples in the declared column order (absent columns are NULL)."""
+    from prepdeck.decks.tabular import coerce, parse_columns, read_csv
+
+    columns = parse_columns(spec)
+    if not text or not text.strip():
+        return []
+    csv = read_csv(text)
+    index = {name.lower(): i for i, name in enumerate(csv.header)}
+    known = {c.name.lower() for c in columns}
+    unknown = [h for h in csv.header if h.lower() not in known]
+    if unknown:
+        raise ValueError(f"unknown column {unknown[0]!r}")
+    rows = []
+    for number, record in enumerate(csv.rows, start=1):
+        if len(record) != len(csv.header):
+            raise ValueError(f"row {number} has {len(record)} fields, the header {len(csv.header)}")
+        values = []
+        for c in columns:
+            i = index.get(c.name.lower())
+            try:
+                values.append(coerce(record[i], c.type) if i is not None else None)
+            except ValueError as exc:
+                raise ValueError(f"row {number}, column {c.name}: {exc}") from None
+        rows.append(tuple(values))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+# the job
+
+
+class Runner:
+    def __init__(self, url: str, channel: Any) -> None:
+        self.url = url
+        self.channel = channel
+
+    def send(self, **event: Any) -> None:
+        self.channel.write(json.dumps(event, default=str) + "\n")
+        self.channel.flush()
+
+    def session(self) -> Any:
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.builder.remote(self.url).create()
+        # one stream per query: when this process is killed the server sees the stream cancelled and
+        # stops the query, and no background ReleaseExecute calls outlive the session
+        with contextlib.suppress(AttributeError):
+            spark.client.disable_reattachable_execute()
+        return spark
+
+    @staticmethod
+    def release(spark: Any) -> None:
+        with contextlib.suppress(Exception):
+            spark.client.release_session()
+
+    def clean_leftovers(self, spark: Any) -> None:
+        """Drop global temp views and tables earlier answers left on our own local server (temp views
+        die with their session; these would not)."""
+        for database in ("global_temp", "default"):
+            with contextlib.suppress(Exception):
+                for table in spark.catalog.listTables(database):
+                    kind = "VIEW" if table.tableType in ("TEMPORARY", "VIEW") else "TABLE"
+                    name = f"global_temp.`{table.name}`" if database == "global_temp" else f"`{table.name}`"
+                    if database == "default" and table.isTemporary:
+                        continue
+                    spark.sql(f"DROP {kind} IF EXISTS {name}").collect()
+
+    def warm_up(self, clean: bool) -> None:
+        """Touch the paths a check takes (local data, window, aggregate, collect) on both ends."""
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        spark = self.session()
+        if clean:
+            self.clean_leftovers(spark)
+        schema = spark_schema("k VARCHAR, v INTEGER, ts TIMESTAMP, d DECIMAL(12,2)")
+        df = spark.createDataFrame([("a", 1, dt.datetime(2026, 1, 1), Decimal("1.50")),
+                                    ("a", 2, None, None)], schema)
+        w = Window.partitionBy("k").orderBy("v")
+        out = (df.withColumn("r", F.row_number().over(w)).groupBy("k")
+               .agg(F.sum("v"), F.max("ts"), F.sum("d"), F.max("r")).orderBy("k"))
+        self.collect(out, 10)
+        self.release(spark)
+
+    @staticmethod
+    def collect(df: Any, limit: int) -> tuple[list[Any], Any]:
+        """Rows and Spark schema in one round trip (DataFrame.collect makes a second one for a conf)."""
+        from pyspark.sql.conversion import ArrowTableToRowsConversion
+
+        limited = df.limit(limit)
+        try:
+            table, schema = limited._to_table()
+            if schema is None:
+                raise AttributeError
+            return ArrowTableToRowsConversion.convert(table, schema), schema
+        except (AttributeError, TypeError):  # internals moved: the public, slower way
+            return limited.collect(), df.schema
+
+    def run_job(self, job: dict[str, Any]) -> None:
+        tables: dict[str, str] = job["tables"]
+        if job.get("clean"):
+            spark = self.session()
+            self.clean_leftovers(spark)
+            self.release(spark)
+        try:
+            schemas = {name: spark_schema(spec) for name, spec in tables.items()}
+            data = [{name: table_rows(spec, case["data"].get(name)) for name, spec in tables.items()}
+                    for case in job["cases"]]
+        except ValueError as exc:
+            self.send(event="card_error", error=str(exc))
+            return
+        for index, run in enumerate(job["runs"]):
+            spark = self.session()
+            try:
+                self.run_source(index, run, job, schemas, data, spark)
+            finally:
+                self.release(spark)
+
+    def run_source(self, index: int, run: dict[str, Any], job: dict[str, Any], schemas: dict[str, Any],
+                   data: list[dict[str, list[tuple]]], spark: Any) -> None:
+        from pyspark.sql import DataFrame
+
+        self.send(event="session", run=index, id=spark.session_id)
+        function = run["function"]
+        try:
+            code = compile(run["source"], ANSWER_FILE, "exec")
+        except SyntaxError as exc:
+            self.send(event="run_error", run=index, error=describe_syntax_error(exc), fatal=False)
+            return
+        except ValueError as exc:  # null bytes
+            self.send(event="run_error", run=index, error=f"the code cannot be compiled: {exc}", fatal=False)
+            return
+        namespace: dict[str, Any] = {"__name__": "answer", "__file__": ANSWER_FILE, "spark": spark}
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out):
+                exec(code, namespace)
+        except SystemExit:
+            self.send(event="run_error", run=index, error="the code calls sys.exit() when it is loaded",
+                      fatal=False)
+            return
+        except BaseException as exc:
+            self.send(event="run_error", run=index, error=describe_error(exc), fatal=False)
+            return
+        fn = namespace.get(function)
+        if fn is None:
+            names = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
+            found = f" (it defines {', '.join(names)})" if names else ""
+            self.send(event="run_error", run=index, fatal=False,
+                      error=f"no function named `{function}`{found}: write `def {function}(...)`")
+            return
+        call = f"{function}({', '.join(f'{t}=…' for t in job['tables'])})"
+        if not callable(fn):
+            self.send(event="run_error", run=index, error=f"`{function}` is not a function", fatal=False)
+            return
+        try:
+            inspect.signature(fn).bind(**dict.fromkeys(job["tables"]))
+        except TypeError as exc:
+            self.send(event="run_error", run=index, fatal=False,
+                      error=f"wrong arguments: the judge calls {call}, but {exc}")
+            return
+        except ValueError:
+            pass  # builtins and the like have no signature: let the call decide
+        for case, rows in zip(job["cases"], data, strict=True):
+            frames = {name: spark.createDataFrame(rows[name], schemas[name]) for name in job["tables"]}
+            try:
+                self.run_case(index, run, case["name"], fn, frames, job["max_rows"], spark, out, DataFrame)
+            except _Fatal as exc:
+                self.send(event="run_error", run=index, error=str(exc), fatal=True)
+                return
+
+    def run_case(self, index: int, run: dict[str, Any], name: str, fn: Any, frames: dict[str, Any],
+                 max_rows: int, spark: Any, out: io.StringIO, dataframe_type: type) -> None:
+        out.seek(0)
+        out.truncate()
+        event: dict[str, Any] = {"event": "case", "run": index, "case": name}
+        try:
+            with contextlib.redirect_stdout(out):
+                result = fn(**frames)
+                if not isinstance(result, dataframe_type):
+                    kind = "None (no return statement?)" if result is None else type(result).__name__
+                    raise TypeError(f"{run['function']}() returned {kind}, not a DataFrame")
+                rows, schema = self.collect(result, max_rows + 1)
+        except SystemExit:
+            raise _Fatal("the answer called sys.exit()") from None
+        except TypeError as exc:
+            if spark.is_stopped:
+                raise _Fatal("the answer called spark.stop(): the session it was given is closed") from None
+            event["error"] = describe_error(exc) if "not a DataFrame" not in str(exc) else str(exc)
+            self.send(**event, stdout=out.getvalue()[:MAX_STDOUT])
+            return
+        except BaseException as exc:
+            if spark.is_stopped:
+                raise _Fatal("the answer called spark.stop(): the session it was given is closed") from None
+            event["error"] = describe_error(exc)
+            self.send(**event, stdout=out.getvalue()[:MAX_STDOUT])
+            return
+        if spark.is_stopped:
+            raise _Fatal("the answer called spark.stop(): the session it was given is closed")
+        event.update(
+            columns=[f.name for f in schema.fields],
+            types=[f.dataType.simpleString() for f in schema.fields],
+            rows=[[encode(v) for v in row] for row in rows[:max_rows]],
+            truncated=len(rows) > max_rows,
+            ordered_ok=ends_with_sort(result),
+            stdout=out.getvalue()[:MAX_STDOUT],
+        )
+        self.send(**event)
+        if run.get("explain") and not run.get("_explained"):
+            run["_explained"] = True
+            try:
+                plan = result._explain_string(mode="simple")
+            except Exception as exc:
+                plan = f"explain failed: {describe_error(exc)}"
+            self.send(event="plan", run=index, plan=plan)
+
+
+def ends_with_sort(df: Any) -> bool:
+    """The outermost logical node is a global Sort (a limit/offset on top keeps the order)."""
+    try:
+        from pyspark.sql.connect import plan as P
+    except ImportError:
+        return True
+    passthrough = tuple(getattr(P, n) for n in ("Limit", "Offset", "Tail", "SubqueryAlias", "Hint") if hasattr(P, n))
+    node = getattr(df, "_plan", None)
+    while isinstance(node, passthrough):
+        node = node._child
+    return isinstance(node, P.Sort) and bool(getattr(node, "is_global", True))
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def interrupt(url: str, session_id: str) -> None:
+    """Cancel every operation of a session left behind by a killed runner, and release it."""
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.remote(f"{url.rstrip('/')}/;session_id={session_id}").create()
+    with contextlib.suppress(Exception):
+        spark.interruptAll()
+    with contextlib.suppress(Exception):
+        spark.client.release_session()
+
+
+def _quiet() -> None:
+    logging.disable(logging.CRITICAL)  # pyspark logs JSON error lines to stderr
+    warnings.filterwarnings("ignore")
+    os.environ.setdefault("TZ", "UTC")
+    with contextlib.suppress(AttributeError):
+        import time
+
+        time.tzset()
+
+
+def main(argv: list[str]) -> None:
+    # the protocol gets its own copy of stdout; fd 1 itself goes to /dev/null so nothing the answer or a
+    # library writes there can corrupt the channel
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = io.TextIOWrapper(open(devnull, "wb", closefd=False), encoding="utf-8")  # noqa: SIM115
+    _quiet()
+    url = argv[0]
+    status = 0
+    try:
+        if len(argv) >= 3 and argv[1] == "--interrupt":
+            interrupt(url, argv[2])
+            return
+        runner = Runner(url, channel)
+        try:
+            runner.warm_up(clean="--local" in argv[1:])
+        except Exception as exc:
+            runner.send(event="failed", error=describe_error(exc))
+            status = 3
+            return
+        runner.send(event="ready")
+        line = sys.stdin.readline()
+        if not line.strip():
+            return  # the parent closed us without a job (app exit)
+        runner.run_job(json.loads(line))
+        runner.send(event="done")
+    except BrokenPipeError:
+        status = 4
+    finally:
+        with contextlib.suppress(Exception):
+            channel.flush()
+        # skip interpreter shutdown: the gRPC channel's finalizer can hang for seconds
+        os._exit(status)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
