@@ -175,3 +175,25 @@ def test_newer_database_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
     assert status == 2
     assert err.count("\n") == 1 and "newer prepdeck" in err and "Traceback" not in err
     assert database_path(ctx.home).read_bytes() == before
+
+
+@pilot_test
+async def test_review_on_start_and_command_palette(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, config='[review]\nlearning_steps = ["1m", "soon"]\n')
+    app = PrepdeckApp(ctx, clock=Clock(), review=True, review_deck="alpha")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.deck_id == "alpha"
+        assert app.screen.card is not None and app.screen.card.deck_id == "alpha"
+        assert any("learning_steps" in n.message for n in app._notifications)  # a settings problem, shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"browse cards")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+    ctx.close()

@@ -71,6 +71,7 @@ class PrepdeckApp(App[int]):
 
     def on_mount(self) -> None:
         config = self.context.config
+        _ = self.scheduling  # builds the deck index; adds its own settings problems (learning steps)
         keymap, self.key_problems = validate_keymap(config.keys, str(config.path or "config.toml"))
         self.set_keymap(keymap)
         for problem in [*config.problems, *self.key_problems]:
