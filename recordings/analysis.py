@@ -159,6 +159,10 @@ def tokenize(words: list[dict[str, Any]] | list[Any]) -> list[Token]:
         raw = str(get("text", "")).strip()
         norm = _norm(raw)
         if not norm:
+            if raw.startswith("%") and toks:  # Whisper sometimes times "40%" as "40" + "%"
+                toks[-1].raw += raw
+                toks[-1].norm += "%"
+                toks[-1].end = float(get("end", toks[-1].end))
             continue
         toks.append(Token(raw, norm, float(get("start", 0.0)), float(get("end", 0.0)), float(get("prob", 1.0) or 1.0)))
     toks.sort(key=lambda t: (t.start, t.end))

@@ -52,6 +52,8 @@ def _sounddevice() -> Any:
         raise AudioUnavailable(
             f"no audio device access: PortAudio is missing ({_install_hint()}); importing a file still works"
         ) from exc
+    except ImportError as exc:
+        raise AudioUnavailable("no audio device access: pip install sounddevice; importing a file still works") from exc
     return sounddevice
 
 

@@ -112,9 +112,17 @@ class _FasterWhisper:
     def __init__(self, spec: ModelSpec, threads: int):
         from faster_whisper import WhisperModel
 
+        def load(local_only: bool) -> Any:
+            return WhisperModel(spec.path, device="cpu", compute_type="int8", cpu_threads=threads,
+                                local_files_only=local_only)
+
         try:
-            self.model = WhisperModel(spec.path, device="cpu", compute_type="int8", cpu_threads=threads,
-                                      local_files_only=not spec.download)
+            try:
+                self.model = load(True)  # a named model already in the Hugging Face cache needs no network
+            except Exception:
+                if not spec.download:
+                    raise
+                self.model = load(False)
         except Exception as exc:  # huggingface_hub / CTranslate2 raise many types; all mean "cannot load"
             if spec.download:
                 raise ModelUnavailable(
@@ -162,7 +170,8 @@ class _OpenAIWhisper:
 
 def _windows(blocks: Iterator[np.ndarray], window_s: float) -> Iterator[tuple[float, np.ndarray]]:
     """Regroup audio blocks into (offset_s, samples) windows cut at a quiet moment near `window_s`."""
-    size, search, frame = int(window_s * SAMPLE_RATE), int(CUT_SEARCH_S * SAMPLE_RATE), SAMPLE_RATE // 10
+    size, frame = int(window_s * SAMPLE_RATE), SAMPLE_RATE // 10
+    search = int(min(CUT_SEARCH_S, window_s / 2) * SAMPLE_RATE)
     pending: list[np.ndarray] = []
     have, offset = 0, 0
     for block in blocks:
@@ -188,7 +197,7 @@ def merge_fillers(pass1: list[Word], pass2: list[Word]) -> tuple[list[Word], str
     limit = float("inf")
     if others1 and others2 < TRUNCATION_RATIO * others1:
         status = "partial"  # pass 2 stopped early: trust its fillers only where it still transcribed
-        limit = max((w.end for w in pass2), default=0.0)
+        limit = max((w.end for w in pass2 if not is_vocal_filler(w.text)), default=0.0)
     have = [(w.start + w.end) / 2 for w in pass1 if is_vocal_filler(w.text)]
     merged = [Word(w.text, w.start, w.end, w.prob, w.source) for w in pass1]
     for w in pass2:

@@ -1,0 +1,463 @@
+"""Spoken answers on the review screen (`star` cards, and `design` cards answered aloud).
+
+The question, the user's story notes (saved as they type), then: `r` records (level meter, elapsed
+time against the card's target), `i` imports a file, `c` cancels a transcription, `p` plays the last
+answer back. The audio is saved and its `recordings` row written before transcription starts, in a
+worker; then the transcript (fillers highlighted, pauses marked), the metrics against their targets,
+the trend over the card's last attempts, and the /50 behavioral rubric with automatic evidence beside
+each line and a field for the user's own score, which suggests the rating.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Markdown, ProgressBar, Static
+
+from prepdeck.tui.components.card_view import CardView
+
+if TYPE_CHECKING:
+    from prepdeck.core.store import Store
+
+NOTE_FIELDS = ("situation", "task", "action", "result", "numbers")
+RUBRIC: tuple[tuple[str, str, int], ...] = (
+    ("star", "STAR structure", 12),
+    ("ownership", "Ownership & measurable impact", 12),
+    ("depth", "Technical depth", 12),
+    ("communication", "Communication", 8),
+    ("reflection", "Reflection", 6),
+)
+TECH_TERMS = {"partition", "partitioned", "partitioning", "join", "joins", "schema", "spark", "sql", "index", "cache",
+              "pipeline", "airflow", "kafka", "dedupe", "backfill", "watermark", "watermarks", "shuffle", "broadcast",
+              "warehouse", "query", "queries", "dbt", "snowflake", "bigquery", "streaming", "batch", "latency",
+              "throughput", "idempotent", "retry", "retries", "sla", "contract", "lineage", "skew", "compaction",
+              "parquet", "delta", "iceberg", "cdc", "orchestration", "monitoring", "alerting", "test", "tests"}
+
+_transcribers: dict[tuple[str, bool], Any] = {}
+_transcribers_lock = threading.Lock()
+
+
+def shared_transcriber(model: str, home: Path, filler_pass: bool, language: str) -> Any:
+    """One loaded model per setting for the whole app: loading costs seconds, transcribing reuses it."""
+    from prepdeck.recordings.transcribe import Transcriber
+
+    key = (model, filler_pass)
+    with _transcribers_lock:
+        if key not in _transcribers:
+            _transcribers[key] = Transcriber(model, home=home, filler_pass=filler_pass, language=language)
+        return _transcribers[key]
+
+
+def suggested_from_total(total: float) -> int:
+    if total >= 45:
+        return 4
+    if total >= 38:
+        return 3
+    if total < 25:
+        return 1
+    return 2
+
+
+def auto_rubric(result: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """line -> (automatic points, evidence) from the delivery analysis; the user's score decides."""
+    star = result["star"]
+    found = [b for b in ("situation", "task", "action", "result") if star["beats"][b]["found"]]
+    beats = ", ".join(f"{b} {star['beats'][b]['seconds']:.0f}s" for b in star["order"]) or "no beats heard"
+    impact = [n["text"] for n in result["numbers"] if n["impact"]]
+    i_we = result["i_we"]
+    i_share = i_we["i_share"] if i_we["i_share"] is not None else 0.0
+    own = round(6 * min(1.0, i_share * 2)) + min(6, 2 * len(impact))
+    words = {w["text"].strip(",.?!").lower() for w in result["words"]}
+    terms = sorted(words & TECH_TERMS)
+    f_rate, wpm = result["fillers"]["per_minute"], result["wpm"]
+    comm = 8
+    comm -= 2 if f_rate > 6 else (1 if f_rate > 3 else 0)
+    comm -= 0 if wpm is None or 110 <= wpm <= 180 else 2
+    comm -= 1 if any(p["seconds"] >= 3 for p in result["pauses"]) else 0
+    comm -= 1 if result.get("duration", {}).get("status") in ("short", "long") else 0
+    refl = star["beats"]["reflection"]
+    return {
+        "star": (3 * len(found), f"{beats}; missing: {', '.join(star['missing']) or 'none'}"),
+        "ownership": (own, f"I {i_we['i']}× / we {i_we['we']}×; impact numbers: {', '.join(impact) or 'none'}"),
+        "depth": (min(12, 2 * len(terms)), f"terms: {', '.join(terms[:8]) or 'none'} (judge the depth yourself)"),
+        "communication": (max(0, comm), f"{f_rate}/min fillers, {wpm or '–'} wpm, {len(result['pauses'])} pauses ≥1 s"),
+        "reflection": (6 if refl["found"] else 0, ", ".join(refl.get("cues", [])) or "no reflection heard"),
+    }
+
+
+def transcript_text(result: dict[str, Any]) -> Text:
+    """The transcript with fillers highlighted and pauses marked inline as ⏸ 2.1s."""
+    text = Text()
+    pauses = {p["word_index"]: p["seconds"] for p in result["pauses"]}
+    for i, w in enumerate(result["words"]):
+        if i in pauses:
+            text.append(f" ⏸ {pauses[i]:.1f}s ", style="bold magenta")
+        elif i:
+            text.append(" ")
+        text.append(w["text"], style="bold black on yellow" if w["filler"] else "")
+    return text
+
+
+class SpokenCardView(CardView):
+    CARD_TYPES = ("star", "design")
+    can_focus = True
+    BINDINGS: ClassVar = [
+        Binding("r", "toggle_record", "Record/stop"),
+        Binding("i", "import_file", "Import file"),
+        Binding("c", "cancel", "Cancel", show=False),
+        Binding("p", "play", "Play", show=False),
+    ]
+
+    def __init__(self, card: Any, context: Any, **kwargs: Any) -> None:
+        super().__init__(card, context, **kwargs)
+        self.recorder: Any = None
+        self.player: Any = None
+        self.recording_id: int | None = None
+        self.recording_path: Path | None = None
+        self.result: dict[str, Any] | None = None
+        self.auto: dict[str, tuple[int, str]] = {}
+        self._cancel = threading.Event()
+        self._note_timer: Any = None
+        self._note_values: dict[str, str] = {}
+        self._score_values: dict[str, str] = {}
+
+    # -- layout ------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        card = self.card
+        lo, hi = card.speaking_target()
+        yield self.card_header()
+        yield Markdown(card.prompt, classes="prompt")
+        notes = self._notes()
+        self._note_values = {name: str(notes.get(name, "")) for name in NOTE_FIELDS}
+        with Vertical(id="notes", classes="speech-section"):
+            yield Label("[b]Your story notes[/b] [dim](saved as you type; Esc leaves a field)[/dim]")
+            for name in NOTE_FIELDS:
+                with Horizontal(classes="note-row"):
+                    yield Label(f"{name.title():<10}", classes="note-label")
+                    yield Input(notes.get(name, ""), placeholder=f"{name}…", id=f"note-{name}", classes="note-input")
+        yield Static(f"[dim]Target {lo}–{hi} s. r: record / stop · i: import a file · p: play · c: cancel[/dim]",
+                     id="speech-help")
+        yield Static("", id="speech-status")
+        yield Input(placeholder="path to an audio file (wav, flac, mp3, m4a, ogg), Enter imports",
+                    id="import-path", classes="hidden")
+        yield ProgressBar(total=100, show_eta=False, id="speech-progress", classes="hidden")
+        with Vertical(id="speech-result", classes="hidden"):
+            yield Static("", id="transcript")
+            yield Static("", id="metrics")
+            yield Static("", id="trend")
+            yield Label("[b]Rubric /50[/b] [dim](automatic evidence; type your own score per line)[/dim]")
+            for key, label, top in RUBRIC:
+                with Horizontal(classes="rubric-row"):
+                    yield Label(f"{label} /{top}", classes="rubric-label")
+                    yield Input(placeholder=f"0–{top}", id=f"score-{key}", classes="rubric-input", type="integer")
+                    yield Static("", id=f"evidence-{key}", classes="rubric-evidence")
+            yield Static("", id="rubric-total")
+
+    def on_mount(self) -> None:
+        self._show_trend()
+
+    def _status(self, message: str) -> None:
+        self.query_one("#speech-status", Static).update(escape(message))
+
+    # -- notes ---------------------------------------------------------------------------------------
+    def _notes(self) -> dict[str, Any]:
+        try:
+            return self.context.store().get_note(self.card.global_id)
+        except Exception:  # a locked or broken database must not stop the card from showing
+            return {}
+
+    @on(Input.Changed, ".note-input")
+    def _note_changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self._note_values[event.input.id.removeprefix("note-")] = event.value
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(0.6, self.save_notes)
+
+    def save_notes(self) -> None:
+        """Kept in memory as typed, so saving works even while the view is being torn down."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+            self._note_timer = None
+        body = {name: self._note_values.get(name, "") for name in NOTE_FIELDS}
+        try:
+            self.context.store().put_note(self.card.global_id, body)
+        except Exception as exc:  # keep the text on screen; say why it was not saved
+            self._status(f"notes not saved: {exc}")
+
+    def on_unmount(self) -> None:
+        if self._note_timer is not None:
+            self.save_notes()
+        if self.recorder is not None and self.recorder.recording:
+            self._stop_recording()
+        self._cancel.set()
+
+    # -- recording and import ----------------------------------------------------------------------
+    def action_toggle_record(self) -> None:
+        if self.recorder is not None and self.recorder.recording:
+            self._stop_recording()
+            return
+        from prepdeck.recordings.audio import AudioUnavailable, Recorder
+        from prepdeck.recordings.commands import recording_path
+
+        path = recording_path(self.context.home, self.card.global_id, ".wav")
+        lo, hi = self.card.speaking_target()
+
+        def level(db: float) -> None:
+            self.app.call_from_thread(self._meter, db, None, lo, hi)
+
+        def elapsed(s: float) -> None:
+            self.app.call_from_thread(self._meter, None, s, lo, hi)
+
+        recorder = Recorder(path, on_level=level, on_elapsed=elapsed)
+        try:
+            recorder.start()
+        except AudioUnavailable as exc:
+            self._status(str(exc))
+            return
+        self.recorder = recorder
+        self._level, self._elapsed = -90.0, 0.0
+        self._status("● recording… r stops")
+
+    def _meter(self, db: float | None, seconds: float | None, lo: int, hi: int) -> None:
+        if db is not None:
+            self._level = db
+        if seconds is not None:
+            self._elapsed = seconds
+        bars = max(0, min(20, int((self._level + 60) / 3)))
+        over = " [b red]over target[/]" if self._elapsed > hi else ""
+        self.query_one("#speech-status", Static).update(
+            f"[red]●[/] {self._elapsed:5.1f} s / {lo}–{hi} s  [green]{'█' * bars}[/]{'·' * (20 - bars)}{over}  r stops")
+
+    def _stop_recording(self) -> None:
+        from prepdeck.recordings.audio import AudioError
+
+        recorder, self.recorder = self.recorder, None
+        try:
+            path = recorder.stop()
+        except AudioError as exc:
+            self._status(str(exc))
+            path = recorder.path
+        self._start_transcription(path, recorder.elapsed_s)
+
+    def action_import_file(self) -> None:
+        box = self.query_one("#import-path", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    @on(Input.Submitted, "#import-path")
+    def _import_submitted(self, event: Input.Submitted) -> None:
+        import shutil
+
+        from prepdeck.recordings.audio import AudioError, audio_duration
+        from prepdeck.recordings.commands import recording_path
+
+        src = Path(event.value.strip().strip("'\"")).expanduser()
+        try:
+            seconds = audio_duration(src)
+            dest = recording_path(self.context.home, self.card.global_id, src.suffix.lower() or ".audio")
+            shutil.copyfile(src, dest)
+        except AudioError as exc:
+            self._status(str(exc))
+            return
+        except OSError as exc:
+            self._status(f"cannot import {src}: {exc.strerror or exc}")
+            return
+        event.input.add_class("hidden")
+        self.focus()
+        self._start_transcription(dest, seconds)
+
+    def _start_transcription(self, path: Path, seconds: float) -> None:
+        from prepdeck.recordings.commands import stored_path
+
+        self.recording_path = path
+        try:
+            self.recording_id = self.context.store().add_recording(
+                self.card.global_id, stored_path(self.context.home, path), seconds)
+        except Exception as exc:  # the audio is on disk either way; say so
+            self._status(f"saved {path}, but not in the database: {exc}")
+            self.recording_id = None
+        self._cancel = threading.Event()
+        bar = self.query_one("#speech-progress", ProgressBar)
+        bar.update(progress=0)
+        bar.remove_class("hidden")
+        self._status(f"transcribing {path.name}… c cancels")
+        self._transcribe(path, self.recording_id, self._cancel)
+
+    @work(thread=True, exclusive=True, group="speech")
+    def _transcribe(self, path: Path, recording_id: int | None, cancel: threading.Event) -> None:
+        from prepdeck.recordings.audio import AudioError
+        from prepdeck.recordings.commands import result_json, stored_path
+        from prepdeck.recordings.models import ModelUnavailable
+        from prepdeck.recordings.transcribe import TranscriptionCancelled
+
+        speech = self.context.config.speech
+        store = self.context.store()
+        try:
+            transcriber = shared_transcriber(speech.model, self.context.home, speech.filler_pass, speech.language)
+            transcript = transcriber.transcribe(
+                path, cancel=cancel,
+                progress=lambda f: self.app.call_from_thread(self._progress, f))
+            result = result_json(stored_path(self.context.home, path), transcript, self.card.speaking_target())
+            if recording_id is not None:
+                result["recording_id"] = recording_id
+                store.update_recording(recording_id, model=transcript.model, status="transcribed",
+                                       duration_s=transcript.duration_s, transcript=transcript.to_json(),
+                                       analysis=result)
+        except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
+            if recording_id is not None:
+                store.update_recording(recording_id, status="failed", error=str(exc))
+            self.app.call_from_thread(self._failed, f"{exc}; the audio is kept in {path}")
+            return
+        self.app.call_from_thread(self._show_result, result)
+
+    def _progress(self, fraction: float) -> None:
+        self.query_one("#speech-progress", ProgressBar).update(progress=round(fraction * 100))
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#speech-progress", ProgressBar).add_class("hidden")
+        self._status(message)
+
+    def action_cancel(self) -> None:
+        self._cancel.set()
+
+    def action_play(self) -> None:
+        from prepdeck.recordings.audio import AudioError, AudioUnavailable, Player
+
+        if self.recording_path is None:
+            self._status("nothing recorded yet")
+            return
+        try:
+            if self.player is not None:
+                self.player.stop()
+            self.player = Player(self.recording_path)
+            self.player.play()
+            self._status(f"▶ playing {self.recording_path.name} (p plays again)")
+        except (AudioUnavailable, AudioError) as exc:
+            self._status(str(exc))
+
+    # -- results ---------------------------------------------------------------------------------------
+    def _show_result(self, result: dict[str, Any]) -> None:
+        self.result = result
+        self.query_one("#speech-progress", ProgressBar).add_class("hidden")
+        self.query_one("#speech-result").remove_class("hidden")
+        if result.get("no_speech"):
+            self._status("no speech found in the recording")
+        else:
+            self._status(f"transcribed with {result['model']} in {result['elapsed_s']:.1f} s")
+        self.query_one("#transcript", Static).update(transcript_text(result))
+        self.query_one("#metrics", Static).update(self._metrics_markup(result))
+        self.auto = auto_rubric(result)
+        for key, (points, evidence) in self.auto.items():
+            self.query_one(f"#evidence-{key}", Static).update(f"[dim]auto {points}: {escape(evidence)}[/dim]")
+        self._update_total()
+        self._show_trend()
+        self.reveal()
+
+    @staticmethod
+    def _metrics_markup(r: dict[str, Any]) -> str:
+        def mark(ok: bool) -> str:
+            return "[green]✓[/]" if ok else "[yellow]![/]"
+
+        f = r["fillers"]
+        types = ", ".join(f"{k} {v}" for k, v in f["by_type"].items()) or "none"
+        wpm = r["wpm"]
+        dur = r.get("duration", {})
+        lines = [
+            f"{mark(wpm is not None and 130 <= wpm <= 160)} pace {wpm or '–'} wpm (130–160)",
+            f"{mark(f['per_minute'] <= 3)} fillers {f['count']} ({f['per_minute']}/min; {escape(types)})",
+            f"{mark(not any(p['seconds'] >= 3 for p in r['pauses']))} pauses ≥1 s: {len(r['pauses'])}",
+            f"{mark(dur.get('status') == 'ok')} length {dur.get('speaking_s', 0):.0f} s "
+            f"(target {'–'.join(map(str, dur.get('target', [])))} s)",
+            f"{mark((r['i_we']['i_share'] or 0) >= 0.5)} I {r['i_we']['i']}× / we {r['i_we']['we']}×; "
+            f"hedges {r['hedges']['count']}",
+        ]
+        lines += [f"[yellow]! {escape(w)}[/]" for w in r["warnings"]]
+        return "\n".join(lines)
+
+    def _show_trend(self) -> None:
+        try:
+            rows = [r for r in self.context.store().recordings_for(self.card.global_id) if r["status"] == "transcribed"]
+        except Exception:
+            return
+        if not rows:
+            return
+        lines = ["[b]Last attempts[/b]  date        wpm  fillers/min  length  self"]
+        for row in rows[-5:]:
+            a = json.loads(row["analysis"] or "{}")
+            s = json.loads(row["self_score"] or "{}")
+            total = s.get("total", "–")
+            lines.append(f"  {row['at'][:10]}  {a.get('wpm') or '–':>5}  {a.get('fillers', {}).get('per_minute', '–'):>10}"
+                         f"  {a.get('duration', {}).get('speaking_s', 0):5.0f}s  {total}")
+        trend = self.query_one("#trend", Static)
+        trend.update("\n".join(lines))
+        self.query_one("#speech-result").remove_class("hidden")
+
+    @on(Input.Changed, ".rubric-input")
+    def _score_changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self._score_values[event.input.id.removeprefix("score-")] = event.value
+        self._update_total()
+
+    def self_scores(self) -> dict[str, int | None]:
+        scores: dict[str, int | None] = {}
+        for key, _label, top in RUBRIC:
+            raw = self._score_values.get(key, "").strip()
+            try:
+                scores[key] = max(0, min(top, int(raw))) if raw else None
+            except ValueError:
+                scores[key] = None
+        return scores
+
+    def _total(self) -> tuple[int, bool]:
+        """(total, every line scored by the user): blank lines count their automatic points."""
+        scores = self.self_scores()
+        total = sum(v if v is not None else self.auto.get(k, (0, ""))[0] for k, v in scores.items())
+        return total, all(v is not None for v in scores.values())
+
+    def _update_total(self) -> None:
+        total, complete = self._total()
+        rating = suggested_from_total(total)
+        names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+        note = "" if complete else " [dim](blank lines use the automatic points)[/dim]"
+        self.query_one("#rubric-total", Static).update(
+            f"[b]{total}/50[/b] → suggests [b]{names[rating]}[/b] ({rating}){note}")
+        if self.result is not None:
+            self.suggest(rating)
+
+    # -- the CardView contract ---------------------------------------------------------------------------
+    def suggested_rating(self) -> int | None:
+        if self.result is None:
+            return None
+        return suggested_from_total(self._total()[0])
+
+    def _self_score_payload(self) -> dict[str, Any]:
+        total, complete = self._total()
+        return {"lines": self.self_scores(), "auto": {k: v[0] for k, v in self.auto.items()},
+                "total": total, "complete": complete, "max": 50}
+
+    def review_payload(self) -> dict[str, Any] | None:
+        if self.result is None:
+            return None
+        r = self.result
+        return {"recording_id": self.recording_id, "self_score": self._self_score_payload(),
+                "speech": {"wpm": r["wpm"], "fillers_per_minute": r["fillers"]["per_minute"],
+                           "fillers": r["fillers"]["count"], "pauses": len(r["pauses"]),
+                           "duration_s": r["duration_s"], "star_missing": r["star"]["missing"]}}
+
+    def commit_evidence(self, store: Store) -> None:
+        if self.recording_id is not None and self.result is not None:
+            store.update_recording(self.recording_id, self_score=self._self_score_payload())
+
+    def focus_editor(self) -> bool:
+        self.query_one("#note-situation", Input).focus()
+        return True
