@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
-from prepdeck.core.rubrics import Rubric
+from prepdeck.core.rubrics import RUBRICS, Rubric
 from prepdeck.reports.evidence import STAR_BEATS, Delivery, RoundEvidence
 
 # time budgets for one card-sized problem (the guide's rounds give 30-35 minutes for a whole task)
@@ -233,13 +233,22 @@ METHODS: dict[tuple[str, str], LineMethod] = {
 }
 
 
+def _with_points(methods: dict[tuple[str, str], LineMethod]) -> dict[tuple[str, str], LineMethod]:
+    """Methods with the line's points written in ("16 × …"), so every reader shows the same text."""
+    points = {(r, line.key): line.points for r, rubric in RUBRICS.items() for line in rubric.lines}
+    return {key: LineMethod(m.method.format(max=points[key]), m.measure) for key, m in methods.items()}
+
+
+METHODS = _with_points(METHODS)
+
+
 def score_round(rubric: Rubric, ev: RoundEvidence) -> dict[str, Any]:
     """The scorecard of one round: each line with its points, method and evidence; None where none."""
     lines = []
     for line in rubric.lines:
         how = METHODS[(rubric.round, line.key)]
         m = how.measure(ev)
-        fraction, evidence, method = m.fraction, m.evidence, how.method.format(max=line.points)
+        fraction, evidence, method = m.fraction, m.evidence, how.method
         selfs = ev.self_scores.get(line.key)
         if selfs:
             own = mean(selfs)
