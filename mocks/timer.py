@@ -78,7 +78,7 @@ class PhaseTimer:
         if self.index < 0:
             self.start()
             return self.index
-        self._close_current()
+        self._close_current(moving_on=True)
         if self.index + 1 >= len(self.records):
             self.done = True
             self._pending.append(Announcement("done", self.index, "time: the round is over"))
@@ -102,11 +102,11 @@ class PhaseTimer:
         record.started = True
         self._pending.append(Announcement("start", index, f"{record.name}: {_clock(record.planned_s)}"))
 
-    def _close_current(self) -> None:
+    def _close_current(self, moving_on: bool = False) -> None:
         self._flush()
         record = self.records[self.index]
         record.ended = True
-        record.skipped = record.used_s < 1.0
+        record.skipped = moving_on and record.used_s < 1.0
         self.paused = False
 
     def _flush(self) -> None:
