@@ -32,7 +32,9 @@ def _load_deck() -> Deck:
 
 DECK = _load_deck()
 CARDS = {card.id: card for card in DECK.cards}
-WRONG: list[dict] = tomllib.loads(WRONG_PATH.read_text(encoding="utf-8"))["wrong"]
+_FIXTURE = tomllib.loads(WRONG_PATH.read_text(encoding="utf-8"))
+WRONG: list[dict] = _FIXTURE["wrong"]
+RIGHT: list[dict] = _FIXTURE["right"]  # correct answers written another way, often in another dialect
 
 
 def _summary(result) -> str:
@@ -77,6 +79,7 @@ def test_every_card_has_wrong_answers_and_every_wrong_answer_has_a_card() -> Non
     covered = {w["card"] for w in WRONG}
     assert set(CARDS) <= covered, f"cards without a known-wrong answer: {sorted(set(CARDS) - covered)}"
     assert covered <= set(CARDS), f"wrong answers for unknown cards: {sorted(covered - set(CARDS))}"
+    assert {r["card"] for r in RIGHT} <= set(CARDS)
 
 
 @pytest.mark.parametrize("wrong", WRONG, ids=lambda w: f"{w['card']}: {w['why']}")
@@ -87,3 +90,14 @@ def test_wrong_answer_fails_a_hidden_case(wrong: dict) -> None:
     assert not result.passed
     failed_hidden = [c.name for c in result.cases if c.hidden and not c.passed]
     assert failed_hidden, "only visible cases catch this mistake; a hidden case should too"
+
+
+@pytest.mark.parametrize("right", RIGHT, ids=lambda r: f"{r['card']}: {r['why']}")
+def test_alternative_correct_answer_passes(right: dict) -> None:
+    result = check_sql(CARDS[right["card"]], right["sql"], dialect=right.get("dialect", "duckdb"))
+    assert result.passed, _summary(result)
+
+
+def test_reference_solutions_in_other_dialects_are_exercised() -> None:
+    dialects = {card.dialect for card in DECK.cards}
+    assert {"bigquery", "postgres"} <= dialects
