@@ -357,6 +357,9 @@ def _mocks(store: Store, end: dt.datetime, in_week: tuple[str, str]) -> dict[str
             "date": m["started_at"][:10], "finished": bool(m["finished"]), "total": m["total"],
             "max": m["max_total"], "this_week": in_week[0] <= m["started_at"] < in_week[1],
             "share": round(m["total"] / m["max_total"], 3) if m["total"] is not None and m["max_total"] else None,
+            # against the round's pass line; None while unscored (quit midway)
+            "passed": (m["total"] >= RUBRICS[m["round"]].pass_score
+                       if m["total"] is not None and m["finished"] and m["round"] in RUBRICS else None),
         })
     return {"count": len(rows), "this_week": sum(m["this_week"] for v in rounds.values() for m in v),
             "rounds": {r: v[-8:] for r, v in rounds.items()}}
