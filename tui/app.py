@@ -125,7 +125,7 @@ class PrepdeckApp(App[int]):
     @work(thread=True, exclusive=True, group="report")
     def _write_report(self, writer: Callable[..., Any]) -> None:
         try:
-            result = writer(self.context)
+            result = writer(self.context, now=self.now())
         except Exception as exc:  # a report failure is shown, never a crash
             self.call_from_thread(self.notify, f"Report failed: {exc}", title="Report", severity="error")
             return
