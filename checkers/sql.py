@@ -160,7 +160,59 @@ def _has_order_by(stmt: exp.Expression) -> bool:
 _BLOCKED_FUNCTIONS = {"query", "query_table"}  # run SQL text the judge never sees
 
 
-def prepare(text: str | bytes, dialect: str = "duckdb") -> PreparedQuery:
+_SPARK_FAMILY = {"spark", "spark2", "databricks", "hive"}
+_INTEGER_TYPES = {"BIGINT", "INT", "INTEGER", "SMALLINT", "TINYINT"}
+
+
+def _spark_default_unix_format() -> object:
+    import sqlglot
+
+    return sqlglot.parse_one("SELECT unix_timestamp(x)", read="spark").selects[0].args.get("format")
+
+
+def _fix_spark_epochs(statement: exp.Expression, timestamp_columns: frozenset[str]) -> exp.Expression:
+    """Spark idioms for epoch seconds that sqlglot's DuckDB output gets wrong.
+
+    `unix_timestamp(ts)` becomes STRPTIME(ts, fmt), which DuckDB rejects for a TIMESTAMP, and
+    `CAST(ts AS LONG)` becomes TRY_CAST(ts AS BIGINT), which is NULL in DuckDB: both are written as
+    epoch milliseconds // 1000, Spark's truncated seconds.
+    """
+    from sqlglot import exp
+
+    default_format = _spark_default_unix_format()
+
+    def epoch_seconds(value: exp.Expression) -> exp.Expression:
+        as_ts = exp.cast(value.copy(), "TIMESTAMP")
+        return exp.Paren(this=exp.IntDiv(this=exp.Anonymous(this="epoch_ms", expressions=[as_ts]),
+                                         expression=exp.Literal.number(1000)))
+
+    def is_timestamp(node: exp.Expression | None) -> bool:
+        # a declared TIMESTAMP column, possibly inside LAG/LEAD/MIN/MAX/FIRST/LAST … OVER (…)
+        while isinstance(node, (exp.Window, exp.Lag, exp.Lead, exp.Min, exp.Max, exp.FirstValue, exp.LastValue,
+                                exp.First, exp.Last, exp.Coalesce, exp.Paren)):
+            node = node.this
+        return isinstance(node, exp.Column) and node.name.lower() in timestamp_columns
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.StrToUnix) and node.args.get("format") == default_format and node.this is not None:
+            return epoch_seconds(node.this)
+        if (isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this.name.upper() in _INTEGER_TYPES
+                and is_timestamp(node.this)):
+            return epoch_seconds(node.this)
+        return node
+
+    return statement.transform(rewrite)
+
+
+def _timestamp_columns(card: Card) -> frozenset[str]:
+    from prepdeck.decks.tabular import parse_columns
+
+    return frozenset(col.name.lower() for spec in card.tables.values() for col in parse_columns(spec)
+                     if col.base in ("TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ"))
+
+
+def prepare(text: str | bytes, dialect: str = "duckdb",
+            timestamp_columns: frozenset[str] = frozenset()) -> PreparedQuery:
     """Check that `text` is one query and produce the DuckDB SQL to run; AnswerError otherwise.
 
     A DuckDB answer is checked by DuckDB's own parser alone (exact error positions in the user's text,
@@ -195,6 +247,8 @@ def prepare(text: str | bytes, dialect: str = "duckdb") -> PreparedQuery:
     for node in statement.walk():
         if isinstance(node, exp.Anonymous) and str(node.this).lower() in _BLOCKED_FUNCTIONS:
             raise AnswerError(f"{str(node.this).lower()}() is not allowed: write the query itself")
+    if dialect in _SPARK_FAMILY:
+        statement = _fix_spark_epochs(statement, timestamp_columns)
     try:
         sql = statement.sql(dialect="duckdb", pretty=True, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as exc:
@@ -558,7 +612,7 @@ class _Run:
             raise CardProblem(f"{card.global_id}, case '{case.name}': no `expected` and the card has no solution")
         if self.solution is None:
             try:
-                self.solution = prepare(card.solution, card.dialect or "duckdb")
+                self.solution = prepare(card.solution, card.dialect or "duckdb", _timestamp_columns(card))
             except (AnswerError, ValueError) as exc:
                 raise CardProblem(f"{card.global_id}: the card's solution: {exc}") from None
         try:
@@ -599,7 +653,7 @@ def check_sql(card: Card, answer: str | bytes, dialect: str | None = None,
         return result
 
     try:
-        prepared = prepare(answer, dialect)
+        prepared = prepare(answer, dialect, _timestamp_columns(card))
     except AnswerError as exc:
         result.error = str(exc)
         result.cases = [CaseResult(c.name, c.hidden, False, error="not run") for c in card.cases]
@@ -668,7 +722,7 @@ def explain_sql(card: Card, answer: str | bytes, dialect: str | None = None,
                 config: SqlConfig | Config | None = None) -> tuple[str, str]:
     """(DuckDB SQL, EXPLAIN plan) of an answer on the card's first case; AnswerError if it cannot run."""
     cfg = _sql_config(config)
-    prepared = prepare(answer, normalize_dialect(dialect, cfg.dialect))
+    prepared = prepare(answer, normalize_dialect(dialect, cfg.dialect), _timestamp_columns(card))
     conn = connect(cfg, card.today)
     try:
         if card.cases:

@@ -158,3 +158,37 @@ def test_translation_is_kept_on_the_result(latest: Card) -> None:
     result = check_sql(latest, "SELECT `order_id`, `status` FROM `order_events`", "mysql")
     assert result.translated is not None and "`" not in result.translated
     assert "order_events" in result.translated
+
+
+SPARK_EPOCH_SESSIONIZE = {
+    "unix_timestamp": "unix_timestamp(event_ts) - unix_timestamp(LAG(event_ts) OVER w) > 1800",
+    "cast_to_long": "CAST(event_ts AS LONG) - CAST(LAG(event_ts) OVER w AS LONG) > 1800",
+}
+
+
+@pytest.mark.parametrize("gap", SPARK_EPOCH_SESSIONIZE.values(), ids=SPARK_EPOCH_SESSIONIZE.keys())
+def test_spark_epoch_seconds_idioms_are_judged_right(gap: str) -> None:
+    """Spark's usual epoch-seconds idioms must not be mistranslated into errors or NULLs."""
+    from prepdeck.checkers.sql import check_sql
+    from prepdeck.core.paths import BUILTIN_DECKS
+    from prepdeck.decks.loader import load_deck_file
+
+    deck, _ = load_deck_file(BUILTIN_DECKS / "sql-exercises.toml")
+    assert deck is not None
+    card = deck.card("sessionize-events")
+    assert card is not None
+    answer = f"""
+    WITH flagged AS (
+      SELECT user_id, event_ts, page,
+             CASE WHEN LAG(event_ts) OVER w IS NULL OR {gap} THEN 1 ELSE 0 END AS is_new
+      FROM events
+      WINDOW w AS (PARTITION BY user_id ORDER BY event_ts)
+    ), numbered AS (
+      SELECT *, SUM(is_new) OVER (PARTITION BY user_id ORDER BY event_ts) AS session_number FROM flagged
+    )
+    SELECT user_id, session_number, MIN(event_ts), MAX(event_ts), COUNT(*), COUNT(DISTINCT page)
+    FROM numbered GROUP BY user_id, session_number
+    """
+    result = check_sql(card, answer, dialect="spark")
+    assert result.error is None, result.error
+    assert result.passed, [c.message for c in result.cases]
