@@ -185,6 +185,14 @@ def child_queries(home: Path, now: dt.datetime) -> dict[str, Any]:
     return r
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. (ru_maxrss would report the forking parent's peak: it survives exec.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child_memory(home: Path, now: dt.datetime) -> dict[str, Any]:
     import tracemalloc
 
@@ -201,13 +209,13 @@ def child_memory(home: Path, now: dt.datetime) -> dict[str, Any]:
     s.queue(now=now)
     current, peak = tracemalloc.get_traced_memory()
     return {"decks_mb": decks_mb, "after_queue_mb": current / 2**20, "peak_traced_mb": peak / 2**20,
-            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "max_rss_mb": peak_rss_mb()}
 
 
 STARTUP = """
 import time, sys
 t_import = time.time()
-import asyncio, datetime as dt, resource
+import asyncio, datetime as dt
 from prepdeck.core.context import Context
 from prepdeck.tui.app import PrepdeckApp
 now = dt.datetime.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else None
@@ -218,7 +226,8 @@ async def run():
         await app.workers.wait_for_complete()
         await pilot.pause()
         print("loaded", time.time(), flush=True)
-        print("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
+        hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
+        print("rss", int(hwm) / 1024, flush=True)
 asyncio.run(run())
 """
 
@@ -331,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reviews", type=int, default=500_000)
     ap.add_argument("--write", action="store_true", help="write the figures into benchmarks/RESULTS.md")
     ap.add_argument("--keep", type=Path, help="build the data home here and keep it")
+    ap.add_argument("--reuse", type=Path, help="measure a data home an earlier --keep built")
     ap.add_argument("--quick", action="store_true", help="5,000 cards / 50,000 reviews")
     ap.add_argument("--child", nargs=3, metavar=("KIND", "HOME", "NOW"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -343,11 +353,15 @@ def main(argv: list[str] | None = None) -> int:
         args.cards, args.reviews = 5_000, 50_000
     info = machine()
     print(info, flush=True)
-    home = args.keep or Path(tempfile.mkdtemp(prefix="prepdeck-bench-"))
+    home = args.reuse or args.keep or Path(tempfile.mkdtemp(prefix="prepdeck-bench-"))
     fresh_home = Path(tempfile.mkdtemp(prefix="prepdeck-bench-new-"))
     try:
-        write_decks(home, args.cards)
-        build = build_log(home, args.reviews)
+        if args.reuse:
+            build = json.loads((home / "bench.json").read_text())
+        else:
+            write_decks(home, args.cards)
+            build = build_log(home, args.reviews)
+            (home / "bench.json").write_text(json.dumps(build))
         print(f"built {build['reviews']:,} reviews over {build['days']} days in {build['simulate_s']:.0f} s "
               f"(+{build['insert_s']:.0f} s insert), db {build['db_mb']:.0f} MB", flush=True)
         start_plain = probe_startup(fresh_home, None)
@@ -368,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
             write_results(block)
             print(f"wrote {RESULTS}")
     finally:
-        if args.keep is None:
+        if args.keep is None and args.reuse is None:
             shutil.rmtree(home, ignore_errors=True)
         shutil.rmtree(fresh_home, ignore_errors=True)
     return 0

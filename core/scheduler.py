@@ -11,8 +11,10 @@ means "due today", as in Anki, and the morning's queue holds the whole day's rev
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import heapq
 import json
 import sqlite3
 import weakref
@@ -37,7 +39,8 @@ __all__ = [
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
-LEARN_AHEAD = dt.timedelta(minutes=20)  # a learning card due this soon is shown now rather than waited for
+LEARN_AHEAD = dt.timedelta(minutes=20)
+REVIEW_STATE = fsrs.State.Review.value  # a learning card due this soon is shown now rather than waited for
 
 _STATE_COLUMNS = ("deck_id", "fsrs_id", "state", "step", "stability", "difficulty", "due", "last_review",
                   "reps", "lapses")
@@ -125,11 +128,12 @@ class Scheduling:
             ids = [f"{deck.id}/{card.id}" for card in deck.cards]
             self._deck_order[deck.id] = ids
             self._cards.update(zip(ids, deck.cards, strict=True))
-        self._deck_sets = {deck_id: frozenset(ids) for deck_id, ids in self._deck_order.items()}
+        self._position = {card_id: i for ids in self._deck_order.values() for i, card_id in enumerate(ids)}
         # caches of what the database holds, dropped when anything else writes card_state or parameters
         self._cache_key: tuple[int, int] | None = None
         self._seen: set[str] | None = None
-        self._unseen: dict[str, int] | None = None
+        self._orphans: set[str] = set()  # reviewed cards no longer in any loaded deck
+        self._unseen: dict[str, list[str]] | None = None  # per deck: never-reviewed card ids, in file order
         self._params: list[tuple[str, tuple[float, ...]]] | None = None
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -152,12 +156,13 @@ class Scheduling:
     def _seen_ids(self) -> set[str]:
         if self._seen is None:
             self._seen = {row[0] for row in self._conn.execute("SELECT card_id FROM card_state")}
+            self._orphans = self._seen.difference(self._position)
         return self._seen
 
-    def _unseen_counts(self) -> dict[str, int]:
+    def _unseen_ids(self) -> dict[str, list[str]]:
         if self._unseen is None:
             seen = self._seen_ids()
-            self._unseen = {deck_id: len(ids.difference(seen)) for deck_id, ids in self._deck_sets.items()}
+            self._unseen = {deck_id: [c for c in ids if c not in seen] for deck_id, ids in self._deck_order.items()}
         return self._unseen
 
     def _after_write(self, seen_add: str | None = None, seen_remove: str | None = None,
@@ -183,9 +188,13 @@ class Scheduling:
             if (step == 1) == (card_id in self._seen):
                 continue
             (self._seen.add if step == 1 else self._seen.discard)(card_id)
-            deck_id = card_id.partition("/")[0]
-            if self._unseen is not None and card_id in self._deck_sets.get(deck_id, ()):
-                self._unseen[deck_id] -= step
+            unseen = self._unseen.get(card_id.partition("/")[0]) if self._unseen is not None else None
+            if unseen is None or card_id not in self._position:
+                continue
+            if step == 1:
+                unseen.remove(card_id)
+            else:  # new again after an undo: back to its place in the deck's order
+                bisect.insort(unseen, card_id, key=self._position.__getitem__)
 
     def _parameter_history(self) -> list[tuple[str, tuple[float, ...]]]:
         if self._params is None:
@@ -242,7 +251,7 @@ class Scheduling:
         else:
             interval = after.due - at
             due = after.due
-        lapsed = before is not None and before["state"] == fsrs.State.Review.value and rating == AGAIN
+        lapsed = before is not None and before["state"] == REVIEW_STATE and rating == AGAIN
         state = {
             "deck_id": deck_id, "fsrs_id": fsrs_id, "state": after.state.value, "step": after.step,
             "stability": after.stability, "difficulty": after.difficulty, "due": to_iso(due),
@@ -387,19 +396,26 @@ class Scheduling:
         return len(states)
 
     # -- what is due -----------------------------------------------------------------------------
-    def _due_rows(self, at: dt.datetime, deck_id: str | None) -> Iterator[tuple[str, str, int, str]]:
-        """(card_id, deck_id, state, due) of cards due now (learning: within the learn-ahead)."""
-        limit = to_iso(at + LEARN_AHEAD)
-        now_iso = to_iso(at)
-        if deck_id is None:
-            rows = self._conn.execute("SELECT card_id, deck_id, state, due FROM card_state WHERE due <= ? "
-                                      "ORDER BY due, card_id", (limit,))
-        else:
-            rows = self._conn.execute("SELECT card_id, deck_id, state, due FROM card_state "
-                                      "WHERE deck_id = ? AND due <= ? ORDER BY due, card_id", (deck_id, limit))
-        for row in rows:
-            if row[2] != fsrs.State.Review.value or row[3] <= now_iso:
-                yield row
+    def _due_cards(self, at: dt.datetime, deck_id: str | None, reviews: bool,
+                   skip: dict[str, str], limit: int | None = None) -> list[tuple[str, str]]:
+        """(due, card_id) by due: review cards due now, or (re)learning cards due within the learn-ahead.
+
+        Streams the due index (no sort) and stops after `limit` usable cards."""
+        where = "state = ? AND due <= ?" if reviews else "state != ? AND due <= ?"
+        params: tuple[Any, ...] = (REVIEW_STATE, to_iso(at if reviews else at + LEARN_AHEAD))
+        if deck_id is not None:
+            where, params = "deck_id = ? AND " + where, (deck_id, *params)
+        cursor = self._conn.execute(f"SELECT due, card_id FROM card_state WHERE {where} ORDER BY due", params)
+        found: list[tuple[str, str]] = []
+        try:
+            while limit is None or len(found) < limit:
+                chunk = cursor.fetchmany(256 if limit is None else max(16, limit - len(found)))
+                if not chunk:
+                    break
+                found.extend(row for row in chunk if row[1] in self._cards and row[1] not in skip)
+        finally:
+            cursor.close()  # an unfinished SELECT would keep its read snapshot open
+        return found if limit is None else found[:limit]
 
     def _done_today(self, at: dt.datetime) -> tuple[int, int]:
         """(new cards introduced, review-state cards reviewed) since today's start."""
@@ -413,30 +429,45 @@ class Scheduling:
 
     def counts(self, now: dt.datetime | None = None) -> dict[str, DeckCounts]:
         at = self._now(now)
+        now_iso, ahead_iso = to_iso(at), to_iso(at + LEARN_AHEAD)
+        due: dict[str, int] = dict.fromkeys(self._deck_order, 0)
+        learning: dict[str, int] = dict.fromkeys(self._deck_order, 0)
+        due_now = "due <= ? AND (state != ? OR due <= ?)"
         with self.store.lock:
             self._sync()
             suspended = self.store.suspended()
-            unseen = self._unseen_counts()
+            unseen = self._unseen_ids()
             seen = self._seen_ids()
-            due: dict[str, int] = dict.fromkeys(self._deck_order, 0)
-            learning: dict[str, int] = dict.fromkeys(self._deck_order, 0)
-            for card_id, deck_id, state, _ in self._due_rows(at, None):
-                if card_id in suspended or card_id not in self._cards:
-                    continue
-                (due if state == fsrs.State.Review.value else learning)[deck_id] += 1
+            # INDEXED BY: without statistics SQLite would rather walk the whole (deck_id, due) index
+            rows = self._conn.execute(f"SELECT deck_id, state = ?, count(*) FROM card_state INDEXED BY card_state_due "
+                                      f"WHERE {due_now} GROUP BY 1, 2", (REVIEW_STATE, ahead_iso, REVIEW_STATE, now_iso))
+            for deck_id, is_review, count in rows:
+                if deck_id in due:
+                    (due if is_review else learning)[deck_id] += count
+            # take back what the aggregate counted but the session never shows: suspended and removed cards
+            excluded = self._conn.execute(
+                f"SELECT cs.card_id, cs.deck_id, cs.state FROM suspended s CROSS JOIN card_state cs "
+                f"ON cs.card_id = s.card_id WHERE {due_now}", (ahead_iso, REVIEW_STATE, now_iso)).fetchall()
+            for card_id in self._orphans - suspended.keys():
+                row = self._conn.execute(f"SELECT card_id, deck_id, state FROM card_state WHERE card_id = ? "
+                                         f"AND {due_now}", (card_id, ahead_iso, REVIEW_STATE, now_iso)).fetchone()
+                excluded += [row] if row else []
+            for _, deck_id, state in excluded:
+                if deck_id in due:
+                    (due if state == REVIEW_STATE else learning)[deck_id] -= 1
             new_done, _ = self._done_today(at)
         new_left = max(0, self.config.review.new_per_day - new_done)
         suspended_by_deck: dict[str, int] = {}
         suspended_unseen: dict[str, int] = {}
         for card_id in suspended:
-            if card_id in self._cards:
+            if card_id in self._position:
                 deck_id = card_id.partition("/")[0]
                 suspended_by_deck[deck_id] = suspended_by_deck.get(deck_id, 0) + 1
                 if card_id not in seen:
                     suspended_unseen[deck_id] = suspended_unseen.get(deck_id, 0) + 1
         result: dict[str, DeckCounts] = {}
         for deck_id, ids in self._deck_order.items():
-            new = unseen[deck_id] - suspended_unseen.get(deck_id, 0)
+            new = len(unseen[deck_id]) - suspended_unseen.get(deck_id, 0)
             result[deck_id] = DeckCounts(total=len(ids), due=due[deck_id], new=new, learning=learning[deck_id],
                                          suspended=suspended_by_deck.get(deck_id, 0), new_today=min(new, new_left))
         return result
@@ -448,23 +479,15 @@ class Scheduling:
         with self.store.lock:
             self._sync()
             suspended = self.store.suspended()
-            seen = self._seen_ids()
+            unseen = self._unseen_ids()
             new_done, reviews_done = self._done_today(at)
             reviews_left = max(0, review_limit - reviews_done)
-            session: list[Card] = []
-            for card_id, _, state, _ in self._due_rows(at, deck_id):
-                card = self._cards.get(card_id)
-                if card is None or card_id in suspended:
-                    continue
-                if state == fsrs.State.Review.value:
-                    if reviews_left <= 0:
-                        continue
-                    reviews_left -= 1
-                session.append(card)
+            learning = self._due_cards(at, deck_id, reviews=False, skip=suspended)
+            reviews = self._due_cards(at, deck_id, reviews=True, skip=suspended, limit=reviews_left)
+            session = [self._cards[card_id] for _, card_id in heapq.merge(learning, reviews)]
             new_left = max(0, new_limit - new_done)
             deck_ids = [deck_id] if deck_id is not None else list(self._deck_order)
-            fresh = [(cid for cid in self._deck_order.get(d, ()) if cid not in seen and cid not in suspended)
-                     for d in deck_ids]
+            fresh = [(cid for cid in unseen.get(d, ()) if cid not in suspended) for d in deck_ids]
             session.extend(self._cards[cid] for cid in _round_robin(fresh, new_left))
         return session
 

@@ -438,3 +438,17 @@ def test_counts_stay_right_while_a_worker_thread_reads(store: Store, decks: Deck
     fresh = sched(store, decks)
     assert s.counts(now=T0) == fresh.counts(now=T0)
     assert s.queue(now=T0) == fresh.queue(now=T0)
+
+
+def test_cards_removed_from_their_deck_are_not_counted_or_queued(store: Store, decks: DeckSet) -> None:
+    s = sched(store, decks)
+    gone, kept = decks.decks[1].cards[:2]
+    for card in (gone, kept):
+        graduate(s, card, T0)
+    later = T0 + dt.timedelta(days=90)
+    assert s.counts(now=later)["beta"].due == 2
+    edited = DeckSet(decks=[decks.decks[0], Deck(id="beta", title="Beta", round="sql",
+                                                 cards=tuple(c for c in decks.decks[1].cards if c != gone))])
+    after = sched(store, edited)
+    assert after.counts(now=later)["beta"].due == 1
+    assert gone not in after.queue(now=later) and kept in after.queue(now=later)
