@@ -375,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {key}: {value}")
         cmd = ".venv/bin/python -m benchmarks.bench_core" + (" --quick" if args.quick else "") + \
             ("" if args.quick or (args.cards, args.reviews) == (50_000, 500_000)
-             else f" --cards {args.cards} --reviews {args.reviews}") + (" --write" if args.write else "")
+             else f" --cards {args.cards} --reviews {args.reviews}") + (" --write" if args.write else "") + \
+            (f" --reuse {args.reuse} (a home built by --keep)" if args.reuse else "")
         block = markdown(cmd, info, build, q, mem, start_plain, start_big)
         print(block)
         if args.write:

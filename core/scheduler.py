@@ -188,6 +188,8 @@ class Scheduling:
             if (step == 1) == (card_id in self._seen):
                 continue
             (self._seen.add if step == 1 else self._seen.discard)(card_id)
+            if card_id not in self._position:  # a card from another deck set: an orphan here
+                (self._orphans.add if step == 1 else self._orphans.discard)(card_id)
             unseen = self._unseen.get(card_id.partition("/")[0]) if self._unseen is not None else None
             if unseen is None or card_id not in self._position:
                 continue
@@ -302,6 +304,7 @@ class Scheduling:
         at = self._now(now)
         card_id = card.global_id
         with self.store.transaction() as conn:
+            self._sync()  # parameters another process optimized apply here too
             before = self._read_state(conn, card_id)
             in_order = before is None or before["last_review"] is None or from_iso(before["last_review"]) <= at
             if in_order:
