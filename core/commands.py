@@ -166,6 +166,8 @@ def grade(args: argparse.Namespace) -> int:
                   f"(due {due_local})")
             if outcome.leech:
                 print(f"{outcome.card_id} is a leech: suspended; rewrite it, then unsuspend it in the deck browser")
+            elif outcome.card_id in scheduling.store.suspended():
+                print(f"{outcome.card_id} is suspended: recorded, but it stays out of your sessions")
         return 0
     finally:
         ctx.close()
@@ -182,7 +184,8 @@ def optimize(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), indent=2))
     else:
         print(result.message)
-    return 1 if result.needed else 0
+    fitted = result.optimized or result.log_loss_before is not None  # fitted, even if the old ones were kept
+    return 0 if fitted else 1
 
 
 __all__ = ["decks_check", "decks_list", "grade", "optimize", "parse_when"]
