@@ -304,3 +304,55 @@ def test_stale_server_from_a_dead_owner_is_stopped(tmp_path: Path) -> None:
         assert not pid_alive(fake.pid) and not svc.state_path.exists()
     finally:
         fake.kill()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the review screen for pyspark cards (the real app, the real judge)
+
+
+def test_review_screen_runs_a_pyspark_check_and_shows_the_plan(spark_home: Path, monkeypatch) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from tui_support import Clock, make_context, pilot_test, settle, use_utc
+
+    from prepdeck.tui.app import PrepdeckApp
+    from prepdeck.tui.components.spark_view import PySparkCardView, prewarm_if_near
+    from prepdeck.tui.screens.review import ReviewScreen
+
+    use_utc(monkeypatch)
+
+    @pilot_test
+    async def scenario() -> None:
+        from rich.console import Console
+        from textual.widgets import Static, TextArea
+
+        ctx = make_context(spark_home, spark_home / "test-decks")
+        app = PrepdeckApp(ctx, clock=Clock())
+        async with app.run_test(size=(120, 50)) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, ReviewScreen)
+            view = screen.view
+            assert isinstance(view, PySparkCardView), type(view)
+            assert "Spark ready" in str(view.query_one("#spark-status", Static).content)
+            assert view.editor.language == "python"
+            assert prewarm_if_near(view, [view.card], ctx) is False  # already warm: nothing to do
+
+            await pilot.press("e")
+            view.query_one("#editor", TextArea).load_text("def latest(events):\n    return events\n")
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            view.query_one("#editor", TextArea).load_text(GOOD)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert [a["passed"] for a in view.attempts] == [False, True]
+            assert view.suggested_rating() == 2  # passed after a failed run: Hard
+
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            console = Console(width=120, record=True)
+            console.print(view.query_one("#translation", Static).content)
+            assert "== Physical Plan ==" in console.export_text()
+
+    scenario()

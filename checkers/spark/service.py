@@ -287,6 +287,10 @@ class SparkService:
                 return self
             self._set_state("starting")
             began = time.perf_counter()
+            with self._spare_lock:  # a spare of a previous (dead) server would talk to the wrong port
+                stale, self._spare = self._spare, None
+            if stale is not None:
+                stale.kill()
             try:
                 if self.config.remote:
                     self.url = self.config.remote.strip()
