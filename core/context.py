@@ -34,7 +34,7 @@ class Context:
         if self._decks is None:
             from prepdeck.decks.loader import load_decks
 
-            self._decks = load_decks(self.deck_dirs)
+            self._decks = load_decks(self.deck_dirs, cache_dir=self.home / "cache" / "decks")
         return self._decks
 
     def reload_decks(self) -> DeckSet:

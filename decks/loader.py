@@ -7,6 +7,7 @@ and the other decks still load. Unknown keys are errors, except inside a table n
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -454,8 +455,48 @@ def deck_files(directory: Path) -> list[Path]:
         return []
 
 
-def load_decks(dirs: Iterable[Path | str]) -> DeckSet:
-    """Every `*.toml` of each folder, folders in the order given (built-in first)."""
+def _code_stamp() -> tuple[int, ...]:
+    """Changes whenever the loader's own code does, so a cached parse never outlives its parser."""
+    here = Path(__file__).parent
+    return tuple(p.stat().st_mtime_ns for p in (here / "loader.py", here / "model.py", here / "tabular.py"))
+
+
+def _load_cached(path: Path, builtin: bool, cache_dir: Path | None) -> tuple[Deck | None, list[DeckProblem]]:
+    """`load_deck_file`, remembered in `cache_dir` per file (path, size, mtime): parsing and validating a
+    large deck costs seconds, unpickling it milliseconds. Any cache trouble falls back to parsing."""
+    if cache_dir is None:
+        return load_deck_file(path, builtin=builtin)
+    import hashlib
+    import pickle
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_deck_file(path, builtin=builtin)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, builtin, _code_stamp())
+    entry = cache_dir / (hashlib.sha1(key[0].encode()).hexdigest() + ".pickle")
+    try:
+        cached_key, deck, problems = pickle.loads(entry.read_bytes())
+        if cached_key == key:
+            return deck, problems
+    except Exception:  # missing, stale or unreadable: parse again
+        pass
+    deck, problems = load_deck_file(path, builtin=builtin)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((key, deck, problems), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(entry)
+    except OSError:
+        pass
+    return deck, problems
+
+
+def load_decks(dirs: Iterable[Path | str], cache_dir: Path | None = None) -> DeckSet:
+    """Every `*.toml` of each folder, folders in the order given (built-in first).
+
+    With `cache_dir`, each file's parse is reused while the file is unchanged.
+    """
     result = DeckSet()
     seen_files: set[Path] = set()
     owner: dict[str, Path] = {}
@@ -469,7 +510,7 @@ def load_decks(dirs: Iterable[Path | str]) -> DeckSet:
             if real in seen_files:
                 continue
             seen_files.add(real)
-            deck, problems = load_deck_file(path, builtin=builtin)
+            deck, problems = _load_cached(path, builtin, cache_dir)
             if deck is not None and deck.id in owner:
                 line = line_of(key_lines(path.read_text(encoding="utf-8")), ("deck", "id"))
                 problems = [DeckProblem(path, line, f"duplicate deck id '{deck.id}': already loaded from {owner[deck.id]}")]

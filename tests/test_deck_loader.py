@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from prepdeck.core.paths import BUILTIN_DECKS, deck_dirs
 from prepdeck.decks.loader import check_paths, load_deck_file, load_decks
 from prepdeck.decks.tabular import coerce, parse_columns, read_csv
@@ -291,3 +292,21 @@ def test_columns_and_coercion() -> None:
     assert coerce("", "VARCHAR") == "" and coerce(None, "INTEGER") is None
     with pytest.raises(ValueError, match="not a date"):
         coerce("30/03/2026", "DATE")
+
+
+def test_parse_cache_is_reused_and_follows_file_changes(tmp_path: Path) -> None:
+    import os
+
+    folder, cache = tmp_path / "decks", tmp_path / "cache"
+    path = write(folder, "good.toml", GOOD)
+    first = load_decks([folder], cache_dir=cache)
+    assert [d.id for d in first.decks] == ["good"] and len(list(cache.glob("*.pickle"))) == 1
+    assert load_decks([folder], cache_dir=cache).decks == first.decks
+    # an edit (new size and mtime) is parsed again: here it breaks the deck, and the cache must not hide it
+    path.write_text(GOOD.replace('round = "sql"', 'round = "sql"\nowner = "me"'), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000))
+    edited = load_decks([folder], cache_dir=cache)
+    assert edited.decks == [] and [p.line for p in edited.problems] == [5]
+    # a corrupt cache entry is ignored, not fatal
+    next(cache.glob("*.pickle")).write_bytes(b"not a pickle")
+    assert load_decks([folder], cache_dir=cache).problems[0].line == 5
