@@ -229,3 +229,24 @@ def test_render_result_hides_hidden_rows_until_revealed() -> None:
     assert "s3cr3t" not in text(False) and "1 row missing" in text(False)
     assert "s3cr3t" in text(True)
     assert "order differs from row 2" in text(False)
+
+
+@pilot_test
+async def test_run_check_remapped_in_config_runs_the_judge_and_the_hint_says_so(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch, config='[keys]\nrun_check = "f2"\ngive_up = "ctrl+b"\n')
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        _screen, view = await _open_card(pilot)
+        assert app.key_problems == []
+        hint = str(view.query_one(".code-hint", Static).render())
+        assert "F2 run" in hint and "Ctrl+B give up" in hint and "Ctrl+R" not in hint
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text(GOOD)
+        await pilot.press("ctrl+r")  # the default key no longer runs
+        await settle(pilot)
+        assert view.attempts == [] and not view.running
+        await pilot.press("f2")
+        await settle(pilot)
+        assert [a["passed"] for a in view.attempts] == [True]
+        assert "F2 cancels" in view.running_status()
+    ctx.close()

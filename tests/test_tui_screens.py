@@ -150,6 +150,47 @@ async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatc
     ctx.close()
 
 
+@pilot_test
+async def test_help_lists_card_view_and_statistics_keys_with_remaps(tmp_path, monkeypatch):
+    config = '[keys]\nrecord = "ctrl+e"\nprev_week = "comma"\n'
+    ctx = new_context(tmp_path, monkeypatch, design=False, config=config)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        lines = text.splitlines()
+
+        def line_of(action_id: str) -> str:
+            return next(line for line in lines if line.split()[-1:] == [action_id]
+                        or f" {action_id} (remapped)" in line)
+
+        for heading in ("Review: SQL and PySpark cards", "Review: spoken answers", "Statistics"):
+            assert any(line.startswith(heading) for line in lines), heading
+        code = lines.index(next(line for line in lines if line.startswith("Review: SQL")))
+        speech = lines.index(next(line for line in lines if line.startswith("Review: spoken")))
+        assert code < lines.index(line_of("run_check")) < speech  # grouped under their screen
+        assert line_of("run_check").split()[0] == "Ctrl+R"
+        assert line_of("give_up").split()[0] == "Ctrl+G"
+        assert line_of("cycle_dialect").split()[0] == "Ctrl+L"
+        assert line_of("show_translation").split()[0] == "Ctrl+T"
+        assert line_of("record").split()[0] == "Ctrl+E" and "(remapped)" in line_of("record")
+        assert line_of("import_audio").split()[0] == "i" and line_of("play").split()[0] == "p"
+        assert line_of("cancel_transcription").split()[0] == "c"
+        assert line_of("prev_week").split()[0] == "," and line_of("next_week").split()[0] == "]"
+        assert line_of("week_report").split()[0] == "w"
+    ctx.close()
+
+
+def test_keys_inside_card_views_clash_with_the_review_screen_keys():
+    _, problems = validate_keymap({"undo": "p", "run_check": "space"}, "c.toml")
+    assert any("'p' is bound to both play and undo" in p and "spoken answers" in p for p in problems)
+    assert any("'space' is bound to both" in p and "run_check" in p for p in problems)
+    assert validate_keymap({"run_check": "f2", "record": "ctrl+e"}, "c.toml") == (
+        {"run_check": "f2", "record": "ctrl+e"}, [])
+
+
 def test_validate_keymap_reports_clashes_and_keeps_good_entries():
     keymap, problems = validate_keymap({"reveal": "space,enter", "rate_good": "u", "browse": "?"}, "c.toml")
     assert keymap == {"reveal": "space,enter", "rate_good": "u", "browse": "question_mark"}

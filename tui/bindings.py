@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
-from textual.keys import Keys, _character_to_key
+from textual.keys import Keys, _character_to_key, key_to_character
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
@@ -19,8 +19,15 @@ SCOPES: dict[str, str] = {
     "app": "Everywhere",
     "home": "Home",
     "review": "Review",
+    "code": "Review: SQL and PySpark cards",
+    "speech": "Review: spoken answers (STAR, design aloud)",
     "browser": "Deck browser",
+    "stats": "Statistics",
 }
+
+# scopes that live inside another screen's scope (a card view on the review screen): their keys
+# compete with that screen's keys, so clashes are checked against both
+NESTED_IN: dict[str, str] = {"code": "review", "speech": "review"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("mock", "m", "app.mock", "Mock", "home", "a timed mock interview round"),
     KeyAction("optimize", "o", "app.optimize", "Optimize", "home",
               "fit FSRS to your history", show=False),
-    KeyAction("refresh", "f5", "refresh", "Refresh", "home", "reload decks and counts", show=False),
+    KeyAction("refresh", "f5", "refresh", "Refresh", "home,stats", "reload counts / plots", show=False),
     KeyAction("quit_home", "q", "app.quit", "Quit", "home", "quit"),
     # review
     KeyAction("reveal", "space", "reveal", "Show", "review", "show the answer"),
@@ -78,10 +85,30 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("scroll_up", "up", "scroll_card(-2)", "Scroll", "review", "scroll the card up", show=False),
     KeyAction("page_down", "pagedown", "page_card(1)", "Page", "review", "the card one page down", show=False),
     KeyAction("page_up", "pageup", "page_card(-1)", "Page", "review", "the card one page up", show=False),
+    # code cards (tui/components/code_view.py): priority, so they work while the editor has focus
+    KeyAction("run_check", "ctrl+r", "run_check", "Run", "code", "run on the judge (again: cancel)",
+              priority=True),
+    KeyAction("cycle_dialect", "ctrl+l", "cycle_dialect", "Dialect", "code", "next SQL dialect",
+              priority=True),
+    KeyAction("show_translation", "ctrl+t", "show_translation", "Plan", "code",
+              "translation and plan (toggle)", priority=True),
+    KeyAction("give_up", "ctrl+g", "give_up", "Give up", "code", "give up: show the model answer",
+              priority=True),
+    # spoken answers (tui/components/speech_view.py)
+    KeyAction("record", "r", "toggle_record", "Record/stop", "speech", "record the answer / stop"),
+    KeyAction("import_audio", "i", "import_file", "Import file", "speech", "import an audio file instead"),
+    KeyAction("cancel_transcription", "c", "cancel", "Cancel", "speech", "cancel the transcription",
+              show=False),
+    KeyAction("play", "p", "play", "Play", "speech", "play the last answer back", show=False),
     # browser
     KeyAction("search", "slash", "search", "Search", "browser",
               "search (tag: deck: type: is:)"),
     KeyAction("back", "escape", "back", "Back", "browser", "back to the home screen"),
+    # statistics
+    KeyAction("stats_back", "escape,q", "app.pop_screen", "Back", "stats", "back to the home screen"),
+    KeyAction("week_report", "w", "write_report", "Write report", "stats", "write the shown week's report"),
+    KeyAction("prev_week", "left_square_bracket", "week(-1)", "Prev week", "stats", "the week before"),
+    KeyAction("next_week", "right_square_bracket", "week(1)", "Next week", "stats", "the week after"),
 )
 
 ACTION_IDS: frozenset[str] = frozenset(a.id for a in ACTIONS)
@@ -93,6 +120,35 @@ def actions_for(scope: str) -> list[KeyAction]:
 
 def bindings_for(scope: str) -> list[Binding]:
     return [a.binding() for a in actions_for(scope)]
+
+
+def current_keys(app: object, action_id: str) -> list[str]:
+    """The keys of `action_id` as the user has them now (after `[keys]`), for hints and the help screen."""
+    action = next(a for a in ACTIONS if a.id == action_id)
+    keymap: dict[str, str] = getattr(app, "_keymap", None) or {}
+    return keymap.get(action_id, action.keys).split(",")
+
+
+def display_key(app: object, key: str) -> str:
+    """A key as the user reads it: "Ctrl+R", "r", "[", "F5", "Esc", "Space"."""
+    *mods, base = key.split("+") if key != "+" else ["+"]
+    display = getattr(app, "get_key_display", None)
+    if callable(display):
+        shown = str(display(Binding(base, "")))
+    else:
+        char = key_to_character(base)
+        shown = char if char and char.isprintable() else base
+    if len(base) > 1 and len(shown) > 1:
+        shown = {"esc": "Esc", "space": "Space", "enter": "Enter", "tab": "Tab"}.get(shown, shown)
+        shown = shown.upper() if shown[0] == "f" and shown[1:].isdigit() else shown
+    if mods:
+        shown = "+".join([*(m.title() for m in mods), shown.upper() if len(shown) == 1 else shown])
+    return shown
+
+
+def key_hint(app: object, action_id: str) -> str:
+    """The first current key of `action_id`, for hints on screen (config.toml may remap it)."""
+    return display_key(app, current_keys(app, action_id)[0])
 
 
 def _valid_key(key: str) -> bool:
@@ -137,12 +193,20 @@ def validate_keymap(keys: dict[str, str], where: str = "config.toml") -> tuple[d
     return keymap, problems
 
 
+def _place(scope: str) -> str:
+    if scope in NESTED_IN:
+        kind = "SQL and PySpark cards" if scope == "code" else "spoken answers"
+        return f"{SCOPES[NESTED_IN[scope]].lower()} screen, on {kind}"
+    return f"{SCOPES[scope].lower()} screen"
+
+
 def _clashes(keymap: dict[str, str], where: str) -> list[str]:
     """Two actions of one screen on the same key: the second would never run."""
     problems = []
     for scope in SCOPES:
         seen: dict[str, str] = {}
-        for action in actions_for(scope) + ([] if scope == "app" else actions_for("app")):
+        outer = actions_for(NESTED_IN[scope]) if scope in NESTED_IN else []
+        for action in actions_for(scope) + outer + ([] if scope == "app" else actions_for("app")):
             keys = keymap.get(action.id, action.keys)
             for key in keys.split(","):
                 key = _character_to_key(key) if len(key) == 1 else key
@@ -150,7 +214,7 @@ def _clashes(keymap: dict[str, str], where: str) -> list[str]:
                 if other and other != action.id:
                     if action.id in keymap or other in keymap:
                         problems.append(f"{where}: [keys]: {key!r} is bound to both {other} and {action.id} "
-                                        f"on the {SCOPES[scope].lower()} screen")
+                                        f"on the {_place(scope)}")
                 else:
                     seen[key] = action.id
     return sorted(set(problems))

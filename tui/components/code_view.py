@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
 
+from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView, fenced
 from prepdeck.tui.messages import WorkStatus
 
@@ -89,12 +90,8 @@ class CodeCardView(CardView):
     CodeCardView #translation { padding: 0 1; border: round $primary-darken-2; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("ctrl+r", "run_check", "Run", priority=True),
-        Binding("ctrl+l", "cycle_dialect", "Dialect", priority=True),
-        Binding("ctrl+t", "show_translation", "Plan", priority=True),
-        Binding("ctrl+g", "give_up", "Give up", priority=True),
-    ]
+    # ids run_check, cycle_dialect, show_translation, give_up: remappable under [keys], on the help screen
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("code")
 
     def __init__(self, card: Any, context: Any, **kwargs: Any) -> None:
         super().__init__(card, context, **kwargs)
@@ -128,7 +125,7 @@ class CodeCardView(CardView):
 
     def running_status(self) -> str:
         limit = self.context.config.sql.time_limit_s
-        return f"checking on {self.ENGINE_LABEL}… (limit {limit:g} s; Ctrl+R cancels)"
+        return f"checking on {self.ENGINE_LABEL}… (limit {limit:g} s; {self._key('run_check')} cancels)"
 
     def default_dialect(self) -> str | None:
         return self.context.config.sql.dialect if self.DIALECTS else None
@@ -160,11 +157,21 @@ class CodeCardView(CardView):
         yield Markdown("", id="answer", classes="answer hidden")
 
     def _hint(self) -> str:
-        parts = ["e edit", "Ctrl+R run", "Ctrl+T translation & plan" if self.DIALECTS else "Ctrl+T plan",
-                 "Ctrl+G give up", "Esc leaves the editor, then Space reveals and 1–4 rate"]
+        k = self._key
+        parts = [f"{k('edit')} edit", f"{k('run_check')} run",
+                 f"{k('show_translation')} {'translation & plan' if self.DIALECTS else 'plan'}",
+                 f"{k('give_up')} give up",
+                 f"{k('leave')} leaves the editor, then {k('reveal')} reveals and 1–4 rate"]
         if self.DIALECTS:
-            parts.insert(2, "Ctrl+L dialect")
-        return "[dim]" + " · ".join(parts) + "[/dim]"
+            parts.insert(2, f"{k('cycle_dialect')} dialect")
+        return "[dim]" + escape(" · ".join(parts)) + "[/dim]"
+
+    def _key(self, action_id: str) -> str:
+        """The key the user has for `action_id` now (config.toml [keys] may remap it)."""
+        try:
+            return key_hint(self.app, action_id)
+        except Exception:  # no app yet (a view built outside one): the default key
+            return key_hint(None, action_id)
 
     def _case_tables(self, case: Case) -> ComposeResult:
         from prepdeck.decks.tabular import parse_columns, read_csv

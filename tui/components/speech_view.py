@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Markdown, ProgressBar, Static
 
+from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
 
 if TYPE_CHECKING:
@@ -110,12 +111,8 @@ def transcript_text(result: dict[str, Any]) -> Text:
 class SpokenCardView(CardView):
     CARD_TYPES = ("star", "design")
     can_focus = True
-    BINDINGS: ClassVar = [
-        Binding("r", "toggle_record", "Record/stop"),
-        Binding("i", "import_file", "Import file"),
-        Binding("c", "cancel", "Cancel", show=False),
-        Binding("p", "play", "Play", show=False),
-    ]
+    # ids record, import_audio, cancel_transcription, play: remappable under [keys], on the help screen
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("speech")
 
     def __init__(self, card: Any, context: Any, **kwargs: Any) -> None:
         super().__init__(card, context, **kwargs)
@@ -144,8 +141,11 @@ class SpokenCardView(CardView):
                 with Horizontal(classes="note-row"):
                     yield Label(f"{name.title():<10}", classes="note-label")
                     yield Input(notes.get(name, ""), placeholder=f"{name}…", id=f"note-{name}", classes="note-input")
-        yield Static(f"[dim]Target {lo}–{hi} s. r: record / stop · i: import a file · p: play · c: cancel[/dim]",
-                     id="speech-help")
+        def k(action_id: str) -> str:
+            return escape(self._key(action_id))
+
+        yield Static(f"[dim]Target {lo}–{hi} s. {k('record')}: record / stop · {k('import_audio')}: import a file"
+                     f" · {k('play')}: play · {k('cancel_transcription')}: cancel[/dim]", id="speech-help")
         yield Static("", id="speech-status")
         yield Input(placeholder="path to an audio file (wav, flac, mp3, m4a, ogg), Enter imports",
                     id="import-path", classes="hidden")
@@ -164,6 +164,13 @@ class SpokenCardView(CardView):
 
     def on_mount(self) -> None:
         self._show_trend()
+
+    def _key(self, action_id: str) -> str:
+        """The key the user has for `action_id` now (config.toml [keys] may remap it)."""
+        try:
+            return key_hint(self.app, action_id)
+        except Exception:  # no app yet: the default key
+            return key_hint(None, action_id)
 
     def _status(self, message: str) -> None:
         self.query_one("#speech-status", Static).update(escape(message))
@@ -226,7 +233,7 @@ class SpokenCardView(CardView):
             return
         self.recorder = recorder
         self._level, self._elapsed = -90.0, 0.0
-        self._status("● recording… r stops")
+        self._status(f"● recording… {self._key('record')} stops")
 
     def _meter(self, db: float | None, seconds: float | None, lo: int, hi: int) -> None:
         if db is not None:
@@ -236,7 +243,7 @@ class SpokenCardView(CardView):
         bars = max(0, min(20, int((self._level + 60) / 3)))
         over = " [b red]over target[/]" if self._elapsed > hi else ""
         self.query_one("#speech-status", Static).update(
-            f"[red]●[/] {self._elapsed:5.1f} s / {lo}–{hi} s  [green]{'█' * bars}[/]{'·' * (20 - bars)}{over}  r stops")
+            f"[red]●[/] {self._elapsed:5.1f} s / {lo}–{hi} s  [green]{'█' * bars}[/]{'·' * (20 - bars)}{over}  {escape(self._key('record'))} stops")
 
     def _stop_recording(self) -> None:
         from prepdeck.recordings.audio import AudioError
@@ -290,7 +297,7 @@ class SpokenCardView(CardView):
         bar = self.query_one("#speech-progress", ProgressBar)
         bar.update(progress=0)
         bar.remove_class("hidden")
-        self._status(f"transcribing {path.name}… c cancels")
+        self._status(f"transcribing {path.name}… {self._key('cancel_transcription')} cancels")
         self._transcribe(path, self.recording_id, self._cancel)
 
     @work(thread=True, exclusive=True, group="speech")
@@ -341,7 +348,7 @@ class SpokenCardView(CardView):
                 self.player.stop()
             self.player = Player(self.recording_path)
             self.player.play()
-            self._status(f"▶ playing {self.recording_path.name} (p plays again)")
+            self._status(f"▶ playing {self.recording_path.name} ({self._key('play')} plays again)")
         except (AudioUnavailable, AudioError) as exc:
             self._status(str(exc))
 

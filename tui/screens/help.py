@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from prepdeck.tui.bindings import SCOPES, actions_for
+from prepdeck.tui.bindings import SCOPES, actions_for, display_key
 
 
 class HelpScreen(ModalScreen[None]):
@@ -31,9 +31,9 @@ class HelpScreen(ModalScreen[None]):
             lines.append(f"[b]{title}[/b]")
             for action in actions_for(scope):
                 keys = keymap.get(action.id, action.keys)
-                shown = " / ".join(app.get_key_display(Binding(k, action.action)) for k in keys.split(","))
+                shown = " / ".join(display_key(app, k) for k in keys.split(","))
                 remapped = " [yellow](remapped)[/yellow]" if action.id in keymap else ""
-                lines.append(f"  [b]{escape(shown):<11}[/b] {escape(action.help or action.description):<34}"
+                lines.append(f"  [b]{escape(f'{shown:<11}')}[/b] {escape(action.help or action.description):<34}"
                              f" [dim]{action.id}[/dim]{remapped}")
             lines.append("")
         lines.append("[b]Remap[/b] in config.toml, by the ids above:")

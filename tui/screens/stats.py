@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.messages import ReviewsChanged
 
 if TYPE_CHECKING:
@@ -26,13 +27,8 @@ if TYPE_CHECKING:
 
 
 class StatsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("w", "write_report", "Write report"),
-        Binding("left_square_bracket", "week(-1)", "Prev week"),
-        Binding("right_square_bracket", "week(1)", "Next week"),
-        Binding("f5", "reload", "Refresh", show=False),
-    ]
+    # ids stats_back, week_report, prev_week, next_week, refresh: remappable under [keys], on the help screen
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("stats")
     DEFAULT_CSS = """
     StatsScreen #stats-plots { grid-size: 2 2; grid-gutter: 1 2; height: 36; min-height: 24; }
     StatsScreen PlotextPlot { height: 1fr; min-height: 10; }
@@ -88,7 +84,7 @@ class StatsScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, data)
 
-    def action_reload(self) -> None:
+    def action_refresh(self) -> None:
         self.load()
 
     def action_week(self, step: int) -> None:
@@ -109,7 +105,7 @@ class StatsScreen(Screen[None]):
         f, t = data["figures"], data["trends"]
         span = f"{dt.date.fromisoformat(f['start']):%a %d %b} – {dt.date.fromisoformat(f['end']):%a %d %b}"
         self.query_one("#stats-top", Static).update(
-            f"[b]Statistics[/b]  {f['week']} ({span})   [dim]\\[ ] other weeks · w write report[/dim]")
+            f"[b]Statistics[/b]  {f['week']} ({span})   [dim]{escape(self._weeks_hint())}[/dim]")
         retention = "—" if f["retention"] is None else f"{f['retention']:.0%}"
         summary = (f"[b]{f['reviews']}[/b] review{'' if f['reviews'] == 1 else 's'} · [b]{f['minutes']:g}[/b] min · "
                    f"{f['cards_reviewed']} card{'' if f['cards_reviewed'] == 1 else 's'} "
@@ -125,6 +121,11 @@ class StatsScreen(Screen[None]):
                    [d["date"][8:] for d in f["forecast"]], [d["due"] for d in f["forecast"]])
         self._fillers(t["speech"])
         self.query_one("#stats-scores", Static).update(self._scores_text(f))
+
+    def _weeks_hint(self) -> str:
+        app = self.app
+        return (f"{key_hint(app, 'prev_week')} {key_hint(app, 'next_week')} other weeks · "
+                f"{key_hint(app, 'week_report')} write report")
 
     def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
         widget = self.query_one(selector, PlotextPlot)
