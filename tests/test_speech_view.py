@@ -55,7 +55,7 @@ def test_auto_rubric_and_transcript_markup_from_an_analysis() -> None:
     result = analyze(words, 15.0, (5, 30))
     auto = auto_rubric(result)
     assert auto["star"][0] == 12 and auto["reflection"][0] == 6
-    assert "40%" in auto["ownership"][1]
+    assert "40%" in auto["impact"][1]
     assert "partition" in auto["depth"][1] and "join" in auto["depth"][1]
     text = transcript_text(result)
     assert "⏸ 2.0s" in text.plain or "⏸ 2.1s" in text.plain
@@ -116,7 +116,7 @@ async def test_import_transcribes_in_a_worker_and_stores_the_self_score(isolated
         assert view.result is not None
         assert "pipeline" in str(app.query_one("#transcript", Static).render()).lower()
         assert view.suggested_rating() is not None and app.suggestions
-        for key, value in {"star": "12", "ownership": "10", "depth": "9", "communication": "7", "reflection": "5"}.items():
+        for key, value in {"star": "12", "impact": "10", "depth": "9", "communication": "7", "reflection": "5"}.items():
             app.query_one(f"#score-{key}", Input).value = value
         await pilot.pause()
         assert view.suggested_rating() == 3  # 12+10+9+7+5 = 43/50: Good

@@ -3,6 +3,8 @@ answer with the checklist as checkboxes the user ticks; the coverage suggests th
 
 The ticks and the numbers are stored as a self-check row (`Store.add_self_check`, linked to the
 review by `Scheduling.review`) and in the review payload, so reports and mocks can score them.
+The numbers and the checklist are a `DesignSheet`, which the spoken view (a design card answered
+aloud, key `r`) composes too, so both ways of answering keep the same evidence.
 """
 
 from __future__ import annotations
@@ -13,53 +15,135 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Markdown, Static
 
 from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
+from prepdeck.tui.bindings import key_hint
 from prepdeck.tui.components.card_view import CardView
 
 if TYPE_CHECKING:
     from prepdeck.core.store import Store
+    from prepdeck.decks.model import Card
+
+
+class DesignSheet:
+    """The capacity numbers and the checklist of one design card, inside the view `host`."""
+
+    def __init__(self, host: Widget, card: Card) -> None:
+        self.host = host
+        self.card = card
+
+    @property
+    def empty(self) -> bool:
+        return not (self.card.checklist or self.card.numbers)
+
+    # -- layout ------------------------------------------------------------------------------------
+    def compose_numbers(self) -> ComposeResult:
+        if not self.card.numbers:
+            return
+        with Vertical(id="numbers", classes="design-section"):
+            yield Label("[b]Capacity numbers[/b] [dim](e: type your answers; Esc leaves the field)[/dim]")
+            for i, q in enumerate(self.card.numbers):
+                with Horizontal(classes="number-row"):
+                    yield Label(escape(q.question), classes="number-question")
+                    yield Input(placeholder=q.unit or "number", id=f"number-{i}", classes="number-input")
+                    yield Static("", id=f"verdict-{i}", classes="number-verdict")
+
+    def compose_checklist(self) -> ComposeResult:
+        if self.card.checklist:
+            with Vertical(id="checklist", classes="design-section"):
+                yield Label("[b]Tick what you covered[/b] [dim](Tab to a point, Space ticks)[/dim]")
+                for i, item in enumerate(self.card.checklist):
+                    yield Checkbox(item, id=f"check-{i}", classes="check-item")
+        yield Static("", id="coverage")
+
+    # -- state ------------------------------------------------------------------------------------
+    def ticks(self) -> list[bool]:
+        return [self.host.query_one(f"#check-{i}", Checkbox).value for i in range(len(self.card.checklist))]
+
+    def verdicts(self) -> list[NumberVerdict]:
+        return [check_number(self.host.query_one(f"#number-{i}", Input).value, q.answer, q.tolerance)
+                for i, q in enumerate(self.card.numbers)]
+
+    def coverage(self) -> float | None:
+        return coverage(self.ticks(), [v.correct for v in self.verdicts()])
+
+    def payload(self) -> dict[str, Any]:
+        cover = self.coverage()
+        return {
+            "checklist": self.ticks(),
+            "numbers": [{"question": q.question, "expected": q.answer, **v.to_json()}
+                        for q, v in zip(self.card.numbers, self.verdicts(), strict=True)],
+            "coverage": None if cover is None else round(cover, 3),
+        }
+
+    def commit(self, store: Store) -> None:
+        if not self.empty:
+            store.add_self_check(self.card.global_id, self.ticks(), [v.to_json() for v in self.verdicts()])
+
+    def refresh(self) -> int | None:
+        """Show each number's verdict and the coverage line; the rating the coverage suggests."""
+        verdicts = self.verdicts()
+        for i, (q, verdict) in enumerate(zip(self.card.numbers, verdicts, strict=True)):
+            expected = f"{q.answer:,.6g}{(' ' + q.unit) if q.unit else ''}"
+            if verdict.correct:
+                text = f"[green]✓[/green] [dim]{escape(expected)}[/dim]"
+            elif verdict.text and verdict.value is None:
+                text = f"[red]?[/red] not a number · [dim]{escape(expected)}[/dim]"
+            else:
+                text = f"[red]✗[/red] {escape(expected)}"
+            self.host.query_one(f"#verdict-{i}", Static).update(text)
+        cover = self.coverage()
+        if cover is None:
+            return None
+        ticked, total = sum(self.ticks()), len(self.card.checklist)
+        right = sum(v.correct for v in verdicts)
+        parts = []
+        if total:
+            parts.append(f"{ticked}/{total} points")
+        if self.card.numbers:
+            parts.append(f"{right}/{len(self.card.numbers)} numbers")
+        names = {1: "Again", 2: "Hard", 3: "Good"}
+        rating = suggested_rating(cover)
+        self.host.query_one("#coverage", Static).update(
+            f"Coverage {cover:.0%} ({', '.join(parts)}) → suggests [b]{names.get(rating or 0, '')}[/b]")
+        return rating
 
 
 class DesignCardView(CardView):
     CARD_TYPES = ("design",)
+
+    def __init__(self, card: Any, context: Any, **kwargs: Any) -> None:
+        super().__init__(card, context, **kwargs)
+        self.sheet = DesignSheet(self, card)
 
     def compose(self) -> ComposeResult:
         card = self.card
         yield self.card_header()
         lo, hi = card.speaking_target()
         yield Markdown(card.prompt, classes="prompt")
-        yield Static(f"[dim]Answer out loud or on paper in {lo // 60}–{hi // 60} min, then Space.[/dim]",
-                     classes="hint")
-        if card.numbers:
-            with Vertical(id="numbers", classes="design-section"):
-                yield Label("[b]Capacity numbers[/b] [dim](e: type your answers; Esc leaves the field)[/dim]")
-                for i, q in enumerate(card.numbers):
-                    with Horizontal(classes="number-row"):
-                        yield Label(escape(q.question), classes="number-question")
-                        yield Input(placeholder=q.unit or "number", id=f"number-{i}", classes="number-input")
-                        yield Static("", id=f"verdict-{i}", classes="number-verdict")
+        try:
+            speak, reveal = key_hint(self.app, "speak"), key_hint(self.app, "reveal")
+        except Exception:  # no app yet: the default keys
+            speak, reveal = key_hint(None, "speak"), key_hint(None, "reveal")
+        yield Static(f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {escape(reveal)}; or "
+                     f"{escape(speak)} to answer aloud (recorded, scored /100).[/dim]", classes="hint")
+        yield from self.sheet.compose_numbers()
         with Vertical(id="revealed", classes="hidden"):
             if card.answer:
                 yield Markdown(card.answer, classes="answer")
-            if card.checklist:
-                with Vertical(id="checklist", classes="design-section"):
-                    yield Label("[b]Tick what you covered[/b] [dim](Tab to a point, Space ticks)[/dim]")
-                    for i, item in enumerate(card.checklist):
-                        yield Checkbox(item, id=f"check-{i}", classes="check-item")
-            yield Static("", id="coverage")
+            yield from self.sheet.compose_checklist()
 
     # -- state -----------------------------------------------------------------------------------
     def ticks(self) -> list[bool]:
-        return [self.query_one(f"#check-{i}", Checkbox).value for i in range(len(self.card.checklist))]
+        return self.sheet.ticks()
 
     def verdicts(self) -> list[NumberVerdict]:
-        return [check_number(self.query_one(f"#number-{i}", Input).value, q.answer, q.tolerance)
-                for i, q in enumerate(self.card.numbers)]
+        return self.sheet.verdicts()
 
     def coverage(self) -> float | None:
-        return coverage(self.ticks(), [v.correct for v in self.verdicts()])
+        return self.sheet.coverage()
 
     # -- contract --------------------------------------------------------------------------------
     def reveal(self) -> None:
@@ -75,19 +159,10 @@ class DesignCardView(CardView):
         return suggested_rating(self.coverage()) if self.revealed else None
 
     def review_payload(self) -> dict[str, Any] | None:
-        if not (self.card.checklist or self.card.numbers):
-            return None
-        cover = self.coverage()
-        return {"self_check": {
-            "checklist": self.ticks(),
-            "numbers": [{"question": q.question, "expected": q.answer, **v.to_json()}
-                        for q, v in zip(self.card.numbers, self.verdicts(), strict=True)],
-            "coverage": None if cover is None else round(cover, 3),
-        }}
+        return None if self.sheet.empty else {"self_check": self.sheet.payload()}
 
     def commit_evidence(self, store: Store) -> None:
-        if self.card.checklist or self.card.numbers:
-            store.add_self_check(self.card.global_id, self.ticks(), [v.to_json() for v in self.verdicts()])
+        self.sheet.commit(store)
 
     def focus_editor(self) -> bool:
         targets = list(self.query(Input)) + (list(self.query(Checkbox)) if self.revealed else [])
@@ -116,26 +191,4 @@ class DesignCardView(CardView):
             self.screen.set_focus(None)  # back to the screen's keys: Space reveals, 1–4 rate
 
     def _refresh_verdicts(self) -> None:
-        for i, (q, verdict) in enumerate(zip(self.card.numbers, self.verdicts(), strict=True)):
-            expected = f"{q.answer:,.6g}{(' ' + q.unit) if q.unit else ''}"
-            if verdict.correct:
-                text = f"[green]✓[/green] [dim]{escape(expected)}[/dim]"
-            elif verdict.text and verdict.value is None:
-                text = f"[red]?[/red] not a number · [dim]{escape(expected)}[/dim]"
-            else:
-                text = f"[red]✗[/red] {escape(expected)}"
-            self.query_one(f"#verdict-{i}", Static).update(text)
-        cover = self.coverage()
-        if cover is not None:
-            ticked, total = sum(self.ticks()), len(self.card.checklist)
-            right = sum(v.correct for v in self.verdicts())
-            parts = []
-            if total:
-                parts.append(f"{ticked}/{total} points")
-            if self.card.numbers:
-                parts.append(f"{right}/{len(self.card.numbers)} numbers")
-            names = {1: "Again", 2: "Hard", 3: "Good"}
-            rating = suggested_rating(cover)
-            self.query_one("#coverage", Static).update(
-                f"Coverage {cover:.0%} ({', '.join(parts)}) → suggests [b]{names.get(rating or 0, '')}[/b]")
-            self.suggest(rating)
+        self.suggest(self.sheet.refresh())

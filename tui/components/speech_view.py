@@ -1,11 +1,15 @@
 """Spoken answers on the review screen (`star` cards, and `design` cards answered aloud).
 
-The question, the user's story notes (saved as they type), then: `r` records (level meter, elapsed
+The question, the user's notes (saved as they type), then: `r` records (level meter, elapsed
 time against the card's target), `i` imports a file, `c` cancels a transcription, `p` plays the last
 answer back. The audio is saved and its `recordings` row written before transcription starts, in a
 worker; then the transcript (fillers highlighted, pauses marked), the metrics against their targets,
-the trend over the card's last attempts, and the /50 behavioral rubric with automatic evidence beside
-each line and a field for the user's own score, which suggests the rating.
+the trend over the card's last attempts, and the round's rubric from `core/rubrics.py` with automatic
+evidence beside each line and a field for the user's own score, which suggests the rating: the /50
+behavioral rubric for STAR stories, the /100 system-design rubric for design cards. A design card
+keeps its capacity numbers and, once revealed, its model answer and checklist; the design rubric's
+automatic points come from those ticks and numbers and the delivery, measured as the weekly report
+measures them. Self-scores are stored as `{"lines": {line key: points}, ...}`.
 """
 
 from __future__ import annotations
@@ -21,22 +25,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Markdown, ProgressBar, Static
+from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Static
 
+from prepdeck.core.rubrics import RUBRICS, Rubric
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
+from prepdeck.tui.components.design_view import DesignSheet
 
 if TYPE_CHECKING:
     from prepdeck.core.store import Store
+    from prepdeck.decks.model import Card
 
 NOTE_FIELDS = ("situation", "task", "action", "result", "numbers")
-RUBRIC: tuple[tuple[str, str, int], ...] = (
-    ("star", "STAR structure", 12),
-    ("ownership", "Ownership & measurable impact", 12),
-    ("depth", "Technical depth", 12),
-    ("communication", "Communication", 8),
-    ("reflection", "Reflection", 6),
-)
+DESIGN_NOTE_FIELDS = ("requirements", "architecture", "capacity", "failures", "trade-offs")
 TECH_TERMS = {"partition", "partitioned", "partitioning", "join", "joins", "schema", "spark", "sql", "index", "cache",
               "pipeline", "airflow", "kafka", "dedupe", "backfill", "watermark", "watermarks", "shuffle", "broadcast",
               "warehouse", "query", "queries", "dbt", "snowflake", "bigquery", "streaming", "batch", "latency",
@@ -58,12 +59,23 @@ def shared_transcriber(model: str, home: Path, filler_pass: bool, language: str)
         return _transcribers[key]
 
 
-def suggested_from_total(total: float) -> int:
-    if total >= 45:
+def rubric_for(card: Card) -> Rubric:
+    """Design cards are scored on the system-design rubric, stories on the behavioral one."""
+    return RUBRICS["design"] if card.type == "design" else RUBRICS["behavioral"]
+
+
+def note_fields(card: Card) -> tuple[str, ...]:
+    return DESIGN_NOTE_FIELDS if card.type == "design" else NOTE_FIELDS
+
+
+def suggested_from_total(total: float, rubric: Rubric = RUBRICS["behavioral"]) -> int:
+    """Easy from 90% of the rubric, Good from its pass line, Again under half, Hard between."""
+    top = rubric.max_score
+    if total >= 0.9 * top:
         return 4
-    if total >= 38:
+    if total >= rubric.pass_score:
         return 3
-    if total < 25:
+    if total < 0.5 * top:
         return 1
     return 2
 
@@ -88,11 +100,35 @@ def auto_rubric(result: dict[str, Any]) -> dict[str, tuple[int, str]]:
     refl = star["beats"]["reflection"]
     return {
         "star": (3 * len(found), f"{beats}; missing: {', '.join(star['missing']) or 'none'}"),
-        "ownership": (own, f"I {i_we['i']}× / we {i_we['we']}×; impact numbers: {', '.join(impact) or 'none'}"),
+        "impact": (own, f"I {i_we['i']}× / we {i_we['we']}×; impact numbers: {', '.join(impact) or 'none'}"),
         "depth": (min(12, 2 * len(terms)), f"terms: {', '.join(terms[:8]) or 'none'} (judge the depth yourself)"),
         "communication": (max(0, comm), f"{f_rate}/min fillers, {wpm or '–'} wpm, {len(result['pauses'])} pauses ≥1 s"),
         "reflection": (6 if refl["found"] else 0, ", ".join(refl.get("cues", [])) or "no reflection heard"),
     }
+
+
+def design_auto_rubric(result: dict[str, Any] | None, card: Card, ticks: list[bool], numbers_right: list[bool]
+                       ) -> dict[str, tuple[int, str]]:
+    """line -> (automatic points, evidence) on the design rubric, measured as the weekly report does: the
+    checklist ticks (architecture and the topics), the capacity numbers, the delivery of this answer."""
+    from prepdeck.reports.evidence import RoundEvidence, delivery_from
+    from prepdeck.reports.scoring import METHODS
+
+    ev = RoundEvidence("design")
+    if card.checklist:
+        ev.checklists.append(list(zip(card.checklist, ticks, strict=True)))
+    ev.numbers.extend(numbers_right)
+    if result is not None and not result.get("no_speech"):
+        ev.deliveries.append(delivery_from(result, card_id=card.global_id, round_="design", at="",
+                                           duration_s=result.get("duration_s"), target=card.speaking_target()))
+    out: dict[str, tuple[int, str]] = {}
+    for line in RUBRICS["design"].lines:
+        m = METHODS[("design", line.key)].measure(ev)
+        if m.fraction is None:
+            out[line.key] = (0, f"{m.evidence}: score it yourself")
+        else:
+            out[line.key] = (round(line.points * max(0.0, min(1.0, m.fraction))), m.evidence)
+    return out
 
 
 def transcript_text(result: dict[str, Any]) -> Text:
@@ -111,6 +147,15 @@ def transcript_text(result: dict[str, Any]) -> Text:
 class SpokenCardView(CardView):
     CARD_TYPES = ("star", "design")
     can_focus = True
+    DEFAULT_CSS = """
+    SpokenCardView .note-row, SpokenCardView .rubric-row { height: auto; }
+    SpokenCardView .note-label { width: 14; padding: 1 1 0 0; }
+    SpokenCardView .note-input { width: 1fr; }
+    SpokenCardView .rubric-label { width: 30; padding: 1 1 0 0; }
+    SpokenCardView .rubric-input { width: 10; }
+    SpokenCardView .rubric-evidence { width: 1fr; padding: 1 0 0 1; }
+    SpokenCardView #speech-status { height: auto; }
+    """
     # ids record, import_audio, cancel_transcription, play: remappable under [keys], on the help screen
     BINDINGS: ClassVar[list[Binding]] = bindings_for("speech")
 
@@ -126,6 +171,9 @@ class SpokenCardView(CardView):
         self._note_timer: Any = None
         self._note_values: dict[str, str] = {}
         self._score_values: dict[str, str] = {}
+        self.rubric = rubric_for(card)
+        self.fields = note_fields(card)
+        self.sheet = DesignSheet(self, card) if card.type == "design" else None
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -134,13 +182,17 @@ class SpokenCardView(CardView):
         yield self.card_header()
         yield Markdown(card.prompt, classes="prompt")
         notes = self._notes()
-        self._note_values = {name: str(notes.get(name, "")) for name in NOTE_FIELDS}
+        self._note_values = {name: str(notes.get(name, "")) for name in self.fields}
+        what = "design" if self.sheet is not None else "story"
         with Vertical(id="notes", classes="speech-section"):
-            yield Label("[b]Your story notes[/b] [dim](saved as you type; Esc leaves a field)[/dim]")
-            for name in NOTE_FIELDS:
+            yield Label(f"[b]Your {what} notes[/b] [dim](saved as you type; Esc leaves a field)[/dim]")
+            for name in self.fields:
                 with Horizontal(classes="note-row"):
-                    yield Label(f"{name.title():<10}", classes="note-label")
-                    yield Input(notes.get(name, ""), placeholder=f"{name}…", id=f"note-{name}", classes="note-input")
+                    yield Label(name.capitalize(), classes="note-label")
+                    yield Input(str(notes.get(name, "")), placeholder=f"{name}…", id=f"note-{name}",
+                                classes="note-input")
+        if self.sheet is not None:
+            yield from self.sheet.compose_numbers()
         def k(action_id: str) -> str:
             return escape(self._key(action_id))
 
@@ -150,16 +202,24 @@ class SpokenCardView(CardView):
         yield Input(placeholder="path to an audio file (wav, flac, mp3, m4a, ogg), Enter imports",
                     id="import-path", classes="hidden")
         yield ProgressBar(total=100, show_eta=False, id="speech-progress", classes="hidden")
+        if self.sheet is not None:
+            with Vertical(id="revealed", classes="hidden"):
+                if card.answer:
+                    yield Markdown(card.answer, classes="answer")
+                yield from self.sheet.compose_checklist()
+        rubric = self.rubric
         with Vertical(id="speech-result", classes="hidden"):
             yield Static("", id="transcript")
             yield Static("", id="metrics")
             yield Static("", id="trend")
-            yield Label("[b]Rubric /50[/b] [dim](automatic evidence; type your own score per line)[/dim]")
-            for key, label, top in RUBRIC:
+            yield Label(f"[b]{rubric.title} rubric /{rubric.max_score}[/b] [dim](pass {rubric.pass_score}; "
+                        f"automatic evidence; type your own score per line)[/dim]", id="rubric-title")
+            for line in rubric.lines:
                 with Horizontal(classes="rubric-row"):
-                    yield Label(f"{label} /{top}", classes="rubric-label")
-                    yield Input(placeholder=f"0–{top}", id=f"score-{key}", classes="rubric-input", type="integer")
-                    yield Static("", id=f"evidence-{key}", classes="rubric-evidence")
+                    yield Label(f"{escape(line.label)} /{line.points}", classes="rubric-label")
+                    yield Input(placeholder=f"0–{line.points}", id=f"score-{line.key}", classes="rubric-input",
+                                type="integer")
+                    yield Static("", id=f"evidence-{line.key}", classes="rubric-evidence")
             yield Static("", id="rubric-total")
 
     def on_mount(self) -> None:
@@ -195,7 +255,7 @@ class SpokenCardView(CardView):
         if self._note_timer is not None:
             self._note_timer.stop()
             self._note_timer = None
-        body = {name: self._note_values.get(name, "") for name in NOTE_FIELDS}
+        body = {name: self._note_values.get(name, "") for name in self.fields}
         try:
             self.context.store().put_note(self.card.global_id, body)
         except Exception as exc:  # keep the text on screen; say why it was not saved
@@ -362,16 +422,24 @@ class SpokenCardView(CardView):
         else:
             self._status(f"transcribed with {result['model']} in {result['elapsed_s']:.1f} s")
         self.query_one("#transcript", Static).update(transcript_text(result))
-        self.query_one("#metrics", Static).update(self._metrics_markup(result))
-        self.auto = auto_rubric(result)
-        for key, (points, evidence) in self.auto.items():
-            self.query_one(f"#evidence-{key}", Static).update(f"[dim]auto {points}: {escape(evidence)}[/dim]")
-        self._update_total()
+        self.query_one("#metrics", Static).update(self._metrics_markup(result, star=self.sheet is None))
+        self._show_auto()
         self._show_trend()
         self.reveal()
 
+    def _show_auto(self) -> None:
+        """The automatic points and their evidence beside each rubric line, and the total."""
+        if self.sheet is not None:
+            self.auto = design_auto_rubric(self.result, self.card, self.sheet.ticks(),
+                                           [v.correct for v in self.sheet.verdicts()])
+        elif self.result is not None:
+            self.auto = auto_rubric(self.result)
+        for key, (points, evidence) in self.auto.items():
+            self.query_one(f"#evidence-{key}", Static).update(f"[dim]auto {points}: {escape(evidence)}[/dim]")
+        self._update_total()
+
     @staticmethod
-    def _metrics_markup(r: dict[str, Any]) -> str:
+    def _metrics_markup(r: dict[str, Any], star: bool = True) -> str:
         def mark(ok: bool) -> str:
             return "[green]✓[/]" if ok else "[yellow]![/]"
 
@@ -385,10 +453,11 @@ class SpokenCardView(CardView):
             f"{mark(not any(p['seconds'] >= 3 for p in r['pauses']))} pauses ≥1 s: {len(r['pauses'])}",
             f"{mark(dur.get('status') == 'ok')} length {dur.get('speaking_s', 0):.0f} s "
             f"(target {'–'.join(map(str, dur.get('target', [])))} s)",
-            f"{mark((r['i_we']['i_share'] or 0) >= 0.5)} I {r['i_we']['i']}× / we {r['i_we']['we']}×; "
-            f"hedges {r['hedges']['count']}",
         ]
-        lines += [f"[yellow]! {escape(w)}[/]" for w in r["warnings"]]
+        if star:  # "I" over "we" is a story's ownership; a design answer says "we" naturally
+            lines.append(f"{mark((r['i_we']['i_share'] or 0) >= 0.5)} I {r['i_we']['i']}× / we {r['i_we']['we']}×; "
+                         f"hedges {r['hedges']['count']}")
+        lines += [f"[yellow]! {escape(w)}[/]" for w in r["warnings"] if star or not w.startswith("'we'")]
         return "\n".join(lines)
 
     def _show_trend(self) -> None:
@@ -402,7 +471,7 @@ class SpokenCardView(CardView):
         for row in rows[-5:]:
             a = json.loads(row["analysis"] or "{}")
             s = json.loads(row["self_score"] or "{}")
-            total = s.get("total", "–")
+            total = f"{s['total']}/{s.get('max', 50)}" if "total" in s else "–"
             lines.append(f"  {row['at'][:10]}  {a.get('wpm') or '–':>5}  {a.get('fillers', {}).get('per_minute', '–'):>10}"
                          f"  {a.get('duration', {}).get('speaking_s', 0):5.0f}s  {total}")
         trend = self.query_one("#trend", Static)
@@ -417,12 +486,12 @@ class SpokenCardView(CardView):
 
     def self_scores(self) -> dict[str, int | None]:
         scores: dict[str, int | None] = {}
-        for key, _label, top in RUBRIC:
-            raw = self._score_values.get(key, "").strip()
+        for line in self.rubric.lines:
+            raw = self._score_values.get(line.key, "").strip()
             try:
-                scores[key] = max(0, min(top, int(raw))) if raw else None
+                scores[line.key] = max(0, min(line.points, int(raw))) if raw else None
             except ValueError:
-                scores[key] = None
+                scores[line.key] = None
         return scores
 
     def _total(self) -> tuple[int, bool]:
@@ -433,38 +502,84 @@ class SpokenCardView(CardView):
 
     def _update_total(self) -> None:
         total, complete = self._total()
-        rating = suggested_from_total(total)
+        rating = suggested_from_total(total, self.rubric)
         names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
         note = "" if complete else " [dim](blank lines use the automatic points)[/dim]"
+        verdict = "pass" if total >= self.rubric.pass_score else "below pass"
         self.query_one("#rubric-total", Static).update(
-            f"[b]{total}/50[/b] → suggests [b]{names[rating]}[/b] ({rating}){note}")
+            f"[b]{total}/{self.rubric.max_score}[/b] ({verdict} {self.rubric.pass_score}) → suggests "
+            f"[b]{names[rating]}[/b] ({rating}){note}")
         if self.result is not None:
             self.suggest(rating)
 
     # -- the CardView contract ---------------------------------------------------------------------------
     def suggested_rating(self) -> int | None:
         if self.result is None:
+            # a design card revealed without a recording: its checklist and numbers suggest, as on paper
+            if self.sheet is not None and self.revealed:
+                from prepdeck.core.selfcheck import suggested_rating
+
+                return suggested_rating(self.sheet.coverage())
             return None
-        return suggested_from_total(self._total()[0])
+        return suggested_from_total(self._total()[0], self.rubric)
 
     def _self_score_payload(self) -> dict[str, Any]:
+        """The user's points per rubric line (blank lines left out), with the automatic points beside."""
         total, complete = self._total()
-        return {"lines": self.self_scores(), "auto": {k: v[0] for k, v in self.auto.items()},
-                "total": total, "complete": complete, "max": 50}
+        given = {k: v for k, v in self.self_scores().items() if v is not None}
+        return {"round": self.rubric.round, "lines": given, "auto": {k: v[0] for k, v in self.auto.items()},
+                "total": total, "complete": complete, "max": self.rubric.max_score}
 
     def review_payload(self) -> dict[str, Any] | None:
+        sheet = None if self.sheet is None or self.sheet.empty else {"self_check": self.sheet.payload()}
         if self.result is None:
-            return None
+            return sheet
         r = self.result
-        return {"recording_id": self.recording_id, "self_score": self._self_score_payload(),
-                "speech": {"wpm": r["wpm"], "fillers_per_minute": r["fillers"]["per_minute"],
-                           "fillers": r["fillers"]["count"], "pauses": len(r["pauses"]),
-                           "duration_s": r["duration_s"], "star_missing": r["star"]["missing"]}}
+        speech = {"wpm": r["wpm"], "fillers_per_minute": r["fillers"]["per_minute"],
+                  "fillers": r["fillers"]["count"], "pauses": len(r["pauses"]), "duration_s": r["duration_s"]}
+        if self.sheet is None:
+            speech["star_missing"] = r["star"]["missing"]
+        return {"recording_id": self.recording_id, "self_score": self._self_score_payload(), "speech": speech,
+                **(sheet or {})}
 
     def commit_evidence(self, store: Store) -> None:
         if self.recording_id is not None and self.result is not None:
             store.update_recording(self.recording_id, self_score=self._self_score_payload())
+        if self.sheet is not None:
+            self.sheet.commit(store)
 
     def focus_editor(self) -> bool:
-        self.query_one("#note-situation", Input).focus()
+        self.query_one(f"#note-{self.fields[0]}", Input).focus()
         return True
+
+    # -- design cards: the model answer, the checklist and the numbers ---------------------------------
+    def reveal(self) -> None:
+        if self.revealed:
+            return
+        super().reveal()
+        if self.sheet is not None:
+            revealed = self.query_one("#revealed")
+            revealed.remove_class("hidden")
+            self._sheet_changed()
+            self.call_after_refresh(self.scroll_to_widget, revealed, top=True, animate=False)
+
+    @on(Checkbox.Changed)
+    @on(Input.Changed, ".number-input")
+    def _sheet_changed(self) -> None:
+        if self.sheet is None:
+            return
+        rating = self.sheet.refresh() if self.revealed else None
+        if self.result is not None:
+            self._show_auto()  # the ticks and numbers move the design rubric's automatic points
+        elif rating is not None:
+            self.suggest(rating)
+
+    @on(Input.Submitted, ".number-input")
+    def _next_number(self, event: Input.Submitted) -> None:
+        event.stop()
+        numbers = list(self.query(".number-input"))
+        index = numbers.index(event.input)
+        if index + 1 < len(numbers):
+            numbers[index + 1].focus()
+        else:
+            self.focus()  # back on the view: its keys record, and 1–4 rate

@@ -361,7 +361,8 @@ class ReviewScreen(Screen[None]):
         if isinstance(focused, (Input, TextArea)) or (
                 focused is not None and self.view is not None and focused is not self.view
                 and self.view in focused.ancestors):
-            self.set_focus(None)  # out of the editor: digits rate again
+            # out of the editor: digits rate again (a focusable view keeps its own keys, e.g. record)
+            self.set_focus(self.view if self.view is not None and self.view.can_focus else None)
             return
         if self.finished or not self.session.answered:
             self.app.pop_screen()
@@ -382,20 +383,27 @@ class ReviewScreen(Screen[None]):
         if action == "reveal" and self.view is not None and self.view.revealed:
             return False  # the footer shows what is left to do: rate
         if action == "speak":
-            return self.card is not None and self.card.type == "design" and view_class(
-                "design", spoken=True) is not view_class("design")
+            spoken = view_class("design", spoken=True)
+            return (self.card is not None and self.card.type == "design" and spoken is not view_class("design")
+                    and not isinstance(self.view, spoken))
         return True
 
     async def action_speak(self) -> None:
         """Answer a design card aloud: swap in the spoken view (when the speech capability exists)."""
-        if self.card is None or self.view is None:
+        if self.card is None or self.view is None or not self.check_action("speak", ()):
             return
+        # capacity numbers already typed come along; the timer on the card keeps running
+        typed = {box.id: box.value for box in self.view.query(".number-input").results(Input) if box.value}
         host = self.query_one("#card-host")
         await host.remove_children()
         self.view = view_for(self.card, self.papp.context, spoken=True)
         self.view.id = "card-view"
         await host.mount(self.view)
+        for box in self.view.query(".number-input").results(Input):
+            if box.id in typed:
+                box.value = typed[box.id]
         self.set_focus(self.view if self.view.can_focus else None)
+        self.refresh_bindings()
 
 
 def _duration(seconds: float) -> str:

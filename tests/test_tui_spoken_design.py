@@ -1,0 +1,173 @@
+"""A design card answered aloud from the review screen (`r`): the spoken view keeps the card's capacity
+numbers and checklist, uses the card's speaking target, scores on the /100 system-design rubric, and the
+self-score, the recording and the self-check are stored with the review."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+from tui_support import Clock, make_context, pilot_test, settle, use_utc
+
+from prepdeck.core.rubrics import RUBRICS
+from prepdeck.reports.evidence import self_score_lines
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.components.design_view import DesignCardView
+from prepdeck.tui.components.speech_view import SpokenCardView, design_auto_rubric, suggested_from_total
+from prepdeck.tui.screens.review import ReviewScreen
+
+FIXTURES = Path(__file__).parent / "fixtures" / "audio"
+DECK = '''
+[deck]
+id = "spoken-design"
+title = "Design aloud"
+round = "design"
+
+[[cards]]
+id = "nightly-pipeline"
+type = "design"
+title = "Nightly pipeline"
+prompt = "Design the nightly pipeline that loads two thousand rows an hour."
+answer = "Hourly micro-batches into a partitioned table; idempotent loads keyed by batch id."
+checklist = ["Idempotent, replayable loads", "Partitioning by load hour", "Access control on PII columns"]
+target_seconds = [4, 20]
+numbers = [
+  { question = "Rows per day", answer = 48000, unit = "rows" },
+  { question = "Rows per minute", answer = 33.3, tolerance = 0.1 },
+]
+'''
+SELF_SCORES = {"requirements": 8, "architecture": 20, "capacity": 18, "reliability": 12, "security": 6,
+               "tradeoffs": 8, "communication": 8}  # 80/100: over the pass line of 75, under 90: Good
+
+
+def _app(tmp_path: Path, monkeypatch) -> PrepdeckApp:
+    use_utc(monkeypatch)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "design.toml").write_text(DECK, encoding="utf-8")
+    return PrepdeckApp(make_context(tmp_path / "home", decks), clock=Clock())
+
+
+async def _speak(pilot) -> tuple[ReviewScreen, SpokenCardView]:
+    app = pilot.app
+    await settle(pilot)
+    app.start_review("spoken-design")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen) and isinstance(screen.view, DesignCardView)
+    await pilot.press("e", *"48k", "escape")  # a capacity number typed on the paper view
+    assert screen.focused is None
+    await pilot.press("r")
+    await pilot.pause()
+    view = screen.view
+    assert isinstance(view, SpokenCardView)
+    return screen, view
+
+
+def test_design_suggestion_uses_the_design_pass_line() -> None:
+    design = RUBRICS["design"]
+    assert [suggested_from_total(t, design) for t in (95, 90, 89, 75, 74, 50, 49)] == [4, 4, 3, 3, 2, 2, 1]
+
+
+def test_design_auto_points_come_from_ticks_numbers_and_delivery(tmp_path: Path) -> None:
+    from prepdeck.decks.loader import load_deck_file
+
+    path = tmp_path / "design.toml"
+    path.write_text(DECK, encoding="utf-8")
+    deck, problems = load_deck_file(path)
+    assert deck is not None and not problems
+    card = deck.cards[0]
+    auto = design_auto_rubric(None, card, [True, True, False], [True, False])
+    assert set(auto) == {line.key for line in RUBRICS["design"].lines}
+    assert auto["architecture"][0] == round(25 * 2 / 3)  # two of three points ticked
+    assert auto["capacity"][0] == 10  # one of two numbers right
+    assert auto["reliability"][0] == 15 and auto["security"][0] == 0  # the topic's own checklist points
+    assert auto["communication"] == (0, "no analysed recordings: score it yourself")
+
+
+@pilot_test
+async def test_r_on_a_design_card_switches_to_the_spoken_view_with_the_design_rubric(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen, view = await _speak(pilot)
+        assert app.focused is view  # its keys (record, import) work at once
+        assert view.query_one("#number-0", Input).value == "48k"  # the typed number came along
+        assert "Target 4–20 s" in str(view.query_one("#speech-help", Static).render())
+        title = str(view.query_one("#rubric-title", Static).render())
+        assert "System design rubric /100" in title and "pass 75" in title
+        assert [box.id for box in view.query(".rubric-input")] == [
+            f"score-{line.key}" for line in RUBRICS["design"].lines]
+        assert not view.query("#score-star") and view.query("#note-requirements")
+        assert not screen.check_action("speak", ())  # r now records; it does not rebuild the view
+        # without a recording, revealing still shows the answer and the checklist; coverage suggests
+        await pilot.press("space")
+        await pilot.pause()
+        assert not view.query_one("#revealed").has_class("hidden")
+        for i in range(3):
+            view.query_one(f"#check-{i}").value = True
+        view.query_one("#number-1", Input).value = "33"
+        await pilot.pause()
+        assert screen.suggested == 3
+        await pilot.press("3")
+        await pilot.pause()
+    rows = app.context.store().db.execute("SELECT rating, payload FROM reviews").fetchall()
+    assert rows[0][0] == 3
+    assert json.loads(rows[0][1])["self_check"]["checklist"] == [True, True, True]
+    app.context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.whisper
+@pilot_test
+async def test_design_card_answered_aloud_end_to_end(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch)
+    ctx = app.context
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen, view = await _speak(pilot)
+        await pilot.press("i")
+        box = view.query_one("#import-path", Input)
+        assert app.focused is box
+        box.value = str(FIXTURES / "answer_pause.flac")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert view.result is not None and "pipeline" in view.result["text"].lower()
+        assert view.result["duration"]["target"] == [4, 20]  # the card's own target, not the default
+        assert view.revealed and not view.query_one("#revealed").has_class("hidden")
+        metrics = str(view.query_one("#metrics", Static).render())
+        assert "target 4–20 s" in metrics and "I 1× / we" not in metrics
+        # automatic design points: communication from the delivery, capacity from the numbers
+        assert view.auto["communication"][0] > 0 and "recordings" in view.auto["communication"][1]
+        assert view.auto["capacity"][0] == 10  # 48k right, the second number still empty
+        view.query_one("#check-0").value = True
+        view.query_one("#check-1").value = True
+        view.query_one("#number-1", Input).value = "33"
+        await pilot.pause()
+        assert view.auto["capacity"][0] == 20 and view.auto["architecture"][0] == round(25 * 2 / 3)
+        for key, points in SELF_SCORES.items():
+            view.query_one(f"#score-{key}", Input).value = str(points)
+        await pilot.pause()
+        assert "80/100" in str(view.query_one("#rubric-total", Static).render())
+        assert view.suggested_rating() == 3 and screen.suggested == 3
+        view.focus()
+        await pilot.press("enter")  # accept the suggestion
+        await pilot.pause()
+        assert [a.rating for a in screen.session.answered] == [3]
+
+    review_id, rating, payload = ctx.store().db.execute("SELECT id, rating, payload FROM reviews").fetchone()
+    payload = json.loads(payload)
+    assert rating == 3
+    score = payload["self_score"]
+    assert score["lines"] == SELF_SCORES and score["max"] == 100 and score["total"] == 80
+    assert score["round"] == "design" and self_score_lines(score) == {k: float(v) for k, v in SELF_SCORES.items()}
+    assert payload["self_check"]["checklist"] == [True, True, False]
+    assert [n["correct"] for n in payload["self_check"]["numbers"]] == [True, True]
+    assert "star_missing" not in payload["speech"]
+    recording = ctx.store().recordings_for("spoken-design/nightly-pipeline")[0]
+    assert recording["status"] == "transcribed" and recording["review_id"] == review_id
+    assert json.loads(recording["self_score"])["lines"] == SELF_SCORES
+    checks = ctx.store().db.execute("SELECT checklist, review_id FROM self_checks").fetchall()
+    assert [(json.loads(c), r) for c, r in checks] == [([True, True, False], review_id)]
+    assert (ctx.home / recording["path"]).is_file()
