@@ -65,6 +65,15 @@ async def _design(pilot) -> None:
     await pilot.pause()
 
 
+async def _spoken(pilot) -> None:
+    """A design card answered aloud (r): notes, the typed numbers, record/import keys, before recording."""
+    await settle(pilot)
+    pilot.app.start_review("design-basics")
+    await settle(pilot)
+    await pilot.press("e", *"12000", "escape", "r")
+    await pilot.pause()
+
+
 async def _summary(pilot) -> None:
     await _review(pilot)
     while pilot.app.screen.card is not None:
@@ -87,11 +96,16 @@ async def _help(pilot) -> None:
     await pilot.pause()
 
 
+async def _stats(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("name, run_before", [
     ("home", _home), ("review", _review), ("revealed", _revealed), ("design", _design),
-    ("summary", _summary), ("browser", _browser), ("help", _help),
-    # the statistics screen (reports engineer) is left out until its plotext axes render the same on
-    # every run: their ticks differed between two runs on the same data
+    ("summary", _summary), ("browser", _browser), ("help", _help), ("stats", _stats),
+    ("spoken", _spoken),
 ])
 def test_screen_snapshot(app, snap_compare, name, run_before):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -95,8 +95,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("give_up", "ctrl+g", "give_up", "Give up", "code", "give up: show the model answer",
               priority=True),
     # spoken answers (tui/components/speech_view.py)
-    KeyAction("record", "r", "toggle_record", "Record/stop", "speech", "record the answer / stop"),
-    KeyAction("import_audio", "i", "import_file", "Import file", "speech", "import an audio file instead"),
+    KeyAction("record", "r", "toggle_record", "Record", "speech", "record the answer / stop"),
+    KeyAction("import_audio", "i", "import_file", "Import", "speech", "import an audio file instead"),
     KeyAction("cancel_transcription", "c", "cancel", "Cancel", "speech", "cancel the transcription",
               show=False),
     KeyAction("play", "p", "play", "Play", "speech", "play the last answer back", show=False),

@@ -148,12 +148,18 @@ class SpokenCardView(CardView):
     CARD_TYPES = ("star", "design")
     can_focus = True
     DEFAULT_CSS = """
+    SpokenCardView Vertical { height: auto; }
     SpokenCardView .note-row, SpokenCardView .rubric-row { height: auto; }
-    SpokenCardView .note-label { width: 14; padding: 1 1 0 0; }
+    SpokenCardView .note-label { width: 14; padding: 0 1 0 0; }
+    SpokenCardView .note-input, SpokenCardView .rubric-input {
+        border: none; height: 1; padding: 0 1; background: $boost;
+    }
+    SpokenCardView .note-input:focus, SpokenCardView .rubric-input:focus { background: $accent 30%; }
     SpokenCardView .note-input { width: 1fr; }
-    SpokenCardView .rubric-label { width: 30; padding: 1 1 0 0; }
-    SpokenCardView .rubric-input { width: 10; }
-    SpokenCardView .rubric-evidence { width: 1fr; padding: 1 0 0 1; }
+    SpokenCardView #notes { margin-bottom: 1; }
+    SpokenCardView .rubric-label { width: 30; padding: 0 1 0 0; }
+    SpokenCardView .rubric-input { width: 8; }
+    SpokenCardView .rubric-evidence { width: 1fr; padding: 0 0 0 1; }
     SpokenCardView #speech-status { height: auto; }
     """
     # ids record, import_audio, cancel_transcription, play: remappable under [keys], on the help screen

@@ -8,10 +8,11 @@ The figures come from `prepdeck.reports` (no Textual there); this screen only dr
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
@@ -102,7 +103,7 @@ class StatsScreen(Screen[None]):
     # -- drawing --------------------------------------------------------------------------------------
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
-        f, t = data["figures"], data["trends"]
+        f = data["figures"]
         span = f"{dt.date.fromisoformat(f['start']):%a %d %b} – {dt.date.fromisoformat(f['end']):%a %d %b}"
         self.query_one("#stats-top", Static).update(
             f"[b]Statistics[/b]  {f['week']} ({span})   [dim]{escape(self._weeks_hint())}[/dim]")
@@ -114,25 +115,37 @@ class StatsScreen(Screen[None]):
         if f["empty"]:
             summary += "\n[i]No activity this week: scores stay empty until there is evidence.[/i]"
         self.query_one("#stats-summary", Static).update(summary)
+        self._draw_plots()
+        self.query_one("#stats-scores", Static).update(self._scores_text(f))
+
+    def _draw_plots(self) -> None:
+        if self.data is None:
+            return
+        f, t = self.data["figures"], self.data["trends"]
         self._bars("#plot-reviews", "Reviews per day (30 days)",
                    [d["date"][8:] for d in t["per_day"]], [d["reviews"] for d in t["per_day"]])
         self._retention(t["retention"])
         self._bars("#plot-forecast", "Due, next 14 days",
                    [d["date"][8:] for d in f["forecast"]], [d["due"] for d in f["forecast"]])
         self._fillers(t["speech"])
-        self.query_one("#stats-scores", Static).update(self._scores_text(f))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the axis labels are thinned for the plots' width: draw them again for the new one
+        self.call_after_refresh(self._draw_plots)
 
     def _weeks_hint(self) -> str:
         app = self.app
-        return (f"{key_hint(app, 'prev_week')} {key_hint(app, 'next_week')} other weeks · "
-                f"{key_hint(app, 'week_report')} write report")
+        return (f"{key_hint(app, 'prev_week')} {key_hint(app, 'next_week')} weeks · "
+                f"{key_hint(app, 'week_report')} report")
 
     def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
         widget = self.query_one(selector, PlotextPlot)
         plt = widget.plt
         plt.clear_figure()
         plt.title(title)
-        plt.bar(labels, values, marker="hd")
+        plt.bar(list(range(len(values))), values, marker="hd", width=0.6)
+        plt.xticks(*thinned_ticks(labels, widget.size.width))
+        plt.xlim(-0.7, len(values) - 0.3)
         top = max([*values, 1])
         step = max(1, -(-top // 5))
         plt.ylim(0, top)
@@ -148,7 +161,8 @@ class StatsScreen(Screen[None]):
         if points:
             plt.plot([x for x, _ in points], [y for _, y in points], marker="braille")
             plt.scatter([x for x, _ in points], [y for _, y in points])
-        plt.xticks(list(range(len(weeks))), [w["week"][-3:] for w in weeks])
+        plt.xticks(*thinned_ticks([w["week"][-3:] for w in weeks], widget.size.width))
+        plt.xlim(-0.5, len(weeks) - 0.5)
         plt.ylim(0, 100)
         widget.refresh()
 
@@ -200,3 +214,19 @@ class StatsScreen(Screen[None]):
         self.last_report = result
         self.app.call_from_thread(self.notify, f"Report written: {result['files']['html']}\n"
                                                f"and {result['files']['md']}", title="Report", timeout=20)
+
+
+def thinned_ticks(labels: list[str], width: int) -> tuple[list[int], list[str]]:
+    """Every k-th label (ending on the latest), spaced so none overlap in a plot `width` cells wide.
+
+    plotext drops a label that would overlap another, trying them in the order of a Python set, which
+    changes with string hashing from run to run; labels that never overlap make the axis the same on
+    every run (and readable).
+    """
+    if not labels:
+        return [], []
+    slot = max(len(label) for label in labels) + 2  # the label and a blank cell on each side
+    canvas = max(10, (width or 40) - 9)  # minus the y axis labels and the frame
+    step = max(1, math.ceil(len(labels) * (slot + 1) / canvas))
+    positions = list(range(len(labels) - 1, -1, -step))[::-1]
+    return positions, [labels[i] for i in positions]
