@@ -24,6 +24,9 @@ class ReviewConfig:
     day_starts_at_hour: int = 4  # a "day" for limits and streaks starts at 04:00 local time, as in Anki
     leech_lapses: int = 8
     desired_retention: float = 0.9  # for decks whose file sets none
+    # the time stored for one answer is capped here: a card left open over lunch must not count as study
+    # time; 15 minutes, because a code card can honestly take that long
+    max_answer_seconds: int = 900
 
 
 @dataclass
@@ -111,6 +114,9 @@ def load_config(home: Path) -> Config:
         if key in ("review", "sql", "spark", "speech"):
             if isinstance(value, dict):
                 _fill(getattr(cfg, key), value, f"{where}: [{key}]", cfg.problems)
+                if key == "review" and cfg.review.max_answer_seconds < 1:
+                    cfg.problems.append(f"{where}: [review].max_answer_seconds must be at least 1; using 900")
+                    cfg.review.max_answer_seconds = ReviewConfig.max_answer_seconds
             else:
                 cfg.problems.append(f"{where}: '{key}' must be a table")
         elif key == "keys" and isinstance(value, dict):

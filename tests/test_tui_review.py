@@ -238,3 +238,31 @@ async def test_a_leech_is_announced_and_suspended(tmp_path, monkeypatch):
         assert all(c.global_id != first.global_id for c in screen.session.pending)
         assert all(c.global_id != first.global_id for _, c in screen.session.learning)
     ctx.close()
+
+
+@pilot_test
+async def test_time_on_a_card_is_capped_by_max_answer_seconds(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False, config="[review]\nmax_answer_seconds = 600\n")
+    assert ctx.config.problems == []
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        clock.advance(hours=1)  # left open over lunch
+        await pilot.press("space", "3")
+        await pilot.pause()
+        clock.advance(seconds=42)  # the next card, answered in 42 s
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert [a.duration_ms for a in screen.session.answered] == [600_000, 42_000]
+    stored = ctx.store().db.execute("SELECT duration_ms FROM reviews ORDER BY id").fetchall()
+    assert [row[0] for row in stored] == [600_000, 42_000]
+    assert app.scheduling.today(now=clock.now).minutes == round((600 + 42) / 60, 1)
+    ctx.close()
+
+
+def test_max_answer_seconds_defaults_to_15_minutes_and_rejects_nonsense(tmp_path, monkeypatch):
+    assert new_context(tmp_path / "a", monkeypatch, design=False).config.review.max_answer_seconds == 900
+    ctx = new_context(tmp_path / "b", monkeypatch, design=False, config="[review]\nmax_answer_seconds = 0\n")
+    assert ctx.config.review.max_answer_seconds == 900
+    assert any("max_answer_seconds must be at least 1" in p for p in ctx.config.problems)

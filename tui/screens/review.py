@@ -291,7 +291,7 @@ class ReviewScreen(Screen[None]):
             return
         app = self.papp
         now = app.now()
-        duration_ms = int(max(0.0, (now - (self.shown_at or now)).total_seconds()) * 1000)
+        duration_ms = answer_ms(self.shown_at or now, now, app.context.config.review.max_answer_seconds)
         try:
             payload = view.review_payload()
             view.commit_evidence(app.context.store())
@@ -404,6 +404,12 @@ class ReviewScreen(Screen[None]):
                 box.value = typed[box.id]
         self.set_focus(self.view if self.view.can_focus else None)
         self.refresh_bindings()
+
+
+def answer_ms(shown_at: dt.datetime, now: dt.datetime, max_seconds: float) -> int:
+    """Time on the card, capped: a card left open for an hour must not inflate minutes in stats and reports."""
+    seconds = (now - shown_at).total_seconds()
+    return int(max(0.0, min(seconds, max_seconds)) * 1000)
 
 
 def _duration(seconds: float) -> str:
