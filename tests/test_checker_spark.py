@@ -356,3 +356,27 @@ def test_review_screen_runs_a_pyspark_check_and_shows_the_plan(spark_home: Path,
             assert "== Physical Plan ==" in console.export_text()
 
     scenario()
+
+
+def test_remote_server_is_used_instead_of_a_local_one(spark_home: Path, tmp_path: Path) -> None:
+    local = service(config_for(spark_home))
+    cfg = config_for(tmp_path)  # another home: no local server there
+    cfg.spark.remote = local.url or ""
+    remote = service(cfg)
+    try:
+        [result] = check_pyspark_answers(load_test_card(spark_home), [("good.py", GOOD)], cfg)
+        assert result.passed, result.summary()
+        assert remote.server is None and remote.url == local.url
+        assert not (tmp_path / "logs" / "spark-connect.log").exists()
+    finally:
+        remote.stop()
+    assert local.ready  # stopping a remote service never stops that server
+
+
+def test_unreachable_remote_is_one_line(tmp_path: Path) -> None:
+    from prepdeck.checkers.spark import SparkUnavailable
+
+    cfg = config_for(tmp_path)
+    cfg.spark.remote = "sc://127.0.0.1:1"
+    with pytest.raises(SparkUnavailable, match=r"^no Spark Connect server answers at sc://127.0.0.1:1$"):
+        service(cfg).start()

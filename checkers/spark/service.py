@@ -72,6 +72,21 @@ def spark_home() -> Path:
     return Path(spec.origin).parent
 
 
+def _check_reachable(url: str) -> None:
+    """Fail in seconds, not after the client's retries, when a remote Spark Connect server is not there."""
+    from urllib.parse import urlparse
+
+    if not url.startswith("sc://"):
+        raise SparkUnavailable(f"spark.remote must look like sc://host:15002, not {url!r}")
+    parsed = urlparse("http://" + url[len("sc://"):].split("/;", 1)[0].split(";", 1)[0])
+    try:
+        host, port = parsed.hostname or "localhost", parsed.port or 15002
+    except ValueError:
+        raise SparkUnavailable(f"spark.remote has a bad port: {url!r}") from None
+    if not port_open(host, port, timeout=5.0):
+        raise SparkUnavailable(f"no Spark Connect server answers at {url}")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -294,6 +309,7 @@ class SparkService:
             try:
                 if self.config.remote:
                     self.url = self.config.remote.strip()
+                    _check_reachable(self.url)
                 else:
                     self._start_local()
                 self._ensure_spare(wait=True)
@@ -323,9 +339,13 @@ class SparkService:
             raise SparkUnavailable(str(exc)) from None
         home = spark_home()
         run_dir = self.home / "run" / "spark"
-        conf_dir = run_dir / "conf"
+        conf_dir = run_dir / "conf"  # kept empty: no spark-defaults.conf of another install applies
         conf_dir.mkdir(parents=True, exist_ok=True)
-        (conf_dir / "log4j2.properties").write_text(LOG4J, encoding="utf-8")
+        for leftover in conf_dir.iterdir():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        log4j = run_dir / "log4j2.properties"
+        log4j.write_text(LOG4J, encoding="utf-8")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self.log_path.exists():
             with contextlib.suppress(OSError):
@@ -348,10 +368,14 @@ class SparkService:
             "spark.sql.catalogImplementation": "in-memory",
             "spark.sql.adaptive.enabled": "true",
             "spark.sql.autoBroadcastJoinThreshold": "10485760",
+            # tiny data: compiling generated code (Janino, then the JIT) costs far more than it saves
+            "spark.sql.codegen.wholeStage": "false",
+            "spark.sql.codegen.factoryMode": "NO_CODEGEN",
         }
         cmd = [str(home / "bin" / "spark-submit"), "--class", SERVER_CLASS, "--name", "prepdeck",
                "--master", f"local[{cores}]", "--driver-memory", self.config.driver_memory,
-               "--driver-java-options", " ".join(JVM_OPTIONS)]
+               "--driver-java-options",
+               " ".join([*JVM_OPTIONS, f"-Dlog4j2.configurationFile={log4j}"])]
         for key, value in confs.items():
             cmd += ["--conf", f"{key}={value}"]
         cmd.append("spark-internal")
