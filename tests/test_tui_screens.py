@@ -238,3 +238,19 @@ async def test_review_on_start_and_command_palette(tmp_path, monkeypatch):
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen)
     ctx.close()
+
+
+def test_plot_axis_labels_are_thinned_so_none_overlap():
+    from itertools import pairwise
+
+    from prepdeck.tui.screens.stats import thinned_ticks
+
+    labels = [f"{day:02d}" for day in range(1, 31)]
+    for width in (20, 37, 60, 120):
+        positions, shown = thinned_ticks(labels, width)
+        assert positions[-1] == 29 and shown[-1] == "30"  # the latest day is always labelled
+        assert shown == [labels[i] for i in positions]
+        canvas = width - 9
+        columns = [p * canvas / len(labels) for p in positions]  # where plotext puts each label
+        assert all(b - a >= 4 for a, b in pairwise(columns)), width
+    assert thinned_ticks(labels, 400)[1] == labels and thinned_ticks([], 80) == ([], [])
