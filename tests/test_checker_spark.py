@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -380,3 +381,21 @@ def test_unreachable_remote_is_one_line(tmp_path: Path) -> None:
     cfg.spark.remote = "sc://127.0.0.1:1"
     with pytest.raises(SparkUnavailable, match=r"^no Spark Connect server answers at sc://127.0.0.1:1$"):
         service(cfg).start()
+
+
+def test_a_killed_owner_does_not_leave_its_jvm_behind(tmp_path: Path) -> None:
+    from prepdeck.checkers.spark.service import pid_alive
+
+    script = ("import sys, time\nfrom pathlib import Path\nfrom prepdeck.checkers.spark.service import SparkService\n"
+              "svc = SparkService(Path(sys.argv[1])); svc.start(); print(svc.server_pid, flush=True); time.sleep(600)\n")
+    owner = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        server_pid = int(owner.stdout.readline())
+        assert pid_alive(server_pid)
+    finally:
+        owner.kill()  # no atexit, no stop(): as when the app is killed
+        owner.wait()
+    deadline = time.monotonic() + 30
+    while pid_alive(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not pid_alive(server_pid)

@@ -388,6 +388,10 @@ class SparkService:
             self.server = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=run_dir,
                                            env=env, start_new_session=True)
         self.server_pid = self.server.pid
+        with contextlib.suppress(OSError):  # stops the server if this process dies without stopping it
+            subprocess.Popen([sys.executable, "-m", "prepdeck.checkers.spark.watch", str(os.getpid()),
+                              str(self.server.pid)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
         self.url = f"sc://127.0.0.1:{port}"
         self.shared = False
         self.started_at = time.time()

@@ -1,0 +1,25 @@
+"""`python -m prepdeck.checkers.spark.watch OWNER_PID SERVER_PID`: stops the Spark server when the prepdeck
+process that started it is gone without stopping it (killed, crashed), so no JVM is left behind holding
+half a gigabyte. Exits on its own when the server ends first."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+def main(argv: list[str]) -> int:
+    from prepdeck.checkers.spark.service import SERVER_CLASS, cmdline, pid_alive, terminate_pid
+
+    owner, server = int(argv[0]), int(argv[1])
+    while pid_alive(server):
+        if not pid_alive(owner):
+            if SERVER_CLASS in cmdline(server):  # never a recycled pid that is something else now
+                terminate_pid(server)
+            return 0
+        time.sleep(1.0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
