@@ -80,6 +80,12 @@ VOICES: list[tuple[str, int]] = [
     ("en-us", 150), ("en-gb", 170), ("en-us+f3", 140), ("en-gb-scotland", 160), ("en-us+m3", 185),
 ]
 VOCAL_TYPES = {"um", "uh"}
+# Development / held-out split, disjoint by script and by voice: changes are chosen on "dev" and kept only
+# when they also help "held-out", whose scripts and voices were never looked at while tuning.
+SPLIT: dict[str, tuple[range, tuple[int, ...]]] = {
+    "dev": (range(0, 6), (0, 1, 4)),        # en-us 150, en-gb 170, en-us+m3 185
+    "held-out": (range(6, 12), (2, 3)),     # en-us+f3 140, en-gb-scotland 160
+}
 
 
 @dataclass
@@ -95,6 +101,7 @@ class Clip:
     words: int  # words spoken, um/uh excluded (what pace counts)
     fillers: dict[str, int] = field(default_factory=dict)
     pauses: list[tuple[float, float]] = field(default_factory=list)
+    split: str = "dev"  # dev | held-out: disjoint scripts AND voices (see SPLIT)
 
     @property
     def true_wpm(self) -> float:
@@ -153,17 +160,20 @@ def render(script_index: int, voice: str, speed: int, out_dir: Path, work: Path,
                 words=words, fillers=dict(fillers), pauses=truth_pauses)
 
 
-def build(out_dir: Path, voices_per_script: int = 2) -> list[Clip]:
-    """Every script in `voices_per_script` voices (rotating, so every voice speaks several scripts)."""
+def build(out_dir: Path) -> list[Clip]:
+    """Each split's scripts in each of its voices: 6 x 3 development clips, 6 x 2 held-out clips."""
     if shutil.which("espeak-ng") is None:
         raise SystemExit("espeak-ng is not installed: apt install espeak-ng")
     out_dir.mkdir(parents=True, exist_ok=True)
     clips = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(len(SCRIPTS)):
-            for k in range(voices_per_script):
-                voice, speed = VOICES[(i + 2 * k) % len(VOICES)]
-                clips.append(render(i, voice, speed, out_dir, Path(tmp)))
+        for split, (scripts, voices) in SPLIT.items():
+            for i in scripts:
+                for v in voices:
+                    voice, speed = VOICES[v]
+                    clip = render(i, voice, speed, out_dir, Path(tmp))
+                    clip.split = split
+                    clips.append(clip)
     (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in clips], indent=1))
     return clips
 

@@ -12,7 +12,7 @@ import pytest
 from prepdeck.cli import main
 from prepdeck.recordings.analysis import analyze
 from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
-from prepdeck.recordings.transcribe import Transcriber, TranscriptionCancelled
+from prepdeck.recordings.transcribe import Transcriber, TranscriptionCancelled, uncovered_speech
 
 pytestmark = [pytest.mark.slow, pytest.mark.whisper]
 
@@ -205,3 +205,49 @@ def test_record_unreadable_file_and_no_microphone(isolated_home: Path, deck_dir:
 
 def test_sample_rate_constant_is_whispers() -> None:
     assert SAMPLE_RATE == 16_000
+
+
+# -- the prompted pass and its coverage check ------------------------------------------------------------
+
+def test_default_pass_is_prompted_and_covers_all_speech(tiny: Transcriber) -> None:
+    t = tiny.transcribe(ANSWER)
+    assert t.filler_pass == "merged" and t.notes == []
+    # every stretch of speech the VAD hears has words from the single prompted pass
+    assert uncovered_speech(load_audio(ANSWER), t.words) == []
+
+
+def test_uncovered_speech_finds_the_sentence_no_word_covers(tiny: Transcriber) -> None:
+    samples = load_audio(ANSWER)
+    first_only = [w for w in tiny.transcribe(samples).words if w.end <= PAUSE[0] + 0.3]
+    spans = uncovered_speech(samples, first_only)
+    assert len(spans) == 1
+    start, end = spans[0]
+    assert PAUSE[1] - 0.5 <= start <= PAUSE[1] + 0.6 and end >= 9.5  # the second sentence, after the silence
+
+
+class _StopsEarly:
+    """The real backend, except that a prompted run stops at the inserted silence (what a prompt sometimes
+    does to Whisper: it ends the transcript early)."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def segments(self, audio, prompt, language):
+        for seg in self.backend.segments(audio, prompt, language):
+            if prompt:
+                seg.words = [w for w in seg.words if w.end <= PAUSE[0] + 0.3]
+                yield seg
+                return
+            yield seg
+
+
+def test_a_prompted_pass_that_stops_early_is_completed_without_the_prompt(tiny: Transcriber) -> None:
+    stopping = Transcriber(tiny.spec)
+    stopping._backend = _StopsEarly(stopping._backend)
+    t = stopping.transcribe(ANSWER)
+    words = words_of(t)
+    assert "runtime" in words and "pipeline" in words  # the second sentence came from the unprompted retry
+    assert t.filler_pass == "partial" and t.notes
+    starts = [w.start for w in t.words]
+    assert starts == sorted(starts)
+    assert t.words[words.index("decided")].start >= PAUSE[1] - 0.5  # on the file's timeline
