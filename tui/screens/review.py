@@ -101,6 +101,9 @@ class RatingBar(Horizontal):
             button.add_class("hidden")
 
 
+SPARK_LOOKAHEAD = 3  # start Spark when a pyspark card is this many cards ahead
+
+
 class SessionSummary(Static):
     pass
 
@@ -173,6 +176,16 @@ class ReviewScreen(Screen[None]):
         self.set_focus(self.view if self.view.can_focus else None)
         self._update_top()
         self.refresh_bindings()
+        self._prewarm_spark(card)
+
+    def _prewarm_spark(self, card: Card) -> None:
+        """Start Spark in the background while a pyspark card is still a few cards away, so the user rarely
+        waits for it; the Spark modules are imported only when such a card is near."""
+        upcoming = [card, *self.session.pending[:SPARK_LOOKAHEAD]]
+        if any(c.type == "pyspark" for c in upcoming):
+            from prepdeck.tui.components.spark_view import prewarm_if_near
+
+            prewarm_if_near(self, upcoming, self.papp.context)
 
     async def _finish(self) -> None:
         self.card, self.view, self.finished = None, None, True
