@@ -28,6 +28,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Markdown, OptionList, Static, TextArea
@@ -238,6 +239,7 @@ class MockScreen(Screen[None]):
         self._quit_armed = False
         self._started_at: str | None = None
         self._evidence: dict[str, Any] = {}
+        self._last_evidence: dict[str, Any] = {}
 
     @property
     def papp(self) -> PrepdeckApp:
@@ -363,7 +365,7 @@ class MockScreen(Screen[None]):
         widget = self.views.get(key)
         if widget is None:
             widget = self._build(phase)
-            widget.id = f"phase-{len(self.views)}"
+            widget.id = f"phase-{self.round_index}-{len(self.views)}"
             self.views[key] = widget
             host.mount(widget)
         widget.display = True
@@ -574,6 +576,12 @@ class MockScreen(Screen[None]):
                              for v in stories]
         return ev
 
+    def _safe_evidence(self) -> dict[str, Any]:
+        """The evidence now, or the last that could be read (views being torn down on quit can't answer)."""
+        with contextlib.suppress(Exception):  # NoMatches from a view that is already unmounted
+            self._last_evidence = self.evidence()
+        return self._last_evidence
+
     def _phases_json(self) -> list[dict[str, Any]]:
         if self.timer is None:
             return []
@@ -585,7 +593,7 @@ class MockScreen(Screen[None]):
             return
         try:
             store = self.context.store()
-            evidence = self.evidence()
+            evidence = self._safe_evidence()
             mock_store.save_progress(store, self.mock_id, phases=self._phases_json(), evidence=evidence,
                                      ended_at=to_iso(self.papp.now()) if ended else None)
             self._link(evidence)
@@ -608,6 +616,10 @@ class MockScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._end_unfinished()  # Ctrl+C / Ctrl+Q quit the app from anywhere: keep what was done
+
+    def on_screen_suspend(self) -> None:
+        if self.state in ("running", "wrapup"):
+            self._save_progress()  # another screen on top (help): everything so far is on disk
 
     # -- scoring ---------------------------------------------------------------------------------------------
     def _score_round(self) -> None:
@@ -650,7 +662,10 @@ class MockScreen(Screen[None]):
     def _rescore(self) -> None:
         if self.scoring is None:
             return
-        own, problems = self.scoring.self_scores()
+        try:
+            own, problems = self.scoring.self_scores()
+        except NoMatches:  # the rubric is still being laid out; it scores itself once mounted
+            return
         if "code" in self._evidence or "stories" in self._evidence:
             self._evidence = {**self._evidence, **{k: v for k, v in self.evidence().items()
                                                    if k in ("code", "stories")}}
@@ -702,5 +717,6 @@ class MockApp(PrepdeckApp):
         self.mock_round = round_
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.push_screen(MockScreen(self.mock_round))
+        # Textual also runs PrepdeckApp.on_mount (it dispatches to every class's handler): that one pushes
+        # the home screen, so the mock goes on top of it once both have run
+        self.call_after_refresh(self.push_screen, MockScreen(self.mock_round))

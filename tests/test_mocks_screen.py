@@ -1,0 +1,315 @@
+"""The mock screen in the real app through Pilot, the timer driven by the app's fake clock: the SQL round
+judged on DuckDB and scored with a self-score; quitting midway (Escape twice, Ctrl+C) keeps an unfinished
+row with the phases so far; the design wrap-up; a full mock's break; no cards; `prepdeck mock`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from mock_decks import write_mock_decks
+from textual.widgets import Input, TextArea
+from tui_support import Clock, make_context, pilot_test, settle, use_utc
+
+from prepdeck.core.paths import database_path
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.screens.home import HomeScreen
+from prepdeck.tui.screens.mock import DiscussionPane, MockScreen, ScoringPane
+
+
+def _context(tmp_path: Path, monkeypatch, **decks: bool):
+    use_utc(monkeypatch)
+    folder = write_mock_decks(tmp_path / "decks", **decks)
+    return make_context(tmp_path / "home", folder)
+
+
+def _mocks(home: Path) -> list[dict]:
+    conn = sqlite3.connect(database_path(home))
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM mocks ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def _text(widget) -> str:
+    return str(widget.render())
+
+
+async def _step(pilot) -> None:
+    """Let the screen mount what the last key changed (views and panes compose a frame later)."""
+    await settle(pilot)
+    for _ in range(4):
+        await pilot.pause()
+
+
+async def _open(pilot, round_: str | None = None) -> MockScreen:
+    await settle(pilot)
+    if round_ is None:
+        await pilot.press("m")
+    else:
+        pilot.app.push_screen(MockScreen(round_, seed=1))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MockScreen)
+    for _ in range(5):  # the round starts after the first refresh; its view composes a frame later
+        await pilot.pause()
+    return screen
+
+
+@pilot_test
+async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot)
+        assert screen.state == "pick"
+        await pilot.press("enter")  # the first round in the list: SQL
+        await settle(pilot)
+        assert screen.state == "running"
+        card = screen.current_plan.cards[0]
+        assert "coding  30:00 left" in _text(screen.query_one("#mock-timer"))
+        row = _mocks(ctx.home)[0]
+        assert row["round"] == "sql" and row["finished"] == 0 and json.loads(row["cards"])[0] == card.global_id
+
+        # write the reference answer and judge it on DuckDB (Ctrl+R in the code view)
+        view = screen._code_view()
+        assert view is not None
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text(card.solution)
+        clock.advance(minutes=12)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert view.passed
+        await pilot.press("escape")  # leaves the editor; the mock goes on
+        assert screen.state == "running" and not screen._quit_armed
+
+        clock.advance(minutes=20)  # 32 minutes into a 30-minute phase
+        screen.tick()
+        assert "+2:00 over" in _text(screen.query_one("#mock-timer"))
+        await pilot.press("n")
+        await _step(pilot)
+        assert "optimization" in _text(screen.query_one("#mock-phase"))
+        phases = json.loads(_mocks(ctx.home)[0]["phases"])
+        assert (phases[0]["name"], phases[0]["used_s"], phases[0]["overrun_s"], phases[0]["ended"]) == (
+            "coding", 1920.0, 120.0, True)
+
+        pane = next(w for w in screen.views.values() if isinstance(w, DiscussionPane))
+        pane.query_one("#answer-0", TextArea).load_text(
+            "Partition by day, cluster by order_id, check EXPLAIN for the bytes scanned and keep a "
+            "materialized view of the latest status")
+        clock.advance(minutes=10)
+        await pilot.press("p")  # pause…
+        assert screen.timer.paused and "PAUSED" in _text(screen.query_one("#mock-timer"))
+        clock.advance(minutes=30)
+        await pilot.press("p")  # …and resume: the 30 paused minutes do not count
+        await pilot.press("n")  # the last phase: the rubric
+        await _step(pilot)
+        assert screen.state == "scoring"
+        scoring = screen.query_one(ScoringPane)
+        by_key = {ln.key: ln for ln in scoring.card.lines}
+        # the reference passed every case, hidden included, 12 minutes into the coding phase
+        assert by_key["correctness"].auto == 16.0
+        assert by_key["advanced_sql"].auto == 8.0
+        assert by_key["optimization"].auto == 8.0
+        assert by_key["clarity_scale"].auto == 5.3  # mean of in time (1) and 1 of 3 follow-ups answered
+
+        row = _mocks(ctx.home)[0]
+        assert row["finished"] == 1 and row["total"] == 37.3 and row["max_total"] == 40
+        phases = json.loads(row["phases"])
+        assert [(p["name"], p["used_s"], p["paused_s"]) for p in phases] == [
+            ("coding", 1920.0, 0.0), ("optimization", 600.0, 1800.0)]
+
+        # a self-score replaces the automatic one; a bad one says why and counts as blank
+        box = scoring.query_one("#self-correctness", Input)
+        box.focus()
+        await pilot.press("1", "0")
+        await settle(pilot)
+        row = _mocks(ctx.home)[0]
+        scores = json.loads(row["scores"])
+        assert scores["correctness"]["self"] == 10.0 and scores["correctness"]["source"] == "self"
+        assert row["total"] == 31.3
+        assert "pass line 28" in _text(scoring.query_one("#score-total"))
+        box.value = "99"
+        await settle(pilot)
+        assert "outside 0–16" in _text(scoring.query_one("#final-correctness"))
+        assert _mocks(ctx.home)[0]["total"] == 37.3
+
+        # the judge runs of the mock are linked to it
+        conn = sqlite3.connect(database_path(ctx.home))
+        assert conn.execute("SELECT count(*), min(mock_id) FROM attempts").fetchone() == (1, row["id"])
+        conn.close()
+
+        await pilot.press("escape")  # out of the box
+        await pilot.press("escape")  # home: the scored mock stays finished
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert _mocks(ctx.home)[0]["finished"] == 1
+
+
+@pilot_test
+async def test_quitting_a_design_mock_midway_keeps_an_unfinished_row(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "design")
+        assert screen.current_plan.cards[0].global_id == "mock-design/clickstream"
+        view = next(iter(screen.views.values()))
+        view.query_one("#number-0", Input).value = "11.6k"
+        clock.advance(minutes=12)
+        screen.tick()
+        assert "+2:00 over" in _text(screen.query_one("#mock-timer"))
+        await pilot.press("n")
+        await _step(pilot)
+        assert next(iter(screen.views.values())) is view  # one design view across the phases
+        clock.advance(minutes=5)
+        await pilot.press("p")
+        clock.advance(minutes=10)
+        await pilot.press("escape")
+        assert screen._quit_armed and isinstance(app.screen, MockScreen)  # asks first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+    (row,) = _mocks(ctx.home)
+    assert row["round"] == "design" and row["finished"] == 0 and row["ended_at"] is not None
+    assert row["total"] is None
+    phases = json.loads(row["phases"])
+    assert [(p["name"], p["used_s"], p["paused_s"], p["overrun_s"], p["ended"]) for p in phases] == [
+        ("clarify", 720.0, 0.0, 120.0, True), ("design", 300.0, 600.0, 0.0, True)]
+    evidence = json.loads(row["evidence"])
+    assert evidence["design"]["numbers"][0]["correct"] is True
+
+
+@pilot_test
+async def test_ctrl_c_in_a_behavioral_mock_keeps_the_phases_so_far(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "behavioral")
+        assert len(screen.phases) == 4
+        clock.advance(minutes=11)
+        await pilot.press("n")
+        await _step(pilot)
+        clock.advance(minutes=3)
+        screen.set_focus(None)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+    (row,) = _mocks(ctx.home)
+    assert row["finished"] == 0
+    phases = json.loads(row["phases"])
+    assert [(p["name"], p["used_s"]) for p in phases] == [("question 1", 660.0), ("question 2", 180.0)]
+    assert len(json.loads(row["evidence"])["stories"]) == 2
+
+
+@pilot_test
+async def test_design_wrap_up_ticks_the_checklist_then_scores(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "design")
+        view = next(iter(screen.views.values()))
+        view.query_one("#number-0", Input).value = "11574"
+        view.query_one("#number-1", Input).value = "2 TB"
+        for minutes in (10, 40, 10):
+            clock.advance(minutes=minutes)
+            await pilot.press("n")
+            await _step(pilot)
+        assert screen.state == "wrapup" and view.revealed
+        from textual.widgets import Checkbox
+
+        for i in (0, 1, 3):
+            view.query_one(f"#check-{i}", Checkbox).value = True
+        await pilot.press("n")
+        await _step(pilot)
+        assert screen.state == "scoring"
+        card = screen.query_one(ScoringPane).card
+        assert [(ln.key, ln.auto) for ln in card.lines] == [
+            ("requirements", 10.0), ("architecture", 18.8), ("capacity", 10.0), ("reliability", 15.0),
+            ("security", 0.0), ("tradeoffs", 10.0), ("communication", None)]
+    (row,) = _mocks(ctx.home)
+    assert row["finished"] == 1 and row["total"] == 63.8
+    conn = sqlite3.connect(database_path(ctx.home))
+    assert conn.execute("SELECT checklist, mock_id FROM self_checks").fetchall() == [
+        ("[true, true, false, true]", row["id"])]
+    conn.close()
+
+
+@pilot_test
+async def test_full_mock_breaks_between_rounds_and_ties_rows_to_a_session(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch, design=False)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "full")
+        assert [r.round for r in screen.plan.rounds] == ["sql", "behavioral"]
+        for _ in range(2):
+            clock.advance(minutes=5)
+            await pilot.press("n")
+            await _step(pilot)
+        assert screen.state == "scoring"
+        await pilot.press("n")  # on to the break
+        await settle(pilot)
+        assert screen.state == "running" and screen.timer.current.name == "break"
+        assert len(_mocks(ctx.home)) == 1  # no row for a round still on its break
+        await pilot.press("n")  # skip the break
+        await settle(pilot)
+        assert screen.timer.current.name == "question 1"
+    first, second = _mocks(ctx.home)
+    assert (first["round"], first["finished"], second["round"], second["finished"]) == ("sql", 1, "behavioral", 0)
+    assert json.loads(first["evidence"])["session"] == first["id"]
+    assert json.loads(second["evidence"])["session"] == first["id"]
+    assert all(p.get("kind") != "break" for p in json.loads(second["phases"]))
+
+
+@pilot_test
+async def test_a_round_without_cards_says_which_deck_to_add(tmp_path, monkeypatch):
+    ctx = _context(tmp_path, monkeypatch, sql=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("enter")  # SQL
+        await settle(pilot)
+        assert screen.state == "pick"
+        assert "no sql cards: add a deck with type = \"sql\" cards" in _text(screen.query_one("#mock-phase"))
+        await pilot.press("down", "down", "enter")  # design works
+        await settle(pilot)
+        assert screen.state == "running" and screen.current_plan.round == "design"
+
+
+def test_cli_mock_without_cards_exits_2_with_one_line(tmp_path, capsys, monkeypatch):
+    from prepdeck.cli import main
+    from prepdeck.core import paths
+
+    # only the user's own star deck: no built-in decks (they hold cards of every round)
+    monkeypatch.setattr(paths, "BUILTIN_DECKS", tmp_path / "no-builtins")
+    folder = write_mock_decks(tmp_path / "decks", sql=False, design=False)
+    code = main(["--home", str(tmp_path / "home"), "--decks", str(folder), "mock", "pyspark"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().splitlines() == [
+        'prepdeck: no pyspark cards: add a deck with type = "pyspark" cards (a function judged on Spark, '
+        "see deck-format.md)"]
+
+
+@pilot_test
+async def test_prepdeck_mock_opens_the_app_straight_into_the_round(tmp_path, monkeypatch):
+    from prepdeck.tui.screens.mock import MockApp
+
+    ctx = _context(tmp_path, monkeypatch)
+    app = MockApp(ctx, "sql", clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        await _step(pilot)
+        screen = app.screen
+        assert isinstance(screen, MockScreen) and screen.state == "running"
+        assert screen.current_plan.round == "sql" and "coding" in _text(screen.query_one("#mock-timer"))
+        screen.set_focus(None)
+        await pilot.press("q", "q")  # q twice ends it, unfinished, and lands on the home screen
+        await _step(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert _mocks(ctx.home)[0]["finished"] == 0
