@@ -313,3 +313,27 @@ async def test_prepdeck_mock_opens_the_app_straight_into_the_round(tmp_path, mon
         await _step(pilot)
         assert isinstance(app.screen, HomeScreen)
     assert _mocks(ctx.home)[0]["finished"] == 0
+
+
+@pilot_test
+async def test_the_rubric_shows_earlier_mocks_of_the_round(tmp_path, monkeypatch):
+    from prepdeck.mocks import store as mock_store
+
+    ctx = _context(tmp_path, monkeypatch)
+    store = ctx.store()
+    old = mock_store.create_mock(store, "sql", [], [], started_at="2026-11-10T10:00:00.000000+00:00")
+    mock_store.save_scores(store, old, phases=[], evidence={}, scores={}, total=30.0, max_total=40)
+    mock_store.create_mock(store, "sql", [], [], started_at="2026-11-12T10:00:00.000000+00:00")  # quit midway
+    mock_store.create_mock(store, "design", [], [], started_at="2026-11-13T10:00:00.000000+00:00")
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "sql")
+        for _ in range(2):
+            clock.advance(minutes=1)
+            await pilot.press("n")
+            await _step(pilot)
+        earlier = _text(screen.query_one("#scoring-earlier"))
+    lines = earlier.splitlines()
+    assert lines[0] == "Earlier SQL mocks" and "pass line 28/40" in lines[1]
+    assert lines[2:] == ["2026-11-12  unfinished", "2026-11-10  30/40  pass"]
