@@ -116,17 +116,16 @@ class ScoringPane(VerticalScroll):
         yield Static(f"[b]{escape(card.title)} mock: the rubric[/b]  [dim]type your own score per line (blank = "
                      "the automatic score); Esc leaves a box · n continues · Esc again goes home[/dim]",
                      classes="card-title")
-        with Horizontal(id="scoring-main"):
-            with Vertical(id="scoring-lines"):
-                for line in card.lines:
-                    with Vertical(classes="score-line"):
-                        with Horizontal(classes="score-head"):
-                            yield Label(f"{escape(line.label)} /{line.max}", classes="score-label")
-                            yield Input(placeholder=f"0–{line.max}", id=f"self-{line.key}", classes="score-input")
-                            yield Static("", id=f"final-{line.key}", classes="score-final")
-                        yield Static(self._auto_text(line.key), id=f"auto-{line.key}", classes="score-auto")
-                yield Static("", id="score-total")
-            yield Static(self._earlier_text(), id="scoring-earlier")
+        yield Static("", id="score-total")
+        with Vertical(id="scoring-lines"):
+            for line in card.lines:
+                with Vertical(classes="score-line"):
+                    with Horizontal(classes="score-head"):
+                        yield Label(f"{escape(line.label)} /{line.max}", classes="score-label")
+                        yield Input(placeholder=f"0–{line.max}", id=f"self-{line.key}", classes="score-input")
+                        yield Static("", id=f"final-{line.key}", classes="score-final")
+                    yield Static(self._auto_text(line.key), id=f"auto-{line.key}", classes="score-auto")
+        yield Static(self._earlier_text(), id="scoring-earlier")
         if self.references:
             yield Static("[b]What strong follow-up answers say[/b]", classes="mock-prompt-title")
             for title, text in self.references:
@@ -196,15 +195,14 @@ class MockScreen(Screen[None]):
     DiscussionPane .mock-prompt-title { margin-top: 1; }
     DiscussionPane .mock-answer { height: 6; }
     ScoringPane { height: 1fr; padding: 0 2; }
-    ScoringPane #scoring-main { height: auto; }
-    ScoringPane #scoring-lines { width: 1fr; height: auto; }
-    ScoringPane #scoring-earlier { width: 30; height: auto; padding: 1 1; }
+    ScoringPane #scoring-lines { height: auto; }
+    ScoringPane #scoring-earlier { height: auto; margin: 1 0; }
     ScoringPane .score-line { height: auto; }
     ScoringPane .score-head { height: 3; }
     ScoringPane .score-label { width: 1fr; padding: 1 1 0 0; }
     ScoringPane .score-input { width: 12; }
     ScoringPane .score-final { width: 24; padding: 1 0 0 1; }
-    ScoringPane #score-total { margin: 1 0; }
+    ScoringPane #score-total { margin: 1 0 0 0; }
     MockScreen .mock-break { padding: 2 4; height: 1fr; }
     """
 
