@@ -28,7 +28,7 @@ from prepdeck.core.config import Config
 from prepdeck.core.days import DayClock
 from prepdeck.core.intervals import format_interval, fuzz_days, parse_steps
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
-from prepdeck.core.store import Review, Store, from_iso, to_iso, utcnow
+from prepdeck.core.store import Review, Store, from_iso, link_evidence, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
 
 __all__ = [
@@ -333,9 +333,7 @@ class Scheduling:
                 row = conn.execute("SELECT state_after FROM reviews WHERE id = ?", (review_id,)).fetchone()
                 at_state = json.loads(row[0])
                 interval = from_iso(at_state["due"]) - at
-            for table in ("attempts", "recordings", "self_checks"):
-                conn.execute(f"UPDATE {table} SET review_id = ? WHERE card_id = ? AND review_id IS NULL",
-                             (review_id, card_id))
+            link_evidence(conn, card_id, review_id)
         self._after_write(seen_add=card_id)
         return ReviewOutcome(review_id=review_id, card_id=card_id, rating=rating, due=from_iso(after["due"]),
                              interval=interval, leech=leech, state=STATE_NAMES[after["state"]])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import sqlite3
 import sys
 import threading
@@ -319,13 +318,6 @@ class Store:
     def recordings_for(self, card_id: str) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM recordings WHERE card_id = ? ORDER BY at, id", [card_id]))
 
-    def link_to_review(self, card_id: str, review_id: int) -> None:
-        """Attach the card's not-yet-rated attempts, recordings and self-checks to the review just made."""
-        with self.transaction() as c:
-            for table in ("attempts", "recordings", "self_checks"):
-                c.execute(f"UPDATE {table} SET review_id = ? WHERE card_id = ? AND review_id IS NULL",
-                          (review_id, card_id))
-
     # -- design self-checks --------------------------------------------------------------------
     def add_self_check(self, card_id: str, checklist: list[bool], numbers: list[dict[str, Any]],
                        mock_id: int | None = None) -> int:
@@ -336,6 +328,9 @@ class Store:
             return int(cur.lastrowid)
 
 
-def copy_database(src: Path, dest: Path) -> None:
-    """Plain file copy for a closed database (tests and tooling)."""
-    shutil.copy2(src, dest)
+def link_evidence(conn: sqlite3.Connection, card_id: str, review_id: int) -> None:
+    """Attach the card's not-yet-rated judge runs, recordings and self-checks to the review just made
+    (inside its transaction). Evidence from a mock interview belongs to that mock, never to a review."""
+    for table in ("attempts", "recordings", "self_checks"):
+        conn.execute(f"UPDATE {table} SET review_id = ? WHERE card_id = ? AND review_id IS NULL AND mock_id IS NULL",
+                     (review_id, card_id))

@@ -157,6 +157,18 @@ def test_review_links_attempts_and_undo_frees_them(store: Store, decks: DeckSet)
     assert store.db.execute("SELECT review_id FROM attempts WHERE id = ?", [attempt]).fetchone()[0] is None
 
 
+def test_a_review_leaves_a_mock_interviews_evidence_with_the_mock(store: Store, decks: DeckSet) -> None:
+    s = sched(store, decks)
+    card = decks.decks[0].cards[0]
+    in_mock = store.add_attempt(card.global_id, "sql", "select 1", "duckdb", False, 1.0, {}, mock_id=7)
+    recording = store.add_recording(card.global_id, "recordings/a.wav", 12.0, mock_id=7)
+    practice = store.add_attempt(card.global_id, "sql", "select 2", "duckdb", True, 1.0, {})
+    outcome = s.review(card, GOOD, now=T0)
+    rows = dict(store.db.execute("SELECT id, review_id FROM attempts").fetchall())
+    assert rows == {in_mock: None, practice: outcome.review_id}
+    assert store.db.execute("SELECT review_id FROM recordings WHERE id = ?", [recording]).fetchone()[0] is None
+
+
 def test_rebuild_from_the_log_equals_the_incremental_state(store: Store, decks: DeckSet) -> None:
     s = sched(store, decks)
     rng = random.Random(7)

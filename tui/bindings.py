@@ -23,6 +23,7 @@ SCOPES: dict[str, str] = {
     "speech": "Review: spoken answers (STAR, design aloud)",
     "browser": "Deck browser",
     "stats": "Statistics",
+    "mock": "Mock interview",
 }
 
 # scopes that live inside another screen's scope (a card view on the review screen): their keys
@@ -109,6 +110,13 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("week_report", "w", "write_report", "Write report", "stats", "write the shown week's report"),
     KeyAction("prev_week", "left_square_bracket", "week(-1)", "Prev week", "stats", "the week before"),
     KeyAction("next_week", "right_square_bracket", "week(1)", "Next week", "stats", "the week after"),
+    # mock interviews (tui/screens/mock.py); F8/F9 also work while an editor or a spoken view has focus
+    KeyAction("mock_pause", "p,f8", "toggle_pause", "Pause", "mock", "pause / resume the interview clock"),
+    KeyAction("mock_next", "n,f9", "next_phase", "Next", "mock", "on to the next phase"),
+    KeyAction("mock_edit", "e", "edit", "Edit", "mock", "into the editor / first field"),
+    KeyAction("mock_leave", "escape", "leave", "End", "mock", "leave the editor; else end the mock (asks)"),
+    KeyAction("mock_quit", "q", "quit_mock", "Quit mock", "mock", "quit the mock, keeping what was done",
+              show=False),
 )
 
 ACTION_IDS: frozenset[str] = frozenset(a.id for a in ACTIONS)

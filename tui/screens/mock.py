@@ -49,6 +49,7 @@ from prepdeck.mocks.plan import (
 from prepdeck.mocks.scoring import Scorecard, code_evidence, parse_self_score, score_mock
 from prepdeck.mocks.timer import Monotonic, PhaseTimer, format_clock
 from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.card_views import view_for
 
@@ -206,15 +207,7 @@ class MockScreen(Screen[None]):
     MockScreen .mock-break { padding: 2 4; height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("p", "toggle_pause", "Pause"),
-        Binding("f8", "toggle_pause", "Pause", show=False, priority=True),
-        Binding("n", "next_phase", "Next"),
-        Binding("f9", "next_phase", "Next", show=False, priority=True),
-        Binding("e", "edit", "Edit"),
-        Binding("escape", "leave", "End"),
-        Binding("q", "quit_mock", "Quit mock", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("mock")
 
     def __init__(self, round_: str | None = None, *, seed: int | None = None, clock: Monotonic | None = None) -> None:
         super().__init__()
