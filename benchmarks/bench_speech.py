@@ -30,6 +30,27 @@ def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _tally() -> dict:
+    return {"tp": Counter(), "fp": Counter(), "fn": Counter(), "pace_errors": [], "pauses_true": 0,
+            "pauses_found": 0, "pauses_detected": 0, "pauses_right": 0}
+
+
+def _count(t: dict, clip, result: dict) -> None:
+    got = result["fillers"]["by_type"]
+    for kind in set(got) | set(clip.fillers):
+        g, want = got.get(kind, 0), clip.fillers.get(kind, 0)
+        t["tp"][kind] += min(g, want)
+        t["fp"][kind] += max(0, g - want)
+        t["fn"][kind] += max(0, want - g)
+    if result["wpm"]:
+        t["pace_errors"].append(abs(result["wpm"] - clip.true_wpm) / clip.true_wpm)
+    detected = [(p["start"], p["end"]) for p in result["pauses"]]
+    t["pauses_true"] += len(clip.pauses)
+    t["pauses_found"] += sum(any(_overlaps(p, d) for d in detected) for p in clip.pauses)
+    t["pauses_detected"] += len(detected)
+    t["pauses_right"] += sum(any(_overlaps(p, d) for p in clip.pauses) for d in detected)
+
+
 def run_setting(model: str, filler_pass: bool, corpus_dir: Path, limit: int | None) -> dict:
     """Transcribe and analyse every clip with one setting; returns raw tallies (runs in a child process)."""
     from benchmarks.speech_corpus import load
@@ -42,10 +63,7 @@ def run_setting(model: str, filler_pass: bool, corpus_dir: Path, limit: int | No
     tr = Transcriber(model, home=home, filler_pass=filler_pass)
     load_s = time.perf_counter() - t0
     tr.transcribe(corpus_dir / f"{clips[0].name}.wav")  # warm-up: VAD model and first-call allocations
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    pace_errors, pauses_true, pauses_found, pauses_detected, pauses_right = [], 0, 0, 0, 0
+    splits = {name: _tally() for name in ("all", "dev", "held-out")}
     audio_s = work_s = 0.0
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     partial = 0
@@ -57,28 +75,17 @@ def run_setting(model: str, filler_pass: bool, corpus_dir: Path, limit: int | No
         work_s += time.perf_counter() - started
         audio_s += clip.duration_s
         partial += transcript.filler_pass == "partial"
-        got = result["fillers"]["by_type"]
-        for kind in set(got) | set(clip.fillers):
-            g, want = got.get(kind, 0), clip.fillers.get(kind, 0)
-            tp[kind] += min(g, want)
-            fp[kind] += max(0, g - want)
-            fn[kind] += max(0, want - g)
+        for name in ("all", clip.split):
+            _count(splits[name], clip, result)
         if result["wpm"]:
-            err = abs(result["wpm"] - clip.true_wpm) / clip.true_wpm
-            pace_errors.append(err)
-            per_voice.setdefault(f"{clip.voice}@{clip.speed}", []).append(err)
-        detected = [(p["start"], p["end"]) for p in result["pauses"]]
-        pauses_true += len(clip.pauses)
-        pauses_found += sum(any(_overlaps(t, d) for d in detected) for t in clip.pauses)
-        pauses_detected += len(detected)
-        pauses_right += sum(any(_overlaps(t, d) for t in clip.pauses) for d in detected)
+            per_voice.setdefault(f"{clip.voice}@{clip.speed}", []).append(
+                abs(result["wpm"] - clip.true_wpm) / clip.true_wpm)
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     cpu_s = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     peak_mb = cpu1.ru_maxrss / 1024
     return {"model": model, "filler_pass": filler_pass, "clips": len(clips), "audio_s": audio_s, "work_s": work_s,
-            "load_s": load_s, "cpu_s": cpu_s, "tp": tp, "fp": fp, "fn": fn, "pace_errors": pace_errors, "pauses_true": pauses_true,
-            "pauses_found": pauses_found, "pauses_detected": pauses_detected, "pauses_right": pauses_right,
-            "peak_mb": peak_mb, "partial": partial,
+            "load_s": load_s, "cpu_s": cpu_s, **splits["all"], "splits": {k: splits[k] for k in ("dev", "held-out")},
+            "peak_mb": peak_mb, "partial": partial, "load_avg": os.getloadavg()[0],
             "pace_by_voice": {v: sum(e) / len(e) for v, e in per_voice.items()}}
 
 
@@ -97,7 +104,7 @@ def summarise(r: dict) -> dict:
     vocal = ("um", "uh")
     errs = r["pace_errors"]
     return {
-        "setting": f"{r['model']} {'+ filler pass' if r['filler_pass'] else '(one pass)'}",
+        "setting": f"{r['model']} {'+ filler prompt' if r['filler_pass'] else '(no prompt)'}",
         "filler_recall": _ratio(sum(tp.values()), sum(tp.values()) + sum(fn.values())),
         "filler_precision": _ratio(sum(tp.values()), sum(tp.values()) + sum(fp.values())),
         "umuh_recall": _ratio(sum(tp[k] for k in vocal), sum(tp[k] + fn[k] for k in vocal)),
@@ -114,7 +121,8 @@ def summarise(r: dict) -> dict:
         "by_type": {k: (_ratio(tp[k], tp[k] + fn[k]), _ratio(tp[k], tp[k] + fp[k]), tp[k] + fn[k])
                     for k in sorted(set(tp) | set(fn) | set(fp))},
         "pace_by_voice": r["pace_by_voice"],
-        "clips": r["clips"], "audio_s": r["audio_s"],
+        "clips": r["clips"], "audio_s": r["audio_s"], "load_avg": r.get("load_avg"),
+        "splits": {name: summarise({**r, **t, "splits": {}}) for name, t in r.get("splits", {}).items()},
     }
 
 
@@ -135,6 +143,22 @@ def markdown(rows: list[dict], corpus_note: str) -> str:
             f"| {s['setting']} | {_fmt(s['filler_recall'])} | {_fmt(s['filler_precision'])} | {_fmt(s['umuh_recall'])} "
             f"| {_fmt(s['umuh_precision'])} | {_fmt(s['pace_error_mean'], True)} ({_fmt(s['pace_error_max'], True)}) "
             f"| {_fmt(s['pause_recall'])} | {_fmt(s['pause_precision'])} | {_fmt(s['rtf'])} | {_fmt(s['cpu_rtf'])} | {s['peak_mb']:.0f} |")
+    lines += ["", "Development and held-out halves (disjoint scripts and voices; changes were chosen on dev and "
+              "kept only when held-out improved too): filler recall / precision, um/uh recall / precision, "
+              "pace error, pause recall.", "",
+              "| setting | dev fillers | dev um/uh | dev pace | dev pauses | held-out fillers | held-out um/uh "
+              "| held-out pace | held-out pauses |", "|---|---|---|---|---|---|---|---|---|"]
+    for s in rows:
+        cells = []
+        for name in ("dev", "held-out"):
+            h = s["splits"].get(name)
+            if not h:
+                cells += ["–"] * 4
+                continue
+            cells += [f"{_fmt(h['filler_recall'])} / {_fmt(h['filler_precision'])}",
+                      f"{_fmt(h['umuh_recall'])} / {_fmt(h['umuh_precision'])}",
+                      _fmt(h["pace_error_mean"], True), _fmt(h["pause_recall"])]
+        lines.append(f"| {s['setting']} | " + " | ".join(cells) + " |")
     lines += ["", "Per filler type (recall / precision / annotated count):", ""]
     types = sorted({k for s in rows for k in s["by_type"]})
     lines.append("| setting | " + " | ".join(types) + " |")
@@ -164,7 +188,7 @@ def write_results(block: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench_speech")
-    ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "prepdeck-speech-corpus")
+    ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "prepdeck-speech-corpus-split")
     ap.add_argument("--quick", action="store_true", help="6 clips, tiny.en only")
     ap.add_argument("--write", action="store_true", help="write the figures into benchmarks/RESULTS.md")
     ap.add_argument("--child", nargs=2, metavar=("MODEL", "FILLER_PASS"), help=argparse.SUPPRESS)
@@ -197,14 +221,20 @@ def main(argv: list[str] | None = None) -> int:
               f"um/uh R {_fmt(s['umuh_recall'])} P {_fmt(s['umuh_precision'])}  "
               f"pace err {_fmt(s['pace_error_mean'], True)} (max {_fmt(s['pace_error_max'], True)})  "
               f"pauses R {_fmt(s['pause_recall'])} P {_fmt(s['pause_precision'])}  RTF {_fmt(s['rtf'])} (CPU/2 {_fmt(s['cpu_rtf'])})  "
-              f"peak {s['peak_mb']:.0f} MB  partial filler passes {s['partial']}", flush=True)
+              f"peak {s['peak_mb']:.0f} MB  partial filler passes {s['partial']}  load {s['load_avg']:.1f}", flush=True)
+        for name, h in s["splits"].items():
+            print(f"    {name:<9} filler R {_fmt(h['filler_recall'])} P {_fmt(h['filler_precision'])}  um/uh R "
+                  f"{_fmt(h['umuh_recall'])} P {_fmt(h['umuh_precision'])}  pace err {_fmt(h['pace_error_mean'], True)}  "
+                  f"pauses R {_fmt(h['pause_recall'])}")
         for k, (rec, prec, n) in s["by_type"].items():
             print(f"    {k:<10} recall {_fmt(rec)} precision {_fmt(prec)} (n={n})")
     if rows:
         first = rows[0]
-        note = (f"Corpus: {first['clips']} synthetic answers ({first['audio_s']:.0f} s), 12 scripts × 2 of 5 "
-                "espeak-ng voices/speeds (en-us 150, en-gb 170, en-us+f3 140, en-gb-scotland 160, en-us+m3 185 wpm), "
-                "annotated fillers and look-alikes, pauses of 1.2–2.5 s inserted as exact silence.")
+        loads = ", ".join(f"{r['load_avg']:.1f}" for r in rows)
+        note = (f"Corpus: {first['clips']} synthetic answers ({first['audio_s']:.0f} s): development half = scripts "
+                "1–6 in en-us 150, en-gb 170, en-us+m3 185 wpm (18 clips); held-out half = scripts 7–12 in en-us+f3 "
+                "140, en-gb-scotland 160 wpm (12 clips); espeak-ng, annotated fillers and look-alikes, pauses of "
+                f"1.2–2.5 s inserted as exact silence. 1-minute load average at the end of each setting: {loads}.")
         if args.write:
             write_results(markdown(rows, note))
             print(f"wrote {RESULTS}")
