@@ -35,10 +35,17 @@ class _Parser(argparse.ArgumentParser):
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--home", metavar="DIR", default=default,
-                        help="user data folder (same as PREPDECK_HOME)")
-    parser.add_argument("--decks", metavar="DIR", action="append", dest="deck_dirs",
-                        default=default, help="an extra deck folder (repeatable)")
+    parser.add_argument(
+        "--home", metavar="DIR", default=default, help="user data folder (same as PREPDECK_HOME)"
+    )
+    parser.add_argument(
+        "--decks",
+        metavar="DIR",
+        action="append",
+        dest="deck_dirs",
+        default=default,
+        help="an extra deck folder (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("record", "answer a star or design card aloud, transcribe it and analyse the delivery")
     p.add_argument("card_id", metavar="CARD_ID")
-    p.add_argument("--from", dest="from_file", metavar="AUDIO_FILE", help="use this audio file, not the microphone")
+    p.add_argument(
+        "--from", dest="from_file", metavar="AUDIO_FILE", help="use this audio file, not the microphone"
+    )
     p.add_argument("--model", metavar="M", help="Whisper model: tiny.en, base, a folder or a model name")
     p.add_argument("--json", action="store_true")
 
@@ -97,8 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("mock", "a timed mock interview round, scored against the rubric")
-    p.add_argument("round", choices=["sql", "pyspark", "design", "behavioral", "full"], metavar="ROUND",
-                   help="sql, pyspark, design, behavioral or full")
+    p.add_argument(
+        "round",
+        choices=["sql", "pyspark", "design", "behavioral", "full"],
+        metavar="ROUND",
+        help="sql, pyspark, design, behavioral or full",
+    )
     return parser
 
 

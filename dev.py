@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """One entry point for everything a user or developer runs; needs nothing but Python >= 3.11.
 
-    python3 dev.py run [ARGS...]    set up .venv (once) and start prepdeck
-    python3 dev.py test [PYTEST...] set up .venv with dev tools and run the whole test suite
-    python3 dev.py lint             ruff check + format check
-    python3 dev.py bench            run the benchmarks in benchmarks/ and print their figures
-    python3 dev.py setup [--dev]    only set up .venv
+python3 dev.py run [ARGS...]    set up .venv (once) and start prepdeck
+python3 dev.py test [PYTEST...] set up .venv with dev tools and run the whole test suite
+python3 dev.py lint             ruff check + format check
+python3 dev.py bench            run the benchmarks in benchmarks/ and print their figures
+python3 dev.py setup [--dev]    only set up .venv
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def setup(dev: bool) -> None:
     stamp = VENV / ".prepdeck-installed"
     done = stamp.read_text().split() if stamp.exists() else []
     if digest not in done:
-        _say(f"installing prepdeck{' with dev tools' if dev else ''} into .venv (first run takes a few minutes)")
+        _say(
+            f"installing prepdeck{' with dev tools' if dev else ''} into .venv (first run takes a few minutes)"
+        )
         _run([str(PY), "-m", "pip", "install", "-q", "-e", spec])
         stamp.write_text("\n".join([*done, digest]))
 
@@ -62,10 +64,16 @@ def install_test_system_packages() -> None:
         _say(f"installing {' '.join(missing)} (Debian packages used by the tests)")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run([apt, "update", "-qq"], check=False, env=env, stdout=subprocess.DEVNULL)
-        subprocess.run([apt, "install", "-y", "-qq", "--no-install-recommends", *missing], check=False, env=env,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [apt, "install", "-y", "-qq", "--no-install-recommends", *missing],
+            check=False,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
     else:
-        _say(f"not installed: {' '.join(missing)}; the tests that need them are skipped (install them with apt)")
+        _say(
+            f"not installed: {' '.join(missing)}; the tests that need them are skipped (install them with apt)"
+        )
 
 
 def main(argv: list[str]) -> int:

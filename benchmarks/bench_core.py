@@ -45,9 +45,11 @@ def write_decks(home: Path, cards: int) -> None:
     for index, first in enumerate(range(0, cards, CARDS_PER_FILE)):
         lines = [f'[deck]\nid = "bench-{index}"\ntitle = "Bench {index}"\nround = "{rounds[index % 4]}"\n']
         for n in range(first, min(cards, first + CARDS_PER_FILE)):
-            lines.append(f'[[cards]]\nid = "c{n:06d}"\ntype = "recall"\ntitle = "Card {n}"\n'
-                         f'prompt = "What does pattern {n} compute, and when does it break?"\n'
-                         f'answer = "Pattern {n}: a window over the partition; it breaks on ties."\ntags = ["t{n % 7}"]\n')
+            lines.append(
+                f'[[cards]]\nid = "c{n:06d}"\ntype = "recall"\ntitle = "Card {n}"\n'
+                f'prompt = "What does pattern {n} compute, and when does it break?"\n'
+                f'answer = "Pattern {n}: a window over the partition; it breaks on ties."\ntags = ["t{n % 7}"]\n'
+            )
         (folder / f"bench-{index}.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -93,8 +95,18 @@ def build_log(home: Path, target: int) -> dict[str, Any]:
             before = states.get(gid)
             rating = _rating(rng, before["state"] if before else None)
             after, _ = s._transition(gid, card.deck_id, before, rating, moment)
-            rows.append((gid, card.deck_id, to_iso(moment), rating, rng.randint(3000, 90000), "review",
-                         _dumps(before) if before else None, _dumps(after)))
+            rows.append(
+                (
+                    gid,
+                    card.deck_id,
+                    to_iso(moment),
+                    rating,
+                    rng.randint(3000, 90000),
+                    "review",
+                    _dumps(before) if before else None,
+                    _dumps(after),
+                )
+            )
             states[gid] = after
             heapq.heappush(heap, (from_iso(after["due"]), seq, index))
             seq += 1
@@ -102,22 +114,46 @@ def build_log(home: Path, target: int) -> dict[str, Any]:
     simulate_s = time.perf_counter() - started
     started = time.perf_counter()
     with store.transaction() as conn:
-        conn.executemany("INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, "
-                         "state_before, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        columns = ("deck_id", "fsrs_id", "state", "step", "stability", "difficulty", "due", "last_review",
-                   "reps", "lapses")
-        conn.executemany(f"INSERT INTO card_state (card_id, {', '.join(columns)}) VALUES "
-                         f"(?, {', '.join('?' for _ in columns)})",
-                         [(gid, *(st[c] for c in columns)) for gid, st in states.items()])
+        conn.executemany(
+            "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, "
+            "state_before, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        columns = (
+            "deck_id",
+            "fsrs_id",
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "due",
+            "last_review",
+            "reps",
+            "lapses",
+        )
+        conn.executemany(
+            f"INSERT INTO card_state (card_id, {', '.join(columns)}) VALUES "
+            f"(?, {', '.join('?' for _ in columns)})",
+            [(gid, *(st[c] for c in columns)) for gid, st in states.items()],
+        )
         for card in rng.sample(cards, len(cards) // 100):  # 1 % suspended
-            conn.execute("INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'user', ?)",
-                         (card.global_id, rows[-1][2]))
+            conn.execute(
+                "INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'user', ?)",
+                (card.global_id, rows[-1][2]),
+            )
     insert_s = time.perf_counter() - started
     store.close()
     now = SIM_START + dt.timedelta(days=day, hours=5)  # the next morning, 09:00 UTC
-    return {"now": now.isoformat(), "days": day, "reviews": len(rows), "cards_seen": len(states),
-            "load_decks_s": load_s, "simulate_s": simulate_s, "insert_s": insert_s,
-            "db_mb": (home / "prepdeck.db").stat().st_size / 2**20}
+    return {
+        "now": now.isoformat(),
+        "days": day,
+        "reviews": len(rows),
+        "cards_seen": len(states),
+        "load_decks_s": load_s,
+        "simulate_s": simulate_s,
+        "insert_s": insert_s,
+        "db_mb": (home / "prepdeck.db").stat().st_size / 2**20,
+    }
 
 
 # -- measuring (child processes) -----------------------------------------------------------------
@@ -132,8 +168,12 @@ def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 def _summary(ms: list[float]) -> dict[str, float]:
     ordered = sorted(ms)
-    return {"median": statistics.median(ordered), "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)],
-            "max": ordered[-1], "n": len(ordered)}
+    return {
+        "median": statistics.median(ordered),
+        "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)],
+        "max": ordered[-1],
+        "n": len(ordered),
+    }
 
 
 def child_queries(home: Path, now: dt.datetime) -> dict[str, Any]:
@@ -208,8 +248,12 @@ def child_memory(home: Path, now: dt.datetime) -> dict[str, Any]:
     s.counts(now=now)
     s.queue(now=now)
     current, peak = tracemalloc.get_traced_memory()
-    return {"decks_mb": decks_mb, "after_queue_mb": current / 2**20, "peak_traced_mb": peak / 2**20,
-            "max_rss_mb": peak_rss_mb()}
+    return {
+        "decks_mb": decks_mb,
+        "after_queue_mb": current / 2**20,
+        "peak_traced_mb": peak / 2**20,
+        "max_rss_mb": peak_rss_mb(),
+    }
 
 
 STARTUP = """
@@ -239,8 +283,14 @@ def probe_startup(home: Path, now: str | None, runs: int = 5) -> dict[str, Any]:
     for _ in range(runs):
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         begin = time.time()
-        out = subprocess.run([sys.executable, "-c", STARTUP, *([now] if now else [])], capture_output=True,
-                             text=True, env=env, cwd=tempfile.gettempdir(), timeout=300)
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP, *([now] if now else [])],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tempfile.gettempdir(),
+            timeout=300,
+        )
         if out.returncode:
             return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -249,13 +299,24 @@ def probe_startup(home: Path, now: str | None, runs: int = 5) -> dict[str, Any]:
         drawn.append(float(marks["drawn"]) - begin)
         loaded.append(float(marks["loaded"]) - begin)
         rss.append(float(marks["rss"]))
-    return {"drawn_s": statistics.median(drawn), "drawn_min_s": min(drawn), "loaded_s": statistics.median(loaded),
-            "rss_mb": statistics.median(rss), "cpu_s": statistics.median(cpu), "runs": runs}
+    return {
+        "drawn_s": statistics.median(drawn),
+        "drawn_min_s": min(drawn),
+        "loaded_s": statistics.median(loaded),
+        "rss_mb": statistics.median(rss),
+        "cpu_s": statistics.median(cpu),
+        "runs": runs,
+    }
 
 
 def _child(kind: str, home: Path, now: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_core", "--child", kind, str(home), now],
-                         capture_output=True, text=True, cwd=REPO, timeout=3600)
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_core", "--child", kind, str(home), now],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=3600,
+    )
     if out.returncode:
         raise RuntimeError(f"{kind} probe failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -264,64 +325,77 @@ def _child(kind: str, home: Path, now: str) -> dict[str, Any]:
 # -- reporting -----------------------------------------------------------------------------------
 def machine() -> str:
     load = os.getloadavg()[0]
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
-            f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}, "
-            f"load average {load:.1f} when the run started")
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
+        f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}, "
+        f"load average {load:.1f} when the run started"
+    )
 
 
-def markdown(cmd: str, info: str, build: dict[str, Any], q: dict[str, Any], mem: dict[str, Any],
-             start_plain: dict[str, Any], start_big: dict[str, Any]) -> str:
+def markdown(
+    cmd: str,
+    info: str,
+    build: dict[str, Any],
+    q: dict[str, Any],
+    mem: dict[str, Any],
+    start_plain: dict[str, Any],
+    start_big: dict[str, Any],
+) -> str:
     def ms(d: dict[str, float]) -> str:
         return f"{d['median']:.2f} ms (p95 {d['p95']:.2f}, max {d['max']:.2f}, n={int(d['n'])})"
 
     def startup(d: dict[str, Any]) -> str:
         if "error" in d:
             return f"failed: {d['error']}"
-        return (f"first screen {d['drawn_s']:.2f} s (best {d['drawn_min_s']:.2f}), home filled {d['loaded_s']:.2f} s; "
-                f"CPU time of the whole run {d['cpu_s']:.2f} s; max RSS {d['rss_mb']:.0f} MB (median of {d['runs']})")
+        return (
+            f"first screen {d['drawn_s']:.2f} s (best {d['drawn_min_s']:.2f}), home filled {d['loaded_s']:.2f} s; "
+            f"CPU time of the whole run {d['cpu_s']:.2f} s; max RSS {d['rss_mb']:.0f} MB (median of {d['runs']})"
+        )
 
-    return "\n".join([
-        START,
-        "## Core: scheduling, storage, startup",
-        "",
-        f"Command: `{cmd}`  ",
-        f"Machine: {info}  ",
-        f"Date: {dt.date.today().isoformat()}",
-        "",
-        f"Data: {build['cards_seen']:,} of the deck cards reviewed, {build['reviews']:,} reviews over "
-        f"{build['days']} simulated days (database {build['db_mb']:.0f} MB); decks: synthetic TOML, "
-        f"{CARDS_PER_FILE:,} cards a file, loaded in {build['load_decks_s']:.1f} s. "
-        f"Today's session: {q['queue_len']} cards ({q['due_today']} due, new limit 20).",
-        "",
-        "| figure | measured | target |",
-        "|---|---|---|",
-        f"| due query: `queue()` (warm) | {ms(q['queue_ms'])} | ≤ 20 ms |",
-        f"| due query: `counts()` (warm) | {ms(q['counts_ms'])} | ≤ 20 ms |",
-        f"| `queue()` right after each review commit | {ms(q['queue_after_review_ms'])} | ≤ 20 ms |",
-        f"| `queue()` / `counts()` cold (first call of a process) | {q['queue_cold_ms']:.1f} / "
-        f"{q['counts_cold_ms']:.1f} ms | |",
-        f"| `queue()` after another process wrote | {q['queue_after_external_write_ms']:.1f} ms | |",
-        f"| `queue(deck)` (warm) | {ms(q['queue_deck_ms'])} | |",
-        f"| review commit (`review()`: FSRS + log row + state, committed) | {ms(q['review_commit_ms'])} | ≤ 5 ms |",
-        f"| undo | {ms(q['undo_ms'])} | |",
-        f"| `next_intervals()` (4 buttons) | {ms(q['next_intervals_ms'])} | |",
-        f"| `today()` / `heatmap(12)` | {q['today_ms']['median']:.2f} / {q['heatmap_ms']['median']:.2f} ms | |",
-        f"| open store / build `Scheduling` over 50k cards | {q['open_ms']:.1f} / {q['scheduling_init_ms']:.1f} ms | |",
-        f"| `rebuild()` of card_state from the whole log | {q['rebuild_s']:.1f} s ({q['rebuild_cards']:,} cards) | |",
-        f"| memory: decks in memory (tracemalloc) | {mem['decks_mb']:.0f} MB | |",
-        f"| memory: after counts + queue (tracemalloc current / peak) | {mem['after_queue_mb']:.0f} / "
-        f"{mem['peak_traced_mb']:.0f} MB | |",
-        f"| memory: process max RSS (decks + store + queue) | {mem['max_rss_mb']:.0f} MB | |",
-        f"| `prepdeck` → first screen, built-in decks, new user | {startup(start_plain)} | ≤ 0.6 s |",
-        f"| `prepdeck` → first screen, 50k cards / 500k reviews | {startup(start_big)} | |",
-        "",
-        "Startup is measured from spawning the Python process to `App.run_test()` handing over the first drawn "
-        "screen (headless, 80×24), then to the home screen's data worker finishing; wall clock, so a loaded "
-        "machine inflates it. 'Warm' means the Scheduling already holds the set of reviewed card ids (it keeps "
-        "it up to date itself after each review, and reloads it when another connection writes).",
-        END,
-        "",
-    ])
+    return "\n".join(
+        [
+            START,
+            "## Core: scheduling, storage, startup",
+            "",
+            f"Command: `{cmd}`  ",
+            f"Machine: {info}  ",
+            f"Date: {dt.date.today().isoformat()}",
+            "",
+            f"Data: {build['cards_seen']:,} of the deck cards reviewed, {build['reviews']:,} reviews over "
+            f"{build['days']} simulated days (database {build['db_mb']:.0f} MB); decks: synthetic TOML, "
+            f"{CARDS_PER_FILE:,} cards a file, loaded in {build['load_decks_s']:.1f} s. "
+            f"Today's session: {q['queue_len']} cards ({q['due_today']} due, new limit 20).",
+            "",
+            "| figure | measured | target |",
+            "|---|---|---|",
+            f"| due query: `queue()` (warm) | {ms(q['queue_ms'])} | ≤ 20 ms |",
+            f"| due query: `counts()` (warm) | {ms(q['counts_ms'])} | ≤ 20 ms |",
+            f"| `queue()` right after each review commit | {ms(q['queue_after_review_ms'])} | ≤ 20 ms |",
+            f"| `queue()` / `counts()` cold (first call of a process) | {q['queue_cold_ms']:.1f} / "
+            f"{q['counts_cold_ms']:.1f} ms | |",
+            f"| `queue()` after another process wrote | {q['queue_after_external_write_ms']:.1f} ms | |",
+            f"| `queue(deck)` (warm) | {ms(q['queue_deck_ms'])} | |",
+            f"| review commit (`review()`: FSRS + log row + state, committed) | {ms(q['review_commit_ms'])} | ≤ 5 ms |",
+            f"| undo | {ms(q['undo_ms'])} | |",
+            f"| `next_intervals()` (4 buttons) | {ms(q['next_intervals_ms'])} | |",
+            f"| `today()` / `heatmap(12)` | {q['today_ms']['median']:.2f} / {q['heatmap_ms']['median']:.2f} ms | |",
+            f"| open store / build `Scheduling` over 50k cards | {q['open_ms']:.1f} / {q['scheduling_init_ms']:.1f} ms | |",
+            f"| `rebuild()` of card_state from the whole log | {q['rebuild_s']:.1f} s ({q['rebuild_cards']:,} cards) | |",
+            f"| memory: decks in memory (tracemalloc) | {mem['decks_mb']:.0f} MB | |",
+            f"| memory: after counts + queue (tracemalloc current / peak) | {mem['after_queue_mb']:.0f} / "
+            f"{mem['peak_traced_mb']:.0f} MB | |",
+            f"| memory: process max RSS (decks + store + queue) | {mem['max_rss_mb']:.0f} MB | |",
+            f"| `prepdeck` → first screen, built-in decks, new user | {startup(start_plain)} | ≤ 0.6 s |",
+            f"| `prepdeck` → first screen, 50k cards / 500k reviews | {startup(start_big)} | |",
+            "",
+            "Startup is measured from spawning the Python process to `App.run_test()` handing over the first drawn "
+            "screen (headless, 80×24), then to the home screen's data worker finishing; wall clock, so a loaded "
+            "machine inflates it. 'Warm' means the Scheduling already holds the set of reviewed card ids (it keeps "
+            "it up to date itself after each review, and reloads it when another connection writes).",
+            END,
+            "",
+        ]
+    )
 
 
 def write_results(block: str) -> None:
@@ -362,8 +436,11 @@ def main(argv: list[str] | None = None) -> int:
             write_decks(home, args.cards)
             build = build_log(home, args.reviews)
             (home / "bench.json").write_text(json.dumps(build))
-        print(f"built {build['reviews']:,} reviews over {build['days']} days in {build['simulate_s']:.0f} s "
-              f"(+{build['insert_s']:.0f} s insert), db {build['db_mb']:.0f} MB", flush=True)
+        print(
+            f"built {build['reviews']:,} reviews over {build['days']} days in {build['simulate_s']:.0f} s "
+            f"(+{build['insert_s']:.0f} s insert), db {build['db_mb']:.0f} MB",
+            flush=True,
+        )
         start_plain = probe_startup(fresh_home, None)
         print(f"startup, new user: {start_plain}", flush=True)
         start_big = probe_startup(home, build["now"], runs=3)
@@ -373,10 +450,17 @@ def main(argv: list[str] | None = None) -> int:
         q = _child("queries", home, build["now"])
         for key, value in q.items():
             print(f"  {key}: {value}")
-        cmd = ".venv/bin/python -m benchmarks.bench_core" + (" --quick" if args.quick else "") + \
-            ("" if args.quick or (args.cards, args.reviews) == (50_000, 500_000)
-             else f" --cards {args.cards} --reviews {args.reviews}") + (" --write" if args.write else "") + \
-            (f" --reuse {args.reuse} (a home built by --keep)" if args.reuse else "")
+        cmd = (
+            ".venv/bin/python -m benchmarks.bench_core"
+            + (" --quick" if args.quick else "")
+            + (
+                ""
+                if args.quick or (args.cards, args.reviews) == (50_000, 500_000)
+                else f" --cards {args.cards} --reviews {args.reviews}"
+            )
+            + (" --write" if args.write else "")
+            + (f" --reuse {args.reuse} (a home built by --keep)" if args.reuse else "")
+        )
         block = markdown(cmd, info, build, q, mem, start_plain, start_big)
         print(block)
         if args.write:

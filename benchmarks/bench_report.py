@@ -48,8 +48,10 @@ def write_toml_decks(folder: Path, decks) -> None:
         out = [f'[deck]\nid = "{deck.id}"\ntitle = "{deck.title}"\nround = "{deck.round}"\n']
         for c in deck.cards:
             kind = "recall" if c.type in ("sql", "pyspark") else c.type
-            out.append(f'[[cards]]\nid = "{c.id}"\ntype = "{kind}"\ntitle = "{c.title}"\nprompt = "p"\n'
-                       f'tags = ["{c.tags[0]}"]\n')
+            out.append(
+                f'[[cards]]\nid = "{c.id}"\ntype = "{kind}"\ntitle = "{c.title}"\nprompt = "p"\n'
+                f'tags = ["{c.tags[0]}"]\n'
+            )
             if kind in ("recall", "design"):
                 out.append('answer = "a"\n')
             if kind == "design":
@@ -76,8 +78,13 @@ def cli_run(home: Path) -> tuple[float, float]:
     env = {**os.environ, "PREPDECK_HOME": str(home), "TZ": "UTC"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "prepdeck", "report", "--week", WEEK, "--json"], env=env,
-                          capture_output=True, text=True, cwd=str(home))
+    done = subprocess.run(
+        [sys.executable, "-m", "prepdeck", "report", "--week", WEEK, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=str(home),
+    )
     elapsed = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -89,7 +96,9 @@ def baseline_run(home: Path) -> float:
     """`prepdeck --version`: Python start and the CLI import, the floor under any command."""
     env = {**os.environ, "PREPDECK_HOME": str(home), "TZ": "UTC"}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "prepdeck", "--version"], env=env, capture_output=True, cwd=str(home))
+    subprocess.run(
+        [sys.executable, "-m", "prepdeck", "--version"], env=env, capture_output=True, cwd=str(home)
+    )
     return time.perf_counter() - t0
 
 
@@ -97,7 +106,7 @@ def in_process(home: Path) -> dict[str, float]:
     """Runs in a child so "cold" includes the imports and the first template compile."""
     code = f"""
 import json, sys, time, datetime as dt, statistics
-sys.path.insert(0, {str(REPO / 'tests')!r})
+sys.path.insert(0, {str(REPO / "tests")!r})
 t0 = time.perf_counter()
 from prepdeck.core.paths import database_path
 from prepdeck.core.store import Store
@@ -122,7 +131,9 @@ print(json.dumps({{"reviews_in_week": f["reviews"], "cold_total": cold_total, "c
                   "warm_md": med[2], "warm_total": med[3]}}))
 """
     env = {**os.environ, "TZ": "UTC"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(REPO.parent))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(REPO.parent)
+    )
     if done.returncode != 0:
         raise SystemExit(done.stderr[-2000:])
     import json
@@ -154,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         counts = build(home, days, args.per_day, args.recordings)
         built = time.perf_counter() - t0
-        print(f"built {counts['reviews']:,} reviews, {counts['attempts']:,} attempts, "
-              f"{counts['recordings']} recordings in {built:.1f} s")
+        print(
+            f"built {counts['reviews']:,} reviews, {counts['attempts']:,} attempts, "
+            f"{counts['recordings']} recordings in {built:.1f} s"
+        )
         first_wall, first_cpu = cli_run(home)
         runs = [cli_run(home) for _ in range(5)]
         best_wall = min(w for w, _ in runs)
@@ -181,26 +194,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"target <= {TARGET_S:.0f} s for the whole command (CPU time): {verdict} ({worst:.2f} s)")
     if args.write:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        block = "\n".join([
-            START,
-            "## Weekly report (issue 6)",
-            "",
-            f"Command: `.venv/bin/python -m benchmarks.bench_report{' --quick' if args.quick else ''} --write` · "
-            f"{machine} · {dt.date.today().isoformat()}",
-            "",
-            f"Data: {counts['reviews']:,} reviews over {days} days, {counts['attempts']:,} judge attempts, "
-            f"{counts['recordings']} analysed recordings; week {WEEK} holds {inner['reviews_in_week']} reviews.",
-            "",
-            "| measure | time |",
-            "|---|---:|",
-            *[f"| {label} | {seconds * 1000:.0f} ms |" for label, seconds in rows],
-            "",
-            f"Target: the report in ≤ {TARGET_S:.0f} s — {verdict}: {worst:.2f} s of CPU for the whole command "
-            "(Python start, deck loading, figures, both files). Measured while other engineers' test suites kept "
-            f"both cores busy (load average {os.getloadavg()[0]:.1f} when written): wall times include waiting "
-            "for a core, so the verdict uses CPU time, which is what the command costs on an idle machine.",
-            END,
-        ])
+        block = "\n".join(
+            [
+                START,
+                "## Weekly report (issue 6)",
+                "",
+                f"Command: `.venv/bin/python -m benchmarks.bench_report{' --quick' if args.quick else ''} --write` · "
+                f"{machine} · {dt.date.today().isoformat()}",
+                "",
+                f"Data: {counts['reviews']:,} reviews over {days} days, {counts['attempts']:,} judge attempts, "
+                f"{counts['recordings']} analysed recordings; week {WEEK} holds {inner['reviews_in_week']} reviews.",
+                "",
+                "| measure | time |",
+                "|---|---:|",
+                *[f"| {label} | {seconds * 1000:.0f} ms |" for label, seconds in rows],
+                "",
+                f"Target: the report in ≤ {TARGET_S:.0f} s — {verdict}: {worst:.2f} s of CPU for the whole command "
+                "(Python start, deck loading, figures, both files). Measured while other engineers' test suites kept "
+                f"both cores busy (load average {os.getloadavg()[0]:.1f} when written): wall times include waiting "
+                "for a core, so the verdict uses CPU time, which is what the command costs on an idle machine.",
+                END,
+            ]
+        )
         write_results(block)
         print(f"wrote {RESULTS}")
     return 0 if worst <= TARGET_S else 1

@@ -104,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         ("JVM CPU time by the first verdict", f"{jvm_cpu_at_first:.1f} s" if jvm_cpu_at_first else "n/a"),
         (f"warm check, median of {runs} (runner pre-warmed, as in the app)", f"{warm * 1000:.0f} ms"),
         (f"warm check, best of {runs}", f"{min(think) * 1000:.0f} ms"),
-        (f"back-to-back checks, median of {len(back_to_back)} (includes a runner start)",
-         f"{statistics.median(back_to_back) * 1000:.0f} ms"),
+        (
+            f"back-to-back checks, median of {len(back_to_back)} (includes a runner start)",
+            f"{statistics.median(back_to_back) * 1000:.0f} ms",
+        ),
         ("JVM resident memory after the checks (VmRSS)", f"{(rss or 0) / 1024:.0f} MiB"),
         ("JVM peak resident memory (VmHWM)", f"{(hwm or 0) / 1024:.0f} MiB"),
     ]
@@ -113,17 +115,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<75} {value:>10}")
     verdict_warm = "meets" if warm <= WARM_TARGET_S else "misses"
     verdict_cold = "meets" if cold <= COLD_TARGET_S else "misses"
-    print(f"targets: warm ≤ {WARM_TARGET_S} s {verdict_warm}; cold ≤ {COLD_TARGET_S:.0f} s {verdict_cold} "
-          f"(load average {load:.1f})")
+    print(
+        f"targets: warm ≤ {WARM_TARGET_S} s {verdict_warm}; cold ≤ {COLD_TARGET_S:.0f} s {verdict_cold} "
+        f"(load average {load:.1f})"
+    )
 
     if args.write:
         table = "\n".join(f"| {n} | {v} |" for n, v in rows)
         block = f"""{START}
 ## PySpark judge (issue 4)
 
-Command: `.venv/bin/python -m benchmarks.bench_spark{' --quick' if args.quick else ''} --write` · \
+Command: `.venv/bin/python -m benchmarks.bench_spark{" --quick" if args.quick else ""} --write` · \
 {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, Java from the PATH · \
-{time.strftime('%Y-%m-%d')} · load average {load:.1f} when written
+{time.strftime("%Y-%m-%d")} · load average {load:.1f} when written
 
 Card: `{CARD_ID}` (three cases), its solution as the answer; driver heap 512m, `local[2]`, one shuffle
 partition, C1-only JIT.

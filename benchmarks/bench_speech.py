@@ -31,8 +31,16 @@ def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def _tally() -> dict:
-    return {"tp": Counter(), "fp": Counter(), "fn": Counter(), "pace_errors": [], "pauses_true": 0,
-            "pauses_found": 0, "pauses_detected": 0, "pauses_right": 0}
+    return {
+        "tp": Counter(),
+        "fp": Counter(),
+        "fn": Counter(),
+        "pace_errors": [],
+        "pauses_true": 0,
+        "pauses_found": 0,
+        "pauses_detected": 0,
+        "pauses_right": 0,
+    }
 
 
 def _count(t: dict, clip, result: dict) -> None:
@@ -79,14 +87,26 @@ def run_setting(model: str, filler_pass: bool, corpus_dir: Path, limit: int | No
             _count(splits[name], clip, result)
         if result["wpm"]:
             per_voice.setdefault(f"{clip.voice}@{clip.speed}", []).append(
-                abs(result["wpm"] - clip.true_wpm) / clip.true_wpm)
+                abs(result["wpm"] - clip.true_wpm) / clip.true_wpm
+            )
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     cpu_s = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     peak_mb = cpu1.ru_maxrss / 1024
-    return {"model": model, "filler_pass": filler_pass, "clips": len(clips), "audio_s": audio_s, "work_s": work_s,
-            "load_s": load_s, "cpu_s": cpu_s, **splits["all"], "splits": {k: splits[k] for k in ("dev", "held-out")},
-            "peak_mb": peak_mb, "partial": partial, "load_avg": os.getloadavg()[0],
-            "pace_by_voice": {v: sum(e) / len(e) for v, e in per_voice.items()}}
+    return {
+        "model": model,
+        "filler_pass": filler_pass,
+        "clips": len(clips),
+        "audio_s": audio_s,
+        "work_s": work_s,
+        "load_s": load_s,
+        "cpu_s": cpu_s,
+        **splits["all"],
+        "splits": {k: splits[k] for k in ("dev", "held-out")},
+        "peak_mb": peak_mb,
+        "partial": partial,
+        "load_avg": os.getloadavg()[0],
+        "pace_by_voice": {v: sum(e) / len(e) for v, e in per_voice.items()},
+    }
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -114,26 +134,35 @@ def summarise(r: dict) -> dict:
         "pause_recall": _ratio(r["pauses_found"], r["pauses_true"]),
         "pause_precision": _ratio(r["pauses_right"], r["pauses_detected"]),
         "rtf": _ratio(r["work_s"], r["audio_s"]),
-        "cpu_rtf": _ratio(r["cpu_s"] / 2, r["audio_s"]),  # CPU seconds over 2 cores: the RTF of an idle machine
+        "cpu_rtf": _ratio(
+            r["cpu_s"] / 2, r["audio_s"]
+        ),  # CPU seconds over 2 cores: the RTF of an idle machine
         "peak_mb": r["peak_mb"],
         "load_s": r["load_s"],
         "partial": r["partial"],
-        "by_type": {k: (_ratio(tp[k], tp[k] + fn[k]), _ratio(tp[k], tp[k] + fp[k]), tp[k] + fn[k])
-                    for k in sorted(set(tp) | set(fn) | set(fp))},
+        "by_type": {
+            k: (_ratio(tp[k], tp[k] + fn[k]), _ratio(tp[k], tp[k] + fp[k]), tp[k] + fn[k])
+            for k in sorted(set(tp) | set(fn) | set(fp))
+        },
         "pace_by_voice": r["pace_by_voice"],
-        "clips": r["clips"], "audio_s": r["audio_s"], "load_avg": r.get("load_avg"),
+        "clips": r["clips"],
+        "audio_s": r["audio_s"],
+        "load_avg": r.get("load_avg"),
         "splits": {name: summarise({**r, **t, "splits": {}}) for name, t in r.get("splits", {}).items()},
     }
 
 
 def markdown(rows: list[dict], corpus_note: str) -> str:
     lines = [
-        START, "## Speech (issue 5)", "",
+        START,
+        "## Speech (issue 5)",
+        "",
         f"Command: `.venv/bin/python -m benchmarks.bench_speech --write`. {corpus_note}",
         "Run on the 2-core machine; RTF = (transcription + analysis) / audio length, model load excluded, "
         "after one warm-up clip; RTF (CPU/2) is the process's CPU seconds spread over the 2 cores, the wall "
         "RTF of an otherwise idle machine (other engineers' Spark and test runs shared these cores); peak "
-        "memory is the max RSS of the process running that setting.", "",
+        "memory is the max RSS of the process running that setting.",
+        "",
         "| setting | filler recall | filler precision | um/uh recall | um/uh precision | pace error mean (max) "
         "| pause recall | pause precision | RTF (wall) | RTF (CPU/2) | peak MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -142,12 +171,18 @@ def markdown(rows: list[dict], corpus_note: str) -> str:
         lines.append(
             f"| {s['setting']} | {_fmt(s['filler_recall'])} | {_fmt(s['filler_precision'])} | {_fmt(s['umuh_recall'])} "
             f"| {_fmt(s['umuh_precision'])} | {_fmt(s['pace_error_mean'], True)} ({_fmt(s['pace_error_max'], True)}) "
-            f"| {_fmt(s['pause_recall'])} | {_fmt(s['pause_precision'])} | {_fmt(s['rtf'])} | {_fmt(s['cpu_rtf'])} | {s['peak_mb']:.0f} |")
-    lines += ["", "Development and held-out halves (disjoint scripts and voices; changes were chosen on dev and "
-              "kept only when held-out improved too): filler recall / precision, um/uh recall / precision, "
-              "pace error, pause recall.", "",
-              "| setting | dev fillers | dev um/uh | dev pace | dev pauses | held-out fillers | held-out um/uh "
-              "| held-out pace | held-out pauses |", "|---|---|---|---|---|---|---|---|---|"]
+            f"| {_fmt(s['pause_recall'])} | {_fmt(s['pause_precision'])} | {_fmt(s['rtf'])} | {_fmt(s['cpu_rtf'])} | {s['peak_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        "Development and held-out halves (disjoint scripts and voices; changes were chosen on dev and "
+        "kept only when held-out improved too): filler recall / precision, um/uh recall / precision, "
+        "pace error, pause recall.",
+        "",
+        "| setting | dev fillers | dev um/uh | dev pace | dev pauses | held-out fillers | held-out um/uh "
+        "| held-out pace | held-out pauses |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for s in rows:
         cells = []
         for name in ("dev", "held-out"):
@@ -155,9 +190,12 @@ def markdown(rows: list[dict], corpus_note: str) -> str:
             if not h:
                 cells += ["–"] * 4
                 continue
-            cells += [f"{_fmt(h['filler_recall'])} / {_fmt(h['filler_precision'])}",
-                      f"{_fmt(h['umuh_recall'])} / {_fmt(h['umuh_precision'])}",
-                      _fmt(h["pace_error_mean"], True), _fmt(h["pause_recall"])]
+            cells += [
+                f"{_fmt(h['filler_recall'])} / {_fmt(h['filler_precision'])}",
+                f"{_fmt(h['umuh_recall'])} / {_fmt(h['umuh_precision'])}",
+                _fmt(h["pace_error_mean"], True),
+                _fmt(h["pause_recall"]),
+            ]
         lines.append(f"| {s['setting']} | " + " | ".join(cells) + " |")
     lines += ["", "Per filler type (recall / precision / annotated count):", ""]
     types = sorted({k for s in rows for k in s["by_type"]})
@@ -171,7 +209,10 @@ def markdown(rows: list[dict], corpus_note: str) -> str:
         lines.append(f"| {s['setting']} | " + " | ".join(cells) + " |")
     lines += ["", "Pace error by voice (mean):", ""]
     for s in rows:
-        lines.append(f"- {s['setting']}: " + ", ".join(f"{v} {e * 100:.1f} %" for v, e in sorted(s["pace_by_voice"].items())))
+        lines.append(
+            f"- {s['setting']}: "
+            + ", ".join(f"{v} {e * 100:.1f} %" for v, e in sorted(s["pace_by_voice"].items()))
+        )
     lines.append(END)
     return "\n".join(lines) + "\n"
 
@@ -188,7 +229,9 @@ def write_results(block: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench_speech")
-    ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "prepdeck-speech-corpus-split")
+    ap.add_argument(
+        "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "prepdeck-speech-corpus-split"
+    )
     ap.add_argument("--quick", action="store_true", help="6 clips, tiny.en only")
     ap.add_argument("--write", action="store_true", help="write the figures into benchmarks/RESULTS.md")
     ap.add_argument("--child", nargs=2, metavar=("MODEL", "FILLER_PASS"), help=argparse.SUPPRESS)
@@ -207,8 +250,16 @@ def main(argv: list[str] | None = None) -> int:
     limit = 6 if args.quick else args.limit
     rows = []
     for model, filler in settings:
-        cmd = [sys.executable, "-m", "benchmarks.bench_speech", "--corpus", str(args.corpus),
-               "--child", model, "1" if filler else "0"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_speech",
+            "--corpus",
+            str(args.corpus),
+            "--child",
+            model,
+            "1" if filler else "0",
+        ]
         if limit:
             cmd += ["--limit", str(limit)]
         out = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
@@ -217,24 +268,31 @@ def main(argv: list[str] | None = None) -> int:
             continue
         s = summarise(json.loads(out.stdout.strip().splitlines()[-1]))
         rows.append(s)
-        print(f"{s['setting']:<26} filler R {_fmt(s['filler_recall'])} P {_fmt(s['filler_precision'])}  "
-              f"um/uh R {_fmt(s['umuh_recall'])} P {_fmt(s['umuh_precision'])}  "
-              f"pace err {_fmt(s['pace_error_mean'], True)} (max {_fmt(s['pace_error_max'], True)})  "
-              f"pauses R {_fmt(s['pause_recall'])} P {_fmt(s['pause_precision'])}  RTF {_fmt(s['rtf'])} (CPU/2 {_fmt(s['cpu_rtf'])})  "
-              f"peak {s['peak_mb']:.0f} MB  partial filler passes {s['partial']}  load {s['load_avg']:.1f}", flush=True)
+        print(
+            f"{s['setting']:<26} filler R {_fmt(s['filler_recall'])} P {_fmt(s['filler_precision'])}  "
+            f"um/uh R {_fmt(s['umuh_recall'])} P {_fmt(s['umuh_precision'])}  "
+            f"pace err {_fmt(s['pace_error_mean'], True)} (max {_fmt(s['pace_error_max'], True)})  "
+            f"pauses R {_fmt(s['pause_recall'])} P {_fmt(s['pause_precision'])}  RTF {_fmt(s['rtf'])} (CPU/2 {_fmt(s['cpu_rtf'])})  "
+            f"peak {s['peak_mb']:.0f} MB  partial filler passes {s['partial']}  load {s['load_avg']:.1f}",
+            flush=True,
+        )
         for name, h in s["splits"].items():
-            print(f"    {name:<9} filler R {_fmt(h['filler_recall'])} P {_fmt(h['filler_precision'])}  um/uh R "
-                  f"{_fmt(h['umuh_recall'])} P {_fmt(h['umuh_precision'])}  pace err {_fmt(h['pace_error_mean'], True)}  "
-                  f"pauses R {_fmt(h['pause_recall'])}")
+            print(
+                f"    {name:<9} filler R {_fmt(h['filler_recall'])} P {_fmt(h['filler_precision'])}  um/uh R "
+                f"{_fmt(h['umuh_recall'])} P {_fmt(h['umuh_precision'])}  pace err {_fmt(h['pace_error_mean'], True)}  "
+                f"pauses R {_fmt(h['pause_recall'])}"
+            )
         for k, (rec, prec, n) in s["by_type"].items():
             print(f"    {k:<10} recall {_fmt(rec)} precision {_fmt(prec)} (n={n})")
     if rows:
         first = rows[0]
         loads = ", ".join(f"{r['load_avg']:.1f}" for r in rows)
-        note = (f"Corpus: {first['clips']} synthetic answers ({first['audio_s']:.0f} s): development half = scripts "
-                "1–6 in en-us 150, en-gb 170, en-us+m3 185 wpm (18 clips); held-out half = scripts 7–12 in en-us+f3 "
-                "140, en-gb-scotland 160 wpm (12 clips); espeak-ng, annotated fillers and look-alikes, pauses of "
-                f"1.2–2.5 s inserted as exact silence. 1-minute load average at the end of each setting: {loads}.")
+        note = (
+            f"Corpus: {first['clips']} synthetic answers ({first['audio_s']:.0f} s): development half = scripts "
+            "1–6 in en-us 150, en-gb 170, en-us+m3 185 wpm (18 clips); held-out half = scripts 7–12 in en-us+f3 "
+            "140, en-gb-scotland 160 wpm (12 clips); espeak-ng, annotated fillers and look-alikes, pauses of "
+            f"1.2–2.5 s inserted as exact silence. 1-minute load average at the end of each setting: {loads}."
+        )
         if args.write:
             write_results(markdown(rows, note))
             print(f"wrote {RESULTS}")

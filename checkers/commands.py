@@ -91,8 +91,9 @@ def check(args: argparse.Namespace) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
-def _check_sql(card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace,
-               config: Config) -> list[CheckResult] | int:
+def _check_sql(
+    card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace, config: Config
+) -> list[CheckResult] | int:
     from prepdeck.checkers.sql import CardProblem, check_sql, normalize_dialect
 
     try:
@@ -110,13 +111,16 @@ def _check_sql(card: Card, answers: list[tuple[str, bytes]], args: argparse.Name
     return results
 
 
-def _check_pyspark(card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace,
-                   config: Config) -> list[CheckResult] | int:
+def _check_pyspark(
+    card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace, config: Config
+) -> list[CheckResult] | int:
     from prepdeck.checkers.result import CaseResult, CheckResult
     from prepdeck.checkers.sql import AnswerError, answer_text
 
     if getattr(args, "dialect", None):
-        print("prepdeck: warning: --dialect applies to SQL answers; ignored for a pyspark card", file=sys.stderr)
+        print(
+            "prepdeck: warning: --dialect applies to SQL answers; ignored for a pyspark card", file=sys.stderr
+        )
     if getattr(args, "spark_remote", None):
         config.spark.remote = args.spark_remote
     try:
@@ -131,9 +135,15 @@ def _check_pyspark(card: Card, answers: list[tuple[str, bytes]], args: argparse.
         try:
             texts.append((index, name, answer_text(raw)))
         except AnswerError as exc:
-            results[index] = CheckResult(card.global_id, name, None, False, 0.0, error=str(exc),
-                                         cases=[CaseResult(c.name, c.hidden, False, error="not run")
-                                                for c in card.cases])
+            results[index] = CheckResult(
+                card.global_id,
+                name,
+                None,
+                False,
+                0.0,
+                error=str(exc),
+                cases=[CaseResult(c.name, c.hidden, False, error="not run") for c in card.cases],
+            )
     if texts:
         try:
             judged = check_pyspark_answers(card, [(name, text) for _, name, text in texts], config)
@@ -157,8 +167,10 @@ def print_result(result: CheckResult, out: Any = None) -> None:
     ok = sum(c.passed for c in result.cases)
     verdict = "passed" if result.passed else "FAILED"
     dialect = f" ({result.dialect})" if result.dialect else ""
-    print(f"{result.answer}{dialect}: {verdict}, {ok}/{len(result.cases)} cases, "
-          f"{result.elapsed_ms:.0f} ms", file=out)
+    print(
+        f"{result.answer}{dialect}: {verdict}, {ok}/{len(result.cases)} cases, {result.elapsed_ms:.0f} ms",
+        file=out,
+    )
     if result.error:
         print(f"  error: {result.error}", file=out)
     for case in result.cases:

@@ -33,8 +33,15 @@ _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?")
-_SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf,
-                   "infinity": math.inf, "+infinity": math.inf, "-infinity": -math.inf}
+_SPECIAL_FLOATS = {
+    "nan": math.nan,
+    "inf": math.inf,
+    "+inf": math.inf,
+    "-inf": -math.inf,
+    "infinity": math.inf,
+    "+infinity": math.inf,
+    "-infinity": -math.inf,
+}
 
 
 def read_value(text: str | None) -> Any:
@@ -67,7 +74,7 @@ def _read_timestamp(s: str) -> dt.datetime | None:
         s = s[:-1] + "+00:00"
     frac = re.search(r"\.(\d+)", s)
     if frac and len(frac.group(1)) > 6:  # nanoseconds: Python keeps microseconds
-        s = s[: frac.start(1) + 6] + s[frac.end(1):]
+        s = s[: frac.start(1) + 6] + s[frac.end(1) :]
     try:
         value = dt.datetime.fromisoformat(s)
     except ValueError:
@@ -195,12 +202,14 @@ def _exact_key(row: Sequence[Any]) -> tuple:
 
 def _coarse_key(row: Sequence[Any]) -> tuple:
     """The row with every tolerance-compared part blanked out: rows that can pair share it."""
+
     def coarse(v: Any) -> Any:
         if isinstance(v, _Num) or (isinstance(v, int) and not isinstance(v, bool)):
             return "#"
         if isinstance(v, tuple):
             return tuple(coarse(x) for x in v)
         return (type(v) is bool, v)
+
     return tuple(coarse(v) for v in row)
 
 
@@ -211,11 +220,13 @@ def _numeric_sort_key(row: Sequence[Any]) -> tuple:
         if isinstance(v, int) and not isinstance(v, bool):
             return float(v)
         return 0.0
+
     return tuple(num(v) for v in row)
 
 
-def _pair_within_tolerance(exp_rows: list[int], act_rows: list[int], expected: list[tuple],
-                           actual: list[tuple], tol: float) -> tuple[list[int], list[int]]:
+def _pair_within_tolerance(
+    exp_rows: list[int], act_rows: list[int], expected: list[tuple], actual: list[tuple], tol: float
+) -> tuple[list[int], list[int]]:
     """Greedy pairing of rows that differ only in numbers; returns the unpaired (expected, actual)."""
     if not exp_rows or not act_rows:
         return exp_rows, act_rows
@@ -261,9 +272,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def compare_results(actual: Iterable[Sequence[Any]], expected: Iterable[Sequence[Any]], *,
-                    actual_columns: int | None = None, expected_columns: int | None = None,
-                    ordered: bool = False, tolerance: float = 1e-6, loose: bool = False) -> Comparison:
+def compare_results(
+    actual: Iterable[Sequence[Any]],
+    expected: Iterable[Sequence[Any]],
+    *,
+    actual_columns: int | None = None,
+    expected_columns: int | None = None,
+    ordered: bool = False,
+    tolerance: float = 1e-6,
+    loose: bool = False,
+) -> Comparison:
     """Compare a result with the expected one.
 
     `*_columns` give the column counts (needed when a side has no rows); `loose` is for an expected side
@@ -303,8 +321,9 @@ def compare_results(actual: Iterable[Sequence[Any]], expected: Iterable[Sequence
         still_e: list[int] = []
         still_a: list[int] = []
         for key in set(groups_e) | set(groups_a):
-            e_left, a_left = _pair_within_tolerance(groups_e.get(key, []), groups_a.get(key, []),
-                                                    exp, act, tolerance)
+            e_left, a_left = _pair_within_tolerance(
+                groups_e.get(key, []), groups_a.get(key, []), exp, act, tolerance
+            )
             still_e += e_left
             still_a += a_left
         left_exp, left_act = sorted(still_e), sorted(still_a)
@@ -328,7 +347,9 @@ def compare_results(actual: Iterable[Sequence[Any]], expected: Iterable[Sequence
         if left_exp:
             parts.append(f"{_plural(len(left_exp), 'row')} missing")
         if left_act:
-            parts.append(f"{len(left_act)} unexpected" if parts else f"{_plural(len(left_act), 'unexpected row')}")
+            parts.append(
+                f"{len(left_act)} unexpected" if parts else f"{_plural(len(left_act), 'unexpected row')}"
+            )
         result.message = ", ".join(parts)
     elif result.order_mismatch_at is not None:
         result.passed = False

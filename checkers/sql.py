@@ -30,8 +30,16 @@ if TYPE_CHECKING:
     from prepdeck.decks.model import Card, Case
 
 DIALECTS: tuple[str, ...] = ("duckdb", "bigquery", "spark", "postgres", "snowflake", "mysql")
-_ALIASES = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres", "sparksql": "spark",
-            "spark-sql": "spark", "spark_sql": "spark", "bq": "bigquery", "duck": "duckdb"}
+_ALIASES = {
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "psql": "postgres",
+    "sparksql": "spark",
+    "spark-sql": "spark",
+    "spark_sql": "spark",
+    "bq": "bigquery",
+    "duck": "duckdb",
+}
 SHOWN_RESULT_ROWS = 200  # rows of each side kept on a CaseResult for the app's result tables
 _STOP_KINDS = ("Binder Error", "Catalog Error", "Parser Error", "Permission Error")
 
@@ -102,7 +110,9 @@ def answer_text(raw: str | bytes) -> str:
         try:
             raw = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise AnswerError(f"the answer is not UTF-8 text (undecodable byte at offset {exc.start})") from None
+            raise AnswerError(
+                f"the answer is not UTF-8 text (undecodable byte at offset {exc.start})"
+            ) from None
     if "\x00" in raw:
         raise AnswerError("the answer is not text (it contains NUL bytes)")
     text = raw.removeprefix("\ufeff")
@@ -142,7 +152,9 @@ def _parse_error_message(exc: Exception, dialect: str) -> str:
         desc = re.sub(r"\s*<class '[^']*'>", "", desc).rstrip(". ")
         near = (err.get("highlight") or "").strip()
         near_text = f" near '{near[:30]}'" if near else ""
-        return f"syntax error ({dialect}) at line {err.get('line')}, column {err.get('col')}{near_text}: {desc}"
+        return (
+            f"syntax error ({dialect}) at line {err.get('line')}, column {err.get('col')}{near_text}: {desc}"
+        )
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"syntax error ({dialect}): {first}"
 
@@ -183,21 +195,45 @@ def _fix_spark_epochs(statement: exp.Expression, timestamp_columns: frozenset[st
 
     def epoch_seconds(value: exp.Expression) -> exp.Expression:
         as_ts = exp.cast(value.copy(), "TIMESTAMP")
-        return exp.Paren(this=exp.IntDiv(this=exp.Anonymous(this="epoch_ms", expressions=[as_ts]),
-                                         expression=exp.Literal.number(1000)))
+        return exp.Paren(
+            this=exp.IntDiv(
+                this=exp.Anonymous(this="epoch_ms", expressions=[as_ts]), expression=exp.Literal.number(1000)
+            )
+        )
 
     def is_timestamp(node: exp.Expression | None) -> bool:
         # a declared TIMESTAMP column, possibly inside LAG/LEAD/MIN/MAX/FIRST/LAST … OVER (…)
-        while isinstance(node, (exp.Window, exp.Lag, exp.Lead, exp.Min, exp.Max, exp.FirstValue, exp.LastValue,
-                                exp.First, exp.Last, exp.Coalesce, exp.Paren)):
+        while isinstance(
+            node,
+            (
+                exp.Window,
+                exp.Lag,
+                exp.Lead,
+                exp.Min,
+                exp.Max,
+                exp.FirstValue,
+                exp.LastValue,
+                exp.First,
+                exp.Last,
+                exp.Coalesce,
+                exp.Paren,
+            ),
+        ):
             node = node.this
         return isinstance(node, exp.Column) and node.name.lower() in timestamp_columns
 
     def rewrite(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.StrToUnix) and node.args.get("format") == default_format and node.this is not None:
+        if (
+            isinstance(node, exp.StrToUnix)
+            and node.args.get("format") == default_format
+            and node.this is not None
+        ):
             return epoch_seconds(node.this)
-        if (isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this.name.upper() in _INTEGER_TYPES
-                and is_timestamp(node.this)):
+        if (
+            isinstance(node, (exp.Cast, exp.TryCast))
+            and node.to.this.name.upper() in _INTEGER_TYPES
+            and is_timestamp(node.this)
+        ):
             return epoch_seconds(node.this)
         return node
 
@@ -207,12 +243,17 @@ def _fix_spark_epochs(statement: exp.Expression, timestamp_columns: frozenset[st
 def _timestamp_columns(card: Card) -> frozenset[str]:
     from prepdeck.decks.tabular import parse_columns
 
-    return frozenset(col.name.lower() for spec in card.tables.values() for col in parse_columns(spec)
-                     if col.base in ("TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ"))
+    return frozenset(
+        col.name.lower()
+        for spec in card.tables.values()
+        for col in parse_columns(spec)
+        if col.base in ("TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ")
+    )
 
 
-def prepare(text: str | bytes, dialect: str = "duckdb",
-            timestamp_columns: frozenset[str] = frozenset()) -> PreparedQuery:
+def prepare(
+    text: str | bytes, dialect: str = "duckdb", timestamp_columns: frozenset[str] = frozenset()
+) -> PreparedQuery:
     """Check that `text` is one query and produce the DuckDB SQL to run; AnswerError otherwise.
 
     A DuckDB answer is checked by DuckDB's own parser alone (exact error positions in the user's text,
@@ -235,7 +276,9 @@ def prepare(text: str | bytes, dialect: str = "duckdb",
     except (ParseError, TokenError) as exc:
         raise AnswerError(_parse_error_message(exc, dialect)) from None
     except Exception as exc:  # sqlglot bugs on odd input must not escape as a traceback
-        raise AnswerError(f"could not read the query: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+        raise AnswerError(
+            f"could not read the query: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+        ) from None
     statements = [s for s in parsed if s is not None]
     if not statements:
         raise AnswerError("the answer is empty: write one SELECT query")
@@ -261,8 +304,10 @@ def prepare(text: str | bytes, dialect: str = "duckdb",
 
 def _strip_literals(sql: str) -> str:
     """The SQL with strings, quoted names and comments blanked out (newlines kept)."""
+
     def blank(m: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", m.group(0))
+
     return re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", blank, sql, flags=re.S)
 
 
@@ -375,9 +420,23 @@ class _Stopped(Exception):
 
 
 _CLOCK_DATE = ("current_date", "today", "curdate", "utc_date")
-_CLOCK_TIMESTAMPTZ = ("now", "current_timestamp", "get_current_timestamp", "transaction_timestamp",
-                      "statement_timestamp", "clock_timestamp", "getdate", "systimestamp")
-_CLOCK_TIMESTAMP = ("localtimestamp", "current_localtimestamp", "current_datetime", "sysdate", "utc_timestamp")
+_CLOCK_TIMESTAMPTZ = (
+    "now",
+    "current_timestamp",
+    "get_current_timestamp",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "clock_timestamp",
+    "getdate",
+    "systimestamp",
+)
+_CLOCK_TIMESTAMP = (
+    "localtimestamp",
+    "current_localtimestamp",
+    "current_datetime",
+    "sysdate",
+    "utc_timestamp",
+)
 _CLOCK_TIME = ("current_time", "get_current_time", "localtime", "curtime", "utc_time")
 
 
@@ -398,15 +457,18 @@ def connect(config: SqlConfig, today: dt.datetime) -> duckdb.DuckDBPyConnection:
     """A fresh locked-down in-memory DuckDB with the clock frozen at `today`."""
     import duckdb
 
-    conn = duckdb.connect(":memory:", config={
-        "enable_external_access": False,
-        "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False,
-        "allow_community_extensions": False,
-        "memory_limit": f"{int(config.memory_limit_mb)}MB",
-        "threads": 1,
-        "temp_directory": "",  # never spill to disk (the default is ./.tmp)
-    })
+    conn = duckdb.connect(
+        ":memory:",
+        config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+            "memory_limit": f"{int(config.memory_limit_mb)}MB",
+            "threads": 1,
+            "temp_directory": "",  # never spill to disk (the default is ./.tmp)
+        },
+    )
     try:
         conn.execute("SET TimeZone = 'UTC'")  # a setting of the built-in ICU extension
         for macro in _clock_macros(today):
@@ -462,9 +524,17 @@ def _limit_text(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def run_query(conn: duckdb.DuckDBPyConnection, sql: str, *, time_limit_s: float, max_rows: int,
-              memory_limit_mb: int, cancel: threading.Event | None = None,
-              source: str | None = None, dialect: str = "duckdb") -> QueryResult:
+def run_query(
+    conn: duckdb.DuckDBPyConnection,
+    sql: str,
+    *,
+    time_limit_s: float,
+    max_rows: int,
+    memory_limit_mb: int,
+    cancel: threading.Event | None = None,
+    source: str | None = None,
+    dialect: str = "duckdb",
+) -> QueryResult:
     """Run one query under the time limit; fetch at most max_rows + 1 rows. Raises _Stopped."""
     import duckdb
 
@@ -525,13 +595,17 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
         values: list[Any] = []
         for number, record in enumerate(csv.rows, start=1):
             if len(record) != len(header):
-                raise CardProblem(f"{where}: table {table}, row {number}: {len(record)} fields, "
-                                  f"the header names {len(header)}")
+                raise CardProblem(
+                    f"{where}: table {table}, row {number}: {len(record)} fields, "
+                    f"the header names {len(header)}"
+                )
             for column, raw in zip(header, record, strict=True):
                 try:
                     values.append(coerce(raw, column.type))
                 except ValueError as exc:
-                    raise CardProblem(f"{where}: table {table}, row {number}, column {column.name}: {exc}") from None
+                    raise CardProblem(
+                        f"{where}: table {table}, row {number}, column {column.name}: {exc}"
+                    ) from None
         if not csv.rows:
             continue
         placeholders = "(" + ", ".join("?" * len(header)) + ")"
@@ -539,8 +613,10 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
         width = len(header)
         chunk = max(1, 1000 // width)
         for start in range(0, len(csv.rows), chunk):
-            part = values[start * width:(start + chunk) * width]
-            sql = f"INSERT INTO {_quote(table)} ({names}) VALUES " + ", ".join([placeholders] * (len(part) // width))
+            part = values[start * width : (start + chunk) * width]
+            sql = f"INSERT INTO {_quote(table)} ({names}) VALUES " + ", ".join(
+                [placeholders] * (len(part) // width)
+            )
             try:
                 conn.execute(sql, part)
             except duckdb.Error as exc:
@@ -554,8 +630,15 @@ _SOLUTIONS_MAX = 512
 
 
 def _solution_key(card: Card, case: Case) -> tuple:
-    return (card.global_id, card.solution, card.dialect, card.today, tuple(sorted(card.tables.items())),
-            case.name, tuple(sorted(case.data.items())))
+    return (
+        card.global_id,
+        card.solution,
+        card.dialect,
+        card.today,
+        tuple(sorted(card.tables.items())),
+        case.name,
+        tuple(sorted(case.data.items())),
+    )
 
 
 def clear_solution_cache() -> None:
@@ -582,9 +665,16 @@ class _Run:
     notes: list[str] = field(default_factory=list)
 
     def execute(self, sql: str, source: str | None = None, dialect: str = "duckdb") -> QueryResult:
-        return run_query(self.conn, sql, time_limit_s=self.config.time_limit_s, max_rows=self.config.max_rows,
-                         memory_limit_mb=self.config.memory_limit_mb, cancel=self.cancel, source=source,
-                         dialect=dialect)
+        return run_query(
+            self.conn,
+            sql,
+            time_limit_s=self.config.time_limit_s,
+            max_rows=self.config.max_rows,
+            memory_limit_mb=self.config.memory_limit_mb,
+            cancel=self.cancel,
+            source=source,
+            dialect=dialect,
+        )
 
     def expected(self, case: Case) -> _Expected:
         if case.expected is not None:
@@ -609,7 +699,9 @@ class _Run:
     def _run_solution(self, case: Case) -> QueryResult:
         card = self.card
         if not card.solution:
-            raise CardProblem(f"{card.global_id}, case '{case.name}': no `expected` and the card has no solution")
+            raise CardProblem(
+                f"{card.global_id}, case '{case.name}': no `expected` and the card has no solution"
+            )
         if self.solution is None:
             try:
                 self.solution = prepare(card.solution, card.dialect or "duckdb", _timestamp_columns(card))
@@ -620,8 +712,9 @@ class _Run:
         except _Stopped as exc:
             if exc.reason == "cancelled":
                 raise
-            raise CardProblem(f"{card.global_id}: the card's solution fails on case '{case.name}': "
-                              f"{exc.reason}") from None
+            raise CardProblem(
+                f"{card.global_id}: the card's solution fails on case '{case.name}': {exc.reason}"
+            ) from None
 
 
 def _sql_config(config: SqlConfig | Config | None) -> SqlConfig:
@@ -635,9 +728,16 @@ def _sql_config(config: SqlConfig | Config | None) -> SqlConfig:
 NO_ORDER_BY = "the outermost query has no ORDER BY, and row order is part of this answer"
 
 
-def check_sql(card: Card, answer: str | bytes, dialect: str | None = None,
-              config: SqlConfig | Config | None = None, explain: bool = False, *,
-              answer_name: str = "editor", cancel: threading.Event | None = None) -> CheckResult:
+def check_sql(
+    card: Card,
+    answer: str | bytes,
+    dialect: str | None = None,
+    config: SqlConfig | Config | None = None,
+    explain: bool = False,
+    *,
+    answer_name: str = "editor",
+    cancel: threading.Event | None = None,
+) -> CheckResult:
     """Judge one answer to a `sql` card on every case.
 
     Never raises for anything the answer does (that is a graded failure with a one-line reason);
@@ -646,7 +746,9 @@ def check_sql(card: Card, answer: str | bytes, dialect: str | None = None,
     started = time.perf_counter()
     cfg = _sql_config(config)
     dialect = normalize_dialect(dialect, cfg.dialect)
-    result = CheckResult(card=card.global_id, answer=answer_name, dialect=dialect, passed=False, elapsed_ms=0.0)
+    result = CheckResult(
+        card=card.global_id, answer=answer_name, dialect=dialect, passed=False, elapsed_ms=0.0
+    )
 
     def done() -> CheckResult:
         result.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -679,8 +781,9 @@ def check_sql(card: Card, answer: str | bytes, dialect: str | None = None,
                 expected = run.expected(case)
                 actual = run.execute(prepared.sql, prepared.source, prepared.dialect)
             except _Stopped as exc:
-                result.cases.append(CaseResult(case.name, case.hidden, False, error=exc.reason,
-                                               message=exc.reason))
+                result.cases.append(
+                    CaseResult(case.name, case.hidden, False, error=exc.reason, message=exc.reason)
+                )
                 if exc.stop_check:
                     stopped = exc.reason
                     result.error = exc.reason
@@ -694,16 +797,30 @@ def check_sql(card: Card, answer: str | bytes, dialect: str | None = None,
     return done()
 
 
-def _judge_case(card: Card, case: Case, actual: QueryResult, expected: _Expected,
-                prepared: PreparedQuery) -> CaseResult:
-    comparison = compare_results(actual.rows, expected.rows, actual_columns=len(actual.columns),
-                                 expected_columns=expected.columns, ordered=card.ordered,
-                                 tolerance=card.tolerance, loose=expected.loose)
-    out = CaseResult(case.name, case.hidden, comparison.passed, message=comparison.message,
-                     missing=comparison.missing, unexpected=comparison.unexpected,
-                     order_mismatch_at=comparison.order_mismatch_at, columns=actual.columns,
-                     expected_rows=[to_jsonable(r) for r in expected.rows[:SHOWN_RESULT_ROWS]],
-                     actual_rows=[to_jsonable(r) for r in actual.rows[:SHOWN_RESULT_ROWS]])
+def _judge_case(
+    card: Card, case: Case, actual: QueryResult, expected: _Expected, prepared: PreparedQuery
+) -> CaseResult:
+    comparison = compare_results(
+        actual.rows,
+        expected.rows,
+        actual_columns=len(actual.columns),
+        expected_columns=expected.columns,
+        ordered=card.ordered,
+        tolerance=card.tolerance,
+        loose=expected.loose,
+    )
+    out = CaseResult(
+        case.name,
+        case.hidden,
+        comparison.passed,
+        message=comparison.message,
+        missing=comparison.missing,
+        unexpected=comparison.unexpected,
+        order_mismatch_at=comparison.order_mismatch_at,
+        columns=actual.columns,
+        expected_rows=[to_jsonable(r) for r in expected.rows[:SHOWN_RESULT_ROWS]],
+        actual_rows=[to_jsonable(r) for r in actual.rows[:SHOWN_RESULT_ROWS]],
+    )
     if card.ordered and not prepared.has_order_by:
         out.passed = False
         out.message = NO_ORDER_BY if comparison.passed else f"{comparison.message}; also {NO_ORDER_BY}"
@@ -718,8 +835,9 @@ def _explain(run: _Run, prepared: PreparedQuery) -> str | None:
     return "\n".join(str(row[-1]) for row in result.rows)
 
 
-def explain_sql(card: Card, answer: str | bytes, dialect: str | None = None,
-                config: SqlConfig | Config | None = None) -> tuple[str, str]:
+def explain_sql(
+    card: Card, answer: str | bytes, dialect: str | None = None, config: SqlConfig | Config | None = None
+) -> tuple[str, str]:
     """(DuckDB SQL, EXPLAIN plan) of an answer on the card's first case; AnswerError if it cannot run."""
     cfg = _sql_config(config)
     prepared = prepare(answer, normalize_dialect(dialect, cfg.dialect), _timestamp_columns(card))

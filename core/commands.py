@@ -54,8 +54,11 @@ def _scheduling(ctx: Context) -> Scheduling:
 def _warn_broken(ctx: Context) -> None:
     broken = ctx.decks().broken
     if broken:
-        print(f"prepdeck: warning: {len(broken)} deck file(s) skipped because of problems "
-              "(see `prepdeck decks check`): " + ", ".join(str(p) for p in broken), file=sys.stderr)
+        print(
+            f"prepdeck: warning: {len(broken)} deck file(s) skipped because of problems "
+            "(see `prepdeck decks check`): " + ", ".join(str(p) for p in broken),
+            file=sys.stderr,
+        )
 
 
 @_store_errors
@@ -65,8 +68,15 @@ def decks_list(args: argparse.Namespace) -> int:
         decks = ctx.decks()
         counts = _scheduling(ctx).counts()
         rows = [
-            {"id": d.id, "title": d.title, "round": d.round, "path": str(d.path) if d.path else None,
-             "cards": len(d.cards), "due": counts[d.id].due + counts[d.id].learning, "new": counts[d.id].new}
+            {
+                "id": d.id,
+                "title": d.title,
+                "round": d.round,
+                "path": str(d.path) if d.path else None,
+                "cards": len(d.cards),
+                "due": counts[d.id].due + counts[d.id].learning,
+                "new": counts[d.id].new,
+            }
             for d in decks.decks
         ]
         if args.json:
@@ -88,8 +98,10 @@ def _print_table(rows: list[dict[str, object]]) -> None:
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     numeric = {"cards", "due", "new"}
     for line in table:
-        cells = [cell.rjust(w) if h in numeric else cell.ljust(w)
-                 for cell, w, h in zip(line, widths, headers, strict=True)]
+        cells = [
+            cell.rjust(w) if h in numeric else cell.ljust(w)
+            for cell, w, h in zip(line, widths, headers, strict=True)
+        ]
         print("  ".join(cells).rstrip())
 
 
@@ -118,8 +130,9 @@ def parse_when(text: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"bad --at '{text}': use an ISO datetime such as 2026-03-01T18:30 "
-                         "or 2026-03-01T18:30+01:00") from None
+        raise ValueError(
+            f"bad --at '{text}': use an ISO datetime such as 2026-03-01T18:30 or 2026-03-01T18:30+01:00"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.astimezone()  # naive: the user's local time
     return moment.astimezone(dt.UTC)
@@ -127,7 +140,9 @@ def parse_when(text: str) -> dt.datetime:
 
 def _unknown_card(card_id: str, ctx: Context) -> str:
     known = [c.global_id for c in ctx.decks().all_cards()]
-    close = difflib.get_close_matches(card_id, known, n=1) or [g for g in known if g.endswith("/" + card_id)][:1]
+    close = (
+        difflib.get_close_matches(card_id, known, n=1) or [g for g in known if g.endswith("/" + card_id)][:1]
+    )
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"unknown card '{card_id}'{hint}; card ids are DECK_ID/CARD_ID, see `prepdeck decks list`"
 
@@ -154,18 +169,33 @@ def grade(args: argparse.Namespace) -> int:
         outcome = scheduling.review(card, rating, now=at, kind="grade")
         reviewed_at = at or now
         if args.json:
-            print(json.dumps({
-                "card": outcome.card_id, "rating": rating, "rating_name": RATING_NAMES[rating],
-                "review_id": outcome.review_id, "reviewed_at": to_iso(reviewed_at), "state": outcome.state,
-                "due": to_iso(outcome.due), "interval": format_interval(outcome.interval),
-                "interval_days": round(outcome.interval.total_seconds() / 86400, 4), "leech": outcome.leech,
-            }, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "card": outcome.card_id,
+                        "rating": rating,
+                        "rating_name": RATING_NAMES[rating],
+                        "review_id": outcome.review_id,
+                        "reviewed_at": to_iso(reviewed_at),
+                        "state": outcome.state,
+                        "due": to_iso(outcome.due),
+                        "interval": format_interval(outcome.interval),
+                        "interval_days": round(outcome.interval.total_seconds() / 86400, 4),
+                        "leech": outcome.leech,
+                    },
+                    indent=2,
+                )
+            )
         else:
             due_local = outcome.due.astimezone().strftime("%Y-%m-%d %H:%M")
-            print(f"{outcome.card_id}: {RATING_NAMES[rating]} — next in {format_interval(outcome.interval)} "
-                  f"(due {due_local})")
+            print(
+                f"{outcome.card_id}: {RATING_NAMES[rating]} — next in {format_interval(outcome.interval)} "
+                f"(due {due_local})"
+            )
             if outcome.leech:
-                print(f"{outcome.card_id} is a leech: suspended; rewrite it, then unsuspend it in the deck browser")
+                print(
+                    f"{outcome.card_id} is a leech: suspended; rewrite it, then unsuspend it in the deck browser"
+                )
             elif outcome.card_id in scheduling.store.suspended():
                 print(f"{outcome.card_id} is suspended: recorded, but it stays out of your sessions")
         return 0

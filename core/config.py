@@ -124,7 +124,7 @@ def load_config(home: Path) -> Config:
                 if isinstance(keys, str):
                     cfg.keys[binding_id] = keys
                 else:
-                    cfg.problems.append(f"{where}: [keys].{binding_id}: expected a string such as \"ctrl+r\"")
+                    cfg.problems.append(f'{where}: [keys].{binding_id}: expected a string such as "ctrl+r"')
         elif key == "decks" and isinstance(value, dict):
             for deck_id, table in value.items():
                 override = DeckOverride()

@@ -12,13 +12,13 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}  # a bare numbe
 
 
 def parse_step(value: str | int | float) -> dt.timedelta:
-    """"1m", "10m", "1h", "1d", "30s" (or a number of minutes) -> timedelta."""
+    """ "1m", "10m", "1h", "1d", "30s" (or a number of minutes) -> timedelta."""
     if isinstance(value, bool):
-        raise ValueError(f"learning step {value!r}: use a duration such as \"10m\", \"1h\" or \"1d\"")
+        raise ValueError(f'learning step {value!r}: use a duration such as "10m", "1h" or "1d"')
     text = str(value) if isinstance(value, (int, float)) else value
     match = _STEP_RE.match(text)
     if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"learning step {value!r}: use a duration such as \"10m\", \"1h\" or \"1d\"")
+        raise ValueError(f'learning step {value!r}: use a duration such as "10m", "1h" or "1d"')
     return dt.timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
 
 

@@ -32,10 +32,16 @@ class OptimizeResult:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "optimized": self.optimized, "message": self.message, "review_count": self.review_count,
-            "needed": self.needed, "items": self.items, "parameters": self.parameters,
-            "log_loss_before": self.log_loss_before, "log_loss_after": self.log_loss_after,
-            "rmse_before": self.rmse_before, "rmse_after": self.rmse_after,
+            "optimized": self.optimized,
+            "message": self.message,
+            "review_count": self.review_count,
+            "needed": self.needed,
+            "items": self.items,
+            "parameters": self.parameters,
+            "log_loss_before": self.log_loss_before,
+            "log_loss_after": self.log_loss_after,
+            "rmse_before": self.rmse_before,
+            "rmse_after": self.rmse_after,
         }
 
 
@@ -65,11 +71,15 @@ def clamp_parameters(parameters: list[float]) -> list[float]:
     """fsrs-rs works in float32: keep each value inside the bounds py-fsrs validates."""
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-    return [min(max(float(p), lo), hi) for p, lo, hi in zip(parameters, LOWER_BOUNDS_PARAMETERS,
-                                                              UPPER_BOUNDS_PARAMETERS, strict=True)]
+    return [
+        min(max(float(p), lo), hi)
+        for p, lo, hi in zip(parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    ]
 
 
-def fit(items: list[object], current: list[float]) -> tuple[list[float], tuple[float, float], tuple[float, float]]:
+def fit(
+    items: list[object], current: list[float]
+) -> tuple[list[float], tuple[float, float], tuple[float, float]]:
     """New parameters and (log loss, RMSE) of the current and the new ones on the same items."""
     import fsrs_rs_python as fr
 

@@ -32,8 +32,14 @@ from prepdeck.core.store import Review, Store, from_iso, link_evidence, to_iso, 
 from prepdeck.decks.model import Card, DeckSet
 
 __all__ = [
-    "DeckCounts", "OptimizeResult", "ReviewOutcome", "Scheduling", "TodayStats", "format_interval",
-    "fsrs_id_for", "parse_rating",
+    "DeckCounts",
+    "OptimizeResult",
+    "ReviewOutcome",
+    "Scheduling",
+    "TodayStats",
+    "format_interval",
+    "fsrs_id_for",
+    "parse_rating",
 ]
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -42,8 +48,18 @@ STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 LEARN_AHEAD = dt.timedelta(minutes=20)
 REVIEW_STATE = fsrs.State.Review.value  # a learning card due this soon is shown now rather than waited for
 
-_STATE_COLUMNS = ("deck_id", "fsrs_id", "state", "step", "stability", "difficulty", "due", "last_review",
-                  "reps", "lapses")
+_STATE_COLUMNS = (
+    "deck_id",
+    "fsrs_id",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+)
 _SELECT_STATE = f"SELECT {', '.join(_STATE_COLUMNS)} FROM card_state WHERE card_id = ?"
 _UPSERT_STATE = (
     f"INSERT OR REPLACE INTO card_state (card_id, {', '.join(_STATE_COLUMNS)}) "
@@ -56,7 +72,7 @@ _GENERATION: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()
 
 
 def parse_rating(value: str | int) -> int:
-    """"again" | "hard" | "good" | "easy" | "1".."4" (or an int 1..4) -> 1..4."""
+    """ "again" | "hard" | "good" | "easy" | "1".."4" (or an int 1..4) -> 1..4."""
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
         return value
     text = str(value).strip().lower()
@@ -106,8 +122,15 @@ def _dumps(state: dict[str, Any]) -> str:
 
 
 class Scheduling:
-    def __init__(self, store: Store, decks: DeckSet, config: Config,
-                 clock: Callable[[], dt.datetime] = utcnow, *, tz: dt.tzinfo | None = None):
+    def __init__(
+        self,
+        store: Store,
+        decks: DeckSet,
+        config: Config,
+        clock: Callable[[], dt.datetime] = utcnow,
+        *,
+        tz: dt.tzinfo | None = None,
+    ):
         self.store = store
         self.decks = decks
         self.config = config
@@ -162,18 +185,23 @@ class Scheduling:
     def _unseen_ids(self) -> dict[str, list[str]]:
         if self._unseen is None:
             seen = self._seen_ids()
-            self._unseen = {deck_id: [c for c in ids if c not in seen] for deck_id, ids in self._deck_order.items()}
+            self._unseen = {
+                deck_id: [c for c in ids if c not in seen] for deck_id, ids in self._deck_order.items()
+            }
         return self._unseen
 
-    def _after_write(self, seen_add: str | None = None, seen_remove: str | None = None,
-                     params_changed: bool = False) -> None:
+    def _after_write(
+        self, seen_add: str | None = None, seen_remove: str | None = None, params_changed: bool = False
+    ) -> None:
         """Keep our caches right after our own commit; tell other instances to drop theirs."""
         with self.store.lock:
             self._update_caches(seen_add, seen_remove, params_changed)
 
     def _update_caches(self, seen_add: str | None, seen_remove: str | None, params_changed: bool) -> None:
-        was_fresh = self._cache_key == (self._conn.execute("PRAGMA data_version").fetchone()[0],
-                                        _GENERATION.get(self.store, 0))
+        was_fresh = self._cache_key == (
+            self._conn.execute("PRAGMA data_version").fetchone()[0],
+            _GENERATION.get(self.store, 0),
+        )
         generation = _GENERATION.get(self.store, 0) + 1
         _GENERATION[self.store] = generation
         if not was_fresh or params_changed:
@@ -200,7 +228,9 @@ class Scheduling:
 
     def _parameter_history(self) -> list[tuple[str, tuple[float, ...]]]:
         if self._params is None:
-            rows = self._conn.execute("SELECT created_at, parameters FROM fsrs_params ORDER BY created_at, id")
+            rows = self._conn.execute(
+                "SELECT created_at, parameters FROM fsrs_params ORDER BY created_at, id"
+            )
             self._params = [(created, tuple(json.loads(params))) for created, params in rows]
         return self._params
 
@@ -223,23 +253,31 @@ class Scheduling:
         scheduler = self._fsrs.get(key)
         if scheduler is None:
             scheduler = fsrs.Scheduler(
-                parameters=params, desired_retention=key[0], learning_steps=self.learning_steps,
-                relearning_steps=self.relearning_steps, maximum_interval=self.maximum_interval,
+                parameters=params,
+                desired_retention=key[0],
+                learning_steps=self.learning_steps,
+                relearning_steps=self.relearning_steps,
+                maximum_interval=self.maximum_interval,
                 enable_fuzzing=False,
             )
             self._fsrs[key] = scheduler
         return scheduler
 
-    def _transition(self, card_id: str, deck_id: str, before: dict[str, Any] | None, rating: int,
-                    at: dt.datetime) -> tuple[dict[str, Any], dt.timedelta]:
+    def _transition(
+        self, card_id: str, deck_id: str, before: dict[str, Any] | None, rating: int, at: dt.datetime
+    ) -> tuple[dict[str, Any], dt.timedelta]:
         """The card's state after `rating` at `at`, and the interval it was given. Pure: no writes."""
         fsrs_id = before["fsrs_id"] if before else fsrs_id_for(card_id)
         if before is None:
             card = fsrs.Card(card_id=fsrs_id, due=at)
         else:
             card = fsrs.Card(
-                card_id=fsrs_id, state=fsrs.State(before["state"]), step=before["step"],
-                stability=before["stability"], difficulty=before["difficulty"], due=from_iso(before["due"]),
+                card_id=fsrs_id,
+                state=fsrs.State(before["state"]),
+                step=before["step"],
+                stability=before["stability"],
+                difficulty=before["difficulty"],
+                due=from_iso(before["due"]),
                 last_review=from_iso(before["last_review"]) if before["last_review"] else None,
             )
         scheduler = self._fsrs_for(deck_id, self.parameters_at(at))
@@ -255,9 +293,15 @@ class Scheduling:
             due = after.due
         lapsed = before is not None and before["state"] == REVIEW_STATE and rating == AGAIN
         state = {
-            "deck_id": deck_id, "fsrs_id": fsrs_id, "state": after.state.value, "step": after.step,
-            "stability": after.stability, "difficulty": after.difficulty, "due": to_iso(due),
-            "last_review": to_iso(at), "reps": reps + 1,
+            "deck_id": deck_id,
+            "fsrs_id": fsrs_id,
+            "state": after.state.value,
+            "step": after.step,
+            "stability": after.stability,
+            "difficulty": after.difficulty,
+            "due": to_iso(due),
+            "last_review": to_iso(at),
+            "reps": reps + 1,
             "lapses": (before["lapses"] if before else 0) + (1 if lapsed else 0),
         }
         return state, interval
@@ -281,14 +325,19 @@ class Scheduling:
 
     def _replay_card(self, conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
         """Recompute one card's states along its whole log (after a review inserted out of order)."""
-        rows = conn.execute("SELECT id, deck_id, reviewed_at, rating, state_after FROM reviews "
-                            "WHERE card_id = ? ORDER BY reviewed_at, id", (card_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT id, deck_id, reviewed_at, rating, state_after FROM reviews "
+            "WHERE card_id = ? ORDER BY reviewed_at, id",
+            (card_id,),
+        ).fetchall()
         state: dict[str, Any] | None = None
         for review_id, deck_id, reviewed_at, rating, old_after in rows:
             after, _ = self._transition(card_id, deck_id, state, rating, from_iso(reviewed_at))
             flags = {k: v for k, v in json.loads(old_after or "{}").items() if k not in _STATE_COLUMNS}
-            conn.execute("UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?",
-                         (_dumps(state) if state else None, _dumps({**after, **flags}), review_id))
+            conn.execute(
+                "UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?",
+                (_dumps(state) if state else None, _dumps({**after, **flags}), review_id),
+            )
             state = after
         if state is None:
             conn.execute("DELETE FROM card_state WHERE card_id = ?", (card_id,))
@@ -297,8 +346,16 @@ class Scheduling:
         return state
 
     # -- reviewing -------------------------------------------------------------------------------
-    def review(self, card: Card, rating: int, *, now: dt.datetime | None = None, duration_ms: int | None = None,
-               payload: dict[str, Any] | None = None, kind: str = "review") -> ReviewOutcome:
+    def review(
+        self,
+        card: Card,
+        rating: int,
+        *,
+        now: dt.datetime | None = None,
+        duration_ms: int | None = None,
+        payload: dict[str, Any] | None = None,
+        kind: str = "review",
+    ) -> ReviewOutcome:
         """Record a rating: the review row and the new card state commit together before this returns."""
         rating = parse_rating(rating)
         at = self._now(now)
@@ -306,7 +363,9 @@ class Scheduling:
         with self.store.transaction() as conn:
             self._sync()  # parameters another process optimized apply here too
             before = self._read_state(conn, card_id)
-            in_order = before is None or before["last_review"] is None or from_iso(before["last_review"]) <= at
+            in_order = (
+                before is None or before["last_review"] is None or from_iso(before["last_review"]) <= at
+            )
             if in_order:
                 after, interval = self._transition(card_id, card.deck_id, before, rating, at)
             else:  # a review made elsewhere, earlier than the last one here (`grade --at`)
@@ -314,16 +373,26 @@ class Scheduling:
             leech = in_order and self._is_leech_lapse(before, after)
             recorded_after = dict(after)
             if leech:
-                cur = conn.execute("INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'leech', ?)",
-                                   (card_id, to_iso(at)))
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'leech', ?)",
+                    (card_id, to_iso(at)),
+                )
                 if cur.rowcount:
                     recorded_after["leech_suspended"] = True
             cur = conn.execute(
                 "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, state_before, "
                 "state_after, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (card_id, card.deck_id, to_iso(at), rating, duration_ms, kind,
-                 _dumps(before) if before else None, _dumps(recorded_after) if in_order else None,
-                 json.dumps(payload) if payload is not None else None),
+                (
+                    card_id,
+                    card.deck_id,
+                    to_iso(at),
+                    rating,
+                    duration_ms,
+                    kind,
+                    _dumps(before) if before else None,
+                    _dumps(recorded_after) if in_order else None,
+                    json.dumps(payload) if payload is not None else None,
+                ),
             )
             review_id = int(cur.lastrowid)
             if in_order:
@@ -335,8 +404,15 @@ class Scheduling:
                 interval = from_iso(at_state["due"]) - at
             link_evidence(conn, card_id, review_id)
         self._after_write(seen_add=card_id)
-        return ReviewOutcome(review_id=review_id, card_id=card_id, rating=rating, due=from_iso(after["due"]),
-                             interval=interval, leech=leech, state=STATE_NAMES[after["state"]])
+        return ReviewOutcome(
+            review_id=review_id,
+            card_id=card_id,
+            rating=rating,
+            due=from_iso(after["due"]),
+            interval=interval,
+            leech=leech,
+            state=STATE_NAMES[after["state"]],
+        )
 
     def next_intervals(self, card: Card, now: dt.datetime | None = None) -> dict[int, dt.timedelta]:
         """What each rating would give, for the buttons; nothing is written."""
@@ -347,7 +423,9 @@ class Scheduling:
             before = self._read_state(self._conn, card_id)
         if before and before["last_review"] and from_iso(before["last_review"]) > at:
             at = from_iso(before["last_review"])
-        return {rating: self._transition(card_id, card.deck_id, before, rating, at)[1] for rating in RATING_NAMES}
+        return {
+            rating: self._transition(card_id, card.deck_id, before, rating, at)[1] for rating in RATING_NAMES
+        }
 
     def undo(self) -> Review | None:
         """Remove the newest review and put its card back exactly as it was before it."""
@@ -360,7 +438,8 @@ class Scheduling:
             conn.execute("DELETE FROM reviews WHERE id = ?", (review.id,))
             later = conn.execute(
                 "SELECT 1 FROM reviews WHERE card_id = ? AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) "
-                "LIMIT 1", (review.card_id, to_iso(review.reviewed_at), to_iso(review.reviewed_at), review.id),
+                "LIMIT 1",
+                (review.card_id, to_iso(review.reviewed_at), to_iso(review.reviewed_at), review.id),
             ).fetchone()
             if later:
                 self._replay_card(conn, review.card_id)
@@ -369,8 +448,13 @@ class Scheduling:
             else:
                 self._write_state(conn, review.card_id, review.state_before)
             if review.state_after and review.state_after.get("leech_suspended"):
-                conn.execute("DELETE FROM suspended WHERE card_id = ? AND reason = 'leech'", (review.card_id,))
-            gone = conn.execute("SELECT 1 FROM card_state WHERE card_id = ?", (review.card_id,)).fetchone() is None
+                conn.execute(
+                    "DELETE FROM suspended WHERE card_id = ? AND reason = 'leech'", (review.card_id,)
+                )
+            gone = (
+                conn.execute("SELECT 1 FROM card_state WHERE card_id = ?", (review.card_id,)).fetchone()
+                is None
+            )
         self._after_write(seen_remove=review.card_id if gone else None)
         return review
 
@@ -385,20 +469,30 @@ class Scheduling:
     def rebuild(self) -> int:
         """Recompute card_state from the review log; returns how many cards have a state."""
         with self.store.transaction() as conn:
-            rows = conn.execute("SELECT card_id, deck_id, reviewed_at, rating FROM reviews "
-                                "ORDER BY card_id, reviewed_at, id")
+            rows = conn.execute(
+                "SELECT card_id, deck_id, reviewed_at, rating FROM reviews ORDER BY card_id, reviewed_at, id"
+            )
             states: dict[str, dict[str, Any]] = {}
             for card_id, deck_id, reviewed_at, rating in rows:
-                states[card_id], _ = self._transition(card_id, deck_id, states.get(card_id), rating,
-                                                      from_iso(reviewed_at))
+                states[card_id], _ = self._transition(
+                    card_id, deck_id, states.get(card_id), rating, from_iso(reviewed_at)
+                )
             conn.execute("DELETE FROM card_state")
-            conn.executemany(_UPSERT_STATE, [(cid, *(s[c] for c in _STATE_COLUMNS)) for cid, s in states.items()])
+            conn.executemany(
+                _UPSERT_STATE, [(cid, *(s[c] for c in _STATE_COLUMNS)) for cid, s in states.items()]
+            )
         self._after_write(params_changed=True)
         return len(states)
 
     # -- what is due -----------------------------------------------------------------------------
-    def _due_cards(self, at: dt.datetime, deck_id: str | None, reviews: bool,
-                   skip: dict[str, str], limit: int | None = None) -> list[tuple[str, str]]:
+    def _due_cards(
+        self,
+        at: dt.datetime,
+        deck_id: str | None,
+        reviews: bool,
+        skip: dict[str, str],
+        limit: int | None = None,
+    ) -> list[tuple[str, str]]:
         """(due, card_id) by due: review cards due now, or (re)learning cards due within the learn-ahead.
 
         Streams the due index (no sort) and stops after `limit` usable cards."""
@@ -440,18 +534,25 @@ class Scheduling:
             unseen = self._unseen_ids()
             seen = self._seen_ids()
             # INDEXED BY: without statistics SQLite would rather walk the whole (deck_id, due) index
-            rows = self._conn.execute(f"SELECT deck_id, state = ?, count(*) FROM card_state INDEXED BY card_state_due "
-                                      f"WHERE {due_now} GROUP BY 1, 2", (REVIEW_STATE, ahead_iso, REVIEW_STATE, now_iso))
+            rows = self._conn.execute(
+                f"SELECT deck_id, state = ?, count(*) FROM card_state INDEXED BY card_state_due "
+                f"WHERE {due_now} GROUP BY 1, 2",
+                (REVIEW_STATE, ahead_iso, REVIEW_STATE, now_iso),
+            )
             for deck_id, is_review, count in rows:
                 if deck_id in due:
                     (due if is_review else learning)[deck_id] += count
             # take back what the aggregate counted but the session never shows: suspended and removed cards
             excluded = self._conn.execute(
                 f"SELECT cs.card_id, cs.deck_id, cs.state FROM suspended s CROSS JOIN card_state cs "
-                f"ON cs.card_id = s.card_id WHERE {due_now}", (ahead_iso, REVIEW_STATE, now_iso)).fetchall()
+                f"ON cs.card_id = s.card_id WHERE {due_now}",
+                (ahead_iso, REVIEW_STATE, now_iso),
+            ).fetchall()
             for card_id in self._orphans - suspended.keys():
-                row = self._conn.execute(f"SELECT card_id, deck_id, state FROM card_state WHERE card_id = ? "
-                                         f"AND {due_now}", (card_id, ahead_iso, REVIEW_STATE, now_iso)).fetchone()
+                row = self._conn.execute(
+                    f"SELECT card_id, deck_id, state FROM card_state WHERE card_id = ? AND {due_now}",
+                    (card_id, ahead_iso, REVIEW_STATE, now_iso),
+                ).fetchone()
                 excluded += [row] if row else []
             for _, deck_id, state in excluded:
                 if deck_id in due:
@@ -469,8 +570,14 @@ class Scheduling:
         result: dict[str, DeckCounts] = {}
         for deck_id, ids in self._deck_order.items():
             new = len(unseen[deck_id]) - suspended_unseen.get(deck_id, 0)
-            result[deck_id] = DeckCounts(total=len(ids), due=due[deck_id], new=new, learning=learning[deck_id],
-                                         suspended=suspended_by_deck.get(deck_id, 0), new_today=min(new, new_left))
+            result[deck_id] = DeckCounts(
+                total=len(ids),
+                due=due[deck_id],
+                new=new,
+                learning=learning[deck_id],
+                suspended=suspended_by_deck.get(deck_id, 0),
+                new_today=min(new, new_left),
+            )
         return result
 
     def queue(self, deck_id: str | None = None, now: dt.datetime | None = None) -> list[Card]:
@@ -504,15 +611,18 @@ class Scheduling:
                 (to_iso(start), to_iso(end)),
             ).fetchone()
             streak = self._streak(today if count else today - dt.timedelta(days=1))
-        return TodayStats(reviewed=count, new_seen=new, minutes=round(total_ms / 60000, 1), streak_days=streak,
-                          again=again)
+        return TodayStats(
+            reviewed=count, new_seen=new, minutes=round(total_ms / 60000, 1), streak_days=streak, again=again
+        )
 
     def _streak(self, day: dt.date) -> int:
         streak = 0
         while True:
             start, end = self.days.bounds(day)
-            hit = self._conn.execute("SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? LIMIT 1",
-                                     (to_iso(start), to_iso(end))).fetchone()
+            hit = self._conn.execute(
+                "SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? LIMIT 1",
+                (to_iso(start), to_iso(end)),
+            ).fetchone()
             if not hit:
                 return streak
             streak += 1
@@ -525,9 +635,13 @@ class Scheduling:
         days = [first + dt.timedelta(days=i) for i in range(weeks * 7)]
         # one indexed range count per local day: exact across DST and half-hour zones, and no rows to parse
         with self.store.lock:
-            return {day: self._conn.execute(
-                "SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
-                tuple(to_iso(b) for b in self.days.bounds(day))).fetchone()[0] for day in days}
+            return {
+                day: self._conn.execute(
+                    "SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
+                    tuple(to_iso(b) for b in self.days.bounds(day)),
+                ).fetchone()[0]
+                for day in days
+            }
 
     # -- optimization ----------------------------------------------------------------------------
     def optimize(self) -> OptimizeResult:
@@ -540,33 +654,58 @@ class Scheduling:
             current = list(self.parameters_at(self._now(None)))
             if count < MIN_REVIEWS:
                 return OptimizeResult(
-                    optimized=False, review_count=count, needed=MIN_REVIEWS - count, parameters=current,
+                    optimized=False,
+                    review_count=count,
+                    needed=MIN_REVIEWS - count,
+                    parameters=current,
                     message=f"optimization needs at least {MIN_REVIEWS} reviews; you have {count} "
-                            f"({MIN_REVIEWS - count} more to go) — the default parameters stay in use",
+                    f"({MIN_REVIEWS - count} more to go) — the default parameters stay in use",
                 )
-            rows = self._conn.execute("SELECT card_id, reviewed_at, rating FROM reviews "
-                                      "ORDER BY card_id, reviewed_at, id").fetchall()
+            rows = self._conn.execute(
+                "SELECT card_id, reviewed_at, rating FROM reviews ORDER BY card_id, reviewed_at, id"
+            ).fetchall()
         items = training_items(rows, self.days)
         try:
             fitted, before, after = fit(items, current)
         except Exception as exc:  # fsrs-rs refuses too little long-term data with an error of its own
-            return OptimizeResult(optimized=False, review_count=count, parameters=current, items=len(items),
-                                  message=f"could not fit parameters to {len(items)} training items: {exc}")
-        common = {"review_count": count, "items": len(items), "log_loss_before": before[0],
-                  "log_loss_after": after[0], "rmse_before": before[1], "rmse_after": after[1]}
+            return OptimizeResult(
+                optimized=False,
+                review_count=count,
+                parameters=current,
+                items=len(items),
+                message=f"could not fit parameters to {len(items)} training items: {exc}",
+            )
+        common = {
+            "review_count": count,
+            "items": len(items),
+            "log_loss_before": before[0],
+            "log_loss_after": after[0],
+            "rmse_before": before[1],
+            "rmse_after": after[1],
+        }
         if after[0] >= before[0]:
-            return OptimizeResult(optimized=False, parameters=current, **common,
-                                  message=f"your current parameters already fit your {count} reviews "
-                                          f"(log loss {before[0]:.4f}; fitted {after[0]:.4f}); kept them")
+            return OptimizeResult(
+                optimized=False,
+                parameters=current,
+                **common,
+                message=f"your current parameters already fit your {count} reviews "
+                f"(log loss {before[0]:.4f}; fitted {after[0]:.4f}); kept them",
+            )
         fsrs.Scheduler(parameters=fitted)  # validates the bounds before anything is stored
         with self.store.transaction() as conn:
-            conn.execute("INSERT INTO fsrs_params (created_at, parameters, review_count) VALUES (?, ?, ?)",
-                         (to_iso(self._now(None)), json.dumps(fitted), count))
+            conn.execute(
+                "INSERT INTO fsrs_params (created_at, parameters, review_count) VALUES (?, ?, ?)",
+                (to_iso(self._now(None)), json.dumps(fitted), count),
+            )
         self._after_write(params_changed=True)
-        return OptimizeResult(optimized=True, parameters=fitted, **common,
-                              message=f"fitted FSRS parameters to {count} reviews: log loss "
-                                      f"{before[0]:.4f} → {after[0]:.4f}, RMSE {before[1]:.4f} → {after[1]:.4f}; "
-                                      "they apply from your next review")
+        return OptimizeResult(
+            optimized=True,
+            parameters=fitted,
+            **common,
+            message=f"fitted FSRS parameters to {count} reviews: log loss "
+            f"{before[0]:.4f} → {after[0]:.4f}, RMSE {before[1]:.4f} → {after[1]:.4f}; "
+            "they apply from your next review",
+        )
 
 
 def _round_robin(sources: Iterable[Iterator[str]], limit: int) -> Iterator[str]:

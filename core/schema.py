@@ -150,7 +150,7 @@ def _v1(conn: sqlite3.Connection) -> None:
             parameters TEXT NOT NULL,        -- JSON list of 21 floats (FSRS-6)
             review_count INTEGER NOT NULL
         );
-        """
+        """,
     )
 
 

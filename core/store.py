@@ -80,9 +80,15 @@ class Review:
             return json.loads(v) if v else None
 
         return cls(
-            id=row["id"], card_id=row["card_id"], deck_id=row["deck_id"],
-            reviewed_at=from_iso(row["reviewed_at"]), rating=row["rating"], duration_ms=row["duration_ms"],
-            kind=row["kind"], state_before=load(row["state_before"]), state_after=load(row["state_after"]),
+            id=row["id"],
+            card_id=row["card_id"],
+            deck_id=row["deck_id"],
+            reviewed_at=from_iso(row["reviewed_at"]),
+            rating=row["rating"],
+            duration_ms=row["duration_ms"],
+            kind=row["kind"],
+            state_before=load(row["state_before"]),
+            state_after=load(row["state_after"]),
             payload=load(row["payload"]),
         )
 
@@ -110,8 +116,9 @@ class Store:
             path = Path(path)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False,
-                                       isolation_level=None)
+                conn = sqlite3.connect(
+                    str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False, isolation_level=None
+                )
             except (OSError, sqlite3.Error) as exc:
                 raise StoreError(f"cannot open the database {path}: {exc}") from exc
             store = cls(sqlite_utils.Database(conn), path, busy_timeout_ms)
@@ -224,8 +231,11 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     # -- reviews -------------------------------------------------------------------------------
     def reviews_for(self, card_id: str) -> list[Review]:
@@ -236,13 +246,16 @@ class Store:
         if card_id is None:
             rows = list(self.db.query("SELECT * FROM reviews ORDER BY id DESC LIMIT 1"))
         else:
-            rows = list(self.db.query("SELECT * FROM reviews WHERE card_id = ? ORDER BY id DESC LIMIT 1",
-                                      [card_id]))
+            rows = list(
+                self.db.query("SELECT * FROM reviews WHERE card_id = ? ORDER BY id DESC LIMIT 1", [card_id])
+            )
         return Review.from_row(rows[0]) if rows else None
 
     def reviews_between(self, start: dt.datetime, end: dt.datetime) -> list[Review]:
-        rows = self.db.query("SELECT * FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? "
-                             "ORDER BY reviewed_at, id", [to_iso(start), to_iso(end)])
+        rows = self.db.query(
+            "SELECT * FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY reviewed_at, id",
+            [to_iso(start), to_iso(end)],
+        )
         return [Review.from_row(r) for r in rows]
 
     def review_count(self) -> int:
@@ -255,8 +268,10 @@ class Store:
     def set_suspended(self, card_id: str, suspended: bool, reason: str = "user") -> None:
         with self.transaction() as c:
             if suspended:
-                c.execute("INSERT OR REPLACE INTO suspended (card_id, reason, since) VALUES (?, ?, ?)",
-                          (card_id, reason, to_iso(utcnow())))
+                c.execute(
+                    "INSERT OR REPLACE INTO suspended (card_id, reason, since) VALUES (?, ?, ?)",
+                    (card_id, reason, to_iso(utcnow())),
+                )
             else:
                 c.execute("DELETE FROM suspended WHERE card_id = ?", (card_id,))
 
@@ -267,8 +282,10 @@ class Store:
 
     def put_note(self, card_id: str, body: dict[str, Any]) -> None:
         with self.transaction() as c:
-            c.execute("INSERT OR REPLACE INTO notes (card_id, body, updated_at) VALUES (?, ?, ?)",
-                      (card_id, json.dumps(body), to_iso(utcnow())))
+            c.execute(
+                "INSERT OR REPLACE INTO notes (card_id, body, updated_at) VALUES (?, ?, ?)",
+                (card_id, json.dumps(body), to_iso(utcnow())),
+            )
 
     def get_draft(self, card_id: str) -> tuple[str, str | None] | None:
         row = self.db.execute("SELECT answer, dialect FROM drafts WHERE card_id = ?", [card_id]).fetchone()
@@ -276,18 +293,38 @@ class Store:
 
     def put_draft(self, card_id: str, answer: str, dialect: str | None = None) -> None:
         with self.transaction() as c:
-            c.execute("INSERT OR REPLACE INTO drafts (card_id, answer, dialect, updated_at) VALUES (?, ?, ?, ?)",
-                      (card_id, answer, dialect, to_iso(utcnow())))
+            c.execute(
+                "INSERT OR REPLACE INTO drafts (card_id, answer, dialect, updated_at) VALUES (?, ?, ?, ?)",
+                (card_id, answer, dialect, to_iso(utcnow())),
+            )
 
     # -- judge attempts ------------------------------------------------------------------------
-    def add_attempt(self, card_id: str, kind: str, answer: str, dialect: str | None, passed: bool,
-                    elapsed_ms: float | None, result: dict[str, Any], mock_id: int | None = None) -> int:
+    def add_attempt(
+        self,
+        card_id: str,
+        kind: str,
+        answer: str,
+        dialect: str | None,
+        passed: bool,
+        elapsed_ms: float | None,
+        result: dict[str, Any],
+        mock_id: int | None = None,
+    ) -> int:
         with self.transaction() as c:
             cur = c.execute(
                 "INSERT INTO attempts (card_id, at, kind, answer, dialect, passed, elapsed_ms, result, mock_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (card_id, to_iso(utcnow()), kind, answer, dialect, int(passed), elapsed_ms, json.dumps(result),
-                 mock_id),
+                (
+                    card_id,
+                    to_iso(utcnow()),
+                    kind,
+                    answer,
+                    dialect,
+                    int(passed),
+                    elapsed_ms,
+                    json.dumps(result),
+                    mock_id,
+                ),
             )
             return int(cur.lastrowid)
 
@@ -298,15 +335,27 @@ class Store:
         return list(self.db.query(sql + " ORDER BY at, id", [card_id]))
 
     # -- recordings ----------------------------------------------------------------------------
-    def add_recording(self, card_id: str | None, path: str, duration_s: float | None,
-                      mock_id: int | None = None) -> int:
+    def add_recording(
+        self, card_id: str | None, path: str, duration_s: float | None, mock_id: int | None = None
+    ) -> int:
         with self.transaction() as c:
-            cur = c.execute("INSERT INTO recordings (card_id, at, path, duration_s, mock_id) VALUES (?, ?, ?, ?, ?)",
-                            (card_id, to_iso(utcnow()), path, duration_s, mock_id))
+            cur = c.execute(
+                "INSERT INTO recordings (card_id, at, path, duration_s, mock_id) VALUES (?, ?, ?, ?, ?)",
+                (card_id, to_iso(utcnow()), path, duration_s, mock_id),
+            )
             return int(cur.lastrowid)
 
     def update_recording(self, recording_id: int, **fields: Any) -> None:
-        allowed = {"duration_s", "model", "status", "error", "transcript", "analysis", "self_score", "review_id"}
+        allowed = {
+            "duration_s",
+            "model",
+            "status",
+            "error",
+            "transcript",
+            "analysis",
+            "self_score",
+            "review_id",
+        }
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"unknown recording fields: {sorted(bad)}")
@@ -319,12 +368,14 @@ class Store:
         return list(self.db.query("SELECT * FROM recordings WHERE card_id = ? ORDER BY at, id", [card_id]))
 
     # -- design self-checks --------------------------------------------------------------------
-    def add_self_check(self, card_id: str, checklist: list[bool], numbers: list[dict[str, Any]],
-                       mock_id: int | None = None) -> int:
+    def add_self_check(
+        self, card_id: str, checklist: list[bool], numbers: list[dict[str, Any]], mock_id: int | None = None
+    ) -> int:
         with self.transaction() as c:
             cur = c.execute(
                 "INSERT INTO self_checks (card_id, at, checklist, numbers, mock_id) VALUES (?, ?, ?, ?, ?)",
-                (card_id, to_iso(utcnow()), json.dumps(checklist), json.dumps(numbers), mock_id))
+                (card_id, to_iso(utcnow()), json.dumps(checklist), json.dumps(numbers), mock_id),
+            )
             return int(cur.lastrowid)
 
 
@@ -332,5 +383,7 @@ def link_evidence(conn: sqlite3.Connection, card_id: str, review_id: int) -> Non
     """Attach the card's not-yet-rated judge runs, recordings and self-checks to the review just made
     (inside its transaction). Evidence from a mock interview belongs to that mock, never to a review."""
     for table in ("attempts", "recordings", "self_checks"):
-        conn.execute(f"UPDATE {table} SET review_id = ? WHERE card_id = ? AND review_id IS NULL AND mock_id IS NULL",
-                     (review_id, card_id))
+        conn.execute(
+            f"UPDATE {table} SET review_id = ? WHERE card_id = ? AND review_id IS NULL AND mock_id IS NULL",
+            (review_id, card_id),
+        )

@@ -30,8 +30,25 @@ from prepdeck.decks.tabular import SPARK_TYPES, coerce, parse_columns, read_csv
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 _CARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
 IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-SQL_DIALECTS = ("duckdb", "bigquery", "spark", "spark2", "databricks", "postgres", "snowflake", "mysql",
-                "trino", "presto", "redshift", "sqlite", "tsql", "oracle", "hive", "athena", "clickhouse")
+SQL_DIALECTS = (
+    "duckdb",
+    "bigquery",
+    "spark",
+    "spark2",
+    "databricks",
+    "postgres",
+    "snowflake",
+    "mysql",
+    "trino",
+    "presto",
+    "redshift",
+    "sqlite",
+    "tsql",
+    "oracle",
+    "hive",
+    "athena",
+    "clickhouse",
+)
 DEFAULT_TODAY = dt.datetime(2026, 1, 1)
 
 COMMON_KEYS = {"id", "type", "title", "prompt", "answer", "tags", "x"}
@@ -78,11 +95,20 @@ class _Validator:
 
     def problem(self, where: KeyPath, message: str, card_id: str | None = None, offset: int = 0) -> None:
         line = line_of(self.lines, where)
-        self.problems.append(DeckProblem(self.path, None if line is None else line + offset, message, card_id))
+        self.problems.append(
+            DeckProblem(self.path, None if line is None else line + offset, message, card_id)
+        )
 
     # -- typed getters: record a problem and return None when the value is of the wrong type ----------
-    def text(self, table: dict[str, Any], key: str, where: KeyPath, required: bool = False,
-             one_line: bool = False, card_id: str | None = None) -> str | None:
+    def text(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: KeyPath,
+        required: bool = False,
+        one_line: bool = False,
+        card_id: str | None = None,
+    ) -> str | None:
         if key not in table:
             if required:
                 self.problem(where, f"missing required key '{key}'", card_id)
@@ -99,7 +125,9 @@ class _Validator:
             return None
         return value
 
-    def number(self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None) -> float | None:
+    def number(
+        self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None
+    ) -> float | None:
         value = table.get(key)
         if value is None:
             return None
@@ -108,7 +136,9 @@ class _Validator:
             return None
         return float(value)
 
-    def boolean(self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None) -> bool | None:
+    def boolean(
+        self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None
+    ) -> bool | None:
         value = table.get(key)
         if value is None:
             return None
@@ -117,7 +147,9 @@ class _Validator:
             return None
         return value
 
-    def strings(self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None) -> tuple[str, ...]:
+    def strings(
+        self, table: dict[str, Any], key: str, where: KeyPath, card_id: str | None = None
+    ) -> tuple[str, ...]:
         value = table.get(key)
         if value is None:
             return ()
@@ -126,8 +158,9 @@ class _Validator:
             return ()
         return tuple(value)
 
-    def unknown_keys(self, table: dict[str, Any], allowed: set[str], where: KeyPath, what: str,
-                     card_id: str | None = None) -> None:
+    def unknown_keys(
+        self, table: dict[str, Any], allowed: set[str], where: KeyPath, what: str, card_id: str | None = None
+    ) -> None:
         for key in table:
             if key not in allowed:
                 hint = _close_match(key, allowed)
@@ -151,7 +184,9 @@ class _Validator:
         description = self.text(meta, "description", ("deck",)) or ""
         retention = self.number(meta, "desired_retention", ("deck",))
         if retention is not None and not 0.70 <= retention <= 0.97:
-            self.problem(("deck", "desired_retention"), f"desired_retention {retention} must be between 0.70 and 0.97")
+            self.problem(
+                ("deck", "desired_retention"), f"desired_retention {retention} must be between 0.70 and 0.97"
+            )
 
         raw_cards = data.get("cards")
         cards: list[Card] = []
@@ -166,15 +201,26 @@ class _Validator:
                 cid = raw.get("id") if isinstance(raw.get("id"), str) else None
                 if cid is not None:
                     if cid in seen:
-                        self.problem(("cards", index, "id"), f"duplicate card id '{cid}' (first at card #{seen[cid] + 1})",
-                                     cid)
+                        self.problem(
+                            ("cards", index, "id"),
+                            f"duplicate card id '{cid}' (first at card #{seen[cid] + 1})",
+                            cid,
+                        )
                     seen.setdefault(cid, index)
                 if card is not None:
                     cards.append(card)
         if self.problems or deck_id is None or title is None or round_ is None:
             return None
-        return Deck(id=deck_id, title=title, round=round_, cards=tuple(cards), description=description,  # type: ignore[arg-type]
-                    desired_retention=retention, path=self.path, builtin=builtin)
+        return Deck(
+            id=deck_id,
+            title=title,
+            round=round_,
+            cards=tuple(cards),
+            description=description,  # type: ignore[arg-type]
+            desired_retention=retention,
+            path=self.path,
+            builtin=builtin,
+        )
 
     # -- a card ---------------------------------------------------------------------------------------
     def card(self, raw: dict[str, Any], index: int, deck_id: str) -> Card | None:
@@ -201,30 +247,51 @@ class _Validator:
         if ctype in ("sql", "pyspark"):
             fields = self.code_fields(raw, where, ctype, cid)
         elif ctype == "design":
-            fields = {"checklist": self.strings(raw, "checklist", where, cid),
-                      "numbers": self.numbers(raw, where, cid),
-                      "target_seconds": self.target_seconds(raw, where, cid)}
+            fields = {
+                "checklist": self.strings(raw, "checklist", where, cid),
+                "numbers": self.numbers(raw, where, cid),
+                "target_seconds": self.target_seconds(raw, where, cid),
+            }
         elif ctype == "star":
-            fields = {"competency": self.text(raw, "competency", where, one_line=True, card_id=cid),
-                      "target_seconds": self.target_seconds(raw, where, cid)}
+            fields = {
+                "competency": self.text(raw, "competency", where, one_line=True, card_id=cid),
+                "target_seconds": self.target_seconds(raw, where, cid),
+            }
         extra = raw.get("x", {})
         if not isinstance(extra, dict):
             self.problem((*where, "x"), "'x' must be a table", cid)
         if len(self.problems) > before or cid is None or title is None or prompt is None:
             return None
-        return Card(deck_id=deck_id, id=cid, type=ctype, title=title.strip(), prompt=prompt, answer=answer,  # type: ignore[arg-type]
-                    tags=tags, extra=extra if isinstance(extra, dict) else {}, source=self.path,
-                    line=self.card_lines[index] if index < len(self.card_lines) else None, **fields)
+        return Card(
+            deck_id=deck_id,
+            id=cid,
+            type=ctype,
+            title=title.strip(),
+            prompt=prompt,
+            answer=answer,  # type: ignore[arg-type]
+            tags=tags,
+            extra=extra if isinstance(extra, dict) else {},
+            source=self.path,
+            line=self.card_lines[index] if index < len(self.card_lines) else None,
+            **fields,
+        )
 
     def target_seconds(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> tuple[int, int] | None:
         value = raw.get("target_seconds")
         if value is None:
             return None
-        ok = (isinstance(value, list) and len(value) == 2
-              and all(isinstance(v, int) and not isinstance(v, bool) for v in value) and 0 < value[0] <= value[1])
+        ok = (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and 0 < value[0] <= value[1]
+        )
         if not ok:
-            self.problem((*where, "target_seconds"), "'target_seconds' must be [min, max] whole seconds, 0 < min <= max",
-                         cid)
+            self.problem(
+                (*where, "target_seconds"),
+                "'target_seconds' must be [min, max] whole seconds, 0 < min <= max",
+                cid,
+            )
             return None
         return (value[0], value[1])
 
@@ -233,8 +300,11 @@ class _Validator:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem((*where, "numbers"), "'numbers' must be an array of tables { question, answer, tolerance, unit }",
-                         cid)
+            self.problem(
+                (*where, "numbers"),
+                "'numbers' must be an array of tables { question, answer, tolerance, unit }",
+                cid,
+            )
             return ()
         out = []
         for i, item in enumerate(value):
@@ -258,8 +328,11 @@ class _Validator:
         if ctype == "sql":
             dialect = self.text(raw, "dialect", where, card_id=cid)
             if dialect is not None and dialect.lower() not in SQL_DIALECTS:
-                self.problem((*where, "dialect"), f"unknown dialect '{dialect}' (use one of {', '.join(SQL_DIALECTS)})",
-                             cid)
+                self.problem(
+                    (*where, "dialect"),
+                    f"unknown dialect '{dialect}' (use one of {', '.join(SQL_DIALECTS)})",
+                    cid,
+                )
             fields["dialect"] = (dialect or "duckdb").lower()
         else:
             function = self.text(raw, "function", where, card_id=cid)
@@ -285,18 +358,26 @@ class _Validator:
             return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
         if isinstance(value, dt.date):
             return dt.datetime(value.year, value.month, value.day)
-        self.problem((*where, "today"), "'today' must be a TOML date (2026-03-31) or local datetime "
-                     "(2026-03-31T09:00:00)", cid)
+        self.problem(
+            (*where, "today"),
+            "'today' must be a TOML date (2026-03-31) or local datetime (2026-03-31T09:00:00)",
+            cid,
+        )
         return DEFAULT_TODAY
 
-    def tables(self, raw: dict[str, Any], where: KeyPath, ctype: str,
-               cid: str | None) -> dict[str, tuple[str, list[Any]]]:
+    def tables(
+        self, raw: dict[str, Any], where: KeyPath, ctype: str, cid: str | None
+    ) -> dict[str, tuple[str, list[Any]]]:
         value = raw.get("tables")
         if value is None:
             return {}
         if not isinstance(value, dict) or not value:
-            self.problem((*where, "tables"), "'tables' must map each table name to its columns, "
-                         "e.g. { orders = \"id VARCHAR, amount DECIMAL(12,2)\" }", cid)
+            self.problem(
+                (*where, "tables"),
+                "'tables' must map each table name to its columns, "
+                'e.g. { orders = "id VARCHAR, amount DECIMAL(12,2)" }',
+                cid,
+            )
             return {}
         out: dict[str, tuple[str, list[Any]]] = {}
         for name, spec in value.items():
@@ -305,7 +386,9 @@ class _Validator:
                 self.problem(at, f"table name '{name}' must be a plain identifier", cid)
                 continue
             if not isinstance(spec, str):
-                self.problem(at, f"table '{name}': columns must be a string such as \"id VARCHAR, ts TIMESTAMP\"", cid)
+                self.problem(
+                    at, f"table '{name}': columns must be a string such as \"id VARCHAR, ts TIMESTAMP\"", cid
+                )
                 continue
             try:
                 columns = parse_columns(spec)
@@ -315,14 +398,19 @@ class _Validator:
             if ctype == "pyspark":
                 for col in columns:
                     if col.base not in SPARK_TYPES:
-                        self.problem(at, f"table '{name}': column '{col.name}' has type {col.type}, which has no "
-                                     "Spark mapping (use VARCHAR, INTEGER, BIGINT, DOUBLE, DECIMAL(p,s), DATE, "
-                                     "TIMESTAMP or BOOLEAN)", cid)
+                        self.problem(
+                            at,
+                            f"table '{name}': column '{col.name}' has type {col.type}, which has no "
+                            "Spark mapping (use VARCHAR, INTEGER, BIGINT, DOUBLE, DECIMAL(p,s), DATE, "
+                            "TIMESTAMP or BOOLEAN)",
+                            cid,
+                        )
             out[name] = (spec, columns)
         return out
 
-    def cases(self, raw: dict[str, Any], where: KeyPath, tables: dict[str, tuple[str, list[Any]]],
-              cid: str | None) -> tuple[Case, ...]:
+    def cases(
+        self, raw: dict[str, Any], where: KeyPath, tables: dict[str, tuple[str, list[Any]]], cid: str | None
+    ) -> tuple[Case, ...]:
         value = raw.get("cases")
         if value is None:
             return ()
@@ -353,12 +441,24 @@ class _Validator:
             for table, csv_text in data.items():
                 self.case_table(table, csv_text, (*at, "data", table), tables, cid)
             if name is not None:
-                out.append(Case(name=name, data={k: v for k, v in data.items() if isinstance(v, str)}, hidden=hidden,
-                                expected=expected))
+                out.append(
+                    Case(
+                        name=name,
+                        data={k: v for k, v in data.items() if isinstance(v, str)},
+                        hidden=hidden,
+                        expected=expected,
+                    )
+                )
         return tuple(out)
 
-    def case_table(self, table: str, csv_text: Any, at: KeyPath, tables: dict[str, tuple[str, list[Any]]],
-                   cid: str | None) -> None:
+    def case_table(
+        self,
+        table: str,
+        csv_text: Any,
+        at: KeyPath,
+        tables: dict[str, tuple[str, list[Any]]],
+        cid: str | None,
+    ) -> None:
         if table not in tables:
             if tables:  # with no valid tables the problem was already reported
                 self.problem(at, f"data for table '{table}', which 'tables' does not declare", cid)
@@ -366,6 +466,7 @@ class _Validator:
         if not isinstance(csv_text, str):
             self.problem(at, f"data for '{table}' must be CSV text", cid)
             return
+
         def first() -> int:  # only needed to place a problem, so computed only then
             return 1 if self._starts_on_next_line(at) else 0
 
@@ -378,16 +479,27 @@ class _Validator:
         header = [h.lower() for h in parsed.header]
         for h in header:
             if h not in columns:
-                self.problem(at, f"table '{table}': CSV column '{h}' is not declared "
-                             f"(declared: {', '.join(c.name for c in tables[table][1])})", cid, offset=first())
+                self.problem(
+                    at,
+                    f"table '{table}': CSV column '{h}' is not declared "
+                    f"(declared: {', '.join(c.name for c in tables[table][1])})",
+                    cid,
+                    offset=first(),
+                )
                 return
         if len(set(header)) != len(header):
-            self.problem(at, f"table '{table}': a CSV column appears twice in the header", cid, offset=first())
+            self.problem(
+                at, f"table '{table}': a CSV column appears twice in the header", cid, offset=first()
+            )
             return
         for row, offset in zip(parsed.rows, parsed.row_offsets, strict=True):
             if len(row) != len(header):
-                self.problem(at, f"table '{table}': {len(row)} values for {len(header)} columns", cid,
-                             offset=first() + offset)
+                self.problem(
+                    at,
+                    f"table '{table}': {len(row)} values for {len(header)} columns",
+                    cid,
+                    offset=first() + offset,
+                )
                 continue
             for h, v in zip(header, row, strict=True):
                 try:
@@ -408,8 +520,14 @@ class _Validator:
 
 
 def _kind(value: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def _close_match(key: str, allowed: Iterable[str]) -> str:
@@ -444,7 +562,7 @@ def load_deck_file(path: Path, builtin: bool = False) -> tuple[Deck | None, list
         return None, [_toml_error(path, exc)]
     validator = _Validator(path, text)
     deck = validator.deck(data, builtin)
-    problems = sorted(validator.problems, key=lambda p: (p.line or 0))
+    problems = sorted(validator.problems, key=lambda p: p.line or 0)
     return (deck if not problems else None), problems
 
 
@@ -513,7 +631,11 @@ def load_decks(dirs: Iterable[Path | str], cache_dir: Path | None = None) -> Dec
             deck, problems = _load_cached(path, builtin, cache_dir)
             if deck is not None and deck.id in owner:
                 line = line_of(key_lines(path.read_text(encoding="utf-8")), ("deck", "id"))
-                problems = [DeckProblem(path, line, f"duplicate deck id '{deck.id}': already loaded from {owner[deck.id]}")]
+                problems = [
+                    DeckProblem(
+                        path, line, f"duplicate deck id '{deck.id}': already loaded from {owner[deck.id]}"
+                    )
+                ]
                 deck = None
             if deck is None:
                 result.problems.extend(problems)
@@ -543,7 +665,9 @@ def check_paths(paths: Iterable[Path | str]) -> list[DeckProblem]:
         if deck is not None:
             if deck.id in owner:
                 line = line_of(key_lines(path.read_text(encoding="utf-8")), ("deck", "id"))
-                problems.append(DeckProblem(path, line, f"duplicate deck id '{deck.id}': also in {owner[deck.id]}"))
+                problems.append(
+                    DeckProblem(path, line, f"duplicate deck id '{deck.id}': also in {owner[deck.id]}")
+                )
             else:
                 owner[deck.id] = path
     return problems
@@ -554,4 +678,3 @@ def default_paths(dirs: Iterable[Path]) -> list[Path]:
 
 
 __all__ = ["check_paths", "deck_files", "load_deck_file", "load_decks"]
-

@@ -24,7 +24,7 @@ def _split_key(text: str) -> list[str]:
             end = text.find(ch, i + 1)
             if end < 0:
                 break
-            parts.append(text[i + 1:end])
+            parts.append(text[i + 1 : end])
             i = end + 1
         else:
             m = _BARE.match(text, i)
@@ -46,7 +46,7 @@ def _key_and_rest(line: str) -> tuple[str, str] | None:
                 return None
             i = end + 1
         elif ch == "=":
-            return line[:i], line[i + 1:]
+            return line[:i], line[i + 1 :]
         elif ch == "#":
             return None
         else:
@@ -79,7 +79,7 @@ def _scan_value(rest: str, state: dict[str, object]) -> None:
             i += 1
             continue
         if rest.startswith('"""', i) or rest.startswith("'''", i):
-            state["string"] = rest[i:i + 3]
+            state["string"] = rest[i : i + 3]
             i += 3
         elif ch in "\"'":
             state["string"] = ch
@@ -121,7 +121,7 @@ def key_lines(text: str) -> dict[KeyPath, int]:
         if not s or s.startswith("#"):
             continue
         if s.startswith("[["):
-            parts = _split_key(s[2:s.find("]]")] if "]]" in s else s[2:])
+            parts = _split_key(s[2 : s.find("]]")] if "]]" in s else s[2:])
             if not parts:
                 continue
             base = (*resolve(parts[:-1]), parts[-1])
@@ -130,7 +130,7 @@ def key_lines(text: str) -> dict[KeyPath, int]:
             positions.setdefault(base, lineno)
             positions[current] = lineno
         elif s.startswith("["):
-            parts = _split_key(s[1:s.find("]")] if "]" in s else s[1:])
+            parts = _split_key(s[1 : s.find("]")] if "]" in s else s[1:])
             current = resolve(parts)
             positions.setdefault(current, lineno)
         else:

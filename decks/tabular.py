@@ -48,7 +48,7 @@ def parse_columns(spec: str) -> list[Column]:
             raise ValueError(f"empty column in {spec!r}")
         m = re.match(r'^("[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\s+(.+)$', part)
         if not m:
-            raise ValueError(f"column {part!r} needs a name and a type, e.g. \"amount DECIMAL(12,2)\"")
+            raise ValueError(f'column {part!r} needs a name and a type, e.g. "amount DECIMAL(12,2)"')
         columns.append(Column(m.group(1).strip('"'), m.group(2).strip()))
     names = [c.name.lower() for c in columns]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -129,8 +129,23 @@ def read_csv(text: str) -> CsvTable:
     return CsvTable(header=header, rows=records[1:], row_offsets=offsets[1:])
 
 
-_INT_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "INT2", "INT4", "INT8", "LONG",
-              "SHORT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+_INT_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "INT",
+    "BIGINT",
+    "HUGEINT",
+    "INT2",
+    "INT4",
+    "INT8",
+    "LONG",
+    "SHORT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+}
 _FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8", "DOUBLE PRECISION"}
 _DECIMAL_TYPES = {"DECIMAL", "NUMERIC"}
 _TEXT_TYPES = {"VARCHAR", "STRING", "TEXT", "CHAR", "BPCHAR"}
@@ -140,11 +155,21 @@ _TIMESTAMP_TYPES = {"TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ"}
 # The spec's PySpark mapping (plus the obvious aliases); anything else is not a pyspark column type.
 SPARK_TYPES = {
     **{t: "string" for t in _TEXT_TYPES},
-    "INTEGER": "int", "INT": "int", "SMALLINT": "smallint", "TINYINT": "tinyint",
-    "BIGINT": "bigint", "LONG": "bigint",
-    "DOUBLE": "double", "FLOAT": "float", "REAL": "float",
-    "DECIMAL": "decimal", "NUMERIC": "decimal",
-    "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean", "BOOL": "boolean",
+    "INTEGER": "int",
+    "INT": "int",
+    "SMALLINT": "smallint",
+    "TINYINT": "tinyint",
+    "BIGINT": "bigint",
+    "LONG": "bigint",
+    "DOUBLE": "double",
+    "FLOAT": "float",
+    "REAL": "float",
+    "DECIMAL": "decimal",
+    "NUMERIC": "decimal",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "BOOLEAN": "boolean",
+    "BOOL": "boolean",
 }
 
 

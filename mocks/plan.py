@@ -16,8 +16,13 @@ from prepdeck.decks.model import Card, DeckSet
 
 MOCK_ROUNDS: tuple[str, ...] = ("sql", "pyspark", "design", "behavioral")
 ROUND_CHOICES: tuple[str, ...] = (*MOCK_ROUNDS, "full")
-ROUND_TITLES = {"sql": "SQL", "pyspark": "PySpark", "design": "System design", "behavioral": "Behavioral",
-                "full": "Full loop"}
+ROUND_TITLES = {
+    "sql": "SQL",
+    "pyspark": "PySpark",
+    "design": "System design",
+    "behavioral": "Behavioral",
+    "full": "Full loop",
+}
 BREAK_S = 5 * 60
 
 WORK_TYPE = {"sql": "sql", "pyspark": "pyspark", "design": "design", "behavioral": "star"}
@@ -31,7 +36,7 @@ STORIES = 4  # the guide: three or four STAR questions in 45 minutes
 NO_CARDS = {
     "sql": 'no sql cards: add a deck with type = "sql" cards, e.g. the built-in sql-exercises',
     "pyspark": 'no pyspark cards: add a deck with type = "pyspark" cards (a function judged on Spark, '
-               "see deck-format.md)",
+    "see deck-format.md)",
     "design": 'no design cards: add a deck with type = "design" cards, e.g. the built-in system-design',
     "behavioral": 'no star cards: add a deck with type = "star" cards, e.g. the built-in behavioral',
 }
@@ -85,14 +90,27 @@ class MockPlan:
         out: list[PlannedPhase] = []
         for i, plan in enumerate(self.rounds):
             if i:
-                out.append(PlannedPhase(plan.round, "break", BREAK_S,
-                                        f"5 minutes before {ROUND_TITLES[plan.round]}; n skips", "break"))
+                out.append(
+                    PlannedPhase(
+                        plan.round,
+                        "break",
+                        BREAK_S,
+                        f"5 minutes before {ROUND_TITLES[plan.round]}; n skips",
+                        "break",
+                    )
+                )
             out.extend(plan.phases)
         return out
 
 
-def plan_mock(round_: str, decks: DeckSet, last_seen: dict[str, str] | None = None, *,
-              suspended: Iterable[str] = (), seed: int = 0) -> MockPlan:
+def plan_mock(
+    round_: str,
+    decks: DeckSet,
+    last_seen: dict[str, str] | None = None,
+    *,
+    suspended: Iterable[str] = (),
+    seed: int = 0,
+) -> MockPlan:
     """The cards and phases of a mock; NoCards when nothing can run (a full mock runs what it can)."""
     if round_ not in ROUND_CHOICES:
         raise ValueError(f"unknown round '{round_}' (one of {', '.join(ROUND_CHOICES)})")
@@ -111,7 +129,9 @@ def plan_mock(round_: str, decks: DeckSet, last_seen: dict[str, str] | None = No
     return MockPlan("full", tuple(rounds), tuple(skipped))
 
 
-def plan_round(round_: str, decks: DeckSet, seen: dict[str, str], suspended: set[str], seed: int) -> RoundPlan:
+def plan_round(
+    round_: str, decks: DeckSet, seen: dict[str, str], suspended: set[str], seed: int
+) -> RoundPlan:
     work = _least_recent([c for c in decks.all_cards() if c.type == WORK_TYPE[round_]], seen, suspended, seed)
     if not work:
         raise NoCards(NO_CARDS[round_])
@@ -120,19 +140,25 @@ def plan_round(round_: str, decks: DeckSet, seen: dict[str, str], suspended: set
         card = work[0]
         prompts = _follow_ups(round_, card, decks, seen, suspended, seed)
         coding, talk = guide
-        phases = (PlannedPhase(round_, coding.name, coding.minutes * 60, coding.what, "code", card.global_id),
-                  PlannedPhase(round_, talk.name, talk.minutes * 60, talk.what, "discussion"))
+        phases = (
+            PlannedPhase(round_, coding.name, coding.minutes * 60, coding.what, "code", card.global_id),
+            PlannedPhase(round_, talk.name, talk.minutes * 60, talk.what, "discussion"),
+        )
         return RoundPlan(round_, (card,), prompts, phases)
     if round_ == "design":
         complete = [c for c in work if c.checklist and c.numbers]
         card = (complete or work)[0]
-        phases = tuple(PlannedPhase(round_, p.name, p.minutes * 60, p.what, "design", card.global_id) for p in guide)
+        phases = tuple(
+            PlannedPhase(round_, p.name, p.minutes * 60, p.what, "design", card.global_id) for p in guide
+        )
         return RoundPlan(round_, (card,), (), phases)
     stories = _distinct_competencies(work, STORIES)
     total = sum(p.minutes for p in guide) * 60
     each = total / len(stories)
-    phases = tuple(PlannedPhase(round_, f"question {i + 1}", each, c.title, "story", c.global_id)
-                   for i, c in enumerate(stories))
+    phases = tuple(
+        PlannedPhase(round_, f"question {i + 1}", each, c.title, "story", c.global_id)
+        for i, c in enumerate(stories)
+    )
     return RoundPlan(round_, tuple(stories), (), phases)
 
 
@@ -164,14 +190,18 @@ def _distinct_competencies(cards: list[Card], count: int) -> list[Card]:
     return chosen
 
 
-def _follow_ups(round_: str, card: Card, decks: DeckSet, seen: dict[str, str], suspended: set[str],
-                seed: int) -> tuple[Prompt, ...]:
+def _follow_ups(
+    round_: str, card: Card, decks: DeckSet, seen: dict[str, str], suspended: set[str], seed: int
+) -> tuple[Prompt, ...]:
     """The card's own scale question first, then recall cards of the round tagged for follow-ups."""
     prompts = [_scale_prompt(round_, card)]
     round_decks = {d.id for d in decks.decks if d.round == round_}
     wanted = FOLLOW_UP_TAGS[round_]
-    recall = [c for c in decks.all_cards()
-              if c.type == "recall" and c.deck_id in round_decks and set(c.tags) & set(wanted)]
+    recall = [
+        c
+        for c in decks.all_cards()
+        if c.type == "recall" and c.deck_id in round_decks and set(c.tags) & set(wanted)
+    ]
     ordered = _least_recent(recall, seen, suspended, seed)
     picked: list[Card] = []
     for tag in wanted:  # spread over topics: one per tag before any second of a tag
@@ -186,11 +216,15 @@ def _follow_ups(round_: str, card: Card, decks: DeckSet, seen: dict[str, str], s
 
 def _scale_prompt(round_: str, card: Card) -> Prompt:
     if round_ == "sql":
-        text = (f"Your query for “{card.title}” now runs daily on 5 billion rows in BigQuery or Snowflake. "
-                "What does it cost, what would you partition or cluster on, what would EXPLAIN show, and what "
-                "would you precompute?")
+        text = (
+            f"Your query for “{card.title}” now runs daily on 5 billion rows in BigQuery or Snowflake. "
+            "What does it cost, what would you partition or cluster on, what would EXPLAIN show, and what "
+            "would you precompute?"
+        )
     else:
-        text = (f"Your function for “{card.title}” now runs on a year of events (tens of TB) and then as a stream. "
-                "Where does it shuffle, what happens with a skewed key, and how do late events and state change "
-                "the design?")
+        text = (
+            f"Your function for “{card.title}” now runs on a year of events (tens of TB) and then as a stream. "
+            "Where does it shuffle, what happens with a skewed key, and how do late events and state change "
+            "the design?"
+        )
     return Prompt("At scale", text, card.answer, None)

@@ -57,13 +57,57 @@ SPARK_IDEAS: dict[str, str] = {
     "caching": r"\bcache|persist",
     "file layout": r"small files|compaction|parquet|delta|iceberg",
 }
-TECH_TERMS = frozenset({
-    "partition", "partitioned", "partitioning", "join", "joins", "schema", "spark", "sql", "index", "cache",
-    "pipeline", "airflow", "kafka", "dedupe", "backfill", "watermark", "shuffle", "broadcast", "warehouse",
-    "query", "queries", "dbt", "snowflake", "bigquery", "streaming", "batch", "latency", "throughput",
-    "idempotent", "retry", "retries", "sla", "lineage", "skew", "compaction", "parquet", "delta", "iceberg",
-    "cdc", "orchestration", "monitoring", "alerting", "tests", "merge", "checkpoint", "s3", "flink",
-})
+TECH_TERMS = frozenset(
+    {
+        "partition",
+        "partitioned",
+        "partitioning",
+        "join",
+        "joins",
+        "schema",
+        "spark",
+        "sql",
+        "index",
+        "cache",
+        "pipeline",
+        "airflow",
+        "kafka",
+        "dedupe",
+        "backfill",
+        "watermark",
+        "shuffle",
+        "broadcast",
+        "warehouse",
+        "query",
+        "queries",
+        "dbt",
+        "snowflake",
+        "bigquery",
+        "streaming",
+        "batch",
+        "latency",
+        "throughput",
+        "idempotent",
+        "retry",
+        "retries",
+        "sla",
+        "lineage",
+        "skew",
+        "compaction",
+        "parquet",
+        "delta",
+        "iceberg",
+        "cdc",
+        "orchestration",
+        "monitoring",
+        "alerting",
+        "tests",
+        "merge",
+        "checkpoint",
+        "s3",
+        "flink",
+    }
+)
 TERMS_PER_ANSWER = 3
 
 
@@ -91,8 +135,16 @@ class LineScore:
         return "auto" if self.auto is not None else "none"
 
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "max": self.max, "auto": self.auto, "self": self.self, "final": self.final,
-                "source": self.source, "method": self.method, "evidence": self.evidence}
+        return {
+            "label": self.label,
+            "max": self.max,
+            "auto": self.auto,
+            "self": self.self,
+            "final": self.final,
+            "source": self.source,
+            "method": self.method,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True)
@@ -130,6 +182,7 @@ class Measure:
 
 # -- shared measures -----------------------------------------------------------------------------
 
+
 def _clamp(x: float) -> float:
     return max(0.0, min(1.0, x))
 
@@ -161,8 +214,10 @@ def ideas_named(ev: dict[str, Any], ideas: dict[str, str]) -> Measure:
     if not text.strip():
         return Measure(None, "no written follow-up answers (score what you said aloud yourself)")
     named = [name for name, pattern in ideas.items() if re.search(pattern, text, re.IGNORECASE)]
-    return Measure(_clamp(len(named) / IDEAS_FOR_FULL_MARKS),
-                   f"{len(named)} idea{'s' if len(named) != 1 else ''} named: {', '.join(named) or 'none'}")
+    return Measure(
+        _clamp(len(named) / IDEAS_FOR_FULL_MARKS),
+        f"{len(named)} idea{'s' if len(named) != 1 else ''} named: {', '.join(named) or 'none'}",
+    )
 
 
 def answered_share(ev: dict[str, Any]) -> tuple[int, int]:
@@ -171,6 +226,7 @@ def answered_share(ev: dict[str, Any]) -> tuple[int, int]:
 
 
 # -- SQL -------------------------------------------------------------------------------------------
+
 
 def sql_features(sql: str, dialect: str | None) -> set[str] | None:
     """{"window", "cte", "qualify"} found in the SQL by sqlglot; None when it does not parse."""
@@ -211,11 +267,17 @@ def advanced_sql(ev: dict[str, Any]) -> Measure:
     names = ", ".join(sorted(used)) or "none"
     if not wanted:
         ok = bool(code.get("passed"))
-        return Measure(1.0 if ok else 0.0, f"the problem needs neither windows nor CTEs; used: {names}; "
-                       + ("passed" if ok else "not passed"))
+        return Measure(
+            1.0 if ok else 0.0,
+            f"the problem needs neither windows nor CTEs; used: {names}; "
+            + ("passed" if ok else "not passed"),
+        )
     hits = len(wanted & have)
-    return Measure(hits / len(wanted), f"used: {names}; the problem calls for "
-                   + " and ".join("a window function" if w == "window" else "a CTE or QUALIFY" for w in sorted(wanted)))
+    return Measure(
+        hits / len(wanted),
+        f"used: {names}; the problem calls for "
+        + " and ".join("a window function" if w == "window" else "a CTE or QUALIFY" for w in sorted(wanted)),
+    )
 
 
 def clarity_and_scale(ev: dict[str, Any]) -> Measure:
@@ -225,8 +287,11 @@ def clarity_and_scale(ev: dict[str, Any]) -> Measure:
     parts, texts = [], []
     if within is not None:
         parts.append(1.0 if within and code.get("passed") else 0.0)
-        texts.append("solved within the coding time" if within and code.get("passed")
-                     else "not solved within the coding time")
+        texts.append(
+            "solved within the coding time"
+            if within and code.get("passed")
+            else "not solved within the coding time"
+        )
     if asked:
         parts.append(answered / asked)
         texts.append(f"{answered} of {asked} follow-ups answered in writing (≥ {WORDS_FOR_AN_ANSWER} words)")
@@ -236,6 +301,7 @@ def clarity_and_scale(ev: dict[str, Any]) -> Measure:
 
 
 # -- PySpark -------------------------------------------------------------------------------------
+
 
 def code_quality(ev: dict[str, Any]) -> Measure:
     code = ev.get("code") or {}
@@ -248,14 +314,22 @@ def code_quality(ev: dict[str, Any]) -> Measure:
         return Measure(0.0, f"the final code does not parse (line {exc.lineno})")
     function = code.get("function")
     defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
-    calls = {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
-             for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    calls = {
+        n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+    }
     checks = {
         f"defines {function or 'a function'}": (function in defined) if function else bool(defined),
         "no collect()/toPandas() on the data": not calls & {"collect", "toPandas", "toLocalIterator"},
-        "no Python UDFs": not calls & {"udf", "pandas_udf"} and "udf" not in {
-            getattr(d, "id", getattr(d, "attr", "")) for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)
-            for d in n.decorator_list},
+        "no Python UDFs": not calls & {"udf", "pandas_udf"}
+        and "udf"
+        not in {
+            getattr(d, "id", getattr(d, "attr", ""))
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef)
+            for d in n.decorator_list
+        },
         "passes its cases": bool(code.get("passed")),
     }
     ok = [name for name, good in checks.items() if good]
@@ -270,19 +344,25 @@ def tradeoffs_answered(ev: dict[str, Any]) -> Measure:
         return Measure(None, "no follow-ups asked")
     if not any(a.strip() for a in _answers(ev)):
         return Measure(None, "no written follow-up answers (score what you said aloud yourself)")
-    return Measure(answered / asked, f"{answered} of {asked} follow-ups answered in writing "
-                                     f"(≥ {WORDS_FOR_AN_ANSWER} words)")
+    return Measure(
+        answered / asked,
+        f"{answered} of {asked} follow-ups answered in writing (≥ {WORDS_FOR_AN_ANSWER} words)",
+    )
 
 
 # -- design and behavioral: the weekly report's measures on this mock's evidence --------------------
+
 
 def _round_evidence(round_: str, ev: dict[str, Any]) -> Any:
     from prepdeck.reports.evidence import RoundEvidence, delivery_from
 
     out = RoundEvidence(round_)
     design = ev.get("design") or {}
-    checklist = [(str(item[0]), bool(item[1])) for item in design.get("checklist") or []
-                 if isinstance(item, (list, tuple)) and len(item) == 2]
+    checklist = [
+        (str(item[0]), bool(item[1]))
+        for item in design.get("checklist") or []
+        if isinstance(item, (list, tuple)) and len(item) == 2
+    ]
     if checklist:
         out.checklists.append(checklist)
     out.numbers.extend(bool(n.get("correct")) for n in design.get("numbers") or [] if isinstance(n, dict))
@@ -290,9 +370,16 @@ def _round_evidence(round_: str, ev: dict[str, Any]) -> Any:
         analysis = story.get("analysis") if isinstance(story, dict) else None
         if isinstance(analysis, dict) and not analysis.get("no_speech"):
             target = story.get("target")
-            out.deliveries.append(delivery_from(
-                analysis, card_id=story.get("card"), round_=round_, at="", duration_s=analysis.get("duration_s"),
-                target=tuple(target) if isinstance(target, (list, tuple)) and len(target) == 2 else None))
+            out.deliveries.append(
+                delivery_from(
+                    analysis,
+                    card_id=story.get("card"),
+                    round_=round_,
+                    at="",
+                    duration_s=analysis.get("duration_s"),
+                    target=tuple(target) if isinstance(target, (list, tuple)) and len(target) == 2 else None,
+                )
+            )
     return out
 
 
@@ -315,41 +402,71 @@ def technical_depth(ev: dict[str, Any]) -> Measure:
         analysis = story.get("analysis") if isinstance(story, dict) else None
         if not isinstance(analysis, dict) or analysis.get("no_speech"):
             continue
-        words = {str(w.get("text", "")).strip(",.?!;:").lower() for w in analysis.get("words") or []
-                 if isinstance(w, dict)}
+        words = {
+            str(w.get("text", "")).strip(",.?!;:").lower()
+            for w in analysis.get("words") or []
+            if isinstance(w, dict)
+        }
         terms = words & TECH_TERMS
         named |= terms
         per_answer.append(_clamp(len(terms) / TERMS_PER_ANSWER))
     if not per_answer:
         return Measure(None, "no analysed spoken answers")
-    return Measure(mean(per_answer), f"technical terms: {', '.join(sorted(named)[:10]) or 'none'} "
-                                     f"over {len(per_answer)} answers (judge the depth yourself)")
+    return Measure(
+        mean(per_answer),
+        f"technical terms: {', '.join(sorted(named)[:10]) or 'none'} "
+        f"over {len(per_answer)} answers (judge the depth yourself)",
+    )
 
 
 # -- the lines of each round -----------------------------------------------------------------------
 
 _FIXED: dict[tuple[str, str], tuple[str, Callable[[dict[str, Any]], Measure]]] = {
-    ("sql", "correctness"): ("{max} × share of the cases (visible and hidden) your last judged answer passed; "
-                             "0 when you revealed the solution first", judge_correctness),
-    ("sql", "advanced_sql"): ("{max} × share of what the problem calls for (per its reference solution: a window "
-                              "function; a CTE or QUALIFY) found in your final SQL by sqlglot", advanced_sql),
-    ("sql", "optimization"): (f"{{max}} × optimisation ideas named in your written follow-up answers, out of "
-                              f"{IDEAS_FOR_FULL_MARKS} (partition pruning, clustering, plans, projection, "
-                              "precomputing, incremental, approximation, cost, indexes, joins, early filters)",
-                              lambda ev: ideas_named(ev, SQL_IDEAS)),
-    ("sql", "clarity_scale"): ("{max} × mean of (solved within the coding time, share of follow-ups answered in "
-                               f"writing with ≥ {WORDS_FOR_AN_ANSWER} words)", clarity_and_scale),
-    ("pyspark", "correctness"): ("{max} × share of the cases (visible and hidden) your last judged answer passed; "
-                                 "0 when you revealed the solution first", judge_correctness),
-    ("pyspark", "scalability"): (f"{{max}} × production ideas named in your written follow-up answers, out of "
-                                 f"{IDEAS_FOR_FULL_MARKS} (shuffles, skew, broadcast, AQE, partitioning, watermarks, "
-                                 "state, exactly-once, caching, file layout)", lambda ev: ideas_named(ev, SPARK_IDEAS)),
-    ("pyspark", "code_quality"): ("{max} × share of checks on your final code: defines the card's function, no "
-                                  "collect()/toPandas(), no Python UDFs, passes its cases", code_quality),
-    ("pyspark", "tradeoffs"): (f"{{max}} × share of follow-ups answered in writing with ≥ {WORDS_FOR_AN_ANSWER} "
-                               "words", tradeoffs_answered),
-    ("behavioral", "depth"): (f"{{max}} × technical terms per spoken answer (full at {TERMS_PER_ANSWER}), averaged",
-                              technical_depth),
+    ("sql", "correctness"): (
+        "{max} × share of the cases (visible and hidden) your last judged answer passed; "
+        "0 when you revealed the solution first",
+        judge_correctness,
+    ),
+    ("sql", "advanced_sql"): (
+        "{max} × share of what the problem calls for (per its reference solution: a window "
+        "function; a CTE or QUALIFY) found in your final SQL by sqlglot",
+        advanced_sql,
+    ),
+    ("sql", "optimization"): (
+        f"{{max}} × optimisation ideas named in your written follow-up answers, out of "
+        f"{IDEAS_FOR_FULL_MARKS} (partition pruning, clustering, plans, projection, "
+        "precomputing, incremental, approximation, cost, indexes, joins, early filters)",
+        lambda ev: ideas_named(ev, SQL_IDEAS),
+    ),
+    ("sql", "clarity_scale"): (
+        "{max} × mean of (solved within the coding time, share of follow-ups answered in "
+        f"writing with ≥ {WORDS_FOR_AN_ANSWER} words)",
+        clarity_and_scale,
+    ),
+    ("pyspark", "correctness"): (
+        "{max} × share of the cases (visible and hidden) your last judged answer passed; "
+        "0 when you revealed the solution first",
+        judge_correctness,
+    ),
+    ("pyspark", "scalability"): (
+        f"{{max}} × production ideas named in your written follow-up answers, out of "
+        f"{IDEAS_FOR_FULL_MARKS} (shuffles, skew, broadcast, AQE, partitioning, watermarks, "
+        "state, exactly-once, caching, file layout)",
+        lambda ev: ideas_named(ev, SPARK_IDEAS),
+    ),
+    ("pyspark", "code_quality"): (
+        "{max} × share of checks on your final code: defines the card's function, no "
+        "collect()/toPandas(), no Python UDFs, passes its cases",
+        code_quality,
+    ),
+    ("pyspark", "tradeoffs"): (
+        f"{{max}} × share of follow-ups answered in writing with ≥ {WORDS_FOR_AN_ANSWER} words",
+        tradeoffs_answered,
+    ),
+    ("behavioral", "depth"): (
+        f"{{max}} × technical terms per spoken answer (full at {TERMS_PER_ANSWER}), averaged",
+        technical_depth,
+    ),
 }
 
 
@@ -359,8 +476,9 @@ def line_method(round_: str, key: str) -> tuple[str, Callable[[dict[str, Any]], 
     return _report_measure(round_, key)
 
 
-def score_mock(round_: str, evidence: dict[str, Any], self_scores: dict[str, float | None] | None = None
-               ) -> Scorecard:
+def score_mock(
+    round_: str, evidence: dict[str, Any], self_scores: dict[str, float | None] | None = None
+) -> Scorecard:
     """The rubric of `round_` filled from `evidence`; `self_scores`: line key -> points (None/absent = not given)."""
     rubric: Rubric = RUBRICS[round_]
     own = self_scores or {}
@@ -371,8 +489,11 @@ def score_mock(round_: str, evidence: dict[str, Any], self_scores: dict[str, flo
         auto = None if m.fraction is None else round(line.points * _clamp(m.fraction), 1)
         given = own.get(line.key)
         mine = None if given is None else round(max(0.0, min(float(line.points), float(given))), 1)
-        lines.append(LineScore(line.key, line.label, line.points, auto, method.format(max=line.points),
-                               m.evidence, mine))
+        lines.append(
+            LineScore(
+                line.key, line.label, line.points, auto, method.format(max=line.points), m.evidence, mine
+            )
+        )
     return Scorecard(round_, rubric.title, tuple(lines), rubric.pass_score)
 
 
@@ -397,23 +518,38 @@ def combined_coding(cards: list[Scorecard]) -> dict[str, Any] | None:
     if "sql" not in by_round or "pyspark" not in by_round:
         return None
     total = round(by_round["sql"].total + by_round["pyspark"].total, 1)
-    return {"total": total, "max": CODING_COMBINED_MAX, "pass": CODING_COMBINED_PASS,
-            "passed": total >= CODING_COMBINED_PASS}
+    return {
+        "total": total,
+        "max": CODING_COMBINED_MAX,
+        "pass": CODING_COMBINED_PASS,
+        "passed": total >= CODING_COMBINED_PASS,
+    }
 
 
 # -- building evidence from what a card view reports ---------------------------------------------------
+
 
 def code_evidence(card: Any, payload: dict[str, Any] | None, *, within_time: bool | None) -> dict[str, Any]:
     """The `code` evidence from a code card's review payload (tui/components/code_view.py)."""
     payload = payload or {}
     results = payload.get("results") or {}
     return {
-        "card": card.global_id, "runs": int(payload.get("attempts") or 0), "passed": bool(payload.get("passed")),
-        "gave_up": bool(payload.get("gave_up")), "final_answer": payload.get("final_answer") or "",
-        "dialect": payload.get("dialect"), "reference": card.solution, "reference_dialect": card.dialect,
-        "function": card.function, "error": results.get("error"),
-        "cases": [{"name": c.get("name"), "hidden": bool(c.get("hidden")), "passed": bool(c.get("passed"))}
-                  for c in results.get("cases") or [] if isinstance(c, dict)],
-        "seconds": payload.get("seconds"), "within_time": within_time,
+        "card": card.global_id,
+        "runs": int(payload.get("attempts") or 0),
+        "passed": bool(payload.get("passed")),
+        "gave_up": bool(payload.get("gave_up")),
+        "final_answer": payload.get("final_answer") or "",
+        "dialect": payload.get("dialect"),
+        "reference": card.solution,
+        "reference_dialect": card.dialect,
+        "function": card.function,
+        "error": results.get("error"),
+        "cases": [
+            {"name": c.get("name"), "hidden": bool(c.get("hidden")), "passed": bool(c.get("passed"))}
+            for c in results.get("cases") or []
+            if isinstance(c, dict)
+        ],
+        "seconds": payload.get("seconds"),
+        "within_time": within_time,
         "attempt_ids": list(payload.get("attempt_ids") or []),
     }

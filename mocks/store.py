@@ -30,10 +30,19 @@ class MockRow:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MockRow:
-        return cls(id=row["id"], round=row["round"], started_at=row["started_at"], ended_at=row["ended_at"],
-                   finished=bool(row["finished"]), phases=_loads(row["phases"], []), cards=_loads(row["cards"], []),
-                   evidence=_loads(row["evidence"], {}), scores=_loads(row["scores"], {}), total=row["total"],
-                   max_total=row["max_total"])
+        return cls(
+            id=row["id"],
+            round=row["round"],
+            started_at=row["started_at"],
+            ended_at=row["ended_at"],
+            finished=bool(row["finished"]),
+            phases=_loads(row["phases"], []),
+            cards=_loads(row["cards"], []),
+            evidence=_loads(row["evidence"], {}),
+            scores=_loads(row["scores"], {}),
+            total=row["total"],
+            max_total=row["max_total"],
+        )
 
     @property
     def passed(self) -> bool | None:
@@ -55,18 +64,36 @@ def _loads(text: str | None, default: Any) -> Any:
         return default
 
 
-def create_mock(store: Store, round_: str, cards: list[str], phases: list[dict[str, Any]],
-                started_at: str | None = None, evidence: dict[str, Any] | None = None) -> int:
+def create_mock(
+    store: Store,
+    round_: str,
+    cards: list[str],
+    phases: list[dict[str, Any]],
+    started_at: str | None = None,
+    evidence: dict[str, Any] | None = None,
+) -> int:
     with store.transaction() as c:
         cur = c.execute(
             "INSERT INTO mocks (round, started_at, finished, phases, cards, evidence) VALUES (?, ?, 0, ?, ?, ?)",
-            (round_, started_at or to_iso(utcnow()), json.dumps(phases), json.dumps(cards),
-             json.dumps(evidence or {})))
+            (
+                round_,
+                started_at or to_iso(utcnow()),
+                json.dumps(phases),
+                json.dumps(cards),
+                json.dumps(evidence or {}),
+            ),
+        )
         return int(cur.lastrowid)
 
 
-def save_progress(store: Store, mock_id: int, *, phases: list[dict[str, Any]] | None = None,
-                  evidence: dict[str, Any] | None = None, ended_at: str | None = None) -> None:
+def save_progress(
+    store: Store,
+    mock_id: int,
+    *,
+    phases: list[dict[str, Any]] | None = None,
+    evidence: dict[str, Any] | None = None,
+    ended_at: str | None = None,
+) -> None:
     """Update what is known so far; the row stays unfinished."""
     sets: dict[str, Any] = {}
     if phases is not None:
@@ -78,22 +105,48 @@ def save_progress(store: Store, mock_id: int, *, phases: list[dict[str, Any]] | 
     if not sets:
         return
     with store.transaction() as c:
-        c.execute(f"UPDATE mocks SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", (*sets.values(), mock_id))
+        c.execute(
+            f"UPDATE mocks SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", (*sets.values(), mock_id)
+        )
 
 
-def save_scores(store: Store, mock_id: int, *, phases: list[dict[str, Any]], evidence: dict[str, Any],
-                scores: dict[str, Any], total: float, max_total: float, ended_at: str | None = None) -> None:
+def save_scores(
+    store: Store,
+    mock_id: int,
+    *,
+    phases: list[dict[str, Any]],
+    evidence: dict[str, Any],
+    scores: dict[str, Any],
+    total: float,
+    max_total: float,
+    ended_at: str | None = None,
+) -> None:
     """Every phase done: the rubric filled in; the mock counts as finished."""
     with store.transaction() as c:
         c.execute(
             "UPDATE mocks SET phases = ?, evidence = ?, scores = ?, total = ?, max_total = ?, finished = 1, "
             "ended_at = COALESCE(?, ended_at, ?) WHERE id = ?",
-            (json.dumps(phases), json.dumps(evidence), json.dumps(scores), total, max_total, ended_at,
-             to_iso(utcnow()), mock_id))
+            (
+                json.dumps(phases),
+                json.dumps(evidence),
+                json.dumps(scores),
+                total,
+                max_total,
+                ended_at,
+                to_iso(utcnow()),
+                mock_id,
+            ),
+        )
 
 
-def link_evidence(store: Store, mock_id: int, *, attempts: list[int] = (),  # type: ignore[assignment]
-                  recordings: list[int] = (), self_checks: list[int] = ()) -> None:  # type: ignore[assignment]
+def link_evidence(
+    store: Store,
+    mock_id: int,
+    *,
+    attempts: list[int] = (),  # type: ignore[assignment]
+    recordings: list[int] = (),
+    self_checks: list[int] = (),
+) -> None:  # type: ignore[assignment]
     """Mark the judge runs, recordings and self-checks made during the mock as the mock's."""
     with store.transaction() as c:
         for table, ids in (("attempts", attempts), ("recordings", recordings), ("self_checks", self_checks)):
@@ -106,8 +159,9 @@ def get_mock(store: Store, mock_id: int) -> MockRow | None:
     return MockRow.from_row(rows[0]) if rows else None
 
 
-def list_mocks(store: Store, round_: str | None = None, limit: int | None = None,
-               exclude: int | None = None) -> list[MockRow]:
+def list_mocks(
+    store: Store, round_: str | None = None, limit: int | None = None, exclude: int | None = None
+) -> list[MockRow]:
     """Earlier mocks, newest first (of one round when given)."""
     sql = "SELECT * FROM mocks WHERE (? IS NULL OR round = ?) AND (? IS NULL OR id != ?) ORDER BY started_at DESC, id DESC"
     params: list[Any] = [round_, round_, exclude, exclude]

@@ -37,9 +37,16 @@ class PhaseRecord:
         return max(0.0, self.used_s - self.planned_s)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "planned_s": round(self.planned_s, 1), "used_s": round(self.used_s, 1),
-                "paused_s": round(self.paused_s, 1), "overrun_s": round(self.overrun_s, 1),
-                "ended": self.ended, **({"skipped": True} if self.skipped else {}), **self.meta}
+        return {
+            "name": self.name,
+            "planned_s": round(self.planned_s, 1),
+            "used_s": round(self.used_s, 1),
+            "paused_s": round(self.paused_s, 1),
+            "overrun_s": round(self.overrun_s, 1),
+            "ended": self.ended,
+            **({"skipped": True} if self.skipped else {}),
+            **self.meta,
+        }
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,20 @@ class Announcement:
 
 
 class PhaseTimer:
-    def __init__(self, phases: Sequence[tuple[str, float] | tuple[str, float, dict[str, Any]]],
-                 clock: Monotonic = time.monotonic, warn_before_s: float = WARN_BEFORE_S) -> None:
+    def __init__(
+        self,
+        phases: Sequence[tuple[str, float] | tuple[str, float, dict[str, Any]]],
+        clock: Monotonic = time.monotonic,
+        warn_before_s: float = WARN_BEFORE_S,
+    ) -> None:
         if not phases:
             raise ValueError("a timer needs at least one phase")
         self.clock = clock
         self.warn_before_s = warn_before_s
-        self.records = [PhaseRecord(p[0], float(p[1]), meta=dict(p[2]) if len(p) > 2 else {})  # type: ignore[misc]
-                        for p in phases]
+        self.records = [
+            PhaseRecord(p[0], float(p[1]), meta=dict(p[2]) if len(p) > 2 else {})  # type: ignore[misc]
+            for p in phases
+        ]
         self.index = -1  # not started
         self.paused = False
         self.done = False
@@ -171,15 +184,24 @@ class PhaseTimer:
         record = self.current
         if record is not None and not self.paused:
             left = self.remaining()
-            if (record.planned_s > 2 * self.warn_before_s and 0 < left <= self.warn_before_s
-                    and ("warning", self.index) not in self._announced):
+            if (
+                record.planned_s > 2 * self.warn_before_s
+                and 0 < left <= self.warn_before_s
+                and ("warning", self.index) not in self._announced
+            ):
                 self._announced.add(("warning", self.index))
-                self._pending.append(Announcement("warning", self.index,
-                                                  f"{record.name}: {_clock(left)} left"))
+                self._pending.append(
+                    Announcement("warning", self.index, f"{record.name}: {_clock(left)} left")
+                )
             if left <= 0 and ("time_up", self.index) not in self._announced:
                 self._announced.add(("time_up", self.index))
-                self._pending.append(Announcement("time_up", self.index,
-                                                  f"{record.name}: time is up — n moves on (running over is recorded)"))
+                self._pending.append(
+                    Announcement(
+                        "time_up",
+                        self.index,
+                        f"{record.name}: time is up — n moves on (running over is recorded)",
+                    )
+                )
         out, self._pending = self._pending, []
         return out
 

@@ -47,90 +47,556 @@ SENTENCE_GAP_S = 0.8
 
 UM_SOUNDS = {"um", "umm", "ummm", "uhm", "hmm", "hm", "mm", "mmm", "erm"}
 UH_SOUNDS = {"uh", "uhh", "er", "err", "ah", "eh"}
-FILLER_TYPES = ("um", "uh", "like", "so", "basically", "actually", "you know", "i mean", "kind of", "sort of",
-                "right", "literally")
+FILLER_TYPES = (
+    "um",
+    "uh",
+    "like",
+    "so",
+    "basically",
+    "actually",
+    "you know",
+    "i mean",
+    "kind of",
+    "sort of",
+    "right",
+    "literally",
+)
 
-DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "what", "which", "some", "any", "every", "each",
-               "one", "same", "different", "other", "another", "our", "my", "their", "his", "her", "its", "your",
-               "no", "whatever", "first", "new", "similar", "specific", "particular", "certain", "all"}
-OBJECT_STARTERS = {"a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "his", "her", "their",
-                   "its", "it", "us", "them", "me", "him", "any", "some", "when", "what", "how", "each", "every",
-                   "other", "most", "someone", "somebody", "something", "anything", "everything", "nothing"}
-LIKE_VERB_BEFORE = {"i", "we", "you", "they", "he", "she", "would", "i'd", "we'd", "you'd", "they'd", "do", "does",
-                    "did", "don't", "didn't", "doesn't", "to", "really", "also", "might", "may", "will", "could",
-                    "should", "wouldn't", "people", "not", "'d"}
-LIKE_COMPARE_BEFORE = {"look", "looks", "looked", "looking", "seem", "seems", "seemed", "sound", "sounds",
-                       "sounded", "feel", "feels", "felt", "something", "anything", "nothing", "everything",
-                       "things", "stuff", "much", "more", "less", "exactly", "just", "act", "acts", "acted"}
+DETERMINERS = {
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "what",
+    "which",
+    "some",
+    "any",
+    "every",
+    "each",
+    "one",
+    "same",
+    "different",
+    "other",
+    "another",
+    "our",
+    "my",
+    "their",
+    "his",
+    "her",
+    "its",
+    "your",
+    "no",
+    "whatever",
+    "first",
+    "new",
+    "similar",
+    "specific",
+    "particular",
+    "certain",
+    "all",
+}
+OBJECT_STARTERS = {
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "my",
+    "our",
+    "your",
+    "his",
+    "her",
+    "their",
+    "its",
+    "it",
+    "us",
+    "them",
+    "me",
+    "him",
+    "any",
+    "some",
+    "when",
+    "what",
+    "how",
+    "each",
+    "every",
+    "other",
+    "most",
+    "someone",
+    "somebody",
+    "something",
+    "anything",
+    "everything",
+    "nothing",
+}
+LIKE_VERB_BEFORE = {
+    "i",
+    "we",
+    "you",
+    "they",
+    "he",
+    "she",
+    "would",
+    "i'd",
+    "we'd",
+    "you'd",
+    "they'd",
+    "do",
+    "does",
+    "did",
+    "don't",
+    "didn't",
+    "doesn't",
+    "to",
+    "really",
+    "also",
+    "might",
+    "may",
+    "will",
+    "could",
+    "should",
+    "wouldn't",
+    "people",
+    "not",
+    "'d",
+}
+LIKE_COMPARE_BEFORE = {
+    "look",
+    "looks",
+    "looked",
+    "looking",
+    "seem",
+    "seems",
+    "seemed",
+    "sound",
+    "sounds",
+    "sounded",
+    "feel",
+    "feels",
+    "felt",
+    "something",
+    "anything",
+    "nothing",
+    "everything",
+    "things",
+    "stuff",
+    "much",
+    "more",
+    "less",
+    "exactly",
+    "just",
+    "act",
+    "acts",
+    "acted",
+}
 SO_NOT_BEFORE = {"that", "much", "many", "far", "long", "few", "little", "called", "forth", "on"}
 SO_NOT_AFTER = {"and", "or", "think", "hope", "guess", "said", "not", "say", "believe", "suppose"}
-RIGHT_NOT_NEXT = {"now", "away", "after", "before", "answer", "thing", "way", "side", "call", "choice", "person",
-                  "tool", "one", "time", "place", "there", "here", "then", "at", "to", "into", "about"}
-KNOW_NOT_BEFORE = {"do", "did", "don't", "didn't", "if", "as", "would", "does", "that", "who", "what", "to", "you'd",
-                   "whether", "could", "might", "let"}
-KNOW_COMPLEMENT = {"that", "how", "what", "where", "why", "when", "who", "whether", "if", "the", "a", "about", "it",
-                   "this", "them", "him", "her", "me", "us", "everything", "something", "anything", "exactly"}
+RIGHT_NOT_NEXT = {
+    "now",
+    "away",
+    "after",
+    "before",
+    "answer",
+    "thing",
+    "way",
+    "side",
+    "call",
+    "choice",
+    "person",
+    "tool",
+    "one",
+    "time",
+    "place",
+    "there",
+    "here",
+    "then",
+    "at",
+    "to",
+    "into",
+    "about",
+}
+KNOW_NOT_BEFORE = {
+    "do",
+    "did",
+    "don't",
+    "didn't",
+    "if",
+    "as",
+    "would",
+    "does",
+    "that",
+    "who",
+    "what",
+    "to",
+    "you'd",
+    "whether",
+    "could",
+    "might",
+    "let",
+}
+KNOW_COMPLEMENT = {
+    "that",
+    "how",
+    "what",
+    "where",
+    "why",
+    "when",
+    "who",
+    "whether",
+    "if",
+    "the",
+    "a",
+    "about",
+    "it",
+    "this",
+    "them",
+    "him",
+    "her",
+    "me",
+    "us",
+    "everything",
+    "something",
+    "anything",
+    "exactly",
+}
 MEAN_NOT_BEFORE = {"what", "do", "did", "don't", "didn't", "if", "you", "really"}
 MEAN_COMPLEMENT = {"that", "it", "to", "what", "this", "when"}
-DOMAIN_NOUNS = {"data", "problem", "problems", "issue", "issues", "thing", "things", "system", "systems", "pipeline",
-                "pipelines", "job", "jobs", "query", "queries", "table", "tables", "work", "person", "team",
-                "question", "situation", "approach", "tool", "tools", "project", "change", "error", "errors",
-                "stuff", "role", "model", "schema", "test", "tests", "feedback", "conflict", "decision"}
+DOMAIN_NOUNS = {
+    "data",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "thing",
+    "things",
+    "system",
+    "systems",
+    "pipeline",
+    "pipelines",
+    "job",
+    "jobs",
+    "query",
+    "queries",
+    "table",
+    "tables",
+    "work",
+    "person",
+    "team",
+    "question",
+    "situation",
+    "approach",
+    "tool",
+    "tools",
+    "project",
+    "change",
+    "error",
+    "errors",
+    "stuff",
+    "role",
+    "model",
+    "schema",
+    "test",
+    "tests",
+    "feedback",
+    "conflict",
+    "decision",
+}
 VOCAL = UM_SOUNDS | UH_SOUNDS
 
-HEDGES = ("i think", "i guess", "i believe", "i suppose", "i feel like", "i'm not sure", "maybe", "probably",
-          "perhaps", "might", "somewhat", "a little bit", "hopefully", "sort of", "kind of")
+HEDGES = (
+    "i think",
+    "i guess",
+    "i believe",
+    "i suppose",
+    "i feel like",
+    "i'm not sure",
+    "maybe",
+    "probably",
+    "perhaps",
+    "might",
+    "somewhat",
+    "a little bit",
+    "hopefully",
+    "sort of",
+    "kind of",
+)
 I_WORDS = {"i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"}
 WE_WORDS = {"we", "us", "our", "ours", "ourselves", "we're", "we've", "we'd", "we'll"}
 
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "half": 0.5, "dozen": 12,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "half": 0.5,
+    "dozen": 12,
 }
 SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "k": 1_000}
 UNITS = {
-    "%": "%", "percent": "%", "percentage": "%", "x": "x", "times": "x", "fold": "x",
-    "ms": "ms", "millisecond": "ms", "milliseconds": "ms", "second": "s", "seconds": "s", "minute": "min",
-    "minutes": "min", "hour": "h", "hours": "h", "day": "days", "days": "days", "week": "weeks", "weeks": "weeks",
-    "month": "months", "months": "months", "year": "years", "years": "years", "dollars": "$", "dollar": "$",
-    "kb": "KB", "mb": "MB", "gb": "GB", "tb": "TB", "pb": "PB", "gigabytes": "GB", "terabytes": "TB",
-    "petabytes": "PB", "megabytes": "MB", "rows": "rows", "row": "rows", "records": "records", "events": "events",
-    "users": "users", "customers": "customers", "queries": "queries", "jobs": "jobs", "tables": "tables",
-    "pipelines": "pipelines", "engineers": "engineers", "people": "people", "nodes": "nodes",
-    "servers": "servers", "files": "files", "dashboards": "dashboards", "teams": "teams", "incidents": "incidents",
-    "tickets": "tickets", "requests": "requests", "partitions": "partitions", "messages": "messages",
+    "%": "%",
+    "percent": "%",
+    "percentage": "%",
+    "x": "x",
+    "times": "x",
+    "fold": "x",
+    "ms": "ms",
+    "millisecond": "ms",
+    "milliseconds": "ms",
+    "second": "s",
+    "seconds": "s",
+    "minute": "min",
+    "minutes": "min",
+    "hour": "h",
+    "hours": "h",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+    "dollars": "$",
+    "dollar": "$",
+    "kb": "KB",
+    "mb": "MB",
+    "gb": "GB",
+    "tb": "TB",
+    "pb": "PB",
+    "gigabytes": "GB",
+    "terabytes": "TB",
+    "petabytes": "PB",
+    "megabytes": "MB",
+    "rows": "rows",
+    "row": "rows",
+    "records": "records",
+    "events": "events",
+    "users": "users",
+    "customers": "customers",
+    "queries": "queries",
+    "jobs": "jobs",
+    "tables": "tables",
+    "pipelines": "pipelines",
+    "engineers": "engineers",
+    "people": "people",
+    "nodes": "nodes",
+    "servers": "servers",
+    "files": "files",
+    "dashboards": "dashboards",
+    "teams": "teams",
+    "incidents": "incidents",
+    "tickets": "tickets",
+    "requests": "requests",
+    "partitions": "partitions",
+    "messages": "messages",
 }
 
 STAR_BEATS = ("situation", "task", "action", "result", "reflection")
 STAR_CENTRES = (0.1, 0.25, 0.5, 0.8, 0.95)
 STAR_CUES: dict[str, tuple[str, ...]] = {
-    "situation": ("at my last job", "at my previous", "at my last company", "at my current", "when i was at",
-                  "when i was working", "i was working", "we had a", "we had an", "there was a", "our team",
-                  "the team was", "the company", "back in", "context", "background", "situation", "at the time",
-                  "years ago", "last year", "we were running", "we were using", "our pipeline", "the pipeline was",
-                  "i joined"),
-    "task": ("my task", "i was asked", "i was responsible", "responsible for", "my job was", "my role", "the goal",
-             "goal was", "i needed to", "we needed to", "i had to", "we had to", "the challenge", "challenge was",
-             "the problem was", "objective", "i was tasked", "the task", "deadline", "needed to",
-             "my responsibility", "i owned", "i was in charge"),
-    "action": ("i decided", "so i", "first i", "then i", "i started", "i built", "i wrote", "i designed",
-               "i proposed", "i implemented", "i set up", "i led", "i talked", "i reached out", "i migrated",
-               "i added", "i created", "i rewrote", "i introduced", "i worked with", "i organized", "i profiled",
-               "i investigated", "i analyzed", "i moved", "i replaced", "i split", "i automated", "i partitioned",
-               "i convinced", "i scheduled", "what i did", "my approach", "i ran", "i changed", "i refactored",
-               "i tested", "i measured", "i dug", "i found", "i broke", "i wrote up", "i paired", "i backfilled"),
-    "result": ("as a result", "the result", "result was", "in the end", "outcome", "ended up", "which meant",
-               "led to", "resulted", "went from", "down from", "up from", "reduced", "improved", "saved",
-               "cut the", "cut it", "dropped", "faster", "increased", "since then", "fewer", "no longer",
-               "percent", "%", "hours to", "minutes to"),
-    "reflection": ("i learned", "learned that", "lesson", "next time", "in hindsight", "looking back",
-                   "i would do", "i'd do", "differently", "takeaway", "what i learned", "i realized",
-                   "if i did it again"),
+    "situation": (
+        "at my last job",
+        "at my previous",
+        "at my last company",
+        "at my current",
+        "when i was at",
+        "when i was working",
+        "i was working",
+        "we had a",
+        "we had an",
+        "there was a",
+        "our team",
+        "the team was",
+        "the company",
+        "back in",
+        "context",
+        "background",
+        "situation",
+        "at the time",
+        "years ago",
+        "last year",
+        "we were running",
+        "we were using",
+        "our pipeline",
+        "the pipeline was",
+        "i joined",
+    ),
+    "task": (
+        "my task",
+        "i was asked",
+        "i was responsible",
+        "responsible for",
+        "my job was",
+        "my role",
+        "the goal",
+        "goal was",
+        "i needed to",
+        "we needed to",
+        "i had to",
+        "we had to",
+        "the challenge",
+        "challenge was",
+        "the problem was",
+        "objective",
+        "i was tasked",
+        "the task",
+        "deadline",
+        "needed to",
+        "my responsibility",
+        "i owned",
+        "i was in charge",
+    ),
+    "action": (
+        "i decided",
+        "so i",
+        "first i",
+        "then i",
+        "i started",
+        "i built",
+        "i wrote",
+        "i designed",
+        "i proposed",
+        "i implemented",
+        "i set up",
+        "i led",
+        "i talked",
+        "i reached out",
+        "i migrated",
+        "i added",
+        "i created",
+        "i rewrote",
+        "i introduced",
+        "i worked with",
+        "i organized",
+        "i profiled",
+        "i investigated",
+        "i analyzed",
+        "i moved",
+        "i replaced",
+        "i split",
+        "i automated",
+        "i partitioned",
+        "i convinced",
+        "i scheduled",
+        "what i did",
+        "my approach",
+        "i ran",
+        "i changed",
+        "i refactored",
+        "i tested",
+        "i measured",
+        "i dug",
+        "i found",
+        "i broke",
+        "i wrote up",
+        "i paired",
+        "i backfilled",
+    ),
+    "result": (
+        "as a result",
+        "the result",
+        "result was",
+        "in the end",
+        "outcome",
+        "ended up",
+        "which meant",
+        "led to",
+        "resulted",
+        "went from",
+        "down from",
+        "up from",
+        "reduced",
+        "improved",
+        "saved",
+        "cut the",
+        "cut it",
+        "dropped",
+        "faster",
+        "increased",
+        "since then",
+        "fewer",
+        "no longer",
+        "percent",
+        "%",
+        "hours to",
+        "minutes to",
+    ),
+    "reflection": (
+        "i learned",
+        "learned that",
+        "lesson",
+        "next time",
+        "in hindsight",
+        "looking back",
+        "i would do",
+        "i'd do",
+        "differently",
+        "takeaway",
+        "what i learned",
+        "i realized",
+        "if i did it again",
+    ),
 }
-STOPWORDS = {"the", "a", "an", "and", "or", "to", "of", "in", "on", "it", "that", "is", "was", "we", "i", "for",
-             "with", "this", "so", "at", "be", "as", "but", "had", "have", "were", "are", "then", "they"}
+STOPWORDS = {
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "to",
+    "of",
+    "in",
+    "on",
+    "it",
+    "that",
+    "is",
+    "was",
+    "we",
+    "i",
+    "for",
+    "with",
+    "this",
+    "so",
+    "at",
+    "be",
+    "as",
+    "but",
+    "had",
+    "have",
+    "were",
+    "are",
+    "then",
+    "they",
+}
 
 
 @dataclass
@@ -164,7 +630,9 @@ def tokenize(words: list[dict[str, Any]] | list[Any]) -> list[Token]:
                 toks[-1].norm += "%"
                 toks[-1].end = float(get("end", toks[-1].end))
             continue
-        toks.append(Token(raw, norm, float(get("start", 0.0)), float(get("end", 0.0)), float(get("prob", 1.0) or 1.0)))
+        toks.append(
+            Token(raw, norm, float(get("start", 0.0)), float(get("end", 0.0)), float(get("prob", 1.0) or 1.0))
+        )
     toks.sort(key=lambda t: (t.start, t.end))
     for i, t in enumerate(toks):
         t.comma_after = t.raw.rstrip().endswith((",", ";", ":", "—", "-"))
@@ -180,6 +648,7 @@ def _is_number(norm: str) -> bool:
 
 
 # -- fillers ---------------------------------------------------------------------------------------------
+
 
 def _detect_fillers(toks: list[Token]) -> list[tuple[str, int, int]]:
     """(type, first index, last index) for every filler, multi-word ones as one hit."""
@@ -198,8 +667,12 @@ def _detect_fillers(toks: list[Token]) -> list[tuple[str, int, int]]:
     def near_filler(i: int, j: int) -> bool:
         before = norm(i - 1)
         after = norm(j + 1)
-        return (bool(hits) and hits[-1][2] == i - 1) or before in VOCAL or after in VOCAL or after in {
-            "basically", "um", "uh", "like", "yeah"}
+        return (
+            (bool(hits) and hits[-1][2] == i - 1)
+            or before in VOCAL
+            or after in VOCAL
+            or after in {"basically", "um", "uh", "like", "yeah"}
+        )
 
     i = 0
     while i < n:
@@ -241,10 +714,18 @@ def _detect_fillers(toks: list[Token]) -> list[tuple[str, int, int]]:
             elif i == 0 or toks[i].comma_after or near_filler(i, i):
                 kind = "so"
         elif w == "actually":
-            if toks[i].sentence_start or toks[i].comma_after or (i > 0 and toks[i - 1].comma_after) \
-                    or near_filler(i, i):
+            if (
+                toks[i].sentence_start
+                or toks[i].comma_after
+                or (i > 0 and toks[i - 1].comma_after)
+                or near_filler(i, i)
+            ):
                 kind = "actually"
-        elif w == "right" and nxt not in RIGHT_NOT_NEXT and prev not in DETERMINERS | {"all", "is", "was", "be"}:
+        elif (
+            w == "right"
+            and nxt not in RIGHT_NOT_NEXT
+            and prev not in DETERMINERS | {"all", "is", "was", "be"}
+        ):
             tag = toks[i].question or (i > 0 and toks[i - 1].comma_after and closes(i))
             opener = toks[i].sentence_start and (closes(i) or nxt == "so")
             if tag or opener:
@@ -257,12 +738,13 @@ def _detect_fillers(toks: list[Token]) -> list[tuple[str, int, int]]:
 
 # -- the parts of the analysis ---------------------------------------------------------------------------
 
+
 def _count_phrases(norms: list[str], phrases: tuple[str, ...], skip: set[int] | None = None) -> Counter[str]:
     counts: Counter[str] = Counter()
     for phrase in phrases:
         parts = phrase.split()
         for i in range(len(norms) - len(parts) + 1):
-            if norms[i:i + len(parts)] == parts and (skip is None or i in skip):
+            if norms[i : i + len(parts)] == parts and (skip is None or i in skip):
                 counts[phrase] += 1
     return counts
 
@@ -285,11 +767,18 @@ def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
                 unit = UNITS.get(suffix, suffix.upper())
             if m.group(1):
                 unit = "$"
-        elif t.norm in NUMBER_WORDS and not (t.norm == "one" and (i + 1 >= n or (toks[i + 1].norm not in UNITS
-                                                                  and toks[i + 1].norm not in SCALE_WORDS))):
+        elif t.norm in NUMBER_WORDS and not (
+            t.norm == "one"
+            and (i + 1 >= n or (toks[i + 1].norm not in UNITS and toks[i + 1].norm not in SCALE_WORDS))
+        ):
             value = float(NUMBER_WORDS[t.norm])
-            while j + 1 < n and toks[j + 1].norm in NUMBER_WORDS and NUMBER_WORDS[toks[j + 1].norm] < 10 \
-                    and value >= 20 and value % 10 == 0:
+            while (
+                j + 1 < n
+                and toks[j + 1].norm in NUMBER_WORDS
+                and NUMBER_WORDS[toks[j + 1].norm] < 10
+                and value >= 20
+                and value % 10 == 0
+            ):
                 value += NUMBER_WORDS[toks[j + 1].norm]
                 j += 1
         if value is None:
@@ -301,9 +790,10 @@ def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
         if not unit and j + 1 < n and toks[j + 1].norm in UNITS:
             unit = UNITS[toks[j + 1].norm]
             j += 1
-        text = " ".join(x.raw.strip(",.;:!?") for x in toks[i:j + 1])
-        found.append({"text": text, "value": value, "unit": unit, "start": round(t.start, 2),
-                      "impact": bool(unit)})
+        text = " ".join(x.raw.strip(",.;:!?") for x in toks[i : j + 1])
+        found.append(
+            {"text": text, "value": value, "unit": unit, "start": round(t.start, 2), "impact": bool(unit)}
+        )
         i = j + 1
     return found
 
@@ -324,15 +814,22 @@ def _clauses(toks: list[Token]) -> list[tuple[int, int]]:
 def _star(toks: list[Token]) -> dict[str, Any]:
     spans = _clauses(toks)
     if not spans:
-        return {"beats": {b: {"found": False, "seconds": 0.0} for b in STAR_BEATS}, "order": [], "missing": list(
-            STAR_BEATS[:4])}
+        return {
+            "beats": {b: {"found": False, "seconds": 0.0} for b in STAR_BEATS},
+            "order": [],
+            "missing": list(STAR_BEATS[:4]),
+        }
     t0, t_end = toks[0].start, toks[-1].end
     total = max(t_end - t0, 1e-6)
     cues: list[list[list[str]]] = []
     for a, b in spans:
-        text = " " + " ".join(t.norm for t in toks[a:b + 1]) + " "
-        cues.append([[c for c in STAR_CUES[beat] if f" {c} " in text or (c == "%" and "%" in text)]
-                     for beat in STAR_BEATS])
+        text = " " + " ".join(t.norm for t in toks[a : b + 1]) + " "
+        cues.append(
+            [
+                [c for c in STAR_CUES[beat] if f" {c} " in text or (c == "%" and "%" in text)]
+                for beat in STAR_BEATS
+            ]
+        )
     k, m = len(spans), len(STAR_BEATS)
 
     def score(s: int, beat: int) -> float:
@@ -363,8 +860,14 @@ def _star(toks: list[Token]) -> dict[str, Any]:
         after = idx[-1] + 1
         end = toks[spans[after][0]].start if after < k else t_end
         hit = sorted({c for s in idx for c in cues[s][beat_i]})
-        beats[beat] = {"found": bool(hit), "seconds": round(end - start, 1), "start": round(start, 2),
-                       "end": round(end, 2), "share": round((end - start) / total, 2), "cues": hit}
+        beats[beat] = {
+            "found": bool(hit),
+            "seconds": round(end - start, 1),
+            "start": round(start, 2),
+            "end": round(end, 2),
+            "share": round((end - start) / total, 2),
+            "cues": hit,
+        }
     order = [b for b in STAR_BEATS if beats[b]["found"]]
     return {"beats": beats, "order": order, "missing": [b for b in STAR_BEATS[:4] if not beats[b]["found"]]}
 
@@ -374,7 +877,7 @@ def _repeats(toks: list[Token], fillers: set[int]) -> dict[str, Any]:
     phrases: list[dict[str, Any]] = []
     taken: list[tuple[str, int]] = []
     for n in (4, 3, 2):
-        grams = Counter(" ".join(content[i:i + n]) for i in range(len(content) - n + 1))
+        grams = Counter(" ".join(content[i : i + n]) for i in range(len(content) - n + 1))
         for gram, count in grams.most_common():
             need = 3 if n == 2 else 2
             if count < need:
@@ -385,16 +888,22 @@ def _repeats(toks: list[Token], fillers: set[int]) -> dict[str, Any]:
                 continue
             taken.append((gram, count))
             phrases.append({"phrase": gram, "count": count})
-    restarts = [{"word": toks[i].norm, "start": round(toks[i].start, 2)}
-                for i in range(len(toks) - 1)
-                if i not in fillers and toks[i].norm == toks[i + 1].norm and toks[i].norm not in VOCAL]
+    restarts = [
+        {"word": toks[i].norm, "start": round(toks[i].start, 2)}
+        for i in range(len(toks) - 1)
+        if i not in fillers and toks[i].norm == toks[i + 1].norm and toks[i].norm not in VOCAL
+    ]
     return {"phrases": phrases[:10], "restarts": restarts}
 
 
 # -- the whole analysis ----------------------------------------------------------------------------------
 
-def analyze(words: list[dict[str, Any]] | list[Any], duration_s: float,
-            target: tuple[int, int] | list[int] | None = None) -> dict[str, Any]:
+
+def analyze(
+    words: list[dict[str, Any]] | list[Any],
+    duration_s: float,
+    target: tuple[int, int] | list[int] | None = None,
+) -> dict[str, Any]:
     toks = tokenize(words)
     minutes = duration_s / 60 if duration_s > 0 else 0.0
     hits = _detect_fillers(toks)
@@ -413,9 +922,16 @@ def analyze(words: list[dict[str, Any]] | list[Any], duration_s: float,
     for i in range(1, len(toks)):
         gap = toks[i].start - toks[i - 1].end
         if gap >= PAUSE_MIN_S:
-            pauses.append({"start": round(toks[i - 1].end, 2), "end": round(toks[i].start, 2),
-                           "seconds": round(gap, 2), "after": toks[i - 1].norm, "before": toks[i].norm,
-                           "word_index": i})
+            pauses.append(
+                {
+                    "start": round(toks[i - 1].end, 2),
+                    "end": round(toks[i].start, 2),
+                    "seconds": round(gap, 2),
+                    "after": toks[i - 1].norm,
+                    "before": toks[i].norm,
+                    "word_index": i,
+                }
+            )
 
     norms = [t.norm for t in toks]
     hedge_starts = {a for kind, a, _b in hits if kind in ("kind of", "sort of")}
@@ -460,18 +976,36 @@ def analyze(words: list[dict[str, Any]] | list[Any], duration_s: float,
     hedge_total = sum(hedges.values())
     return {
         "text": " ".join(t.raw for t in toks),
-        "words": [{"text": t.raw, "start": round(t.start, 2), "end": round(t.end, 2), "filler": t.filler is not None,
-                   **({"filler_type": t.filler} if t.filler else {}), "prob": round(t.prob, 3)} for t in toks],
-        "fillers": {"count": filler_count, "per_minute": round(filler_count / minutes, 1) if minutes else 0.0,
-                    "share": round(filler_count / len(toks), 3) if toks else 0.0,
-                    "by_type": {k: by_type[k] for k in FILLER_TYPES if by_type[k]}},
+        "words": [
+            {
+                "text": t.raw,
+                "start": round(t.start, 2),
+                "end": round(t.end, 2),
+                "filler": t.filler is not None,
+                **({"filler_type": t.filler} if t.filler else {}),
+                "prob": round(t.prob, 3),
+            }
+            for t in toks
+        ],
+        "fillers": {
+            "count": filler_count,
+            "per_minute": round(filler_count / minutes, 1) if minutes else 0.0,
+            "share": round(filler_count / len(toks), 3) if toks else 0.0,
+            "by_type": {k: by_type[k] for k in FILLER_TYPES if by_type[k]},
+        },
         "wpm": wpm,
         "pauses": pauses,
         "duration": duration,
-        "hedges": {"count": hedge_total, "per_minute": round(hedge_total / minutes, 1) if minutes else 0.0,
-                   "by_type": dict(hedges)},
-        "i_we": {"i": i_count, "we": we_count,
-                 "i_share": round(i_count / (i_count + we_count), 2) if i_count + we_count else None},
+        "hedges": {
+            "count": hedge_total,
+            "per_minute": round(hedge_total / minutes, 1) if minutes else 0.0,
+            "by_type": dict(hedges),
+        },
+        "i_we": {
+            "i": i_count,
+            "we": we_count,
+            "i_share": round(i_count / (i_count + we_count), 2) if i_count + we_count else None,
+        },
         "numbers": numbers,
         "star": star,
         "repeats": repeats,

@@ -53,11 +53,14 @@ def _sounddevice() -> Any:
             f"no audio device access: PortAudio is missing ({_install_hint()}); importing a file still works"
         ) from exc
     except ImportError as exc:
-        raise AudioUnavailable("no audio device access: pip install sounddevice; importing a file still works") from exc
+        raise AudioUnavailable(
+            "no audio device access: pip install sounddevice; importing a file still works"
+        ) from exc
     return sounddevice
 
 
 # -- reading files -------------------------------------------------------------------------------------
+
 
 def _check_file(path: Path) -> None:
     if not path.exists():
@@ -91,7 +94,8 @@ class _Resampler:
         frame = None
         if mono is not None:
             frame = self._av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(mono, dtype=np.float32).reshape(1, -1), format="flt", layout="mono")
+                np.ascontiguousarray(mono, dtype=np.float32).reshape(1, -1), format="flt", layout="mono"
+            )
             frame.sample_rate = self.rate
         out = [f.to_ndarray().reshape(-1) for f in self._r.resample(frame)]
         return np.concatenate(out).astype(np.float32) if out else np.zeros(0, np.float32)
@@ -196,6 +200,7 @@ def rms_dbfs(block: np.ndarray) -> float:
 
 # -- writing WAV incrementally -------------------------------------------------------------------------
 
+
 class IncrementalWav:
     """16-bit PCM mono WAV whose header is correct after every `write`, so the file survives a crash."""
 
@@ -209,9 +214,15 @@ class IncrementalWav:
         self._f.flush()
 
     def _header(self, data_bytes: int) -> bytes:
-        return (b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVE"
-                + b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, self.rate, self.rate * 2, 2, 16)
-                + b"data" + struct.pack("<I", data_bytes))
+        return (
+            b"RIFF"
+            + struct.pack("<I", 36 + data_bytes)
+            + b"WAVE"
+            + b"fmt "
+            + struct.pack("<IHHIIHH", 16, 1, 1, self.rate, self.rate * 2, 2, 16)
+            + b"data"
+            + struct.pack("<I", data_bytes)
+        )
 
     def write(self, samples: np.ndarray) -> None:
         pcm = (np.clip(samples.reshape(-1), -1.0, 1.0) * 32767).astype("<i2").tobytes()
@@ -239,6 +250,7 @@ class IncrementalWav:
 
 # -- recording ---------------------------------------------------------------------------------------
 
+
 class InputStream(Protocol):
     """What the recorder needs from `sounddevice.InputStream`."""
 
@@ -251,12 +263,15 @@ class InputStream(Protocol):
 StreamFactory = Callable[[int, int, int, Callable[..., None]], InputStream]
 
 
-def sounddevice_stream(samplerate: int, channels: int, blocksize: int, callback: Callable[..., None]) -> InputStream:
+def sounddevice_stream(
+    samplerate: int, channels: int, blocksize: int, callback: Callable[..., None]
+) -> InputStream:
     sd = _sounddevice()
     try:
         sd.query_devices(kind="input")
-        return sd.InputStream(samplerate=samplerate, channels=channels, dtype="float32",
-                              blocksize=blocksize, callback=callback)
+        return sd.InputStream(
+            samplerate=samplerate, channels=channels, dtype="float32", blocksize=blocksize, callback=callback
+        )
     except (sd.PortAudioError, ValueError) as exc:
         raise AudioUnavailable(f"no microphone found ({_short(exc)}); importing a file still works") from exc
 
@@ -267,8 +282,15 @@ class FileInputStream:
     `speed` > 1 delivers faster than real time; `speed=0` delivers as fast as possible.
     """
 
-    def __init__(self, path: str | os.PathLike[str], samplerate: int, channels: int, blocksize: int,
-                 callback: Callable[..., None], speed: float = 0.0):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        samplerate: int,
+        channels: int,
+        blocksize: int,
+        callback: Callable[..., None],
+        speed: float = 0.0,
+    ):
         self._audio = load_audio(path)
         self._cb, self._block, self._speed = callback, blocksize or 1600, speed
         self._stop = threading.Event()
@@ -279,7 +301,7 @@ class FileInputStream:
         for i in range(0, self._audio.size, self._block):
             if self._stop.is_set():
                 break
-            chunk = self._audio[i:i + self._block].reshape(-1, 1)
+            chunk = self._audio[i : i + self._block].reshape(-1, 1)
             self._cb(chunk, len(chunk), None, None)
             if self._speed:
                 time.sleep(len(chunk) / SAMPLE_RATE / self._speed)
@@ -311,9 +333,15 @@ class Recorder:
     level (RMS dBFS) and the elapsed seconds through the callbacks, off the audio thread.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, stream_factory: StreamFactory | None = None,
-                 on_level: Callable[[float], None] | None = None,
-                 on_elapsed: Callable[[float], None] | None = None, block_s: float = 0.1):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        stream_factory: StreamFactory | None = None,
+        on_level: Callable[[float], None] | None = None,
+        on_elapsed: Callable[[float], None] | None = None,
+        block_s: float = 0.1,
+    ):
         self.path = Path(path)
         self._factory = stream_factory or sounddevice_stream
         self._on_level, self._on_elapsed = on_level, on_elapsed
@@ -368,7 +396,9 @@ class Recorder:
             stream.start()
         except Exception as exc:
             self._finish()
-            raise AudioUnavailable(f"cannot start recording ({_short(exc)}); importing a file still works") from exc
+            raise AudioUnavailable(
+                f"cannot start recording ({_short(exc)}); importing a file still works"
+            ) from exc
 
     def stop(self) -> Path:
         """Stop recording, write out everything queued, and return the file."""
@@ -393,6 +423,7 @@ class Recorder:
 
 
 # -- playback ----------------------------------------------------------------------------------------
+
 
 def output_available() -> bool:
     try:

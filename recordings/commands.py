@@ -28,8 +28,11 @@ def result_json(audio: str, transcript: Any, target: tuple[int, int] | None = No
     analysis = analyze(transcript.words, transcript.duration_s, target)
     elapsed = transcript.elapsed_s + (time.perf_counter() - started)
     out: dict[str, Any] = {
-        "audio": audio, "duration_s": round(transcript.duration_s, 2), "model": transcript.model,
-        "elapsed_s": round(elapsed, 2), "text": analysis.pop("text"),
+        "audio": audio,
+        "duration_s": round(transcript.duration_s, 2),
+        "model": transcript.model,
+        "elapsed_s": round(elapsed, 2),
+        "text": analysis.pop("text"),
     }
     out.update(analysis)
     out["no_speech"] = transcript.no_speech
@@ -53,8 +56,10 @@ def summary(result: dict[str, Any]) -> str:
         f"{len(result['pauses'])} pause(s) of 1 s or more",
         f"  I {result['i_we']['i']}× / we {result['i_we']['we']}×; numbers: "
         + (", ".join(n["text"] for n in result["numbers"]) or "none"),
-        "  STAR: " + " → ".join(f"{b} {result['star']['beats'][b]['seconds']:.0f}s" for b in result["star"]["order"])
-        if result["star"]["order"] else "  STAR: no beats heard",
+        "  STAR: "
+        + " → ".join(f"{b} {result['star']['beats'][b]['seconds']:.0f}s" for b in result["star"]["order"])
+        if result["star"]["order"]
+        else "  STAR: no beats heard",
     ]
     lines += [f"  ! {w}" for w in result["warnings"]]
     lines.append(f"  “{result['text']}”")
@@ -84,7 +89,9 @@ def _load_transcriber(ctx: Context, model: str | None) -> Any:
     from prepdeck.recordings.transcribe import Transcriber
 
     speech = ctx.config.speech
-    return Transcriber(model or speech.model, home=ctx.home, filler_pass=speech.filler_pass, language=speech.language)
+    return Transcriber(
+        model or speech.model, home=ctx.home, filler_pass=speech.filler_pass, language=speech.language
+    )
 
 
 def transcribe(args: argparse.Namespace) -> int:
@@ -124,6 +131,7 @@ def transcribe(args: argparse.Namespace) -> int:
 
 # -- record --------------------------------------------------------------------------------------------
 
+
 def recording_path(home: Path, card_global_id: str, suffix: str, now: dt.datetime | None = None) -> Path:
     from prepdeck.core.paths import recordings_dir
 
@@ -158,8 +166,13 @@ def _record_from_microphone(path: Path, target: tuple[int, int]) -> float:
         while not stop.wait(0.2):
             if tty:
                 level = max(0, min(20, int((recorder.level_dbfs + 60) / 3)))
-                print(f"\r● {recorder.elapsed_s:5.1f} s (target {target[0]}–{target[1]} s) "
-                      f"[{'#' * level:<20}]  Enter stops", end="", file=sys.stderr, flush=True)
+                print(
+                    f"\r● {recorder.elapsed_s:5.1f} s (target {target[0]}–{target[1]} s) "
+                    f"[{'#' * level:<20}]  Enter stops",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     print(f"recording to {path}; press Enter to stop", file=sys.stderr)
     thread = threading.Thread(target=meter, daemon=True)
@@ -213,8 +226,14 @@ def record(args: argparse.Namespace) -> int:
     result = result_json(stored_path(ctx.home, dest), transcript, target)
     result["recording_id"] = rec_id
     result["card"] = card.global_id
-    store.update_recording(rec_id, model=transcript.model, status="transcribed", duration_s=transcript.duration_s,
-                           transcript=transcript.to_json(), analysis=result)
+    store.update_recording(
+        rec_id,
+        model=transcript.model,
+        status="transcribed",
+        duration_s=transcript.duration_s,
+        transcript=transcript.to_json(),
+        analysis=result,
+    )
     if args.json:
         print(json.dumps([result], indent=2, ensure_ascii=False))
     else:

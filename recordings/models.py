@@ -110,6 +110,8 @@ def resolve_model(spec: str | None, home: Path | None = None) -> ModelSpec:
         if not path.exists():
             raise ModelUnavailable(f"model folder {path} does not exist; use tiny.en or base, or a folder")
         if not path.is_dir() or not all((path / f).is_file() for f in _CT2_FILES):
-            raise ModelUnavailable(f"{path} is not a CTranslate2 Whisper model folder (needs model.bin and config.json)")
+            raise ModelUnavailable(
+                f"{path} is not a CTranslate2 Whisper model folder (needs model.bin and config.json)"
+            )
         return ModelSpec(path.name, str(path))
     return ModelSpec(name, name, download=True)

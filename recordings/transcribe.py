@@ -88,8 +88,12 @@ class Word:
     source: str = "pass1"  # pass1 | filler-pass
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "start": round(self.start, 2), "end": round(self.end, 2),
-                "prob": round(self.prob, 3)}
+        return {
+            "text": self.text,
+            "start": round(self.start, 2),
+            "end": round(self.end, 2),
+            "prob": round(self.prob, 3),
+        }
 
 
 @dataclass
@@ -112,12 +116,20 @@ class Transcript:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Transcript:
-        words = [Word(w["text"], float(w["start"]), float(w["end"]), float(w.get("prob", 1.0)))
-                 for w in data.get("words", [])]
-        return cls(text=data.get("text", ""), words=words, duration_s=float(data.get("duration_s", 0.0)),
-                   model=data.get("model", ""), elapsed_s=float(data.get("elapsed_s", 0.0)),
-                   no_speech=bool(data.get("no_speech", False)), filler_pass=data.get("filler_pass", "off"),
-                   notes=list(data.get("notes", [])))
+        words = [
+            Word(w["text"], float(w["start"]), float(w["end"]), float(w.get("prob", 1.0)))
+            for w in data.get("words", [])
+        ]
+        return cls(
+            text=data.get("text", ""),
+            words=words,
+            duration_s=float(data.get("duration_s", 0.0)),
+            model=data.get("model", ""),
+            elapsed_s=float(data.get("elapsed_s", 0.0)),
+            no_speech=bool(data.get("no_speech", False)),
+            filler_pass=data.get("filler_pass", "off"),
+            notes=list(data.get("notes", [])),
+        )
 
 
 def normalize(token: str) -> str:
@@ -129,6 +141,7 @@ def is_vocal_filler(token: str) -> bool:
 
 
 # -- backends ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Segment:
@@ -142,8 +155,9 @@ class _FasterWhisper:
         from faster_whisper import WhisperModel
 
         def load(local_only: bool) -> Any:
-            return WhisperModel(spec.path, device="cpu", compute_type="int8", cpu_threads=threads,
-                                local_files_only=local_only)
+            return WhisperModel(
+                spec.path, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=local_only
+            )
 
         try:
             try:
@@ -155,18 +169,30 @@ class _FasterWhisper:
         except Exception as exc:  # huggingface_hub / CTranslate2 raise many types; all mean "cannot load"
             if spec.download:
                 raise ModelUnavailable(
-                    f"model {spec.name} is not available offline; use tiny.en or base, or a folder") from exc
-            raise ModelUnavailable(f"cannot load the model in {spec.path}: {str(exc).splitlines()[0][:160]}") from exc
+                    f"model {spec.name} is not available offline; use tiny.en or base, or a folder"
+                ) from exc
+            raise ModelUnavailable(
+                f"cannot load the model in {spec.path}: {str(exc).splitlines()[0][:160]}"
+            ) from exc
 
     def segments(self, audio: np.ndarray, prompt: str | None, language: str) -> Iterator[_Segment]:
         segs, _info = self.model.transcribe(
-            audio, language=language or None, beam_size=1, word_timestamps=True, initial_prompt=prompt,
-            condition_on_previous_text=False, vad_filter=True, vad_parameters=VAD_PARAMETERS,
+            audio,
+            language=language or None,
+            beam_size=1,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            condition_on_previous_text=False,
+            vad_filter=True,
+            vad_parameters=VAD_PARAMETERS,
         )
         for s in segs:
             if s.no_speech_prob > 0.6 and s.avg_logprob < -1.0:  # Whisper's own "this was not speech" test
                 continue
-            words = [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)) for w in s.words or []]
+            words = [
+                Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                for w in s.words or []
+            ]
             yield _Segment(float(s.start), float(s.end), [w for w in words if w.text])
 
 
@@ -179,7 +205,8 @@ class _OpenAIWhisper:
             import whisper
         except ImportError as exc:
             raise ModelUnavailable(
-                f"{spec.path} needs openai-whisper: pip install 'prepdeck[openai-whisper]'") from exc
+                f"{spec.path} needs openai-whisper: pip install 'prepdeck[openai-whisper]'"
+            ) from exc
         torch.set_num_threads(threads)
         try:
             self.model = whisper.load_model(spec.path, device="cpu")
@@ -187,15 +214,24 @@ class _OpenAIWhisper:
             raise ModelUnavailable(f"cannot load {spec.path}: {str(exc).splitlines()[0][:160]}") from exc
 
     def segments(self, audio: np.ndarray, prompt: str | None, language: str) -> Iterator[_Segment]:
-        result = self.model.transcribe(audio, language=language or None, word_timestamps=True,
-                                       initial_prompt=prompt, condition_on_previous_text=False, fp16=False)
+        result = self.model.transcribe(
+            audio,
+            language=language or None,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            condition_on_previous_text=False,
+            fp16=False,
+        )
         for s in result.get("segments", []):
-            words = [Word(w["word"].strip(), float(w["start"]), float(w["end"]), float(w.get("probability", 1.0)))
-                     for w in s.get("words", [])]
+            words = [
+                Word(w["word"].strip(), float(w["start"]), float(w["end"]), float(w.get("probability", 1.0)))
+                for w in s.get("words", [])
+            ]
             yield _Segment(float(s["start"]), float(s["end"]), [w for w in words if w.text])
 
 
 # -- windows -----------------------------------------------------------------------------------------
+
 
 def _windows(blocks: Iterator[np.ndarray], window_s: float) -> Iterator[tuple[float, np.ndarray]]:
     """Regroup audio blocks into (offset_s, samples) windows cut at a quiet moment near `window_s`."""
@@ -208,7 +244,7 @@ def _windows(blocks: Iterator[np.ndarray], window_s: float) -> Iterator[tuple[fl
         have += block.size
         while have >= size + search:
             buf = np.concatenate(pending)
-            tail = buf[size - search:size]
+            tail = buf[size - search : size]
             energy = np.square(tail[: tail.size // frame * frame].reshape(-1, frame)).mean(axis=1)
             cut = size - search + int(np.argmin(energy)) * frame + frame // 2
             yield offset / SAMPLE_RATE, buf[:cut]
@@ -249,7 +285,9 @@ def merge_fillers(pass1: list[Word], pass2: list[Word]) -> tuple[list[Word], str
     return merged, status
 
 
-def uncovered_speech(window: np.ndarray, words: list[Word], min_s: float = UNCOVERED_MIN_S) -> list[tuple[float, float]]:
+def uncovered_speech(
+    window: np.ndarray, words: list[Word], min_s: float = UNCOVERED_MIN_S
+) -> list[tuple[float, float]]:
     """Stretches of detected speech (seconds in `window`) of at least `min_s` with no word in them."""
     try:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -279,11 +317,20 @@ def _join_text(words: list[Word]) -> str:
 
 # -- the transcriber ---------------------------------------------------------------------------------
 
+
 class Transcriber:
     """Loads the model once; `transcribe()` can then be called for many files (CLI, app, benchmark)."""
 
-    def __init__(self, model_spec: str | ModelSpec | None = None, *, home: Path | None = None,
-                 filler_pass: bool = True, language: str = "en", threads: int = 2, window_s: float = WINDOW_S):
+    def __init__(
+        self,
+        model_spec: str | ModelSpec | None = None,
+        *,
+        home: Path | None = None,
+        filler_pass: bool = True,
+        language: str = "en",
+        threads: int = 2,
+        window_s: float = WINDOW_S,
+    ):
         self.spec = model_spec if isinstance(model_spec, ModelSpec) else resolve_model(model_spec, home)
         self.filler_pass = filler_pass
         self.language = language
@@ -291,15 +338,21 @@ class Transcriber:
         backend = _OpenAIWhisper if self.spec.backend == "openai-whisper" else _FasterWhisper
         self._backend = backend(self.spec, threads)
         if language and language != "en" and self.spec.name.endswith(".en"):
-            raise ModelUnavailable(f"model {self.spec.name} only understands English; set speech.language = \"en\"")
+            raise ModelUnavailable(
+                f'model {self.spec.name} only understands English; set speech.language = "en"'
+            )
 
     @property
     def model_name(self) -> str:
         return self.spec.name
 
-    def transcribe(self, audio: str | os.PathLike[str] | np.ndarray, *,
-                   progress: Callable[[float], None] | None = None,
-                   cancel: threading.Event | None = None) -> Transcript:
+    def transcribe(
+        self,
+        audio: str | os.PathLike[str] | np.ndarray,
+        *,
+        progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
         """Transcribe a file or a 16 kHz mono float32 array; raises AudioError on unreadable input."""
         started = time.perf_counter()
         if isinstance(audio, np.ndarray):
@@ -325,12 +378,15 @@ class Transcriber:
                 continue
             found = self._run(window, FILLER_PROMPT, offset, report, cancel)
             status = "merged"
-            for a, b in uncovered_speech(window, [Word(w.text, w.start - offset, w.end - offset, w.prob)
-                                                  for w in found]):
+            for a, b in uncovered_speech(
+                window, [Word(w.text, w.start - offset, w.end - offset, w.prob) for w in found]
+            ):
                 # the prompted pass stopped early or skipped a stretch: transcribe it again without the prompt
                 lo, hi = max(0, int((a - 0.2) * SAMPLE_RATE)), int((b + 0.2) * SAMPLE_RATE)
                 extra = self._run(window[lo:hi], None, offset + lo / SAMPLE_RATE, lambda _end: None, cancel)
-                found.extend(w for w in extra if offset + a - 0.3 <= (w.start + w.end) / 2 <= offset + b + 0.3)
+                found.extend(
+                    w for w in extra if offset + a - 0.3 <= (w.start + w.end) / 2 <= offset + b + 0.3
+                )
                 status = "partial"
             found.sort(key=lambda w: (w.start, w.end))
             statuses.append(status)
@@ -346,12 +402,25 @@ class Transcriber:
             notes.append("the prompted pass skipped part of the audio; um/uh may be undercounted there")
         if progress:
             progress(1.0)
-        return Transcript(text=_join_text(words), words=words, duration_s=duration, model=self.model_name,
-                          elapsed_s=time.perf_counter() - started, no_speech=not words,
-                          filler_pass=filler_status, notes=notes)
+        return Transcript(
+            text=_join_text(words),
+            words=words,
+            duration_s=duration,
+            model=self.model_name,
+            elapsed_s=time.perf_counter() - started,
+            no_speech=not words,
+            filler_pass=filler_status,
+            notes=notes,
+        )
 
-    def _run(self, window: np.ndarray, prompt: str | None, offset: float,
-             on_segment: Callable[[float], None], cancel: threading.Event | None) -> list[Word]:
+    def _run(
+        self,
+        window: np.ndarray,
+        prompt: str | None,
+        offset: float,
+        on_segment: Callable[[float], None],
+        cancel: threading.Event | None,
+    ) -> list[Word]:
         out: list[Word] = []
         for seg in self._backend.segments(window, prompt, self.language):
             if cancel is not None and cancel.is_set():

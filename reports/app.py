@@ -8,7 +8,9 @@ from typing import Any
 from prepdeck.reports.commands import write_report
 
 
-def write_week_report(context: Any, week: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def write_week_report(
+    context: Any, week: str | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Write the report of `week` (default: this week) into `$PREPDECK_HOME/reports`; the figures with `files`.
 
     Raises ReportError (one-line message) when the week is invalid or the folder cannot be written."""

@@ -18,8 +18,13 @@ class ReportError(Exception):
     """A problem the user must fix (bad week, unwritable folder); one line."""
 
 
-def write_report(context: Any, week: str | None = None, out: str | Path | None = None,
-                 now: dt.datetime | None = None, tz: dt.tzinfo | None = None) -> dict[str, Any]:
+def write_report(
+    context: Any,
+    week: str | None = None,
+    out: str | Path | None = None,
+    now: dt.datetime | None = None,
+    tz: dt.tzinfo | None = None,
+) -> dict[str, Any]:
     """Compute the figures, write `report-YYYY-Www.html` and `.md` into `out`; return the figures with paths.
 
     Used by the CLI and by the app's statistics screen (from a worker thread)."""
@@ -83,10 +88,12 @@ def summary(fig: dict[str, Any]) -> str:
         return f"{r['title']} {r['score']:g}/{r['max']} ({verdict})"
 
     retention = "—" if fig["retention"] is None else f"{fig['retention']:.0%}"
-    lines = [f"week {fig['week']} ({fig['start']} – {fig['end']}): {fig['reviews']} reviews of "
-             f"{fig['cards_reviewed']} cards, {fig['minutes']:g} min, retention {retention}"
-             + (" — no activity" if fig["empty"] else ""),
-             "scores: " + " · ".join(score(r) for r in fig["rounds"].values())]
+    lines = [
+        f"week {fig['week']} ({fig['start']} – {fig['end']}): {fig['reviews']} reviews of "
+        f"{fig['cards_reviewed']} cards, {fig['minutes']:g} min, retention {retention}"
+        + (" — no activity" if fig["empty"] else ""),
+        "scores: " + " · ".join(score(r) for r in fig["rounds"].values()),
+    ]
     if fig["focus"]:
         lines.append("focus: " + fig["focus"][0])
     lines.append(f"wrote {fig['files']['html']}")

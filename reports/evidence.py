@@ -71,18 +71,27 @@ class RoundEvidence:
     solves: list[Solve] = field(default_factory=list)
     ratings: list[int] = field(default_factory=list)  # every rating given to the round's cards
     recall_repeat_ratings: list[int] = field(default_factory=list)  # non-code, non-first reviews
-    checklists: list[list[tuple[str, bool]]] = field(default_factory=list)  # (item text, ticked) per self-check
+    checklists: list[list[tuple[str, bool]]] = field(
+        default_factory=list
+    )  # (item text, ticked) per self-check
     numbers: list[bool] = field(default_factory=list)  # capacity answers: correct?
     deliveries: list[Delivery] = field(default_factory=list)
     self_scores: dict[str, list[float]] = field(default_factory=dict)  # line key -> fractions of the line max
 
     @property
     def empty(self) -> bool:
-        return not (self.solves or self.ratings or self.checklists or self.numbers or self.deliveries
-                    or self.self_scores)
+        return not (
+            self.solves
+            or self.ratings
+            or self.checklists
+            or self.numbers
+            or self.deliveries
+            or self.self_scores
+        )
 
 
 # -- tolerant readers for stored JSON -------------------------------------------------------------
+
 
 def number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
@@ -120,7 +129,9 @@ def star_beats(analysis: dict[str, Any]) -> set[str] | None:
             if isinstance(value, dict):
                 ok = value.get("found")
                 if ok is None:
-                    ok = (number(value.get("seconds")) or 0) > 0 or bool(value.get("text") or value.get("start"))
+                    ok = (number(value.get("seconds")) or 0) > 0 or bool(
+                        value.get("text") or value.get("start")
+                    )
             else:
                 ok = bool(value) if isinstance(value, bool) else (number(value) or 0) > 0
             if ok:
@@ -160,8 +171,15 @@ def pronouns(analysis: dict[str, Any]) -> tuple[int | None, int | None]:
     return (None, None)
 
 
-def delivery_from(analysis: dict[str, Any], *, card_id: str | None, round_: str | None, at: str,
-                  duration_s: float | None, target: tuple[int, int] | None) -> Delivery:
+def delivery_from(
+    analysis: dict[str, Any],
+    *,
+    card_id: str | None,
+    round_: str | None,
+    at: str,
+    duration_s: float | None,
+    target: tuple[int, int] | None,
+) -> Delivery:
     fillers = analysis.get("fillers") if isinstance(analysis.get("fillers"), dict) else {}
     duration = number(analysis.get("duration_s")) or duration_s
     count = number(fillers.get("count"))
@@ -176,11 +194,21 @@ def delivery_from(analysis: dict[str, Any], *, card_id: str | None, round_: str 
     i_count, we_count = pronouns(analysis)
     timing = analysis.get("duration") if isinstance(analysis.get("duration"), dict) else {}
     status = timing.get("status")  # the speech analysis's own verdict on length (speaking time vs target)
-    return Delivery(card_id=card_id, round=round_, at=at, duration_s=duration, wpm=number(analysis.get("wpm")),
-                    fillers=int(count) if count is not None else None, fillers_per_minute=per_minute,
-                    beats=star_beats(analysis), target=target, numbers=numbers_mentioned,
-                    i_count=i_count, we_count=we_count,
-                    length_ok=(status == "ok") if status in ("ok", "short", "long") else None)
+    return Delivery(
+        card_id=card_id,
+        round=round_,
+        at=at,
+        duration_s=duration,
+        wpm=number(analysis.get("wpm")),
+        fillers=int(count) if count is not None else None,
+        fillers_per_minute=per_minute,
+        beats=star_beats(analysis),
+        target=target,
+        numbers=numbers_mentioned,
+        i_count=i_count,
+        we_count=we_count,
+        length_ok=(status == "ok") if status in ("ok", "short", "long") else None,
+    )
 
 
 def self_score_lines(raw: Any) -> dict[str, float]:

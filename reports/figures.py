@@ -71,21 +71,32 @@ def _round1(x: float | None) -> float | None:
 
 # -- the week's raw rows ----------------------------------------------------------------------------
 
+
 def _reviews(store: Store, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     """Reviews in [start, end), each with `repeat`: not the card's first review ever."""
-    return list(store.db.query(
-        """
+    return list(
+        store.db.query(
+            """
         SELECT r.id, r.card_id, r.deck_id, r.reviewed_at, r.rating, r.duration_ms, r.kind, r.payload,
                EXISTS (SELECT 1 FROM reviews p WHERE p.card_id = r.card_id
                        AND (p.reviewed_at < r.reviewed_at OR (p.reviewed_at = r.reviewed_at AND p.id < r.id)))
                AS repeat
         FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? ORDER BY r.reviewed_at, r.id
-        """, [to_iso(start), to_iso(end)]))
+        """,
+            [to_iso(start), to_iso(end)],
+        )
+    )
 
 
-def _rows(store: Store, table: str, column: str, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    return list(store.db.query(f"SELECT * FROM {table} WHERE {column} >= ? AND {column} < ? ORDER BY {column}, id",
-                               [to_iso(start), to_iso(end)]))
+def _rows(
+    store: Store, table: str, column: str, start: dt.datetime, end: dt.datetime
+) -> list[dict[str, Any]]:
+    return list(
+        store.db.query(
+            f"SELECT * FROM {table} WHERE {column} >= ? AND {column} < ? ORDER BY {column}, id",
+            [to_iso(start), to_iso(end)],
+        )
+    )
 
 
 def day_counts(store: Store, end: dt.datetime, tz: dt.tzinfo | None) -> Counter[dt.date]:
@@ -94,8 +105,10 @@ def day_counts(store: Store, end: dt.datetime, tz: dt.tzinfo | None) -> Counter[
     (a year of daily use is ~2,000 groups instead of 50,000 rows)."""
     counts: Counter[dt.date] = Counter()
     for hour, quarter, n in store.db.execute(
-            "SELECT substr(reviewed_at, 1, 13), CAST(substr(reviewed_at, 15, 2) AS INTEGER) / 15, count(*) "
-            "FROM reviews WHERE reviewed_at < ? GROUP BY 1, 2", [to_iso(end)]).fetchall():
+        "SELECT substr(reviewed_at, 1, 13), CAST(substr(reviewed_at, 15, 2) AS INTEGER) / 15, count(*) "
+        "FROM reviews WHERE reviewed_at < ? GROUP BY 1, 2",
+        [to_iso(end)],
+    ).fetchall():
         moment = dt.datetime.fromisoformat(f"{hour}:{15 * quarter:02d}+00:00")
         counts[local_date(moment, tz)] += n
     return counts
@@ -103,19 +116,28 @@ def day_counts(store: Store, end: dt.datetime, tz: dt.tzinfo | None) -> Counter[
 
 # -- evidence per round -----------------------------------------------------------------------------
 
-def _solve_from_attempts(card_id: str, round_: str, attempts: list[dict[str, Any]], payload: dict[str, Any],
-                         advanced: bool) -> Solve:
+
+def _solve_from_attempts(
+    card_id: str, round_: str, attempts: list[dict[str, Any]], payload: dict[str, Any], advanced: bool
+) -> Solve:
     attempts = sorted(attempts, key=lambda a: (a["at"], a["id"]))
     results = [_loads(a["result"]) or {} for a in attempts]
     first_cases = case_list(results[0])
     hidden = [c for c in first_cases if c.get("hidden")]
     passed = any(a["passed"] for a in attempts)
     return Solve(
-        card_id=card_id, round=round_, tries=len(attempts), first_try_passed=bool(attempts[0]["passed"]),
-        passed=passed, gave_up=bool(payload.get("gave_up")) or not passed,
+        card_id=card_id,
+        round=round_,
+        tries=len(attempts),
+        first_try_passed=bool(attempts[0]["passed"]),
+        passed=passed,
+        gave_up=bool(payload.get("gave_up")) or not passed,
         seconds=number(payload.get("seconds")),
-        hidden_run=len(hidden), hidden_passed=sum(bool(c.get("passed")) for c in hidden),
-        runs=len(attempts), runs_with_error=sum(bool(r.get("error")) for r in results), advanced=advanced,
+        hidden_run=len(hidden),
+        hidden_passed=sum(bool(c.get("passed")) for c in hidden),
+        runs=len(attempts),
+        runs_with_error=sum(bool(r.get("error")) for r in results),
+        advanced=advanced,
     )
 
 
@@ -130,15 +152,28 @@ def _solve_from_payload(card_id: str, round_: str, payload: dict[str, Any], adva
     cases = case_list(final) if tries_i == 1 else []
     hidden = [c for c in cases if c.get("hidden")]
     return Solve(
-        card_id=card_id, round=round_, tries=tries_i, first_try_passed=passed and tries_i == 1, passed=passed,
-        gave_up=bool(payload.get("gave_up")) or not passed, seconds=number(payload.get("seconds")),
-        hidden_run=len(hidden), hidden_passed=sum(bool(c.get("passed")) for c in hidden), advanced=advanced,
+        card_id=card_id,
+        round=round_,
+        tries=tries_i,
+        first_try_passed=passed and tries_i == 1,
+        passed=passed,
+        gave_up=bool(payload.get("gave_up")) or not passed,
+        seconds=number(payload.get("seconds")),
+        hidden_run=len(hidden),
+        hidden_passed=sum(bool(c.get("passed")) for c in hidden),
+        advanced=advanced,
     )
 
 
-def _evidence(cat: _Catalog, reviews: list[dict[str, Any]], attempts: list[dict[str, Any]],
-              recordings: list[dict[str, Any]], checks: list[dict[str, Any]],
-              in_week: tuple[str, str], tz: dt.tzinfo | None) -> dict[str, RoundEvidence]:
+def _evidence(
+    cat: _Catalog,
+    reviews: list[dict[str, Any]],
+    attempts: list[dict[str, Any]],
+    recordings: list[dict[str, Any]],
+    checks: list[dict[str, Any]],
+    in_week: tuple[str, str],
+    tz: dt.tzinfo | None,
+) -> dict[str, RoundEvidence]:
     ev = {r: RoundEvidence(r) for r in ROUNDS}
     lo, hi = in_week
     by_review: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -147,7 +182,11 @@ def _evidence(cat: _Catalog, reviews: list[dict[str, Any]], attempts: list[dict[
         if a["review_id"] is not None:
             by_review[a["review_id"]].append(a)
         elif lo <= a["at"] < hi:
-            key = ("mock", a["mock_id"]) if a["mock_id"] is not None else ("day", local_date(from_iso(a["at"]), tz))
+            key = (
+                ("mock", a["mock_id"])
+                if a["mock_id"] is not None
+                else ("day", local_date(from_iso(a["at"]), tz))
+            )
             free[(a["card_id"], *key)].append(a)
 
     def advanced(card_id: str) -> bool:
@@ -167,7 +206,9 @@ def _evidence(cat: _Catalog, reviews: list[dict[str, Any]], attempts: list[dict[
         linked = by_review.get(r["id"])
         is_code = (card is not None and card.is_code) or bool(linked) or "attempts" in payload
         if linked:
-            e.solves.append(_solve_from_attempts(r["card_id"], round_, linked, payload, advanced(r["card_id"])))
+            e.solves.append(
+                _solve_from_attempts(r["card_id"], round_, linked, payload, advanced(r["card_id"]))
+            )
         elif is_code:
             solve = _solve_from_payload(r["card_id"], round_, payload, advanced(r["card_id"]))
             if solve:
@@ -224,11 +265,17 @@ def _delivery(cat: _Catalog, rec: dict[str, Any], tz: dt.tzinfo | None) -> Deliv
         return None
     card = cat.cards.get(rec["card_id"] or "")
     return delivery_from(
-        analysis, card_id=rec["card_id"], round_=cat.round_of(rec["card_id"]) if rec["card_id"] else None,
-        at=rec["at"], duration_s=rec["duration_s"], target=card.speaking_target() if card else None)
+        analysis,
+        card_id=rec["card_id"],
+        round_=cat.round_of(rec["card_id"]) if rec["card_id"] else None,
+        at=rec["at"],
+        duration_s=rec["duration_s"],
+        target=card.speaking_target() if card else None,
+    )
 
 
 # -- the sections -----------------------------------------------------------------------------------
+
 
 def _speech(deliveries: list[Delivery], cat: _Catalog, tz: dt.tzinfo | None) -> dict[str, Any]:
     minutes = sum(d.duration_s for d in deliveries if d.duration_s) / 60
@@ -253,19 +300,25 @@ def _speech(deliveries: list[Delivery], cat: _Catalog, tz: dt.tzinfo | None) -> 
         "star_beats": beats,
         "star_coverage": round(sum(beats.values()) / (4 * len(with_beats)), 3) if with_beats else None,
         "within_target": round(sum(targeted) / len(targeted), 3) if targeted else None,
-        "items": [{
-            "at": local_date(from_iso(d.at), tz).isoformat(), "card": d.card_id,
-            "title": cat.title(d.card_id) if d.card_id else "(no card)",
-            "duration_s": _round1(d.duration_s), "wpm": _round1(d.wpm),
-            "fillers_per_minute": _round1(d.fillers_per_minute),
-            "beats": sorted(d.beats, key=STAR_BEATS.index) if d.beats is not None else None,
-            "within_target": d.within_target,
-        } for d in sorted(deliveries, key=lambda d: d.at)],
+        "items": [
+            {
+                "at": local_date(from_iso(d.at), tz).isoformat(),
+                "card": d.card_id,
+                "title": cat.title(d.card_id) if d.card_id else "(no card)",
+                "duration_s": _round1(d.duration_s),
+                "wpm": _round1(d.wpm),
+                "fillers_per_minute": _round1(d.fillers_per_minute),
+                "beats": sorted(d.beats, key=STAR_BEATS.index) if d.beats is not None else None,
+                "within_target": d.within_target,
+            }
+            for d in sorted(deliveries, key=lambda d: d.at)
+        ],
     }
 
 
-def _retention_breakdown(cat: _Catalog, this: list[dict[str, Any]], last: list[dict[str, Any]]
-                         ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def _retention_breakdown(
+    cat: _Catalog, this: list[dict[str, Any]], last: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     def group(rows: list[dict[str, Any]], key) -> dict[str, list[int]]:
         out: dict[str, list[int]] = defaultdict(list)
         for r in rows:
@@ -279,30 +332,41 @@ def _retention_breakdown(cat: _Catalog, this: list[dict[str, Any]], last: list[d
     d_this, d_last = group(this, deck_key), group(last, deck_key)
     decks = []
     for deck_id in sorted(set(d_this) | set(d_last) | {r["deck_id"] for r in this}):
-        decks.append({"deck": deck_id, "title": cat.deck_title.get(deck_id, deck_id),
-                      "round": cat.deck_round.get(deck_id),
-                      "reviews": sum(r["deck_id"] == deck_id for r in this),
-                      "this_week": _retention(d_this.get(deck_id, [])),
-                      "last_week": _retention(d_last.get(deck_id, []))})
+        decks.append(
+            {
+                "deck": deck_id,
+                "title": cat.deck_title.get(deck_id, deck_id),
+                "round": cat.deck_round.get(deck_id),
+                "reviews": sum(r["deck_id"] == deck_id for r in this),
+                "this_week": _retention(d_this.get(deck_id, [])),
+                "last_week": _retention(d_last.get(deck_id, [])),
+            }
+        )
     r_this, r_last = group(this, round_key), group(last, round_key)
-    rounds = {r: {"this_week": _retention(r_this.get(r, [])), "last_week": _retention(r_last.get(r, []))}
-              for r in ROUNDS}
+    rounds = {
+        r: {"this_week": _retention(r_this.get(r, [])), "last_week": _retention(r_last.get(r, []))}
+        for r in ROUNDS
+    }
     return decks, rounds
 
 
-def _forecast(store: Store, cat: _Catalog, has_decks: bool, now: dt.datetime, tz: dt.tzinfo | None
-              ) -> list[dict[str, Any]]:
+def _forecast(
+    store: Store, cat: _Catalog, has_decks: bool, now: dt.datetime, tz: dt.tzinfo | None
+) -> list[dict[str, Any]]:
     today = local_date(now, tz)
     horizon = local_midnight(today + dt.timedelta(days=FORECAST_DAYS), tz)
     counts: Counter[dt.date] = Counter()
     for card_id, due in store.db.execute(
-            "SELECT card_id, due FROM card_state WHERE due < ? AND card_id NOT IN (SELECT card_id FROM suspended)",
-            [to_iso(horizon)]).fetchall():
+        "SELECT card_id, due FROM card_state WHERE due < ? AND card_id NOT IN (SELECT card_id FROM suspended)",
+        [to_iso(horizon)],
+    ).fetchall():
         if has_decks and card_id not in cat.cards:
             continue  # a card removed from its deck is no longer reviewed
         counts[max(today, local_date(from_iso(due), tz))] += 1  # overdue cards are due today
-    return [{"date": (today + dt.timedelta(days=i)).isoformat(), "due": counts[today + dt.timedelta(days=i)]}
-            for i in range(FORECAST_DAYS)]
+    return [
+        {"date": (today + dt.timedelta(days=i)).isoformat(), "due": counts[today + dt.timedelta(days=i)]}
+        for i in range(FORECAST_DAYS)
+    ]
 
 
 def _streak(days: Counter[dt.date], ref: dt.date) -> int:
@@ -315,8 +379,13 @@ def _streak(days: Counter[dt.date], ref: dt.date) -> int:
     return n
 
 
-def _failures(cat: _Catalog, reviews: list[dict[str, Any]], ev: dict[str, RoundEvidence],
-              attempts: list[dict[str, Any]], in_week: tuple[str, str]) -> tuple[list, list]:
+def _failures(
+    cat: _Catalog,
+    reviews: list[dict[str, Any]],
+    ev: dict[str, RoundEvidence],
+    attempts: list[dict[str, Any]],
+    in_week: tuple[str, str],
+) -> tuple[list, list]:
     tags: Counter[str] = Counter()
     for r in reviews:
         if r["rating"] == 1:
@@ -336,33 +405,55 @@ def _failures(cat: _Catalog, reviews: list[dict[str, Any]], ev: dict[str, RoundE
             for c in case_list(_loads(a["result"])):
                 if c.get("hidden") and not c.get("passed"):
                     hidden[(a["card_id"], str(c.get("name")))] += 1
-    return ([{"tag": t, "count": n} for t, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
-            [{"card": card, "title": cat.title(card), "case": case, "count": n}
-             for (card, case), n in sorted(hidden.items(), key=lambda kv: (-kv[1], kv[0]))[:10]])
+    return (
+        [{"tag": t, "count": n} for t, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+        [
+            {"card": card, "title": cat.title(card), "case": case, "count": n}
+            for (card, case), n in sorted(hidden.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        ],
+    )
 
 
 def _leeches(store: Store, cat: _Catalog) -> list[dict[str, Any]]:
     rows = store.db.execute(
         "SELECT s.card_id, s.since, c.lapses FROM suspended s LEFT JOIN card_state c ON c.card_id = s.card_id "
-        "WHERE s.reason = 'leech' ORDER BY s.since DESC").fetchall()
-    return [{"card": cid, "title": cat.title(cid), "since": since[:10], "lapses": lapses}
-            for cid, since, lapses in rows]
+        "WHERE s.reason = 'leech' ORDER BY s.since DESC"
+    ).fetchall()
+    return [
+        {"card": cid, "title": cat.title(cid), "since": since[:10], "lapses": lapses}
+        for cid, since, lapses in rows
+    ]
 
 
 def _mocks(store: Store, end: dt.datetime, in_week: tuple[str, str]) -> dict[str, Any]:
-    rows = list(store.db.query("SELECT * FROM mocks WHERE started_at < ? ORDER BY started_at, id", [to_iso(end)]))
+    rows = list(
+        store.db.query("SELECT * FROM mocks WHERE started_at < ? ORDER BY started_at, id", [to_iso(end)])
+    )
     rounds: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in rows:
-        rounds[m["round"]].append({
-            "date": m["started_at"][:10], "finished": bool(m["finished"]), "total": m["total"],
-            "max": m["max_total"], "this_week": in_week[0] <= m["started_at"] < in_week[1],
-            "share": round(m["total"] / m["max_total"], 3) if m["total"] is not None and m["max_total"] else None,
-            # against the round's pass line; None while unscored (quit midway)
-            "passed": (m["total"] >= RUBRICS[m["round"]].pass_score
-                       if m["total"] is not None and m["finished"] and m["round"] in RUBRICS else None),
-        })
-    return {"count": len(rows), "this_week": sum(m["this_week"] for v in rounds.values() for m in v),
-            "rounds": {r: v[-8:] for r, v in rounds.items()}}
+        rounds[m["round"]].append(
+            {
+                "date": m["started_at"][:10],
+                "finished": bool(m["finished"]),
+                "total": m["total"],
+                "max": m["max_total"],
+                "this_week": in_week[0] <= m["started_at"] < in_week[1],
+                "share": round(m["total"] / m["max_total"], 3)
+                if m["total"] is not None and m["max_total"]
+                else None,
+                # against the round's pass line; None while unscored (quit midway)
+                "passed": (
+                    m["total"] >= RUBRICS[m["round"]].pass_score
+                    if m["total"] is not None and m["finished"] and m["round"] in RUBRICS
+                    else None
+                ),
+            }
+        )
+    return {
+        "count": len(rows),
+        "this_week": sum(m["this_week"] for v in rounds.values() for m in v),
+        "rounds": {r: v[-8:] for r, v in rounds.items()},
+    }
 
 
 def _focus(fig: dict[str, Any]) -> list[str]:
@@ -371,26 +462,36 @@ def _focus(fig: dict[str, Any]) -> list[str]:
     if fig["reviews"] == 0:
         out.append("No reviews this week: start with a short daily session (the forecast shows what is due).")
     if all(r["score"] is None for r in fig["rounds"].values()):
-        out.append("No evidence for any round: judge three SQL and three PySpark cards, and answer one design "
-                   "and one behavioral card aloud.")
+        out.append(
+            "No evidence for any round: judge three SQL and three PySpark cards, and answer one design "
+            "and one behavioral card aloud."
+        )
     for key, r in fig["rounds"].items():
         if r["score"] is None and len(out) > 1:
             continue
         if r["score"] is None:
-            out.append(f"{r['title']}: no evidence this week — practise at least three {key} cards"
-                       + (" with the judge." if key in ("sql", "pyspark") else " aloud."))
+            out.append(
+                f"{r['title']}: no evidence this week — practise at least three {key} cards"
+                + (" with the judge." if key in ("sql", "pyspark") else " aloud.")
+            )
             continue
         missing = [ln["name"] for ln in r["lines"] if ln["score"] is None]
-        weakest = min((ln for ln in r["lines"] if ln["score"] is not None), key=lambda ln: ln["score"] / ln["max"])
+        weakest = min(
+            (ln for ln in r["lines"] if ln["score"] is not None), key=lambda ln: ln["score"] / ln["max"]
+        )
         if r["passed"] is False:
-            out.append(f"{r['title']}: {r['score']:g}/{r['max']}, under the {r['pass']} pass line — "
-                       f"weakest: {weakest['name']} ({weakest['score']:g}/{weakest['max']}).")
+            out.append(
+                f"{r['title']}: {r['score']:g}/{r['max']}, under the {r['pass']} pass line — "
+                f"weakest: {weakest['name']} ({weakest['score']:g}/{weakest['max']})."
+            )
         elif missing:
             out.append(f"{r['title']}: no evidence yet for {', '.join(missing)}.")
     if fig["failed_patterns"]:
         top = fig["failed_patterns"][0]
-        out.append(f"Drill the pattern '{top['tag']}': {top['count']} failure{'s' if top['count'] != 1 else ''} "
-                   "this week.")
+        out.append(
+            f"Drill the pattern '{top['tag']}': {top['count']} failure{'s' if top['count'] != 1 else ''} "
+            "this week."
+        )
     if fig["hidden_failures"]:
         h = fig["hidden_failures"][0]
         out.append(f"Edge case '{h['case']}' of {h['title']} failed {h['count']}×: redo that card.")
@@ -402,10 +503,14 @@ def _focus(fig: dict[str, Any]) -> list[str]:
     if sp["star_answers"]:
         weakest_beat = min(STAR_BEATS, key=lambda b: sp["star_beats"][b])
         if sp["star_beats"][weakest_beat] < sp["star_answers"]:
-            out.append(f"The {weakest_beat} beat is missing in {sp['star_answers'] - sp['star_beats'][weakest_beat]}"
-                       f" of {sp['star_answers']} STAR answers.")
+            out.append(
+                f"The {weakest_beat} beat is missing in {sp['star_answers'] - sp['star_beats'][weakest_beat]}"
+                f" of {sp['star_answers']} STAR answers."
+            )
     if fig["retention"] is not None and fig["retention"] < 0.8:
-        out.append(f"Retention {fig['retention']:.0%}: review daily and keep new cards low until it is ≥ 85%.")
+        out.append(
+            f"Retention {fig['retention']:.0%}: review daily and keep new cards low until it is ≥ 85%."
+        )
     if fig["leeches"]:
         out.append(f"Rewrite or split {len(fig['leeches'])} leech card(s): they keep failing.")
     return out[:5]
@@ -413,14 +518,20 @@ def _focus(fig: dict[str, Any]) -> list[str]:
 
 # -- the whole report -------------------------------------------------------------------------------
 
+
 def resolve_week(week: str | Week | None, now: dt.datetime, tz: dt.tzinfo | None) -> Week:
     if isinstance(week, Week):
         return week
     return Week.parse(week, tz) if week else Week.containing(now, tz)
 
 
-def week_figures(store: Store, decks: DeckSet, week: str | Week | None = None, now: dt.datetime | None = None,
-                 tz: dt.tzinfo | None = None) -> dict[str, Any]:
+def week_figures(
+    store: Store,
+    decks: DeckSet,
+    week: str | Week | None = None,
+    now: dt.datetime | None = None,
+    tz: dt.tzinfo | None = None,
+) -> dict[str, Any]:
     """The figures of one ISO week (default: the one containing `now`). Raises WeekError on a bad week."""
     now = now or utcnow()
     wk = resolve_week(week, now, tz)
@@ -446,11 +557,20 @@ def week_figures(store: Store, decks: DeckSet, week: str | Week | None = None, n
     ids_last = {r["id"] for r in last}
 
     def evidence_for(reviews, ids, window):
-        linked = [a for a in attempts if a["review_id"] in ids or (a["review_id"] is None and
-                                                                   window[0] <= a["at"] < window[1])]
-        return _evidence(cat, reviews, linked, split(recordings, "at", window),
-                         [c for c in checks if c["review_id"] in ids or window[0] <= c["at"] < window[1]],
-                         window, tz)
+        linked = [
+            a
+            for a in attempts
+            if a["review_id"] in ids or (a["review_id"] is None and window[0] <= a["at"] < window[1])
+        ]
+        return _evidence(
+            cat,
+            reviews,
+            linked,
+            split(recordings, "at", window),
+            [c for c in checks if c["review_id"] in ids or window[0] <= c["at"] < window[1]],
+            window,
+            tz,
+        )
 
     ev_this = evidence_for(this, ids_this, in_week)
     ev_last = evidence_for(last, ids_last, in_last)
@@ -460,8 +580,11 @@ def week_figures(store: Store, decks: DeckSet, week: str | Week | None = None, n
         card = score_round(RUBRICS[key], ev_this[key])
         before = score_round(RUBRICS[key], ev_last[key])
         card["last_week"] = before["score"]
-        card["change"] = (round(card["score"] - before["score"], 1)
-                          if card["score"] is not None and before["score"] is not None else None)
+        card["change"] = (
+            round(card["score"] - before["score"], 1)
+            if card["score"] is not None and before["score"] is not None
+            else None
+        )
         rounds[key] = card
     sql, spark = rounds["sql"]["score"], rounds["pyspark"]["score"]
     code_total = round(sql + spark, 1) if sql is not None and spark is not None else None
@@ -475,8 +598,11 @@ def week_figures(store: Store, decks: DeckSet, week: str | Week | None = None, n
     heat_start = wk.monday - dt.timedelta(weeks=HEATMAP_WEEKS - 1)
     deck_ret, round_ret = _retention_breakdown(cat, this, last)
     deliveries = [d for e in ev_this.values() for d in e.deliveries]
-    deliveries += [_d for _d in (_delivery(cat, rec, tz) for rec in split(recordings, "at", in_week))
-                   if _d is not None and _d.round is None]  # recordings without a card still count as speech
+    deliveries += [
+        _d
+        for _d in (_delivery(cat, rec, tz) for rec in split(recordings, "at", in_week))
+        if _d is not None and _d.round is None
+    ]  # recordings without a card still count as speech
     last_deliveries = [d for e in ev_last.values() for d in e.deliveries]
     failed_patterns, hidden_failures = _failures(cat, this, ev_this, attempts, in_week)
 
@@ -489,8 +615,10 @@ def week_figures(store: Store, decks: DeckSet, week: str | Week | None = None, n
         "minutes": round(sum(r["duration_ms"] or 0 for r in this) / 60000, 1),
         "retention": _retention(repeat_ratings),
         "rounds": rounds,
-        "speech": {**_speech(deliveries, cat, tz),
-                   "last_week": {k: v for k, v in _speech(last_deliveries, cat, tz).items() if k != "items"}},
+        "speech": {
+            **_speech(deliveries, cat, tz),
+            "last_week": {k: v for k, v in _speech(last_deliveries, cat, tz).items() if k != "items"},
+        },
         "files": {"html": None, "md": None},
         # beyond the cli.md minimum
         "empty": not this and not deliveries and all(e.empty for e in ev_this.values()),
@@ -500,19 +628,32 @@ def week_figures(store: Store, decks: DeckSet, week: str | Week | None = None, n
         "active_days": sum(1 for d in week_days if days.get(d)),
         "streak": _streak(days, ref_day),
         "per_day": [{"date": d.isoformat(), "reviews": days.get(d, 0)} for d in week_days],
-        "last_week": {"week": prev.label, "reviews": len(last), "minutes": round(
-            sum(r["duration_ms"] or 0 for r in last) / 60000, 1),
-            "retention": _retention([r["rating"] for r in last if r["repeat"]])},
+        "last_week": {
+            "week": prev.label,
+            "reviews": len(last),
+            "minutes": round(sum(r["duration_ms"] or 0 for r in last) / 60000, 1),
+            "retention": _retention([r["rating"] for r in last if r["repeat"]]),
+        },
         "retention_by_deck": deck_ret,
         "retention_by_round": round_ret,
-        "combined": {"sql_pyspark": {"score": code_total, "max": CODING_COMBINED_MAX,
-                                     "pass": CODING_COMBINED_PASS,
-                                     "passed": (code_total >= CODING_COMBINED_PASS)
-                                     if code_total is not None and code_complete else None}},
+        "combined": {
+            "sql_pyspark": {
+                "score": code_total,
+                "max": CODING_COMBINED_MAX,
+                "pass": CODING_COMBINED_PASS,
+                "passed": (code_total >= CODING_COMBINED_PASS)
+                if code_total is not None and code_complete
+                else None,
+            }
+        },
         "forecast": _forecast(store, cat, bool(decks.decks), now, tz),
-        "heatmap": [{"date": (heat_start + dt.timedelta(days=i)).isoformat(),
-                     "reviews": days.get(heat_start + dt.timedelta(days=i), 0)}
-                    for i in range(HEATMAP_WEEKS * 7)],
+        "heatmap": [
+            {
+                "date": (heat_start + dt.timedelta(days=i)).isoformat(),
+                "reviews": days.get(heat_start + dt.timedelta(days=i), 0),
+            }
+            for i in range(HEATMAP_WEEKS * 7)
+        ],
         "failed_patterns": failed_patterns,
         "hidden_failures": hidden_failures,
         "leeches": _leeches(store, cat),

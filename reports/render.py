@@ -57,7 +57,10 @@ def _env(cache_dir: Path | None = None):
         bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     env.filters.update(num=_num, pct=_pct, signed=_signed, bar=_bar, plural=_plural, cell=_cell)
     return env
@@ -71,16 +74,19 @@ def heatmap_grid(days: list[dict[str, Any]]) -> dict[str, Any]:
         n = d["reviews"]
         level = -(-4 * n // top) if top else 0  # quarters of the busiest day, rounded up: any review shows
         cells.append({**d, "level": level, "color": HEAT_LEVELS[level]})
-    weeks = [cells[i:i + 7] for i in range(0, len(cells), 7)]
+    weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
     rows = [[week[day] for week in weeks] for day in range(7)]
-    return {"rows": list(zip(DAY_NAMES, rows, strict=True)), "weeks": [w[0]["date"] for w in weeks],
-            "max": top, "levels": HEAT_LEVELS}
+    return {
+        "rows": list(zip(DAY_NAMES, rows, strict=True)),
+        "weeks": [w[0]["date"] for w in weeks],
+        "max": top,
+        "levels": HEAT_LEVELS,
+    }
 
 
 def _context(fig: dict[str, Any]) -> dict[str, Any]:
     start, end = dt.date.fromisoformat(fig["start"]), dt.date.fromisoformat(fig["end"])
-    return {"f": fig, "heat": heatmap_grid(fig["heatmap"]),
-            "span": f"{start:%a %d %b} – {end:%a %d %b %Y}"}
+    return {"f": fig, "heat": heatmap_grid(fig["heatmap"]), "span": f"{start:%a %d %b} – {end:%a %d %b %Y}"}
 
 
 def render_html(fig: dict[str, Any], cache_dir: Path | None = None) -> str:

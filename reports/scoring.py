@@ -32,6 +32,7 @@ class Measure:
 
 # -- measures -------------------------------------------------------------------------------------
 
+
 def _share(hits: int, total: int, what: str, nothing: str) -> Measure:
     return Measure(hits / total, f"{hits} of {total} {what}") if total else Measure(None, nothing)
 
@@ -52,41 +53,60 @@ def first_try_and_hidden(ev: RoundEvidence) -> Measure:
 
 def advanced_sql(ev: RoundEvidence) -> Measure:
     adv = [s for s in ev.solves if s.advanced]
-    return _share(sum(s.passed and not s.gave_up for s in adv), len(adv),
-                  "window/CTE problems solved",
-                  "no judged problem whose reference uses windows or CTEs")
+    return _share(
+        sum(s.passed and not s.gave_up for s in adv),
+        len(adv),
+        "window/CTE problems solved",
+        "no judged problem whose reference uses windows or CTEs",
+    )
 
 
 def recall_retention(ev: RoundEvidence) -> Measure:
     r = ev.recall_repeat_ratings
-    return _share(sum(x > 1 for x in r), len(r), "recall reviews (not a first review) not rated Again",
-                  "no recall reviews of this round other than first reviews")
+    return _share(
+        sum(x > 1 for x in r),
+        len(r),
+        "recall reviews (not a first review) not rated Again",
+        "no recall reviews of this round other than first reviews",
+    )
 
 
 def recall_confidence(ev: RoundEvidence) -> Measure:
     r = ev.recall_repeat_ratings
-    return _share(sum(x >= 3 for x in r), len(r), "recall reviews (not a first review) rated Good or Easy",
-                  "no recall reviews of this round other than first reviews")
+    return _share(
+        sum(x >= 3 for x in r),
+        len(r),
+        "recall reviews (not a first review) rated Good or Easy",
+        "no recall reviews of this round other than first reviews",
+    )
 
 
 def solved_in_budget(ev: RoundEvidence) -> Measure:
     budget = SOLVE_BUDGET_S.get(ev.round, 600)
     timed = [s for s in ev.solves if s.seconds is not None or s.gave_up or not s.passed]
     hits = sum(s.passed and not s.gave_up and s.seconds is not None and s.seconds <= budget for s in timed)
-    return _share(hits, len(timed), f"timed problems solved within {budget // 60} min",
-                  "no judged problems with a recorded time")
+    return _share(
+        hits,
+        len(timed),
+        f"timed problems solved within {budget // 60} min",
+        "no judged problems with a recorded time",
+    )
 
 
 def clean_runs(ev: RoundEvidence) -> Measure:
     runs = sum(s.runs for s in ev.solves)
-    return _share(runs - sum(s.runs_with_error for s in ev.solves), runs,
-                  "judge runs without a syntax error, exception or time-out", "no judge runs")
+    return _share(
+        runs - sum(s.runs_with_error for s in ev.solves),
+        runs,
+        "judge runs without a syntax error, exception or time-out",
+        "no judge runs",
+    )
 
 
 _TOPICS = {
     "requirements": r"requir|constraint|clarif|scope|sla|assum|latency|throughput|volume|qps|tps|users",
     "reliability": r"reliab|fault|retr(y|ies)|idempot|replay|failover|durab|backfill|exactly.once|at.least|"
-                   r"checkpoint|dead.letter|dlq|outage|recover|redundan|monitor|alert",
+    r"checkpoint|dead.letter|dlq|outage|recover|redundan|monitor|alert",
     "security": r"secur|pii|gdpr|encrypt|access|complian|pci|audit|mask|token|iam|privacy|retention polic",
     "tradeoffs": r"trade.?off|alternativ|\bvs\.?\b|versus|instead|cost",
 }
@@ -101,7 +121,9 @@ def _topic_coverage(topic: str, label: str) -> Callable[[RoundEvidence], Measure
             return _share(sum(items), len(items), f"checklist points about {label} covered", "")
         if topic == "tradeoffs" and ev.recall_repeat_ratings:
             return recall_retention(ev)
-        return checklist_coverage(ev) if ev.checklists else Measure(None, f"no checklist points about {label}")
+        return (
+            checklist_coverage(ev) if ev.checklists else Measure(None, f"no checklist points about {label}")
+        )
 
     return measure
 
@@ -112,7 +134,9 @@ def checklist_coverage(ev: RoundEvidence) -> Measure:
 
 
 def capacity_numbers(ev: RoundEvidence) -> Measure:
-    return _share(sum(ev.numbers), len(ev.numbers), "capacity answers within tolerance", "no capacity answers checked")
+    return _share(
+        sum(ev.numbers), len(ev.numbers), "capacity answers within tolerance", "no capacity answers checked"
+    )
 
 
 def delivery_fraction(d: Delivery) -> float | None:
@@ -147,23 +171,34 @@ def star_structure(ev: RoundEvidence) -> Measure:
 
 def ownership_impact(ev: RoundEvidence) -> Measure:
     quantified = [d.numbers > 0 for d in ev.deliveries if d.numbers is not None]
-    owned = [d.i_count >= d.we_count and d.i_count > 0 for d in ev.deliveries
-             if d.i_count is not None and d.we_count is not None]
+    owned = [
+        d.i_count >= d.we_count and d.i_count > 0
+        for d in ev.deliveries
+        if d.i_count is not None and d.we_count is not None
+    ]
     parts, texts = [], []
     if quantified:
         parts.append(sum(quantified) / len(quantified))
         texts.append(f"{sum(quantified)} of {len(quantified)} answers quantify the impact")
     if owned:
         parts.append(sum(owned) / len(owned))
-        texts.append(f"{sum(owned)} of {len(owned)} say \"I\" at least as often as \"we\"")
-    return Measure(mean(parts), "; ".join(texts)) if parts else Measure(None, "no recordings with numbers/pronouns")
+        texts.append(f'{sum(owned)} of {len(owned)} say "I" at least as often as "we"')
+    return (
+        Measure(mean(parts), "; ".join(texts))
+        if parts
+        else Measure(None, "no recordings with numbers/pronouns")
+    )
 
 
 def story_complete(ev: RoundEvidence) -> Measure:
     rated = [d for d in ev.deliveries if d.beats is not None and d.within_target is not None]
     hits = sum("result" in (d.beats or ()) and bool(d.within_target) for d in rated)
-    return _share(hits, len(rated), "answers that reach the result (and its lesson) inside the target time",
-                  "no analysed STAR answers with a target time")
+    return _share(
+        hits,
+        len(rated),
+        "answers that reach the result (and its lesson) inside the target time",
+        "no analysed STAR answers with a target time",
+    )
 
 
 def _clamp(x: float) -> float:
@@ -172,64 +207,91 @@ def _clamp(x: float) -> float:
 
 # -- how each line of the guide's rubrics (core/rubrics.py) is scored ---------------------------------
 
+
 @dataclass(frozen=True)
 class LineMethod:
     method: str  # shown in the report; "{max}" is the line's points
     measure: Callable[[RoundEvidence], Measure]
 
 
-_DELIVERY = (f"{{max}} × delivery score of the spoken answers: fillers/min (full ≤ {FILLERS_GOOD:g}, none ≥ "
-             f"{FILLERS_BAD:g}) and pace (full within {PACE_BAND[0]:g}–{PACE_BAND[1]:g} wpm, none at "
-             f"{PACE_ZERO[0]:g} or {PACE_ZERO[1]:g}), averaged")
-_FIRST_TRY = "{max} × mean of (first-try pass rate, hidden-case pass rate on first tries) over judged problems"
+_DELIVERY = (
+    f"{{max}} × delivery score of the spoken answers: fillers/min (full ≤ {FILLERS_GOOD:g}, none ≥ "
+    f"{FILLERS_BAD:g}) and pace (full within {PACE_BAND[0]:g}–{PACE_BAND[1]:g} wpm, none at "
+    f"{PACE_ZERO[0]:g} or {PACE_ZERO[1]:g}), averaged"
+)
+_FIRST_TRY = (
+    "{max} × mean of (first-try pass rate, hidden-case pass rate on first tries) over judged problems"
+)
 
 METHODS: dict[tuple[str, str], LineMethod] = {
     ("sql", "correctness"): LineMethod(_FIRST_TRY, first_try_and_hidden),
     ("sql", "advanced_sql"): LineMethod(
         "{max} × share of judged problems whose reference uses window functions or CTEs that you solved",
-        advanced_sql),
+        advanced_sql,
+    ),
     ("sql", "optimization"): LineMethod(
-        "{max} × retention on the round's recall cards (reviews that are not a card's first)", recall_retention),
+        "{max} × retention on the round's recall cards (reviews that are not a card's first)",
+        recall_retention,
+    ),
     ("sql", "clarity_scale"): LineMethod(
         f"{{max}} × share of judged problems solved within {SOLVE_BUDGET_S['sql'] // 60} minutes "
-        "(a failed or abandoned problem counts as not)", solved_in_budget),
+        "(a failed or abandoned problem counts as not)",
+        solved_in_budget,
+    ),
     ("pyspark", "correctness"): LineMethod(_FIRST_TRY, first_try_and_hidden),
     ("pyspark", "scalability"): LineMethod(
         "{max} × retention on the round's recall cards (watermarks, skew, partitioning; not first reviews)",
-        recall_retention),
+        recall_retention,
+    ),
     ("pyspark", "code_quality"): LineMethod(
-        "{max} × share of judge runs that ran without a syntax error, exception or time-out", clean_runs),
+        "{max} × share of judge runs that ran without a syntax error, exception or time-out", clean_runs
+    ),
     ("pyspark", "tradeoffs"): LineMethod(
-        "{max} × share of the round's recall reviews (not first reviews) rated Good or Easy", recall_confidence),
+        "{max} × share of the round's recall reviews (not first reviews) rated Good or Easy",
+        recall_confidence,
+    ),
     ("design", "requirements"): LineMethod(
         "{max} × share of checklist points about requirements and constraints you ticked "
-        "(all points when the cards have none)", _topic_coverage("requirements", "requirements")),
-    ("design", "architecture"): LineMethod("{max} × share of all design checklist points you ticked",
-                                           checklist_coverage),
-    ("design", "capacity"): LineMethod("{max} × share of capacity answers within the card's tolerance",
-                                       capacity_numbers),
+        "(all points when the cards have none)",
+        _topic_coverage("requirements", "requirements"),
+    ),
+    ("design", "architecture"): LineMethod(
+        "{max} × share of all design checklist points you ticked", checklist_coverage
+    ),
+    ("design", "capacity"): LineMethod(
+        "{max} × share of capacity answers within the card's tolerance", capacity_numbers
+    ),
     ("design", "reliability"): LineMethod(
         "{max} × share of checklist points about reliability ticked (all points when the cards have none)",
-        _topic_coverage("reliability", "reliability")),
+        _topic_coverage("reliability", "reliability"),
+    ),
     ("design", "security"): LineMethod(
         "{max} × share of checklist points about security and compliance ticked "
-        "(all points when the cards have none)", _topic_coverage("security", "security")),
+        "(all points when the cards have none)",
+        _topic_coverage("security", "security"),
+    ),
     ("design", "tradeoffs"): LineMethod(
         "{max} × share of checklist points about trade-offs ticked (else retention on the round's recall cards)",
-        _topic_coverage("tradeoffs", "trade-offs")),
+        _topic_coverage("tradeoffs", "trade-offs"),
+    ),
     ("design", "communication"): LineMethod(_DELIVERY, delivery),
-    ("behavioral", "star"): LineMethod("{max} × share of the four STAR beats found per spoken answer, averaged",
-                                       star_structure),
+    ("behavioral", "star"): LineMethod(
+        "{max} × share of the four STAR beats found per spoken answer, averaged", star_structure
+    ),
     ("behavioral", "impact"): LineMethod(
-        "{max} × mean of (share of answers that quantify the impact, share saying \"I\" at least as often as "
-        "\"we\")", ownership_impact),
+        '{max} × mean of (share of answers that quantify the impact, share saying "I" at least as often as '
+        '"we")',
+        ownership_impact,
+    ),
     ("behavioral", "depth"): LineMethod(
         "{max} × retention on the round's recall cards (deep-dive knowledge; not first reviews)",
-        recall_retention),
+        recall_retention,
+    ),
     ("behavioral", "communication"): LineMethod(_DELIVERY, delivery),
     ("behavioral", "reflection"): LineMethod(
         "{max} × share of spoken answers that reach the Result beat within the card's target time",
-        story_complete),
+        story_complete,
+    ),
 }
 
 
@@ -258,16 +320,24 @@ def score_round(rubric: Rubric, ev: RoundEvidence) -> dict[str, Any]:
             else:
                 fraction, evidence = (fraction + own) / 2, f"{evidence}; {own_text}"
             method += "; averaged with your self-score"
-        lines.append({
-            "key": line.key, "name": line.label, "max": line.points,
-            "score": None if fraction is None else round(line.points * _clamp(fraction), 1),
-            "method": method, "evidence": evidence,
-        })
+        lines.append(
+            {
+                "key": line.key,
+                "name": line.label,
+                "max": line.points,
+                "score": None if fraction is None else round(line.points * _clamp(fraction), 1),
+                "method": method,
+                "evidence": evidence,
+            }
+        )
     scored = [ln for ln in lines if ln["score"] is not None]
     score = round(sum(ln["score"] for ln in scored), 1) if scored else None
     complete = len(scored) == len(lines)
     return {
-        "title": rubric.title, "score": score, "max": rubric.max_score, "pass": rubric.pass_score,
+        "title": rubric.title,
+        "score": score,
+        "max": rubric.max_score,
+        "pass": rubric.pass_score,
         "evidence_max": sum(ln["max"] for ln in scored),
         "complete": complete,
         "passed": (score >= rubric.pass_score) if (score is not None and complete) else None,

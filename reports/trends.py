@@ -12,7 +12,9 @@ from prepdeck.reports.figures import day_counts
 from prepdeck.reports.week import Week, local_date
 
 
-def trends(store: Store, week: Week, *, weeks: int = 12, days: int = 30, recordings: int = 30) -> dict[str, Any]:
+def trends(
+    store: Store, week: Week, *, weeks: int = 12, days: int = 30, recordings: int = 30
+) -> dict[str, Any]:
     """Up to the end of `week`: reviews per local day (last `days`), retention per ISO week (last `weeks`),
     and fillers/min and pace of the last `recordings` analysed spoken answers."""
     end = week.bounds()[1]
@@ -23,8 +25,13 @@ def trends(store: Store, week: Week, *, weeks: int = 12, days: int = 30, recordi
 
     counts = day_counts(store, end, week.tz)
     last_day = week.sunday
-    per_day = [{"date": (last_day - dt.timedelta(days=i)).isoformat(),
-                "reviews": counts.get(last_day - dt.timedelta(days=i), 0)} for i in reversed(range(days))]
+    per_day = [
+        {
+            "date": (last_day - dt.timedelta(days=i)).isoformat(),
+            "reviews": counts.get(last_day - dt.timedelta(days=i), 0),
+        }
+        for i in reversed(range(days))
+    ]
 
     weekly: dict[str, list[int]] = {}
     wk = first
@@ -37,25 +44,40 @@ def trends(store: Store, week: Week, *, weeks: int = 12, days: int = 30, recordi
         """SELECT r.reviewed_at, r.rating FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ?
            AND EXISTS (SELECT 1 FROM reviews p WHERE p.card_id = r.card_id
                        AND (p.reviewed_at < r.reviewed_at OR (p.reviewed_at = r.reviewed_at AND p.id < r.id)))""",
-        [to_iso(start), to_iso(end)]).fetchall()
+        [to_iso(start), to_iso(end)],
+    ).fetchall()
     for at, rating in rows:
         label = Week.containing(dt.datetime.fromisoformat(at), week.tz).label
         if label in weekly:
             weekly[label].append(rating)
-    retention = [{"week": label, "retention": round(sum(r > 1 for r in weekly[label]) / len(weekly[label]), 4)
-                  if weekly[label] else None, "reviews": len(weekly[label])} for label in labels]
+    retention = [
+        {
+            "week": label,
+            "retention": round(sum(r > 1 for r in weekly[label]) / len(weekly[label]), 4)
+            if weekly[label]
+            else None,
+            "reviews": len(weekly[label]),
+        }
+        for label in labels
+    ]
 
     speech = []
     for at, analysis in store.db.execute(
-            "SELECT at, analysis FROM recordings WHERE analysis IS NOT NULL AND at < ? ORDER BY at DESC LIMIT ?",
-            [to_iso(end), recordings]).fetchall():
+        "SELECT at, analysis FROM recordings WHERE analysis IS NOT NULL AND at < ? ORDER BY at DESC LIMIT ?",
+        [to_iso(end), recordings],
+    ).fetchall():
         try:
             a = json.loads(analysis)
         except ValueError:
             continue
         fillers = a.get("fillers") if isinstance(a, dict) else None
         if isinstance(fillers, dict):
-            speech.append({"date": local_date(dt.datetime.fromisoformat(at), week.tz).isoformat(),
-                           "fillers_per_minute": fillers.get("per_minute"), "wpm": a.get("wpm")})
+            speech.append(
+                {
+                    "date": local_date(dt.datetime.fromisoformat(at), week.tz).isoformat(),
+                    "fillers_per_minute": fillers.get("per_minute"),
+                    "wpm": a.get("wpm"),
+                }
+            )
     speech.reverse()
     return {"per_day": per_day, "retention": retention, "speech": speech}

@@ -57,7 +57,9 @@ class Week:
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as aware datetimes: local Monday 00:00 and the following Monday 00:00."""
-        return local_midnight(self.monday, self.tz), local_midnight(self.monday + dt.timedelta(days=7), self.tz)
+        return local_midnight(self.monday, self.tz), local_midnight(
+            self.monday + dt.timedelta(days=7), self.tz
+        )
 
     def previous(self) -> Week:
         return Week.containing(local_midnight(self.monday - dt.timedelta(days=7), self.tz), self.tz)

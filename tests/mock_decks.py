@@ -82,7 +82,7 @@ answer = "A NULL makes every comparison unknown."
 tags = ["null"]
 '''
 
-DESIGN_DECK = '''
+DESIGN_DECK = """
 [deck]
 id = "mock-design"
 title = "Mock design"
@@ -107,9 +107,9 @@ numbers = [
   { question = "Events per second on average", answer = 11574, tolerance = 0.1, unit = "events/s" },
   { question = "Raw GB per day at 500 bytes each", answer = 500, unit = "GB" },
 ]
-'''
+"""
 
-STAR_DECK = '''
+STAR_DECK = """
 [deck]
 id = "mock-star"
 title = "Mock behavioral"
@@ -149,12 +149,16 @@ type = "star"
 title = "Pushing back on a stakeholder"
 prompt = "Tell me about pushing back."
 competency = "stakeholders"
-'''
+"""
 
 
 def write_mock_decks(folder: Path, *, sql: bool = True, design: bool = True, star: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for wanted, name, text in ((sql, "sql", SQL_DECK), (design, "design", DESIGN_DECK), (star, "star", STAR_DECK)):
+    for wanted, name, text in (
+        (sql, "sql", SQL_DECK),
+        (design, "design", DESIGN_DECK),
+        (star, "star", STAR_DECK),
+    ):
         if wanted:
             (folder / f"mock-{name}.toml").write_text(text, encoding="utf-8")
     return folder

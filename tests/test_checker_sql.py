@@ -73,27 +73,43 @@ def test_empty_string_and_null_are_different_values(latest: Card) -> None:
 
 
 def test_clock_functions_are_frozen_at_the_cards_today(latest: Card) -> None:
-    card = dataclasses.replace(latest, solution="SELECT DATE '2026-03-31', TIMESTAMP '2026-03-31 00:00:00', 1",
-                               cases=latest.cases[:1])
-    for clock in ("CURRENT_DATE, CURRENT_TIMESTAMP", "today(), now()", "current_date, get_current_timestamp()",
-                  "CAST(transaction_timestamp() AS DATE), localtimestamp"):
+    card = dataclasses.replace(
+        latest,
+        solution="SELECT DATE '2026-03-31', TIMESTAMP '2026-03-31 00:00:00', 1",
+        cases=latest.cases[:1],
+    )
+    for clock in (
+        "CURRENT_DATE, CURRENT_TIMESTAMP",
+        "today(), now()",
+        "current_date, get_current_timestamp()",
+        "CAST(transaction_timestamp() AS DATE), localtimestamp",
+    ):
         result = check_sql(card, f"SELECT {clock}, 1")
         assert result.passed, (clock, result.cases[0].message, result.error)
 
 
 def test_other_dialects_clock_functions_are_frozen_too(latest: Card) -> None:
-    card = dataclasses.replace(latest, solution="SELECT DATE '2026-03-31', TIMESTAMP '2026-03-31 00:00:00'",
-                               cases=latest.cases[:1])
-    for dialect, clock in [("bigquery", "CURRENT_DATE(), CURRENT_DATETIME()"), ("snowflake", "CURRENT_DATE, GETDATE()"),
-                           ("mysql", "CURDATE(), NOW()"), ("spark", "current_date(), now()"),
-                           ("postgres", "CURRENT_DATE, NOW()")]:
+    card = dataclasses.replace(
+        latest, solution="SELECT DATE '2026-03-31', TIMESTAMP '2026-03-31 00:00:00'", cases=latest.cases[:1]
+    )
+    for dialect, clock in [
+        ("bigquery", "CURRENT_DATE(), CURRENT_DATETIME()"),
+        ("snowflake", "CURRENT_DATE, GETDATE()"),
+        ("mysql", "CURDATE(), NOW()"),
+        ("spark", "current_date(), now()"),
+        ("postgres", "CURRENT_DATE, NOW()"),
+    ]:
         result = check_sql(card, f"SELECT {clock}", dialect)
         assert result.passed, (dialect, result.error, result.cases[0].message)
 
 
 def test_today_with_a_time_of_day(latest: Card) -> None:
-    card = dataclasses.replace(latest, today=dt.datetime(2026, 3, 31, 14, 30),
-                               solution="SELECT TIMESTAMP '2026-03-31 14:30:00'", cases=latest.cases[:1])
+    card = dataclasses.replace(
+        latest,
+        today=dt.datetime(2026, 3, 31, 14, 30),
+        solution="SELECT TIMESTAMP '2026-03-31 14:30:00'",
+        cases=latest.cases[:1],
+    )
     assert check_sql(card, "SELECT now()").passed
     assert not check_sql(card, "SELECT CAST(current_date AS TIMESTAMP)").passed
 
@@ -142,7 +158,9 @@ def test_given_expected_csv_is_compared_loosely_and_within_tolerance(tmp_path: P
     card = load_card(tmp_path, "fixed-expected")
     assert check_sql(card, "SELECT country, COUNT(*), AVG(x), MIN(d) FROM t GROUP BY 1").passed
     # the date as text also matches a CSV date; the wrong count does not
-    assert check_sql(card, "SELECT country, COUNT(*), AVG(x), CAST(MIN(d) AS VARCHAR) FROM t GROUP BY 1").passed
+    assert check_sql(
+        card, "SELECT country, COUNT(*), AVG(x), CAST(MIN(d) AS VARCHAR) FROM t GROUP BY 1"
+    ).passed
     wrong = check_sql(card, "SELECT country, COUNT(*) + 1, AVG(x), MIN(d) FROM t GROUP BY 1")
     assert wrong.cases[0].message == "2 rows missing, 2 unexpected"
 
@@ -228,9 +246,11 @@ def test_failing_solution_is_a_card_problem(latest: Card) -> None:
 
 def test_absent_columns_and_tables_are_null_and_empty(latest: Card) -> None:
     card = dataclasses.replace(
-        latest, tables={**latest.tables, "other": "id INTEGER"},
+        latest,
+        tables={**latest.tables, "other": "id INTEGER"},
         solution="SELECT COUNT(*), COUNT(status), (SELECT COUNT(*) FROM other) FROM order_events",
-        cases=(Case("partial", {"order_events": "order_id\no1\no2\n"}),))
+        cases=(Case("partial", {"order_events": "order_id\no1\no2\n"}),),
+    )
     result = check_sql(card, "SELECT 2, 0, 0")
     assert result.passed, result.cases[0].message
 

@@ -115,7 +115,10 @@ def latest(tmp_path: Path) -> Card:
 def test_each_dialect_answers_the_same_card(refund: Card, dialect: str) -> None:
     result = check_sql(refund, REFUND_ANSWERS[dialect], dialect)
     assert result.error is None, result.error
-    assert [(c.name, c.passed, c.message) for c in result.cases] == [("example", True, ""), ("only refunds", True, "")]
+    assert [(c.name, c.passed, c.message) for c in result.cases] == [
+        ("example", True, ""),
+        ("only refunds", True, ""),
+    ]
     assert result.dialect == dialect
 
 
@@ -128,20 +131,38 @@ def test_each_dialect_gets_caught_on_the_window_boundary(refund: Card, dialect: 
     assert result.cases[0].message == "1 row missing, 1 unexpected"
 
 
-@pytest.mark.parametrize(("dialect", "answer"), [
-    ("bigquery", """SELECT order_id, status FROM order_events
-                    QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1"""),
-    ("snowflake", """SELECT order_id, status FROM order_events
-                     QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1"""),
-    ("spark", """SELECT order_id, status FROM (
+@pytest.mark.parametrize(
+    ("dialect", "answer"),
+    [
+        (
+            "bigquery",
+            """SELECT order_id, status FROM order_events
+                    QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1""",
+        ),
+        (
+            "snowflake",
+            """SELECT order_id, status FROM order_events
+                     QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1""",
+        ),
+        (
+            "spark",
+            """SELECT order_id, status FROM (
                    SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) AS rn
-                   FROM order_events) t WHERE rn = 1"""),
-    ("postgres", """SELECT DISTINCT ON (order_id) order_id, status FROM order_events
-                    ORDER BY order_id, updated_at DESC, status_id DESC"""),
-    ("mysql", """SELECT `order_id`, `status` FROM (
+                   FROM order_events) t WHERE rn = 1""",
+        ),
+        (
+            "postgres",
+            """SELECT DISTINCT ON (order_id) order_id, status FROM order_events
+                    ORDER BY order_id, updated_at DESC, status_id DESC""",
+        ),
+        (
+            "mysql",
+            """SELECT `order_id`, `status` FROM (
                    SELECT *, ROW_NUMBER() OVER (PARTITION BY `order_id` ORDER BY `updated_at` DESC, `status_id` DESC) AS rn
-                   FROM `order_events`) AS t WHERE rn = 1"""),
-])
+                   FROM `order_events`) AS t WHERE rn = 1""",
+        ),
+    ],
+)
 def test_dedupe_idioms_per_dialect(latest: Card, dialect: str, answer: str) -> None:
     result = check_sql(latest, answer, dialect)
     assert result.passed, (result.error, [c.message for c in result.cases])

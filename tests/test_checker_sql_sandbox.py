@@ -31,32 +31,35 @@ def _graded_failure(card: Card, answer: str | bytes, config: SqlConfig | None = 
     return result.error
 
 
-@pytest.mark.parametrize(("answer", "reason"), [
-    ("SELECT * FROM read_csv('/etc/passwd')", "file system operations are disabled"),
-    ("SELECT * FROM read_text('/etc/passwd')", "file system operations are disabled"),
-    ("SELECT * FROM read_parquet('/tmp/x.parquet')", "file system operations are disabled"),
-    ("SELECT * FROM glob('/etc/*')", "file system operations are disabled"),
-    ("SELECT * FROM '/etc/passwd'", "/etc/passwd"),
-    ("SELECT * FROM query('SELECT 1')", "query() is not allowed"),
-    ("COPY order_events TO '/tmp/stolen.csv'", "COPY is not allowed"),
-    ("ATTACH '/tmp/other.db' AS other", "ATTACH is not allowed"),
-    ("INSTALL httpfs", "INSTALL is not allowed"),
-    ("LOAD httpfs", "LOAD is not allowed"),
-    ("SET threads = 8", "SET is not allowed"),
-    ("PRAGMA enable_external_access", "PRAGMA is not allowed"),
-    ("CREATE TABLE x AS SELECT 1", "CREATE is not allowed"),
-    ("INSERT INTO order_events VALUES ('o', 1, 'x', NULL)", "INSERT is not allowed"),
-    ("WITH x AS (SELECT 1) DELETE FROM order_events", "not allowed"),
-    ("DROP TABLE order_events", "DROP is not allowed"),
-    ("DESCRIBE order_events", "DESCRIBE is not allowed"),
-    ("CALL pragma_version()", "CALL is not allowed"),
-    ("CHECKPOINT", "CHECKPOINT is not allowed"),
-    ("SELECT 1; SELECT 2", "2 statements"),
-    ("SELECT 1; DROP TABLE order_events", "2 statements"),
-    ("", "the answer is empty"),
-    ("  \n -- only a comment\n", "the answer is empty"),
-    ("SELEC order_id FROM order_events", "syntax error"),
-])
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("SELECT * FROM read_csv('/etc/passwd')", "file system operations are disabled"),
+        ("SELECT * FROM read_text('/etc/passwd')", "file system operations are disabled"),
+        ("SELECT * FROM read_parquet('/tmp/x.parquet')", "file system operations are disabled"),
+        ("SELECT * FROM glob('/etc/*')", "file system operations are disabled"),
+        ("SELECT * FROM '/etc/passwd'", "/etc/passwd"),
+        ("SELECT * FROM query('SELECT 1')", "query() is not allowed"),
+        ("COPY order_events TO '/tmp/stolen.csv'", "COPY is not allowed"),
+        ("ATTACH '/tmp/other.db' AS other", "ATTACH is not allowed"),
+        ("INSTALL httpfs", "INSTALL is not allowed"),
+        ("LOAD httpfs", "LOAD is not allowed"),
+        ("SET threads = 8", "SET is not allowed"),
+        ("PRAGMA enable_external_access", "PRAGMA is not allowed"),
+        ("CREATE TABLE x AS SELECT 1", "CREATE is not allowed"),
+        ("INSERT INTO order_events VALUES ('o', 1, 'x', NULL)", "INSERT is not allowed"),
+        ("WITH x AS (SELECT 1) DELETE FROM order_events", "not allowed"),
+        ("DROP TABLE order_events", "DROP is not allowed"),
+        ("DESCRIBE order_events", "DESCRIBE is not allowed"),
+        ("CALL pragma_version()", "CALL is not allowed"),
+        ("CHECKPOINT", "CHECKPOINT is not allowed"),
+        ("SELECT 1; SELECT 2", "2 statements"),
+        ("SELECT 1; DROP TABLE order_events", "2 statements"),
+        ("", "the answer is empty"),
+        ("  \n -- only a comment\n", "the answer is empty"),
+        ("SELEC order_id FROM order_events", "syntax error"),
+    ],
+)
 def test_escapes_and_non_queries_are_graded_failures(card: Card, answer: str, reason: str) -> None:
     assert reason in _graded_failure(card, answer)
 
@@ -81,7 +84,9 @@ def test_a_bom_is_ignored(card: Card) -> None:
 
 def test_runaway_recursive_query_hits_the_time_limit_and_the_next_check_works(card: Card) -> None:
     config = SqlConfig(time_limit_s=0.5)
-    runaway = "WITH RECURSIVE r AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM r) SELECT x, x, x FROM r WHERE x < 0"
+    runaway = (
+        "WITH RECURSIVE r AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM r) SELECT x, x, x FROM r WHERE x < 0"
+    )
     assert _graded_failure(card, runaway, config) == "time limit of 0.5 s exceeded"
     assert check_sql(card, GOOD, config=config).passed
 
@@ -104,7 +109,9 @@ def test_a_million_rows_are_capped(card: Card) -> None:
     result = check_sql(card, "SELECT 'o', 'x', NULL::TIMESTAMP FROM range(1000000)")
     assert not result.passed
     assert result.cases[0].error == "returned more than 10,000 rows"
-    small = check_sql(card, "SELECT 'o', 'x', NULL::TIMESTAMP FROM range(101)", config=SqlConfig(max_rows=100))
+    small = check_sql(
+        card, "SELECT 'o', 'x', NULL::TIMESTAMP FROM range(101)", config=SqlConfig(max_rows=100)
+    )
     assert small.cases[0].error == "returned more than 100 rows"
 
 
@@ -112,7 +119,9 @@ def test_a_running_check_can_be_cancelled(card: Card) -> None:
     cancel = threading.Event()
     timer = threading.Timer(1.0, cancel.set)
     timer.start()
-    runaway = "WITH RECURSIVE r AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM r) SELECT x, x, x FROM r WHERE x < 0"
+    runaway = (
+        "WITH RECURSIVE r AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM r) SELECT x, x, x FROM r WHERE x < 0"
+    )
     result = check_sql(card, runaway, config=SqlConfig(time_limit_s=60), cancel=cancel)
     timer.join()
     assert result.error == "cancelled"

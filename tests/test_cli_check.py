@@ -12,14 +12,14 @@ from sql_cards import DECK, write_deck
 
 from prepdeck.cli import main
 
-RECALL = '''
+RECALL = """
 [[cards]]
 id = "a-recall-card"
 type = "recall"
 title = "Recall"
 prompt = "What is a window function?"
 answer = "A function over a frame of rows."
-'''
+"""
 
 GOOD = """SELECT order_id, status, updated_at FROM order_events
 QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1
@@ -47,21 +47,31 @@ def _run(decks: Path, *args: str) -> int:
     return main(["check", "--decks", str(decks), *args])
 
 
-def test_all_passed_exits_0_with_a_summary(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_all_passed_exits_0_with_a_summary(
+    decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     status = _run(decks, "judge-test/latest-order", _answer(tmp_path, "a.sql", GOOD))
     out = capsys.readouterr().out
     assert status == 0
     assert "a.sql (duckdb): passed, 3/3 cases" in out
 
 
-def test_any_failed_exits_1_and_hidden_cases_show_only_the_kind(decks: Path, tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture) -> None:
-    status = _run(decks, "judge-test/latest-order", _answer(tmp_path, "a.sql", GOOD),
-                  _answer(tmp_path, "b.sql", WRONG_TIE))
+def test_any_failed_exits_1_and_hidden_cases_show_only_the_kind(
+    decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    status = _run(
+        decks,
+        "judge-test/latest-order",
+        _answer(tmp_path, "a.sql", GOOD),
+        _answer(tmp_path, "b.sql", WRONG_TIE),
+    )
     out = capsys.readouterr().out
     assert status == 1
     lines = out.splitlines()
-    assert any(line.endswith("a.sql (duckdb): passed, 3/3 cases") or "a.sql (duckdb): passed" in line for line in lines)
+    assert any(
+        line.endswith("a.sql (duckdb): passed, 3/3 cases") or "a.sql (duckdb): passed" in line
+        for line in lines
+    )
     assert "b.sql (duckdb): FAILED, 2/3 cases" in out
     assert "✗ hidden case 'tie on timestamp': 1 row missing, 1 unexpected" in out
     assert "PAID" not in out  # the hidden case's rows stay hidden
@@ -76,8 +86,13 @@ def test_visible_failures_list_the_rows(decks: Path, tmp_path: Path, capsys: pyt
 
 
 def test_json_shape(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    status = _run(decks, "judge-test/latest-order", _answer(tmp_path, "a.sql", GOOD),
-                  _answer(tmp_path, "b.sql", WRONG_TIE), "--json")
+    status = _run(
+        decks,
+        "judge-test/latest-order",
+        _answer(tmp_path, "a.sql", GOOD),
+        _answer(tmp_path, "b.sql", WRONG_TIE),
+        "--json",
+    )
     data = json.loads(capsys.readouterr().out)
     assert status == 1
     assert [d["answer"] for d in data] == [str(tmp_path / "a.sql"), str(tmp_path / "b.sql")]
@@ -87,15 +102,28 @@ def test_json_shape(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert first["passed"] is True and first["error"] is None and isinstance(first["elapsed_ms"], float)
     case = second["cases"][1]
     assert set(case) >= {"name", "hidden", "passed", "error", "message", "missing", "unexpected"}
-    assert case == {"name": "tie on timestamp", "hidden": True, "passed": False, "error": None,
-                    "message": "1 row missing, 1 unexpected", "missing": [], "unexpected": []}
+    assert case == {
+        "name": "tie on timestamp",
+        "hidden": True,
+        "passed": False,
+        "error": None,
+        "message": "1 row missing, 1 unexpected",
+        "missing": [],
+        "unexpected": [],
+    }
     visible = second["cases"][0]
     assert visible["name"] == "example" and visible["passed"] is True
 
 
-def test_visible_rows_in_json_are_plain_values(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    answer = _answer(tmp_path, "r.sql", """SELECT CAST(ts AS DATE), SUM(amount) FROM payments
-        WHERE ts >= CURRENT_DATE - 7 AND ts < CURRENT_DATE GROUP BY 1 ORDER BY 1 DESC""")
+def test_visible_rows_in_json_are_plain_values(
+    decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    answer = _answer(
+        tmp_path,
+        "r.sql",
+        """SELECT CAST(ts AS DATE), SUM(amount) FROM payments
+        WHERE ts >= CURRENT_DATE - 7 AND ts < CURRENT_DATE GROUP BY 1 ORDER BY 1 DESC""",
+    )
     assert _run(decks, "judge-test/recent-revenue", answer, "--json") == 1
     data = json.loads(capsys.readouterr().out)
     example = data[0]["cases"][0]
@@ -103,23 +131,34 @@ def test_visible_rows_in_json_are_plain_values(decks: Path, tmp_path: Path, caps
 
 
 def test_dialect_option(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    answer = _answer(tmp_path, "bq.sql", """SELECT order_id, status, updated_at FROM order_events
-        QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1""")
+    answer = _answer(
+        tmp_path,
+        "bq.sql",
+        """SELECT order_id, status, updated_at FROM order_events
+        QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1""",
+    )
     assert _run(decks, "judge-test/latest-order", answer, "--dialect", "bigquery", "--json") == 0
     assert json.loads(capsys.readouterr().out)[0]["dialect"] == "bigquery"
 
 
-def test_default_dialect_comes_from_config(decks: Path, tmp_path: Path, isolated_home: Path,
-                                           capsys: pytest.CaptureFixture) -> None:
+def test_default_dialect_comes_from_config(
+    decks: Path, tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture
+) -> None:
     (isolated_home / "config.toml").write_text('[sql]\ndialect = "mysql"\n', encoding="utf-8")
     answer = _answer(tmp_path, "m.sql", "SELECT `order_id`, `status`, `updated_at` FROM `order_events`")
     _run(decks, "judge-test/latest-order", answer, "--json")
     assert json.loads(capsys.readouterr().out)[0]["dialect"] == "mysql"
 
 
-def test_bad_answers_are_graded_failures_exit_1(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    files = [_answer(tmp_path, "empty.sql", ""), _answer(tmp_path, "bin.sql", b"\x00\x01\x02\xff"),
-             _answer(tmp_path, "two.sql", "SELECT 1; SELECT 2"), _answer(tmp_path, "copy.sql", "COPY t TO 'x'")]
+def test_bad_answers_are_graded_failures_exit_1(
+    decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    files = [
+        _answer(tmp_path, "empty.sql", ""),
+        _answer(tmp_path, "bin.sql", b"\x00\x01\x02\xff"),
+        _answer(tmp_path, "two.sql", "SELECT 1; SELECT 2"),
+        _answer(tmp_path, "copy.sql", "COPY t TO 'x'"),
+    ]
     assert _run(decks, "judge-test/latest-order", *files, "--json") == 1
     data = json.loads(capsys.readouterr().out)
     errors = [d["error"] for d in data]
@@ -129,13 +168,18 @@ def test_bad_answers_are_graded_failures_exit_1(decks: Path, tmp_path: Path, cap
     assert errors[3].startswith("COPY is not allowed")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["judge-test/nope", "ANSWER"], "unknown card 'judge-test/nope'"),
-    (["judge-test/latest-order", "MISSING"], "cannot read"),
-    (["judge-test/a-recall-card", "ANSWER"], "is a recall card"),
-    (["judge-test/latest-order", "ANSWER", "--dialect", "cobol"], "unknown SQL dialect 'cobol'"),
-])
-def test_exit_2(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture, args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["judge-test/nope", "ANSWER"], "unknown card 'judge-test/nope'"),
+        (["judge-test/latest-order", "MISSING"], "cannot read"),
+        (["judge-test/a-recall-card", "ANSWER"], "is a recall card"),
+        (["judge-test/latest-order", "ANSWER", "--dialect", "cobol"], "unknown SQL dialect 'cobol'"),
+    ],
+)
+def test_exit_2(
+    decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture, args: list[str], message: str
+) -> None:
     answer = _answer(tmp_path, "a.sql", GOOD)
     args = [answer if a == "ANSWER" else str(tmp_path / "missing.sql") if a == "MISSING" else a for a in args]
     assert _run(decks, *args) == 2
@@ -151,16 +195,24 @@ def test_unknown_card_suggests_close_ids(decks: Path, tmp_path: Path, capsys: py
 
 def test_a_card_that_cannot_be_judged_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     folder = tmp_path / "broken"
-    write_deck(folder, DECK.replace("SELECT order_id, status, updated_at\nFROM order_events",
-                                    "SELECT order_id, nope, updated_at\nFROM order_events"))
+    write_deck(
+        folder,
+        DECK.replace(
+            "SELECT order_id, status, updated_at\nFROM order_events",
+            "SELECT order_id, nope, updated_at\nFROM order_events",
+        ),
+    )
     assert _run(folder, "judge-test/latest-order", _answer(tmp_path, "a.sql", GOOD)) == 2
     assert "the card cannot be judged" in capsys.readouterr().err
 
 
-def test_pyspark_card_without_the_pyspark_judge_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture) -> None:
+def test_pyspark_card_without_the_pyspark_judge_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     folder = tmp_path / "spark"
-    write_deck(folder, '''
+    write_deck(
+        folder,
+        """
 [deck]
 id = "spark-test"
 title = "Spark"
@@ -177,17 +229,22 @@ tables = { t = "id INTEGER" }
 [[cards.cases]]
 name = "one"
 data = { t = "id\\n1\\n" }
-''')
+""",
+    )
     monkeypatch.setitem(sys.modules, "prepdeck.checkers.spark", None)  # as if the module were not installed
-    status = main(["check", "--decks", str(folder), "spark-test/identity", _answer(tmp_path, "a.py", "x = 1")])
+    status = main(
+        ["check", "--decks", str(folder), "spark-test/identity", _answer(tmp_path, "a.py", "x = 1")]
+    )
     assert status == 2
     assert "the PySpark judge is not available" in capsys.readouterr().err
 
 
 def test_check_does_not_import_textual(decks: Path, tmp_path: Path) -> None:
     answer = _answer(tmp_path, "a.sql", GOOD)
-    code = ("import sys\nfrom prepdeck.cli import main\n"
-            f"status = main(['check', '--decks', {str(decks)!r}, 'judge-test/latest-order', {answer!r}])\n"
-            "print(status, 'textual' in sys.modules)\n")
+    code = (
+        "import sys\nfrom prepdeck.cli import main\n"
+        f"status = main(['check', '--decks', {str(decks)!r}, 'judge-test/latest-order', {answer!r}])\n"
+        "print(status, 'textual' in sys.modules)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "0 False", done.stderr

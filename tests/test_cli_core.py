@@ -52,8 +52,9 @@ colour = "red"
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PREPDECK_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "prepdeck", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "prepdeck", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 @pytest.fixture
@@ -69,8 +70,15 @@ def test_decks_list_json(deck_dir: Path, isolated_home: Path) -> None:
     assert result.returncode == 0, result.stderr
     decks = json.loads(result.stdout)
     tiny = next(d for d in decks if d["id"] == "tiny")
-    assert tiny == {"id": "tiny", "title": "Tiny deck", "round": "sql", "path": str(deck_dir / "tiny.toml"),
-                    "cards": 2, "due": 0, "new": 2}
+    assert tiny == {
+        "id": "tiny",
+        "title": "Tiny deck",
+        "round": "sql",
+        "path": str(deck_dir / "tiny.toml"),
+        "cards": 2,
+        "due": 0,
+        "new": 2,
+    }
     assert decks[-1]["id"] == "tiny"  # --decks folders load after the built-in decks
     run("grade", "tiny/first", "again", "--decks", str(deck_dir), home=isolated_home)
     after = json.loads(run("decks", "list", "--json", "--decks", str(deck_dir), home=isolated_home).stdout)
@@ -123,25 +131,42 @@ def test_grade_records_a_review(deck_dir: Path, isolated_home: Path) -> None:
 def test_grade_at_a_naive_time_is_local(deck_dir: Path, isolated_home: Path) -> None:
     env_tz = {"TZ": "Asia/Kolkata"}  # UTC+05:30, no DST
     result = subprocess.run(
-        [sys.executable, "-m", "prepdeck", "grade", "tiny/first", "good", "--at", "2026-03-01T18:30", "--json",
-         "--decks", str(deck_dir)],
-        capture_output=True, text=True, env={**os.environ, "PREPDECK_HOME": str(isolated_home), **env_tz},
+        [
+            sys.executable,
+            "-m",
+            "prepdeck",
+            "grade",
+            "tiny/first",
+            "good",
+            "--at",
+            "2026-03-01T18:30",
+            "--json",
+            "--decks",
+            str(deck_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PREPDECK_HOME": str(isolated_home), **env_tz},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["reviewed_at"] == "2026-03-01T13:00:00.000000+00:00"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["tiny/nope", "good"], "unknown card 'tiny/nope'"),
-    (["first", "good"], "did you mean 'tiny/first'"),
-    (["tiny/first", "great"], "bad rating 'great'"),
-    (["tiny/first", "5"], "bad rating '5'"),
-    (["tiny/first", "good", "--at", "yesterday"], "bad --at 'yesterday'"),
-    (["tiny/first", "good", "--at", "2999-01-01T00:00"], "in the future"),
-])
-def test_grade_bad_input_exits_2_with_one_line(deck_dir: Path, isolated_home: Path, args: list[str],
-                                               message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tiny/nope", "good"], "unknown card 'tiny/nope'"),
+        (["first", "good"], "did you mean 'tiny/first'"),
+        (["tiny/first", "great"], "bad rating 'great'"),
+        (["tiny/first", "5"], "bad rating '5'"),
+        (["tiny/first", "good", "--at", "yesterday"], "bad --at 'yesterday'"),
+        (["tiny/first", "good", "--at", "2999-01-01T00:00"], "in the future"),
+    ],
+)
+def test_grade_bad_input_exits_2_with_one_line(
+    deck_dir: Path, isolated_home: Path, args: list[str], message: str
+) -> None:
     result = run("grade", *args, "--decks", str(deck_dir), home=isolated_home)
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1

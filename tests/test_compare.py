@@ -157,8 +157,11 @@ def test_read_value_types() -> None:
 def test_parse_expected_keeps_null_apart_from_empty_string() -> None:
     table = parse_expected('country,n,day\nUS,2,2026-01-01\n"",1,\n,3,2026-01-02 10:00:00\n')
     assert table.columns == ["country", "n", "day"]
-    assert table.rows == [["US", 2, dt.date(2026, 1, 1)], ["", 1, None],
-                          [None, 3, dt.datetime(2026, 1, 2, 10)]]
+    assert table.rows == [
+        ["US", 2, dt.date(2026, 1, 1)],
+        ["", 1, None],
+        [None, 3, dt.datetime(2026, 1, 2, 10)],
+    ]
 
 
 def test_parse_expected_rejects_ragged_rows() -> None:
@@ -167,8 +170,9 @@ def test_parse_expected_rejects_ragged_rows() -> None:
 
 
 def test_rows_are_reported_as_json() -> None:
-    result = compare_results([], [(Decimal("1.50"), dt.date(2026, 1, 1), dt.datetime(2026, 1, 1, 8), math.nan)],
-                             actual_columns=4)
+    result = compare_results(
+        [], [(Decimal("1.50"), dt.date(2026, 1, 1), dt.datetime(2026, 1, 1, 8), math.nan)], actual_columns=4
+    )
     text = json.dumps(result.missing, allow_nan=False)
     assert json.loads(text) == [[1.5, "2026-01-01", "2026-01-01 08:00:00", "nan"]]
     assert jsonable_value(b"\x01") == "01"

@@ -97,19 +97,24 @@ def test_unknown_key_is_an_error_with_a_hint(tmp_path: Path) -> None:
 
 def test_unknown_key_in_deck_table_and_key_of_other_card_type(tmp_path: Path) -> None:
     text = GOOD.replace('round = "sql"', 'round = "sql"\nowner = "me"').replace(
-        'answer = "The rows the function sees."', 'answer = "The rows."\nchecklist = ["a"]')
+        'answer = "The rows the function sees."', 'answer = "The rows."\nchecklist = ["a"]'
+    )
     found = problems_of(tmp_path, text)
     assert found == ["5: unknown key 'owner' in [deck]", "40: unknown key 'checklist' in a recall card"]
 
 
 def test_missing_required_keys(tmp_path: Path) -> None:
     text = GOOD.replace('title = "Good deck"\n', "").replace('answer = "The rows the function sees."\n', "")
-    assert problems_of(tmp_path, text) == ["1: missing required key 'title'", "32: a recall card needs 'answer'"]
+    assert problems_of(tmp_path, text) == [
+        "1: missing required key 'title'",
+        "32: a recall card needs 'answer'",
+    ]
 
 
 def test_wrong_types(tmp_path: Path) -> None:
-    text = GOOD.replace('tags = ["window"]', "tags = \"window\"\nordered = \"yes\"").replace(
-        "desired_retention = 0.85", "desired_retention = 0.99")
+    text = GOOD.replace('tags = ["window"]', 'tags = "window"\nordered = "yes"').replace(
+        "desired_retention = 0.85", "desired_retention = 0.99"
+    )
     assert problems_of(tmp_path, text) == [
         "5: desired_retention 0.99 must be between 0.70 and 0.97",
         "14: 'tags' must be a list of strings",
@@ -118,8 +123,11 @@ def test_wrong_types(tmp_path: Path) -> None:
 
 
 def test_bad_ids_round_and_type(tmp_path: Path) -> None:
-    text = GOOD.replace('id = "good"', 'id = "Good_Deck"').replace('round = "sql"', 'round = "coding"').replace(
-        'type = "recall"', 'type = "flashcard"')
+    text = (
+        GOOD.replace('id = "good"', 'id = "Good_Deck"')
+        .replace('round = "sql"', 'round = "coding"')
+        .replace('type = "recall"', 'type = "flashcard"')
+    )
     assert problems_of(tmp_path, text) == [
         "2: deck id 'Good_Deck' may use only a-z, 0-9 and '-'",
         "4: round 'coding' must be one of sql, pyspark, design, behavioral",
@@ -141,9 +149,14 @@ def test_case_data_problems_point_at_the_csv_row(tmp_path: Path) -> None:
 
 
 def test_case_data_for_undeclared_table_or_column(tmp_path: Path) -> None:
-    text = GOOD.replace("id,amount,ts", "id,amount,when").replace(
-        "[[cards.cases]]\nname = \"hidden one\"", "[[cards.cases]]\nname = \"hidden one\"\n"
-        "hidden = true\n[cards.cases.data]\nusers = \"id\\n1\"").replace("1\"\nhidden = true", "1\"")
+    text = (
+        GOOD.replace("id,amount,ts", "id,amount,when")
+        .replace(
+            '[[cards.cases]]\nname = "hidden one"',
+            '[[cards.cases]]\nname = "hidden one"\nhidden = true\n[cards.cases.data]\nusers = "id\\n1"',
+        )
+        .replace('1"\nhidden = true', '1"')
+    )
     found = problems_of(tmp_path, text)
     assert found[0] == "20: table 'events': CSV column 'when' is not declared (declared: id, amount, ts)"
     assert found[1] == "29: data for table 'users', which 'tables' does not declare"
@@ -151,7 +164,8 @@ def test_case_data_for_undeclared_table_or_column(tmp_path: Path) -> None:
 
 def test_duplicate_case_names_and_bad_tables(tmp_path: Path) -> None:
     text = GOOD.replace('name = "hidden one"', 'name = "example"').replace(
-        'events = "id VARCHAR, amount DECIMAL(12,2), ts TIMESTAMP"', 'events = "id VARCHAR, id INTEGER"')
+        'events = "id VARCHAR, amount DECIMAL(12,2), ts TIMESTAMP"', 'events = "id VARCHAR, id INTEGER"'
+    )
     found = problems_of(tmp_path, text)
     assert "13: table 'events': column 'id' declared twice" in found
     assert "26: duplicate case name 'example'" in found
@@ -242,17 +256,20 @@ def test_not_utf8_and_missing_deck_table(tmp_path: Path) -> None:
     path.write_bytes(b'[deck]\nid = "x"\ntitle = "\xff"\n')
     deck, problems = load_deck_file(path)
     assert deck is None and [(p.line, p.message) for p in problems] == [(3, "not UTF-8 text")]
-    assert problems_of(tmp_path, '[[cards]]\nid = "a"\n') [0] == "None: missing the [deck] table"
+    assert problems_of(tmp_path, '[[cards]]\nid = "a"\n')[0] == "None: missing the [deck] table"
 
 
 def test_broken_deck_is_skipped_and_others_load(tmp_path: Path) -> None:
     write(tmp_path / "a", "good.toml", GOOD)
-    write(tmp_path / "a", "broken.toml", GOOD.replace('id = "good"', 'id = "other"').replace("round", "rounds"))
+    write(
+        tmp_path / "a", "broken.toml", GOOD.replace('id = "good"', 'id = "other"').replace("round", "rounds")
+    )
     result = load_decks([tmp_path / "a"])
     assert [d.id for d in result.decks] == ["good"]
     assert [p.name for p in result.broken] == ["broken.toml"]
     assert f"{tmp_path / 'a' / 'broken.toml'}:4: unknown key 'rounds' in [deck] (did you mean 'round'?)" in [
-        str(p) for p in result.problems]
+        str(p) for p in result.problems
+    ]
 
 
 def test_duplicate_deck_id_across_folders_keeps_the_first(tmp_path: Path) -> None:
@@ -260,7 +277,9 @@ def test_duplicate_deck_id_across_folders_keeps_the_first(tmp_path: Path) -> Non
     second = write(tmp_path / "two", "y.toml", GOOD)
     result = load_decks([tmp_path / "one", tmp_path / "two"])
     assert [d.path for d in result.decks] == [first]
-    assert [str(p) for p in result.problems] == [f"{second}:2: duplicate deck id 'good': already loaded from {first}"]
+    assert [str(p) for p in result.problems] == [
+        f"{second}:2: duplicate deck id 'good': already loaded from {first}"
+    ]
     found = check_paths([tmp_path / "one", tmp_path / "two"])
     assert [str(p) for p in found] == [f"{second}:2: duplicate deck id 'good': also in {first}"]
 
@@ -271,7 +290,12 @@ def test_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("PREPDECK_DECKS", os.pathsep.join([str(tmp_path / "env1"), str(tmp_path / "env2")]))
     home = tmp_path / "home"
     assert deck_dirs(home, [str(tmp_path / "cli")]) == [
-        BUILTIN_DECKS, tmp_path / "env1", tmp_path / "env2", tmp_path / "cli", home / "decks"]
+        BUILTIN_DECKS,
+        tmp_path / "env1",
+        tmp_path / "env2",
+        tmp_path / "cli",
+        home / "decks",
+    ]
 
 
 def test_check_paths_reports_missing_path(tmp_path: Path) -> None:

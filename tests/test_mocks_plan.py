@@ -23,16 +23,20 @@ def test_sql_round_picks_the_unseen_card_and_optimisation_follow_ups(tmp_path: P
     store = Store.open(tmp_path / "db.sqlite")
     # the user reviewed one sql card yesterday and judged the other long ago: the older one comes up
     with store.transaction() as c:
-        c.execute("INSERT INTO reviews (card_id, deck_id, reviewed_at, rating) VALUES "
-                  "('mock-sql/latest-order', 'mock-sql', '2026-11-25T10:00:00.000000+00:00', 3)")
+        c.execute(
+            "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating) VALUES "
+            "('mock-sql/latest-order', 'mock-sql', '2026-11-25T10:00:00.000000+00:00', 3)"
+        )
     store.add_attempt("mock-sql/total-per-day", "sql", "SELECT 1", "duckdb", False, 1.0, {})
     with store.transaction() as c:
         c.execute("UPDATE attempts SET at = '2026-01-01T00:00:00.000000+00:00'")
     plan = plan_mock("sql", decks, mock_store.last_seen(store))
     (rnd,) = plan.rounds
     assert [c.global_id for c in rnd.cards] == ["mock-sql/total-per-day"]
-    assert [(p.name, p.seconds, p.kind) for p in rnd.phases] == [("coding", 1800, "code"),
-                                                                  ("optimization", 900, "discussion")]
+    assert [(p.name, p.seconds, p.kind) for p in rnd.phases] == [
+        ("coding", 1800, "code"),
+        ("optimization", 900, "discussion"),
+    ]
     # the card's own scale question, then the recall cards tagged for optimisation (not the NULL one)
     assert rnd.prompts[0].title == "At scale" and "Total per day" in rnd.prompts[0].text
     assert [p.card_id for p in rnd.prompts[1:]] == ["mock-sql/partition-pruning", "mock-sql/select-star"]
@@ -42,7 +46,9 @@ def test_sql_round_picks_the_unseen_card_and_optimisation_follow_ups(tmp_path: P
 def test_never_seen_beats_seen_and_a_mock_counts_as_seen(tmp_path: Path) -> None:
     decks = _decks(tmp_path)
     store = Store.open(tmp_path / "db.sqlite")
-    mock_store.create_mock(store, "sql", ["mock-sql/latest-order"], [], started_at="2026-11-20T10:00:00.000000+00:00")
+    mock_store.create_mock(
+        store, "sql", ["mock-sql/latest-order"], [], started_at="2026-11-20T10:00:00.000000+00:00"
+    )
     plan = plan_mock("sql", decks, mock_store.last_seen(store))
     assert plan.rounds[0].cards[0].global_id == "mock-sql/total-per-day"
 
@@ -73,7 +79,11 @@ def test_design_prefers_a_card_with_checklist_and_numbers(tmp_path: Path) -> Non
     seen = {"mock-design/clickstream": "2026-11-25T10:00:00+00:00"}  # seen, yet the only complete one
     (rnd,) = plan_mock("design", _decks(tmp_path), seen).rounds
     assert rnd.cards[0].global_id == "mock-design/clickstream"
-    assert [(p.name, p.seconds) for p in rnd.phases] == [("clarify", 600), ("design", 2400), ("trade-offs", 600)]
+    assert [(p.name, p.seconds) for p in rnd.phases] == [
+        ("clarify", 600),
+        ("design", 2400),
+        ("trade-offs", 600),
+    ]
     assert {p.card_id for p in rnd.phases} == {"mock-design/clickstream"}
 
 
@@ -81,8 +91,9 @@ def test_a_round_without_cards_says_which_deck_to_add(tmp_path: Path) -> None:
     decks = _decks(tmp_path, sql=False)
     with pytest.raises(NoCards) as info:
         plan_mock("sql", decks, {})
-    assert str(info.value) == ('no sql cards: add a deck with type = "sql" cards, e.g. the built-in '
-                               'sql-exercises')
+    assert str(info.value) == (
+        'no sql cards: add a deck with type = "sql" cards, e.g. the built-in sql-exercises'
+    )
     with pytest.raises(NoCards, match='type = "pyspark"'):
         plan_mock("pyspark", decks, {})
     with pytest.raises(ValueError, match="unknown round"):

@@ -18,17 +18,31 @@ LONG = "I would partition the table by day and cluster it by order id, then read
 
 
 def sql_evidence(**code_changes) -> dict:
-    code = {"runs": 3, "passed": True, "gave_up": False, "dialect": "duckdb", "reference": REFERENCE,
-            "reference_dialect": "duckdb", "within_time": True,
-            "final_answer": "WITH ranked AS (SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY "
-                            "updated_at DESC) AS rn FROM order_events) SELECT order_id, status FROM ranked WHERE rn = 1",
-            "cases": [{"name": "example", "hidden": False, "passed": True},
-                      {"name": "nulls", "hidden": False, "passed": True},
-                      {"name": "tie", "hidden": True, "passed": False},
-                      {"name": "empty", "hidden": True, "passed": True}]}
+    code = {
+        "runs": 3,
+        "passed": True,
+        "gave_up": False,
+        "dialect": "duckdb",
+        "reference": REFERENCE,
+        "reference_dialect": "duckdb",
+        "within_time": True,
+        "final_answer": "WITH ranked AS (SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY "
+        "updated_at DESC) AS rn FROM order_events) SELECT order_id, status FROM ranked WHERE rn = 1",
+        "cases": [
+            {"name": "example", "hidden": False, "passed": True},
+            {"name": "nulls", "hidden": False, "passed": True},
+            {"name": "tie", "hidden": True, "passed": False},
+            {"name": "empty", "hidden": True, "passed": True},
+        ],
+    }
     code.update(code_changes)
-    return {"code": code, "discussion": [{"title": "At scale", "answer": LONG},
-                                         {"title": "Cost", "answer": "cluster on the key"}]}
+    return {
+        "code": code,
+        "discussion": [
+            {"title": "At scale", "answer": LONG},
+            {"title": "Cost", "answer": "cluster on the key"},
+        ],
+    }
 
 
 def lines(card) -> dict[str, tuple]:
@@ -38,10 +52,10 @@ def lines(card) -> dict[str, tuple]:
 def test_sql_lines_from_judge_sqlglot_follow_ups_and_time() -> None:
     card = score_mock("sql", sql_evidence())
     assert lines(card) == {
-        "correctness": (12.0, None, 12.0, "auto"),    # 3 of 4 cases (1 of 2 hidden)
-        "advanced_sql": (8.0, None, 8.0, "auto"),     # window + CTE; the reference calls for window + QUALIFY
-        "optimization": (8.0, None, 8.0, "auto"),     # 4 ideas: full marks
-        "clarity_scale": (6.0, None, 6.0, "auto"),    # in time (1) and 1 of 2 answers ≥ 15 words (0.5)
+        "correctness": (12.0, None, 12.0, "auto"),  # 3 of 4 cases (1 of 2 hidden)
+        "advanced_sql": (8.0, None, 8.0, "auto"),  # window + CTE; the reference calls for window + QUALIFY
+        "optimization": (8.0, None, 8.0, "auto"),  # 4 ideas: full marks
+        "clarity_scale": (6.0, None, 6.0, "auto"),  # in time (1) and 1 of 2 answers ≥ 15 words (0.5)
     }
     by_key = {ln.key: ln for ln in card.lines}
     assert by_key["correctness"].auto == 12.0
@@ -69,11 +83,19 @@ def test_sql_giving_up_no_windows_and_no_evidence() -> None:
     gave_up = {ln.key: ln for ln in score_mock("sql", sql_evidence(gave_up=True, passed=False)).lines}
     assert gave_up["correctness"].auto == 0.0 and "revealed the solution" in gave_up["correctness"].evidence
     assert gave_up["clarity_scale"].auto == 2.0  # mean of not solved in time (0) and half the answers (0.5)
-    plain = {ln.key: ln for ln in score_mock("sql", sql_evidence(
-        final_answer="SELECT order_id, max(status) FROM order_events GROUP BY 1")).lines}
+    plain = {
+        ln.key: ln
+        for ln in score_mock(
+            "sql", sql_evidence(final_answer="SELECT order_id, max(status) FROM order_events GROUP BY 1")
+        ).lines
+    }
     assert plain["advanced_sql"].auto == 0.0
-    cte_only = {ln.key: ln for ln in score_mock("sql", sql_evidence(
-        final_answer="WITH x AS (SELECT * FROM order_events) SELECT * FROM x")).lines}
+    cte_only = {
+        ln.key: ln
+        for ln in score_mock(
+            "sql", sql_evidence(final_answer="WITH x AS (SELECT * FROM order_events) SELECT * FROM x")
+        ).lines
+    }
     assert cte_only["advanced_sql"].auto == 4.0  # the structure, not the window
     nothing = score_mock("sql", {})
     assert [(ln.auto, ln.final, ln.source) for ln in nothing.lines] == [(None, 0.0, "none")] * 4
@@ -86,22 +108,36 @@ def test_sqlglot_finds_windows_ctes_and_qualify_in_the_dialect() -> None:
     assert sql_features("SELEC order_id FRM t", "duckdb") is None
 
 
-PYSPARK_CODE = '''
+PYSPARK_CODE = """
 from pyspark.sql import functions as F
 
 def sessionize(events):
     rows = events.collect()
     return events.groupBy("user_id").agg(F.count("*"))
-'''
+"""
 
 
 def test_pyspark_lines() -> None:
-    ev = {"code": {"runs": 1, "passed": True, "function": "sessionize", "final_answer": PYSPARK_CODE,
-                   "cases": [{"name": "a", "hidden": False, "passed": True},
-                             {"name": "b", "hidden": True, "passed": True}]},
-          "discussion": [{"answer": "Salt the hot key, broadcast the small side and set a watermark for late events "
-                                    "so the state store does not grow without bound"},
-                         {"answer": ""}, {"answer": "checkpoint"}]}
+    ev = {
+        "code": {
+            "runs": 1,
+            "passed": True,
+            "function": "sessionize",
+            "final_answer": PYSPARK_CODE,
+            "cases": [
+                {"name": "a", "hidden": False, "passed": True},
+                {"name": "b", "hidden": True, "passed": True},
+            ],
+        },
+        "discussion": [
+            {
+                "answer": "Salt the hot key, broadcast the small side and set a watermark for late events "
+                "so the state store does not grow without bound"
+            },
+            {"answer": ""},
+            {"answer": "checkpoint"},
+        ],
+    }
     by_key = {ln.key: ln for ln in score_mock("pyspark", ev).lines}
     assert by_key["correctness"].auto == 16.0
     # skew handling, broadcast joins, watermarks / late data, state management: 4 ideas
@@ -113,49 +149,84 @@ def test_pyspark_lines() -> None:
     assert broken["code_quality"].auto == 0.0
 
 
-DESIGN = {"design": {"checklist": [["Requirements: latency and volume clarified", True],
-                                   ["Retries and replay from Kafka", True],
-                                   ["PII encrypted at rest", False],
-                                   ["Trade-off: batch vs streaming", True]],
-                     "numbers": [{"correct": True}, {"correct": False}]}}
+DESIGN = {
+    "design": {
+        "checklist": [
+            ["Requirements: latency and volume clarified", True],
+            ["Retries and replay from Kafka", True],
+            ["PII encrypted at rest", False],
+            ["Trade-off: batch vs streaming", True],
+        ],
+        "numbers": [{"correct": True}, {"correct": False}],
+    }
+}
 
 
 def test_design_lines_from_checklist_and_capacity_answers() -> None:
     card = score_mock("design", DESIGN)
     assert [(ln.key, ln.auto) for ln in card.lines] == [
-        ("requirements", 10.0), ("architecture", 18.8), ("capacity", 10.0), ("reliability", 15.0),
-        ("security", 0.0), ("tradeoffs", 10.0), ("communication", None)]
+        ("requirements", 10.0),
+        ("architecture", 18.8),
+        ("capacity", 10.0),
+        ("reliability", 15.0),
+        ("security", 0.0),
+        ("tradeoffs", 10.0),
+        ("communication", None),
+    ]
     assert card.total == 63.8 and not card.passed  # pass line 75
     with_self = score_mock("design", DESIGN, {"communication": 8, "security": 6})
     assert with_self.total == 77.8 and with_self.passed
 
 
 def analysis(wpm, per_minute, beats, numbers, i, we, status, words) -> dict:
-    return {"duration_s": 120.0, "wpm": wpm, "fillers": {"count": 2, "per_minute": per_minute},
-            "star": {"beats": {b: {"found": b in beats} for b in ("situation", "task", "action", "result")}},
-            "numbers": [{"text": n, "impact": True} for n in numbers], "i_we": {"i": i, "we": we},
-            "duration": {"status": status}, "words": [{"text": w} for w in words]}
+    return {
+        "duration_s": 120.0,
+        "wpm": wpm,
+        "fillers": {"count": 2, "per_minute": per_minute},
+        "star": {"beats": {b: {"found": b in beats} for b in ("situation", "task", "action", "result")}},
+        "numbers": [{"text": n, "impact": True} for n in numbers],
+        "i_we": {"i": i, "we": we},
+        "duration": {"status": status},
+        "words": [{"text": w} for w in words],
+    }
 
 
-STORIES = {"stories": [
-    {"card": "b/one", "target": [90, 180],
-     "analysis": analysis(145, 1.0, {"situation", "task", "action"}, ["40%"], 5, 2, "ok",
-                          ["Kafka", "partition,", "the"])},
-    {"card": "b/two", "target": [90, 180],
-     "analysis": analysis(200, 12.0, {"situation", "task", "action", "result"}, [], 1, 4, "long",
-                          ["spark", "shuffle.", "skew", "airflow"])},
-    {"card": "b/three", "analysis": None},  # not answered: no evidence, not zero
-]}
+STORIES = {
+    "stories": [
+        {
+            "card": "b/one",
+            "target": [90, 180],
+            "analysis": analysis(
+                145, 1.0, {"situation", "task", "action"}, ["40%"], 5, 2, "ok", ["Kafka", "partition,", "the"]
+            ),
+        },
+        {
+            "card": "b/two",
+            "target": [90, 180],
+            "analysis": analysis(
+                200,
+                12.0,
+                {"situation", "task", "action", "result"},
+                [],
+                1,
+                4,
+                "long",
+                ["spark", "shuffle.", "skew", "airflow"],
+            ),
+        },
+        {"card": "b/three", "analysis": None},  # not answered: no evidence, not zero
+    ]
+}
 
 
 def test_behavioral_lines_from_speech_metrics() -> None:
     card = score_mock("behavioral", STORIES)
     assert [(ln.key, ln.auto) for ln in card.lines] == [
-        ("star", 10.5),          # 3 of 4 and 4 of 4 beats
-        ("impact", 6.0),         # 1 of 2 quantified; 1 of 2 say "I" at least as often as "we"
-        ("depth", 10.0),         # 2 terms (of 3) and 4 terms (capped): mean 0.833
+        ("star", 10.5),  # 3 of 4 and 4 of 4 beats
+        ("impact", 6.0),  # 1 of 2 quantified; 1 of 2 say "I" at least as often as "we"
+        ("depth", 10.0),  # 2 terms (of 3) and 4 terms (capped): mean 0.833
         ("communication", 4.0),  # delivery 1.0 (1 filler/min, 145 wpm) and 0.0 (12/min, 200 wpm)
-        ("reflection", 0.0),     # no answer reaches the result inside its target time
+        ("reflection", 0.0),  # no answer reaches the result inside its target time
     ]
     assert card.total == 30.5 and card.max_total == 50 and not card.passed
     assert score_mock("behavioral", STORIES, {"reflection": 5, "depth": 8}).total == 33.5
@@ -164,9 +235,11 @@ def test_behavioral_lines_from_speech_metrics() -> None:
 def test_behavioral_on_the_real_speech_analysis() -> None:
     from prepdeck.recordings.analysis import analyze
 
-    text = ("The situation was a nightly pipeline that failed. My task was to fix it. I rewrote the Spark job, "
-            "I added a watermark and partitioned the table. As a result the runtime dropped by 40% and costs "
-            "fell by 3000 dollars a month. I learned to test with production volumes.")
+    text = (
+        "The situation was a nightly pipeline that failed. My task was to fix it. I rewrote the Spark job, "
+        "I added a watermark and partitioned the table. As a result the runtime dropped by 40% and costs "
+        "fell by 3000 dollars a month. I learned to test with production volumes."
+    )
     words, t = [], 0.0
     for token in text.split():
         words.append({"text": token, "start": t, "end": t + 0.3, "prob": 0.9})
@@ -174,8 +247,12 @@ def test_behavioral_on_the_real_speech_analysis() -> None:
     result = analyze(words, t + 0.5, (20, 180))
     card = score_mock("behavioral", {"stories": [{"card": "b/x", "analysis": result, "target": [20, 180]}]})
     by_key = {ln.key: ln for ln in card.lines}
-    assert by_key["star"].auto == 12.0 * len(
-        [b for b in ("situation", "task", "action", "result") if result["star"]["beats"][b]["found"]]) / 4
+    assert (
+        by_key["star"].auto
+        == 12.0
+        * len([b for b in ("situation", "task", "action", "result") if result["star"]["beats"][b]["found"]])
+        / 4
+    )
     assert by_key["impact"].auto == 12.0  # quantified, and all "I"
     assert by_key["depth"].auto == 12.0  # spark, watermark, partitioned…
     assert by_key["communication"].auto is not None
@@ -203,16 +280,30 @@ def test_scores_are_stored_and_listed_per_round(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "db.sqlite")
     first = mock_store.create_mock(store, "sql", ["s/a"], [], started_at="2026-11-01T10:00:00.000000+00:00")
     card = score_mock("sql", sql_evidence(), {"correctness": 4})
-    mock_store.save_scores(store, first, phases=[{"name": "coding"}], evidence=sql_evidence(),
-                           scores=card.scores_json(), total=card.total, max_total=card.max_total)
+    mock_store.save_scores(
+        store,
+        first,
+        phases=[{"name": "coding"}],
+        evidence=sql_evidence(),
+        scores=card.scores_json(),
+        total=card.total,
+        max_total=card.max_total,
+    )
     second = mock_store.create_mock(store, "sql", ["s/b"], [], started_at="2026-11-02T10:00:00.000000+00:00")
     mock_store.create_mock(store, "design", ["d/a"], [])
     rows = mock_store.list_mocks(store, "sql")
     assert [r.id for r in rows] == [second, first]
     done = rows[1]
-    assert done.finished and done.total == 26.0 and done.max_total == 40 and done.passed is False  # 4 + 8 + 8 + 6 < 28
-    assert done.scores["correctness"] == {**done.scores["correctness"], "auto": 12.0, "self": 4.0, "final": 4.0,
-                                          "source": "self"}
+    assert (
+        done.finished and done.total == 26.0 and done.max_total == 40 and done.passed is False
+    )  # 4 + 8 + 8 + 6 < 28
+    assert done.scores["correctness"] == {
+        **done.scores["correctness"],
+        "auto": 12.0,
+        "self": 4.0,
+        "final": 4.0,
+        "source": "self",
+    }
     assert rows[0].finished is False and rows[0].passed is None
     assert [r.id for r in mock_store.list_mocks(store, "sql", exclude=second)] == [first]
     raw = store.db.execute("SELECT scores FROM mocks WHERE id = ?", [first]).fetchone()[0]

@@ -72,7 +72,9 @@ async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monk
         card = screen.current_plan.cards[0]
         assert "coding  30:00 left" in _text(screen.query_one("#mock-timer"))
         row = _mocks(ctx.home)[0]
-        assert row["round"] == "sql" and row["finished"] == 0 and json.loads(row["cards"])[0] == card.global_id
+        assert (
+            row["round"] == "sql" and row["finished"] == 0 and json.loads(row["cards"])[0] == card.global_id
+        )
 
         # write the reference answer and judge it on DuckDB (Ctrl+R in the code view)
         view = screen._code_view()
@@ -94,12 +96,17 @@ async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monk
         assert "optimization" in _text(screen.query_one("#mock-phase"))
         phases = json.loads(_mocks(ctx.home)[0]["phases"])
         assert (phases[0]["name"], phases[0]["used_s"], phases[0]["overrun_s"], phases[0]["ended"]) == (
-            "coding", 1920.0, 120.0, True)
+            "coding",
+            1920.0,
+            120.0,
+            True,
+        )
 
         pane = next(w for w in screen.views.values() if isinstance(w, DiscussionPane))
         pane.query_one("#answer-0", TextArea).load_text(
             "Partition by day, cluster by order_id, check EXPLAIN for the bytes scanned and keep a "
-            "materialized view of the latest status")
+            "materialized view of the latest status"
+        )
         clock.advance(minutes=10)
         await pilot.press("p")  # pause…
         assert screen.timer.paused and "PAUSED" in _text(screen.query_one("#mock-timer"))
@@ -120,7 +127,9 @@ async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monk
         assert row["finished"] == 1 and row["total"] == 37.3 and row["max_total"] == 40
         phases = json.loads(row["phases"])
         assert [(p["name"], p["used_s"], p["paused_s"]) for p in phases] == [
-            ("coding", 1920.0, 0.0), ("optimization", 600.0, 1800.0)]
+            ("coding", 1920.0, 0.0),
+            ("optimization", 600.0, 1800.0),
+        ]
 
         # a self-score replaces the automatic one; a bad one says why and counts as blank
         box = scoring.query_one("#self-correctness", Input)
@@ -179,7 +188,9 @@ async def test_quitting_a_design_mock_midway_keeps_an_unfinished_row(tmp_path, m
     assert row["total"] is None
     phases = json.loads(row["phases"])
     assert [(p["name"], p["used_s"], p["paused_s"], p["overrun_s"], p["ended"]) for p in phases] == [
-        ("clarify", 720.0, 0.0, 120.0, True), ("design", 300.0, 600.0, 0.0, True)]
+        ("clarify", 720.0, 0.0, 120.0, True),
+        ("design", 300.0, 600.0, 0.0, True),
+    ]
     evidence = json.loads(row["evidence"])
     assert evidence["design"]["numbers"][0]["correct"] is True
 
@@ -230,13 +241,20 @@ async def test_design_wrap_up_ticks_the_checklist_then_scores(tmp_path, monkeypa
         assert screen.state == "scoring"
         card = screen.query_one(ScoringPane).card
         assert [(ln.key, ln.auto) for ln in card.lines] == [
-            ("requirements", 10.0), ("architecture", 18.8), ("capacity", 10.0), ("reliability", 15.0),
-            ("security", 0.0), ("tradeoffs", 10.0), ("communication", None)]
+            ("requirements", 10.0),
+            ("architecture", 18.8),
+            ("capacity", 10.0),
+            ("reliability", 15.0),
+            ("security", 0.0),
+            ("tradeoffs", 10.0),
+            ("communication", None),
+        ]
     (row,) = _mocks(ctx.home)
     assert row["finished"] == 1 and row["total"] == 63.8
     conn = sqlite3.connect(database_path(ctx.home))
     assert conn.execute("SELECT checklist, mock_id FROM self_checks").fetchall() == [
-        ("[true, true, false, true]", row["id"])]
+        ("[true, true, false, true]", row["id"])
+    ]
     conn.close()
 
 
@@ -261,7 +279,12 @@ async def test_full_mock_breaks_between_rounds_and_ties_rows_to_a_session(tmp_pa
         await settle(pilot)
         assert screen.timer.current.name == "question 1"
     first, second = _mocks(ctx.home)
-    assert (first["round"], first["finished"], second["round"], second["finished"]) == ("sql", 1, "behavioral", 0)
+    assert (first["round"], first["finished"], second["round"], second["finished"]) == (
+        "sql",
+        1,
+        "behavioral",
+        0,
+    )
     assert json.loads(first["evidence"])["session"] == first["id"]
     assert json.loads(second["evidence"])["session"] == first["id"]
     assert all(p.get("kind") != "break" for p in json.loads(second["phases"]))
@@ -276,7 +299,7 @@ async def test_a_round_without_cards_says_which_deck_to_add(tmp_path, monkeypatc
         await pilot.press("enter")  # SQL
         await settle(pilot)
         assert screen.state == "pick"
-        assert "no sql cards: add a deck with type = \"sql\" cards" in _text(screen.query_one("#mock-phase"))
+        assert 'no sql cards: add a deck with type = "sql" cards' in _text(screen.query_one("#mock-phase"))
         await pilot.press("down", "down", "enter")  # design works
         await settle(pilot)
         assert screen.state == "running" and screen.current_plan.round == "design"
@@ -294,7 +317,8 @@ def test_cli_mock_without_cards_exits_2_with_one_line(tmp_path, capsys, monkeypa
     assert code == 2
     assert err.strip().splitlines() == [
         'prepdeck: no pyspark cards: add a deck with type = "pyspark" cards (a function judged on Spark, '
-        "see deck-format.md)"]
+        "see deck-format.md)"
+    ]
 
 
 @pilot_test

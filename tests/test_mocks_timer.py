@@ -33,8 +33,14 @@ def test_phases_pause_and_overrun_are_recorded() -> None:
     assert timer.next() == 1
     clock.advance(100)
     coding, optimization = timer.to_json()
-    assert coding == {"name": "coding", "planned_s": 1800.0, "used_s": 1860.0, "paused_s": 300.0,
-                      "overrun_s": 60.0, "ended": True}
+    assert coding == {
+        "name": "coding",
+        "planned_s": 1800.0,
+        "used_s": 1860.0,
+        "paused_s": 300.0,
+        "overrun_s": 60.0,
+        "ended": True,
+    }
     assert optimization["used_s"] == 100.0 and optimization["ended"] is False
     assert timer.next() is None and timer.done
     assert timer.total_used() == 1960.0
@@ -84,7 +90,9 @@ def test_finish_midway_keeps_started_phases_only() -> None:
     timer.finish()
     phases = timer.to_json()
     assert [(p["name"], p["used_s"], p["overrun_s"], p["ended"]) for p in phases] == [
-        ("clarify", 700.0, 100.0, True), ("design", 50.0, 0.0, True)]
+        ("clarify", 700.0, 100.0, True),
+        ("design", 50.0, 0.0, True),
+    ]
     clock.advance(999)
     assert timer.total_used() == 750.0  # the clock stopped
 

@@ -34,17 +34,29 @@ def chromium() -> str:
 
 def screenshot(html: Path, png: Path, tmp_path: Path) -> np.ndarray:
     profile = tmp_path / f"profile-{png.stem}"
-    cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--hide-scrollbars", f"--user-data-dir={profile}", f"--screenshot={png}",
-           f"--window-size={WIDTH},{HEIGHT}", html.as_uri()]
+    cmd = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        f"--screenshot={png}",
+        f"--window-size={WIDTH},{HEIGHT}",
+        html.as_uri(),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     assert png.is_file(), f"chromium wrote no screenshot (exit {done.returncode}): {done.stderr[-500:]}"
     return read_png(png)[..., :3].astype(np.int16)
 
 
 def colour_mask(img: np.ndarray, hex_colour: str, tol: int = 8) -> np.ndarray:
-    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
     return np.all(np.abs(img - np.array(rgb, dtype=np.int16)) <= tol, axis=-1)
 
 

@@ -67,8 +67,10 @@ def test_markdown_holds_the_scorecards_and_methods(seeded_home, local_tz):
     assert "| SQL | 28/40 | 28/40 | pass | +4 |" in md
     assert "| PySpark | no evidence | 28/40 | — | — |" in md
     assert "| Behavioral | 32.9/50 | 38/50 | below pass | — |" in md
-    assert ("| Correctness & edge cases | 8/16 | 1 of 2 problems passed on the first try; 1 of 2 hidden cases "
-            "passed on first tries |") in md
+    assert (
+        "| Correctness & edge cases | 8/16 | 1 of 2 problems passed on the first try; 1 of 2 hidden cases "
+        "passed on first tries |"
+    ) in md
     assert "| Latest row per transaction | late duplicate | 1 |" in md
     assert "| 2026-03-08 | An outage you handled | 100 s | 120 | 9 | situation, action |" in md
     assert "2026-03-05     2  ████████████████████" in md  # busiest day is a full bar
@@ -84,8 +86,18 @@ def test_cli_json_has_the_cli_md_keys(seeded_home, local_tz, capsys):
     out = seeded_home / "out"
     assert main(["report", "--week", "2026-W10", "--out", str(out), "--json"]) == 0
     fig = json.loads(capsys.readouterr().out)
-    assert {"week", "start", "end", "reviews", "cards_reviewed", "minutes", "retention", "rounds", "speech",
-            "files"} <= set(fig)
+    assert {
+        "week",
+        "start",
+        "end",
+        "reviews",
+        "cards_reviewed",
+        "minutes",
+        "retention",
+        "rounds",
+        "speech",
+        "files",
+    } <= set(fig)
     # the built-in decks do not hold the scenario's cards, but counts come from the log itself
     assert (fig["week"], fig["reviews"], fig["cards_reviewed"], fig["minutes"]) == ("2026-W10", 7, 6, 25.5)
     assert fig["retention"] == pytest.approx(0.6667, abs=1e-4)

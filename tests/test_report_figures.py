@@ -14,7 +14,18 @@ from prepdeck.core.store import Store
 from prepdeck.reports.figures import week_figures
 from prepdeck.reports.week import Week, WeekError
 
-CLI_KEYS = {"week", "start", "end", "reviews", "cards_reviewed", "minutes", "retention", "rounds", "speech", "files"}
+CLI_KEYS = {
+    "week",
+    "start",
+    "end",
+    "reviews",
+    "cards_reviewed",
+    "minutes",
+    "retention",
+    "rounds",
+    "speech",
+    "files",
+}
 
 
 @pytest.fixture
@@ -83,10 +94,22 @@ def test_round_without_evidence_is_null_not_zero(store, local_tz):
 def test_design_scorecard_from_checklist_and_capacity(store, local_tz):
     design = figures(store)["rounds"]["design"]
     lines = {ln["key"]: ln["score"] for ln in design["lines"]}
-    assert lines == {"requirements": 10.0, "architecture": 15.0, "capacity": 10.0, "reliability": 0.0,
-                     "security": 10.0, "tradeoffs": 0.0, "communication": None}
+    assert lines == {
+        "requirements": 10.0,
+        "architecture": 15.0,
+        "capacity": 10.0,
+        "reliability": 0.0,
+        "security": 10.0,
+        "tradeoffs": 0.0,
+        "communication": None,
+    }
     # a line without evidence: the sum of the others, and no pass verdict
-    assert (design["score"], design["evidence_max"], design["complete"], design["passed"]) == (45.0, 90, False, None)
+    assert (design["score"], design["evidence_max"], design["complete"], design["passed"]) == (
+        45.0,
+        90,
+        False,
+        None,
+    )
 
 
 def test_behavioral_scorecard_from_speech_and_self_score(store, local_tz):
@@ -101,15 +124,34 @@ def test_behavioral_scorecard_from_speech_and_self_score(store, local_tz):
 def test_speech_and_failures(store, local_tz):
     f = figures(store)
     sp = f["speech"]
-    assert (sp["attempts"], sp["fillers_per_minute"], sp["wpm"]) == (2, 6.0, 135.0)  # 25 fillers / (250 s / 60)
+    assert (sp["attempts"], sp["fillers_per_minute"], sp["wpm"]) == (
+        2,
+        6.0,
+        135.0,
+    )  # 25 fillers / (250 s / 60)
     assert sp["star_beats"] == {"situation": 2, "task": 1, "action": 2, "result": 1}
     assert sp["star_coverage"] == 0.75
-    assert f["failed_patterns"] == [{"tag": "dedupe", "count": 1}, {"tag": "optimization", "count": 1},
-                                    {"tag": "window", "count": 1}]
-    assert f["hidden_failures"] == [{"card": "sql-patterns/dedupe-latest", "title": "Latest row per transaction",
-                                     "case": "late duplicate", "count": 1}]
-    assert f["leeches"] == [{"card": "sql-patterns/partition-pruning", "title": "Partition pruning",
-                             "since": "2026-03-04", "lapses": 8}]
+    assert f["failed_patterns"] == [
+        {"tag": "dedupe", "count": 1},
+        {"tag": "optimization", "count": 1},
+        {"tag": "window", "count": 1},
+    ]
+    assert f["hidden_failures"] == [
+        {
+            "card": "sql-patterns/dedupe-latest",
+            "title": "Latest row per transaction",
+            "case": "late duplicate",
+            "count": 1,
+        }
+    ]
+    assert f["leeches"] == [
+        {
+            "card": "sql-patterns/partition-pruning",
+            "title": "Partition pruning",
+            "since": "2026-03-04",
+            "lapses": 8,
+        }
+    ]
     assert f["mocks"]["count"] == 1 and f["mocks"]["rounds"]["sql"][0]["share"] == 0.75
     assert any("Behavioral" in item for item in f["focus"]) and len(f["focus"]) <= 5
 
@@ -117,8 +159,11 @@ def test_speech_and_failures(store, local_tz):
 def test_retention_per_deck_and_round(store, local_tz):
     f = figures(store)
     by_deck = {d["deck"]: (d["reviews"], d["this_week"]) for d in f["retention_by_deck"]}
-    assert by_deck == {"sql-patterns": (4, pytest.approx(2 / 3, abs=1e-4)), "system-design": (1, None),
-                       "behavioral": (2, None)}
+    assert by_deck == {
+        "sql-patterns": (4, pytest.approx(2 / 3, abs=1e-4)),
+        "system-design": (1, None),
+        "behavioral": (2, None),
+    }
     assert f["retention_by_round"]["sql"]["this_week"] == pytest.approx(2 / 3, abs=1e-4)
     assert f["retention_by_round"]["pyspark"] == {"this_week": None, "last_week": None}
 
@@ -209,9 +254,11 @@ def test_reads_the_speech_analysis_as_recordings_store_it(tmp_path, local_tz):
     """The delivery analysis from prepdeck.recordings (not a hand-made dict): beats, numbers, I/we, length."""
     from prepdeck.recordings.analysis import analyze
 
-    text = ("At my last company our nightly pipeline took three hours. I was asked to own the redesign. "
-            "I profiled the Spark jobs and I rewrote the joins, um, with broadcast joins. As a result runtime "
-            "dropped by 60% and we saved 2000 dollars a month.")
+    text = (
+        "At my last company our nightly pipeline took three hours. I was asked to own the redesign. "
+        "I profiled the Spark jobs and I rewrote the joins, um, with broadcast joins. As a result runtime "
+        "dropped by 60% and we saved 2000 dollars a month."
+    )
     words, t = [], 0.0
     for w in text.split():
         words.append({"text": w, "start": t, "end": t + 0.3})
@@ -233,16 +280,48 @@ def test_reads_the_speech_analysis_as_recordings_store_it(tmp_path, local_tz):
 def test_payloads_of_the_app_views_are_evidence_without_rows(tmp_path, local_tz):
     """The code view's payload (last run under "results") and the design view's ("self_check")."""
     s = Store.open(tmp_path / "payload.db")
-    add_review(s, "sql-patterns/revenue-by-country", ny(3, 3, 10), 2, 90_000, {
-        "kind": "sql", "attempts": 1, "attempt_ids": [], "passed": True, "final_answer": "SELECT 1",
-        "dialect": "duckdb", "gave_up": False, "seconds": 90.0,
-        "results": {"passed": True, "error": None, "elapsed_ms": 3.0,
-                    "cases": [{"name": "example", "hidden": False, "passed": True, "message": ""},
-                              {"name": "empty table", "hidden": True, "passed": True, "message": ""}]}})
-    add_review(s, "system-design/fraud-stream", ny(3, 4, 10), 3, 300_000, {"self_check": {
-        "checklist": [True, True, True, True, False],
-        "numbers": [{"question": "q", "expected": 20000, "answer": "20k", "value": 20000, "correct": True}],
-        "coverage": 0.83}})
+    add_review(
+        s,
+        "sql-patterns/revenue-by-country",
+        ny(3, 3, 10),
+        2,
+        90_000,
+        {
+            "kind": "sql",
+            "attempts": 1,
+            "attempt_ids": [],
+            "passed": True,
+            "final_answer": "SELECT 1",
+            "dialect": "duckdb",
+            "gave_up": False,
+            "seconds": 90.0,
+            "results": {
+                "passed": True,
+                "error": None,
+                "elapsed_ms": 3.0,
+                "cases": [
+                    {"name": "example", "hidden": False, "passed": True, "message": ""},
+                    {"name": "empty table", "hidden": True, "passed": True, "message": ""},
+                ],
+            },
+        },
+    )
+    add_review(
+        s,
+        "system-design/fraud-stream",
+        ny(3, 4, 10),
+        3,
+        300_000,
+        {
+            "self_check": {
+                "checklist": [True, True, True, True, False],
+                "numbers": [
+                    {"question": "q", "expected": 20000, "answer": "20k", "value": 20000, "correct": True}
+                ],
+                "coverage": 0.83,
+            }
+        },
+    )
     f = week_figures(s, small_decks(), "2026-W10", now=ny(3, 9, 12))
     sql = {ln["key"]: ln["score"] for ln in f["rounds"]["sql"]["lines"]}
     assert sql["correctness"] == 16.0 and sql["clarity_scale"] == 8.0

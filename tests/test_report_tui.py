@@ -49,9 +49,11 @@ async def test_stats_screen_plots_and_writes_the_report(tmp_path, monkeypatch):
         assert "Reviews per day" in reviews and any(block in reviews for block in "▄▀█▟▙▛▜")
         assert "Retention per week" in plot_text(screen, "#plot-retention")
         assert "Due, next 14 days" in plot_text(screen, "#plot-forecast")
-        assert screen.data["trends"]["speech"] == [{"date": "2026-11-24", "fillers_per_minute": 4.0, "wpm": 140}]
+        assert screen.data["trends"]["speech"] == [
+            {"date": "2026-11-24", "fillers_per_minute": 4.0, "wpm": 140}
+        ]
         assert "Rubric scores" in str(screen.query_one("#stats-scores").render())
-        if (shot := __import__("os").environ.get("PREPDECK_STATS_SHOT")):
+        if shot := __import__("os").environ.get("PREPDECK_STATS_SHOT"):
             app.save_screenshot(shot)
 
         await pilot.press("w")

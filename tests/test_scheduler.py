@@ -21,8 +21,10 @@ T0 = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)  # a Monday, noon UTC
 
 
 def make_deck(deck_id: str, n: int, retention: float | None = None) -> Deck:
-    cards = tuple(Card(deck_id=deck_id, id=f"c{i:03d}", type="recall", title=f"Card {i}", prompt="Q?", answer="A.")
-                  for i in range(n))
+    cards = tuple(
+        Card(deck_id=deck_id, id=f"c{i:03d}", type="recall", title=f"Card {i}", prompt="Q?", answer="A.")
+        for i in range(n)
+    )
     return Deck(id=deck_id, title=deck_id.title(), round="sql", cards=cards, desired_retention=retention)
 
 
@@ -110,7 +112,9 @@ def test_leech_is_suspended_at_eight_lapses_and_undo_unsuspends(store: Store, de
     assert store.suspended() == {card.global_id: "leech"}
     assert card not in s.queue(now=at + dt.timedelta(days=400))
     assert s.counts(now=at)["alpha"].suspended == 1
-    before_undo = json.loads(store.db.execute("SELECT state_before FROM reviews ORDER BY id DESC").fetchone()[0])
+    before_undo = json.loads(
+        store.db.execute("SELECT state_before FROM reviews ORDER BY id DESC").fetchone()[0]
+    )
     undone = s.undo()
     assert undone is not None and undone.rating == AGAIN
     assert store.suspended() == {}
@@ -166,7 +170,9 @@ def test_a_review_leaves_a_mock_interviews_evidence_with_the_mock(store: Store, 
     outcome = s.review(card, GOOD, now=T0)
     rows = dict(store.db.execute("SELECT id, review_id FROM attempts").fetchall())
     assert rows == {in_mock: None, practice: outcome.review_id}
-    assert store.db.execute("SELECT review_id FROM recordings WHERE id = ?", [recording]).fetchone()[0] is None
+    assert (
+        store.db.execute("SELECT review_id FROM recordings WHERE id = ?", [recording]).fetchone()[0] is None
+    )
 
 
 def test_rebuild_from_the_log_equals_the_incremental_state(store: Store, decks: DeckSet) -> None:
@@ -179,17 +185,22 @@ def test_rebuild_from_the_log_equals_the_incremental_state(store: Store, decks: 
         card = rng.choice(cards)
         s.review(card, rng.choice([AGAIN, HARD, GOOD, GOOD, GOOD, EASY]), now=at)
         if step == 300:  # optimized parameters arrive mid-history: replay must use them from then on
-            params = [round(p * 1.05, 4) if i in (0, 1, 2, 3) else p for i, p in
-                      enumerate(s.parameters_at(at))]
+            params = [
+                round(p * 1.05, 4) if i in (0, 1, 2, 3) else p for i, p in enumerate(s.parameters_at(at))
+            ]
             with store.transaction() as c:
-                c.execute("INSERT INTO fsrs_params (created_at, parameters, review_count) VALUES (?, ?, ?)",
-                          (to_iso(at), json.dumps(params), step))
+                c.execute(
+                    "INSERT INTO fsrs_params (created_at, parameters, review_count) VALUES (?, ?, ?)",
+                    (to_iso(at), json.dumps(params), step),
+                )
         if step % 50 == 0:
             s.undo()
     incremental = state_rows(store)
     with store.transaction() as c:  # damage the cache: rebuild must not read it
         c.execute("UPDATE card_state SET stability = 1, due = '2000-01-01T00:00:00.000000+00:00'")
-        c.execute("INSERT INTO card_state (card_id, deck_id, fsrs_id, state, due) VALUES ('x/y', 'x', 1, 2, 'z')")
+        c.execute(
+            "INSERT INTO card_state (card_id, deck_id, fsrs_id, state, due) VALUES ('x/y', 'x', 1, 2, 'z')"
+        )
     assert s.rebuild() == len(incremental)
     assert state_rows(store) == incremental
 
@@ -283,7 +294,9 @@ def test_desired_retention_from_config_overrides_the_deck(store: Store) -> None:
         due = graduate(s, card, T0)
         got[deck.id] = s.next_intervals(card, now=due + dt.timedelta(days=20))[GOOD]
     assert got["high"] < got["plain"] < got["low"]
-    assert s.retention_for("high") == 0.97 and s.retention_for("low") == 0.8 and s.retention_for("plain") == 0.9
+    assert (
+        s.retention_for("high") == 0.97 and s.retention_for("low") == 0.8 and s.retention_for("plain") == 0.9
+    )
 
 
 def test_learning_steps_come_from_config(store: Store, decks: DeckSet) -> None:
@@ -304,15 +317,18 @@ def test_bad_learning_step_is_reported_not_fatal(store: Store, decks: DeckSet) -
     assert any("ten minutes" in p for p in config.problems)
 
 
-def test_counts_follow_reviews_and_writes_from_another_connection(store: Store, decks: DeckSet,
-                                                                   tmp_path: Path) -> None:
+def test_counts_follow_reviews_and_writes_from_another_connection(
+    store: Store, decks: DeckSet, tmp_path: Path
+) -> None:
     s = sched(store, decks)
     assert s.counts(now=T0)["beta"].new == 10
     s.review(decks.decks[1].cards[0], GOOD, now=T0)
     counts = s.counts(now=T0)["beta"]
     assert (counts.new, counts.learning) == (9, 1)  # due in 10 minutes: inside the learn-ahead window
     other = Store.open(tmp_path / "prepdeck.db")  # e.g. `prepdeck grade` while the app is open
-    Scheduling(other, decks, Config(), clock=lambda: T0, tz=dt.UTC).review(decks.decks[1].cards[1], EASY, now=T0)
+    Scheduling(other, decks, Config(), clock=lambda: T0, tz=dt.UTC).review(
+        decks.decks[1].cards[1], EASY, now=T0
+    )
     other.close()
     assert s.counts(now=T0)["beta"].new == 8
 
@@ -325,7 +341,13 @@ def test_today_streak_and_heatmap(store: Store, decks: DeckSet) -> None:
         s.review(cards[days_ago], GOOD, now=at, duration_ms=30_000)
     s.review(cards[10], AGAIN, now=T0, duration_ms=90_000)
     today = s.today(now=T0)
-    assert (today.reviewed, today.new_seen, today.minutes, today.streak_days, today.again) == (2, 2, 2.0, 3, 1)
+    assert (today.reviewed, today.new_seen, today.minutes, today.streak_days, today.again) == (
+        2,
+        2,
+        2.0,
+        3,
+        1,
+    )
     # nothing yet today, but yesterday counts: the streak is still alive
     tomorrow = T0 + dt.timedelta(days=1)
     assert s.today(now=tomorrow).streak_days == 3
@@ -382,12 +404,21 @@ def test_optimize_fits_parameters_that_the_scheduler_then_uses(store: Store) -> 
 
 
 def test_parse_rating_and_intervals() -> None:
-    assert [parse_rating(x) for x in ("again", "Hard", " good ", "EASY", "1", "4", 3)] == [1, 2, 3, 4, 1, 4, 3]
+    assert [parse_rating(x) for x in ("again", "Hard", " good ", "EASY", "1", "4", 3)] == [
+        1,
+        2,
+        3,
+        4,
+        1,
+        4,
+        3,
+    ]
     for bad in ("0", "5", "meh", "", 7, True):
         with pytest.raises(ValueError, match="again, hard, good, easy or 1-4"):
             parse_rating(bad)
-    assert [format_interval(dt.timedelta(seconds=s)) for s in (30, 600, 5400, 3 * 86400, 63 * 86400, 511 * 86400)] \
-        == ["<1m", "10m", "1.5h", "3d", "2.1mo", "1.4y"]
+    assert [
+        format_interval(dt.timedelta(seconds=s)) for s in (30, 600, 5400, 3 * 86400, 63 * 86400, 511 * 86400)
+    ] == ["<1m", "10m", "1.5h", "3d", "2.1mo", "1.4y"]
     assert format_interval(dt.timedelta(days=365)) == "1y"
     assert parse_step("10m") == dt.timedelta(minutes=10) and parse_step("1d") == dt.timedelta(days=1)
     assert parse_step(15) == dt.timedelta(minutes=15) and parse_step("30s") == dt.timedelta(seconds=30)
@@ -459,8 +490,17 @@ def test_cards_removed_from_their_deck_are_not_counted_or_queued(store: Store, d
         graduate(s, card, T0)
     later = T0 + dt.timedelta(days=90)
     assert s.counts(now=later)["beta"].due == 2
-    edited = DeckSet(decks=[decks.decks[0], Deck(id="beta", title="Beta", round="sql",
-                                                 cards=tuple(c for c in decks.decks[1].cards if c != gone))])
+    edited = DeckSet(
+        decks=[
+            decks.decks[0],
+            Deck(
+                id="beta",
+                title="Beta",
+                round="sql",
+                cards=tuple(c for c in decks.decks[1].cards if c != gone),
+            ),
+        ]
+    )
     after = sched(store, edited)
     assert after.counts(now=later)["beta"].due == 1
     assert gone not in after.queue(now=later) and kept in after.queue(now=later)

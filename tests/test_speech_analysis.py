@@ -8,7 +8,9 @@ import pytest
 from prepdeck.recordings.analysis import analyze, tokenize
 
 
-def timed(text: str, wpm: float = 150.0, start: float = 0.0, pauses: dict[int, float] | None = None) -> list[dict]:
+def timed(
+    text: str, wpm: float = 150.0, start: float = 0.0, pauses: dict[int, float] | None = None
+) -> list[dict]:
     """Words of `text` at an even pace; `pauses` maps a word index to extra silence before it."""
     step = 60.0 / wpm
     words, t = [], start
@@ -24,55 +26,58 @@ def fillers(text: str) -> dict[str, int]:
     return analyze(words, words[-1]["end"] + 0.5)["fillers"]["by_type"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Um, I built it. Uh, then I shipped it. Hmm, it worked. Er, mostly.", {"um": 2, "uh": 2}),
-    ("It was basically a rewrite and it literally took a day.", {"basically": 1, "literally": 1}),
-    # like: filler
-    ("We had, like, a huge backlog.", {"like": 1}),
-    ("It took like three hours to run.", {"like": 1}),
-    ("The job was like failing every night.", {"like": 1}),
-    ("Like, nobody owned the pipeline.", {"like": 1}),
-    # like: not a filler
-    ("I would like to own the migration.", {}),
-    ("It looks like a skew problem.", {}),
-    ("Something like that happens weekly.", {}),
-    ("We built it like a state machine.", {}),
-    ("I really like data modelling.", {}),
-    # so
-    ("So, we had a backlog.", {"so": 1}),
-    ("So the first thing was the schema.", {"so": 1}),
-    ("We had a backlog. Um so we triaged it.", {"um": 1, "so": 1}),
-    ("I partitioned the table so that scans were cheap.", {}),
-    ("The job was slow so we rewrote it.", {}),
-    ("We are at three tables so far.", {}),
-    ("I think so.", {}),
-    # actually
-    ("Actually, the fix was simple.", {"actually": 1}),
-    ("The fix, actually, was simple.", {"actually": 1}),
-    ("What actually happened was a retry.", {}),
-    ("It actually worked on the first run.", {}),
-    # right
-    ("We needed a dedupe step, right?", {"right": 1}),
-    ("Right, so the job failed.", {"right": 1, "so": 1}),  # "so" next to a filler counts too
-    ("We fixed it right now.", {}),
-    ("That was the right answer.", {}),
-    ("I called them right after the outage.", {}),
-    # you know / I mean
-    ("The numbers were, you know, wrong.", {"you know": 1}),
-    ("You know, finance panics when numbers change.", {"you know": 1}),
-    ("Do you know the lineage tool?", {}),
-    ("As you know the data was late.", {}),
-    ("You know that the job was late.", {}),
-    ("I mean, it was simple.", {"i mean": 1}),
-    ("What I mean is the join exploded.", {}),
-    ("I mean it when I say tests matter.", {}),
-    # kind of / sort of
-    ("It was kind of slow.", {"kind of": 1}),
-    ("They were sort of lost.", {"sort of": 1}),
-    ("This kind of data needs a contract.", {}),
-    ("What sort of problem was it?", {}),
-    ("We had kind of data issues everywhere.", {}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Um, I built it. Uh, then I shipped it. Hmm, it worked. Er, mostly.", {"um": 2, "uh": 2}),
+        ("It was basically a rewrite and it literally took a day.", {"basically": 1, "literally": 1}),
+        # like: filler
+        ("We had, like, a huge backlog.", {"like": 1}),
+        ("It took like three hours to run.", {"like": 1}),
+        ("The job was like failing every night.", {"like": 1}),
+        ("Like, nobody owned the pipeline.", {"like": 1}),
+        # like: not a filler
+        ("I would like to own the migration.", {}),
+        ("It looks like a skew problem.", {}),
+        ("Something like that happens weekly.", {}),
+        ("We built it like a state machine.", {}),
+        ("I really like data modelling.", {}),
+        # so
+        ("So, we had a backlog.", {"so": 1}),
+        ("So the first thing was the schema.", {"so": 1}),
+        ("We had a backlog. Um so we triaged it.", {"um": 1, "so": 1}),
+        ("I partitioned the table so that scans were cheap.", {}),
+        ("The job was slow so we rewrote it.", {}),
+        ("We are at three tables so far.", {}),
+        ("I think so.", {}),
+        # actually
+        ("Actually, the fix was simple.", {"actually": 1}),
+        ("The fix, actually, was simple.", {"actually": 1}),
+        ("What actually happened was a retry.", {}),
+        ("It actually worked on the first run.", {}),
+        # right
+        ("We needed a dedupe step, right?", {"right": 1}),
+        ("Right, so the job failed.", {"right": 1, "so": 1}),  # "so" next to a filler counts too
+        ("We fixed it right now.", {}),
+        ("That was the right answer.", {}),
+        ("I called them right after the outage.", {}),
+        # you know / I mean
+        ("The numbers were, you know, wrong.", {"you know": 1}),
+        ("You know, finance panics when numbers change.", {"you know": 1}),
+        ("Do you know the lineage tool?", {}),
+        ("As you know the data was late.", {}),
+        ("You know that the job was late.", {}),
+        ("I mean, it was simple.", {"i mean": 1}),
+        ("What I mean is the join exploded.", {}),
+        ("I mean it when I say tests matter.", {}),
+        # kind of / sort of
+        ("It was kind of slow.", {"kind of": 1}),
+        ("They were sort of lost.", {"sort of": 1}),
+        ("This kind of data needs a contract.", {}),
+        ("What sort of problem was it?", {}),
+        ("We had kind of data issues everywhere.", {}),
+    ],
+)
 def test_filler_rules(text: str, expected: dict[str, int]) -> None:
     assert fillers(text) == expected
 
@@ -103,7 +108,9 @@ def test_pace_counts_words_not_um_over_the_speaking_span() -> None:
     assert result["wpm"] == pytest.approx(150, rel=0.02)
     with_ums = timed("um " + " ".join(["word"] * 30) + " uh", wpm=120)
     # um/uh take time but are not words of the answer
-    assert analyze(with_ums, 20)["wpm"] == pytest.approx(30 / (with_ums[-1]["end"] - with_ums[0]["start"]) * 60, rel=0.01)
+    assert analyze(with_ums, 20)["wpm"] == pytest.approx(
+        30 / (with_ums[-1]["end"] - with_ums[0]["start"]) * 60, rel=0.01
+    )
 
 
 @pytest.mark.parametrize(("wpm", "warned"), [(100, "slow"), (145, None), (200, "fast")])
@@ -133,17 +140,27 @@ def test_duration_against_target() -> None:
 
 
 def test_hedges_and_i_versus_we() -> None:
-    words = timed("I think we maybe fixed it. I guess we were kind of lucky. We probably saved our team time.")
+    words = timed(
+        "I think we maybe fixed it. I guess we were kind of lucky. We probably saved our team time."
+    )
     result = analyze(words, 30)
-    assert result["hedges"]["by_type"] == {"i think": 1, "maybe": 1, "i guess": 1, "probably": 1, "kind of": 1}
+    assert result["hedges"]["by_type"] == {
+        "i think": 1,
+        "maybe": 1,
+        "i guess": 1,
+        "probably": 1,
+        "kind of": 1,
+    }
     assert result["i_we"]["i"] == 2 and result["i_we"]["we"] == 4
     many_we = timed("We built it. We shipped it. We tested it. We fixed it. Our team won and I watched.")
     assert any("'we'" in w for w in analyze(many_we, 20)["warnings"])
 
 
 def test_numbers_and_units() -> None:
-    words = timed("We cut costs by 40% and saved $2M. It took 3 hours instead of two days, "
-                  "across two thousand rows and forty percent fewer jobs, a 10x speedup in 2023.")
+    words = timed(
+        "We cut costs by 40% and saved $2M. It took 3 hours instead of two days, "
+        "across two thousand rows and forty percent fewer jobs, a 10x speedup in 2023."
+    )
     found = {(n["text"], n["value"], n["unit"]) for n in analyze(words, 30)["numbers"]}
     assert ("40%", 40, "%") in found
     assert ("$2M", 2_000_000, "$") in found
@@ -159,11 +176,13 @@ def test_numbers_and_units() -> None:
 
 
 def test_star_beats_in_order_with_seconds() -> None:
-    text = ("At my last job our team ran a nightly pipeline that loaded two thousand tables. "
-            "The problem was it missed the six AM deadline and I was asked to fix it. "
-            "I decided to profile every stage, then I partitioned the input and I added a broadcast join. "
-            "As a result the runtime dropped from five hours to forty minutes. "
-            "I learned to measure before optimising.")
+    text = (
+        "At my last job our team ran a nightly pipeline that loaded two thousand tables. "
+        "The problem was it missed the six AM deadline and I was asked to fix it. "
+        "I decided to profile every stage, then I partitioned the input and I added a broadcast join. "
+        "As a result the runtime dropped from five hours to forty minutes. "
+        "I learned to measure before optimising."
+    )
     words = timed(text)
     star = analyze(words, words[-1]["end"])["star"]
     assert star["order"] == ["situation", "task", "action", "result", "reflection"]
@@ -176,16 +195,20 @@ def test_star_beats_in_order_with_seconds() -> None:
 
 
 def test_star_reports_missing_result() -> None:
-    words = timed("At my last job we had a slow pipeline. I was asked to speed it up. "
-                  "I decided to rewrite the join and I tested it carefully.")
+    words = timed(
+        "At my last job we had a slow pipeline. I was asked to speed it up. "
+        "I decided to rewrite the join and I tested it carefully."
+    )
     star = analyze(words, 20)["star"]
     assert "result" in star["missing"]
     assert star["beats"]["action"]["found"]
 
 
 def test_repeated_phrases_and_restarts() -> None:
-    words = timed("At the end of the day the pipeline worked. At the end of the day we we shipped. "
-                  "The pipeline worked and the pipeline worked.")
+    words = timed(
+        "At the end of the day the pipeline worked. At the end of the day we we shipped. "
+        "The pipeline worked and the pipeline worked."
+    )
     repeats = analyze(words, 20)["repeats"]
     phrases = {p["phrase"]: p["count"] for p in repeats["phrases"]}
     assert phrases.get("at the end of") == 2 or phrases.get("end of the day") == 2
@@ -201,7 +224,18 @@ def test_no_words_says_no_speech() -> None:
 
 def test_cli_shape_keys_and_word_objects() -> None:
     result = analyze(timed("Um, it worked."), 2.0)
-    for key in ("words", "fillers", "wpm", "pauses", "hedges", "i_we", "numbers", "star", "repeats", "warnings"):
+    for key in (
+        "words",
+        "fillers",
+        "wpm",
+        "pauses",
+        "hedges",
+        "i_we",
+        "numbers",
+        "star",
+        "repeats",
+        "warnings",
+    ):
         assert key in result
     assert set(result["fillers"]) >= {"count", "per_minute", "by_type"}
     word = result["words"][0]

@@ -34,13 +34,18 @@ def tone(seconds: float, rate: int, freq: float = 440.0, channels: int = 1) -> n
     return np.stack([mono] * channels, axis=1) if channels > 1 else mono
 
 
-@pytest.mark.parametrize(("suffix", "subtype", "rate", "channels"), [
-    (".wav", "PCM_16", 16_000, 1),
-    (".wav", "PCM_24", 44_100, 2),
-    (".flac", "PCM_16", 48_000, 1),
-    (".ogg", "VORBIS", 22_050, 2),
-])
-def test_load_converts_to_16k_mono_float32(tmp_path: Path, suffix: str, subtype: str, rate: int, channels: int) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "subtype", "rate", "channels"),
+    [
+        (".wav", "PCM_16", 16_000, 1),
+        (".wav", "PCM_24", 44_100, 2),
+        (".flac", "PCM_16", 48_000, 1),
+        (".ogg", "VORBIS", 22_050, 2),
+    ],
+)
+def test_load_converts_to_16k_mono_float32(
+    tmp_path: Path, suffix: str, subtype: str, rate: int, channels: int
+) -> None:
     path = tmp_path / f"a{suffix}"
     sf.write(path, tone(2.0, rate, channels=channels), rate, subtype=subtype)
     samples = load_audio(path)
@@ -62,8 +67,10 @@ def _encode_with_pyav(path: Path, codec: str, seconds: float = 2.0) -> None:
         fmt = stream.codec_context.format.name
         frame_size = stream.codec_context.frame_size or 1024
         for i in range(0, samples.size, frame_size):
-            chunk = samples[i:i + frame_size]
-            frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1).astype(np.float32), format="fltp", layout="mono")
+            chunk = samples[i : i + frame_size]
+            frame = av.AudioFrame.from_ndarray(
+                chunk.reshape(1, -1).astype(np.float32), format="fltp", layout="mono"
+            )
             frame.sample_rate = SAMPLE_RATE
             if fmt != "fltp":
                 frame = av.AudioResampler(format=fmt, layout="mono", rate=SAMPLE_RATE).resample(frame)[0]
@@ -88,11 +95,14 @@ def test_compressed_formats_through_pyav_or_libsndfile(tmp_path: Path, suffix: s
     assert float(np.sqrt(np.mean(samples**2))) == pytest.approx(0.3 / np.sqrt(2), rel=0.2)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "empty"),
-    (b"RIFF\x00\x00\x00\x00WAVEfmt garbage that is not audio" * 3, "not a readable audio file"),
-    (b"\x00\x01\x02\x03" * 1000, "not a readable audio file"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"RIFF\x00\x00\x00\x00WAVEfmt garbage that is not audio" * 3, "not a readable audio file"),
+        (b"\x00\x01\x02\x03" * 1000, "not a readable audio file"),
+    ],
+)
 def test_bad_files_give_one_line(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "bad.wav"
     path.write_bytes(content)
@@ -128,33 +138,43 @@ def test_windows_cut_long_audio_at_quiet_points_and_keep_every_sample() -> None:
     # speech-like: one second loud, half a second quiet, for 10 minutes, handed over in 7 s blocks
     pattern = np.concatenate([loud, np.zeros(rate // 2, np.float32)])
     full = np.tile(pattern, 400)
-    blocks = (full[i:i + 7 * rate] for i in range(0, full.size, 7 * rate))
+    blocks = (full[i : i + 7 * rate] for i in range(0, full.size, 7 * rate))
     windows = list(_windows(blocks, 60.0))
     assert sum(w.size for _o, w in windows) == full.size
     assert max(w.size for _o, w in windows) <= 70 * rate
     offset = 0.0
     for start, w in windows[:-1]:
         assert start == pytest.approx(offset)
-        assert float(np.abs(w[-rate // 20:]).max()) < 1e-6  # each cut fell in a quiet stretch
+        assert float(np.abs(w[-rate // 20 :]).max()) < 1e-6  # each cut fell in a quiet stretch
         offset += w.size / rate
 
 
 def test_merge_fillers_adds_pass_two_um_in_time_order_and_shrinks_the_stretched_word() -> None:
     pass1 = [Word("that", 3.6, 4.5, 0.9), Word("kept", 4.5, 5.3, 0.9), Word("failing.", 5.3, 5.8, 0.9)]
-    pass2 = [Word("that,", 3.6, 4.3, 0.9), Word("uh,", 4.8, 4.9, 0.8), Word("kept", 5.2, 5.3, 0.9),
-             Word("failing.", 5.3, 5.8, 0.9)]
+    pass2 = [
+        Word("that,", 3.6, 4.3, 0.9),
+        Word("uh,", 4.8, 4.9, 0.8),
+        Word("kept", 5.2, 5.3, 0.9),
+        Word("failing.", 5.3, 5.8, 0.9),
+    ]
     merged, status = merge_fillers(pass1, pass2)
     assert status == "merged"
     assert [w.text for w in merged] == ["that", "uh,", "kept", "failing."]
     assert merged[2].start == pytest.approx(4.9)  # "kept" no longer covers the "uh"
     # a filler pass 1 already has (within 0.5 s) is not added twice
-    again, _ = merge_fillers([*pass1[:1], Word("um", 4.7, 4.8, 0.5), *pass1[1:]], [Word("um,", 4.75, 4.9, 0.9)])
+    again, _ = merge_fillers(
+        [*pass1[:1], Word("um", 4.7, 4.8, 0.5), *pass1[1:]], [Word("um,", 4.75, 4.9, 0.9)]
+    )
     assert sum(w.text.startswith("um") for w in again) == 1
 
 
 def test_merge_fillers_trusts_a_truncated_pass_only_where_it_transcribed() -> None:
     pass1 = [Word(f"w{i}", i, i + 0.5, 0.9) for i in range(20)]
-    pass2 = [Word("um", 2.6, 2.8, 0.9), *[Word(f"w{i}", i, i + 0.5, 0.9) for i in range(5)], Word("uh", 15.6, 15.7, 0.5)]
+    pass2 = [
+        Word("um", 2.6, 2.8, 0.9),
+        *[Word(f"w{i}", i, i + 0.5, 0.9) for i in range(5)],
+        Word("uh", 15.6, 15.7, 0.5),
+    ]
     merged, status = merge_fillers(pass1, pass2)
     assert status == "partial"
     assert [w.text for w in merged if w.text in ("um", "uh")] == ["um"]
@@ -162,12 +182,15 @@ def test_merge_fillers_trusts_a_truncated_pass_only_where_it_transcribed() -> No
 
 # -- recording ---------------------------------------------------------------------------------------------
 
+
 def test_recorder_writes_the_stream_to_disk_with_level_and_elapsed(tmp_path: Path) -> None:
     src = FIXTURES / "short.wav"
     levels: list[float] = []
     elapsed: list[float] = []
     out = tmp_path / "rec" / "take.wav"
-    rec = Recorder(out, stream_factory=file_stream_factory(src), on_level=levels.append, on_elapsed=elapsed.append)
+    rec = Recorder(
+        out, stream_factory=file_stream_factory(src), on_level=levels.append, on_elapsed=elapsed.append
+    )
     rec.start()
     assert rec.recording
     rec._stream.finished.wait(10)  # the file-backed stream has delivered everything
@@ -184,8 +207,11 @@ def test_recorder_writes_the_stream_to_disk_with_level_and_elapsed(tmp_path: Pat
 def test_recording_is_readable_before_stop_so_a_crash_loses_nothing(tmp_path: Path) -> None:
     out = tmp_path / "take.wav"
     seen = threading.Event()
-    rec = Recorder(out, stream_factory=file_stream_factory(FIXTURES / "answer_pause.flac", speed=8.0),
-                   on_elapsed=lambda s: seen.set() if s >= 2.0 else None)
+    rec = Recorder(
+        out,
+        stream_factory=file_stream_factory(FIXTURES / "answer_pause.flac", speed=8.0),
+        on_elapsed=lambda s: seen.set() if s >= 2.0 else None,
+    )
     rec.start()
     assert seen.wait(20)
     mid = sf.info(str(out))  # the header is already right: another process could read it now
@@ -228,6 +254,7 @@ def test_missing_portaudio_message_is_one_line_naming_the_package(monkeypatch: p
 
 
 # -- models -----------------------------------------------------------------------------------------------
+
 
 def test_resolve_bundled_tiny_en() -> None:
     spec = resolve_model("tiny.en")

@@ -44,7 +44,9 @@ def test_transcribes_words_with_timings_pause_and_um(tiny: Transcriber) -> None:
     assert t.words[words.index("decided")].start >= PAUSE[1] - 0.5
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     result = analyze(t.words, t.duration_s)
-    assert any(p["seconds"] >= 1.5 and p["start"] < PAUSE[1] and p["end"] > PAUSE[0] for p in result["pauses"])
+    assert any(
+        p["seconds"] >= 1.5 and p["start"] < PAUSE[1] and p["end"] > PAUSE[0] for p in result["pauses"]
+    )
     assert result["fillers"]["by_type"].get("um", 0) >= 1  # recovered by the filler pass
     assert t.filler_pass in ("merged", "partial")
     assert any(n["unit"] == "%" for n in result["numbers"])  # "forty percent" (tiny.en hears "4 %" here)
@@ -83,14 +85,22 @@ def test_one_pass_setting_finds_the_words_too() -> None:
 
 # -- the commands ------------------------------------------------------------------------------------------
 
+
 def test_transcribe_json_shape_for_several_files(capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["transcribe", str(ANSWER), str(FIXTURES / "short.wav"), "--json"])
     out = json.loads(capsys.readouterr().out)
     assert status == 0 and len(out) == 2
     first = out[0]
     assert first["audio"] == str(ANSWER) and first["model"] == "tiny.en"
-    for key, kind in [("duration_s", float), ("elapsed_s", float), ("text", str), ("words", list),
-                      ("fillers", dict), ("wpm", float), ("pauses", list)]:
+    for key, kind in [
+        ("duration_s", float),
+        ("elapsed_s", float),
+        ("text", str),
+        ("words", list),
+        ("fillers", dict),
+        ("wpm", float),
+        ("pauses", list),
+    ]:
         assert isinstance(first[key], kind), key
     assert set(first["fillers"]) >= {"count", "per_minute", "by_type"}
     assert all(set(w) >= {"text", "start", "end", "filler"} for w in first["words"])
@@ -104,8 +114,9 @@ def test_transcribe_json_shape_for_several_files(capsys: pytest.CaptureFixture[s
     assert ("two thousand" in second or "2000" in second) and "every hour" in second
 
 
-def test_transcribe_exit_2_on_unreadable_file_but_reports_the_good_one(tmp_path: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_transcribe_exit_2_on_unreadable_file_but_reports_the_good_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty.wav"
     empty.write_bytes(b"")
     status = main(["transcribe", str(empty), str(FIXTURES / "short.wav"), "--json"])
@@ -115,7 +126,9 @@ def test_transcribe_exit_2_on_unreadable_file_but_reports_the_good_one(tmp_path:
     assert captured.err.strip() == f"prepdeck: {empty}: the file is empty"
 
 
-def test_transcribe_missing_model_is_exit_2_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_transcribe_missing_model_is_exit_2_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["transcribe", str(FIXTURES / "short.wav"), "--model", str(tmp_path / "no-model")])
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and "does not exist" in err
@@ -157,13 +170,20 @@ def _recordings(home: Path) -> list[sqlite3.Row]:
     return conn.execute("SELECT * FROM recordings ORDER BY id").fetchall()
 
 
-def test_record_from_file_stores_audio_row_transcript_and_analysis(isolated_home: Path, deck_dir: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["--decks", str(deck_dir), "record", "my-stories/pipeline-fix", "--from", str(ANSWER), "--json"])
+def test_record_from_file_stores_audio_row_transcript_and_analysis(
+    isolated_home: Path, deck_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        ["--decks", str(deck_dir), "record", "my-stories/pipeline-fix", "--from", str(ANSWER), "--json"]
+    )
     out = json.loads(capsys.readouterr().out)
     assert status == 0 and out[0]["card"] == "my-stories/pipeline-fix"
     (row,) = _recordings(isolated_home)
-    assert row["status"] == "transcribed" and row["card_id"] == "my-stories/pipeline-fix" and row["model"] == "tiny.en"
+    assert (
+        row["status"] == "transcribed"
+        and row["card_id"] == "my-stories/pipeline-fix"
+        and row["model"] == "tiny.en"
+    )
     stored = isolated_home / row["path"]
     assert row["path"].startswith("recordings/") and stored.read_bytes() == ANSWER.read_bytes()
     analysis = json.loads(row["analysis"])
@@ -171,10 +191,21 @@ def test_record_from_file_stores_audio_row_transcript_and_analysis(isolated_home
     assert "runtime" in json.loads(row["transcript"])["text"].lower()
 
 
-def test_record_keeps_the_audio_when_transcription_cannot_start(isolated_home: Path, deck_dir: Path, tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["--decks", str(deck_dir), "record", "my-stories/pipeline-fix", "--from", str(ANSWER),
-                   "--model", str(tmp_path / "gone")])
+def test_record_keeps_the_audio_when_transcription_cannot_start(
+    isolated_home: Path, deck_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "--decks",
+            str(deck_dir),
+            "record",
+            "my-stories/pipeline-fix",
+            "--from",
+            str(ANSWER),
+            "--model",
+            str(tmp_path / "gone"),
+        ]
+    )
     err = capsys.readouterr().err
     assert status == 2 and "does not exist" in err
     (row,) = _recordings(isolated_home)
@@ -182,18 +213,23 @@ def test_record_keeps_the_audio_when_transcription_cannot_start(isolated_home: P
     assert (isolated_home / row["path"]).stat().st_size == ANSWER.stat().st_size
 
 
-@pytest.mark.parametrize(("card", "message"), [
-    ("my-stories/nope", "no card my-stories/nope"),
-    ("my-stories/star-recall", "is a recall card"),
-])
-def test_record_rejects_unknown_and_unspoken_cards(deck_dir: Path, card: str, message: str,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        ("my-stories/nope", "no card my-stories/nope"),
+        ("my-stories/star-recall", "is a recall card"),
+    ],
+)
+def test_record_rejects_unknown_and_unspoken_cards(
+    deck_dir: Path, card: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--decks", str(deck_dir), "record", card, "--from", str(ANSWER)]) == 2
     assert message in capsys.readouterr().err
 
 
-def test_record_unreadable_file_and_no_microphone(isolated_home: Path, deck_dir: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_record_unreadable_file_and_no_microphone(
+    isolated_home: Path, deck_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.ogg"
     bad.write_bytes(b"OggS not really")
     assert main(["--decks", str(deck_dir), "record", "my-stories/pipeline-fix", "--from", str(bad)]) == 2
@@ -212,6 +248,7 @@ def test_sample_rate_constant_is_whispers() -> None:
 
 
 # -- the prompted pass and its coverage check ------------------------------------------------------------
+
 
 def test_default_pass_is_prompted_and_covers_all_speech(tiny: Transcriber) -> None:
     t = tiny.transcribe(ANSWER)

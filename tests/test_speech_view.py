@@ -22,8 +22,14 @@ from prepdeck.tui.components.speech_view import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audio"
-CARD = Card(deck_id="my-stories", id="pipeline-fix", type="star", title="A pipeline you fixed",
-            prompt="Tell me about a time you fixed a failing pipeline.", target_seconds=(5, 30))
+CARD = Card(
+    deck_id="my-stories",
+    id="pipeline-fix",
+    type="star",
+    title="A pipeline you fixed",
+    prompt="Tell me about a time you fixed a failing pipeline.",
+    target_seconds=(5, 30),
+)
 
 
 class ViewApp(App):
@@ -45,8 +51,10 @@ def test_suggested_rating_thresholds(total: int, rating: int) -> None:
 
 
 def test_auto_rubric_and_transcript_markup_from_an_analysis() -> None:
-    text = ("At my last job we had a slow pipeline. I was asked to fix it. Um, I decided to partition the join. "
-            "As a result it ran 40% faster. I learned to measure first.")
+    text = (
+        "At my last job we had a slow pipeline. I was asked to fix it. Um, I decided to partition the join. "
+        "As a result it ran 40% faster. I learned to measure first."
+    )
     words = [{"text": t, "start": i * 0.4, "end": i * 0.4 + 0.3} for i, t in enumerate(text.split())]
     um = next(i for i, w in enumerate(words) if w["text"] == "Um,")
     for w in words[um:]:  # a 2 s pause before "Um,"
@@ -116,7 +124,13 @@ async def test_import_transcribes_in_a_worker_and_stores_the_self_score(isolated
         assert view.result is not None
         assert "pipeline" in str(app.query_one("#transcript", Static).render()).lower()
         assert view.suggested_rating() is not None and app.suggestions
-        for key, value in {"star": "12", "impact": "10", "depth": "9", "communication": "7", "reflection": "5"}.items():
+        for key, value in {
+            "star": "12",
+            "impact": "10",
+            "depth": "9",
+            "communication": "7",
+            "reflection": "5",
+        }.items():
             app.query_one(f"#score-{key}", Input).value = value
         await pilot.pause()
         assert view.suggested_rating() == 3  # 12+10+9+7+5 = 43/50: Good

@@ -59,8 +59,10 @@ def test_older_version_is_copied_before_migrating(tmp_path: Path, monkeypatch: p
     path = tmp_path / "prepdeck.db"
     store = Store.open(path)
     with store.transaction() as c:
-        c.execute("INSERT INTO reviews (card_id, deck_id, reviewed_at, rating) "
-                  "VALUES ('d/c', 'd', '2026-03-01T10:00:00.000000+00:00', 3)")
+        c.execute(
+            "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating) "
+            "VALUES ('d/c', 'd', '2026-03-01T10:00:00.000000+00:00', 3)"
+        )
     store.close()
 
     def v2(conn: sqlite3.Connection) -> None:
@@ -74,7 +76,9 @@ def test_older_version_is_copied_before_migrating(tmp_path: Path, monkeypatch: p
     migrated.close()
     backup = tmp_path / f"prepdeck.v{SCHEMA_VERSION}.backup.db"
     copy = sqlite3.connect(backup)
-    assert copy.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    assert copy.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
+        SCHEMA_VERSION
+    )
     assert copy.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     assert "device" not in [r[1] for r in copy.execute("PRAGMA table_info(reviews)")]
     copy.close()
@@ -159,8 +163,12 @@ CHILD = textwrap.dedent(
 def test_process_killed_mid_session_keeps_every_committed_review(tmp_path: Path) -> None:
     path = tmp_path / "prepdeck.db"
     Store.open(path).close()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert child.stdout is not None
     committed = [int(child.stdout.readline()) for _ in range(120)]
     os.kill(child.pid, signal.SIGKILL)
@@ -172,7 +180,8 @@ def test_process_killed_mid_session_keeps_every_committed_review(tmp_path: Path)
     # the cache agrees with the log for every card the killed session touched
     latest = store.db.execute(
         "SELECT r.card_id, r.state_after FROM reviews r WHERE r.id = "
-        "(SELECT max(id) FROM reviews WHERE card_id = r.card_id)").fetchall()
+        "(SELECT max(id) FROM reviews WHERE card_id = r.card_id)"
+    ).fetchall()
     for card_id, state_after in latest:
         row = store.db.execute("SELECT due, reps FROM card_state WHERE card_id = ?", [card_id]).fetchone()
         after = json.loads(state_after)

@@ -95,8 +95,9 @@ async def test_fail_then_pass_suggests_hard_and_stores_attempts_and_payload(tmp_
 
     conn = sqlite3.connect(database_path(ctx.home))
     try:
-        rating, payload = conn.execute("SELECT rating, payload FROM reviews WHERE card_id = ?",
-                                       ["judge-test/latest-order"]).fetchone()
+        rating, payload = conn.execute(
+            "SELECT rating, payload FROM reviews WHERE card_id = ?", ["judge-test/latest-order"]
+        ).fetchone()
         linked = conn.execute("SELECT COUNT(*) FROM attempts WHERE review_id IS NOT NULL").fetchone()[0]
     finally:
         conn.close()
@@ -104,7 +105,12 @@ async def test_fail_then_pass_suggests_hard_and_stores_attempts_and_payload(tmp_
     assert rating == 2
     assert data["attempts"] == 2 and data["passed"] is True and data["gave_up"] is False
     assert data["final_answer"] == GOOD and data["dialect"] == "duckdb"
-    assert data["results"]["cases"][1] == {"name": "tie on timestamp", "hidden": True, "passed": True, "message": ""}
+    assert data["results"]["cases"][1] == {
+        "name": "tie on timestamp",
+        "hidden": True,
+        "passed": True,
+        "message": "",
+    }
     assert linked == 2
     ctx.close()
 
@@ -158,7 +164,10 @@ async def test_draft_and_dialect_survive_leaving_the_card(tmp_path, monkeypatch)
         await pilot.pause()
         assert view.query_one("#dialect", Select).value == "mysql" and view.dialect == "mysql"
         await pilot.pause(1.0)  # the debounced save
-        assert ctx.store().get_draft("judge-test/latest-order") == ("SELECT `order_id` FROM order_events", "mysql")
+        assert ctx.store().get_draft("judge-test/latest-order") == (
+            "SELECT `order_id` FROM order_events",
+            "mysql",
+        )
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert view.last_result is not None and view.last_result.dialect == "mysql"
@@ -180,7 +189,9 @@ async def test_translation_and_plan(tmp_path, monkeypatch):
     async with app.run_test(size=(120, 50)) as pilot:
         _, view = await _open_card(pilot)
         await pilot.press("e")
-        view.query_one("#editor", TextArea).load_text("SELECT IFF(status_id > 1, 'late', 'early') FROM order_events")
+        view.query_one("#editor", TextArea).load_text(
+            "SELECT IFF(status_id > 1, 'late', 'early') FROM order_events"
+        )
         view.query_one("#dialect", Select).value = "snowflake"
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -201,8 +212,12 @@ async def test_runaway_query_is_a_failed_run_and_the_app_stays_responsive(tmp_pa
     app = PrepdeckApp(ctx, clock=Clock())
     async with app.run_test(size=(120, 50)) as pilot:
         _, view = await _open_card(pilot)
-        await _write_and_run(pilot, view, "WITH RECURSIVE r AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM r) "
-                                          "SELECT x, x, x FROM r WHERE x < 0")
+        await _write_and_run(
+            pilot,
+            view,
+            "WITH RECURSIVE r AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM r) "
+            "SELECT x, x, x FROM r WHERE x < 0",
+        )
         assert view.last_result is not None
         assert view.last_result.error == "time limit of 0.5 s exceeded"
         assert not view.running
@@ -216,10 +231,17 @@ def test_render_result_hides_hidden_rows_until_revealed() -> None:
 
     from prepdeck.checkers.result import CaseResult, CheckResult
 
-    result = CheckResult("d/c", "editor", "duckdb", False, 12.0, cases=[
-        CaseResult("secret", True, False, message="1 row missing", missing=[["s3cr3t", 1]]),
-        CaseResult("open", False, False, message="wrong order at row 2", order_mismatch_at=2),
-    ])
+    result = CheckResult(
+        "d/c",
+        "editor",
+        "duckdb",
+        False,
+        12.0,
+        cases=[
+            CaseResult("secret", True, False, message="1 row missing", missing=[["s3cr3t", 1]]),
+            CaseResult("open", False, False, message="wrong order at row 2", order_mismatch_at=2),
+        ],
+    )
 
     def text(reveal: bool) -> str:
         console = Console(width=100, record=True)

@@ -132,7 +132,9 @@ async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatc
         assert screen.view.revealed
         await pilot.press("j")
         await pilot.pause()
-        rows = sqlite3.connect(database_path(ctx.home)).execute("SELECT card_id, rating FROM reviews").fetchall()
+        rows = (
+            sqlite3.connect(database_path(ctx.home)).execute("SELECT card_id, rating FROM reviews").fetchall()
+        )
         assert rows == [(first.global_id, 3)]
         await pilot.press("u")  # the bad remap of undo kept the default key
         await pilot.pause()
@@ -141,7 +143,9 @@ async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatc
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
-        reveal_line = next(line for line in text.splitlines() if "reveal" in line and "show the answer" in line)
+        reveal_line = next(
+            line for line in text.splitlines() if "reveal" in line and "show the answer" in line
+        )
         assert reveal_line.split()[0] == "x" and "(remapped)" in reveal_line
         assert any(line.split()[:1] == ["u"] and "undo" in line for line in text.splitlines())
         assert "no such action" in text
@@ -163,8 +167,11 @@ async def test_help_lists_card_view_and_statistics_keys_with_remaps(tmp_path, mo
         lines = text.splitlines()
 
         def line_of(action_id: str) -> str:
-            return next(line for line in lines if line.split()[-1:] == [action_id]
-                        or f" {action_id} (remapped)" in line)
+            return next(
+                line
+                for line in lines
+                if line.split()[-1:] == [action_id] or f" {action_id} (remapped)" in line
+            )
 
         for heading in ("Review: SQL and PySpark cards", "Review: spoken answers", "Statistics"):
             assert any(line.startswith(heading) for line in lines), heading
@@ -188,7 +195,9 @@ def test_keys_inside_card_views_clash_with_the_review_screen_keys():
     assert any("'p' is bound to both play and undo" in p and "spoken answers" in p for p in problems)
     assert any("'space' is bound to both" in p and "run_check" in p for p in problems)
     assert validate_keymap({"run_check": "f2", "record": "ctrl+e"}, "c.toml") == (
-        {"run_check": "f2", "record": "ctrl+e"}, [])
+        {"run_check": "f2", "record": "ctrl+e"},
+        [],
+    )
 
 
 def test_validate_keymap_reports_clashes_and_keeps_good_entries():

@@ -34,7 +34,9 @@ def _seed_history(app: PrepdeckApp) -> None:
     for days_ago in (70, 63, 50, 41, 40, 33, 20, 19, 18, 12, 6, 5, 4, 1):
         for n in range(1 + days_ago % 3):
             moment = NOW - dt.timedelta(days=days_ago, minutes=10 * n)
-            app.scheduling.review(card, 3 if n or days_ago % 4 else 1, now=moment, duration_ms=20_000 + 1000 * n)
+            app.scheduling.review(
+                card, 3 if n or days_ago % 4 else 1, now=moment, duration_ms=20_000 + 1000 * n
+            )
 
 
 async def _home(pilot) -> None:
@@ -102,10 +104,19 @@ async def _stats(pilot) -> None:
     await settle(pilot)
 
 
-@pytest.mark.parametrize("name, run_before", [
-    ("home", _home), ("review", _review), ("revealed", _revealed), ("design", _design),
-    ("summary", _summary), ("browser", _browser), ("help", _help), ("stats", _stats),
-    ("spoken", _spoken),
-])
+@pytest.mark.parametrize(
+    "name, run_before",
+    [
+        ("home", _home),
+        ("review", _review),
+        ("revealed", _revealed),
+        ("design", _design),
+        ("summary", _summary),
+        ("browser", _browser),
+        ("help", _help),
+        ("stats", _stats),
+        ("spoken", _spoken),
+    ],
+)
 def test_screen_snapshot(app, snap_compare, name, run_before):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -19,7 +19,7 @@ from prepdeck.tui.components.speech_view import SpokenCardView, design_auto_rubr
 from prepdeck.tui.screens.review import ReviewScreen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audio"
-DECK = '''
+DECK = """
 [deck]
 id = "spoken-design"
 title = "Design aloud"
@@ -37,9 +37,16 @@ numbers = [
   { question = "Rows per day", answer = 48000, unit = "rows" },
   { question = "Rows per minute", answer = 33.3, tolerance = 0.1 },
 ]
-'''
-SELF_SCORES = {"requirements": 8, "architecture": 20, "capacity": 18, "reliability": 12, "security": 6,
-               "tradeoffs": 8, "communication": 8}  # 80/100: over the pass line of 75, under 90: Good
+"""
+SELF_SCORES = {
+    "requirements": 8,
+    "architecture": 20,
+    "capacity": 18,
+    "reliability": 12,
+    "security": 6,
+    "tradeoffs": 8,
+    "communication": 8,
+}  # 80/100: over the pass line of 75, under 90: Good
 
 
 def _app(tmp_path: Path, monkeypatch) -> PrepdeckApp:
@@ -98,7 +105,8 @@ async def test_r_on_a_design_card_switches_to_the_spoken_view_with_the_design_ru
         title = str(view.query_one("#rubric-title", Static).render())
         assert "System design rubric /100" in title and "pass 75" in title
         assert [box.id for box in view.query(".rubric-input")] == [
-            f"score-{line.key}" for line in RUBRICS["design"].lines]
+            f"score-{line.key}" for line in RUBRICS["design"].lines
+        ]
         assert not view.query("#score-star") and view.query("#note-requirements")
         assert not screen.check_action("speak", ())  # r now records; it does not rebuild the view
         # without a recording, revealing still shows the answer and the checklist; coverage suggests
@@ -161,7 +169,9 @@ async def test_design_card_answered_aloud_end_to_end(tmp_path, monkeypatch):
     assert rating == 3
     score = payload["self_score"]
     assert score["lines"] == SELF_SCORES and score["max"] == 100 and score["total"] == 80
-    assert score["round"] == "design" and self_score_lines(score) == {k: float(v) for k, v in SELF_SCORES.items()}
+    assert score["round"] == "design" and self_score_lines(score) == {
+        k: float(v) for k, v in SELF_SCORES.items()
+    }
     assert payload["self_check"]["checklist"] == [True, True, False]
     assert [n["correct"] for n in payload["self_check"]["numbers"]] == [True, True]
     assert "star_missing" not in payload["speech"]

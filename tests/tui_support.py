@@ -51,7 +51,7 @@ a,2026-01-01 10:00:00
 """
 '''
 
-DESIGN_DECK = '''
+DESIGN_DECK = """
 [deck]
 id = "design-basics"
 title = "Design basics"
@@ -68,15 +68,15 @@ numbers = [
   { question = "Events per second on average", answer = 11574, tolerance = 0.1, unit = "events/s" },
   { question = "Raw GB per day at 500 bytes each", answer = 500, unit = "GB" },
 ]
-'''
+"""
 
-BROKEN_DECK = '''
+BROKEN_DECK = """
 [deck]
 id = "broken"
 title = "Broken"
 round = "sql"
 colour = "red"
-'''
+"""
 
 
 def write_decks(folder: Path, *, broken: bool = False, design: bool = True) -> Path:
@@ -114,8 +114,9 @@ class Clock:
         self.now += dt.timedelta(**kwargs)
 
 
-def new_context(tmp_path: Path, monkeypatch, *, broken: bool = False, design: bool = True,
-                config: str | None = None) -> Context:
+def new_context(
+    tmp_path: Path, monkeypatch, *, broken: bool = False, design: bool = True, config: str | None = None
+) -> Context:
     use_utc(monkeypatch)
     decks = write_decks(tmp_path / "decks", broken=broken, design=design)
     home = tmp_path / "home"

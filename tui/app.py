@@ -50,8 +50,14 @@ class PrepdeckApp(App[int]):
     COMMANDS = App.COMMANDS | {PrepdeckCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, context: Context, *, clock: Clock | None = None, review: bool = False,
-                 review_deck: str | None = None) -> None:
+    def __init__(
+        self,
+        context: Context,
+        *,
+        clock: Clock | None = None,
+        review: bool = False,
+        review_deck: str | None = None,
+    ) -> None:
         super().__init__()
         self.context = context
         self.clock: Clock = clock or utcnow

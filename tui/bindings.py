@@ -43,20 +43,37 @@ class KeyAction:
     priority: bool = False
 
     def binding(self) -> Binding:
-        return Binding(self.keys, self.action, self.description, show=self.show, priority=self.priority,
-                       id=self.id)
+        return Binding(
+            self.keys, self.action, self.description, show=self.show, priority=self.priority, id=self.id
+        )
 
 
 ACTIONS: tuple[KeyAction, ...] = (
     # everywhere
     KeyAction("help", "question_mark,f1", "app.help", "Help", "app", "this screen"),
-    KeyAction("palette", "ctrl+p", "app.command_palette", "Commands", "app",
-              "command palette: decks, actions", show=False),
-    KeyAction("quit", "ctrl+q", "app.quit", "Quit", "app", "quit (answers are already saved)",
-              show=False, priority=True),
+    KeyAction(
+        "palette",
+        "ctrl+p",
+        "app.command_palette",
+        "Commands",
+        "app",
+        "command palette: decks, actions",
+        show=False,
+    ),
+    KeyAction(
+        "quit",
+        "ctrl+q",
+        "app.quit",
+        "Quit",
+        "app",
+        "quit (answers are already saved)",
+        show=False,
+        priority=True,
+    ),
     # not priority: in an editor or input Ctrl+C copies; anywhere else it quits like Ctrl+Q
-    KeyAction("interrupt", "ctrl+c", "app.quit", "Quit", "app", "quit too, except in an editor (copy)",
-              show=False),
+    KeyAction(
+        "interrupt", "ctrl+c", "app.quit", "Quit", "app", "quit too, except in an editor (copy)", show=False
+    ),
     # home
     KeyAction("review_all", "r", "review_all", "Review all", "home", "review everything due, all decks"),
     KeyAction("review_deck", "enter", "review_deck", "Review deck", "home", "review the selected deck"),
@@ -64,8 +81,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("stats", "t", "app.stats", "Stats", "home", "statistics"),
     KeyAction("report", "w", "app.write_report", "Report", "home", "write this week's report"),
     KeyAction("mock", "m", "app.mock", "Mock", "home", "a timed mock interview round"),
-    KeyAction("optimize", "o", "app.optimize", "Optimize", "home",
-              "fit FSRS to your history", show=False),
+    KeyAction("optimize", "o", "app.optimize", "Optimize", "home", "fit FSRS to your history", show=False),
     KeyAction("refresh", "f5", "refresh", "Refresh", "home,stats", "reload counts / plots", show=False),
     KeyAction("quit_home", "q", "app.quit", "Quit", "home", "quit"),
     # review
@@ -74,36 +90,56 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("rate_hard", "2", "rate(2)", "Hard", "review", "rate Hard: recalled with effort", show=False),
     KeyAction("rate_good", "3", "rate(3)", "Good", "review", "rate Good: recalled", show=False),
     KeyAction("rate_easy", "4", "rate(4)", "Easy", "review", "rate Easy: trivial", show=False),
-    KeyAction("accept_suggestion", "enter", "accept_suggestion", "Suggested", "review",
-              "rate as suggested (highlighted)", show=False),
+    KeyAction(
+        "accept_suggestion",
+        "enter",
+        "accept_suggestion",
+        "Suggested",
+        "review",
+        "rate as suggested (highlighted)",
+        show=False,
+    ),
     KeyAction("undo", "u", "undo", "Undo", "review", "undo the last rating"),
     KeyAction("suspend", "s", "suspend", "Suspend", "review,browser", "suspend (browser: toggle)"),
     KeyAction("edit", "e", "edit", "Edit", "review", "into the editor / first field"),
-    KeyAction("leave", "escape", "leave", "End", "review",
-              "leave the editor; else end"),
+    KeyAction("leave", "escape", "leave", "End", "review", "leave the editor; else end"),
     KeyAction("speak", "r", "speak", "Aloud", "review", "answer a design card aloud", show=False),
-    KeyAction("scroll_down", "down", "scroll_card(2)", "Scroll", "review", "scroll the card down", show=False),
+    KeyAction(
+        "scroll_down", "down", "scroll_card(2)", "Scroll", "review", "scroll the card down", show=False
+    ),
     KeyAction("scroll_up", "up", "scroll_card(-2)", "Scroll", "review", "scroll the card up", show=False),
-    KeyAction("page_down", "pagedown", "page_card(1)", "Page", "review", "the card one page down", show=False),
+    KeyAction(
+        "page_down", "pagedown", "page_card(1)", "Page", "review", "the card one page down", show=False
+    ),
     KeyAction("page_up", "pageup", "page_card(-1)", "Page", "review", "the card one page up", show=False),
     # code cards (tui/components/code_view.py): priority, so they work while the editor has focus
-    KeyAction("run_check", "ctrl+r", "run_check", "Run", "code", "run on the judge (again: cancel)",
-              priority=True),
-    KeyAction("cycle_dialect", "ctrl+l", "cycle_dialect", "Dialect", "code", "next SQL dialect",
-              priority=True),
-    KeyAction("show_translation", "ctrl+t", "show_translation", "Plan", "code",
-              "translation and plan (toggle)", priority=True),
-    KeyAction("give_up", "ctrl+g", "give_up", "Give up", "code", "give up: show the model answer",
-              priority=True),
+    KeyAction(
+        "run_check", "ctrl+r", "run_check", "Run", "code", "run on the judge (again: cancel)", priority=True
+    ),
+    KeyAction(
+        "cycle_dialect", "ctrl+l", "cycle_dialect", "Dialect", "code", "next SQL dialect", priority=True
+    ),
+    KeyAction(
+        "show_translation",
+        "ctrl+t",
+        "show_translation",
+        "Plan",
+        "code",
+        "translation and plan (toggle)",
+        priority=True,
+    ),
+    KeyAction(
+        "give_up", "ctrl+g", "give_up", "Give up", "code", "give up: show the model answer", priority=True
+    ),
     # spoken answers (tui/components/speech_view.py)
     KeyAction("record", "r", "toggle_record", "Record", "speech", "record the answer / stop"),
     KeyAction("import_audio", "i", "import_file", "Import", "speech", "import an audio file instead"),
-    KeyAction("cancel_transcription", "c", "cancel", "Cancel", "speech", "cancel the transcription",
-              show=False),
+    KeyAction(
+        "cancel_transcription", "c", "cancel", "Cancel", "speech", "cancel the transcription", show=False
+    ),
     KeyAction("play", "p", "play", "Play", "speech", "play the last answer back", show=False),
     # browser
-    KeyAction("search", "slash", "search", "Search", "browser",
-              "search (tag: deck: type: is:)"),
+    KeyAction("search", "slash", "search", "Search", "browser", "search (tag: deck: type: is:)"),
     KeyAction("back", "escape", "back", "Back", "browser", "back to the home screen"),
     # statistics
     KeyAction("stats_back", "escape,q", "app.pop_screen", "Back", "stats", "back to the home screen"),
@@ -115,8 +151,9 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("mock_next", "n,f9", "next_phase", "Next", "mock", "on to the next phase"),
     KeyAction("mock_edit", "e", "edit", "Edit", "mock", "into the editor / first field"),
     KeyAction("mock_leave", "escape", "leave", "End", "mock", "leave the editor; else end the mock (asks)"),
-    KeyAction("mock_quit", "q", "quit_mock", "Quit mock", "mock", "quit the mock, keeping what was done",
-              show=False),
+    KeyAction(
+        "mock_quit", "q", "quit_mock", "Quit mock", "mock", "quit the mock, keeping what was done", show=False
+    ),
 )
 
 ACTION_IDS: frozenset[str] = frozenset(a.id for a in ACTIONS)
@@ -169,11 +206,38 @@ def _valid_key(key: str) -> bool:
 
 
 _KEY_NAMES: frozenset[str] = frozenset(k.value for k in Keys) | {
-    "space", "question_mark", "slash", "backslash", "comma", "full_stop", "minus", "plus", "equals_sign",
-    "colon", "semicolon", "apostrophe", "quotation_mark", "left_square_bracket", "right_square_bracket",
-    "exclamation_mark", "number_sign", "dollar_sign", "percent_sign", "ampersand", "asterisk",
-    "left_parenthesis", "right_parenthesis", "underscore", "grave_accent", "tilde", "circumflex_accent",
-    "vertical_line", "left_curly_bracket", "right_curly_bracket", "less_than_sign", "greater_than_sign",
+    "space",
+    "question_mark",
+    "slash",
+    "backslash",
+    "comma",
+    "full_stop",
+    "minus",
+    "plus",
+    "equals_sign",
+    "colon",
+    "semicolon",
+    "apostrophe",
+    "quotation_mark",
+    "left_square_bracket",
+    "right_square_bracket",
+    "exclamation_mark",
+    "number_sign",
+    "dollar_sign",
+    "percent_sign",
+    "ampersand",
+    "asterisk",
+    "left_parenthesis",
+    "right_parenthesis",
+    "underscore",
+    "grave_accent",
+    "tilde",
+    "circumflex_accent",
+    "vertical_line",
+    "left_curly_bracket",
+    "right_curly_bracket",
+    "less_than_sign",
+    "greater_than_sign",
     "at",
 }
 
@@ -193,8 +257,10 @@ def validate_keymap(keys: dict[str, str], where: str = "config.toml") -> tuple[d
         normalized = [_character_to_key(p) if len(p) == 1 else p for p in parts]
         bad = [p for p, n in zip(parts, normalized, strict=True) if not _valid_key(n)]
         if bad:
-            problems.append(f"{where}: [keys].{binding_id}: unknown key {bad[0]!r} (e.g. \"j\", \"ctrl+r\", "
-                            f"\"space\", \"f2\"); keeping the default")
+            problems.append(
+                f'{where}: [keys].{binding_id}: unknown key {bad[0]!r} (e.g. "j", "ctrl+r", '
+                f'"space", "f2"); keeping the default'
+            )
             continue
         keymap[binding_id] = ",".join(normalized)
     problems.extend(_clashes(keymap, where))
@@ -221,8 +287,10 @@ def _clashes(keymap: dict[str, str], where: str) -> list[str]:
                 other = seen.get(key)
                 if other and other != action.id:
                     if action.id in keymap or other in keymap:
-                        problems.append(f"{where}: [keys]: {key!r} is bound to both {other} and {action.id} "
-                                        f"on the {_place(scope)}")
+                        problems.append(
+                            f"{where}: [keys]: {key!r} is bound to both {other} and {action.id} "
+                            f"on the {_place(scope)}"
+                        )
                 else:
                     seen[key] = action.id
     return sorted(set(problems))

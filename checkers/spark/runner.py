@@ -132,10 +132,18 @@ def spark_schema(spec: str) -> Any:
 
     from prepdeck.decks.tabular import SPARK_TYPES, parse_columns
 
-    simple = {"string": T.StringType(), "int": T.IntegerType(), "smallint": T.ShortType(),
-              "tinyint": T.ByteType(), "bigint": T.LongType(), "double": T.DoubleType(),
-              "float": T.FloatType(), "date": T.DateType(), "timestamp": T.TimestampType(),
-              "boolean": T.BooleanType()}
+    simple = {
+        "string": T.StringType(),
+        "int": T.IntegerType(),
+        "smallint": T.ShortType(),
+        "tinyint": T.ByteType(),
+        "bigint": T.LongType(),
+        "double": T.DoubleType(),
+        "float": T.FloatType(),
+        "date": T.DateType(),
+        "timestamp": T.TimestampType(),
+        "boolean": T.BooleanType(),
+    }
     fields = []
     for column in parse_columns(spec):
         name = SPARK_TYPES.get(column.base)
@@ -227,11 +235,16 @@ class Runner:
         if clean:
             self.clean_leftovers(spark)
         schema = spark_schema("k VARCHAR, v INTEGER, ts TIMESTAMP, d DECIMAL(12,2)")
-        df = spark.createDataFrame([("a", 1, dt.datetime(2026, 1, 1), Decimal("1.50")),
-                                    ("a", 2, None, None)], schema)
+        df = spark.createDataFrame(
+            [("a", 1, dt.datetime(2026, 1, 1), Decimal("1.50")), ("a", 2, None, None)], schema
+        )
         w = Window.partitionBy("k").orderBy("v")
-        out = (df.withColumn("r", F.row_number().over(w)).groupBy("k")
-               .agg(F.sum("v"), F.max("ts"), F.sum("d"), F.max("r")).orderBy("k"))
+        out = (
+            df.withColumn("r", F.row_number().over(w))
+            .groupBy("k")
+            .agg(F.sum("v"), F.max("ts"), F.sum("d"), F.max("r"))
+            .orderBy("k")
+        )
         self.collect(out, 10)
         self.release(spark)
 
@@ -257,8 +270,10 @@ class Runner:
             self.release(spark)
         try:
             schemas = {name: spark_schema(spec) for name, spec in tables.items()}
-            data = [{name: table_rows(spec, case["data"].get(name)) for name, spec in tables.items()}
-                    for case in job["cases"]]
+            data = [
+                {name: table_rows(spec, case["data"].get(name)) for name, spec in tables.items()}
+                for case in job["cases"]
+            ]
         except ValueError as exc:
             self.send(event="card_error", error=str(exc))
             return
@@ -269,8 +284,15 @@ class Runner:
             finally:
                 self.release(spark)
 
-    def run_source(self, index: int, run: dict[str, Any], job: dict[str, Any], schemas: dict[str, Any],
-                   data: list[dict[str, list[tuple]]], spark: Any) -> None:
+    def run_source(
+        self,
+        index: int,
+        run: dict[str, Any],
+        job: dict[str, Any],
+        schemas: dict[str, Any],
+        data: list[dict[str, list[tuple]]],
+        spark: Any,
+    ) -> None:
         from pyspark.sql import DataFrame
 
         self.send(event="session", run=index, id=spark.session_id)
@@ -289,8 +311,9 @@ class Runner:
             with contextlib.redirect_stdout(out):
                 exec(code, namespace)
         except SystemExit:
-            self.send(event="run_error", run=index, error="the code calls sys.exit() when it is loaded",
-                      fatal=False)
+            self.send(
+                event="run_error", run=index, error="the code calls sys.exit() when it is loaded", fatal=False
+            )
             return
         except BaseException as exc:
             self.send(event="run_error", run=index, error=describe_error(exc), fatal=False)
@@ -299,8 +322,12 @@ class Runner:
         if fn is None:
             names = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
             found = f" (it defines {', '.join(names)})" if names else ""
-            self.send(event="run_error", run=index, fatal=False,
-                      error=f"no function named `{function}`{found}: write `def {function}(...)`")
+            self.send(
+                event="run_error",
+                run=index,
+                fatal=False,
+                error=f"no function named `{function}`{found}: write `def {function}(...)`",
+            )
             return
         call = f"{function}({', '.join(f'{t}=…' for t in job['tables'])})"
         if not callable(fn):
@@ -309,8 +336,12 @@ class Runner:
         try:
             inspect.signature(fn).bind(**dict.fromkeys(job["tables"]))
         except TypeError as exc:
-            self.send(event="run_error", run=index, fatal=False,
-                      error=f"wrong arguments: the judge calls {call}, but {exc}")
+            self.send(
+                event="run_error",
+                run=index,
+                fatal=False,
+                error=f"wrong arguments: the judge calls {call}, but {exc}",
+            )
             return
         except ValueError:
             pass  # builtins and the like have no signature: let the call decide
@@ -322,8 +353,18 @@ class Runner:
                 self.send(event="run_error", run=index, error=str(exc), fatal=True)
                 return
 
-    def run_case(self, index: int, run: dict[str, Any], name: str, fn: Any, frames: dict[str, Any],
-                 max_rows: int, spark: Any, out: io.StringIO, dataframe_type: type) -> None:
+    def run_case(
+        self,
+        index: int,
+        run: dict[str, Any],
+        name: str,
+        fn: Any,
+        frames: dict[str, Any],
+        max_rows: int,
+        spark: Any,
+        out: io.StringIO,
+        dataframe_type: type,
+    ) -> None:
         out.seek(0)
         out.truncate()
         event: dict[str, Any] = {"event": "case", "run": index, "case": name}
@@ -374,7 +415,9 @@ def ends_with_sort(df: Any) -> bool:
         from pyspark.sql.connect import plan as P
     except ImportError:
         return True
-    passthrough = tuple(getattr(P, n) for n in ("Limit", "Offset", "Tail", "SubqueryAlias", "Hint") if hasattr(P, n))
+    passthrough = tuple(
+        getattr(P, n) for n in ("Limit", "Offset", "Tail", "SubqueryAlias", "Hint") if hasattr(P, n)
+    )
     node = getattr(df, "_plan", None)
     while isinstance(node, passthrough):
         node = node._child

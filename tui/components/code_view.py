@@ -115,7 +115,9 @@ class CodeCardView(CardView):
         """Run the judge (worker thread). Raises ValueError with a one-line reason when it cannot run."""
         from prepdeck.checkers.sql import check_sql
 
-        return check_sql(self.card, answer, dialect, self.context.config.sql, answer_name="editor", cancel=cancel)
+        return check_sql(
+            self.card, answer, dialect, self.context.config.sql, answer_name="editor", cancel=cancel
+        )
 
     def explain(self, answer: str, dialect: str | None) -> tuple[str, str]:
         """(translated code, plan) for the translation view (worker thread); ValueError when it cannot."""
@@ -140,28 +142,42 @@ class CodeCardView(CardView):
                 title = f"{case.name} (hidden)" if case.hidden else case.name
                 with TabPane(title, id=f"case-{index}"):
                     if case.hidden:
-                        yield Static("[dim]Hidden case: its data is shown once you pass or give up.[/dim]",
-                                     classes="hidden-note")
+                        yield Static(
+                            "[dim]Hidden case: its data is shown once you pass or give up.[/dim]",
+                            classes="hidden-note",
+                        )
                     else:
                         yield from self._case_tables(case)
         yield Static(self._hint(), classes="code-hint")
         with Horizontal(id="code-toolbar"):
             if self.DIALECTS:
-                yield Select([(d, d) for d in self.DIALECTS], allow_blank=False, id="dialect",
-                             value=self._initial_dialect())
+                yield Select(
+                    [(d, d) for d in self.DIALECTS],
+                    allow_blank=False,
+                    id="dialect",
+                    value=self._initial_dialect(),
+                )
             yield Static("", id="judge-status")
-        yield TextArea.code_editor(self._initial_text(), language=self.LANGUAGE, theme=self.EDITOR_THEME,
-                                   id="editor", soft_wrap=False)
+        yield TextArea.code_editor(
+            self._initial_text(),
+            language=self.LANGUAGE,
+            theme=self.EDITOR_THEME,
+            id="editor",
+            soft_wrap=False,
+        )
         yield Static("", id="results")
         yield Static("", id="translation", classes="hidden")
         yield Markdown("", id="answer", classes="answer hidden")
 
     def _hint(self) -> str:
         k = self._key
-        parts = [f"{k('edit')} edit", f"{k('run_check')} run",
-                 f"{k('show_translation')} {'translation & plan' if self.DIALECTS else 'plan'}",
-                 f"{k('give_up')} give up",
-                 f"{k('leave')} leaves the editor, then {k('reveal')} reveals and 1–4 rate"]
+        parts = [
+            f"{k('edit')} edit",
+            f"{k('run_check')} run",
+            f"{k('show_translation')} {'translation & plan' if self.DIALECTS else 'plan'}",
+            f"{k('give_up')} give up",
+            f"{k('leave')} leaves the editor, then {k('reveal')} reveals and 1–4 rate",
+        ]
         if self.DIALECTS:
             parts.insert(2, f"{k('cycle_dialect')} dialect")
         return "[dim]" + escape(" · ".join(parts)) + "[/dim]"
@@ -182,8 +198,9 @@ class CodeCardView(CardView):
             except ValueError:
                 columns = []
             yield Label(f"[b]{escape(table)}[/b] [dim]({escape(spec)})[/dim]", classes="table-name")
-            grid: DataTable[Any] = DataTable(zebra_stripes=True, cursor_type="none", show_cursor=False,
-                                             classes="case-table")
+            grid: DataTable[Any] = DataTable(
+                zebra_stripes=True, cursor_type="none", show_cursor=False, classes="case-table"
+            )
             grid.add_columns(*columns)
             text = case.data.get(table)
             if text and text.strip():
@@ -194,9 +211,16 @@ class CodeCardView(CardView):
                 if csv is not None:
                     position = {name.lower(): i for i, name in enumerate(csv.header)}
                     for record in csv.rows:
-                        grid.add_row(*[_cell(record[position[c.lower()]] if c.lower() in position
-                                             and position[c.lower()] < len(record) else None)
-                                       for c in columns])
+                        grid.add_row(
+                            *[
+                                _cell(
+                                    record[position[c.lower()]]
+                                    if c.lower() in position and position[c.lower()] < len(record)
+                                    else None
+                                )
+                                for c in columns
+                            ]
+                        )
             yield grid
 
     def _initial_dialect(self) -> str:
@@ -301,8 +325,14 @@ class CodeCardView(CardView):
         if result.error != "cancelled":
             try:
                 attempt_id = self.context.store().add_attempt(
-                    self.card.global_id, self.card.type, answer, dialect, result.passed, result.elapsed_ms,
-                    result.to_json(reveal_hidden=True))
+                    self.card.global_id,
+                    self.card.type,
+                    answer,
+                    dialect,
+                    result.passed,
+                    result.elapsed_ms,
+                    result.to_json(reveal_hidden=True),
+                )
             except Exception as exc:
                 self.post_message(WorkStatus(f"attempt not saved: {exc}", busy=False))
         self.post_message(CheckDone(run, answer, dialect, result, attempt_id=attempt_id))
@@ -321,8 +351,15 @@ class CodeCardView(CardView):
         if result.error == "cancelled":
             self._show_status("cancelled")
             return
-        self.attempts.append({"passed": result.passed, "dialect": message.dialect, "error": result.error,
-                              "attempt_id": message.attempt_id, "elapsed_ms": round(result.elapsed_ms, 1)})
+        self.attempts.append(
+            {
+                "passed": result.passed,
+                "dialect": message.dialect,
+                "error": result.error,
+                "attempt_id": message.attempt_id,
+                "elapsed_ms": round(result.elapsed_ms, 1),
+            }
+        )
         self.last_result = result
         self.final_answer = message.answer
         newly_passed = result.passed and not self.passed
@@ -332,8 +369,9 @@ class CodeCardView(CardView):
         self._render_results(result)
         ok = sum(c.passed for c in result.cases)
         verdict = "passed" if result.passed else "failed"
-        self._show_status(f"run {len(self.attempts)}: {verdict}, {ok}/{len(result.cases)} cases, "
-                          f"{result.elapsed_ms:.0f} ms")
+        self._show_status(
+            f"run {len(self.attempts)}: {verdict}, {ok}/{len(result.cases)} cases, {result.elapsed_ms:.0f} ms"
+        )
         if newly_passed:
             self._show_hidden_data()
             self.suggest(self.suggested_rating())
@@ -377,10 +415,14 @@ class CodeCardView(CardView):
         from rich.syntax import Syntax
 
         title = f"As run on {self.ENGINE_LABEL}" + (f" (from {self.dialect})" if self.dialect else "")
-        panel.update(Group(Text(title, style="bold"),
-                           Syntax(message.translated or "", self.LANGUAGE, theme=self.EDITOR_THEME,
-                                  word_wrap=True),
-                           Text("\nPlan", style="bold"), Text(message.plan or "")))
+        panel.update(
+            Group(
+                Text(title, style="bold"),
+                Syntax(message.translated or "", self.LANGUAGE, theme=self.EDITOR_THEME, word_wrap=True),
+                Text("\nPlan", style="bold"),
+                Text(message.plan or ""),
+            )
+        )
 
     # -- give up / reveal --------------------------------------------------------------------------------
     def action_give_up(self) -> None:
@@ -449,9 +491,20 @@ class CodeCardView(CardView):
         result = self.last_result
         summary = None
         if result is not None:
-            summary = {"passed": result.passed, "error": result.error, "elapsed_ms": round(result.elapsed_ms, 1),
-                       "cases": [{"name": c.name, "hidden": c.hidden, "passed": c.passed,
-                                  "message": c.message or c.error or ""} for c in result.cases]}
+            summary = {
+                "passed": result.passed,
+                "error": result.error,
+                "elapsed_ms": round(result.elapsed_ms, 1),
+                "cases": [
+                    {
+                        "name": c.name,
+                        "hidden": c.hidden,
+                        "passed": c.passed,
+                        "message": c.message or c.error or "",
+                    }
+                    for c in result.cases
+                ],
+            }
         return {
             "kind": self.card.type,
             "attempts": len(self.attempts),
@@ -485,7 +538,9 @@ class CodeCardView(CardView):
 
     def _show_status(self, text: str) -> None:
         try:
-            self.query_one("#judge-status", Static).update(Text(text, style="dim" if not self.running else "bold"))
+            self.query_one("#judge-status", Static).update(
+                Text(text, style="dim" if not self.running else "bold")
+            )
         except Exception:
             return
         self.post_message(WorkStatus(text if self.running else "", busy=self.running))
@@ -528,7 +583,9 @@ def render_result(result: CheckResult, reveal_hidden: bool) -> Any:
 
 def _case_lines(case: CaseResult, reveal_hidden: bool, check_error: str | None) -> list[Any]:
     mark = Text("✓ ", style="green") if case.passed else Text("✗ ", style="red")
-    line = mark + Text(case.name, style="bold") + (Text(" (hidden)", style="dim") if case.hidden else Text(""))
+    line = (
+        mark + Text(case.name, style="bold") + (Text(" (hidden)", style="dim") if case.hidden else Text(""))
+    )
     reason = case.message or case.error or ""
     if not case.passed and reason and not (check_error and case.error in ("not run", check_error)):
         line.append(f" — {reason}")
@@ -537,12 +594,20 @@ def _case_lines(case: CaseResult, reveal_hidden: bool, check_error: str | None) 
     out: list[Any] = [line]
     if case.passed or (case.hidden and not reveal_hidden):
         return out
-    for title, rows, style in (("missing (expected, not returned)", case.missing, "yellow"),
-                               ("unexpected (returned, not expected)", case.unexpected, "magenta")):
+    for title, rows, style in (
+        ("missing (expected, not returned)", case.missing, "yellow"),
+        ("unexpected (returned, not expected)", case.unexpected, "magenta"),
+    ):
         if not rows:
             continue
-        table = Table(title=title, title_style=style, title_justify="left", show_header=bool(case.columns),
-                      box=None, padding=(0, 1))
+        table = Table(
+            title=title,
+            title_style=style,
+            title_justify="left",
+            show_header=bool(case.columns),
+            box=None,
+            padding=(0, 1),
+        )
         width = len(rows[0])
         names = case.columns if len(case.columns) == width else [f"col{i + 1}" for i in range(width)]
         for name in names:
@@ -551,5 +616,7 @@ def _case_lines(case: CaseResult, reveal_hidden: bool, check_error: str | None) 
             table.add_row(*_row_text(values))
         out.append(table)
     if case.order_mismatch_at is not None and not case.missing and not case.unexpected:
-        out.append(Text(f"   rows match but the order differs from row {case.order_mismatch_at}", style="yellow"))
+        out.append(
+            Text(f"   rows match but the order differs from row {case.order_mismatch_at}", style="yellow")
+        )
     return out

@@ -63,8 +63,10 @@ class DesignSheet:
         return [self.host.query_one(f"#check-{i}", Checkbox).value for i in range(len(self.card.checklist))]
 
     def verdicts(self) -> list[NumberVerdict]:
-        return [check_number(self.host.query_one(f"#number-{i}", Input).value, q.answer, q.tolerance)
-                for i, q in enumerate(self.card.numbers)]
+        return [
+            check_number(self.host.query_one(f"#number-{i}", Input).value, q.answer, q.tolerance)
+            for i, q in enumerate(self.card.numbers)
+        ]
 
     def coverage(self) -> float | None:
         return coverage(self.ticks(), [v.correct for v in self.verdicts()])
@@ -73,8 +75,10 @@ class DesignSheet:
         cover = self.coverage()
         return {
             "checklist": self.ticks(),
-            "numbers": [{"question": q.question, "expected": q.answer, **v.to_json()}
-                        for q, v in zip(self.card.numbers, self.verdicts(), strict=True)],
+            "numbers": [
+                {"question": q.question, "expected": q.answer, **v.to_json()}
+                for q, v in zip(self.card.numbers, self.verdicts(), strict=True)
+            ],
             "coverage": None if cover is None else round(cover, 3),
         }
 
@@ -107,7 +111,8 @@ class DesignSheet:
         names = {1: "Again", 2: "Hard", 3: "Good"}
         rating = suggested_rating(cover)
         self.host.query_one("#coverage", Static).update(
-            f"Coverage {cover:.0%} ({', '.join(parts)}) → suggests [b]{names.get(rating or 0, '')}[/b]")
+            f"Coverage {cover:.0%} ({', '.join(parts)}) → suggests [b]{names.get(rating or 0, '')}[/b]"
+        )
         return rating
 
 
@@ -127,8 +132,11 @@ class DesignCardView(CardView):
             speak, reveal = key_hint(self.app, "speak"), key_hint(self.app, "reveal")
         except Exception:  # no app yet: the default keys
             speak, reveal = key_hint(None, "speak"), key_hint(None, "reveal")
-        yield Static(f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {escape(reveal)}; or "
-                     f"{escape(speak)} to answer aloud (recorded, scored /100).[/dim]", classes="hint")
+        yield Static(
+            f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {escape(reveal)}; or "
+            f"{escape(speak)} to answer aloud (recorded, scored /100).[/dim]",
+            classes="hint",
+        )
         yield from self.sheet.compose_numbers()
         with Vertical(id="revealed", classes="hidden"):
             if card.answer:

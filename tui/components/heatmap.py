@@ -32,8 +32,8 @@ def render_heatmap(days: dict[dt.date, int], today: dt.date, weeks: int = 12) ->
         if monday.month != last_month:
             label = monday.strftime("%b")
             pos = 2 + week * 2
-            if all(c == " " for c in header[max(0, pos - 1):pos + len(label)]):
-                header[pos:pos + len(label)] = list(label)
+            if all(c == " " for c in header[max(0, pos - 1) : pos + len(label)]):
+                header[pos : pos + len(label)] = list(label)
             last_month = monday.month
     text.append("".join(header[: 2 + weeks * 2]).rstrip() + "\n", style="dim")
     for weekday in range(7):

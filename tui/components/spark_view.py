@@ -53,8 +53,14 @@ class PySparkCardView(CodeCardView):
         from prepdeck.checkers.spark import SparkUnavailable, check_pyspark_answers
 
         try:
-            [result] = check_pyspark_answers(self.card, [("editor", answer)], self.context.config, explain=True,
-                                             status=lambda text: None, cancel=cancel)
+            [result] = check_pyspark_answers(
+                self.card,
+                [("editor", answer)],
+                self.context.config,
+                explain=True,
+                status=lambda text: None,
+                cancel=cancel,
+            )
         except SparkUnavailable as exc:
             raise ValueError(str(exc)) from None
         if result.plan:
@@ -65,7 +71,9 @@ class PySparkCardView(CodeCardView):
         plan = self._plans.get(answer)
         if plan is None:
             result = self.judge(answer, None, threading.Event())
-            plan = result.plan or (f"no plan: {result.error}" if result.error else "no plan: the answer did not run")
+            plan = result.plan or (
+                f"no plan: {result.error}" if result.error else "no plan: the answer did not run"
+            )
         return answer, plan
 
     def running_status(self) -> str:
@@ -82,8 +90,19 @@ class PySparkCardView(CodeCardView):
         yield Static("", id="spark-status")
 
     def _hint(self) -> str:
-        return "[dim]" + " · ".join(["e edit", "Ctrl+R run", "Ctrl+T physical plan", "Ctrl+G give up",
-                                     "Esc leaves the editor, then Space reveals and 1–4 rate"]) + "[/dim]"
+        return (
+            "[dim]"
+            + " · ".join(
+                [
+                    "e edit",
+                    "Ctrl+R run",
+                    "Ctrl+T physical plan",
+                    "Ctrl+G give up",
+                    "Esc leaves the editor, then Space reveals and 1–4 rate",
+                ]
+            )
+            + "[/dim]"
+        )
 
     def on_mount(self) -> None:
         super().on_mount()

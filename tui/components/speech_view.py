@@ -38,11 +38,54 @@ if TYPE_CHECKING:
 
 NOTE_FIELDS = ("situation", "task", "action", "result", "numbers")
 DESIGN_NOTE_FIELDS = ("requirements", "architecture", "capacity", "failures", "trade-offs")
-TECH_TERMS = {"partition", "partitioned", "partitioning", "join", "joins", "schema", "spark", "sql", "index", "cache",
-              "pipeline", "airflow", "kafka", "dedupe", "backfill", "watermark", "watermarks", "shuffle", "broadcast",
-              "warehouse", "query", "queries", "dbt", "snowflake", "bigquery", "streaming", "batch", "latency",
-              "throughput", "idempotent", "retry", "retries", "sla", "contract", "lineage", "skew", "compaction",
-              "parquet", "delta", "iceberg", "cdc", "orchestration", "monitoring", "alerting", "test", "tests"}
+TECH_TERMS = {
+    "partition",
+    "partitioned",
+    "partitioning",
+    "join",
+    "joins",
+    "schema",
+    "spark",
+    "sql",
+    "index",
+    "cache",
+    "pipeline",
+    "airflow",
+    "kafka",
+    "dedupe",
+    "backfill",
+    "watermark",
+    "watermarks",
+    "shuffle",
+    "broadcast",
+    "warehouse",
+    "query",
+    "queries",
+    "dbt",
+    "snowflake",
+    "bigquery",
+    "streaming",
+    "batch",
+    "latency",
+    "throughput",
+    "idempotent",
+    "retry",
+    "retries",
+    "sla",
+    "contract",
+    "lineage",
+    "skew",
+    "compaction",
+    "parquet",
+    "delta",
+    "iceberg",
+    "cdc",
+    "orchestration",
+    "monitoring",
+    "alerting",
+    "test",
+    "tests",
+}
 
 _transcribers: dict[tuple[str, bool], Any] = {}
 _transcribers_lock = threading.Lock()
@@ -101,14 +144,21 @@ def auto_rubric(result: dict[str, Any]) -> dict[str, tuple[int, str]]:
     return {
         "star": (3 * len(found), f"{beats}; missing: {', '.join(star['missing']) or 'none'}"),
         "impact": (own, f"I {i_we['i']}× / we {i_we['we']}×; impact numbers: {', '.join(impact) or 'none'}"),
-        "depth": (min(12, 2 * len(terms)), f"terms: {', '.join(terms[:8]) or 'none'} (judge the depth yourself)"),
-        "communication": (max(0, comm), f"{f_rate}/min fillers, {wpm or '–'} wpm, {len(result['pauses'])} pauses ≥1 s"),
+        "depth": (
+            min(12, 2 * len(terms)),
+            f"terms: {', '.join(terms[:8]) or 'none'} (judge the depth yourself)",
+        ),
+        "communication": (
+            max(0, comm),
+            f"{f_rate}/min fillers, {wpm or '–'} wpm, {len(result['pauses'])} pauses ≥1 s",
+        ),
         "reflection": (6 if refl["found"] else 0, ", ".join(refl.get("cues", [])) or "no reflection heard"),
     }
 
 
-def design_auto_rubric(result: dict[str, Any] | None, card: Card, ticks: list[bool], numbers_right: list[bool]
-                       ) -> dict[str, tuple[int, str]]:
+def design_auto_rubric(
+    result: dict[str, Any] | None, card: Card, ticks: list[bool], numbers_right: list[bool]
+) -> dict[str, tuple[int, str]]:
     """line -> (automatic points, evidence) on the design rubric, measured as the weekly report does: the
     checklist ticks (architecture and the topics), the capacity numbers, the delivery of this answer."""
     from prepdeck.reports.evidence import RoundEvidence, delivery_from
@@ -119,8 +169,16 @@ def design_auto_rubric(result: dict[str, Any] | None, card: Card, ticks: list[bo
         ev.checklists.append(list(zip(card.checklist, ticks, strict=True)))
     ev.numbers.extend(numbers_right)
     if result is not None and not result.get("no_speech"):
-        ev.deliveries.append(delivery_from(result, card_id=card.global_id, round_="design", at="",
-                                           duration_s=result.get("duration_s"), target=card.speaking_target()))
+        ev.deliveries.append(
+            delivery_from(
+                result,
+                card_id=card.global_id,
+                round_="design",
+                at="",
+                duration_s=result.get("duration_s"),
+                target=card.speaking_target(),
+            )
+        )
     out: dict[str, tuple[int, str]] = {}
     for line in RUBRICS["design"].lines:
         m = METHODS[("design", line.key)].measure(ev)
@@ -195,18 +253,29 @@ class SpokenCardView(CardView):
             for name in self.fields:
                 with Horizontal(classes="note-row"):
                     yield Label(name.capitalize(), classes="note-label")
-                    yield Input(str(notes.get(name, "")), placeholder=f"{name}…", id=f"note-{name}",
-                                classes="note-input")
+                    yield Input(
+                        str(notes.get(name, "")),
+                        placeholder=f"{name}…",
+                        id=f"note-{name}",
+                        classes="note-input",
+                    )
         if self.sheet is not None:
             yield from self.sheet.compose_numbers()
+
         def k(action_id: str) -> str:
             return escape(self._key(action_id))
 
-        yield Static(f"[dim]Target {lo}–{hi} s. {k('record')}: record / stop · {k('import_audio')}: import a file"
-                     f" · {k('play')}: play · {k('cancel_transcription')}: cancel[/dim]", id="speech-help")
+        yield Static(
+            f"[dim]Target {lo}–{hi} s. {k('record')}: record / stop · {k('import_audio')}: import a file"
+            f" · {k('play')}: play · {k('cancel_transcription')}: cancel[/dim]",
+            id="speech-help",
+        )
         yield Static("", id="speech-status")
-        yield Input(placeholder="path to an audio file (wav, flac, mp3, m4a, ogg), Enter imports",
-                    id="import-path", classes="hidden")
+        yield Input(
+            placeholder="path to an audio file (wav, flac, mp3, m4a, ogg), Enter imports",
+            id="import-path",
+            classes="hidden",
+        )
         yield ProgressBar(total=100, show_eta=False, id="speech-progress", classes="hidden")
         if self.sheet is not None:
             with Vertical(id="revealed", classes="hidden"):
@@ -218,13 +287,20 @@ class SpokenCardView(CardView):
             yield Static("", id="transcript")
             yield Static("", id="metrics")
             yield Static("", id="trend")
-            yield Label(f"[b]{rubric.title} rubric /{rubric.max_score}[/b] [dim](pass {rubric.pass_score}; "
-                        f"automatic evidence; type your own score per line)[/dim]", id="rubric-title")
+            yield Label(
+                f"[b]{rubric.title} rubric /{rubric.max_score}[/b] [dim](pass {rubric.pass_score}; "
+                f"automatic evidence; type your own score per line)[/dim]",
+                id="rubric-title",
+            )
             for line in rubric.lines:
                 with Horizontal(classes="rubric-row"):
                     yield Label(f"{escape(line.label)} /{line.points}", classes="rubric-label")
-                    yield Input(placeholder=f"0–{line.points}", id=f"score-{line.key}", classes="rubric-input",
-                                type="integer")
+                    yield Input(
+                        placeholder=f"0–{line.points}",
+                        id=f"score-{line.key}",
+                        classes="rubric-input",
+                        type="integer",
+                    )
                     yield Static("", id=f"evidence-{line.key}", classes="rubric-evidence")
             yield Static("", id="rubric-total")
 
@@ -309,7 +385,8 @@ class SpokenCardView(CardView):
         bars = max(0, min(20, int((self._level + 60) / 3)))
         over = " [b red]over target[/]" if self._elapsed > hi else ""
         self.query_one("#speech-status", Static).update(
-            f"[red]●[/] {self._elapsed:5.1f} s / {lo}–{hi} s  [green]{'█' * bars}[/]{'·' * (20 - bars)}{over}  {escape(self._key('record'))} stops")
+            f"[red]●[/] {self._elapsed:5.1f} s / {lo}–{hi} s  [green]{'█' * bars}[/]{'·' * (20 - bars)}{over}  {escape(self._key('record'))} stops"
+        )
 
     def _stop_recording(self) -> None:
         from prepdeck.recordings.audio import AudioError
@@ -355,7 +432,8 @@ class SpokenCardView(CardView):
         self.recording_path = path
         try:
             self.recording_id = self.context.store().add_recording(
-                self.card.global_id, stored_path(self.context.home, path), seconds)
+                self.card.global_id, stored_path(self.context.home, path), seconds
+            )
         except Exception as exc:  # the audio is on disk either way; say so
             self._status(f"saved {path}, but not in the database: {exc}")
             self.recording_id = None
@@ -376,16 +454,25 @@ class SpokenCardView(CardView):
         speech = self.context.config.speech
         store = self.context.store()
         try:
-            transcriber = shared_transcriber(speech.model, self.context.home, speech.filler_pass, speech.language)
+            transcriber = shared_transcriber(
+                speech.model, self.context.home, speech.filler_pass, speech.language
+            )
             transcript = transcriber.transcribe(
-                path, cancel=cancel,
-                progress=lambda f: self.app.call_from_thread(self._progress, f))
-            result = result_json(stored_path(self.context.home, path), transcript, self.card.speaking_target())
+                path, cancel=cancel, progress=lambda f: self.app.call_from_thread(self._progress, f)
+            )
+            result = result_json(
+                stored_path(self.context.home, path), transcript, self.card.speaking_target()
+            )
             if recording_id is not None:
                 result["recording_id"] = recording_id
-                store.update_recording(recording_id, model=transcript.model, status="transcribed",
-                                       duration_s=transcript.duration_s, transcript=transcript.to_json(),
-                                       analysis=result)
+                store.update_recording(
+                    recording_id,
+                    model=transcript.model,
+                    status="transcribed",
+                    duration_s=transcript.duration_s,
+                    transcript=transcript.to_json(),
+                    analysis=result,
+                )
         except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
             if recording_id is not None:
                 store.update_recording(recording_id, status="failed", error=str(exc))
@@ -436,8 +523,9 @@ class SpokenCardView(CardView):
     def _show_auto(self) -> None:
         """The automatic points and their evidence beside each rubric line, and the total."""
         if self.sheet is not None:
-            self.auto = design_auto_rubric(self.result, self.card, self.sheet.ticks(),
-                                           [v.correct for v in self.sheet.verdicts()])
+            self.auto = design_auto_rubric(
+                self.result, self.card, self.sheet.ticks(), [v.correct for v in self.sheet.verdicts()]
+            )
         elif self.result is not None:
             self.auto = auto_rubric(self.result)
         for key, (points, evidence) in self.auto.items():
@@ -461,14 +549,20 @@ class SpokenCardView(CardView):
             f"(target {'–'.join(map(str, dur.get('target', [])))} s)",
         ]
         if star:  # "I" over "we" is a story's ownership; a design answer says "we" naturally
-            lines.append(f"{mark((r['i_we']['i_share'] or 0) >= 0.5)} I {r['i_we']['i']}× / we {r['i_we']['we']}×; "
-                         f"hedges {r['hedges']['count']}")
+            lines.append(
+                f"{mark((r['i_we']['i_share'] or 0) >= 0.5)} I {r['i_we']['i']}× / we {r['i_we']['we']}×; "
+                f"hedges {r['hedges']['count']}"
+            )
         lines += [f"[yellow]! {escape(w)}[/]" for w in r["warnings"] if star or not w.startswith("'we'")]
         return "\n".join(lines)
 
     def _show_trend(self) -> None:
         try:
-            rows = [r for r in self.context.store().recordings_for(self.card.global_id) if r["status"] == "transcribed"]
+            rows = [
+                r
+                for r in self.context.store().recordings_for(self.card.global_id)
+                if r["status"] == "transcribed"
+            ]
         except Exception:
             return
         if not rows:
@@ -478,8 +572,10 @@ class SpokenCardView(CardView):
             a = json.loads(row["analysis"] or "{}")
             s = json.loads(row["self_score"] or "{}")
             total = f"{s['total']}/{s.get('max', 50)}" if "total" in s else "–"
-            lines.append(f"  {row['at'][:10]}  {a.get('wpm') or '–':>5}  {a.get('fillers', {}).get('per_minute', '–'):>10}"
-                         f"  {a.get('duration', {}).get('speaking_s', 0):5.0f}s  {total}")
+            lines.append(
+                f"  {row['at'][:10]}  {a.get('wpm') or '–':>5}  {a.get('fillers', {}).get('per_minute', '–'):>10}"
+                f"  {a.get('duration', {}).get('speaking_s', 0):5.0f}s  {total}"
+            )
         trend = self.query_one("#trend", Static)
         trend.update("\n".join(lines))
         self.query_one("#speech-result").remove_class("hidden")
@@ -514,7 +610,8 @@ class SpokenCardView(CardView):
         verdict = "pass" if total >= self.rubric.pass_score else "below pass"
         self.query_one("#rubric-total", Static).update(
             f"[b]{total}/{self.rubric.max_score}[/b] ({verdict} {self.rubric.pass_score}) → suggests "
-            f"[b]{names[rating]}[/b] ({rating}){note}")
+            f"[b]{names[rating]}[/b] ({rating}){note}"
+        )
         if self.result is not None:
             self.suggest(rating)
 
@@ -533,20 +630,35 @@ class SpokenCardView(CardView):
         """The user's points per rubric line (blank lines left out), with the automatic points beside."""
         total, complete = self._total()
         given = {k: v for k, v in self.self_scores().items() if v is not None}
-        return {"round": self.rubric.round, "lines": given, "auto": {k: v[0] for k, v in self.auto.items()},
-                "total": total, "complete": complete, "max": self.rubric.max_score}
+        return {
+            "round": self.rubric.round,
+            "lines": given,
+            "auto": {k: v[0] for k, v in self.auto.items()},
+            "total": total,
+            "complete": complete,
+            "max": self.rubric.max_score,
+        }
 
     def review_payload(self) -> dict[str, Any] | None:
         sheet = None if self.sheet is None or self.sheet.empty else {"self_check": self.sheet.payload()}
         if self.result is None:
             return sheet
         r = self.result
-        speech = {"wpm": r["wpm"], "fillers_per_minute": r["fillers"]["per_minute"],
-                  "fillers": r["fillers"]["count"], "pauses": len(r["pauses"]), "duration_s": r["duration_s"]}
+        speech = {
+            "wpm": r["wpm"],
+            "fillers_per_minute": r["fillers"]["per_minute"],
+            "fillers": r["fillers"]["count"],
+            "pauses": len(r["pauses"]),
+            "duration_s": r["duration_s"],
+        }
         if self.sheet is None:
             speech["star_missing"] = r["star"]["missing"]
-        return {"recording_id": self.recording_id, "self_score": self._self_score_payload(), "speech": speech,
-                **(sheet or {})}
+        return {
+            "recording_id": self.recording_id,
+            "self_score": self._self_score_payload(),
+            "speech": speech,
+            **(sheet or {}),
+        }
 
     def commit_evidence(self, store: Store) -> None:
         if self.recording_id is not None and self.result is not None:

@@ -27,8 +27,16 @@ if TYPE_CHECKING:
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
-COLUMNS = (("title", "Title", 26), ("type", "Type", 7), ("due", "Due", 8), ("state", "State", 10),
-           ("lapses", "Lapses", 6), ("flag", "Flag", 9), ("deck", "Deck", None), ("id", "ID", None))
+COLUMNS = (
+    ("title", "Title", 26),
+    ("type", "Type", 7),
+    ("due", "Due", 8),
+    ("state", "State", 10),
+    ("lapses", "Lapses", 6),
+    ("flag", "Flag", 9),
+    ("deck", "Deck", None),
+    ("id", "ID", None),
+)
 
 
 @dataclass
@@ -91,8 +99,10 @@ class BrowserScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Browse[/b]  [dim]loading…[/dim]", id="top", classes="topbar")
-        yield Input(placeholder="search: words  tag:window  deck:sql  type:design  is:due|new|suspended|leech",
-                    id="search")
+        yield Input(
+            placeholder="search: words  tag:window  deck:sql  type:design  is:due|new|suspended|leech",
+            id="search",
+        )
         with Horizontal(id="browser-main"):
             table: DataTable[str | Text] = DataTable(id="cards", cursor_type="row")
             yield table
@@ -118,16 +128,25 @@ class BrowserScreen(Screen[None]):
         ctx = self.papp.context
         store = ctx.store()
         with store.lock:
-            states = {r["card_id"]: r for r in store.db.query(
-                "SELECT card_id, state, due, lapses, reps FROM card_state")}
+            states = {
+                r["card_id"]: r
+                for r in store.db.query("SELECT card_id, state, due, lapses, reps FROM card_state")
+            }
             suspended = store.suspended()
         rows = []
         for card in ctx.decks().all_cards():
             gid = card.global_id
             st = states.get(gid)
-            rows.append(CardRow(card, int(st["state"]) if st else 0, from_iso(st["due"]) if st else None,
-                                int(st["lapses"]) if st else 0, int(st["reps"]) if st else 0,
-                                suspended.get(gid)))
+            rows.append(
+                CardRow(
+                    card,
+                    int(st["state"]) if st else 0,
+                    from_iso(st["due"]) if st else None,
+                    int(st["lapses"]) if st else 0,
+                    int(st["reps"]) if st else 0,
+                    suspended.get(gid),
+                )
+            )
         self.post_message(BrowserRowsLoaded(rows))
 
     @on(BrowserRowsLoaded)
@@ -150,7 +169,8 @@ class BrowserScreen(Screen[None]):
         self.query_one("#top", Static).update(
             f"[b]Browse[/b]  {len(shown)} of {len(self.rows)} cards"
             + (f" · {suspended} suspended" if suspended else "")
-            + (f"  [dim]matching[/dim] {escape(query)}" if query else ""))
+            + (f"  [dim]matching[/dim] {escape(query)}" if query else "")
+        )
         if not shown:
             self.query_one("#history", Static).update("[dim]No card matches.[/dim]")
 
@@ -163,9 +183,18 @@ class BrowserScreen(Screen[None]):
         else:
             due = Text(_relative_due(row.due, now) if row.due else "")
         flag = {"user": Text("suspended", style="yellow"), "leech": Text("leech", style="red")}.get(
-            row.suspended or "", Text(""))
-        return [escape(card.title), card.type, due, STATE_NAMES.get(row.state, str(row.state)),
-                Text(str(row.lapses), justify="right"), flag, card.deck_id, Text(card.id, style="dim")]
+            row.suspended or "", Text("")
+        )
+        return [
+            escape(card.title),
+            card.type,
+            due,
+            STATE_NAMES.get(row.state, str(row.state)),
+            Text(str(row.lapses), justify="right"),
+            flag,
+            card.deck_id,
+            Text(card.id, style="dim"),
+        ]
 
     def _selected_id(self) -> str | None:
         table = self.query_one("#cards", DataTable)
@@ -206,8 +235,10 @@ class BrowserScreen(Screen[None]):
         if card.tags:
             lines.append("[dim]" + escape(" ".join(f"#{t}" for t in card.tags)) + "[/dim]")
         state = STATE_NAMES.get(row.state, "?")
-        lines.append(f"{state} · {row.reps} reviews · {row.lapses} lapses"
-                     + (f" · [yellow]{row.suspended}[/yellow]" if row.suspended else ""))
+        lines.append(
+            f"{state} · {row.reps} reviews · {row.lapses} lapses"
+            + (f" · [yellow]{row.suspended}[/yellow]" if row.suspended else "")
+        )
         if row.due is not None:
             lines.append(f"due {row.due.astimezone().strftime('%Y-%m-%d %H:%M')}")
         lines.append("")
@@ -220,8 +251,9 @@ class BrowserScreen(Screen[None]):
                 taken = f"{review.duration_ms / 1000:.0f}s" if review.duration_ms is not None else "–"
                 style = RATING_STYLES.get(review.rating, "")
                 kind = "" if review.kind == "review" else f" [dim]{review.kind}[/dim]"
-                lines.append(f"{when} [{style}]{RATING_NAMES.get(review.rating, '?'):<5}[/{style}] {taken:>5}"
-                             f"{kind}")
+                lines.append(
+                    f"{when} [{style}]{RATING_NAMES.get(review.rating, '?'):<5}[/{style}] {taken:>5}{kind}"
+                )
         self.query_one("#history", Static).update("\n".join(lines))
 
     # -- actions ---------------------------------------------------------------------------------
@@ -257,7 +289,7 @@ class BrowserScreen(Screen[None]):
 
 
 def _relative_due(due: dt.datetime, now: dt.datetime) -> str:
-    """"in 3h", "in 4d", "in 5mo": what a user scans for; the exact time is in the side panel."""
+    """ "in 3h", "in 4d", "in 5mo": what a user scans for; the exact time is in the side panel."""
     seconds = (due - now).total_seconds()
     if seconds < 3600:
         return f"in {max(1, round(seconds / 60))}m"

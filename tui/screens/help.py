@@ -33,8 +33,10 @@ class HelpScreen(ModalScreen[None]):
                 keys = keymap.get(action.id, action.keys)
                 shown = " / ".join(display_key(app, k) for k in keys.split(","))
                 remapped = " [yellow](remapped)[/yellow]" if action.id in keymap else ""
-                lines.append(f"  [b]{escape(f'{shown:<11}')}[/b] {escape(action.help or action.description):<34}"
-                             f" [dim]{action.id}[/dim]{remapped}")
+                lines.append(
+                    f"  [b]{escape(f'{shown:<11}')}[/b] {escape(action.help or action.description):<34}"
+                    f" [dim]{action.id}[/dim]{remapped}"
+                )
             lines.append("")
         lines.append("[b]Remap[/b] in config.toml, by the ids above:")
         lines.append('  [dim][keys][/dim]\n  [dim]reveal = "space,enter"[/dim]\n  [dim]rate_good = "j"[/dim]')

@@ -100,18 +100,35 @@ class HomeScreen(Screen[None]):
         for deck in decks:
             c = message.counts.get(deck.id)
             # Due: reviews and learning cards due now; New: what today's new-card limit will introduce
-            due, new, unseen, total = ((c.due + c.learning, c.new_today, c.new, c.total) if c
-                                       else (0, 0, 0, len(deck.cards)))
+            due, new, unseen, total = (
+                (c.due + c.learning, c.new_today, c.new, c.total) if c else (0, 0, 0, len(deck.cards))
+            )
             totals["due"] += due
             totals["unseen"] += unseen
             totals["total"] += total
-            rows.append((deck.id, [escape(deck.title), deck.round, _num(due, "bold"), _num(new, "cyan"),
-                                   Text(str(total), justify="right")]))
+            rows.append(
+                (
+                    deck.id,
+                    [
+                        escape(deck.title),
+                        deck.round,
+                        _num(due, "bold"),
+                        _num(new, "cyan"),
+                        Text(str(total), justify="right"),
+                    ],
+                )
+            )
         new_left = max(0, app.context.config.review.new_per_day - message.today.new_seen)
         totals["new"] = min(totals["unseen"], new_left)
         if len(decks) > 1:
-            table.add_row(Text("All decks", style="bold"), "", _num(totals["due"], "bold"),
-                          _num(totals["new"], "cyan"), Text(str(totals["total"]), justify="right"), key=ALL)
+            table.add_row(
+                Text("All decks", style="bold"),
+                "",
+                _num(totals["due"], "bold"),
+                _num(totals["new"], "cyan"),
+                Text(str(totals["total"]), justify="right"),
+                key=ALL,
+            )
         for key, cells in rows:
             table.add_row(*cells, key=key)
         if selected is not None and selected in {k for k, _ in rows} | {ALL}:
@@ -121,9 +138,11 @@ class HomeScreen(Screen[None]):
         streak = getattr(today, "streak_days", 0)
         self.query_one("#top", Static).update(
             f"[b]prepdeck[/b]  Today [b]{today.reviewed}[/b] reviewed · {today.minutes:.0f} min · "
-            f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}")
+            f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}"
+        )
         self.query_one("#today", Static).update(
-            f"[dim]{sum(message.heatmap.values())} reviews in 12 weeks[/dim]")
+            f"[dim]{sum(message.heatmap.values())} reviews in 12 weeks[/dim]"
+        )
         self._totals = totals
         self._update_summary()
 
@@ -137,11 +156,15 @@ class HomeScreen(Screen[None]):
         elif totals["due"] + totals["new"] == 0:
             summary = "Nothing due: all caught up. [b]b[/b] browses every card."
         else:
-            summary = (f"[b]{totals['due']}[/b] due, [b]{totals['new']}[/b] new today "
-                       f"[dim]({totals['unseen']} unseen)[/dim] · [b]r[/b] reviews all")
+            summary = (
+                f"[b]{totals['due']}[/b] due, [b]{totals['new']}[/b] new today "
+                f"[dim]({totals['unseen']} unseen)[/dim] · [b]r[/b] reviews all"
+            )
         deck = decks.deck(self._selected_key() or "")
         if deck is not None:
-            summary += f"\n[dim]{escape(deck.id)}: {len(deck.cards)} cards · prepdeck review {escape(deck.id)}[/dim]"
+            summary += (
+                f"\n[dim]{escape(deck.id)}: {len(deck.cards)} cards · prepdeck review {escape(deck.id)}[/dim]"
+            )
         self.query_one("#due-summary", Static).update(summary)
 
     @on(DataTable.RowHighlighted, "#decks")
@@ -155,8 +178,10 @@ class HomeScreen(Screen[None]):
             box.add_class("hidden")
             return
         broken = len(decks.broken) or len({p.path for p in decks.problems})
-        lines = [f"[b red]{broken} deck file{'s' if broken != 1 else ''} skipped[/b red] "
-                 "[dim](fix and press F5; `prepdeck decks check` lists the same)[/dim]"]
+        lines = [
+            f"[b red]{broken} deck file{'s' if broken != 1 else ''} skipped[/b red] "
+            "[dim](fix and press F5; `prepdeck decks check` lists the same)[/dim]"
+        ]
         lines += [f"[red]{escape(str(p))}[/red]" for p in decks.problems]
         self.query_one("#problems-text", Static).update("\n".join(lines))
         box.remove_class("hidden")

@@ -76,17 +76,21 @@ class DiscussionPane(VerticalScroll):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
-        yield Static("[b]Follow-up questions[/b] [dim]Answer aloud as you would to the interviewer, and jot the "
-                     "key points in the box (they are scored). e: first box · Tab: next · Esc leaves a box[/dim]",
-                     classes="card-title")
+        yield Static(
+            "[b]Follow-up questions[/b] [dim]Answer aloud as you would to the interviewer, and jot the "
+            "key points in the box (they are scored). e: first box · Tab: next · Esc leaves a box[/dim]",
+            classes="card-title",
+        )
         for i, prompt in enumerate(self.plan.prompts):
             yield Static(f"[b]{i + 1}. {escape(prompt.title)}[/b]", classes="mock-prompt-title")
             yield Markdown(prompt.text, classes="prompt")
             yield TextArea("", id=f"answer-{i}", classes="mock-answer", soft_wrap=True)
 
     def answers(self) -> list[dict[str, Any]]:
-        return [{"title": p.title, "card": p.card_id, "answer": self.query_one(f"#answer-{i}", TextArea).text}
-                for i, p in enumerate(self.plan.prompts)]
+        return [
+            {"title": p.title, "card": p.card_id, "answer": self.query_one(f"#answer-{i}", TextArea).text}
+            for i, p in enumerate(self.plan.prompts)
+        ]
 
     def focus_editor(self) -> bool:
         boxes = list(self.query(TextArea))
@@ -105,8 +109,13 @@ class BreakPane(Static):
 class ScoringPane(VerticalScroll):
     """The rubric of one round: automatic score and evidence per line, a self-score box, the total."""
 
-    def __init__(self, card: Scorecard, earlier: list[mock_store.MockRow], references: list[tuple[str, str]],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        card: Scorecard,
+        earlier: list[mock_store.MockRow],
+        references: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.card = card
         self.earlier = earlier
@@ -114,9 +123,11 @@ class ScoringPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         card = self.card
-        yield Static(f"[b]{escape(card.title)} mock: the rubric[/b]  [dim]type your own score per line (blank = "
-                     "the automatic score); Esc leaves a box · n continues · Esc again goes home[/dim]",
-                     classes="card-title")
+        yield Static(
+            f"[b]{escape(card.title)} mock: the rubric[/b]  [dim]type your own score per line (blank = "
+            "the automatic score); Esc leaves a box · n continues · Esc again goes home[/dim]",
+            classes="card-title",
+        )
         yield Static("", id="score-total")
         with Vertical(id="scoring-lines"):
             for line in card.lines:
@@ -142,8 +153,10 @@ class ScoringPane(VerticalScroll):
 
     def _earlier_text(self) -> str:
         rubric = RUBRICS[self.card.round]
-        lines = [f"[b]Earlier {escape(self.card.title)} mocks[/b]", f"[dim]pass line {rubric.pass_score}/"
-                 f"{rubric.max_score}[/dim]"]
+        lines = [
+            f"[b]Earlier {escape(self.card.title)} mocks[/b]",
+            f"[dim]pass line {rubric.pass_score}/{rubric.max_score}[/dim]",
+        ]
         if not self.earlier:
             lines.append("none yet: this is the first")
         for row in self.earlier:
@@ -181,7 +194,8 @@ class ScoringPane(VerticalScroll):
         verdict = "[b green]PASS[/b green]" if card.passed else "[b red]below the pass line[/b red]"
         self.query_one("#score-total", Static).update(
             f"Total [b]{card.total:g}/{card.max_total}[/b] · pass line {card.pass_score} → {verdict}  "
-            f"[dim](automatic alone: {card.auto_total:g})[/dim]")
+            f"[dim](automatic alone: {card.auto_total:g})[/dim]"
+        )
 
 
 class MockScreen(Screen[None]):
@@ -209,7 +223,9 @@ class MockScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("mock")
 
-    def __init__(self, round_: str | None = None, *, seed: int | None = None, clock: Monotonic | None = None) -> None:
+    def __init__(
+        self, round_: str | None = None, *, seed: int | None = None, clock: Monotonic | None = None
+    ) -> None:
         super().__init__()
         self.requested = round_
         self.seed = seed
@@ -258,8 +274,13 @@ class MockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         picker = self.query_one("#mock-picker")
-        picker.mount(Static("[b]Mock interview[/b] [dim]— which round? Enter starts; the timer starts at once. "
-                            "Escape goes back.[/dim]", classes="card-title"))
+        picker.mount(
+            Static(
+                "[b]Mock interview[/b] [dim]— which round? Enter starts; the timer starts at once. "
+                "Escape goes back.[/dim]",
+                classes="card-title",
+            )
+        )
         options = [Option(f"{ROUND_TITLES[r]:<14} {round_summary(r)}", id=r) for r in ROUND_CHOICES]
         picker.mount(OptionList(*options, id="round-list"))
         self._update_bar()
@@ -281,8 +302,13 @@ class MockScreen(Screen[None]):
         ctx = self.context
         try:
             store = ctx.store()
-            plan = plan_mock(round_, ctx.decks(), mock_store.last_seen(store), suspended=store.suspended(),
-                             seed=self.seed if self.seed is not None else _daily_seed(self.papp.now()))
+            plan = plan_mock(
+                round_,
+                ctx.decks(),
+                mock_store.last_seen(store),
+                suspended=store.suspended(),
+                seed=self.seed if self.seed is not None else _daily_seed(self.papp.now()),
+            )
         except NoCards as exc:
             self.notify(str(exc), title="Mock", severity="error", timeout=15)
             self.query_one("#mock-phase", Static).update(f"[red]{escape(str(exc))}[/red]")
@@ -306,8 +332,13 @@ class MockScreen(Screen[None]):
         self.views = {}
         self.mock_id = None
         self._solved_in_time = None
-        self.timer = PhaseTimer([(p.name, p.seconds, {"kind": p.kind, **({"card": p.card_id} if p.card_id else {})})
-                                 for p in phases], clock=self.monotonic)
+        self.timer = PhaseTimer(
+            [
+                (p.name, p.seconds, {"kind": p.kind, **({"card": p.card_id} if p.card_id else {})})
+                for p in phases
+            ],
+            clock=self.monotonic,
+        )
         self.timer.start()
         self._show_phase()
 
@@ -322,8 +353,14 @@ class MockScreen(Screen[None]):
         self._started_at = to_iso(self.papp.now())
         evidence = {"session": self.session} if self.session else {}
         try:
-            self.mock_id = mock_store.create_mock(self.context.store(), plan.round, plan.card_ids,
-                                                  self._phases_json(), started_at=self._started_at, evidence=evidence)
+            self.mock_id = mock_store.create_mock(
+                self.context.store(),
+                plan.round,
+                plan.card_ids,
+                self._phases_json(),
+                started_at=self._started_at,
+                evidence=evidence,
+            )
         except StoreError as exc:
             self.notify(f"The mock is not being saved: {exc}", severity="error", timeout=15)
             return
@@ -370,8 +407,9 @@ class MockScreen(Screen[None]):
 
     def _build(self, phase: PlannedPhase) -> Widget:
         if phase.kind == "break":
-            return BreakPane(f"[b]Break[/b]\n\n{escape(phase.what)}. Stand up, drink some water.",
-                             classes="mock-break")
+            return BreakPane(
+                f"[b]Break[/b]\n\n{escape(phase.what)}. Stand up, drink some water.", classes="mock-break"
+            )
         if phase.kind == "discussion":
             return DiscussionPane(self.current_plan)
         card = self.context.decks().card(phase.card_id or "")
@@ -387,7 +425,8 @@ class MockScreen(Screen[None]):
         title = ROUND_TITLES[phase.round]
         self.query_one("#mock-phase", Static).update(
             f"[b]{escape(title)}[/b] · phase {position}: [b]{escape(phase.name)}[/b] "
-            f"({format_clock(phase.seconds)}) — {escape(phase.what)}")
+            f"({format_clock(phase.seconds)}) — {escape(phase.what)}"
+        )
 
     def tick(self) -> None:
         """Called a few times a second (and by tests after moving the clock)."""
@@ -398,8 +437,12 @@ class MockScreen(Screen[None]):
         for note in timer.tick():
             if note.kind == "start":
                 continue  # phase starts are announced by action_next_phase
-            self.notify(note.text, title="Time", severity="warning" if note.kind == "time_up" else "information",
-                        timeout=8)
+            self.notify(
+                note.text,
+                title="Time",
+                severity="warning" if note.kind == "time_up" else "information",
+                timeout=8,
+            )
             self.app.bell()
         now = self.monotonic()
         if now - self._last_save >= SAVE_EVERY_S:
@@ -416,16 +459,23 @@ class MockScreen(Screen[None]):
             return
         title = ROUND_TITLES[self.current_plan.round]
         if self.state != "running" or timer.current is None:
-            bar.update(f"[b]{escape(title)}[/b]  ·  time used {format_clock(timer.total_used())} of "
-                       f"{format_clock(timer.total_planned())}  ·  [dim]{self.state}[/dim]")
+            bar.update(
+                f"[b]{escape(title)}[/b]  ·  time used {format_clock(timer.total_used())} of "
+                f"{format_clock(timer.total_planned())}  ·  [dim]{self.state}[/dim]"
+            )
             return
         left = timer.remaining()
         phase = timer.current.name
-        clock = (f"[b]{format_clock(left)}[/b] left" if left >= 0
-                 else f"[b red]+{format_clock(-left)} over[/b red]")
+        clock = (
+            f"[b]{format_clock(left)}[/b] left"
+            if left >= 0
+            else f"[b red]+{format_clock(-left)} over[/b red]"
+        )
         paused = "  ·  [b yellow]PAUSED (p resumes)[/b yellow]" if timer.paused else ""
-        bar.update(f"[b]{escape(title)}[/b] · {escape(phase)}  {clock}  ·  total {format_clock(timer.total_used())}"
-                   f" / {format_clock(timer.total_planned())}{paused}")
+        bar.update(
+            f"[b]{escape(title)}[/b] · {escape(phase)}  {clock}  ·  total {format_clock(timer.total_used())}"
+            f" / {format_clock(timer.total_planned())}{paused}"
+        )
 
     # -- keys --------------------------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
@@ -456,8 +506,9 @@ class MockScreen(Screen[None]):
             return
         phase = self.phases[following]
         self._show_phase()
-        self.notify(f"Now: {phase.name} — {format_clock(phase.seconds)}. {phase.what}", title="Next phase",
-                    timeout=8)
+        self.notify(
+            f"Now: {phase.name} — {format_clock(phase.seconds)}. {phase.what}", title="Next phase", timeout=8
+        )
         self.app.bell()
 
     def _round_over(self) -> None:
@@ -472,7 +523,8 @@ class MockScreen(Screen[None]):
                 widget.display = widget is design
             cast(CardView, design).reveal()
             self.query_one("#mock-phase", Static).update(
-                "[b]Time.[/b] Tick what your design covered and check your capacity numbers; n shows the rubric.")
+                "[b]Time.[/b] Tick what your design covered and check your capacity numbers; n shows the rubric."
+            )
             self._update_bar()
             self.refresh_bindings()
             return
@@ -489,8 +541,11 @@ class MockScreen(Screen[None]):
 
     def action_leave(self) -> None:
         focused = self.focused
-        if isinstance(focused, (Input, TextArea)) or (focused is not None and not isinstance(focused, CardView)
-                                                      and any(isinstance(a, CardView) for a in focused.ancestors)):
+        if isinstance(focused, (Input, TextArea)) or (
+            focused is not None
+            and not isinstance(focused, CardView)
+            and any(isinstance(a, CardView) for a in focused.ancestors)
+        ):
             self.set_focus(None)  # out of the editor: the screen's keys work again
             return
         self.action_quit_mock()
@@ -498,8 +553,12 @@ class MockScreen(Screen[None]):
     def action_quit_mock(self) -> None:
         if self.state in ("running", "wrapup") and not self._quit_armed:
             self._quit_armed = True
-            self.notify("Press Escape (or q) again to end the mock here; what you did is kept as an unfinished "
-                        "mock.", title="End the mock?", severity="warning", timeout=6)
+            self.notify(
+                "Press Escape (or q) again to end the mock here; what you did is kept as an unfinished mock.",
+                title="End the mock?",
+                severity="warning",
+                timeout=6,
+            )
             self.set_timer(6, self._disarm)
             return
         self._end_unfinished()
@@ -557,14 +616,22 @@ class MockScreen(Screen[None]):
             ev["design"] = {
                 "card": card.global_id,
                 "checklist": [[item, tick] for item, tick in zip(card.checklist, ticks, strict=False)],
-                "numbers": [{"question": q.question, "expected": q.answer, **v.to_json()}
-                            for q, v in zip(card.numbers, verdicts, strict=True)],
+                "numbers": [
+                    {"question": q.question, "expected": q.answer, **v.to_json()}
+                    for q, v in zip(card.numbers, verdicts, strict=True)
+                ],
             }
         stories = [cast(CardView, w) for k, w in self.views.items() if k.startswith("story:")]
         if stories:
-            ev["stories"] = [{"card": v.card.global_id, "recording_id": getattr(v, "recording_id", None),
-                              "analysis": getattr(v, "result", None), "target": list(v.card.speaking_target())}
-                             for v in stories]
+            ev["stories"] = [
+                {
+                    "card": v.card.global_id,
+                    "recording_id": getattr(v, "recording_id", None),
+                    "analysis": getattr(v, "result", None),
+                    "target": list(v.card.speaking_target()),
+                }
+                for v in stories
+            ]
         return ev
 
     def _safe_evidence(self) -> dict[str, Any]:
@@ -585,8 +652,13 @@ class MockScreen(Screen[None]):
         try:
             store = self.context.store()
             evidence = self._safe_evidence()
-            mock_store.save_progress(store, self.mock_id, phases=self._phases_json(), evidence=evidence,
-                                     ended_at=to_iso(self.papp.now()) if ended else None)
+            mock_store.save_progress(
+                store,
+                self.mock_id,
+                phases=self._phases_json(),
+                evidence=evidence,
+                ended_at=to_iso(self.papp.now()) if ended else None,
+            )
             self._link(evidence)
         except StoreError as exc:
             self.notify(f"Progress not saved: {exc}", severity="error", timeout=10)
@@ -622,8 +694,11 @@ class MockScreen(Screen[None]):
         if design is not None and self.mock_id is not None and (design.card.checklist or design.card.numbers):  # type: ignore[attr-defined]
             try:
                 self_check = self.context.store().add_self_check(
-                    design.card.global_id, design.ticks(),  # type: ignore[attr-defined]
-                    [v.to_json() for v in design.verdicts()], mock_id=self.mock_id)  # type: ignore[attr-defined]
+                    design.card.global_id,
+                    design.ticks(),  # type: ignore[attr-defined]
+                    [v.to_json() for v in design.verdicts()],
+                    mock_id=self.mock_id,
+                )  # type: ignore[attr-defined]
                 evidence["design"]["self_check_id"] = self_check
             except StoreError as exc:
                 self.notify(f"Checklist not saved: {exc}", severity="error")
@@ -631,8 +706,9 @@ class MockScreen(Screen[None]):
         card = score_mock(self.current_plan.round, evidence)
         earlier = []
         with contextlib.suppress(StoreError):
-            earlier = mock_store.list_mocks(self.context.store(), self.current_plan.round, limit=8,
-                                            exclude=self.mock_id)
+            earlier = mock_store.list_mocks(
+                self.context.store(), self.current_plan.round, limit=8, exclude=self.mock_id
+            )
         for widget in self.views.values():
             widget.display = False
         references = [(p.title, p.reference) for p in self.current_plan.prompts if p.reference]
@@ -641,8 +717,9 @@ class MockScreen(Screen[None]):
         self._store_scores(card)
         more = self.plan is not None and self.round_index + 1 < len(self.plan.rounds)
         self.query_one("#mock-phase", Static).update(
-            "[b]Scoring.[/b] " + ("n: on to the break and the next round." if more
-                                  else "Saved as you type; Escape goes home."))
+            "[b]Scoring.[/b] "
+            + ("n: on to the break and the next round." if more else "Saved as you type; Escape goes home.")
+        )
         self._update_bar()
         self.refresh_bindings()
 
@@ -658,8 +735,10 @@ class MockScreen(Screen[None]):
         except NoMatches:  # the rubric is still being laid out; it scores itself once mounted
             return
         if "code" in self._evidence or "stories" in self._evidence:
-            self._evidence = {**self._evidence, **{k: v for k, v in self.evidence().items()
-                                                   if k in ("code", "stories")}}
+            self._evidence = {
+                **self._evidence,
+                **{k: v for k, v in self.evidence().items() if k in ("code", "stories")},
+            }
         card = score_mock(self.current_plan.round, self._evidence, own)
         self.scoring.refresh_card(card, problems)
         self._store_scores(card)
@@ -668,9 +747,16 @@ class MockScreen(Screen[None]):
         if self.mock_id is None:
             return
         try:
-            mock_store.save_scores(self.context.store(), self.mock_id, phases=self._phases_json(),
-                                   evidence=self._evidence, scores=card.scores_json(), total=card.total,
-                                   max_total=card.max_total, ended_at=to_iso(self.papp.now()))
+            mock_store.save_scores(
+                self.context.store(),
+                self.mock_id,
+                phases=self._phases_json(),
+                evidence=self._evidence,
+                scores=card.scores_json(),
+                total=card.total,
+                max_total=card.max_total,
+                ended_at=to_iso(self.papp.now()),
+            )
             self._link(self._evidence)
         except StoreError as exc:
             self.notify(f"Scores not saved: {exc}", severity="error", timeout=10)

@@ -75,7 +75,9 @@ class RatingBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Button("Show answer", id="show", classes="show-button")
         for rating, name in RATINGS.items():
-            button = Button(f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{name.lower()} hidden")
+            button = Button(
+                f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{name.lower()} hidden"
+            )
             yield button
 
     def on_mount(self) -> None:
@@ -200,8 +202,10 @@ class ReviewScreen(Screen[None]):
         answered = self.session.answered
         if not answered and not self.session.suspended:
             deck = f" in {self.deck_id}" if self.deck_id else ""
-            return (f"[b]Nothing due{deck}.[/b]\n\nAll caught up. Escape goes home; the browser (b on the "
-                    "home screen) shows every card.")
+            return (
+                f"[b]Nothing due{deck}.[/b]\n\nAll caught up. Escape goes home; the browser (b on the "
+                "home screen) shows every card."
+            )
         by_rating = {r: sum(1 for a in answered if a.rating == r) for r in RATINGS}
         cards = len({a.card.global_id for a in answered})
         seconds = sum(a.duration_ms for a in answered) / 1000
@@ -315,9 +319,13 @@ class ReviewScreen(Screen[None]):
         self.session.answered.append(Answered(card, rating, outcome.review_id, duration_ms, outcome.leech))
         self.session.remove(card.global_id)
         if outcome.leech:
-            self.notify(f"“{card.title}” is a leech (lapsed {app.context.config.review.leech_lapses} times) "
-                        "and was suspended. Rewrite it or unsuspend it in the browser.",
-                        title="Leech", severity="warning", timeout=12)
+            self.notify(
+                f"“{card.title}” is a leech (lapsed {app.context.config.review.leech_lapses} times) "
+                "and was suspended. Rewrite it or unsuspend it in the browser.",
+                title="Leech",
+                severity="warning",
+                timeout=12,
+            )
         elif outcome.due is not None and outcome.due <= now + LEARN_AHEAD * 3:
             self.session.learning.append((outcome.due, card))
         app.post_reviews_changed(card.global_id)
@@ -332,8 +340,10 @@ class ReviewScreen(Screen[None]):
         last = self.session.answered[-1]
         newest = app.context.store().last_review()
         if newest is None or newest.id != last.review_id:
-            self.notify("The newest review was not made in this session (another prepdeck?); not undoing it.",
-                        severity="warning")
+            self.notify(
+                "The newest review was not made in this session (another prepdeck?); not undoing it.",
+                severity="warning",
+            )
             return
         try:
             undone = app.scheduling.undo()
@@ -362,7 +372,9 @@ class ReviewScreen(Screen[None]):
         self.session.suspended.append(card)
         self.session.remove(card.global_id)
         self.papp.post_reviews_changed(card.global_id)
-        self.notify(f"Suspended “{card.title}”. Unsuspend it in the browser (b on the home screen).", timeout=5)
+        self.notify(
+            f"Suspended “{card.title}”. Unsuspend it in the browser (b on the home screen).", timeout=5
+        )
         await self.show_next()
 
     def action_edit(self) -> None:
@@ -372,8 +384,11 @@ class ReviewScreen(Screen[None]):
     async def action_leave(self) -> None:
         focused = self.focused
         if isinstance(focused, (Input, TextArea)) or (
-                focused is not None and self.view is not None and focused is not self.view
-                and self.view in focused.ancestors):
+            focused is not None
+            and self.view is not None
+            and focused is not self.view
+            and self.view in focused.ancestors
+        ):
             # out of the editor: digits rate again (a focusable view keeps its own keys, e.g. record)
             self.set_focus(self.view if self.view is not None and self.view.can_focus else None)
             return
@@ -397,8 +412,12 @@ class ReviewScreen(Screen[None]):
             return False  # the footer shows what is left to do: rate
         if action == "speak":
             spoken = view_class("design", spoken=True)
-            return (self.card is not None and self.card.type == "design" and spoken is not view_class("design")
-                    and not isinstance(self.view, spoken))
+            return (
+                self.card is not None
+                and self.card.type == "design"
+                and spoken is not view_class("design")
+                and not isinstance(self.view, spoken)
+            )
         return True
 
     async def action_speak(self) -> None:

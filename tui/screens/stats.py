@@ -106,12 +106,15 @@ class StatsScreen(Screen[None]):
         f = data["figures"]
         span = f"{dt.date.fromisoformat(f['start']):%a %d %b} – {dt.date.fromisoformat(f['end']):%a %d %b}"
         self.query_one("#stats-top", Static).update(
-            f"[b]Statistics[/b]  {f['week']} ({span})   [dim]{escape(self._weeks_hint())}[/dim]")
+            f"[b]Statistics[/b]  {f['week']} ({span})   [dim]{escape(self._weeks_hint())}[/dim]"
+        )
         retention = "—" if f["retention"] is None else f"{f['retention']:.0%}"
-        summary = (f"[b]{f['reviews']}[/b] review{'' if f['reviews'] == 1 else 's'} · [b]{f['minutes']:g}[/b] min · "
-                   f"{f['cards_reviewed']} card{'' if f['cards_reviewed'] == 1 else 's'} "
-                   f"({f['new_cards']} new) · retention [b]{retention}[/b] · {f['active_days']}/7 days active · "
-                   f"streak {f['streak']}")
+        summary = (
+            f"[b]{f['reviews']}[/b] review{'' if f['reviews'] == 1 else 's'} · [b]{f['minutes']:g}[/b] min · "
+            f"{f['cards_reviewed']} card{'' if f['cards_reviewed'] == 1 else 's'} "
+            f"({f['new_cards']} new) · retention [b]{retention}[/b] · {f['active_days']}/7 days active · "
+            f"streak {f['streak']}"
+        )
         if f["empty"]:
             summary += "\n[i]No activity this week: scores stay empty until there is evidence.[/i]"
         self.query_one("#stats-summary", Static).update(summary)
@@ -122,11 +125,19 @@ class StatsScreen(Screen[None]):
         if self.data is None:
             return
         f, t = self.data["figures"], self.data["trends"]
-        self._bars("#plot-reviews", "Reviews per day (30 days)",
-                   [d["date"][8:] for d in t["per_day"]], [d["reviews"] for d in t["per_day"]])
+        self._bars(
+            "#plot-reviews",
+            "Reviews per day (30 days)",
+            [d["date"][8:] for d in t["per_day"]],
+            [d["reviews"] for d in t["per_day"]],
+        )
         self._retention(t["retention"])
-        self._bars("#plot-forecast", "Due, next 14 days",
-                   [d["date"][8:] for d in f["forecast"]], [d["due"] for d in f["forecast"]])
+        self._bars(
+            "#plot-forecast",
+            "Due, next 14 days",
+            [d["date"][8:] for d in f["forecast"]],
+            [d["due"] for d in f["forecast"]],
+        )
         self._fillers(t["speech"])
 
     def on_resize(self, event: events.Resize) -> None:
@@ -135,8 +146,10 @@ class StatsScreen(Screen[None]):
 
     def _weeks_hint(self) -> str:
         app = self.app
-        return (f"{key_hint(app, 'prev_week')} {key_hint(app, 'next_week')} weeks · "
-                f"{key_hint(app, 'week_report')} report")
+        return (
+            f"{key_hint(app, 'prev_week')} {key_hint(app, 'next_week')} weeks · "
+            f"{key_hint(app, 'week_report')} report"
+        )
 
     def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
         widget = self.query_one(selector, PlotextPlot)
@@ -171,8 +184,11 @@ class StatsScreen(Screen[None]):
         plt = widget.plt
         plt.clear_figure()
         plt.title("Fillers per minute (latest spoken answers)")
-        points = [(i + 1, s["fillers_per_minute"]) for i, s in enumerate(speech)
-                  if s["fillers_per_minute"] is not None]
+        points = [
+            (i + 1, s["fillers_per_minute"])
+            for i, s in enumerate(speech)
+            if s["fillers_per_minute"] is not None
+        ]
         if points:
             plt.plot([x for x, _ in points], [y for _, y in points], marker="braille")
             plt.scatter([x for x, _ in points], [y for _, y in points])
@@ -188,10 +204,15 @@ class StatsScreen(Screen[None]):
             if r["score"] is None:
                 lines.append(f"  {r['title']:<14} [dim]no evidence[/dim]")
                 continue
-            verdict = {True: "[green]pass[/green]", False: "[red]below pass[/red]",
-                       None: f"[dim]partial ({r['evidence_max']}/{r['max']} pts with evidence)[/dim]"}[r["passed"]]
+            verdict = {
+                True: "[green]pass[/green]",
+                False: "[red]below pass[/red]",
+                None: f"[dim]partial ({r['evidence_max']}/{r['max']} pts with evidence)[/dim]",
+            }[r["passed"]]
             change = f"  {r['change']:+g} vs last week" if r["change"] is not None else ""
-            lines.append(f"  {r['title']:<14} {r['score']:g}/{r['max']} (pass {r['pass']})  {verdict}{change}")
+            lines.append(
+                f"  {r['title']:<14} {r['score']:g}/{r['max']} (pass {r['pass']})  {verdict}{change}"
+            )
         if f["focus"]:
             lines += ["", "[b]Focus next week[/b]"] + [f"  • {escape(item)}" for item in f["focus"]]
         return "\n".join(lines)
@@ -208,12 +229,17 @@ class StatsScreen(Screen[None]):
         try:
             result = write_week_report(self.papp.context, self.selected_week(), now=self.papp.now())
         except Exception as exc:  # ReportError is one line already; anything else is shown, not raised
-            self.app.call_from_thread(self.notify, f"Report failed: {exc}", title="Report", severity="error",
-                                      timeout=15)
+            self.app.call_from_thread(
+                self.notify, f"Report failed: {exc}", title="Report", severity="error", timeout=15
+            )
             return
         self.last_report = result
-        self.app.call_from_thread(self.notify, f"Report written: {result['files']['html']}\n"
-                                               f"and {result['files']['md']}", title="Report", timeout=20)
+        self.app.call_from_thread(
+            self.notify,
+            f"Report written: {result['files']['html']}\nand {result['files']['md']}",
+            title="Report",
+            timeout=20,
+        )
 
 
 def thinned_ticks(labels: list[str], width: int) -> tuple[list[int], list[str]]:
