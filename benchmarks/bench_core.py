@@ -30,7 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+from benchmarks import RESULTS, write_section
+
 START, END = "<!-- core:start -->", "<!-- core:end -->"
 REPO = Path(__file__).resolve().parent.parent
 SIM_START = dt.datetime(2025, 1, 1, 4, 0, tzinfo=dt.UTC)
@@ -399,13 +400,7 @@ def markdown(
 
 
 def write_results(block: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text)
+    write_section(block, START, END)
 
 
 def main(argv: list[str] | None = None) -> int:

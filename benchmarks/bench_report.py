@@ -25,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import RESULTS, write_section
+
 REPO = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 START, END = "<!-- report:start -->", "<!-- report:end -->"
 YEAR_END = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)  # a Monday: the last reported week is complete
 WEEK = "2026-W48"
@@ -142,13 +143,7 @@ print(json.dumps({{"reviews_in_week": f["reviews"], "cold_total": cold_total, "c
 
 
 def write_results(block: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text)
+    write_section(block, START, END)
 
 
 def main(argv: list[str] | None = None) -> int:

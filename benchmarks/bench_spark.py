@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+from benchmarks import RESULTS, write_section
+
 START, END = "<!-- spark:start -->", "<!-- spark:end -->"
 CARD_ID = "pyspark-exercises/dedupe-latest-row"
 WARM_TARGET_S, COLD_TARGET_S = 0.6, 8.0
@@ -141,13 +142,7 @@ Targets: warm check ≤ {WARM_TARGET_S} s — {verdict_warm}; cold start to the 
 the next 3 cards of the queue, and a runner is always started ahead of the next check.
 {END}
 """
-        text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-        if START in text and END in text:
-            head, rest = text.split(START, 1)
-            text = head + block.rstrip("\n") + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block
-        RESULTS.write_text(text)
+        write_section(block, START, END)
         print(f"wrote {RESULTS}")
     return 0
 

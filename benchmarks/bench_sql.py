@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+from benchmarks import RESULTS, write_section
+
 START, END = "<!-- sql:start -->", "<!-- sql:end -->"
 
 DECK = '''
@@ -171,13 +172,7 @@ def process_runs(folder: Path, answer: Path, home: Path, n: int) -> dict[str, fl
 
 
 def write_results(block: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text)
+    write_section(block, START, END)
 
 
 def main(argv: list[str] | None = None) -> int:

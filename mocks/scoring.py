@@ -27,6 +27,7 @@ from statistics import mean
 from typing import Any
 
 from prepdeck.core.rubrics import CODING_COMBINED_MAX, CODING_COMBINED_PASS, RUBRICS, Rubric
+from prepdeck.recordings.analysis import TECH_TERMS
 
 WORDS_FOR_AN_ANSWER = 15  # a written follow-up answer counts from this many words
 IDEAS_FOR_FULL_MARKS = 4
@@ -57,57 +58,6 @@ SPARK_IDEAS: dict[str, str] = {
     "caching": r"\bcache|persist",
     "file layout": r"small files|compaction|parquet|delta|iceberg",
 }
-TECH_TERMS = frozenset(
-    {
-        "partition",
-        "partitioned",
-        "partitioning",
-        "join",
-        "joins",
-        "schema",
-        "spark",
-        "sql",
-        "index",
-        "cache",
-        "pipeline",
-        "airflow",
-        "kafka",
-        "dedupe",
-        "backfill",
-        "watermark",
-        "shuffle",
-        "broadcast",
-        "warehouse",
-        "query",
-        "queries",
-        "dbt",
-        "snowflake",
-        "bigquery",
-        "streaming",
-        "batch",
-        "latency",
-        "throughput",
-        "idempotent",
-        "retry",
-        "retries",
-        "sla",
-        "lineage",
-        "skew",
-        "compaction",
-        "parquet",
-        "delta",
-        "iceberg",
-        "cdc",
-        "orchestration",
-        "monitoring",
-        "alerting",
-        "tests",
-        "merge",
-        "checkpoint",
-        "s3",
-        "flink",
-    }
-)
 TERMS_PER_ANSWER = 3
 
 

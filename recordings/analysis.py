@@ -40,6 +40,63 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+# words that show technical depth in a spoken answer (the behavioral rubric's "technical depth" line)
+TECH_TERMS = frozenset(
+    {
+        "airflow",
+        "alerting",
+        "backfill",
+        "batch",
+        "bigquery",
+        "broadcast",
+        "cache",
+        "cdc",
+        "checkpoint",
+        "compaction",
+        "contract",
+        "dbt",
+        "dedupe",
+        "delta",
+        "flink",
+        "iceberg",
+        "idempotent",
+        "index",
+        "join",
+        "joins",
+        "kafka",
+        "latency",
+        "lineage",
+        "merge",
+        "monitoring",
+        "orchestration",
+        "parquet",
+        "partition",
+        "partitioned",
+        "partitioning",
+        "pipeline",
+        "queries",
+        "query",
+        "retries",
+        "retry",
+        "s3",
+        "schema",
+        "shuffle",
+        "skew",
+        "sla",
+        "snowflake",
+        "spark",
+        "sql",
+        "streaming",
+        "test",
+        "tests",
+        "throughput",
+        "warehouse",
+        "watermark",
+        "watermarks",
+    }
+)
+
+
 PACE_BAND = (130, 160)
 PACE_WARN = (110, 180)
 PAUSE_MIN_S = 1.0

@@ -28,6 +28,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Static
 
 from prepdeck.core.rubrics import RUBRICS, Rubric
+from prepdeck.recordings.analysis import TECH_TERMS
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.design_view import DesignSheet
@@ -38,55 +39,6 @@ if TYPE_CHECKING:
 
 NOTE_FIELDS = ("situation", "task", "action", "result", "numbers")
 DESIGN_NOTE_FIELDS = ("requirements", "architecture", "capacity", "failures", "trade-offs")
-TECH_TERMS = {
-    "partition",
-    "partitioned",
-    "partitioning",
-    "join",
-    "joins",
-    "schema",
-    "spark",
-    "sql",
-    "index",
-    "cache",
-    "pipeline",
-    "airflow",
-    "kafka",
-    "dedupe",
-    "backfill",
-    "watermark",
-    "watermarks",
-    "shuffle",
-    "broadcast",
-    "warehouse",
-    "query",
-    "queries",
-    "dbt",
-    "snowflake",
-    "bigquery",
-    "streaming",
-    "batch",
-    "latency",
-    "throughput",
-    "idempotent",
-    "retry",
-    "retries",
-    "sla",
-    "contract",
-    "lineage",
-    "skew",
-    "compaction",
-    "parquet",
-    "delta",
-    "iceberg",
-    "cdc",
-    "orchestration",
-    "monitoring",
-    "alerting",
-    "test",
-    "tests",
-}
-
 _transcribers: dict[tuple[str, bool], Any] = {}
 _transcribers_lock = threading.Lock()
 
