@@ -263,3 +263,21 @@ def test_plot_axis_labels_are_thinned_so_none_overlap():
         columns = [p * canvas / len(labels) for p in positions]  # where plotext puts each label
         assert all(b - a >= 4 for a, b in pairwise(columns)), width
     assert thinned_ticks(labels, 400)[1] == labels and thinned_ticks([], 80) == ([], [])
+
+
+@pilot_test
+async def test_settings_problems_are_one_readable_notification(tmp_path, monkeypatch):
+    """Every problem of config.toml shows at 80x24, with its [section] as written (not eaten as markup)."""
+    config = '[review]\nnew_per_dy = 5\n\n[keys]\nreveal = "ctrl+banana"\nrate_good = "1"\n'
+    ctx = new_context(tmp_path, monkeypatch, config=config)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        settings = [n for n in app._notifications if n.title.startswith("Settings")]
+        assert len(settings) == 1 and not settings[0].markup
+        message = settings[0].message
+        assert "[review]" in message and "new_per_dy" in message
+        assert "[keys].reveal" in message and "ctrl+banana" in message
+        assert message.count("'1' is bound to both rate_again and rate_good") == 1  # not once per card view
+    ctx.close()

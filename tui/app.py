@@ -80,8 +80,17 @@ class PrepdeckApp(App[int]):
         _ = self.scheduling  # builds the deck index; adds its own settings problems (learning steps)
         keymap, self.key_problems = validate_keymap(config.keys, str(config.path or "config.toml"))
         self.set_keymap(keymap)
-        for problem in [*config.problems, *self.key_problems]:
-            self.notify(problem, title="Settings", severity="warning", timeout=12)
+        problems = [*config.problems, *self.key_problems]
+        if problems:
+            # one notification, not markup: "[keys]" and "[review]" must show as written, and several
+            # separate notifications would push each other off a 24-row screen
+            self.notify(
+                "\n".join(problems) if len(problems) == 1 else "\n".join(f"• {p}" for p in problems),
+                title="Settings" if len(problems) == 1 else f"Settings: {len(problems)} problems",
+                severity="warning",
+                timeout=12 + 3 * (len(problems) - 1),
+                markup=False,
+            )
         from prepdeck.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())

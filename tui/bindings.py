@@ -277,6 +277,7 @@ def _place(scope: str) -> str:
 def _clashes(keymap: dict[str, str], where: str) -> list[str]:
     """Two actions of one screen on the same key: the second would never run."""
     problems = []
+    reported: set[tuple[str, frozenset[str]]] = set()
     for scope in SCOPES:
         seen: dict[str, str] = {}
         outer = actions_for(NESTED_IN[scope]) if scope in NESTED_IN else []
@@ -286,11 +287,13 @@ def _clashes(keymap: dict[str, str], where: str) -> list[str]:
                 key = _character_to_key(key) if len(key) == 1 else key
                 other = seen.get(key)
                 if other and other != action.id:
-                    if action.id in keymap or other in keymap:
+                    pair = (key, frozenset((other, action.id)))
+                    if (action.id in keymap or other in keymap) and pair not in reported:
+                        reported.add(pair)  # once, where it first bites (nested views repeat it)
                         problems.append(
                             f"{where}: [keys]: {key!r} is bound to both {other} and {action.id} "
                             f"on the {_place(scope)}"
                         )
                 else:
                     seen[key] = action.id
-    return sorted(set(problems))
+    return problems
