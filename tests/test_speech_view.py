@@ -140,3 +140,30 @@ async def test_import_transcribes_in_a_worker_and_stores_the_self_score(isolated
     row = ctx.store().recordings_for("my-stories/pipeline-fix")[0]
     assert row["status"] == "transcribed" and json.loads(row["self_score"])["total"] == 43
     assert payload["recording_id"] == row["id"]
+
+
+@pilot_test
+async def test_one_row_fields_keep_their_text_visible_when_focused_or_out_of_range(
+    isolated_home: Path,
+) -> None:
+    """Input's focus / invalid border on a one-row field left no room for the text (blank box at 80x24)."""
+    ctx = Context.create(isolated_home)
+    async with ViewApp(ctx).run_test(size=(80, 24)) as pilot:
+        note = pilot.app.query_one("#note-situation", Input)
+        note.focus()
+        await pilot.press("x")
+        await pilot.pause()
+        assert note.has_focus and note.value == "x"
+        assert note.content_region.height == 1
+        scores = list(pilot.app.query(".rubric-input").results(Input))
+        scores[0].focus()
+        await pilot.press("9", "9", "tab")  # out of range for a /12 line, then leave it
+        await pilot.pause()
+        assert scores[0].has_class("-invalid")
+        assert scores[0].content_region.height == 1
+        blank = scores[-1]
+        blank.focus()
+        await pilot.press("tab")  # leaving a blank line: the automatic points, not an error
+        await pilot.pause()
+        assert not blank.has_class("-invalid") and blank.content_region.height == 1
+    ctx.close()

@@ -25,6 +25,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.validation import Integer
 from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Static
 
 from prepdeck.core.rubrics import RUBRICS, Rubric
@@ -164,7 +165,12 @@ class SpokenCardView(CardView):
     SpokenCardView .note-input, SpokenCardView .rubric-input {
         border: none; height: 1; padding: 0 1; background: $boost;
     }
-    SpokenCardView .note-input:focus, SpokenCardView .rubric-input:focus { background: $accent 30%; }
+    /* one-row fields: Input's own focus / invalid border would cover the text, so colour them instead */
+    SpokenCardView .note-input:focus, SpokenCardView .rubric-input:focus {
+        border: none; background: $accent 30%;
+    }
+    SpokenCardView .rubric-input.-invalid { border: none; background: $error 30%; }
+    SpokenCardView .rubric-input.-invalid:focus { border: none; background: $error 45%; }
     SpokenCardView .note-input { width: 1fr; }
     SpokenCardView #notes { margin-bottom: 1; }
     SpokenCardView .rubric-label { width: 30; padding: 0 1 0 0; }
@@ -252,6 +258,9 @@ class SpokenCardView(CardView):
                         id=f"score-{line.key}",
                         classes="rubric-input",
                         type="integer",
+                        # blank keeps the automatic points; out of range is flagged (it is clamped)
+                        validators=[Integer(minimum=0, maximum=line.points)],
+                        valid_empty=True,
                     )
                     yield Static("", id=f"evidence-{line.key}", classes="rubric-evidence")
             yield Static("", id="rubric-total")
