@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sql_cards import DECK, write_deck
 from textual.widgets import DataTable, Select, Static, TextArea
-from tui_support import Clock, make_context, pilot_test, settle, use_utc
+from tui_support import Clock, make_context, pilot_test, review_rows, settle, use_utc
 
 from prepdeck.core.paths import database_path
 from prepdeck.tui.app import PrepdeckApp
@@ -271,4 +271,36 @@ async def test_run_check_remapped_in_config_runs_the_judge_and_the_hint_says_so(
         await settle(pilot)
         assert [a["passed"] for a in view.attempts] == [True]
         assert "F2 cancels" in view.running_status()
+    ctx.close()
+
+
+def _in_sight(view: CodeCardView, selector: str) -> bool:
+    """The widget's first row is inside the card's visible region."""
+    region = view.query_one(selector).region
+    return view.region.y <= region.y < view.region.bottom
+
+
+@pilot_test
+async def test_at_80x24_the_verdict_and_the_model_answer_come_into_sight(tmp_path, monkeypatch):
+    """Below a 14-row editor the run's results were off screen; Escape jumped back to the case tabs; after
+    Ctrl+G the editor kept focus (1–4 typed into it) and the model answer stayed below the fold."""
+    ctx = _context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, view = await _open_card(pilot)
+        await _write_and_run(pilot, view, WRONG)
+        assert view.last_result is not None and not view.last_result.passed
+        assert _in_sight(view, "#results") and view.query_one("#results").region.bottom <= view.region.bottom
+        scrolled = view.scroll_y
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.focused is None and view.scroll_y == scrolled  # out of the editor, card stays put
+        await pilot.press("e")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert screen.focused is None and view.revealed
+        assert _in_sight(view, "#answer")
+        await pilot.press("1")
+        await settle(pilot)
+        assert len(review_rows(database_path(ctx.home))) == 1  # the digit rated, not typed into the editor
     ctx.close()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -68,6 +68,15 @@ def suggest_rating(passed: bool, failed_runs: int, gave_up: bool, seconds: float
     if failed_runs == 0:
         return EASY if seconds < EASY_SECONDS else GOOD
     return HARD
+
+
+class CodeEditor(TextArea):
+    """The code editor. Escape is left to the screen's `leave` binding: TextArea's own handling moves focus
+    to the next widget (the case tabs), which scrolled the card back up away from the run's results."""
+
+    def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            event.prevent_default()  # skips TextArea's handler; the key still bubbles to the screen
 
 
 class CodeCardView(CardView):
@@ -158,7 +167,7 @@ class CodeCardView(CardView):
                     value=self._initial_dialect(),
                 )
             yield Static("", id="judge-status")
-        yield TextArea.code_editor(
+        yield CodeEditor.code_editor(
             self._initial_text(),
             language=self.LANGUAGE,
             theme=self.EDITOR_THEME,
@@ -367,6 +376,9 @@ class CodeCardView(CardView):
             self.passed = True
             self._finished_at = self._finished_at or self._now()
         self._render_results(result)
+        # below a 14-row editor the verdict is off a 24-row screen: bring it into sight
+        results = self.query_one("#results", Static)
+        self.call_after_refresh(self.scroll_to_widget, results, animate=False)
         ok = sum(c.passed for c in result.cases)
         verdict = "passed" if result.passed else "failed"
         self._show_status(
@@ -433,6 +445,9 @@ class CodeCardView(CardView):
         if self._cancel is not None:
             self._cancel.set()
         self.suggest(AGAIN)
+        if self.screen.focused is not None and self in self.screen.focused.ancestors:
+            # out of the editor, so 1–4 rate and the model answer is not scrolled away to the cursor
+            self.screen.set_focus(None, scroll_visible=False)
         reveal = getattr(self.screen, "action_reveal", None)
         if callable(reveal):
             reveal()  # the review screen reveals through us and shows the rating buttons
@@ -450,9 +465,15 @@ class CodeCardView(CardView):
         if self.last_result is not None:
             self._render_results(self.last_result)
         answer = self.query_one("#answer", Markdown)
-        answer.update(self.answer_markdown())
+        rendered = answer.update(self.answer_markdown())
         answer.remove_class("hidden")
-        self.call_after_refresh(self.scroll_to_widget, answer, top=True, animate=False)
+
+        async def scroll_when_laid_out() -> None:
+            # the Markdown fills in asynchronously: scrolled any earlier, its top is not reachable yet
+            await rendered
+            self.call_after_refresh(self.scroll_to_widget, answer, top=True, animate=False)
+
+        self.call_later(scroll_when_laid_out)
 
     def answer_markdown(self) -> str:
         card = self.card

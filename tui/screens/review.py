@@ -389,8 +389,11 @@ class ReviewScreen(Screen[None]):
             and focused is not self.view
             and self.view in focused.ancestors
         ):
-            # out of the editor: digits rate again (a focusable view keeps its own keys, e.g. record)
-            self.set_focus(self.view if self.view is not None and self.view.can_focus else None)
+            # out of the editor: digits rate again (a focusable view keeps its own keys, e.g. record);
+            # the card stays where it is scrolled (the run's results under the editor stay in sight)
+            self.set_focus(
+                self.view if self.view is not None and self.view.can_focus else None, scroll_visible=False
+            )
             return
         if self.finished or not self.session.answered:
             self.app.pop_screen()
