@@ -12,7 +12,7 @@ from tui_support import Clock, make_context, pilot_test, review_rows, settle, us
 
 from prepdeck.core.paths import database_path
 from prepdeck.tui.app import PrepdeckApp
-from prepdeck.tui.components.code_view import CodeCardView, render_result, suggest_rating
+from prepdeck.tui.components.code_view import CodeCardView, render_result, suggest_rating, without_solution
 from prepdeck.tui.screens.review import ReviewScreen
 
 GOOD = """SELECT order_id, status, updated_at FROM order_events
@@ -303,4 +303,28 @@ async def test_at_80x24_the_verdict_and_the_model_answer_come_into_sight(tmp_pat
         await pilot.press("1")
         await settle(pilot)
         assert len(review_rows(database_path(ctx.home))) == 1  # the digit rated, not typed into the editor
+    ctx.close()
+
+
+def test_the_model_answer_does_not_repeat_the_solution_block() -> None:
+    solution = "SELECT id\nFROM t\nQUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts DESC) = 1\n"
+    answer = (
+        "```sql\nSELECT id\nFROM t\nQUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts DESC) = 1\n```\n\n"
+        "**Why it works.** One row per id.\n\n```sql\nSELECT id FROM t  -- another way\n```\n"
+    )
+    assert without_solution(answer, solution) == (
+        "**Why it works.** One row per id.\n\n```sql\nSELECT id FROM t  -- another way\n```"
+    )
+    assert without_solution("Just prose.", solution) == "Just prose."
+
+
+def test_pyspark_cards_have_no_dialect_key_in_the_footer(tmp_path, monkeypatch) -> None:
+    from prepdeck.decks.model import Card
+    from prepdeck.tui.components.spark_view import PySparkCardView
+
+    ctx = _context(tmp_path, monkeypatch)
+    card = Card(deck_id="d", id="c", type="pyspark", title="t", prompt="p", solution="def f(t): return t")
+    assert PySparkCardView(card, ctx).check_action("cycle_dialect", ()) is False
+    assert PySparkCardView(card, ctx).check_action("run_check", ()) is True
+    assert CodeCardView(card, ctx).check_action("cycle_dialect", ()) is True
     ctx.close()

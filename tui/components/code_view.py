@@ -10,6 +10,7 @@ card leaves the screen. Drafts are saved as the user types; every run is stored 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -294,6 +295,10 @@ class CodeCardView(CardView):
             self.save_draft()
             self._show_status(f"dialect: {self.dialect}")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # PySpark has no dialects: keep Ctrl+L out of the footer there
+        return not (action == "cycle_dialect" and not self.DIALECTS)
+
     def action_cycle_dialect(self) -> None:
         if not self.DIALECTS:
             return
@@ -482,7 +487,7 @@ class CodeCardView(CardView):
             label = f"**Model answer** ({card.dialect})" if self.DIALECTS else "**Model answer**"
             parts += [label, fenced(card.solution, self.LANGUAGE)]
         if card.answer:
-            parts.append(card.answer)
+            parts.append(without_solution(card.answer, card.solution) if card.solution else card.answer)
         return "\n\n".join(parts) or "*No model answer on this card.*"
 
     def _show_hidden_data(self) -> None:
@@ -569,6 +574,19 @@ class CodeCardView(CardView):
     def _notify(self, text: str, severity: str = "information") -> None:
         if self.is_attached:
             self.app.notify(text, severity=severity, timeout=8)  # type: ignore[arg-type]
+
+
+_FENCED = re.compile(r"^(`{3,}|~{3,})[^\n]*\n(.*?)^\1[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+
+
+def without_solution(answer: str, solution: str) -> str:
+    """The card's explanation without a code block that repeats the solution (many decks open with it,
+    and the view already shows the solution under "Model answer")."""
+    wanted = " ".join(solution.split())
+    for block in _FENCED.finditer(answer):
+        if " ".join(block.group(2).split()) == wanted:
+            return (answer[: block.start()] + answer[block.end() :]).strip()
+    return answer
 
 
 def _cell(value: str | None) -> Text | str:
