@@ -87,9 +87,14 @@ async def test_browser_search_suspend_and_history(tmp_path, monkeypatch):
         await pilot.pause()
         assert ctx.store().suspended() == {"alpha/null-not-in": "user"}
         assert "suspended" in table_rows(table)[0]
+        assert table_rows(table)[0][2] == "suspended"  # the Due column: the Flag column is off at 80 wide
+        await settle(pilot)
+        history = str(screen.query_one("#history").render())
+        assert "1 review · 0 lapses · suspended" in history and "user" not in history
         await pilot.press("s")
         await pilot.pause()
         assert ctx.store().suspended() == {}
+        assert table_rows(table)[0][2] != "suspended"
         # words search title, prompt and answer; filters combine
         await pilot.press("slash", *["backspace"] * 9, *"frames type:recall")
         await pilot.pause()

@@ -39,6 +39,10 @@ COLUMNS = (
 )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 @dataclass
 class CardRow:
     card: Card
@@ -176,7 +180,12 @@ class BrowserScreen(Screen[None]):
 
     def _cells(self, row: CardRow, now: dt.datetime) -> list[str | Text]:
         card = row.card
-        if row.state == 0:
+        if row.suspended:  # not due at all; and at 80 columns the Flag column is out of sight
+            due = Text(
+                "leech" if row.suspended == "leech" else "suspended",
+                style="red" if row.suspended == "leech" else "yellow",
+            )
+        elif row.state == 0:
             due = Text("new", style="cyan")
         elif row.due is not None and row.due <= now:
             due = Text("now", style="bold")
@@ -235,9 +244,10 @@ class BrowserScreen(Screen[None]):
         if card.tags:
             lines.append("[dim]" + escape(" ".join(f"#{t}" for t in card.tags)) + "[/dim]")
         state = STATE_NAMES.get(row.state, "?")
+        flag = {"user": "[yellow]suspended[/yellow]", "leech": "[red]leech, suspended[/red]"}
         lines.append(
-            f"{state} · {row.reps} reviews · {row.lapses} lapses"
-            + (f" · [yellow]{row.suspended}[/yellow]" if row.suspended else "")
+            f"{state} · {_count(row.reps, 'review')} · {_count(row.lapses, 'lapse')}"
+            + (f" · {flag.get(row.suspended, row.suspended)}" if row.suspended else "")
         )
         if row.due is not None:
             lines.append(f"due {row.due.astimezone().strftime('%Y-%m-%d %H:%M')}")
@@ -279,7 +289,9 @@ class BrowserScreen(Screen[None]):
             return
         row.suspended = "user" if suspend else None
         table = self.query_one("#cards", DataTable)
-        table.update_cell(row.card.global_id, "flag", self._cells(row, self.papp.now())[5])
+        cells = self._cells(row, self.papp.now())
+        table.update_cell(row.card.global_id, "due", cells[2])
+        table.update_cell(row.card.global_id, "flag", cells[5])
         self.notify(f"{'Suspended' if suspend else 'Unsuspended'} “{row.card.title}”", timeout=3)
         self._show_history(row.card.global_id, [])
         self.load_history(row.card.global_id)
