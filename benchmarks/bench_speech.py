@@ -23,8 +23,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks import RESULTS, write_section
+
 SETTINGS = [("tiny.en", True), ("tiny.en", False), ("base", True), ("base", False)]
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 START, END = "<!-- speech:start -->", "<!-- speech:end -->"
 PLACE_TOLERANCE_S = 0.5
 
@@ -267,13 +268,7 @@ def markdown(by_variant: dict[str, list[dict]], corpus_note: str) -> str:
 
 
 def write_results(block: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text)
+    write_section(block, START, END)
 
 
 def _run_child(corpus: Path, model: str, filler: bool, limit: int | None) -> dict | None:
