@@ -379,6 +379,11 @@ def _locate(name: str, source: str) -> tuple[int, int] | None:
     return line, col
 
 
+_SYSTEM_SUGGESTION = re.compile(
+    r' ?Did you mean "(?:[\w.]*\.)?(?:pg_|duckdb_|sqlite_|information_schema|main\.pg_)[^"]*"\?'
+)
+
+
 def _duckdb_message(exc: BaseException, sql: str, source: str, dialect: str) -> str:
     text = str(exc)
     lines = text.splitlines()
@@ -395,6 +400,8 @@ def _duckdb_message(exc: BaseException, sql: str, source: str, dialect: str) -> 
         elif line.strip() and not set(line.strip()) <= {"^"}:
             extra.append(line.strip())
     message = head + (" " + " ".join(extra) if extra else "")
+    # DuckDB suggests its own catalog ("Did you mean "pg_sequences"?") for a mistyped table: misleading
+    message = _SYSTEM_SUGGESTION.sub("", message)
     if dialect == "duckdb":
         return f"{message} (at {position})" if position else message
     # the error is about the translation; point into the user's text when it names something they wrote

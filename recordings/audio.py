@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import queue
+import re
 import struct
 import sys
 import threading
@@ -139,6 +140,7 @@ def _pyav_blocks(path: Path) -> Iterator[np.ndarray]:
 
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = re.sub(r"^\[Errno -?\d+\] ", "", text)  # PyAV's errno is noise to the user
     return text[:160]
 
 

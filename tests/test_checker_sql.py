@@ -186,6 +186,14 @@ def test_binder_error_stops_the_check_with_a_position(latest: Card) -> None:
     assert [c.error for c in result.cases[1:]] == ["not run", "not run"]
 
 
+def test_a_mistyped_table_is_not_pointed_at_duckdbs_own_catalog(latest: Card) -> None:
+    unknown = check_sql(latest, "SELECT * FROM nosuch")
+    assert unknown.error is not None and "nosuch does not exist" in unknown.error
+    assert "Did you mean" not in unknown.error and "pg_" not in unknown.error
+    close = check_sql(latest, "SELECT * FROM order_event")
+    assert close.error is not None and 'Did you mean "order_events"?' in close.error  # a useful hint stays
+
+
 def test_syntax_error_has_line_and_column_in_the_users_text(latest: Card) -> None:
     result = check_sql(latest, "SELECT order_id\nFROM order_events\nWHERE (", "bigquery")
     assert result.error is not None and result.error.startswith("syntax error (bigquery) at line 3, column 7")
