@@ -208,7 +208,9 @@ def record(args: argparse.Namespace) -> int:
         else:
             dest = recording_path(ctx.home, card.global_id, ".wav")
             duration = _record_from_microphone(dest, target)
-    except (AudioError, AudioUnavailable) as exc:
+    except AudioUnavailable as exc:  # on the command line, "importing a file" is --from
+        return _fail(str(exc).replace("importing a file still works", "--from AUDIO_FILE still works"))
+    except AudioError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot save the recording: {exc.strerror or exc}")

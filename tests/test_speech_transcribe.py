@@ -239,7 +239,7 @@ def test_record_unreadable_file_and_no_microphone(
     except OSError:
         assert main(["--decks", str(deck_dir), "record", "my-stories/pipeline-fix"]) == 2
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "libportaudio2" in err and "importing a file still works" in err
+        assert err.count("\n") == 1 and "libportaudio2" in err and "--from AUDIO_FILE still works" in err
     assert not (isolated_home / "prepdeck.db").exists() or _recordings(isolated_home) == []
 
 

@@ -103,7 +103,7 @@ def auto_rubric(result: dict[str, Any]) -> dict[str, tuple[int, str]]:
         ),
         "communication": (
             max(0, comm),
-            f"{f_rate}/min fillers, {wpm or '–'} wpm, {len(result['pauses'])} pauses ≥1 s",
+            f"{f_rate}/min fillers, {wpm or '–'} wpm, {len(result['pauses'])} pause{'' if len(result['pauses']) == 1 else 's'} ≥1 s",
         ),
         "reflection": (6 if refl["found"] else 0, ", ".join(refl.get("cues", [])) or "no reflection heard"),
     }
