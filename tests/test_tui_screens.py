@@ -48,6 +48,23 @@ async def test_home_lists_decks_counts_and_broken_deck(tmp_path, monkeypatch):
 
 
 @pilot_test
+async def test_deck_titles_get_the_room_a_wider_terminal_offers(tmp_path, monkeypatch):
+    from textual.widgets import DataTable
+
+    for width, title_width in ((80, 18), (120, 40)):
+        ctx = new_context(tmp_path / str(width), monkeypatch)
+        app = PrepdeckApp(ctx, clock=Clock())
+        async with app.run_test(size=(width, 24)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#decks", DataTable)
+            widths = {str(key.value): column.width for key, column in table.columns.items()}
+            assert widths["title"] == title_width and widths["round"] == 7
+            # everything fits: the table never scrolls sideways on the home screen
+            assert table.virtual_size.width <= table.size.width
+        ctx.close()
+
+
+@pilot_test
 async def test_enter_on_a_deck_reviews_only_that_deck(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
     app = PrepdeckApp(ctx, clock=Clock())

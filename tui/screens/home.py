@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 ALL = "__all__"
 
 
+SIDE_PANEL = 28  # the heatmap column (#side in app.tcss)
+OTHER_COLUMNS = 7 + 4 + 4 + 5 + 2 * 5 + 2  # round, due, new, total, cell padding, scrollbar
+ROUND_LABELS = {"behavioral": "behav."}  # the one round name wider than its column
+
+
+def _title_width(screen_width: int) -> int:
+    return max(14, min(40, screen_width - SIDE_PANEL - OTHER_COLUMNS - 2))
+
+
 def local_day(moment: dt.datetime, day_starts_at_hour: int) -> dt.date:
     """The user's "day" for a moment: local time, starting at the configured hour (04:00 as in Anki)."""
     return (moment.astimezone() - dt.timedelta(hours=day_starts_at_hour)).date()
@@ -52,8 +61,8 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
-        # fixed widths: stable at 80 columns whatever the titles
-        table.add_column("Deck", key="title", width=18)
+        # fixed widths, stable whatever the titles; the title takes what a wider terminal offers
+        table.add_column("Deck", key="title", width=_title_width(self.app.size.width))
         table.add_column("Round", key="round", width=7)
         table.add_column("Due", key="due", width=4)
         table.add_column("New", key="new", width=4)
@@ -110,8 +119,8 @@ class HomeScreen(Screen[None]):
                 (
                     deck.id,
                     [
-                        escape(deck.title),
-                        deck.round,
+                        Text(deck.title, overflow="ellipsis", no_wrap=True),
+                        ROUND_LABELS.get(deck.round, deck.round),
                         _num(due, "bold"),
                         _num(new, "cyan"),
                         Text(str(total), justify="right"),
