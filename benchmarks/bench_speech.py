@@ -257,8 +257,9 @@ def markdown(by_variant: dict[str, list[dict]], corpus_note: str) -> str:
         "RTF of an otherwise idle machine; peak memory is the max RSS of the process running that setting. "
         "Changes to the transcriber are chosen on the development half and kept only when the held-out "
         'half improves too. "um/uh at their place": annotated filled pauses with a transcribed '
-        "um/uh/er/hmm within 0.5 s of their exact time (Whisper places such words late) (the realistic corpus stores those times), so a "
-        "filler heard elsewhere does not count.",
+        "um/uh/er/hmm within 0.5 s of their exact time (the realistic corpus stores those times; Whisper "
+        "places such words late), so a filler heard elsewhere does not count. Two runs of one setting "
+        "differ by about one filler per half (CTranslate2 threads): gaps of 0.02-0.03 are noise.",
         "",
     ]
     for variant, rows in by_variant.items():

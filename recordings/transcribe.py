@@ -44,7 +44,7 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
   that energy and zero-crossings do not give, so no acoustic detector was added.
   That corpus speaks every um/uh as a word at speaking rate with no gap (now the "hard" variant). Real
   filled pauses are lengthened and mostly sit beside a short silence; on the "realistic" variant
-  (benchmarks/speech_corpus.py) the same default finds um/uh at 0.83 dev / 0.88 held-out (RESULTS.md).
+  (benchmarks/speech_corpus.py) the same default finds um/uh at 0.80-0.83 dev (two runs) / 0.88 held-out (RESULTS.md).
   Re-tuned on that variant, chosen on dev, checked on held-out; all rejected, defaults unchanged:
     speech_pad_ms 400                       dev um/uh 0.80 -> 0.90 but filler precision 0.97 -> 0.92,
                                             pace error 2.2 -> 3.3 %
