@@ -437,6 +437,35 @@ def test_unreachable_remote_is_one_line(tmp_path: Path) -> None:
         service(cfg).start()
 
 
+def test_a_server_that_cannot_start_is_one_line_and_leaves_no_runner(tmp_path: Path) -> None:
+    """The first runner starts while the JVM boots; when the JVM dies instead, that runner goes too."""
+    from prepdeck.checkers.spark import SparkUnavailable
+
+    cfg = config_for(tmp_path)
+    cfg.spark.driver_memory = "lots"  # the JVM refuses this heap size and exits at once
+    svc = service(cfg)
+    with pytest.raises(SparkUnavailable, match=r"^Spark exited while starting") as err:
+        svc.start()
+    assert "\n" not in str(err.value)
+    time.sleep(0.5)  # a killed runner is reaped by its reader thread
+    assert svc.state == "failed" and _runners_in(tmp_path) == []
+
+
+def _runners_in(home: Path) -> list[int]:
+    """Live runner processes working in this data home (a runner's working folder is home/run/answers)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except OSError:
+            continue
+        if b"spark.runner" in cmd and cwd.startswith(str(home)) and state != "Z":
+            found.append(int(pid))
+    return found
+
+
 def test_a_killed_owner_does_not_leave_its_jvm_behind(tmp_path: Path) -> None:
     from prepdeck.checkers.spark.service import pid_alive
 

@@ -448,6 +448,27 @@ def _quiet() -> None:
         time.tzset()
 
 
+def _ready_when_server_is(url: str, timeout_s: float = 120.0) -> None:
+    """Import PySpark now, then wait for the local server's port: the runner is started while the JVM is
+    still booting, so the imports overlap the server's start-up instead of following it."""
+    import socket
+    import time
+
+    import pyspark.sql.connect.session  # noqa: F401  (the slow part: pandas, pyarrow, grpc)
+
+    parent = os.getppid()
+    host, _, port = url.removeprefix("sc://").partition(":")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if os.getppid() != parent:  # the prepdeck that started us is gone
+            os._exit(5)
+        try:
+            with socket.create_connection((host, int(port.split("/")[0])), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+
+
 def main(argv: list[str]) -> None:
     # the protocol gets its own copy of stdout; fd 1 itself goes to /dev/null so nothing the answer or a
     # library writes there can corrupt the channel
@@ -462,6 +483,8 @@ def main(argv: list[str]) -> None:
         if len(argv) >= 3 and argv[1] == "--interrupt":
             interrupt(url, argv[2])
             return
+        if "--local" in argv[1:]:
+            _ready_when_server_is(url)
         runner = Runner(url, channel)
         try:
             runner.warm_up(clean="--local" in argv[1:])

@@ -317,10 +317,7 @@ class SparkService:
                 return self
             self._set_state("starting")
             began = time.perf_counter()
-            with self._spare_lock:  # a spare of a previous (dead) server would talk to the wrong port
-                stale, self._spare = self._spare, None
-            if stale is not None:
-                stale.kill()
+            self._drop_spare()  # a spare of a previous (dead) server would talk to the wrong port
             try:
                 if self.config.remote:
                     self.url = self.config.remote.strip()
@@ -329,6 +326,7 @@ class SparkService:
                     self._start_local()
                 self._ensure_spare(wait=True)
             except SparkUnavailable as exc:
+                self._drop_spare()  # started early, it would wait for a server that never comes
                 self._set_state("failed", str(exc))
                 raise
             except (RunnerGone, OSError) as exc:
@@ -336,6 +334,7 @@ class SparkService:
                 if self.config.remote:
                     reason = f"cannot use the Spark Connect server at {self.url}: {reason}"
                 self._set_state("failed", reason)
+                self._drop_spare()
                 self._stop_server()
                 raise SparkUnavailable(reason) from None
             self.start_seconds = time.perf_counter() - began
@@ -445,6 +444,10 @@ class SparkService:
         self.shared = False
         self.started_at = time.time()
         self._write_state(port)
+        # the first runner spends seconds importing PySpark: let it do that while the JVM boots (it waits
+        # for the port itself), instead of after
+        with self._spare_lock:
+            self._spare = self._new_runner()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not port_open("127.0.0.1", port):
             if self.server.poll() is not None:
@@ -503,10 +506,7 @@ class SparkService:
 
     def stop(self) -> None:
         """Stop the runner and (unless shared) the server. Safe to call twice and at exit."""
-        with self._spare_lock:
-            spare, self._spare = self._spare, None
-        if spare is not None:
-            spare.kill()
+        self._drop_spare()
         self._stop_server()
         if self.state != "failed":
             self._set_state("stopped")
@@ -530,6 +530,12 @@ class SparkService:
         assert self.url is not None
         local = not self.config.remote  # only on our own server may leftovers be dropped
         return RunnerProcess(self.url, self.home, self.home / "logs" / "spark-runner.log", local=local)
+
+    def _drop_spare(self) -> None:
+        with self._spare_lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.kill()
 
     def _ensure_spare(self, wait: bool = False, prefetched: bool = False) -> None:
         with self._spare_lock:
