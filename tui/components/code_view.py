@@ -381,9 +381,10 @@ class CodeCardView(CardView):
             self.passed = True
             self._finished_at = self._finished_at or self._now()
         self._render_results(result)
-        # below a 14-row editor the verdict is off a 24-row screen: bring it into sight
+        # below a 14-row editor the verdict is off a 24-row screen: bring it to the top of the card, where
+        # it stays in sight even when the rating bar below grows to show the suggested rating
         results = self.query_one("#results", Static)
-        self.call_after_refresh(self.scroll_to_widget, results, animate=False)
+        self.call_after_refresh(self.scroll_to_widget, results, top=True, animate=False)
         ok = sum(c.passed for c in result.cases)
         verdict = "passed" if result.passed else "failed"
         self._show_status(
