@@ -15,12 +15,12 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
 from prepdeck.checkers.result import CaseResult, CheckResult
+from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.core.config import Config, SqlConfig
 
 if TYPE_CHECKING:
@@ -631,26 +631,11 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
 
 
 # solution results per card + case, so checking many answers runs each solution once
-_SOLUTIONS: OrderedDict[tuple, QueryResult] = OrderedDict()
-_SOLUTIONS_LOCK = threading.Lock()
-_SOLUTIONS_MAX = 512
-
-
-def _solution_key(card: Card, case: Case) -> tuple:
-    return (
-        card.global_id,
-        card.solution,
-        card.dialect,
-        card.today,
-        tuple(sorted(card.tables.items())),
-        case.name,
-        tuple(sorted(case.data.items())),
-    )
+_SOLUTIONS: SolutionCache[QueryResult] = SolutionCache()
 
 
 def clear_solution_cache() -> None:
-    with _SOLUTIONS_LOCK:
-        _SOLUTIONS.clear()
+    _SOLUTIONS.clear()
 
 
 @dataclass
@@ -690,17 +675,10 @@ class _Run:
             except CsvError as exc:
                 raise CardProblem(f"{self.card.global_id}, case '{case.name}': {exc}") from None
             return _Expected(len(table.columns), table.rows, loose=True)
-        key = _solution_key(self.card, case)
-        with _SOLUTIONS_LOCK:
-            cached = _SOLUTIONS.get(key)
-            if cached is not None:
-                _SOLUTIONS.move_to_end(key)
+        cached = _SOLUTIONS.get(self.card, case)
         if cached is None:
             cached = self._run_solution(case)
-            with _SOLUTIONS_LOCK:
-                _SOLUTIONS[key] = cached
-                while len(_SOLUTIONS) > _SOLUTIONS_MAX:
-                    _SOLUTIONS.popitem(last=False)
+            _SOLUTIONS.put(self.card, case, cached)
         return _Expected(len(cached.columns), list(cached.rows), loose=False)
 
     def _run_solution(self, case: Case) -> QueryResult:

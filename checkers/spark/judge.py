@@ -10,7 +10,6 @@ import datetime as dt
 import sys
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +18,7 @@ from typing import Any
 
 from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
 from prepdeck.checkers.result import CaseResult, CheckResult
+from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.checkers.spark.service import JobOutcome, SparkService, service_for
 from prepdeck.core.config import Config, SparkConfig
 from prepdeck.decks.model import Card, Case
@@ -114,37 +114,11 @@ def prewarm(config: Config | SparkConfig | None = None) -> SparkService:
 # expected results
 
 
-_EXPECTED: OrderedDict[tuple, Outcome] = OrderedDict()
-_EXPECTED_LOCK = threading.Lock()
-_EXPECTED_MAX = 512
-
-
-def _expected_key(card: Card, case: Case) -> tuple:
-    return (
-        card.global_id,
-        card.solution,
-        card.function,
-        tuple(sorted(card.tables.items())),
-        case.name,
-        tuple(sorted(case.data.items())),
-    )
+_EXPECTED: SolutionCache[Outcome] = SolutionCache()
 
 
 def clear_expected_cache() -> None:
-    with _EXPECTED_LOCK:
-        _EXPECTED.clear()
-
-
-def _cached(card: Card, case: Case) -> Outcome | None:
-    with _EXPECTED_LOCK:
-        return _EXPECTED.get(_expected_key(card, case))
-
-
-def _remember(card: Card, case: Case, outcome: Outcome) -> None:
-    with _EXPECTED_LOCK:
-        _EXPECTED[_expected_key(card, case)] = outcome
-        while len(_EXPECTED) > _EXPECTED_MAX:
-            _EXPECTED.popitem(last=False)
+    _EXPECTED.clear()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -211,7 +185,9 @@ def check_pyspark_answers(
     results = []
     for position, (name, source) in enumerate(answers):
         started = time.perf_counter()
-        needs_solution = any(c.name not in expected_csv and _cached(card, c) is None for c in card.cases)
+        needs_solution = any(
+            c.name not in expected_csv and _EXPECTED.get(card, c) is None for c in card.cases
+        )
         runs = []
         if needs_solution:
             if not card.solution:
@@ -254,7 +230,7 @@ def _store_solution(card: Card, outcome: JobOutcome, answer_run: int) -> None:
                 )
             case = next((c for c in card.cases if c.name == event.get("case")), None)
             if case is not None:
-                _remember(card, case, _outcome(event))
+                _EXPECTED.put(card, case, _outcome(event))
     if outcome.stopped and outcome.stopped_run == 0:
         if outcome.stopped == "cancelled":
             return
@@ -311,7 +287,7 @@ def _compare_case(card: Card, case: Case, actual: Outcome, expected_csv: dict[st
         table = expected_csv[case.name]
         exp_rows, exp_cols, loose = table.rows, len(table.columns), True
     else:
-        cached = _cached(card, case)
+        cached = _EXPECTED.get(card, case)
         if cached is None:  # the solution run was cut short (cancel): nothing to compare with
             return CaseResult(case.name, case.hidden, False, error="not run")
         exp_rows, exp_cols, loose = cached.rows, len(cached.columns), False
