@@ -188,10 +188,18 @@ def grade(args: argparse.Namespace) -> int:
             )
         else:
             due_local = outcome.due.astimezone().strftime("%Y-%m-%d %H:%M")
-            print(
-                f"{outcome.card_id}: {RATING_NAMES[rating]} — next in {format_interval(outcome.interval)} "
-                f"(due {due_local})"
-            )
+            history = scheduling.store.reviews_for(outcome.card_id)  # in time order
+            if history and history[-1].id != outcome.review_id:
+                # slotted in before later reviews: the card's due date comes from the newest one
+                print(
+                    f"{outcome.card_id}: {RATING_NAMES[rating]} recorded before a later review — "
+                    f"history replayed; due {due_local}"
+                )
+            else:
+                print(
+                    f"{outcome.card_id}: {RATING_NAMES[rating]} — next in {format_interval(outcome.interval)} "
+                    f"(due {due_local})"
+                )
             if outcome.leech:
                 print(
                     f"{outcome.card_id} is a leech: suspended; rewrite it, then unsuspend it in the deck browser"

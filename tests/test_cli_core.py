@@ -128,6 +128,38 @@ def test_grade_records_a_review(deck_dir: Path, isolated_home: Path) -> None:
     assert rows == [("tiny/first", 4, "grade"), ("tiny/second", 3, "grade")]
 
 
+def test_grade_before_a_later_review_says_the_history_was_replayed(
+    deck_dir: Path, isolated_home: Path
+) -> None:
+    later = run(
+        "grade",
+        "tiny/first",
+        "good",
+        "--at",
+        "2026-11-20T10:00:00+00:00",
+        "--decks",
+        str(deck_dir),
+        home=isolated_home,
+    )
+    assert later.stdout.startswith("tiny/first: good — next in 10m (due 2026-11-20")
+    earlier = run(
+        "grade",
+        "tiny/first",
+        "good",
+        "--at",
+        "2026-11-10T10:00:00+00:00",
+        "--decks",
+        str(deck_dir),
+        home=isolated_home,
+    )
+    assert earlier.returncode == 0, earlier.stderr
+    # the due date is the card's, after both reviews: no "next in 10m" beside it
+    assert earlier.stdout.startswith(
+        "tiny/first: good recorded before a later review — history replayed; due "
+    )
+    assert "next in" not in earlier.stdout
+
+
 def test_grade_at_a_naive_time_is_local(deck_dir: Path, isolated_home: Path) -> None:
     env_tz = {"TZ": "Asia/Kolkata"}  # UTC+05:30, no DST
     result = subprocess.run(
