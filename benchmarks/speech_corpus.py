@@ -112,7 +112,7 @@ VOICES: list[tuple[str, int]] = [
     ("en-us+m3", 185),
 ]
 VOCAL_TYPES = {"um", "uh", "er", "hmm"}  # filled pauses: not counted as words for pace
-VARIANTS = ("realistic", "hard")
+VARIANTS = ("realistic", "hard", "long")  # "long" is built from "realistic" (build_long)
 GAP_SHARE = 0.7  # share of filled pauses with a short silence on one side (the rest attached both sides)
 GAP_S = (0.15, 0.40)
 FILLED_PAUSE_S = (0.25, 0.60)
@@ -310,8 +310,8 @@ def render(
 
 def build(out_dir: Path, variant: str = "realistic") -> list[Clip]:
     """Each split's scripts in each of its voices: 6 x 3 development clips, 6 x 2 held-out clips."""
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}")
+    if variant not in VARIANTS or variant == "long":
+        raise ValueError(f"variant must be realistic or hard (long: build_long), not {variant!r}")
     if shutil.which("espeak-ng") is None:
         raise SystemExit("espeak-ng is not installed: apt install espeak-ng")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -326,6 +326,72 @@ def build(out_dir: Path, variant: str = "realistic") -> list[Clip]:
                     clips.append(clip)
     (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in clips], indent=1))
     return clips
+
+
+LONG_PARTS = 3  # clips joined into one long answer
+JOIN_EXTRA_S = 0.5  # silence added where two clips meet
+
+
+def build_long(realistic_dir: Path, out_dir: Path) -> list[Clip]:
+    """Long answers (~80-95 s, a real STAR answer's length): each voice's realistic clips joined three by three.
+
+    Whisper decodes 30-s windows, so anything that only reaches the first window (an initial prompt, say)
+    shows up here and not on the ~28-s clips. The clips keep their split; the silence where two clips meet
+    (their lead and tail, 1.0 s, plus JOIN_EXTRA_S) is an annotated pause too."""
+    import soundfile as sf
+
+    from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    groups: dict[tuple[str, str, int], list[Clip]] = {}
+    for clip in load(realistic_dir):
+        groups.setdefault((clip.split, clip.voice, clip.speed), []).append(clip)
+    made: list[Clip] = []
+    for (split, voice, speed), clips in groups.items():
+        clips.sort(key=lambda c: c.script)
+        for i in range(0, len(clips), LONG_PARTS):
+            part = clips[i : i + LONG_PARTS]
+            audio, t, made_end = [], 0.0, 0.0
+            pauses: list[tuple[float, float]] = []
+            spans: list[tuple[str, float, float]] = []
+            fillers: Counter[str] = Counter()
+            for j, clip in enumerate(part):
+                join_start = made_end
+                fillers.update(clip.fillers)
+                if j:  # the clips' own lead and tail make 1.0 s, the threshold itself: make the join clear
+                    audio.append(np.zeros(int(JOIN_EXTRA_S * SAMPLE_RATE), np.float32))
+                    t += JOIN_EXTRA_S
+                    pauses.append((round(join_start, 3), round(t + clip.speech_start, 3)))
+                pauses += [(round(a + t, 3), round(b + t, 3)) for a, b in clip.pauses]
+                spans += [(k, round(a + t, 3), round(b + t, 3)) for k, a, b in clip.filled_pauses]
+                audio.append(load_audio(realistic_dir / f"{clip.name}.wav"))
+                made_end = t + clip.speech_end
+                t += audio[-1].size / SAMPLE_RATE
+            name = (
+                "long-" + "-".join(f"s{c.script:02d}" for c in part) + f"-{voice.replace('+', '_')}-{speed}"
+            )
+            samples = np.concatenate(audio)
+            sf.write(out_dir / f"{name}.wav", samples, SAMPLE_RATE, subtype="PCM_16")
+            made.append(
+                Clip(
+                    name=name,
+                    voice=voice,
+                    speed=speed,
+                    script=part[0].script,
+                    text=" ".join(c.text for c in part),
+                    duration_s=round(samples.size / SAMPLE_RATE, 3),
+                    speech_start=part[0].speech_start,
+                    speech_end=round(made_end, 3),
+                    words=sum(c.words for c in part),
+                    fillers=dict(fillers),
+                    pauses=pauses,
+                    split=split,
+                    variant="long",
+                    filled_pauses=spans,
+                )
+            )
+    (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in made], indent=1))
+    return made
 
 
 def load(out_dir: Path) -> list[Clip]:

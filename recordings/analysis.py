@@ -20,7 +20,8 @@ Fillers: a word is counted only where it carries no meaning. The rules, by type:
 - right: as a tag ("..., right?") or a sentence opener set off ("Right, so ..."); never in "right now",
   "the right answer", "right after".
 - you know / I mean: not in "do you know", "as you know", "what I mean is", nor before a complement
-  ("you know that ...", "I mean it"), unless set off by a comma.
+  ("you know that ...", "I mean it"), unless set off by a comma or a clause follows ("I mean it was
+  simple": the comma lost in transcription).
 - kind of / sort of: not after a determiner ("this kind of data", "what sort of problem") nor before a
   common noun of the domain ("kind of data"); otherwise they hedge ("kind of slow") and count.
 
@@ -323,6 +324,13 @@ KNOW_COMPLEMENT = {
 }
 MEAN_NOT_BEFORE = {"what", "do", "did", "don't", "didn't", "if", "you", "really"}
 MEAN_COMPLEMENT = {"that", "it", "to", "what", "this", "when"}
+# "I mean it was simple": a verb after "it"/"this" makes it the subject of a new clause, so "I mean" is
+# the discourse marker with its comma lost in transcription, not "I mean it" (= I am serious)
+CLAUSE_VERBS = {
+    "is", "was", "were", "are", "has", "had", "will", "would", "could", "can", "did", "does",
+    "isn't", "wasn't", "didn't", "doesn't", "won't", "wouldn't", "couldn't", "took", "worked",
+    "failed", "broke", "made", "cost", "went", "ran", "meant", "seemed", "felt", "looked",
+}  # fmt: skip
 DOMAIN_NOUNS = {
     "data",
     "problem",
@@ -743,7 +751,8 @@ def _detect_fillers(toks: list[Token]) -> list[tuple[str, int, int]]:
                 kind, last = "you know", i + 1
         elif pair == "i mean":
             set_off = toks[i + 1].comma_after
-            if prev not in MEAN_NOT_BEFORE and (set_off or norm(i + 2) not in MEAN_COMPLEMENT):
+            clause = norm(i + 2) in ("it", "this") and norm(i + 3) in CLAUSE_VERBS
+            if prev not in MEAN_NOT_BEFORE and (set_off or clause or norm(i + 2) not in MEAN_COMPLEMENT):
                 kind, last = "i mean", i + 1
         elif pair in ("kind of", "sort of"):
             if prev not in DETERMINERS and norm(i + 2) not in DOMAIN_NOUNS and not (toks[i].sentence_end):

@@ -70,6 +70,9 @@ def fillers(text: str) -> dict[str, int]:
         ("I mean, it was simple.", {"i mean": 1}),
         ("What I mean is the join exploded.", {}),
         ("I mean it when I say tests matter.", {}),
+        ("It took an hour, I mean it was simple but slow.", {"i mean": 1}),
+        ("I mean this was the whole problem.", {"i mean": 1}),
+        ("I really mean it.", {}),
         # kind of / sort of
         ("It was kind of slow.", {"kind of": 1}),
         ("They were sort of lost.", {"sort of": 1}),

@@ -7,12 +7,18 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from prepdeck.cli import main
 from prepdeck.recordings.analysis import analyze
 from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
-from prepdeck.recordings.transcribe import Transcriber, TranscriptionCancelled, uncovered_speech
+from prepdeck.recordings.transcribe import (
+    Transcriber,
+    TranscriptionCancelled,
+    is_vocal_filler,
+    uncovered_speech,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.whisper]
 
@@ -248,6 +254,22 @@ def test_sample_rate_constant_is_whispers() -> None:
 
 
 # -- the prompted pass and its coverage check ------------------------------------------------------------
+
+
+def test_the_filler_prompt_reaches_every_part_of_a_long_answer(tiny: Transcriber) -> None:
+    # six times "So, um, at my last job ..." (65 s, ~48 s of speech: more than one 30-s Whisper window).
+    # With the prompt given once per call, Whisper got it for the first window only; the rest of the
+    # answer then lost or doubled its um (10 found instead of 6, three of them in one sentence).
+    once = load_audio(ANSWER)
+    answer = np.concatenate([once] * 6)
+    t = tiny.transcribe(answer)
+    starts = [k * once.size / SAMPLE_RATE for k in range(6)]
+    ums = [w.start for w in t.words if is_vocal_filler(w.text)]
+    assert all(any(0 <= u - s <= 2.0 for s in starts) for u in ums), ums  # each at its "So, um,"
+    assert sum(any(0 <= u - s <= 2.0 for u in ums) for s in starts) >= 5, ums
+    assert all(
+        sum(0 <= u - s <= 2.0 for u in ums) == 1 for s in starts if any(0 <= u - s <= 2.0 for u in ums)
+    )
 
 
 def test_default_pass_is_prompted_and_covers_all_speech(tiny: Transcriber) -> None:
