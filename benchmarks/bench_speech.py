@@ -178,6 +178,15 @@ def summarise(r: dict) -> dict:
     }
 
 
+# what earlier versions of the default measured on the same corpora (kept here, since --write replaces the section)
+HISTORY = (
+    "Default setting over time (tiny.en + filler prompt, filler recall / precision, um/uh recall): until "
+    "b62777a the prompt reached only the first 30-s Whisper window of a call: realistic 0.89 / 0.97, um/uh "
+    "0.83; long 0.75 / 0.98, um/uh 0.57 (`PYTHONPATH` on a checkout of b62777a, same corpora). Since the "
+    "prompted pass decodes pieces of at most 24 s of speech (recordings/transcribe.py, `prompt_pieces`): "
+    "the figures below."
+)
+
 VARIANT_TITLES = {
     "realistic": "Realistic corpus (headline): um/uh spoken as lengthened, flat hesitations (250–600 ms), "
     "70 % with a 150–400 ms silence on one side",
@@ -264,6 +273,7 @@ def markdown(by_variant: dict[str, list[dict]], corpus_note: str) -> str:
         "differ by about one filler per half (CTranslate2 threads): gaps of 0.02-0.03 are noise.",
         "",
     ]
+    lines += [HISTORY, ""]
     for variant, rows in by_variant.items():
         lines += _variant_block(variant, rows)
     lines.append(END)
@@ -364,7 +374,9 @@ def main(argv: list[str] | None = None) -> int:
             f"Corpus: {first['clips']} synthetic answers per variant (~{first['audio_s']:.0f} s): development "
             "half = scripts 1–6 in en-us 150, en-gb 170, en-us+m3 185 wpm (18 clips); held-out half = scripts "
             "7–12 in en-us+f3 140, en-gb-scotland 160 wpm (12 clips); espeak-ng, 54 annotated um/uh and 68 "
-            "lexical fillers and look-alikes, pauses of 1.2–2.5 s inserted as exact silence. 1-minute load "
+            "lexical fillers and look-alikes, pauses of 1.2–2.5 s inserted as exact silence. The long variant "
+            "joins each voice's realistic clips three by three (10 answers of 73–93 s, 1.5 s of silence at each "
+            "join), so that every setting is measured past Whisper's first 30-s window. 1-minute load "
             f"average at the end of each setting: {', '.join(loads)}."
         )
         if args.write:

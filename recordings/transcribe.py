@@ -15,6 +15,23 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
   a stretch, so every stretch of speech the VAD hears (1.5 s or more) that has no word of the prompted pass
   is transcribed again without the prompt and spliced in by time (status "partial": um/uh may be
   undercounted there). `filler_pass=False` runs the plain pass only.
+- The prompt must reach every part of the answer. faster-whisper (like openai-whisper) puts an initial
+  prompt before the first 30-s decoding window of a call only when condition_on_previous_text is off, so
+  on a 90-s answer the later windows were decoded without it and lost their um/uh. The prompted pass is
+  therefore run on pieces of at most 24 s of speech, cut in the middle of silences the VAD finds
+  (`prompt_pieces`); each piece is one call whose first window holds it all, as on the short clips the
+  prompt was tuned on. Passing the prompt as `hotwords` (every window) was measured too and rejected:
+  Whisper then wrote "Um," into the few-second remainder windows at the end of a call (um/uh precision
+  0.98 -> 0.75 on the realistic corpus). With tiny.en, filler recall / precision, um/uh recall, before ->
+  after (benchmarks/RESULTS.md):
+    realistic corpus (clips of 23-33 s)            0.89 / 0.97, 0.83  ->  0.93 / 0.97, 0.93
+      held-out half                                0.86 / 0.98, 0.88  ->  0.90 / 0.96, 0.92
+    long corpus (three clips joined, 73-93 s)      0.75 / 0.98, 0.57  ->  0.93 / 0.96, 0.94
+      held-out half                                0.70 / 0.95, 0.54  ->  0.92 / 0.94, 0.96
+  (the realistic clips gain too: many hold more than 24 s of speech, and Whisper's second window there
+  had no prompt either.)
+- An um/uh written twice less than 0.35 s apart is one hesitation the decoder repeated (a spoken
+  "um, um" takes half a second or more): `drop_echoed_fillers` keeps one.
 
   Measured with tiny.en on the split corpus of benchmarks/speech_corpus.py (development half: 6 scripts x
   3 voices; held-out half: 6 other scripts x 2 other voices; changes chosen on dev, kept only if held-out
