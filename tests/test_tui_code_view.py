@@ -292,9 +292,12 @@ async def test_at_80x24_the_verdict_and_the_model_answer_come_into_sight(tmp_pat
         assert view.last_result is not None and not view.last_result.passed
         assert _in_sight(view, "#results") and view.query_one("#results").region.bottom <= view.region.bottom
         scrolled = view.scroll_y
+        # in the editor Escape only leaves it, and the footer says so; outside, it ends the session
+        assert screen.active_bindings["escape"].binding.description == "Leave editor"
         await pilot.press("escape")
         await settle(pilot)
         assert screen.focused is None and view.scroll_y == scrolled  # out of the editor, card stays put
+        assert screen.active_bindings["escape"].binding.description == "End"
         await pilot.press("e")
         await pilot.press("ctrl+g")
         await settle(pilot)

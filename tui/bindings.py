@@ -167,6 +167,14 @@ def bindings_for(scope: str) -> list[Binding]:
     return [a.binding() for a in actions_for(scope)]
 
 
+def leave_editor_binding() -> Binding:
+    """The review screen's `leave` (Escape) as an editor shows it: while the editor has focus, Escape only
+    leaves it, so the footer says so instead of "End". Same id, so a remap under [keys] moves it too;
+    it runs the screen's own action (the review and mock screens both have `leave`)."""
+    action = next(a for a in ACTIONS if a.id == "leave")
+    return Binding(action.keys, f"screen.{action.action}", "Leave editor", id=action.id)
+
+
 def current_keys(app: object, action_id: str) -> list[str]:
     """The keys of `action_id` as the user has them now (after `[keys]`), for hints and the help screen."""
     action = next(a for a in ACTIONS if a.id == action_id)

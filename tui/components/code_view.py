@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
 
-from prepdeck.tui.bindings import bindings_for, key_hint
+from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
 from prepdeck.tui.messages import WorkStatus
 
@@ -74,6 +74,8 @@ def suggest_rating(passed: bool, failed_runs: int, gave_up: bool, seconds: float
 class CodeEditor(TextArea):
     """The code editor. Escape is left to the screen's `leave` binding: TextArea's own handling moves focus
     to the next widget (the case tabs), which scrolled the card back up away from the run's results."""
+
+    BINDINGS: ClassVar[list[Binding]] = [leave_editor_binding()]  # the footer says "Leave editor", not "End"
 
     def _on_key(self, event: events.Key) -> None:
         if event.key == "escape":
