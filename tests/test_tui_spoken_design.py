@@ -181,3 +181,16 @@ async def test_design_card_answered_aloud_end_to_end(tmp_path, monkeypatch):
     checks = ctx.store().db.execute("SELECT checklist, review_id FROM self_checks").fetchall()
     assert [(json.loads(c), r) for c, r in checks] == [([True, True, False], review_id)]
     assert (ctx.home / recording["path"]).is_file()
+
+
+@pilot_test
+async def test_at_80x24_the_import_field_opens_in_sight(tmp_path: Path, monkeypatch) -> None:
+    """It opened below the fold (notes, numbers and rubric come first): typing went to an unseen field."""
+    async with _app(tmp_path, monkeypatch).run_test(size=(80, 24)) as pilot:
+        screen, view = await _speak(pilot)
+        box = view.query_one("#import-path", Input)
+        await pilot.press("i")
+        await settle(pilot)
+        assert screen.focused is box
+        assert view.scroll_y > 0  # the card scrolled to it
+        assert view.region.y <= box.region.y and box.region.bottom <= view.region.bottom

@@ -363,7 +363,9 @@ class SpokenCardView(CardView):
     def action_import_file(self) -> None:
         box = self.query_one("#import-path", Input)
         box.remove_class("hidden")
-        box.focus()
+        box.focus(scroll_visible=False)
+        # scroll once the field has a place on screen (at 80x24 it opens below the fold)
+        self.call_after_refresh(box.scroll_visible, animate=False)
 
     @on(Input.Submitted, "#import-path")
     def _import_submitted(self, event: Input.Submitted) -> None:
