@@ -143,8 +143,8 @@ def _solve_from_attempts(
 
 def _solve_from_payload(card_id: str, round_: str, payload: dict[str, Any], advanced: bool) -> Solve | None:
     tries = number(payload.get("attempts"))
-    if tries is None or "passed" not in payload:
-        return None
+    if not tries or "passed" not in payload:
+        return None  # revealed without a single run: no judge evidence (the rating still counts as a review)
     tries_i = max(1, int(tries))
     passed = bool(payload.get("passed"))
     # the code view keeps the last run under "results"; older payloads carry "cases" at the top

@@ -327,3 +327,16 @@ def test_payloads_of_the_app_views_are_evidence_without_rows(tmp_path, local_tz)
     assert sql["correctness"] == 16.0 and sql["clarity_scale"] == 8.0
     design = {ln["key"]: ln["score"] for ln in f["rounds"]["design"]["lines"]}
     assert design["architecture"] == 20.0 and design["capacity"] == 20.0 and design["tradeoffs"] == 0.0
+
+
+def test_a_code_card_revealed_without_a_run_is_not_a_judge_failure(tmp_path, local_tz):
+    """Space on a SQL card before any run, then Good: no verdict, so neither a failed solve nor a pattern
+    to drill; the review itself still counts."""
+    s = Store.open(tmp_path / "noruns.db")
+    payload = {"kind": "sql", "attempts": 0, "attempt_ids": [], "passed": False, "gave_up": True}
+    add_review(s, "sql-patterns/revenue-by-country", ny(3, 3, 10), 3, 60_000, payload)
+    f = week_figures(s, small_decks(), "2026-W10", now=ny(3, 9, 12))
+    assert f["reviews"] == 1
+    assert f["failed_patterns"] == []
+    assert f["rounds"]["sql"]["score"] is None  # no judge evidence at all, not a zero
+    assert not any("Drill the pattern" in line for line in f["focus"])
