@@ -320,15 +320,25 @@ def merge_fillers(pass1: list[Word], pass2: list[Word]) -> tuple[list[Word], str
     return merged, status
 
 
-def uncovered_speech(
-    window: np.ndarray, words: list[Word], min_s: float = UNCOVERED_MIN_S
-) -> list[tuple[float, float]]:
-    """Stretches of detected speech (seconds in `window`) of at least `min_s` with no word in them."""
+def speech_chunks(window: np.ndarray) -> list[dict[str, int]]:
+    """Silero VAD's speech chunks ({"start", "end"} in samples) with the transcriber's settings; [] when
+    faster-whisper's VAD is not installed (openai-whisper alone): then nothing is cut or re-checked."""
     try:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
-    except ImportError:  # openai-whisper without faster-whisper: no check
+    except ImportError:
         return []
-    chunks = get_speech_timestamps(window, VadOptions(**VAD_PARAMETERS))
+    return list(get_speech_timestamps(window, VadOptions(**VAD_PARAMETERS)))
+
+
+def uncovered_speech(
+    window: np.ndarray,
+    words: list[Word],
+    min_s: float = UNCOVERED_MIN_S,
+    chunks: list[dict[str, int]] | None = None,
+) -> list[tuple[float, float]]:
+    """Stretches of detected speech (seconds in `window`) of at least `min_s` with no word in them."""
+    if chunks is None:
+        chunks = speech_chunks(window)
     covered = sorted((w.start - COVER_PAD_S, w.end + COVER_PAD_S) for w in words)
     out: list[tuple[float, float]] = []
     for chunk in chunks:
@@ -346,29 +356,22 @@ def uncovered_speech(
     return out
 
 
-def prompt_pieces(window: np.ndarray, max_speech_s: float = PIECE_SPEECH_S) -> list[tuple[int, int]]:
-    """Cut `window` (sample ranges) between VAD speech chunks into pieces of at most `max_speech_s` of speech.
-
-    Whisper decodes 30-s windows, and with condition_on_previous_text=False faster-whisper gives the
-    initial prompt to the first window of a call only: on a 90-s answer the filler prompt reached the
-    first ~28 s and um/uh recall fell from 0.90 to 0.60 (dev) / 0.54 (held-out) on the long corpus.
-    Passing it as `hotwords` (every window) fixed that but made Whisper invent "Um," in the few-second
-    remainder windows at the end of a call (um/uh precision 0.98 -> 0.75 on the realistic corpus). So each
-    piece is one call whose first window holds the whole piece, as on the short clips the prompt was tuned
-    on. A single chunk longer than the limit stays whole (Whisper's own windows then take over)."""
-    try:
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
-    except ImportError:
-        return [(0, window.size)]
+def prompt_pieces(
+    window: np.ndarray, max_speech_s: float = PIECE_SPEECH_S, chunks: list[dict[str, int]] | None = None
+) -> list[tuple[int, int]]:
+    """`window` cut (sample ranges) in the middle of silences between speech chunks, into pieces of at most
+    `max_speech_s` of speech, so that one call's first 30-s window holds each piece and its prompt (see the
+    module docstring). A single chunk longer than the limit stays whole: Whisper's own windows take over."""
     if window.size <= max_speech_s * SAMPLE_RATE:
         return [(0, window.size)]
-    chunks = get_speech_timestamps(window, VadOptions(**VAD_PARAMETERS))
+    if chunks is None:
+        chunks = speech_chunks(window)
     pieces: list[tuple[int, int]] = []
     start, speech = 0, 0
     for prev, chunk in pairwise(chunks):
         speech += prev["end"] - prev["start"]
         if speech + chunk["end"] - chunk["start"] > max_speech_s * SAMPLE_RATE:
-            cut = (prev["end"] + chunk["start"]) // 2  # the middle of the silence between them
+            cut = (prev["end"] + chunk["start"]) // 2
             pieces.append((start, cut))
             start, speech = cut, 0
     pieces.append((start, window.size))
@@ -456,13 +459,14 @@ class Transcriber:
             if not self.filler_pass:
                 words.extend(drop_echoed_fillers(self._run(window, None, offset, report, cancel)))
                 continue
+            chunks = speech_chunks(window)  # once per window: for the pieces and the coverage check
             found = []
-            for lo, hi in prompt_pieces(window):
+            for lo, hi in prompt_pieces(window, chunks=chunks):
                 # each piece is decoded on its own so that the prompt reaches every ~30 s of speech
                 found += self._run(window[lo:hi], FILLER_PROMPT, offset + lo / SAMPLE_RATE, report, cancel)
             status = "merged"
             for a, b in uncovered_speech(
-                window, [Word(w.text, w.start - offset, w.end - offset, w.prob) for w in found]
+                window, [Word(w.text, w.start - offset, w.end - offset, w.prob) for w in found], chunks=chunks
             ):
                 # the prompted pass stopped early or skipped a stretch: transcribe it again without the prompt
                 lo, hi = max(0, int((a - 0.2) * SAMPLE_RATE)), int((b + 0.2) * SAMPLE_RATE)
