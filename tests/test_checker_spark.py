@@ -70,6 +70,37 @@ TMP_DECK = textwrap.dedent('''
     "",2026-01-01 10:00:00,1.00
     ,2026-01-01 10:00:00,2.00
     """
+
+    [[cards]]
+    id = "last-week"
+    type = "pyspark"
+    title = "rows of the last seven days"
+    prompt = "keep the rows of the last seven days, with today's date and time"
+    function = "last_week"
+    today = 2024-03-15T09:30:00
+    solution = """
+    from pyspark.sql import functions as F
+
+    def last_week(events):
+        recent = events.where(F.col("day") >= F.date_sub(F.current_date(), 7))
+        return recent.select("id", F.current_date().alias("d"), F.current_timestamp().alias("ts"))
+    """
+
+    [cards.tables]
+    events = "id INT, day DATE"
+
+    [[cards.cases]]
+    name = "one recent row"
+    expected = """
+    id,d,ts
+    1,2024-03-15,2024-03-15 09:30:00
+    """
+    [cards.cases.data]
+    events = """
+    id,day
+    1,2024-03-10
+    2,2024-03-01
+    """
 ''')
 
 GOOD = """
@@ -276,6 +307,42 @@ def test_types_nulls_and_empty_strings_reach_the_answer(spark_home: Path) -> Non
     assert sorted(hidden.actual_rows, key=str) == sorted(
         [["", False, "timestamp", "decimal(12,2)"], [None, True, "timestamp", "decimal(12,2)"]], key=str
     )
+
+
+CLOCK_ANSWERS = {
+    "functions": """
+        from pyspark.sql.functions import col, curdate, date_sub, now
+
+        def last_week(events):
+            return events.where(col("day") >= date_sub(curdate(), 7)).select("id", curdate(), now())
+    """,
+    "expr and selectExpr": """
+        from pyspark.sql import functions as F
+
+        def last_week(events):
+            recent = events.where(F.expr("day >= current_date - INTERVAL 7 DAYS"))
+            return recent.selectExpr("id", "current_date()", "CAST(localtimestamp() AS TIMESTAMP)")
+    """,
+    "spark.sql and a filter string": """
+        def last_week(events):
+            events.filter("datediff(current_date, day) <= 7").createOrReplaceTempView("recent")
+            return spark.sql("SELECT id, CURRENT_DATE AS d, now() AS ts FROM recent -- now()")
+    """,
+}
+
+
+@pytest.mark.parametrize("how", sorted(CLOCK_ANSWERS))
+def test_spark_clock_is_the_cards_today(spark_home: Path, how: str) -> None:
+    """deck-format.md: `today` is the value of CURRENT_DATE / CURRENT_TIMESTAMP / NOW() while checking."""
+    card = load_decks([spark_home / "test-decks"]).card("spark-test/last-week")
+    assert card is not None
+    [solution, answer] = check_pyspark_answers(
+        card,
+        [("solution.py", card.solution), ("answer.py", textwrap.dedent(CLOCK_ANSWERS[how]))],
+        config_for(spark_home),
+    )
+    assert solution.passed, solution.cases[0].message  # the expected CSV holds 2024-03-15 09:30, not now
+    assert answer.passed, answer.cases[0].message
 
 
 def test_explain_gives_the_physical_plan(spark_home: Path) -> None:

@@ -131,6 +131,7 @@ def _job(card: Card, runs: list[dict[str, Any]], max_rows: int) -> dict[str, Any
         "cases": [{"name": c.name, "data": dict(c.data)} for c in card.cases],
         "runs": runs,
         "max_rows": max_rows,
+        "today": card.today.isoformat(),  # Spark's clock while the runs run (checkers/spark/clock.py)
     }
 
 

@@ -8,7 +8,7 @@ the parent enforces the time limit by killing it and interrupting the session on
 
 Protocol (JSON lines; the parent is `pool.py`):
   -> {"event": "ready"}                                   after warm-up
-  <- {"tables": {...}, "cases": [...], "runs": [...], "max_rows": N}
+  <- {"tables": {...}, "cases": [...], "runs": [...], "max_rows": N, "today": "ISO datetime, UTC"}
   -> {"event": "session", "run": i, "id": "<uuid>"}
   -> {"event": "case", "run": i, "case": name, "columns": [...], "types": [...], "rows": [...],
       "truncated": bool, "ordered_ok": bool, "stdout": "..."}  or  {..., "error": "one line"}
@@ -264,6 +264,10 @@ class Runner:
 
     def run_job(self, job: dict[str, Any]) -> None:
         tables: dict[str, str] = job["tables"]
+        if job.get("today"):  # the card's clock for every run of this job (this process runs one job)
+            from prepdeck.checkers.spark.clock import freeze
+
+            freeze(dt.datetime.fromisoformat(job["today"]))
         if job.get("clean"):
             spark = self.session()
             self.clean_leftovers(spark)
