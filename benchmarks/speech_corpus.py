@@ -332,64 +332,70 @@ LONG_PARTS = 3  # clips joined into one long answer
 JOIN_EXTRA_S = 0.5  # silence added where two clips meet
 
 
+def join_clips(part: list[Clip], src_dir: Path) -> tuple[np.ndarray, Clip]:
+    """Clips of one voice joined into one answer (their lead and tail, 1.0 s, plus JOIN_EXTRA_S between
+    them, an annotated pause too), with every annotation moved to the joined timeline."""
+    from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
+
+    audio, t, made_end = [], 0.0, 0.0
+    pauses: list[tuple[float, float]] = []
+    spans: list[tuple[str, float, float]] = []
+    fillers: Counter[str] = Counter()
+    for j, clip in enumerate(part):
+        join_start = made_end
+        fillers.update(clip.fillers)
+        if j:  # the clips' own lead and tail make 1.0 s, the threshold itself: make the join clear
+            audio.append(np.zeros(int(JOIN_EXTRA_S * SAMPLE_RATE), np.float32))
+            t += JOIN_EXTRA_S
+            pauses.append((round(join_start, 3), round(t + clip.speech_start, 3)))
+        pauses += [(round(a + t, 3), round(b + t, 3)) for a, b in clip.pauses]
+        spans += [(k, round(a + t, 3), round(b + t, 3)) for k, a, b in clip.filled_pauses]
+        audio.append(load_audio(src_dir / f"{clip.name}.wav"))
+        made_end = t + clip.speech_end
+        t += audio[-1].size / SAMPLE_RATE
+    first = part[0]
+    samples = np.concatenate(audio)
+    joined = Clip(
+        name="long-"
+        + "-".join(f"s{c.script:02d}" for c in part)
+        + f"-{first.voice.replace('+', '_')}-{first.speed}",
+        voice=first.voice,
+        speed=first.speed,
+        script=first.script,
+        text=" ".join(c.text for c in part),
+        duration_s=round(samples.size / SAMPLE_RATE, 3),
+        speech_start=first.speech_start,
+        speech_end=round(made_end, 3),
+        words=sum(c.words for c in part),
+        fillers=dict(fillers),
+        pauses=pauses,
+        split=first.split,
+        variant="long",
+        filled_pauses=spans,
+    )
+    return samples, joined
+
+
 def build_long(realistic_dir: Path, out_dir: Path) -> list[Clip]:
     """Long answers (~80-95 s, a real STAR answer's length): each voice's realistic clips joined three by three.
 
     Whisper decodes 30-s windows, so anything that only reaches the first window (an initial prompt, say)
-    shows up here and not on the ~28-s clips. The clips keep their split; the silence where two clips meet
-    (their lead and tail, 1.0 s, plus JOIN_EXTRA_S) is an annotated pause too."""
+    shows up here and not on the ~28-s clips. The clips keep their split."""
     import soundfile as sf
 
-    from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
+    from prepdeck.recordings.audio import SAMPLE_RATE
 
     out_dir.mkdir(parents=True, exist_ok=True)
     groups: dict[tuple[str, str, int], list[Clip]] = {}
     for clip in load(realistic_dir):
         groups.setdefault((clip.split, clip.voice, clip.speed), []).append(clip)
     made: list[Clip] = []
-    for (split, voice, speed), clips in groups.items():
+    for clips in groups.values():
         clips.sort(key=lambda c: c.script)
         for i in range(0, len(clips), LONG_PARTS):
-            part = clips[i : i + LONG_PARTS]
-            audio, t, made_end = [], 0.0, 0.0
-            pauses: list[tuple[float, float]] = []
-            spans: list[tuple[str, float, float]] = []
-            fillers: Counter[str] = Counter()
-            for j, clip in enumerate(part):
-                join_start = made_end
-                fillers.update(clip.fillers)
-                if j:  # the clips' own lead and tail make 1.0 s, the threshold itself: make the join clear
-                    audio.append(np.zeros(int(JOIN_EXTRA_S * SAMPLE_RATE), np.float32))
-                    t += JOIN_EXTRA_S
-                    pauses.append((round(join_start, 3), round(t + clip.speech_start, 3)))
-                pauses += [(round(a + t, 3), round(b + t, 3)) for a, b in clip.pauses]
-                spans += [(k, round(a + t, 3), round(b + t, 3)) for k, a, b in clip.filled_pauses]
-                audio.append(load_audio(realistic_dir / f"{clip.name}.wav"))
-                made_end = t + clip.speech_end
-                t += audio[-1].size / SAMPLE_RATE
-            name = (
-                "long-" + "-".join(f"s{c.script:02d}" for c in part) + f"-{voice.replace('+', '_')}-{speed}"
-            )
-            samples = np.concatenate(audio)
-            sf.write(out_dir / f"{name}.wav", samples, SAMPLE_RATE, subtype="PCM_16")
-            made.append(
-                Clip(
-                    name=name,
-                    voice=voice,
-                    speed=speed,
-                    script=part[0].script,
-                    text=" ".join(c.text for c in part),
-                    duration_s=round(samples.size / SAMPLE_RATE, 3),
-                    speech_start=part[0].speech_start,
-                    speech_end=round(made_end, 3),
-                    words=sum(c.words for c in part),
-                    fillers=dict(fillers),
-                    pauses=pauses,
-                    split=split,
-                    variant="long",
-                    filled_pauses=spans,
-                )
-            )
+            samples, joined = join_clips(clips[i : i + LONG_PARTS], realistic_dir)
+            sf.write(out_dir / f"{joined.name}.wav", samples, SAMPLE_RATE, subtype="PCM_16")
+            made.append(joined)
     (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in made], indent=1))
     return made
 
@@ -430,12 +436,21 @@ def make_test_fixtures(out_dir: Path) -> None:
         )
         sf.write(out_dir / "short.wav", short, SAMPLE_RATE, subtype="PCM_16")
     sf.write(out_dir / "silence.flac", np.zeros(3 * SAMPLE_RATE, np.float32), SAMPLE_RATE, subtype="PCM_16")
+    with tempfile.TemporaryDirectory() as tmp:  # a long answer: three realistic development clips joined
+        work = Path(tmp)
+        part = [render(i, "en-us", 150, work, work) for i in range(LONG_PARTS)]
+        long_answer, joined = join_clips(part, work)
+    # FLAC, not Opus: at Opus's default bitrate tiny.en missed two of its five um/uh
+    sf.write(out_dir / "long_answer.flac", long_answer, SAMPLE_RATE, subtype="PCM_16", compression_level=1.0)
+    (out_dir / "long_answer.json").write_text(json.dumps(asdict(joined), indent=1) + "\n")
     (out_dir / "README.md").write_text(
         "Generated by `python -m benchmarks.speech_corpus --fixtures tests/fixtures/audio` (espeak-ng, 16 kHz mono).\n\n"
         '- `answer_pause.flac`: "So, um, at my last job I owned the nightly pipeline." then exactly 2.0 s of silence '
         f'from {pause_start:.2f} s, then "I decided to rewrite it, and it cut the runtime by forty percent."\n'
         '- `short.wav`: "The pipeline loads two thousand rows every hour." (en-gb voice)\n'
         "- `silence.flac`: 3 s of digital silence\n"
+        "- `long_answer.flac`: scripts 1-3 of the benchmark corpus, realistic rendering, en-us 150 wpm, "
+        "joined into one 93-s answer; `long_answer.json` holds its fillers, filled pauses and pauses\n"
     )
 
 

@@ -463,7 +463,14 @@ class Transcriber:
             found = []
             for lo, hi in prompt_pieces(window, chunks=chunks):
                 # each piece is decoded on its own so that the prompt reaches every ~30 s of speech
-                found += self._run(window[lo:hi], FILLER_PROMPT, offset + lo / SAMPLE_RATE, report, cancel)
+                start = lo / SAMPLE_RATE
+                found += self._run(
+                    window[lo:hi],
+                    FILLER_PROMPT,
+                    offset + start,
+                    lambda seg_end, start=start: report(start + seg_end),  # a piece's times start at 0
+                    cancel,
+                )
             status = "merged"
             for a, b in uncovered_speech(
                 window, [Word(w.text, w.start - offset, w.end - offset, w.prob) for w in found], chunks=chunks
