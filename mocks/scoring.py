@@ -1,8 +1,8 @@
 """A mock round's rubric (core/rubrics.py) filled from what happened in it, plus the user's own score.
 
 Every line gets an automatic score with the method that produced it and the evidence it counted, or
-None when the mock holds no evidence for it (say, a design answer never spoken aloud has no delivery to
-measure). The user types a self-score per line; the final score of a line is the self-score where given,
+None when the mock holds no evidence for it (say, a design answer not given aloud has no delivery to
+measure; `r` on the design phase answers it aloud). The user types a self-score per line; the final score of a line is the self-score where given,
 else the automatic one, else 0 — and the scorecard says which. The round passes at the rubric's line.
 
 Design and behavioral lines are measured exactly as the weekly report measures them (reports/scoring.py),
@@ -13,7 +13,8 @@ Evidence (JSON, stored in `mocks.evidence`):
     code:        {card, runs, passed, gave_up, final_answer, dialect, reference, function, error,
                   cases: [{name, hidden, passed}], within_time}
     discussion:  [{title, card, answer}]                       written answers to the follow-ups
-    design:      {card, checklist: [[text, ticked]], numbers: [{question, answer, correct}]}
+    design:      {card, checklist: [[text, ticked]], numbers: [{question, answer, correct}],
+                  spoken: {card, recording_id, analysis, target}}     spoken: when answered aloud
     stories:     [{card, recording_id, analysis, target}]      analysis: the speech analysis JSON
 """
 
@@ -316,7 +317,8 @@ def _round_evidence(round_: str, ev: dict[str, Any]) -> Any:
     if checklist:
         out.checklists.append(checklist)
     out.numbers.extend(bool(n.get("correct")) for n in design.get("numbers") or [] if isinstance(n, dict))
-    for story in ev.get("stories") or []:
+    spoken = [*(ev.get("stories") or []), design.get("spoken")]  # a design answered aloud has a delivery too
+    for story in spoken:
         analysis = story.get("analysis") if isinstance(story, dict) else None
         if isinstance(analysis, dict) and not analysis.get("no_speech"):
             target = story.get("target")

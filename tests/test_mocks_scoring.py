@@ -232,6 +232,20 @@ def test_behavioral_lines_from_speech_metrics() -> None:
     assert score_mock("behavioral", STORIES, {"reflection": 5, "depth": 8}).total == 33.5
 
 
+def test_a_design_answered_aloud_scores_communication_from_its_delivery() -> None:
+    fluent = analysis(145, 1.0, set(), [], 0, 3, "ok", ["kafka"])
+    halting = analysis(200, 12.0, set(), [], 0, 3, "long", ["kafka"])
+    spoken = {
+        "design": {**DESIGN["design"], "spoken": {"card": "d/x", "target": [300, 600], "analysis": fluent}}
+    }
+    lines = {ln.key: ln.auto for ln in score_mock("design", spoken).lines}
+    assert lines["communication"] == 10.0  # 1 filler a minute at 145 wpm: the whole line
+    spoken["design"]["spoken"]["analysis"] = halting
+    assert {ln.key: ln.auto for ln in score_mock("design", spoken).lines}["communication"] == 0.0
+    spoken["design"]["spoken"]["analysis"] = None  # switched to aloud but never recorded: no evidence
+    assert {ln.key: ln.auto for ln in score_mock("design", spoken).lines}["communication"] is None
+
+
 def test_behavioral_on_the_real_speech_analysis() -> None:
     from prepdeck.recordings.analysis import analyze
 

@@ -259,6 +259,51 @@ async def test_design_wrap_up_ticks_the_checklist_then_scores(tmp_path, monkeypa
 
 
 @pilot_test
+async def test_r_answers_the_design_aloud_and_the_delivery_scores_communication(tmp_path, monkeypatch):
+    from textual.widgets import Checkbox
+
+    from prepdeck.tui.components.speech_view import SpokenCardView
+
+    ctx = _context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "design")
+        paper = next(iter(screen.views.values()))
+        paper.query_one("#number-0", Input).value = "11574"
+        assert screen.active_bindings["r"].binding.description == "Aloud"
+        await pilot.press("r")
+        await _step(pilot)
+        view = next(iter(screen.views.values()))
+        assert isinstance(view, SpokenCardView) and view is not paper and not paper.is_attached
+        assert view.query_one("#number-0", Input).value == "11574"  # the typed number came along
+        assert screen.focused is view  # r now records (the spoken view's own key)
+        assert screen.evidence()["design"]["spoken"]["analysis"] is None  # not recorded yet
+        # what a transcription leaves on the view (the spoken view's own tests run Whisper for real)
+        view.result = {
+            "duration_s": 420.0,
+            "wpm": 145,
+            "fillers": {"count": 7, "per_minute": 1.0},
+            "duration": {"status": "ok"},
+            "words": [{"text": "kafka"}],
+        }
+        for minutes in (10, 40, 10):
+            clock.advance(minutes=minutes)
+            await pilot.press("n")
+            await _step(pilot)
+        assert screen.state == "wrapup" and view.revealed
+        for i in (0, 1, 3):
+            view.query_one(f"#check-{i}", Checkbox).value = True
+        await pilot.press("n")
+        await _step(pilot)
+        assert screen.state == "scoring"
+        lines = {ln.key: ln.auto for ln in screen.query_one(ScoringPane).card.lines}
+        assert lines["communication"] == 10.0 and lines["requirements"] == 10.0
+    (row,) = _mocks(ctx.home)
+    assert json.loads(row["evidence"])["design"]["checklist"][0][1] is True
+
+
+@pilot_test
 async def test_full_mock_breaks_between_rounds_and_ties_rows_to_a_session(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch, design=False)
     clock = Clock()

@@ -150,6 +150,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("mock_pause", "p,f8", "toggle_pause", "Pause", "mock", "pause / resume the interview clock"),
     KeyAction("mock_next", "n,f9", "next_phase", "Next", "mock", "on to the next phase"),
     KeyAction("mock_edit", "e", "edit", "Edit", "mock", "into the editor / first field"),
+    KeyAction("mock_speak", "r", "speak", "Aloud", "mock", "answer the design card aloud (then r records)"),
     KeyAction("mock_leave", "escape", "leave", "End", "mock", "leave the editor; else end the mock (asks)"),
     KeyAction(
         "mock_quit", "q", "quit_mock", "Quit mock", "mock", "quit the mock, keeping what was done", show=False

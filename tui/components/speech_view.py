@@ -634,6 +634,13 @@ class SpokenCardView(CardView):
         return True
 
     # -- design cards: the model answer, the checklist and the numbers ---------------------------------
+    def ticks(self) -> list[bool]:
+        """The checklist as ticked (design cards; a mock scores it as it scores the paper view's)."""
+        return self.sheet.ticks() if self.sheet is not None else []
+
+    def verdicts(self) -> list[Any]:
+        return self.sheet.verdicts() if self.sheet is not None else []
+
     def reveal(self) -> None:
         if self.revealed:
             return

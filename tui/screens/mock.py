@@ -1,8 +1,9 @@
 """A timed mock interview: the timer is the interviewer.
 
 Pick a round (or arrive with one from `prepdeck mock ROUND`); each phase shows its work — the code
-view for sql/pyspark problems, the follow-up questions with a box per answer, the design view, the
-spoken-answer view for STAR questions — under an always-visible timer: phase, time left (red and
+view for sql/pyspark problems, the follow-up questions with a box per answer, the design view (`r`
+answers it aloud instead: its delivery then scores the communication line), the spoken-answer view for
+STAR questions — under an always-visible timer: phase, time left (red and
 counting up once over), total. A phase change is announced (notification and bell); `p` pauses, `n`
 moves on. Running over is allowed and recorded.
 
@@ -51,7 +52,7 @@ from prepdeck.mocks.timer import Monotonic, PhaseTimer, format_clock
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.card_view import CardView
-from prepdeck.tui.components.card_views import view_for
+from prepdeck.tui.components.card_views import view_class, view_for
 
 if TYPE_CHECKING:
     from prepdeck.core.context import Context
@@ -567,7 +568,42 @@ class MockScreen(Screen[None]):
     def _disarm(self) -> None:
         self._quit_armed = False
 
+    def _paper_design_view(self) -> CardView | None:
+        """The design view on screen while it is still the written one (r turns it into the spoken one)."""
+        spoken = view_class("design", spoken=True)
+        if spoken is view_class("design"):  # no spoken view installed
+            return None
+        return next(
+            (
+                cast(CardView, w)
+                for w in self.views.values()
+                if w.display and _is_design_view(w) and not isinstance(w, spoken)
+            ),
+            None,
+        )
+
+    async def action_speak(self) -> None:
+        """Answer the design aloud: the same card in the spoken view, the capacity numbers typed so far kept;
+        the delivery then scores the communication line (else left to the self-score)."""
+        view = self._paper_design_view()
+        if view is None or self.state != "running":
+            return
+        typed = {box.id: box.value for box in view.query(".number-input").results(Input) if box.value}
+        key = next(k for k, w in self.views.items() if w is view)
+        spoken = view_for(view.card, self.context, spoken=True)
+        spoken.id = view.id
+        await view.remove()
+        self.views[key] = spoken
+        await self.query_one("#mock-host").mount(spoken)
+        for box in spoken.query(".number-input").results(Input):
+            if box.id in typed:
+                box.value = typed[box.id]
+        self.set_focus(spoken if spoken.can_focus else None)
+        self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action == "speak":
+            return self.state == "running" and self._paper_design_view() is not None
         if action == "toggle_pause":
             return self.state == "running"
         if action == "next_phase":
@@ -621,6 +657,13 @@ class MockScreen(Screen[None]):
                     for q, v in zip(card.numbers, verdicts, strict=True)
                 ],
             }
+            if hasattr(design, "recording_id"):  # answered aloud: the delivery is evidence too
+                ev["design"]["spoken"] = {
+                    "card": card.global_id,
+                    "recording_id": getattr(design, "recording_id", None),
+                    "analysis": getattr(design, "result", None),
+                    "target": list(card.speaking_target()),
+                }
         stories = [cast(CardView, w) for k, w in self.views.items() if k.startswith("story:")]
         if stories:
             ev["stories"] = [
@@ -667,7 +710,8 @@ class MockScreen(Screen[None]):
         if self.mock_id is None:
             return
         attempts = list((evidence.get("code") or {}).get("attempt_ids") or [])
-        recordings = [s["recording_id"] for s in evidence.get("stories") or [] if s.get("recording_id")]
+        spoken = [*(evidence.get("stories") or []), (evidence.get("design") or {}).get("spoken") or {}]
+        recordings = [s["recording_id"] for s in spoken if s.get("recording_id")]
         mock_store.link_evidence(self.context.store(), self.mock_id, attempts=attempts, recordings=recordings)
 
     def _end_unfinished(self) -> None:
