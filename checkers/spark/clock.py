@@ -22,12 +22,10 @@ from typing import Any
 
 DATE_FUNCTIONS = ("current_date", "curdate")
 TIMESTAMP_FUNCTIONS = ("current_timestamp", "now", "localtimestamp")
+# without "()" these are plain identifiers, not the functions
 _NEED_PARENS = {"curdate", "now"}
-_SQL_KEYWORDS = {
-    "sqlQuery",
-    "condition",
-    "str",
-}  # the SQL text parameters of the wrapped methods  # without "()" these are plain identifiers, not the functions
+# the SQL text parameters of the wrapped methods, when passed by name
+_SQL_KEYWORDS = {"sqlQuery", "condition", "str"}
 
 # a quoted string, a quoted identifier or a comment (kept as they are), or a clock function
 _SQL_TOKENS = re.compile(
