@@ -1,9 +1,10 @@
 """A mock round's rubric (core/rubrics.py) filled from what happened in it, plus the user's own score.
 
 Every line gets an automatic score with the method that produced it and the evidence it counted, or
-None when the mock holds no evidence for it (say, a design answer not given aloud has no delivery to
-measure; `r` on the design phase answers it aloud). The user types a self-score per line; the final score of a line is the self-score where given,
-else the automatic one, else 0 — and the scorecard says which. The round passes at the rubric's line.
+None when the mock holds no evidence for it (say, a design answer not given aloud — `r` on the design
+phase — has no delivery to measure). The user types a self-score per line; the final score of a line is
+the self-score where given, else the automatic one, else 0 — and the scorecard says which. The round
+passes at the rubric's line.
 
 Design and behavioral lines are measured exactly as the weekly report measures them (reports/scoring.py),
 so a mock and a week of practice are comparable; the coding rounds are measured on the one answer of the

@@ -52,3 +52,13 @@ def view_class(card_type: str, spoken: bool = False) -> type[CardView]:
 def view_for(card: Card, context: Context, *, spoken: bool = False) -> CardView:
     """The widget that shows `card` on the review screen."""
     return view_class(card.type, spoken)(card, context)
+
+
+def spoken_twin(view: CardView, context: Context) -> CardView:
+    """The card of a written design view in the spoken view (key `r`), with the capacity numbers typed so
+    far; mount it in the written view's place."""
+    spoken = view_for(view.card, context, spoken=True)
+    written, sheet = getattr(view, "sheet", None), getattr(spoken, "sheet", None)
+    if written is not None and sheet is not None:
+        sheet.numbers = written.typed_numbers()
+    return spoken

@@ -33,6 +33,7 @@ class DesignSheet:
     def __init__(self, host: Widget, card: Card) -> None:
         self.host = host
         self.card = card
+        self.numbers: dict[str, str] = {}  # input id -> text to start with (set before the host mounts)
 
     @property
     def empty(self) -> bool:
@@ -47,7 +48,12 @@ class DesignSheet:
             for i, q in enumerate(self.card.numbers):
                 with Horizontal(classes="number-row"):
                     yield Label(escape(q.question), classes="number-question")
-                    yield Input(placeholder=q.unit or "number", id=f"number-{i}", classes="number-input")
+                    yield Input(
+                        self.numbers.get(f"number-{i}", ""),
+                        placeholder=q.unit or "number",
+                        id=f"number-{i}",
+                        classes="number-input",
+                    )
                     yield Static("", id=f"verdict-{i}", classes="number-verdict")
 
     def compose_checklist(self) -> ComposeResult:
@@ -59,6 +65,14 @@ class DesignSheet:
         yield Static("", id="coverage")
 
     # -- state ------------------------------------------------------------------------------------
+    def typed_numbers(self) -> dict[str, str]:
+        """The capacity answers typed so far, by input id."""
+        return {
+            box.id: box.value
+            for box in self.host.query(".number-input").results(Input)
+            if box.id and box.value
+        }
+
     def ticks(self) -> list[bool]:
         return [self.host.query_one(f"#check-{i}", Checkbox).value for i in range(len(self.card.checklist))]
 

@@ -3,8 +3,8 @@
 Pick a round (or arrive with one from `prepdeck mock ROUND`); each phase shows its work — the code
 view for sql/pyspark problems, the follow-up questions with a box per answer, the design view (`r`
 answers it aloud instead: its delivery then scores the communication line), the spoken-answer view for
-STAR questions — under an always-visible timer: phase, time left (red and
-counting up once over), total. A phase change is announced (notification and bell); `p` pauses, `n`
+STAR questions — under an always-visible timer: phase, time left (red and counting up once over),
+total. A phase change is announced (notification and bell); `p` pauses, `n`
 moves on. Running over is allowed and recorded.
 
 The `mocks` row is written when the round starts and updated at every phase change and every few
@@ -52,7 +52,7 @@ from prepdeck.mocks.timer import Monotonic, PhaseTimer, format_clock
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.card_view import CardView
-from prepdeck.tui.components.card_views import view_class, view_for
+from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 
 if TYPE_CHECKING:
     from prepdeck.core.context import Context
@@ -588,16 +588,12 @@ class MockScreen(Screen[None]):
         view = self._paper_design_view()
         if view is None or self.state != "running":
             return
-        typed = {box.id: box.value for box in view.query(".number-input").results(Input) if box.value}
         key = next(k for k, w in self.views.items() if w is view)
-        spoken = view_for(view.card, self.context, spoken=True)
+        spoken = spoken_twin(view, self.context)
         spoken.id = view.id
         await view.remove()
         self.views[key] = spoken
         await self.query_one("#mock-host").mount(spoken)
-        for box in spoken.query(".number-input").results(Input):
-            if box.id in typed:
-                box.value = typed[box.id]
         self.set_focus(spoken if spoken.can_focus else None)
         self.refresh_bindings()
 

@@ -22,7 +22,7 @@ from textual.widgets import Button, Footer, Input, Static, TextArea
 from prepdeck.core.store import StoreError
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.card_view import CardView, Placeholder
-from prepdeck.tui.components.card_views import view_class, view_for
+from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.messages import QueueLoaded, WorkStatus
 
 if TYPE_CHECKING:
@@ -428,15 +428,12 @@ class ReviewScreen(Screen[None]):
         if self.card is None or self.view is None or not self.check_action("speak", ()):
             return
         # capacity numbers already typed come along; the timer on the card keeps running
-        typed = {box.id: box.value for box in self.view.query(".number-input").results(Input) if box.value}
+        spoken = spoken_twin(self.view, self.papp.context)
         host = self.query_one("#card-host")
         await host.remove_children()
-        self.view = view_for(self.card, self.papp.context, spoken=True)
+        self.view = spoken
         self.view.id = "card-view"
         await host.mount(self.view)
-        for box in self.view.query(".number-input").results(Input):
-            if box.id in typed:
-                box.value = typed[box.id]
         self.set_focus(self.view if self.view.can_focus else None)
         self.refresh_bindings()
 
