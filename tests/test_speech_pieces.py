@@ -7,12 +7,14 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
 from prepdeck.recordings.transcribe import (
     PIECE_SPEECH_S,
     VAD_PARAMETERS,
     Word,
+    degenerate_segment,
     drop_echoed_fillers,
     prompt_pieces,
 )
@@ -65,3 +67,29 @@ def test_an_um_written_twice_over_one_hesitation_counts_once() -> None:
     kept = drop_echoed_fillers(words)
     assert [w.text for w in kept] == ["So,", "um,", "at", "um,", "um."]
     assert kept[1].end == 1.90
+
+
+def _words(*probs: float) -> list[Word]:
+    return [Word(f"w{i}", i * 0.3, i * 0.3 + 0.2, p) for i, p in enumerate(probs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "no_speech", "logprob", "probs", "prompted", "dropped"),
+    [
+        # tiny.en on hiss between two sentences (measured): dropped
+        (" Thank you.", 0.74, -0.92, (0.01, 0.98), True, True),
+        # the same words said clearly at the end of an answer: kept
+        (" Thank you.", 0.74, -0.30, (0.91, 0.97), True, False),
+        (" Thank you.", 0.10, -0.90, (0.01, 0.98), True, False),  # Whisper thinks it is speech: kept
+        (" Right.", 0.70, -1.20, (0.60,), False, True),  # Whisper's own "not speech" test
+        # a degenerate decode in capitals after the prompt: dropped (then re-transcribed without it)
+        (" SORTON'S SURPRYINGINGLY, UNNERTEEN'S ANUP TO IT", 0.04, -0.99, (0.13, 0.5), True, True),
+        (" SORTON'S SURPRYINGINGLY, UNNERTEEN'S ANUP TO IT", 0.04, -0.99, (0.13, 0.5), False, False),
+        (" We moved from AWS S3 to GCP and BigQuery.", 0.02, -0.30, (0.9, 0.8), True, False),
+        (" OK, SQL.", 0.02, -0.30, (0.9, 0.8), True, False),  # too short to call
+    ],
+)
+def test_degenerate_segments(
+    text: str, no_speech: float, logprob: float, probs: tuple[float, ...], prompted: bool, dropped: bool
+) -> None:
+    assert degenerate_segment(text, no_speech, logprob, _words(*probs), prompted=prompted) is dropped
