@@ -1,9 +1,9 @@
 """Speech benchmark: filler recall/precision per type, pace error, pause recall, real-time factor, peak memory.
 
-    .venv/bin/python -m benchmarks.bench_speech [--quick] [--write] [--variant realistic|long|hard|all] [--corpus DIR]
+    .venv/bin/python -m benchmarks.bench_speech [--quick] [--write] [--variant realistic|long|noisy|hard|all] [--corpus DIR]
 
 Builds the synthetic corpus (benchmarks/speech_corpus.py, espeak-ng) once per variant (in DIR-realistic,
-DIR-long and DIR-hard), then runs each model setting in its own process, so each setting's peak memory (max RSS)
+DIR-long, DIR-noisy and DIR-hard), then runs each model setting in its own process, so each setting's peak memory (max RSS)
 is its own. "realistic" renders um/uh as lengthened hesitations (the headline figures), "hard" as
 words at speaking rate (the stress test); see the corpus module's docstring. `--write` replaces the
 speech section of benchmarks/RESULTS.md. Targets (issue 5, default model): filler recall >= 0.90 (um/uh >= 0.85),
@@ -192,13 +192,15 @@ VARIANT_TITLES = {
     "70 % with a 150–400 ms silence on one side",
     "long": "Long answers (~80–95 s, three realistic clips of one voice joined): what a real STAR answer lasts, "
     "so more than one 30-s Whisper window",
+    "noisy": "Noisy corpus: the realistic clips with white noise 20 dB below the speech, silences included "
+    "(a laptop microphone's hiss)",
     "hard": "Hard corpus (stress test, the corpus of earlier figures): um/uh spoken as words at speaking rate, "
     'no gap ("uh" is a short schwa, the sound of the article "a")',
 }
 
 
 def _variant_block(variant: str, rows: list[dict]) -> list[str]:
-    timed = variant in ("realistic", "long")
+    timed = variant in ("realistic", "long", "noisy")
     lines = [
         f"### {VARIANT_TITLES[variant]}",
         "",
@@ -331,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(tempfile.gettempdir()) / "prepdeck-speech-corpus",
         help="corpus base directory: the variants live in DIR-realistic and DIR-hard",
     )
-    ap.add_argument("--variant", choices=("realistic", "long", "hard", "all"), default="all")
+    ap.add_argument("--variant", choices=("realistic", "long", "noisy", "hard", "all"), default="all")
     ap.add_argument("--quick", action="store_true", help="6 clips, tiny.en only")
     ap.add_argument("--write", action="store_true", help="write the figures into benchmarks/RESULTS.md")
     ap.add_argument("--child", nargs=2, metavar=("MODEL", "FILLER_PASS"), help=argparse.SUPPRESS)
@@ -341,9 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run_setting(args.child[0], args.child[1] == "1", args.corpus, args.limit)
         print(json.dumps(result))
         return 0
-    from benchmarks.speech_corpus import build, build_long
+    from benchmarks.speech_corpus import build, build_long, build_noisy
 
-    variants = ("realistic", "long", "hard") if args.variant == "all" else (args.variant,)
+    variants = ("realistic", "long", "noisy", "hard") if args.variant == "all" else (args.variant,)
     settings = SETTINGS[:2] if args.quick else SETTINGS
     limit = 6 if args.quick else args.limit
     by_variant: dict[str, list[dict]] = {}
@@ -352,11 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         corpus = args.corpus.with_name(f"{args.corpus.name}-{variant}")
         if not (corpus / "corpus.json").exists():
             print(f"building the {variant} corpus in {corpus} (espeak-ng)…", file=sys.stderr)
-            if variant == "long":
+            if variant in ("long", "noisy"):
                 realistic = args.corpus.with_name(f"{args.corpus.name}-realistic")
                 if not (realistic / "corpus.json").exists():
                     build(realistic, "realistic")
-                build_long(realistic, corpus)
+                (build_long if variant == "long" else build_noisy)(realistic, corpus)
             else:
                 build(corpus, variant)
         print(f"== {variant} corpus ({corpus})", flush=True)
@@ -376,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
             "7–12 in en-us+f3 140, en-gb-scotland 160 wpm (12 clips); espeak-ng, 54 annotated um/uh and 68 "
             "lexical fillers and look-alikes, pauses of 1.2–2.5 s inserted as exact silence. The long variant "
             "joins each voice's realistic clips three by three (10 answers of 73–93 s, 1.5 s of silence at each "
-            "join), so that every setting is measured past Whisper's first 30-s window. 1-minute load "
+            "join), so that every setting is measured past Whisper's first 30-s window; the noisy variant adds "
+            "white noise 20 dB below the speech to the realistic clips. 1-minute load "
             f"average at the end of each setting: {', '.join(loads)}."
         )
         if args.write:

@@ -32,6 +32,10 @@ are spoken inside the sentence in both, as before:
   fillers ("and-uh"), but not every one of them; espeak produces nothing else. Kept and reported beside
   the realistic figures, so that nothing gets easier unseen.
 
+Two variants are derived from the realistic clips without new speech: "long" (`build_long`: each voice's
+clips joined three by three into 73-93 s answers, past Whisper's first 30-s window) and "noisy"
+(`build_noisy`: white noise 20 dB below the speech, silences included).
+
     .venv/bin/python -m benchmarks.speech_corpus [--hard] OUT_DIR    # writes *.wav + corpus.json
 """
 
@@ -112,7 +116,7 @@ VOICES: list[tuple[str, int]] = [
     ("en-us+m3", 185),
 ]
 VOCAL_TYPES = {"um", "uh", "er", "hmm"}  # filled pauses: not counted as words for pace
-VARIANTS = ("realistic", "hard", "long")  # "long" is built from "realistic" (build_long)
+VARIANTS = ("realistic", "hard", "long", "noisy")  # "long" and "noisy" are built from "realistic"
 GAP_SHARE = 0.7  # share of filled pauses with a short silence on one side (the rest attached both sides)
 GAP_S = (0.15, 0.40)
 FILLED_PAUSE_S = (0.25, 0.60)
@@ -310,8 +314,10 @@ def render(
 
 def build(out_dir: Path, variant: str = "realistic") -> list[Clip]:
     """Each split's scripts in each of its voices: 6 x 3 development clips, 6 x 2 held-out clips."""
-    if variant not in VARIANTS or variant == "long":
-        raise ValueError(f"variant must be realistic or hard (long: build_long), not {variant!r}")
+    if variant not in ("realistic", "hard"):
+        raise ValueError(
+            f"variant must be realistic or hard (long: build_long, noisy: build_noisy), not {variant!r}"
+        )
     if shutil.which("espeak-ng") is None:
         raise SystemExit("espeak-ng is not installed: apt install espeak-ng")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -398,6 +404,30 @@ def build_long(realistic_dir: Path, out_dir: Path) -> list[Clip]:
             made.append(joined)
     (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in made], indent=1))
     return made
+
+
+NOISE_SNR_DB = 20.0
+
+
+def build_noisy(realistic_dir: Path, out_dir: Path, snr_db: float = NOISE_SNR_DB) -> list[Clip]:
+    """The realistic clips with white noise at `snr_db` below the speech (in the silences too): a laptop
+    microphone's hiss, where Whisper is known to write words into silence. Annotations are unchanged."""
+    import soundfile as sf
+
+    from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clips = load(realistic_dir)
+    for clip in clips:
+        rng = np.random.default_rng(clip.script * 1000 + clip.speed)  # the same noise on every build
+        audio = load_audio(realistic_dir / f"{clip.name}.wav")
+        speech = audio[np.abs(audio) > 0.01]
+        level = float(np.sqrt(np.mean(np.square(speech)))) / 10 ** (snr_db / 20)
+        noisy = np.clip(audio + rng.normal(0.0, level, audio.size).astype(np.float32), -1.0, 1.0)
+        sf.write(out_dir / f"{clip.name}.wav", noisy, SAMPLE_RATE, subtype="PCM_16")
+        clip.variant = "noisy"
+    (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in clips], indent=1))
+    return clips
 
 
 def load(out_dir: Path) -> list[Clip]:

@@ -24,10 +24,11 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
   Whisper then wrote "Um," into the few-second remainder windows at the end of a call (um/uh precision
   0.98 -> 0.75 on the realistic corpus). With tiny.en, filler recall / precision, um/uh recall, before ->
   after (benchmarks/RESULTS.md):
-    realistic corpus (clips of 23-33 s)            0.89 / 0.97, 0.83  ->  0.93 / 0.97, 0.93
-      held-out half                                0.86 / 0.98, 0.88  ->  0.90 / 0.96, 0.92
-    long corpus (three clips joined, 73-93 s)      0.75 / 0.98, 0.57  ->  0.93 / 0.96, 0.94
-      held-out half                                0.70 / 0.95, 0.54  ->  0.92 / 0.94, 0.96
+    realistic corpus (clips of 23-33 s)            0.89 / 0.97, 0.83  ->  0.92 / 0.97, 0.93
+      held-out half                                0.86 / 0.98, 0.88  ->  0.88 / 0.96, 0.92
+    long corpus (three clips joined, 73-93 s)      0.75 / 0.98, 0.57  ->  0.93 / 0.96, 0.93
+      held-out half                                0.70 / 0.95, 0.54  ->  0.90 / 0.94, 0.92
+  (runs differ by 0.01-0.02: Whisper's temperature fallback samples at random.)
   (the realistic clips gain too: many hold more than 24 s of speech, and Whisper's second window there
   had no prompt either.)
 - An um/uh written twice less than 0.35 s apart is one hesitation the decoder repeated (a spoken
