@@ -217,6 +217,22 @@ async def test_ctrl_c_in_a_behavioral_mock_keeps_the_phases_so_far(tmp_path, mon
     assert len(json.loads(row["evidence"])["stories"]) == 2
 
 
+async def _design_round_to_scoring(pilot, screen: MockScreen, clock: Clock, view) -> None:
+    """Run the design round's three phases out, tick checklist points 1, 2 and 4 at the wrap-up, score."""
+    from textual.widgets import Checkbox
+
+    for minutes in (10, 40, 10):
+        clock.advance(minutes=minutes)
+        await pilot.press("n")
+        await _step(pilot)
+    assert screen.state == "wrapup" and view.revealed
+    for i in (0, 1, 3):
+        view.query_one(f"#check-{i}", Checkbox).value = True
+    await pilot.press("n")
+    await _step(pilot)
+    assert screen.state == "scoring"
+
+
 @pilot_test
 async def test_design_wrap_up_ticks_the_checklist_then_scores(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
@@ -227,18 +243,7 @@ async def test_design_wrap_up_ticks_the_checklist_then_scores(tmp_path, monkeypa
         view = next(iter(screen.views.values()))
         view.query_one("#number-0", Input).value = "11574"
         view.query_one("#number-1", Input).value = "2 TB"
-        for minutes in (10, 40, 10):
-            clock.advance(minutes=minutes)
-            await pilot.press("n")
-            await _step(pilot)
-        assert screen.state == "wrapup" and view.revealed
-        from textual.widgets import Checkbox
-
-        for i in (0, 1, 3):
-            view.query_one(f"#check-{i}", Checkbox).value = True
-        await pilot.press("n")
-        await _step(pilot)
-        assert screen.state == "scoring"
+        await _design_round_to_scoring(pilot, screen, clock, view)
         card = screen.query_one(ScoringPane).card
         assert [(ln.key, ln.auto) for ln in card.lines] == [
             ("requirements", 10.0),
@@ -260,8 +265,6 @@ async def test_design_wrap_up_ticks_the_checklist_then_scores(tmp_path, monkeypa
 
 @pilot_test
 async def test_r_answers_the_design_aloud_and_the_delivery_scores_communication(tmp_path, monkeypatch):
-    from textual.widgets import Checkbox
-
     from prepdeck.tui.components.speech_view import SpokenCardView
 
     ctx = _context(tmp_path, monkeypatch)
@@ -287,16 +290,7 @@ async def test_r_answers_the_design_aloud_and_the_delivery_scores_communication(
             "duration": {"status": "ok"},
             "words": [{"text": "kafka"}],
         }
-        for minutes in (10, 40, 10):
-            clock.advance(minutes=minutes)
-            await pilot.press("n")
-            await _step(pilot)
-        assert screen.state == "wrapup" and view.revealed
-        for i in (0, 1, 3):
-            view.query_one(f"#check-{i}", Checkbox).value = True
-        await pilot.press("n")
-        await _step(pilot)
-        assert screen.state == "scoring"
+        await _design_round_to_scoring(pilot, screen, clock, view)
         lines = {ln.key: ln.auto for ln in screen.query_one(ScoringPane).card.lines}
         assert lines["communication"] == 10.0 and lines["requirements"] == 10.0
     (row,) = _mocks(ctx.home)
