@@ -1,4 +1,4 @@
-"""The `prepdeck` command line (shared/spec/cli.md).
+"""The `prepdeck` command line (docs/cli.md).
 
 Each sub-command's work lives with its capability and is imported only when that command runs,
 so `prepdeck check` never pays for Textual, and `prepdeck decks list` never pays for DuckDB.

@@ -1,4 +1,4 @@
-"""`prepdeck check CARD_ID ANSWER_FILE… [--dialect D] [--json]` (shared/spec/cli.md).
+"""`prepdeck check CARD_ID ANSWER_FILE… [--dialect D] [--json]` (docs/cli.md).
 
 Judges answers without recording anything. Exit 0 when every answer passed, 1 when any failed, 2 for an
 unknown card, a card that is not sql/pyspark, an unreadable file, an unknown dialect, a card that cannot

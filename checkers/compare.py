@@ -1,4 +1,4 @@
-"""Result comparison shared by the SQL and PySpark judges (shared/spec/deck-format.md).
+"""Result comparison shared by the SQL and PySpark judges (docs/deck-format.md).
 
 Pure Python on lists of rows: columns by position (the count must match, names are not compared);
 rows as a multiset unless the card is ordered; NULL equals NULL; integers exactly; other numbers within

@@ -1,4 +1,4 @@
-"""`prepdeck decks list|check`, `prepdeck grade` and `prepdeck optimize` (shared/spec/cli.md).
+"""`prepdeck decks list|check`, `prepdeck grade` and `prepdeck optimize` (docs/cli.md).
 
 Every function takes the parsed arguments and returns the exit status. A database problem (locked,
 written by a newer prepdeck) is one line on stderr and exit 2, never a traceback.

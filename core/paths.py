@@ -1,4 +1,4 @@
-"""Where user data and decks live (see shared/spec/cli.md)."""
+"""Where user data and decks live (see docs/cli.md)."""
 
 from __future__ import annotations
 

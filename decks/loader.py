@@ -1,4 +1,4 @@
-"""Load and validate deck files (shared/spec/deck-format.md).
+"""Load and validate deck files (docs/deck-format.md).
 
 Every problem names the file and line; a deck with any problem is skipped whole (never half-loaded),
 and the other decks still load. Unknown keys are errors, except inside a table named `x`.

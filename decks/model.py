@@ -1,4 +1,4 @@
-"""The in-memory form of a deck file (shared/spec/deck-format.md). Everything else reads these."""
+"""The in-memory form of a deck file (docs/deck-format.md). Everything else reads these."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`prepdeck record` and `prepdeck transcribe` (shared/spec/cli.md)."""
+"""`prepdeck record` and `prepdeck transcribe` (docs/cli.md)."""
 
 from __future__ import annotations
 

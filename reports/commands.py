@@ -1,4 +1,4 @@
-"""`prepdeck report [--week YYYY-Www] [--out DIR] [--json]` (shared/spec/cli.md)."""
+"""`prepdeck report [--week YYYY-Www] [--out DIR] [--json]` (docs/cli.md)."""
 
 from __future__ import annotations
 

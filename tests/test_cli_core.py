@@ -1,4 +1,4 @@
-"""`prepdeck decks list|check`, `grade` and `optimize` run as real processes (shared/spec/cli.md)."""
+"""`prepdeck decks list|check`, `grade` and `optimize` run as real processes (docs/cli.md)."""
 
 from __future__ import annotations
 
