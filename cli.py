@@ -19,6 +19,7 @@ HANDLERS: dict[str, str] = {
     "decks check": "prepdeck.core.commands:decks_check",
     "grade": "prepdeck.core.commands:grade",
     "optimize": "prepdeck.core.commands:optimize",
+    "sync": "prepdeck.core.commands:sync",
     "check": "prepdeck.checkers.commands:check",
     "record": "prepdeck.recordings.commands:record",
     "transcribe": "prepdeck.recordings.commands:transcribe",
@@ -85,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("optimize", "fit FSRS parameters to your own review history")
+    p.add_argument("--json", action="store_true")
+
+    p = add("sync", "share this machine's history through a folder you already sync")
+    p.add_argument("folder", metavar="DIR")
     p.add_argument("--json", action="store_true")
 
     p = add("record", "answer a star or design card aloud, transcribe it and analyse the delivery")

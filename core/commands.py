@@ -226,4 +226,43 @@ def optimize(args: argparse.Namespace) -> int:
     return 0 if fitted else 1
 
 
-__all__ = ["decks_check", "decks_list", "grade", "optimize", "parse_when"]
+@_store_errors
+def sync(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from prepdeck.core.sync import SyncError
+    from prepdeck.core.sync import sync as sync_folder
+
+    ctx = _context(args)
+    try:
+        scheduling = _scheduling(ctx)
+        try:
+            summary = sync_folder(ctx.store(), Path(args.folder), scheduling.replay_cards)
+        except SyncError as exc:
+            return _fail(str(exc))
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps(summary.to_json(), indent=2))
+        return 0
+
+    def counted(counts: dict[str, int]) -> str:
+        return (
+            ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items())) or "nothing"
+        )
+
+    others = len(summary.machines)
+    print(f"sent (this machine, {summary.machine}): {counted(summary.sent)}")
+    print(f"received from {others} other machine{'s' if others != 1 else ''}: {counted(summary.received)}")
+    if summary.cards_replayed:
+        print(f"{summary.cards_replayed} card(s) rescheduled from the merged history")
+    if summary.skipped:
+        print(
+            f"prepdeck: warning: {summary.skipped} line(s) skipped (a file still being copied, or not a valid "
+            "entry); they are read again at the next sync",
+            file=sys.stderr,
+        )
+    return 0
+
+
+__all__ = ["decks_check", "decks_list", "grade", "optimize", "parse_when", "sync"]

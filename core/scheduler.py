@@ -46,6 +46,8 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 LEARN_AHEAD = dt.timedelta(minutes=20)
+# the order a card's reviews are replayed in; the sync id breaks a tie the same way on every machine
+LOG_ORDER = "reviewed_at, coalesce(uid, ''), id"
 REVIEW_STATE = fsrs.State.Review.value  # a learning card due this soon is shown now rather than waited for
 
 _STATE_COLUMNS = (
@@ -326,8 +328,8 @@ class Scheduling:
     def _replay_card(self, conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
         """Recompute one card's states along its whole log (after a review inserted out of order)."""
         rows = conn.execute(
-            "SELECT id, deck_id, reviewed_at, rating, state_after FROM reviews "
-            "WHERE card_id = ? ORDER BY reviewed_at, id",
+            f"SELECT id, deck_id, reviewed_at, rating, state_after FROM reviews "
+            f"WHERE card_id = ? ORDER BY {LOG_ORDER}",
             (card_id,),
         ).fetchall()
         state: dict[str, Any] | None = None
@@ -430,12 +432,18 @@ class Scheduling:
     def undo(self) -> Review | None:
         """Remove the newest review and put its card back exactly as it was before it."""
         with self.store.transaction() as conn:
-            cursor = conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1")
+            # only this machine's own reviews: one that came in through `prepdeck sync` is not ours to undo
+            cursor = conn.execute("SELECT * FROM reviews WHERE origin IS NULL ORDER BY id DESC LIMIT 1")
             row = cursor.fetchone()
             if row is None:
                 return None
             review = Review.from_row(dict(zip([c[0] for c in cursor.description], row, strict=True)))
+            uid = conn.execute("SELECT uid FROM reviews WHERE id = ?", (review.id,)).fetchone()[0]
             conn.execute("DELETE FROM reviews WHERE id = ?", (review.id,))
+            if uid is not None:  # already shared: the next sync tells the other machines to drop it too
+                conn.execute(
+                    "INSERT OR IGNORE INTO sync_undone (uid, at) VALUES (?, ?)", (uid, to_iso(utcnow()))
+                )
             later = conn.execute(
                 "SELECT 1 FROM reviews WHERE card_id = ? AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) "
                 "LIMIT 1",
@@ -466,11 +474,21 @@ class Scheduling:
         with self.store.lock:
             return self._read_state(self._conn, card_id)
 
+    def replay_cards(self, card_ids: Iterable[str]) -> int:
+        """Recompute these cards from their log (after `prepdeck sync` brought in or took out reviews)."""
+        count = 0
+        with self.store.transaction() as conn:
+            for card_id in card_ids:
+                self._replay_card(conn, card_id)
+                count += 1
+        self._after_write(params_changed=True)  # cards appeared and disappeared: drop every cache
+        return count
+
     def rebuild(self) -> int:
         """Recompute card_state from the review log; returns how many cards have a state."""
         with self.store.transaction() as conn:
             rows = conn.execute(
-                "SELECT card_id, deck_id, reviewed_at, rating FROM reviews ORDER BY card_id, reviewed_at, id"
+                f"SELECT card_id, deck_id, reviewed_at, rating FROM reviews ORDER BY card_id, {LOG_ORDER}"
             )
             states: dict[str, dict[str, Any]] = {}
             for card_id, deck_id, reviewed_at, rating in rows:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -154,5 +154,25 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2(conn: sqlite3.Connection) -> None:
+    """Sync between machines (`prepdeck sync`): a global id per log entry and the undos to pass on."""
+    run_script(
+        conn,
+        """
+        -- "<machine>-<local id>", given when an entry is first written to a sync folder; an entry that came
+        -- from another machine keeps its own and names that machine in `origin` (NULL: made here)
+        ALTER TABLE reviews ADD COLUMN uid TEXT;
+        ALTER TABLE reviews ADD COLUMN origin TEXT;
+        CREATE UNIQUE INDEX reviews_uid ON reviews (uid);
+        ALTER TABLE recordings ADD COLUMN uid TEXT;
+        ALTER TABLE recordings ADD COLUMN origin TEXT;
+        CREATE UNIQUE INDEX recordings_uid ON recordings (uid);
+
+        -- reviews undone after they had been shared: the other machines drop them too
+        CREATE TABLE sync_undone (uid TEXT PRIMARY KEY, at TEXT NOT NULL);
+        """,
+    )
+
+
 # version -> migration that brings a database from version-1 to version
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}

@@ -1,0 +1,361 @@
+"""One history on several machines through a folder the user already syncs (`prepdeck sync DIR`).
+
+Each machine owns one file in the folder, `prepdeck-<machine>.jsonl`, and is the only one that writes it:
+its own reviews, the undos of reviews it had already shared, its notes and its recordings' metadata (the
+audio stays where it was recorded). A sync rewrites this machine's file whole (a temporary file renamed
+over it, so another machine never reads half of it), then reads every other machine's file and takes
+each entry once, by its global id. The review log is the truth, so every card touched is then replayed
+from its log in one order that all machines share: two machines end with the same card states.
+
+A file another machine is still writing may end in half a line (a sync tool copying it): that line is
+skipped and read at the next sync; an entry that does not validate is skipped and counted, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prepdeck.core.store import Store, from_iso, to_iso, utcnow
+
+FORMAT = "prepdeck-sync"
+VERSION = 1
+_MACHINE_RE = re.compile(r"^[0-9a-f]{12}$")
+_FILE_RE = re.compile(r"^prepdeck-([0-9a-f]{12})\.jsonl$")
+
+
+class SyncError(Exception):
+    """The folder cannot be used; one line saying what to do."""
+
+
+@dataclass
+class SyncSummary:
+    folder: str
+    machine: str
+    sent: dict[str, int] = field(default_factory=dict)  # what this machine's file now holds, by kind
+    received: dict[str, int] = field(default_factory=dict)  # entries taken from the other machines' files
+    machines: list[str] = field(default_factory=list)  # the other machines whose files were read
+    skipped: int = 0  # lines that were half-written or did not validate
+    cards_replayed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder,
+            "machine": self.machine,
+            "sent": self.sent,
+            "received": self.received,
+            "machines": self.machines,
+            "skipped": self.skipped,
+            "cards_replayed": self.cards_replayed,
+        }
+
+
+def machine_id(store: Store) -> str:
+    """This database's machine id: made once, kept in `meta`, so a copied database must not sync as the same
+    machine (`prepdeck sync` would then treat the copy's reviews as its own)."""
+    current = store.get_meta("machine_id")
+    if current and _MACHINE_RE.match(current):
+        return current
+    made = secrets.token_hex(6)
+    store.set_meta("machine_id", made)
+    return made
+
+
+def sync_file(folder: Path, machine: str) -> Path:
+    return folder / f"prepdeck-{machine}.jsonl"
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.exists():
+        raise SyncError(
+            f"the sync folder {folder} does not exist; create it or give the folder your sync tool shares"
+        )
+    if not folder.is_dir():
+        raise SyncError(f"{folder} is not a folder; give the folder your sync tool shares")
+    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise SyncError(f"cannot read and write the sync folder {folder}; check its permissions")
+
+
+# -- writing this machine's file ----------------------------------------------------------------------
+def _own_entries(store: Store, machine: str) -> Iterator[dict[str, Any]]:
+    conn = store.db.conn
+    with store.transaction() as tx:  # give this machine's unshared entries their global id, once
+        # numbered from a counter, not the row id: SQLite hands an undone review's row id to the next one
+        row = tx.execute("SELECT value FROM meta WHERE key = 'sync_sequence'").fetchone()
+        sequence = int(row[0]) if row else 0
+        for table in ("reviews", "recordings"):
+            ids = [
+                i
+                for (i,) in tx.execute(
+                    f"SELECT id FROM {table} WHERE uid IS NULL AND origin IS NULL ORDER BY id"
+                )
+            ]
+            for local_id in ids:
+                sequence += 1
+                tx.execute(f"UPDATE {table} SET uid = ? WHERE id = ?", (f"{machine}-{sequence}", local_id))
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('sync_sequence', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(sequence),),
+        )
+    rows = conn.execute(
+        "SELECT uid, card_id, deck_id, reviewed_at, rating, duration_ms, kind, payload FROM reviews "
+        "WHERE origin IS NULL ORDER BY id"
+    )
+    for uid, card_id, deck_id, reviewed_at, rating, duration_ms, kind, payload in rows:
+        yield {
+            "t": "review",
+            "uid": uid,
+            "card_id": card_id,
+            "deck_id": deck_id,
+            "reviewed_at": reviewed_at,
+            "rating": rating,
+            "duration_ms": duration_ms,
+            "kind": kind,
+            "payload": json.loads(payload) if payload else None,
+        }
+    for uid, at in conn.execute(
+        "SELECT uid, at FROM sync_undone WHERE uid LIKE ? ORDER BY uid", (f"{machine}-%",)
+    ):
+        yield {"t": "undo", "uid": uid, "at": at}
+    for card_id, body, updated_at in conn.execute(
+        "SELECT card_id, body, updated_at FROM notes ORDER BY card_id"
+    ):
+        yield {"t": "note", "card_id": card_id, "body": json.loads(body), "updated_at": updated_at}
+    rows = conn.execute(
+        "SELECT uid, card_id, at, duration_s, model, status, transcript, analysis, self_score FROM recordings "
+        "WHERE origin IS NULL AND status != 'saved' ORDER BY id"
+    )
+    for uid, card_id, at, duration_s, model, status, transcript, analysis, self_score in rows:
+        yield {
+            "t": "recording",
+            "uid": uid,
+            "card_id": card_id,
+            "at": at,
+            "duration_s": duration_s,
+            "model": model,
+            "status": status,
+            "transcript": json.loads(transcript) if transcript else None,
+            "analysis": json.loads(analysis) if analysis else None,
+            "self_score": json.loads(self_score) if self_score else None,
+        }
+
+
+def write_own_file(store: Store, folder: Path, machine: str) -> dict[str, int]:
+    """Rewrite this machine's file whole, atomically; returns how many entries of each kind it holds."""
+    target = sync_file(folder, machine)
+    temporary = folder / f".{target.name}.{os.getpid()}.tmp"
+    counts: dict[str, int] = {}
+    header = {"format": FORMAT, "version": VERSION, "machine": machine, "written_at": to_iso(utcnow())}
+    try:
+        with temporary.open("w", encoding="utf-8") as out:
+            out.write(json.dumps(header) + "\n")
+            for entry in _own_entries(store, machine):
+                counts[entry["t"]] = counts.get(entry["t"], 0) + 1
+                out.write(json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise SyncError(
+            f"cannot write {target}: {exc.strerror or exc}; check the folder's free space and permissions"
+        ) from exc
+    return counts
+
+
+# -- reading the other machines' files ---------------------------------------------------------------
+def _text(value: Any, limit: int = 400) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
+def _time(value: Any) -> bool:
+    if not _text(value, 64):
+        return False
+    try:
+        moment = from_iso(value)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= moment
+
+
+def _valid(entry: Any, machine: str) -> bool:
+    """An entry this machine may store: the right types, and a global id of the machine that wrote it."""
+    if not isinstance(entry, dict):
+        return False
+    kind = entry.get("t")
+    owned = _text(entry.get("uid"), 64) and str(entry["uid"]).startswith(f"{machine}-")
+    if kind == "review":
+        rating, duration = entry.get("rating"), entry.get("duration_ms")
+        return (
+            owned
+            and _text(entry.get("card_id"))
+            and _text(entry.get("deck_id"))
+            and _time(entry.get("reviewed_at"))
+            and type(rating) is int
+            and 1 <= rating <= 4
+            and (duration is None or (type(duration) is int and duration >= 0))
+            and _text(entry.get("kind"), 20)
+            and (entry.get("payload") is None or isinstance(entry["payload"], dict))
+        )
+    if kind == "undo":
+        return bool(owned)
+    if kind == "note":
+        return (
+            _text(entry.get("card_id"))
+            and isinstance(entry.get("body"), dict)
+            and _time(entry.get("updated_at"))
+        )
+    if kind == "recording":
+        duration = entry.get("duration_s")
+        return (
+            owned
+            and (entry.get("card_id") is None or _text(entry.get("card_id")))
+            and _time(entry.get("at"))
+            and (duration is None or (isinstance(duration, (int, float)) and 0 <= duration < 86400))
+            and _text(entry.get("status"), 20)
+        )
+    return False
+
+
+def read_entries(path: Path, machine: str) -> tuple[list[dict[str, Any]], int]:
+    """The valid entries of another machine's file, and how many lines were skipped.
+
+    A last line without its newline is a file still being copied: skipped now, read next time."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return [], 1
+    lines = data.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with a newline, else a line still being written
+    skipped = 1 if tail.strip() else 0
+    entries: list[dict[str, Any]] = []
+    for number, raw in enumerate(lines):
+        try:
+            entry = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            skipped += 1
+            continue
+        if number == 0:
+            if not (
+                isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("machine") == machine
+            ):
+                return [], skipped + len(lines)  # not a prepdeck sync file of that machine: take nothing
+            continue
+        if _valid(entry, machine):
+            entries.append(entry)
+        else:
+            skipped += 1
+    return entries, skipped
+
+
+def _dumps(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def merge_entries(
+    store: Store, entries: list[dict[str, Any]], machine: str
+) -> tuple[dict[str, int], set[str]]:
+    """Store what is new among another machine's entries; returns counts and the cards whose log changed."""
+    received: dict[str, int] = {}
+    touched: set[str] = set()
+    with store.transaction() as conn:
+        undone = {uid for (uid,) in conn.execute("SELECT uid FROM sync_undone")}
+        for entry in entries:
+            kind = entry["t"]
+            if kind == "review":
+                if entry["uid"] in undone:
+                    continue
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, "
+                    "payload, uid, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        entry["card_id"],
+                        entry["deck_id"],
+                        to_iso(from_iso(entry["reviewed_at"])),
+                        entry["rating"],
+                        entry["duration_ms"],
+                        entry["kind"],
+                        _dumps(entry.get("payload")),
+                        entry["uid"],
+                        machine,
+                    ),
+                )
+                if cur.rowcount:
+                    touched.add(entry["card_id"])
+                    received["review"] = received.get("review", 0) + 1
+            elif kind == "undo":
+                if entry["uid"] in undone:
+                    continue
+                undone.add(entry["uid"])
+                conn.execute(
+                    "INSERT OR IGNORE INTO sync_undone (uid, at) VALUES (?, ?)",
+                    (entry["uid"], to_iso(utcnow())),
+                )
+                row = conn.execute("SELECT card_id FROM reviews WHERE uid = ?", (entry["uid"],)).fetchone()
+                if row:
+                    conn.execute("DELETE FROM reviews WHERE uid = ?", (entry["uid"],))
+                    touched.add(row[0])
+                    received["undo"] = received.get("undo", 0) + 1
+            elif kind == "note":
+                cur = conn.execute(
+                    "INSERT INTO notes (card_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (card_id) DO UPDATE "
+                    "SET body = excluded.body, updated_at = excluded.updated_at "
+                    "WHERE excluded.updated_at > notes.updated_at",
+                    (entry["card_id"], json.dumps(entry["body"]), entry["updated_at"]),
+                )
+                if cur.rowcount:
+                    received["note"] = received.get("note", 0) + 1
+            elif kind == "recording":
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO recordings (card_id, at, path, duration_s, model, status, transcript, "
+                    "analysis, self_score, uid, origin) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        entry.get("card_id"),
+                        entry["at"],
+                        entry.get("duration_s"),
+                        entry.get("model"),
+                        entry["status"],
+                        _dumps(entry.get("transcript")),
+                        _dumps(entry.get("analysis")),
+                        _dumps(entry.get("self_score")),
+                        entry["uid"],
+                        machine,
+                    ),
+                )
+                if cur.rowcount:
+                    received["recording"] = received.get("recording", 0) + 1
+    return received, touched
+
+
+def sync(store: Store, folder: Path, replay: Any) -> SyncSummary:
+    """Write this machine's file, merge every other machine's, replay the cards whose log changed.
+
+    `replay(card_ids)` recomputes those cards from their log (the scheduler's job: it knows the decks)."""
+    folder = Path(folder).expanduser()
+    _check_folder(folder)
+    machine = machine_id(store)
+    summary = SyncSummary(folder=str(folder), machine=machine)
+    touched: set[str] = set()
+    # read first, then write: what we write then already holds the undos of reviews that came in
+    for path in sorted(folder.iterdir()):
+        match = _FILE_RE.match(path.name)
+        if not match or match.group(1) == machine:
+            continue
+        entries, skipped = read_entries(path, match.group(1))
+        summary.skipped += skipped
+        summary.machines.append(match.group(1))
+        received, cards = merge_entries(store, entries, match.group(1))
+        touched |= cards
+        for kind, count in received.items():
+            summary.received[kind] = summary.received.get(kind, 0) + count
+    summary.cards_replayed = replay(sorted(touched)) if touched else 0
+    summary.sent = write_own_file(store, folder, machine)
+    return summary
