@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -17,6 +18,8 @@ HANDLERS: dict[str, str] = {
     "review": "prepdeck.tui.launch:run_review",
     "decks list": "prepdeck.core.commands:decks_list",
     "decks check": "prepdeck.core.commands:decks_check",
+    "decks trust": "prepdeck.core.trust_commands:decks_trust",
+    "decks untrust": "prepdeck.core.trust_commands:decks_untrust",
     "grade": "prepdeck.core.commands:grade",
     "optimize": "prepdeck.core.commands:optimize",
     "sync": "prepdeck.core.commands:sync",
@@ -63,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("review", "open the app straight into a review of what is due")
     p.add_argument("deck_id", nargs="?", metavar="DECK_ID")
 
-    p = add("decks", "list or validate decks")
+    p = add("decks", "list, validate or trust decks")
     decks_sub = p.add_subparsers(dest="decks_command", metavar="ACTION", parser_class=_Parser, required=True)
     q = decks_sub.add_parser("list", help="each deck: id, title, round, cards, due now, new")
     _global_options(q, suppress=True)
@@ -71,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     q = decks_sub.add_parser("check", help="validate deck files; prints PATH:LINE: message per problem")
     _global_options(q, suppress=True)
     q.add_argument("paths", nargs="*", metavar="PATH")
+    q = decks_sub.add_parser(
+        "trust", help="let a deck file (at its current content) or a folder run its code"
+    )
+    _global_options(q, suppress=True)
+    q.add_argument("targets", nargs="+", metavar="PATH_OR_DECK_ID")
+    q = decks_sub.add_parser("untrust", help="withdraw the trust given to a deck file or a folder")
+    _global_options(q, suppress=True)
+    q.add_argument("targets", nargs="+", metavar="PATH_OR_DECK_ID")
 
     p = add("check", "judge answers to a sql or pyspark card, without recording a review")
     p.add_argument("card_id", metavar="CARD_ID")
@@ -134,6 +145,8 @@ def resolve(name: str) -> Callable[[argparse.Namespace], int]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "app"
+    if getattr(args, "home", None):  # one home for this process and its children (runners read their trust)
+        os.environ["PREPDECK_HOME"] = os.path.expanduser(args.home)
     if command == "decks":
         command = f"decks {args.decks_command}"
     try:

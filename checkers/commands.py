@@ -71,6 +71,9 @@ def check(args: argparse.Namespace) -> int:
         return _fail(_unknown_card(decks, args.card_id))
     if card.type not in ("sql", "pyspark"):
         return _fail(f"card '{card.global_id}' is a {card.type} card: only sql and pyspark cards are judged")
+    refused = _untrusted(decks, card, ctx)
+    if refused:
+        return _fail(refused)
     try:
         answers = read_answers(list(args.answers))
     except OSError as exc:
@@ -89,6 +92,16 @@ def check(args: argparse.Namespace) -> int:
         for r in results:
             print_result(r)
     return 0 if all(r.passed for r in results) else 1
+
+
+def _untrusted(decks: DeckSet, card: Card, ctx: Context) -> str | None:
+    """The refusal line when judging this card would run code from a deck the user has not trusted."""
+    from prepdeck.core.trust import CODE_CARD_TYPES, is_trusted, refusal
+
+    deck = decks.deck(card.deck_id)
+    if card.type in CODE_CARD_TYPES and deck is not None and not is_trusted(deck, ctx.home):
+        return refusal(deck)
+    return None
 
 
 def _check_sql(

@@ -63,6 +63,8 @@ def _warn_broken(ctx: Context) -> None:
 
 @_store_errors
 def decks_list(args: argparse.Namespace) -> int:
+    from prepdeck.core.trust import trust_state
+
     ctx = _context(args)
     try:
         decks = ctx.decks()
@@ -76,6 +78,7 @@ def decks_list(args: argparse.Namespace) -> int:
                 "cards": len(d.cards),
                 "due": counts[d.id].due + counts[d.id].learning,
                 "new": counts[d.id].new,
+                "trust": trust_state(d, ctx.home),
             }
             for d in decks.decks
         ]

@@ -7,6 +7,7 @@ and the other decks still load. Unknown keys are errors, except inside a table n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import tomllib
@@ -167,7 +168,7 @@ class _Validator:
                 self.problem((*where, key), f"unknown key '{key}' in {what}{hint}", card_id)
 
     # -- the deck -------------------------------------------------------------------------------------
-    def deck(self, data: dict[str, Any], builtin: bool) -> Deck | None:
+    def deck(self, data: dict[str, Any], builtin: bool, sha256: str = "") -> Deck | None:
         self.unknown_keys(data, {"deck", "cards", "x"}, (), "the file")
         meta = data.get("deck")
         if not isinstance(meta, dict):
@@ -220,6 +221,7 @@ class _Validator:
             desired_retention=retention,
             path=self.path,
             builtin=builtin,
+            sha256=sha256,
         )
 
     # -- a card ---------------------------------------------------------------------------------------
@@ -561,7 +563,7 @@ def load_deck_file(path: Path, builtin: bool = False) -> tuple[Deck | None, list
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_error(path, exc)]
     validator = _Validator(path, text)
-    deck = validator.deck(data, builtin)
+    deck = validator.deck(data, builtin, hashlib.sha256(raw).hexdigest())
     problems = sorted(validator.problems, key=lambda p: p.line or 0)
     return (deck if not problems else None), problems
 
@@ -584,7 +586,6 @@ def _load_cached(path: Path, builtin: bool, cache_dir: Path | None) -> tuple[Dec
     large deck costs seconds, unpickling it milliseconds. Any cache trouble falls back to parsing."""
     if cache_dir is None:
         return load_deck_file(path, builtin=builtin)
-    import hashlib
     import pickle
 
     try:

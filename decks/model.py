@@ -85,6 +85,7 @@ class Deck:
     desired_retention: float | None = None
     path: Path | None = None
     builtin: bool = False
+    sha256: str = ""  # of the file content this deck was loaded from: trust is given to exact content
 
     def card(self, card_id: str) -> Card | None:
         return next((c for c in self.cards if c.id == card_id), None)

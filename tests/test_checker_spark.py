@@ -17,6 +17,7 @@ from prepdeck.checkers.spark import check_pyspark_answers, service
 from prepdeck.checkers.spark.judge import NO_SORT
 from prepdeck.checkers.spark.service import SparkService
 from prepdeck.core.config import Config
+from prepdeck.core.trust import trust
 from prepdeck.decks.loader import load_decks
 from prepdeck.decks.model import Card
 
@@ -119,6 +120,7 @@ def spark_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     decks = home / "test-decks"
     decks.mkdir()
     (decks / "spark-test.toml").write_text(TMP_DECK, encoding="utf-8")
+    trust(decks / "spark-test.toml", home)  # a deck that is not built in runs its solution only once trusted
     cfg = config_for(home)
     svc = service(cfg)
     svc.start()

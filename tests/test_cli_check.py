@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -231,6 +232,9 @@ name = "one"
 data = { t = "id\\n1\\n" }
 """,
     )
+    from prepdeck.core.trust import trust
+
+    trust(folder, os.environ["PREPDECK_HOME"])  # past the trust check, the missing engine is what answers
     monkeypatch.setitem(sys.modules, "prepdeck.checkers.spark", None)  # as if the module were not installed
     status = main(
         ["check", "--decks", str(folder), "spark-test/identity", _answer(tmp_path, "a.py", "x = 1")]

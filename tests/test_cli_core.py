@@ -78,6 +78,7 @@ def test_decks_list_json(deck_dir: Path, isolated_home: Path) -> None:
         "cards": 2,
         "due": 0,
         "new": 2,
+        "trust": "no code",
     }
     assert decks[-1]["id"] == "tiny"  # --decks folders load after the built-in decks
     run("grade", "tiny/first", "again", "--decks", str(deck_dir), home=isolated_home)

@@ -1,0 +1,171 @@
+"""Deck trust (docs/deck-format.md "Decks that carry code", docs/cli.md `decks trust`): a downloaded deck's
+pyspark solution never runs until the user trusts that file at its exact content, or its folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prepdeck.cli import main
+from prepdeck.core.trust import is_trusted, trust, trust_path, untrust
+from prepdeck.decks.loader import load_deck_file, load_decks
+
+SPARK_DECK = """
+[deck]
+id = "stranger"
+title = "A deck from the internet"
+round = "pyspark"
+
+[[cards]]
+id = "identity"
+type = "pyspark"
+title = "Identity"
+prompt = "Return the table."
+function = "solve"
+solution = "import os\\ndef solve(t):\\n    os.system('touch PWNED')\\n    return t\\n"
+tables = { t = "id INTEGER" }
+[[cards.cases]]
+name = "one"
+data = { t = "id\\n1\\n" }
+
+[[cards]]
+id = "plain"
+type = "sql"
+title = "Plain SQL"
+prompt = "Return the table."
+solution = "SELECT id FROM t"
+tables = { t = "id INTEGER" }
+[[cards.cases]]
+name = "one"
+data = { t = "id\\n1\\n" }
+"""
+
+
+@pytest.fixture
+def stranger(tmp_path: Path) -> Path:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    path = folder / "stranger.toml"
+    path.write_text(SPARK_DECK, encoding="utf-8")
+    return path
+
+
+def _cli(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PREPDECK_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "prepdeck.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_check_refuses_an_untrusted_decks_pyspark_card_as_a_real_process(
+    stranger: Path, isolated_home: Path, tmp_path: Path
+) -> None:
+    answer = tmp_path / "a.py"
+    answer.write_text("def solve(t):\n    return t\n", encoding="utf-8")
+    done = _cli(
+        isolated_home,
+        "--decks",
+        str(stranger.parent),
+        "check",
+        "stranger/identity",
+        str(answer),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "prepdeck decks trust" in lines[0] and str(stranger) in lines[0]
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_an_untrusted_decks_sql_card_still_runs(stranger: Path, isolated_home: Path, tmp_path: Path) -> None:
+    answer = tmp_path / "a.sql"
+    answer.write_text("SELECT id FROM t", encoding="utf-8")
+    done = _cli(isolated_home, "--decks", str(stranger.parent), "check", "stranger/plain", str(answer))
+    assert done.returncode == 0, done.stderr
+    assert "passed" in done.stdout
+
+
+def test_trusting_by_cli_lets_the_check_through_and_editing_withdraws_it(
+    stranger: Path, isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    done = _cli(isolated_home, "--decks", str(stranger.parent), "decks", "trust", "stranger")
+    assert done.returncode == 0, done.stderr
+    assert str(stranger) in done.stdout
+    stored = json.loads(trust_path(isolated_home).read_text(encoding="utf-8"))
+    assert list(stored["files"]) == [str(stranger.resolve())]
+
+    answer = tmp_path / "a.py"
+    answer.write_text("def solve(t):\n    return t\n", encoding="utf-8")
+    # past the trust check, the engine is what answers: without the PySpark judge that is exit 2 "not available"
+    monkeypatch.setitem(sys.modules, "prepdeck.checkers.spark", None)
+    assert main(["check", "--decks", str(stranger.parent), "stranger/identity", str(answer)]) == 2
+    err = capsys.readouterr().err
+    assert "PySpark judge is not available" in err and "decks trust" not in err
+
+    stranger.write_text(SPARK_DECK.replace("touch PWNED", "touch PWNED2"), encoding="utf-8")
+    assert main(["check", "--decks", str(stranger.parent), "stranger/identity", str(answer)]) == 2
+    assert "prepdeck decks trust" in capsys.readouterr().err
+
+
+def test_trust_is_by_exact_content(stranger: Path, isolated_home: Path) -> None:
+    deck, problems = load_deck_file(stranger)
+    assert deck is not None and not problems
+    assert not is_trusted(deck, isolated_home)
+    trust(deck, isolated_home)
+    assert is_trusted(deck, isolated_home)
+    stranger.write_text(SPARK_DECK + "\n# one more comment\n", encoding="utf-8")
+    edited, _ = load_deck_file(stranger)
+    assert edited is not None and not is_trusted(edited, isolated_home)
+    # the same path in another home is not trusted: trust belongs to the user's data folder
+    assert not is_trusted(deck, isolated_home / "elsewhere")
+    assert untrust(deck, isolated_home) == [str(stranger.resolve())]
+    assert not is_trusted(deck, isolated_home)
+
+
+def test_folder_trust_covers_every_deck_written_there(stranger: Path, isolated_home: Path) -> None:
+    done = _cli(isolated_home, "decks", "trust", str(stranger.parent))
+    assert done.returncode == 0, done.stderr
+    stranger.write_text(SPARK_DECK.replace("touch PWNED", "pass"), encoding="utf-8")
+    deck = load_decks([stranger.parent]).deck("stranger")
+    assert deck is not None and is_trusted(deck, isolated_home)
+    done = _cli(isolated_home, "decks", "untrust", str(stranger.parent))
+    assert done.returncode == 0 and "untrusted folder" in done.stdout
+    assert not is_trusted(deck, isolated_home)
+
+
+def test_unknown_deck_exits_2_and_builtin_decks_are_trusted(isolated_home: Path) -> None:
+    done = _cli(isolated_home, "decks", "trust", "no-such-deck")
+    assert done.returncode == 2
+    assert "unknown deck 'no-such-deck'" in done.stderr and "Traceback" not in done.stderr
+    builtin = load_decks([Path(__file__).resolve().parents[1] / "decks"])
+    spark_decks = [d for d in builtin.decks if any(c.type == "pyspark" for c in d.cards)]
+    assert spark_decks and all(is_trusted(d, isolated_home) for d in spark_decks)
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"files": {"x": 1}, "folders": "/"}', "[]", "9" * 10])
+def test_a_damaged_trust_file_trusts_nothing(stranger: Path, isolated_home: Path, content: str) -> None:
+    deck, _ = load_deck_file(stranger)
+    assert deck is not None
+    trust_path(isolated_home).write_text(content, encoding="utf-8")
+    assert not is_trusted(deck, isolated_home)
+    trust(deck, isolated_home)  # and trusting again repairs it
+    assert is_trusted(deck, isolated_home)
+
+
+def test_decks_list_json_shows_trust(stranger: Path, isolated_home: Path) -> None:
+    done = _cli(isolated_home, "--decks", str(stranger.parent), "decks", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = {r["id"]: r for r in json.loads(done.stdout)}
+    assert rows["stranger"]["trust"] == "untrusted"
+    assert rows["sql-exercises"]["trust"] == "builtin"
