@@ -180,8 +180,9 @@ def print_result(result: CheckResult, out: Any = None) -> None:
     ok = sum(c.passed for c in result.cases)
     verdict = "passed" if result.passed else "FAILED"
     dialect = f" ({result.dialect})" if result.dialect else ""
+    engine = f", judged on {result.engine}" if result.engine else ""
     print(
-        f"{result.answer}{dialect}: {verdict}, {ok}/{len(result.cases)} cases, {result.elapsed_ms:.0f} ms",
+        f"{result.answer}{dialect}: {verdict}, {ok}/{len(result.cases)} cases, {result.elapsed_ms:.0f} ms{engine}",
         file=out,
     )
     if result.error:

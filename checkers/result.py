@@ -48,12 +48,16 @@ class CheckResult:
     cases: list[CaseResult] = field(default_factory=list)
     translated: str | None = None  # the answer as DuckDB SQL, for "show translation"
     plan: str | None = None  # EXPLAIN / explain() output when asked for
+    # what ran the answer, with its real version: "postgresql 18.6", "spark 4.3", "duckdb 1.4",
+    # "duckdb 1.4 (translated from mysql)"; a fallback from a native engine says why (cli.md)
+    engine: str | None = None
 
     def to_json(self, reveal_hidden: bool = True) -> dict[str, Any]:
         return {
             "card": self.card,
             "answer": self.answer,
             "dialect": self.dialect,
+            "engine": self.engine,
             "passed": self.passed,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "error": self.error,

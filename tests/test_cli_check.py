@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,8 +99,9 @@ def test_json_shape(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert status == 1
     assert [d["answer"] for d in data] == [str(tmp_path / "a.sql"), str(tmp_path / "b.sql")]
     first, second = data
-    assert set(first) == {"card", "answer", "dialect", "passed", "elapsed_ms", "error", "cases"}
+    assert set(first) == {"card", "answer", "dialect", "engine", "passed", "elapsed_ms", "error", "cases"}
     assert first["card"] == "judge-test/latest-order" and first["dialect"] == "duckdb"
+    assert re.fullmatch(r"duckdb \d+\.\d+", first["engine"])
     assert first["passed"] is True and first["error"] is None and isinstance(first["elapsed_ms"], float)
     case = second["cases"][1]
     assert set(case) >= {"name", "hidden", "passed", "error", "message", "missing", "unexpected"}

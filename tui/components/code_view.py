@@ -613,8 +613,9 @@ def render_result(result: CheckResult, reveal_hidden: bool) -> Any:
     head = Text()
     head.append("PASSED" if result.passed else "FAILED", style="bold green" if result.passed else "bold red")
     head.append(f"  {ok}/{len(result.cases)} cases · {result.elapsed_ms:.0f} ms")
-    if result.dialect:
-        head.append(f" · {result.dialect}", style="dim")
+    if result.engine or result.dialect:
+        # what judged it: "postgresql 18.6", "duckdb 1.4 (translated from mysql)"
+        head.append(f" · {result.engine or result.dialect}", style="dim")
     parts.append(head)
     if result.error:
         parts.append(Text(result.error, style="red"))
