@@ -27,7 +27,7 @@ HANDLERS: dict[str, str] = {
     "record": "prepdeck.recordings.commands:record",
     "transcribe": "prepdeck.recordings.commands:transcribe",
     "report": "prepdeck.reports.commands:report",
-    "mock": "prepdeck.mocks.commands:mock",
+    "mock": "prepdeck.tui.launch:run_mock",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-BUILTIN_DECKS = Path(__file__).resolve().parent.parent / "decks"
+from prepdeck.decks import BUILTIN_DECKS
 
 
 def data_home(override: str | os.PathLike[str] | None = None) -> Path:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from prepdeck.decks import BUILTIN_DECKS
 from prepdeck.decks.locate import KeyPath, key_lines, line_of
 from prepdeck.decks.model import (
     CARD_TYPES,
@@ -619,11 +620,9 @@ def load_decks(dirs: Iterable[Path | str], cache_dir: Path | None = None) -> Dec
     result = DeckSet()
     seen_files: set[Path] = set()
     owner: dict[str, Path] = {}
-    from prepdeck.core.paths import BUILTIN_DECKS
-
     for directory in dirs:
         directory = Path(directory)
-        builtin = directory.resolve() == BUILTIN_DECKS.resolve()
+        builtin = directory.resolve() == BUILTIN_DECKS
         for path in deck_files(directory):
             real = path.resolve()
             if real in seen_files:
