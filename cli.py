@@ -23,6 +23,7 @@ HANDLERS: dict[str, str] = {
     "grade": "prepdeck.core.commands:grade",
     "optimize": "prepdeck.core.commands:optimize",
     "sync": "prepdeck.core.commands:sync",
+    "plan": "prepdeck.reports.readiness:plan",
     "check": "prepdeck.checkers.commands:check",
     "record": "prepdeck.recordings.commands:record",
     "transcribe": "prepdeck.recordings.commands:transcribe",
@@ -97,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("optimize", "fit FSRS parameters to your own review history")
+    p.add_argument("--json", action="store_true")
+
+    p = add("plan", "set or show the interview plan: date, rounds, minutes a day, readiness forecast")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the interview date")
+    p.add_argument("--rounds", metavar="R,…", help="rounds it includes: sql,pyspark,design,behavioral")
+    p.add_argument("--minutes", type=float, metavar="N", help="minutes a day you have (default 30)")
+    p.add_argument("--clear", action="store_true", help="end the plan")
     p.add_argument("--json", action="store_true")
 
     p = add("sync", "share this machine's history through a folder you already sync")

@@ -27,6 +27,9 @@ class ReviewConfig:
     # the time stored for one answer is capped here: a card left open over lunch must not count as study
     # time; 15 minutes, because a code card can honestly take that long
     max_answer_seconds: int = 900
+    # spread reviews over the days of their fuzz range by load (Anki's load balancer); easy days carry half
+    load_balance: bool = False
+    easy_days: list[str] = field(default_factory=list)  # "mon" … "sun"
 
 
 @dataclass
@@ -114,6 +117,17 @@ def load_config(home: Path) -> Config:
         if key in ("review", "sql", "spark", "speech"):
             if isinstance(value, dict):
                 _fill(getattr(cfg, key), value, f"{where}: [{key}]", cfg.problems)
+                if key == "review":
+                    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+                    bad = [
+                        d for d in cfg.review.easy_days if not isinstance(d, str) or d.lower()[:3] not in days
+                    ]
+                    if bad:
+                        cfg.problems.append(
+                            f'{where}: [review].easy_days: use day names such as "sat", "sun"'
+                        )
+                        cfg.review.easy_days = []
+                    cfg.review.easy_days = [d.lower()[:3] for d in cfg.review.easy_days]
                 if key == "review" and cfg.review.max_answer_seconds < 1:
                     cfg.problems.append(f"{where}: [review].max_answer_seconds must be at least 1; using 900")
                     cfg.review.max_answer_seconds = ReviewConfig.max_answer_seconds

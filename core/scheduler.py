@@ -20,7 +20,7 @@ import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fsrs
 
@@ -28,6 +28,9 @@ from prepdeck.core.config import Config
 from prepdeck.core.days import DayClock
 from prepdeck.core.intervals import format_interval, fuzz_days, parse_steps
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
+
+if TYPE_CHECKING:
+    from prepdeck.core.plan import PlanCard
 from prepdeck.core.store import Review, Store, from_iso, link_evidence, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
 
@@ -616,6 +619,77 @@ class Scheduling:
             fresh = [(cid for cid in unseen.get(d, ()) if cid not in suspended) for d in deck_ids]
             session.extend(self._cards[cid] for cid in _round_robin(fresh, new_left))
         return session
+
+    # -- the interview plan ----------------------------------------------------------------------
+    def seconds_by_type(self, now: dt.datetime | None = None, days: int = 90) -> dict[str, float]:
+        """The median seconds this user spends on a card of each type (recent answers; ≥ 5 of a type)."""
+        from statistics import median
+
+        from prepdeck.core.plan import DEFAULT_SECONDS
+
+        since = to_iso(self._now(now) - dt.timedelta(days=days))
+        with self.store.lock:
+            rows = self._conn.execute(
+                "SELECT card_id, duration_ms FROM reviews WHERE reviewed_at >= ? AND duration_ms > 0",
+                (since,),
+            ).fetchall()
+        samples: dict[str, list[float]] = {}
+        for card_id, duration_ms in rows:
+            card = self._cards.get(card_id)
+            if card is not None:
+                samples.setdefault(card.type, []).append(duration_ms / 1000)
+        measured = {kind: median(values) for kind, values in samples.items() if len(values) >= 5}
+        return {**DEFAULT_SECONDS, **measured}
+
+    def plan_cards(self, rounds: Iterable[str], now: dt.datetime | None = None) -> list[PlanCard]:
+        """Every card of these rounds' decks that is not suspended, with its FSRS state, for the planner;
+        new cards in the order a session would introduce them (one deck after another in turn)."""
+        from prepdeck.core.plan import PlanCard
+
+        at = self._now(now)
+        wanted = set(rounds)
+        seconds = self.seconds_by_type(at)
+        params = self.parameters_at(at)
+        with self.store.lock:
+            self._sync()
+            suspended = self.store.suspended()
+            rows = self._conn.execute(
+                f"SELECT card_id, {', '.join(_STATE_COLUMNS)} FROM card_state"
+            ).fetchall()
+        states = {row[0]: dict(zip(_STATE_COLUMNS, row[1:], strict=True)) for row in rows}
+        known: list[PlanCard] = []
+        fresh: list[list[PlanCard]] = []
+        for deck in self.decks.decks:
+            if deck.round not in wanted:
+                continue
+            scheduler = self._fsrs_for(deck.id, params)
+            unseen: list[PlanCard] = []
+            for card in deck.cards:
+                if card.global_id in suspended:
+                    continue
+                plan_card = PlanCard(card.global_id, deck.round, seconds[card.type], scheduler)
+                state = states.get(card.global_id)
+                if state is None:
+                    unseen.append(plan_card)
+                    continue
+                plan_card.state = fsrs.Card(
+                    card_id=state["fsrs_id"],
+                    state=fsrs.State(state["state"]),
+                    step=state["step"],
+                    stability=state["stability"],
+                    difficulty=state["difficulty"],
+                    due=from_iso(state["due"]),
+                    last_review=from_iso(state["last_review"]) if state["last_review"] else None,
+                )
+                plan_card.due_day = self.days.day_of(from_iso(state["due"]))
+                known.append(plan_card)
+            fresh.append(unseen)
+        by_id = {c.card_id: c for group in fresh for c in group}
+        order = _round_robin([iter([c.card_id for c in group]) for group in fresh], len(by_id))
+        return known + [by_id[card_id] for card_id in order]
+
+    def today_day(self, now: dt.datetime | None = None) -> dt.date:
+        return self.days.day_of(self._now(now))
 
     # -- statistics ------------------------------------------------------------------------------
     def today(self, now: dt.datetime | None = None) -> TodayStats:

@@ -1,0 +1,146 @@
+"""The interview plan: a synthetic FSRS-6 learner follows it on a real SQLite file; the CLI as a process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.plan_learner import learner_decks, run_with_plan
+from prepdeck.core.config import Config
+from prepdeck.core.plan import PlanSettings, build_plan, recall_on
+from prepdeck.core.scheduler import GOOD, Scheduling
+from prepdeck.core.store import Store
+from prepdeck.reports.readiness import parse_rounds, score_trend
+
+START = dt.date(2026, 3, 2)
+
+
+def test_a_learner_following_the_plan_is_ready_on_the_day_within_the_budget(tmp_path: Path) -> None:
+    # 300 cards of four rounds, 45 days, 30 minutes a day; the learner's true memory is weaker than the
+    # model prepdeck plans with, and it fails a card as often as its true recall says
+    outcome = run_with_plan(tmp_path / "plan.db", START, days=45, minutes=30)
+    assert outcome.cards == 300
+    assert outcome.mean_true_recall >= 0.90, outcome
+    assert outcome.days_over_budget == 0, outcome.daily_minutes
+    assert outcome.cards_seen_twice == 300  # every new card answered on two different days before the date
+
+
+def _scheduling(tmp_path: Path, per_round: int = 10) -> Scheduling:
+    store = Store.open(tmp_path / "p.db")
+    return Scheduling(
+        store,
+        learner_decks(per_round),
+        Config(),
+        clock=lambda: dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
+        tz=dt.UTC,
+    )
+
+
+def test_a_card_that_would_not_hold_until_the_date_is_advanced(tmp_path: Path) -> None:
+    scheduling = _scheduling(tmp_path, per_round=1)
+    card = scheduling.decks.card("sql/c000")
+    assert card is not None
+    at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    for _ in range(4):  # learned well: its next review falls weeks ahead
+        outcome = scheduling.review(card, GOOD, now=at)
+        reviewed, at = at, max(outcome.due, at + dt.timedelta(minutes=1))
+    at = reviewed + dt.timedelta(days=1)  # the day after that last review
+    due_day = outcome.due.date()
+    assert (due_day - at.date()).days > 10
+    date = due_day - dt.timedelta(days=2)  # the interview comes before that review would
+    cards = scheduling.plan_cards(["sql"], now=at)
+    before = recall_on(cards[0].state, cards[0].scheduler, date)
+    plan = build_plan(
+        cards,
+        PlanSettings(date=date, rounds=("sql",), minutes_per_day=30, target=min(0.99, before + 0.02)),
+        at.date(),
+    )
+    advanced = [d for d in plan.days if "sql/c000" in d.advanced]
+    assert len(advanced) == 1 and advanced[0].date < date
+    assert plan.forecast["sql"].recall is not None and plan.forecast["sql"].recall > before
+    # at a target the card meets by itself, nothing is advanced
+    holds = PlanSettings(date=date, rounds=("sql",), minutes_per_day=30, target=before - 0.05)
+    relaxed = build_plan(scheduling.plan_cards(["sql"], now=at), holds, at.date())
+    assert all(not d.advanced and not d.card_ids for d in relaxed.days)
+    scheduling.store.close()
+
+
+def test_a_date_too_close_for_the_minutes_says_so_and_what_would_meet_it(tmp_path: Path) -> None:
+    scheduling = _scheduling(tmp_path, per_round=40)
+    settings = PlanSettings(date=START + dt.timedelta(days=6), minutes_per_day=10)
+    plan = build_plan(scheduling.plan_cards(settings.rounds), settings, START)
+    assert not plan.feasible
+    assert any("cannot be introduced in time" in p for p in plan.problems)
+    assert any(s.startswith("give it ") and "min a day" in s for s in plan.suggestions)
+    # the plan never fills a day past the minutes with new cards
+    assert all(d.minutes <= 10 * 1.10 for d in plan.days)
+    scheduling.store.close()
+
+
+def test_easy_days_carry_half_the_load(tmp_path: Path) -> None:
+    scheduling = _scheduling(tmp_path, per_round=25)
+    settings = PlanSettings(date=START + dt.timedelta(days=28), minutes_per_day=20, easy_days=("sun",))
+    plan = build_plan(scheduling.plan_cards(settings.rounds), settings, START)
+    sundays = [d.minutes for d in plan.days if d.date.weekday() == 6]
+    others = [d.minutes for d in plan.days if d.date.weekday() != 6]
+    assert sundays and max(sundays) <= 10 * 1.10
+    assert max(others) > max(sundays)
+    scheduling.store.close()
+
+
+def test_score_trend_is_the_newest_score_moved_along_half_the_slope() -> None:
+    assert score_trend([None, None, None, None], 4, 40) is None
+    assert score_trend([None, 20.0, None, None], 4, 40) == 20.0
+    # 20, 24, 28 over three weeks: slope 4 a week, halved → +2 a week, 4 weeks ahead: 28 + 8
+    assert score_trend([None, 20.0, 24.0, 28.0], 4, 40) == 36.0
+    assert score_trend([30.0, 35.0, 38.0, 40.0], 10, 40) == 40.0  # never past the rubric's maximum
+    with pytest.raises(ValueError, match="bad --rounds"):
+        parse_rounds("sql,oracle")
+
+
+def _prepdeck(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PREPDECK_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "prepdeck", *args], capture_output=True, text=True, env=env)
+
+
+def test_plan_command_sets_shows_and_clears_the_plan(tmp_path: Path) -> None:
+    date = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    run = _prepdeck(
+        tmp_path, "plan", "--date", date, "--rounds", "sql,behavioral", "--minutes", "45", "--json"
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["date"] == date and data["rounds"] == ["sql", "behavioral"] and data["minutes_per_day"] == 45
+    assert set(data["forecast"]) == {"sql", "behavioral"}
+    assert data["forecast"]["sql"]["max"] == 40 and data["forecast"]["sql"]["pass"] == 28
+    assert data["forecast"]["sql"]["score"] is None  # no evidence yet
+    assert 0 <= data["forecast"]["sql"]["recall"] <= 1
+    assert len(data["daily"]) == 30 and data["days_left"] == 30
+    assert set(data["daily"][0]) == {"date", "reviews", "new", "minutes"}
+    shown = _prepdeck(tmp_path, "plan")  # the stored plan, shown again
+    assert shown.returncode == 0 and f"Interview on {date}" in shown.stdout and "45 min a day" in shown.stdout
+    cleared = _prepdeck(tmp_path, "plan", "--clear")
+    assert cleared.returncode == 0
+    assert _prepdeck(tmp_path, "plan").returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2020-01-01"], "is not in the future"),
+        (["--date", "next friday"], "bad --date 'next friday': use YYYY-MM-DD"),
+        (["--date", "2099-01-01", "--rounds", "sql,chess"], "bad --rounds 'sql,chess'"),
+        (["--date", "2099-01-01", "--minutes", "0"], "bad --minutes 0"),
+    ],
+)
+def test_plan_command_refuses_bad_input_in_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    run = _prepdeck(tmp_path, "plan", *args)
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], run.stderr
