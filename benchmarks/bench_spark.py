@@ -24,7 +24,7 @@ from pathlib import Path
 from benchmarks import RESULTS, write_section
 
 START, END = "<!-- spark:start -->", "<!-- spark:end -->"
-CARD_ID = "pyspark-exercises/dedupe-latest-row"
+CARD_ID = "pyspark-exercises/dedupe-latest-row-spark"
 WARM_TARGET_S, COLD_TARGET_S = 0.6, 8.0
 
 

@@ -60,7 +60,7 @@ TYPE_KEYS: dict[str, set[str]] = {
     "sql": COMMON_KEYS | CODE_KEYS | {"dialect"},
     "pyspark": COMMON_KEYS | CODE_KEYS | {"function"},
     "design": COMMON_KEYS | {"checklist", "numbers", "target_seconds"},
-    "star": COMMON_KEYS | {"competency", "target_seconds"},
+    "star": COMMON_KEYS | {"competency", "target_seconds", "checklist"},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "recall": ("answer",),
@@ -259,6 +259,7 @@ class _Validator:
             fields = {
                 "competency": self.text(raw, "competency", where, one_line=True, card_id=cid),
                 "target_seconds": self.target_seconds(raw, where, cid),
+                "checklist": self.strings(raw, "checklist", where, cid),
             }
         extra = raw.get("x", {})
         if not isinstance(extra, dict):

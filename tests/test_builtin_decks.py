@@ -81,6 +81,12 @@ def test_card_ids_are_unique_and_well_formed(decks: DeckSet) -> None:
         assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids), d.id
 
 
+def test_bare_card_ids_are_unique_across_builtin_decks(decks: DeckSet) -> None:
+    # `prepdeck check <id>` takes a bare id: it must name one card
+    counts = Counter(c.id for c in decks.all_cards())
+    assert [i for i, n in counts.items() if n > 1] == []
+
+
 def test_content_cards_are_concise_and_complete(decks: DeckSet) -> None:
     for deck_id in CONTENT_DECKS:
         for c in deck(decks, deck_id).cards:
@@ -211,12 +217,13 @@ def test_no_card_claims_approx_count_distinct_is_exact(decks: DeckSet) -> None:
                 )
 
 
-def test_approximate_cards_say_hyperloglog_and_not_exact(decks: DeckSet) -> None:
-    for global_id in ("sql-concepts/approx-count-distinct", "pyspark-concepts/approx-vs-count-distinct"):
-        card = decks.card(global_id)
-        assert card is not None and card.answer
-        assert re.search(r"hyperloglog", card.answer, re.IGNORECASE)
-        assert re.search(r"not (an )?exact|\*\*not\*\* exact|Not exact", card.answer)
+def test_approximate_card_says_hyperloglog_and_not_exact(decks: DeckSet) -> None:
+    # the SQL and PySpark approx-count-distinct cards were merged into this one
+    assert decks.card("sql-concepts/approx-count-distinct") is None
+    card = decks.card("pyspark-concepts/approx-vs-count-distinct")
+    assert card is not None and card.answer
+    assert re.search(r"hyperloglog", card.answer, re.IGNORECASE)
+    assert re.search(r"not (an )?exact|\*\*not\*\* exact|Not exact", card.answer)
 
 
 def test_no_card_calls_rows_6_preceding_an_exact_7_day_window(decks: DeckSet) -> None:
@@ -266,3 +273,32 @@ def test_rubrics_in_deck_descriptions(decks: DeckSet) -> None:
     rubric_card = decks.card("behavioral/behavioral-rubric")
     assert rubric_card is not None
     assert re.findall(r"\| (\d+) \|", rubric_card.answer or "") == ["12", "12", "12", "8", "6"]
+
+
+# --- self-grading -----------------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"\b[NXY] (teams|weeks|months|hours|ms)\b|\$X\b|\bX ?→ ?Y\b|\bfrom X to Y\b|give numbers")
+
+
+def test_every_star_card_has_a_checklist_and_a_worked_example(decks: DeckSet) -> None:
+    stars = [c for c in decks.all_cards() if c.type == "star"]
+    assert len(stars) >= 25
+    for c in stars:
+        assert 4 <= len(c.checklist) <= 8, c.global_id
+        assert not PLACEHOLDER.search(c.answer or ""), (c.global_id, PLACEHOLDER.search(c.answer or ""))
+
+
+def test_long_recall_answers_state_the_pass_bar(decks: DeckSet) -> None:
+    for global_id in (
+        "sql-concepts/explain-reading",
+        "pyspark-concepts/explain-spark-plan",
+        "pyspark-concepts/spark-memory-oom",
+        "behavioral/behavioral-red-flags",
+    ):
+        card = decks.card(global_id)
+        assert card is not None and "**To pass:**" in (card.answer or ""), global_id
+
+
+def test_cards_name_the_interview_guide_not_the_guide(decks: DeckSet) -> None:
+    for where, text in all_text(decks):
+        assert not re.search(r"(?<!interview )\b[Tt]he guide\b", text), where

@@ -169,15 +169,15 @@ def test_deck_solution_passes_and_known_wrong_answers_fail(spark_home: Path, car
 
 
 def test_sessionization_notes_call_out_the_guides_mistakes() -> None:
-    notes = CARDS["sessionize-events"].answer or ""
+    notes = CARDS["sessionize-events-spark"].answer or ""
     assert "approx_count_distinct" in notes and "not the exact" in notes
     assert "numeric addition" in notes and "ANSI" in notes
-    prompt = CARDS["sessionize-events"].prompt
+    prompt = CARDS["sessionize-events-spark"].prompt
     assert "exactly 30 minutes stays in the same session" in prompt and "<user_id>-<n>" in prompt
 
 
 def test_the_guides_code_fails_with_a_concise_analysis_error(spark_home: Path) -> None:
-    card = CARDS["sessionize-events"]
+    card = CARDS["sessionize-events-spark"]
     [result] = check_pyspark_answers(card, [("guide.py", card.extra["wrong"][0])], config_for(spark_home))
     errors = [c.error for c in result.cases]
     assert all(e and e.startswith("DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE") for e in errors), errors

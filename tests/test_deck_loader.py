@@ -243,12 +243,16 @@ def test_design_card_loads_numbers(tmp_path: Path) -> None:
     title = "Outage"
     prompt = "Tell me about an outage."
     competency = "ownership"
+    checklist = ["a measurable result", "own decision"]
     """
     deck, problems = load_deck_file(write(tmp_path, "d.toml", text))
     assert problems == [] and deck is not None
+    bad = text.replace('["a measurable result", "own decision"]', '"not a list"')
+    assert "checklist" in load_deck_file(write(tmp_path, "bad.toml", bad))[1][0].message
     design, star = deck.cards
     assert design.checklist == ("clarify", "capacity") and design.numbers[0].tolerance == 0.05
     assert star.speaking_target() == (90, 180) and star.competency == "ownership"
+    assert star.checklist == ("a measurable result", "own decision")
 
 
 def test_not_utf8_and_missing_deck_table(tmp_path: Path) -> None:
