@@ -277,7 +277,9 @@ def test_rubrics_in_deck_descriptions(decks: DeckSet) -> None:
 
 # --- self-grading -----------------------------------------------------------------------------
 
-PLACEHOLDER = re.compile(r"\b[NXY] (teams|weeks|months|hours|ms)\b|\$X\b|\bX ?→ ?Y\b|\bfrom X to Y\b|give numbers")
+PLACEHOLDER = re.compile(
+    r"\b[NXY] (teams|weeks|months|hours|ms)\b|\$X\b|\bX ?→ ?Y\b|\bfrom X to Y\b|give numbers"
+)
 
 
 def test_every_star_card_has_a_checklist_and_a_worked_example(decks: DeckSet) -> None:
