@@ -27,6 +27,7 @@ HANDLERS: dict[str, str] = {
     "check": "prepdeck.checkers.commands:check",
     "record": "prepdeck.recordings.commands:record",
     "transcribe": "prepdeck.recordings.commands:transcribe",
+    "analyze": "prepdeck.recordings.commands:analyze_command",
     "report": "prepdeck.reports.commands:report",
     "mock": "prepdeck.tui.launch:run_mock",
 }
@@ -122,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("transcribe", "transcribe and analyse audio files without storing anything")
     p.add_argument("audio", nargs="+", metavar="AUDIO_FILE")
     p.add_argument("--model", metavar="M", help="Whisper model: tiny.en, base, a folder or a model name")
+    p.add_argument("--json", action="store_true")
+
+    p = add("analyze", "analyse a written or pasted answer as a spoken one is (STAR or design structure)")
+    p.add_argument("files", nargs="+", metavar="TEXT_FILE", help="plain text; - reads standard input")
+    p.add_argument("--card", metavar="CARD_ID", help="analyse for this card's type (design or star)")
     p.add_argument("--json", action="store_true")
 
     p = add("report", "write the weekly report (HTML and Markdown)")

@@ -27,11 +27,10 @@ Fillers: a word is counted only where it carries no meaning. The rules, by type:
 
 Sentence boundaries come from Whisper's punctuation, or a silence of 0.8 s or more.
 
-STAR beats: the answer is split into sentences; each sentence scores cue phrases for situation,
-task, action, result and reflection ("at my last job", "I was asked to", "I decided", "as a result",
-"I learned"); a dynamic programme assigns every sentence to a beat so the beats keep their order and
-each sentence's position (situation early, result late) breaks ties. A beat is "found" when at least one
-of its sentences has one of its cues; its seconds run from its first sentence to the next beat.
+STAR beats (recordings/star.py): each sentence gets a beat from what it says and where it stands, with
+a Viterbi pass over the sentences; `quantified_result` is whether a result sentence measures something.
+A design answer (`kind="design"`) gets the design analysis (recordings/design.py) instead, with no STAR
+warnings. Word lists live in recordings/lexicon.py.
 """
 
 from __future__ import annotations
@@ -41,627 +40,43 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-# words that show technical depth in a spoken answer (the behavioral rubric's "technical depth" line)
-TECH_TERMS = frozenset(
-    {
-        "airflow",
-        "alerting",
-        "backfill",
-        "batch",
-        "bigquery",
-        "broadcast",
-        "cache",
-        "cdc",
-        "checkpoint",
-        "compaction",
-        "contract",
-        "dbt",
-        "dedupe",
-        "delta",
-        "flink",
-        "iceberg",
-        "idempotent",
-        "index",
-        "join",
-        "joins",
-        "kafka",
-        "latency",
-        "lineage",
-        "merge",
-        "monitoring",
-        "orchestration",
-        "parquet",
-        "partition",
-        "partitioned",
-        "partitioning",
-        "pipeline",
-        "queries",
-        "query",
-        "retries",
-        "retry",
-        "s3",
-        "schema",
-        "shuffle",
-        "skew",
-        "sla",
-        "snowflake",
-        "spark",
-        "sql",
-        "streaming",
-        "test",
-        "tests",
-        "throughput",
-        "warehouse",
-        "watermark",
-        "watermarks",
-    }
-)
-
+from prepdeck.recordings import design as design_model
+from prepdeck.recordings import star as star_model
+from prepdeck.recordings.lexicon import (
+    CLAUSE_VERBS,
+    DETERMINERS,
+    DOMAIN_NOUNS,
+    FILLER_TYPES,
+    HEDGES,
+    I_WORDS,
+    KNOW_COMPLEMENT,
+    KNOW_NOT_BEFORE,
+    LIKE_COMPARE_BEFORE,
+    LIKE_VERB_BEFORE,
+    MEAN_COMPLEMENT,
+    MEAN_NOT_BEFORE,
+    NUMBER_WORDS,
+    OBJECT_STARTERS,
+    RIGHT_NOT_NEXT,
+    SCALE_WORDS,
+    SO_NOT_AFTER,
+    SO_NOT_BEFORE,
+    STOPWORDS,
+    TECH_TERMS,
+    UH_SOUNDS,
+    UM_SOUNDS,
+    UNITS,
+    VOCAL,
+    WE_WORDS,
+)  # fmt: skip
 
 PACE_BAND = (130, 160)
 PACE_WARN = (110, 180)
 PAUSE_MIN_S = 1.0
 SENTENCE_GAP_S = 0.8
 
-UM_SOUNDS = {"um", "umm", "ummm", "uhm", "hmm", "hm", "mm", "mmm", "erm"}
-UH_SOUNDS = {"uh", "uhh", "er", "err", "ah", "eh"}
-FILLER_TYPES = (
-    "um",
-    "uh",
-    "like",
-    "so",
-    "basically",
-    "actually",
-    "you know",
-    "i mean",
-    "kind of",
-    "sort of",
-    "right",
-    "literally",
-)
-
-DETERMINERS = {
-    "a",
-    "an",
-    "the",
-    "this",
-    "that",
-    "these",
-    "those",
-    "what",
-    "which",
-    "some",
-    "any",
-    "every",
-    "each",
-    "one",
-    "same",
-    "different",
-    "other",
-    "another",
-    "our",
-    "my",
-    "their",
-    "his",
-    "her",
-    "its",
-    "your",
-    "no",
-    "whatever",
-    "first",
-    "new",
-    "similar",
-    "specific",
-    "particular",
-    "certain",
-    "all",
-}
-OBJECT_STARTERS = {
-    "a",
-    "an",
-    "the",
-    "this",
-    "that",
-    "these",
-    "those",
-    "my",
-    "our",
-    "your",
-    "his",
-    "her",
-    "their",
-    "its",
-    "it",
-    "us",
-    "them",
-    "me",
-    "him",
-    "any",
-    "some",
-    "when",
-    "what",
-    "how",
-    "each",
-    "every",
-    "other",
-    "most",
-    "someone",
-    "somebody",
-    "something",
-    "anything",
-    "everything",
-    "nothing",
-}
-LIKE_VERB_BEFORE = {
-    "i",
-    "we",
-    "you",
-    "they",
-    "he",
-    "she",
-    "would",
-    "i'd",
-    "we'd",
-    "you'd",
-    "they'd",
-    "do",
-    "does",
-    "did",
-    "don't",
-    "didn't",
-    "doesn't",
-    "to",
-    "really",
-    "also",
-    "might",
-    "may",
-    "will",
-    "could",
-    "should",
-    "wouldn't",
-    "people",
-    "not",
-    "'d",
-}
-LIKE_COMPARE_BEFORE = {
-    "look",
-    "looks",
-    "looked",
-    "looking",
-    "seem",
-    "seems",
-    "seemed",
-    "sound",
-    "sounds",
-    "sounded",
-    "feel",
-    "feels",
-    "felt",
-    "something",
-    "anything",
-    "nothing",
-    "everything",
-    "things",
-    "stuff",
-    "much",
-    "more",
-    "less",
-    "exactly",
-    "just",
-    "act",
-    "acts",
-    "acted",
-}
-SO_NOT_BEFORE = {"that", "much", "many", "far", "long", "few", "little", "called", "forth", "on"}
-SO_NOT_AFTER = {"and", "or", "think", "hope", "guess", "said", "not", "say", "believe", "suppose"}
-RIGHT_NOT_NEXT = {
-    "now",
-    "away",
-    "after",
-    "before",
-    "answer",
-    "thing",
-    "way",
-    "side",
-    "call",
-    "choice",
-    "person",
-    "tool",
-    "one",
-    "time",
-    "place",
-    "there",
-    "here",
-    "then",
-    "at",
-    "to",
-    "into",
-    "about",
-}
-KNOW_NOT_BEFORE = {
-    "do",
-    "did",
-    "don't",
-    "didn't",
-    "if",
-    "as",
-    "would",
-    "does",
-    "that",
-    "who",
-    "what",
-    "to",
-    "you'd",
-    "whether",
-    "could",
-    "might",
-    "let",
-}
-KNOW_COMPLEMENT = {
-    "that",
-    "how",
-    "what",
-    "where",
-    "why",
-    "when",
-    "who",
-    "whether",
-    "if",
-    "the",
-    "a",
-    "about",
-    "it",
-    "this",
-    "them",
-    "him",
-    "her",
-    "me",
-    "us",
-    "everything",
-    "something",
-    "anything",
-    "exactly",
-}
-MEAN_NOT_BEFORE = {"what", "do", "did", "don't", "didn't", "if", "you", "really"}
-MEAN_COMPLEMENT = {"that", "it", "to", "what", "this", "when"}
-# "I mean it was simple": a verb after "it"/"this" makes it the subject of a new clause, so "I mean" is
-# the discourse marker with its comma lost in transcription, not "I mean it" (= I am serious)
-CLAUSE_VERBS = {
-    "is", "was", "were", "are", "has", "had", "will", "would", "could", "can", "did", "does",
-    "isn't", "wasn't", "didn't", "doesn't", "won't", "wouldn't", "couldn't", "took", "worked",
-    "failed", "broke", "made", "cost", "went", "ran", "meant", "seemed", "felt", "looked",
-}  # fmt: skip
-DOMAIN_NOUNS = {
-    "data",
-    "problem",
-    "problems",
-    "issue",
-    "issues",
-    "thing",
-    "things",
-    "system",
-    "systems",
-    "pipeline",
-    "pipelines",
-    "job",
-    "jobs",
-    "query",
-    "queries",
-    "table",
-    "tables",
-    "work",
-    "person",
-    "team",
-    "question",
-    "situation",
-    "approach",
-    "tool",
-    "tools",
-    "project",
-    "change",
-    "error",
-    "errors",
-    "stuff",
-    "role",
-    "model",
-    "schema",
-    "test",
-    "tests",
-    "feedback",
-    "conflict",
-    "decision",
-}
-VOCAL = UM_SOUNDS | UH_SOUNDS
-
-HEDGES = (
-    "i think",
-    "i guess",
-    "i believe",
-    "i suppose",
-    "i feel like",
-    "i'm not sure",
-    "maybe",
-    "probably",
-    "perhaps",
-    "might",
-    "somewhat",
-    "a little bit",
-    "hopefully",
-    "sort of",
-    "kind of",
-)
-I_WORDS = {"i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"}
-WE_WORDS = {"we", "us", "our", "ours", "ourselves", "we're", "we've", "we'd", "we'll"}
-
-NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "half": 0.5,
-    "dozen": 12,
-}
-SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "k": 1_000}
-UNITS = {
-    "%": "%",
-    "percent": "%",
-    "percentage": "%",
-    "x": "x",
-    "times": "x",
-    "fold": "x",
-    "ms": "ms",
-    "millisecond": "ms",
-    "milliseconds": "ms",
-    "second": "s",
-    "seconds": "s",
-    "minute": "min",
-    "minutes": "min",
-    "hour": "h",
-    "hours": "h",
-    "day": "days",
-    "days": "days",
-    "week": "weeks",
-    "weeks": "weeks",
-    "month": "months",
-    "months": "months",
-    "year": "years",
-    "years": "years",
-    "dollars": "$",
-    "dollar": "$",
-    "kb": "KB",
-    "mb": "MB",
-    "gb": "GB",
-    "tb": "TB",
-    "pb": "PB",
-    "gigabytes": "GB",
-    "terabytes": "TB",
-    "petabytes": "PB",
-    "megabytes": "MB",
-    "rows": "rows",
-    "row": "rows",
-    "records": "records",
-    "events": "events",
-    "users": "users",
-    "customers": "customers",
-    "queries": "queries",
-    "jobs": "jobs",
-    "tables": "tables",
-    "pipelines": "pipelines",
-    "engineers": "engineers",
-    "people": "people",
-    "nodes": "nodes",
-    "servers": "servers",
-    "files": "files",
-    "dashboards": "dashboards",
-    "teams": "teams",
-    "incidents": "incidents",
-    "tickets": "tickets",
-    "requests": "requests",
-    "partitions": "partitions",
-    "messages": "messages",
-}
-
-STAR_BEATS = ("situation", "task", "action", "result", "reflection")
-STAR_CENTRES = (0.1, 0.25, 0.5, 0.8, 0.95)
-STAR_CUES: dict[str, tuple[str, ...]] = {
-    "situation": (
-        "at my last job",
-        "at my previous",
-        "at my last company",
-        "at my current",
-        "when i was at",
-        "when i was working",
-        "i was working",
-        "we had a",
-        "we had an",
-        "there was a",
-        "our team",
-        "the team was",
-        "the company",
-        "back in",
-        "context",
-        "background",
-        "situation",
-        "at the time",
-        "years ago",
-        "last year",
-        "we were running",
-        "we were using",
-        "our pipeline",
-        "the pipeline was",
-        "i joined",
-    ),
-    "task": (
-        "my task",
-        "i was asked",
-        "i was responsible",
-        "responsible for",
-        "my job was",
-        "my role",
-        "the goal",
-        "goal was",
-        "i needed to",
-        "we needed to",
-        "i had to",
-        "we had to",
-        "the challenge",
-        "challenge was",
-        "the problem was",
-        "objective",
-        "i was tasked",
-        "the task",
-        "deadline",
-        "needed to",
-        "my responsibility",
-        "i owned",
-        "i was in charge",
-    ),
-    "action": (
-        "i decided",
-        "so i",
-        "first i",
-        "then i",
-        "i started",
-        "i built",
-        "i wrote",
-        "i designed",
-        "i proposed",
-        "i implemented",
-        "i set up",
-        "i led",
-        "i talked",
-        "i reached out",
-        "i migrated",
-        "i added",
-        "i created",
-        "i rewrote",
-        "i introduced",
-        "i worked with",
-        "i organized",
-        "i profiled",
-        "i investigated",
-        "i analyzed",
-        "i moved",
-        "i replaced",
-        "i split",
-        "i automated",
-        "i partitioned",
-        "i convinced",
-        "i scheduled",
-        "what i did",
-        "my approach",
-        "i ran",
-        "i changed",
-        "i refactored",
-        "i tested",
-        "i measured",
-        "i dug",
-        "i found",
-        "i broke",
-        "i wrote up",
-        "i paired",
-        "i backfilled",
-    ),
-    "result": (
-        "as a result",
-        "the result",
-        "result was",
-        "in the end",
-        "outcome",
-        "ended up",
-        "which meant",
-        "led to",
-        "resulted",
-        "went from",
-        "down from",
-        "up from",
-        "reduced",
-        "improved",
-        "saved",
-        "cut the",
-        "cut it",
-        "dropped",
-        "faster",
-        "increased",
-        "since then",
-        "fewer",
-        "no longer",
-        "percent",
-        "%",
-        "hours to",
-        "minutes to",
-    ),
-    "reflection": (
-        "i learned",
-        "learned that",
-        "lesson",
-        "next time",
-        "in hindsight",
-        "looking back",
-        "i would do",
-        "i'd do",
-        "differently",
-        "takeaway",
-        "what i learned",
-        "i realized",
-        "if i did it again",
-    ),
-}
-STOPWORDS = {
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "to",
-    "of",
-    "in",
-    "on",
-    "it",
-    "that",
-    "is",
-    "was",
-    "we",
-    "i",
-    "for",
-    "with",
-    "this",
-    "so",
-    "at",
-    "be",
-    "as",
-    "but",
-    "had",
-    "have",
-    "were",
-    "are",
-    "then",
-    "they",
-}
+STAR_BEATS = star_model.BEATS
+__all__ = ["TECH_TERMS", "analyze", "analyze_text", "sentences", "tokenize"]
 
 
 @dataclass
@@ -864,12 +279,11 @@ def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
     return found
 
 
-def _clauses(toks: list[Token]) -> list[tuple[int, int]]:
-    """Sentences, further cut at commas: one sentence often carries two beats ("I rewrote it, and it
-    cut the runtime by 40%")."""
+def sentences(toks: list[Token]) -> list[tuple[int, int]]:
+    """(first, last) token index of each sentence: Whisper's punctuation, or a silence of 0.8 s."""
     spans, begin = [], 0
     for i, t in enumerate(toks):
-        if i > begin and (t.sentence_start or toks[i - 1].comma_after):
+        if i > begin and t.sentence_start:
             spans.append((begin, i - 1))
             begin = i
     if toks:
@@ -877,65 +291,45 @@ def _clauses(toks: list[Token]) -> list[tuple[int, int]]:
     return spans
 
 
-def _star(toks: list[Token]) -> dict[str, Any]:
-    spans = _clauses(toks)
-    if not spans:
-        return {
-            "beats": {b: {"found": False, "seconds": 0.0} for b in STAR_BEATS},
-            "order": [],
-            "missing": list(STAR_BEATS[:4]),
-        }
-    t0, t_end = toks[0].start, toks[-1].end
+def _star(toks: list[Token], spans: list[tuple[int, int]], timed: bool) -> tuple[dict[str, Any], bool]:
+    """The `star` section and whether the result is quantified (a result sentence measures something)."""
+    words = [[t.norm for t in toks[a : b + 1]] for a, b in spans]
+    beats_of, story = star_model.label(words)
+    t0 = toks[0].start if toks else 0.0
+    t_end = toks[-1].end if toks else 0.0
     total = max(t_end - t0, 1e-6)
-    cues: list[list[list[str]]] = []
-    for a, b in spans:
-        text = " " + " ".join(t.norm for t in toks[a : b + 1]) + " "
-        cues.append(
-            [
-                [c for c in STAR_CUES[beat] if f" {c} " in text or (c == "%" and "%" in text)]
-                for beat in STAR_BEATS
-            ]
-        )
-    k, m = len(spans), len(STAR_BEATS)
-
-    def score(s: int, beat: int) -> float:
-        a, b = spans[s]
-        mid = ((toks[a].start + toks[b].end) / 2 - t0) / total
-        return 2.0 * len(cues[s][beat]) - 1.5 * abs(mid - STAR_CENTRES[beat])
-
-    best = [[float("-inf")] * m for _ in range(k)]
-    back = [[0] * m for _ in range(k)]
-    for beat in range(m):
-        best[0][beat] = score(0, beat)
-    for s in range(1, k):
-        for beat in range(m):
-            prev = max(range(beat + 1), key=lambda p: best[s - 1][p])
-            best[s][beat] = best[s - 1][prev] + score(s, beat)
-            back[s][beat] = prev
-    assign = [0] * k
-    assign[-1] = max(range(m), key=lambda b: best[k - 1][b])
-    for s in range(k - 1, 0, -1):
-        assign[s - 1] = back[s][assign[s]]
     beats: dict[str, Any] = {}
-    for beat_i, beat in enumerate(STAR_BEATS):
-        idx = [s for s in range(k) if assign[s] == beat_i]
-        if not idx:
-            beats[beat] = {"found": False, "seconds": 0.0}
-            continue
-        start = toks[spans[idx[0]][0]].start
-        after = idx[-1] + 1
-        end = toks[spans[after][0]].start if after < k else t_end
-        hit = sorted({c for s in idx for c in cues[s][beat_i]})
-        beats[beat] = {
-            "found": bool(hit),
-            "seconds": round(end - start, 1),
-            "start": round(start, 2),
-            "end": round(end, 2),
-            "share": round((end - start) / total, 2),
-            "cues": hit,
-        }
-    order = [b for b in STAR_BEATS if beats[b]["found"]]
-    return {"beats": beats, "order": order, "missing": [b for b in STAR_BEATS[:4] if not beats[b]["found"]]}
+    for beat in STAR_BEATS:
+        idx = [s for s, b in enumerate(beats_of) if b == beat]
+        entry: dict[str, Any] = {"found": bool(idx), "sentences": len(idx)}
+        if timed:
+            entry["seconds"] = 0.0
+        if idx and timed:  # from its first sentence to the start of the next beat's
+            after = next((s for s in range(idx[0] + 1, len(spans)) if beats_of[s] not in (beat, None)), None)
+            start = toks[spans[idx[0]][0]].start
+            end = toks[spans[after][0]].start if after is not None else t_end
+            entry.update(
+                seconds=round(end - start, 1),
+                start=round(start, 2),
+                end=round(end, 2),
+                share=round((end - start) / total, 2),
+            )
+        beats[beat] = entry
+    order = list(dict.fromkeys(b for b in beats_of if b))
+    quantified = any(
+        b == "result" and star_model.quantities(ws) for b, ws in zip(beats_of, words, strict=True)
+    )
+    section = {
+        "story": story,
+        "sentences": [
+            {"text": " ".join(t.raw for t in toks[a : b + 1]), "beat": beat}
+            for (a, b), beat in zip(spans, beats_of, strict=True)
+        ],
+        "beats": beats,
+        "order": order,
+        "missing": [b for b in STAR_BEATS[:4] if not beats[b]["found"]],
+    }
+    return section, quantified
 
 
 def _repeats(toks: list[Token], fillers: set[int]) -> dict[str, Any]:
@@ -965,20 +359,31 @@ def _repeats(toks: list[Token], fillers: set[int]) -> dict[str, Any]:
 # -- the whole analysis ----------------------------------------------------------------------------------
 
 
+def _pronouns(toks: list[Token]) -> tuple[int, int]:
+    """I and we counts; "US" in capitals is the country (a US region), not "us"."""
+    i_count = sum(1 for t in toks if t.norm in I_WORDS)
+    we_count = sum(1 for t in toks if t.norm in WE_WORDS and t.raw.strip(",.;:!?\"'()") != "US")
+    return i_count, we_count
+
+
 def analyze(
     words: list[dict[str, Any]] | list[Any],
     duration_s: float,
     target: tuple[int, int] | list[int] | None = None,
+    kind: str = "star",
+    timed: bool = True,
 ) -> dict[str, Any]:
+    """The analysis of one answer. `kind` "design" gives the design analysis instead of STAR; `timed`
+    False (a written answer) leaves out what only audio has: pace, pauses, durations, per-minute rates."""
     toks = tokenize(words)
-    minutes = duration_s / 60 if duration_s > 0 else 0.0
+    minutes = duration_s / 60 if duration_s > 0 and timed else 0.0
     hits = _detect_fillers(toks)
     filler_idx: dict[int, str] = {}
-    for kind, a, b in hits:
+    for filler_kind, a, b in hits:
         for i in range(a, b + 1):
-            filler_idx[i] = kind
-            toks[i].filler = kind
-    by_type = Counter(kind for kind, _a, _b in hits)
+            filler_idx[i] = filler_kind
+            toks[i].filler = filler_kind
+    by_type = Counter(filler_kind for filler_kind, _a, _b in hits)
     spoken = [t for t in toks if t.norm not in VOCAL]
 
     span = (toks[-1].end - toks[0].start) if toks else 0.0
@@ -1000,13 +405,12 @@ def analyze(
             )
 
     norms = [t.norm for t in toks]
-    hedge_starts = {a for kind, a, _b in hits if kind in ("kind of", "sort of")}
+    hedge_starts = {a for filler_kind, a, _b in hits if filler_kind in ("kind of", "sort of")}
     hedges = _count_phrases(norms, tuple(h for h in HEDGES if h not in ("kind of", "sort of")))
     hedges.update(_count_phrases(norms, ("kind of", "sort of"), skip=hedge_starts))
-    i_count = sum(1 for w in norms if w in I_WORDS)
-    we_count = sum(1 for w in norms if w in WE_WORDS)
+    i_count, we_count = _pronouns(toks)
     numbers = _numbers(toks)
-    star = _star(toks)
+    spans = sentences(toks)
     repeats = _repeats(toks, set(filler_idx))
 
     filler_count = sum(by_type.values())
@@ -1015,65 +419,108 @@ def analyze(
         lo, hi = int(target[0]), int(target[1])
         duration.update(target=[lo, hi], status="short" if span < lo else ("long" if span > hi else "ok"))
 
+    out: dict[str, Any] = {"kind": "design" if kind == "design" else "star"}
     warnings: list[str] = []
-    if not toks:
-        warnings.append("no speech found")
+    if kind == "design":
+        out["design"] = design_model.analyze(toks, spans, numbers)
     else:
-        if wpm is not None and wpm < PACE_WARN[0]:
+        out["star"], out["quantified_result"] = _star(toks, spans, timed)
+    if not toks:
+        warnings.append("no speech found" if timed else "no text found")
+    else:
+        if timed and wpm is not None and wpm < PACE_WARN[0]:
             warnings.append(f"pace {wpm:.0f} wpm is slow (aim for {PACE_BAND[0]}–{PACE_BAND[1]})")
-        elif wpm is not None and wpm > PACE_WARN[1]:
+        elif timed and wpm is not None and wpm > PACE_WARN[1]:
             warnings.append(f"pace {wpm:.0f} wpm is fast (aim for {PACE_BAND[0]}–{PACE_BAND[1]})")
         if minutes and filler_count / minutes > 6:
             warnings.append(f"{filler_count / minutes:.1f} fillers a minute (aim for under 3)")
         long_pauses = [p for p in pauses if p["seconds"] >= 3]
-        if long_pauses:
+        if timed and long_pauses:
             warnings.append(f"{len(long_pauses)} pause(s) of 3 s or more")
-        if duration.get("status") == "short":
+        if timed and target and duration.get("status") == "short":
             warnings.append(f"{span:.0f} s is short for this question (target {target[0]}–{target[1]} s)")
-        elif duration.get("status") == "long":
+        elif timed and target and duration.get("status") == "long":
             warnings.append(f"{span:.0f} s is long for this question (target {target[0]}–{target[1]} s)")
-        if we_count >= 5 and we_count > 1.5 * i_count:
-            warnings.append(f"'we' {we_count}× against 'I' {i_count}×: say what you did")
-        if not any(n["impact"] for n in numbers):
-            warnings.append("no numbers with units: quantify the result")
-        if star["missing"]:
-            warnings.append("STAR beats not heard: " + ", ".join(star["missing"]))
+        if kind == "design":
+            warnings += out["design"]["warnings"]
+        else:
+            warnings += _star_warnings(out["star"], out["quantified_result"], i_count, we_count)
 
     hedge_total = sum(hedges.values())
-    return {
-        "text": " ".join(t.raw for t in toks),
-        "words": [
-            {
-                "text": t.raw,
-                "start": round(t.start, 2),
-                "end": round(t.end, 2),
-                "filler": t.filler is not None,
-                **({"filler_type": t.filler} if t.filler else {}),
-                "prob": round(t.prob, 3),
-            }
-            for t in toks
-        ],
-        "fillers": {
-            "count": filler_count,
-            "per_minute": round(filler_count / minutes, 1) if minutes else 0.0,
-            "share": round(filler_count / len(toks), 3) if toks else 0.0,
-            "by_type": {k: by_type[k] for k in FILLER_TYPES if by_type[k]},
-        },
-        "wpm": wpm,
-        "pauses": pauses,
-        "duration": duration,
-        "hedges": {
-            "count": hedge_total,
-            "per_minute": round(hedge_total / minutes, 1) if minutes else 0.0,
-            "by_type": dict(hedges),
-        },
-        "i_we": {
-            "i": i_count,
-            "we": we_count,
-            "i_share": round(i_count / (i_count + we_count), 2) if i_count + we_count else None,
-        },
-        "numbers": numbers,
-        "star": star,
-        "repeats": repeats,
-        "warnings": warnings,
-    }
+    out.update(
+        {
+            "text": " ".join(t.raw for t in toks),
+            "words": [
+                {
+                    "text": t.raw,
+                    "start": round(t.start, 2),
+                    "end": round(t.end, 2),
+                    "filler": t.filler is not None,
+                    **({"filler_type": t.filler} if t.filler else {}),
+                    "prob": round(t.prob, 3),
+                }
+                for t in toks
+            ],
+            "fillers": {
+                "count": filler_count,
+                "per_minute": round(filler_count / minutes, 1) if minutes else 0.0,
+                "share": round(filler_count / len(toks), 3) if toks else 0.0,
+                "by_type": {k: by_type[k] for k in FILLER_TYPES if by_type[k]},
+            },
+            "wpm": wpm,
+            "pauses": pauses,
+            "duration": duration,
+            "hedges": {
+                "count": hedge_total,
+                "per_minute": round(hedge_total / minutes, 1) if minutes else 0.0,
+                "by_type": dict(hedges),
+            },
+            "i_we": {
+                "i": i_count,
+                "we": we_count,
+                "i_share": round(i_count / (i_count + we_count), 2) if i_count + we_count else None,
+            },
+            "numbers": numbers,
+            "repeats": repeats,
+            "warnings": warnings,
+        }
+    )
+    if not timed:  # a written answer: no audio figures (docs/cli.md, `analyze --json`)
+        for key in ("wpm", "pauses", "duration"):
+            out.pop(key)
+        out["fillers"].pop("per_minute")
+        out["hedges"].pop("per_minute")
+        for w in out["words"]:
+            w.pop("start"), w.pop("end"), w.pop("prob")
+    return out
+
+
+def _star_warnings(star: dict[str, Any], quantified: bool, i_count: int, we_count: int) -> list[str]:
+    """One message per problem of a behavioral answer."""
+    if not star["story"]:
+        return ["this is what you would do, not a time you did it: tell one real story"]
+    out = []
+    if we_count >= 5 and we_count > 1.5 * i_count:
+        out.append(f"'we' {we_count}× against 'I' {i_count}×: say what you did")
+    if star["missing"]:
+        out.append("STAR beats not heard: " + ", ".join(star["missing"]))
+    if "result" not in star["missing"] and not quantified:
+        out.append("quantify the result: it has no number (how much faster, cheaper, fewer?)")
+    return out
+
+
+_WORD = re.compile(r"\S+")
+
+
+def analyze_text(text: str, kind: str = "star") -> dict[str, Any]:
+    """A written or pasted answer analysed as a transcript (`prepdeck analyze`): sentences come from its
+    punctuation and line breaks, and there are no audio figures."""
+    words: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        pieces = _WORD.findall(line)
+        for i, piece in enumerate(pieces):
+            # a line break ends a sentence even without a full stop (notes are often written as lines)
+            if i == len(pieces) - 1 and not piece.endswith((".", "?", "!", ",", ";", ":")):
+                piece += "."
+            words.append({"text": piece, "start": float(len(words)), "end": len(words) + 0.5})
+    return analyze(words, 0.0, kind=kind, timed=False)

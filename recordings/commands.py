@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from prepdeck.core.context import Context
-from prepdeck.recordings.analysis import analyze
+from prepdeck.recordings.analysis import analyze, analyze_text
 from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
 
 
@@ -22,10 +22,13 @@ def _fail(message: str) -> int:
     return 2
 
 
-def result_json(audio: str, transcript: Any, target: tuple[int, int] | None = None) -> dict[str, Any]:
-    """One `transcribe --json` object: the cli.md keys first, then the extra analysis keys."""
+def result_json(
+    audio: str, transcript: Any, target: tuple[int, int] | None = None, kind: str = "star"
+) -> dict[str, Any]:
+    """One `transcribe --json` object: the cli.md keys first, then the extra analysis keys. `kind` is
+    "design" for a design card's answer (the design analysis instead of STAR)."""
     started = time.perf_counter()
-    analysis = analyze(transcript.words, transcript.duration_s, target)
+    analysis = analyze(transcript.words, transcript.duration_s, target, kind=kind)
     elapsed = transcript.elapsed_s + (time.perf_counter() - started)
     out: dict[str, Any] = {
         "audio": audio,
@@ -56,14 +59,24 @@ def summary(result: dict[str, Any]) -> str:
         f"{len(result['pauses'])} pause(s) of 1 s or more",
         f"  I {result['i_we']['i']}× / we {result['i_we']['we']}×; numbers: "
         + (", ".join(n["text"] for n in result["numbers"]) or "none"),
-        "  STAR: "
-        + " → ".join(f"{b} {result['star']['beats'][b]['seconds']:.0f}s" for b in result["star"]["order"])
-        if result["star"]["order"]
-        else "  STAR: no beats heard",
+        *structure_lines(result),
     ]
     lines += [f"  ! {w}" for w in result["warnings"]]
     lines.append(f"  “{result['text']}”")
     return "\n".join(lines)
+
+
+def structure_lines(result: dict[str, Any]) -> list[str]:
+    """The answer's structure, one line per sentence: its STAR beat, or its part of a design answer."""
+    if "design" in result:
+        parts = result["design"]["sentences"]
+        head = "  design: " + (" → ".join(result["design"]["order"]) or "no parts heard")
+        return [head, *(f"    [{s['part'] or '–'}] {s['text']}" for s in parts)]
+    star = result["star"]
+    timed = all("seconds" in star["beats"][b] for b in star["order"])
+    order = " → ".join(f"{b} {star['beats'][b]['seconds']:.0f}s" if timed else b for b in star["order"])
+    head = "  STAR: " + (order or "no beats heard")
+    return [head, *(f"    [{s['beat'] or '–'}] {s['text']}" for s in star["sentences"])]
 
 
 class _Progress:
@@ -225,7 +238,7 @@ def record(args: argparse.Namespace) -> int:
         store.update_recording(rec_id, status="failed", error=str(exc))
         print(f"prepdeck: the audio is saved as {dest}", file=sys.stderr)
         return _fail(str(exc))
-    result = result_json(stored_path(ctx.home, dest), transcript, target)
+    result = result_json(stored_path(ctx.home, dest), transcript, target, kind=card.type)
     result["recording_id"] = rec_id
     result["card"] = card.global_id
     store.update_recording(
@@ -243,3 +256,49 @@ def record(args: argparse.Namespace) -> int:
         print(summary(result))
     ctx.close()
     return 0
+
+
+# -- analyze -------------------------------------------------------------------------------------------
+
+
+def analyze_command(args: argparse.Namespace) -> int:
+    """`prepdeck analyze TEXT_FILE… [--card CARD_ID]`: a written answer analysed as a transcript."""
+    kind = "star"
+    if args.card:
+        ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+        card = ctx.decks().card(args.card)
+        if card is None:
+            return _fail(f"no card {args.card}; `prepdeck decks list` shows the decks")
+        if not card.is_spoken:
+            return _fail(f"{args.card} is a {card.type} card; analyze answers to star and design cards")
+        kind = card.type
+    status, results = 0, []
+    for name in args.files:
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            status = _fail(f"cannot read {name}: {reason}")
+            continue
+        result = {"file": name, **analyze_text(text, kind)}
+        results.append(result)
+        if not args.json:
+            print(text_summary(result))
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    return status
+
+
+def text_summary(result: dict[str, Any]) -> str:
+    """A few human lines for one analysed written answer."""
+    f = result["fillers"]
+    types = ", ".join(f"{k} {v}" for k, v in f["by_type"].items())
+    lines = [
+        f"{result['file']}: {len(result['words'])} words; {f['count']} fillers{': ' + types if types else ''}; "
+        f"I {result['i_we']['i']}× / we {result['i_we']['we']}×",
+        *structure_lines(result),
+    ]
+    if "quantified_result" in result:
+        lines.append(f"  result quantified: {'yes' if result['quantified_result'] else 'no'}")
+    lines += [f"  ! {w}" for w in result["warnings"]]
+    return "\n".join(lines)

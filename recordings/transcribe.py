@@ -112,6 +112,7 @@ VAD_PARAMETERS = {"min_silence_duration_ms": 500, "speech_pad_ms": 200}
 UNCOVERED_MIN_S = 1.5  # speech this long with no word from the prompted pass is transcribed again
 COVER_PAD_S = 0.3
 ECHO_S = 0.35  # two um/uh closer than this are one (see drop_echoed_fillers)
+HYPHEN_GAP_S = 0.15  # a hyphenated word's pieces are contiguous; a longer gap is a pause
 PIECE_SPEECH_S = 24.0  # speech per prompted call, under Whisper's 30-s window (see prompt_pieces)
 
 
@@ -419,6 +420,30 @@ def drop_echoed_fillers(words: list[Word]) -> list[Word]:
     return out
 
 
+def join_hyphenated(words: list[Word]) -> list[Word]:
+    """ "on-premise" stays one word: Whisper times a hyphenated word as "on" + "-premise" (or "on" + "-" +
+    "premise"), which would read as two words and a dash. A piece starting with a hyphen, or the piece
+    after a lone hyphen, joins the word before it when no pause lies between them."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        joins = (
+            prev is not None
+            and w.start - prev.end < HYPHEN_GAP_S
+            and (
+                (w.text.startswith("-") and not w.text.startswith("--") and prev.text[-1:].isalnum())
+                or (prev.text.endswith("-") and prev.text[-2:-1].isalnum() and w.text[:1].isalnum())
+            )
+        )
+        if prev is not None and joins:
+            prev.text += w.text
+            prev.end = max(prev.end, w.end)
+            prev.prob = min(prev.prob, w.prob)
+            continue
+        out.append(Word(w.text, w.start, w.end, w.prob, w.source))
+    return out
+
+
 def _join_text(words: list[Word]) -> str:
     return " ".join(w.text for w in words).strip()
 
@@ -544,7 +569,7 @@ class Transcriber:
         for seg in self._backend.segments(window, prompt, self.language):
             if cancel is not None and cancel.is_set():
                 raise TranscriptionCancelled("transcription cancelled")
-            for w in seg.words:
+            for w in join_hyphenated(seg.words):
                 out.append(Word(w.text, w.start + offset, w.end + offset, w.prob))
             on_segment(seg.end)
         if cancel is not None and cancel.is_set():

@@ -110,8 +110,14 @@ def test_transcribe_json_shape_for_several_files(capsys: pytest.CaptureFixture[s
     assert set(first["fillers"]) >= {"count", "per_minute", "by_type"}
     assert all(set(w) >= {"text", "start", "end", "filler"} for w in first["words"])
     assert all(set(p) >= {"start", "end", "seconds"} for p in first["pauses"])
-    for extra in ("hedges", "i_we", "numbers", "star", "repeats", "warnings"):
+    for extra in ("hedges", "i_we", "numbers", "star", "repeats", "warnings", "quantified_result"):
         assert extra in first
+    # the STAR sections of docs/cli.md: every transcribed sentence with its beat, the missing beats
+    sentences = first["star"]["sentences"]
+    assert sentences and " ".join(s["text"] for s in sentences) == first["text"]
+    assert {s["beat"] for s in sentences} <= {"situation", "task", "action", "result", "reflection", None}
+    assert set(first["star"]["missing"]) <= {"situation", "task", "action", "result"}
+    assert set(first["i_we"]) >= {"i", "we"} and isinstance(first["quantified_result"], bool)
     # the second file was transcribed too (tiny.en with the filler prompt hears "rows" as "ros" on this clip,
     # so the check is on the number and the end of the sentence; word error on the benchmark corpus is the
     # same with and without the prompt: see recordings/transcribe.py)
@@ -193,6 +199,7 @@ def test_record_from_file_stores_audio_row_transcript_and_analysis(
     assert row["path"].startswith("recordings/") and stored.read_bytes() == ANSWER.read_bytes()
     analysis = json.loads(row["analysis"])
     assert analysis["duration"]["target"] == [5, 30] and analysis["recording_id"] == row["id"]
+    assert analysis["kind"] == "star" and analysis["star"]["sentences"] == out[0]["star"]["sentences"]
     assert "runtime" in json.loads(row["transcript"])["text"].lower()
 
 

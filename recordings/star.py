@@ -1,0 +1,271 @@
+"""STAR beats from what a story says, not from the words "situation" or "result".
+
+Each sentence is read for what it does: who acts (I, we, they, a system), in which tense and aspect (past
+progressive and past perfect set a scene; past simple with "I" is an action; present perfect after the
+story is where things stand now), goal and constraint language (had to, needed to, by Friday, without),
+outcomes (numbers with units, from … to …, changes, incidents), lessons and counterfactuals ("should have",
+"next time", "these days I"). Those give each sentence a score per beat; a Viterbi pass over the
+sentences then picks the most likely sequence of beats, with transitions that follow how stories are told
+(scene before goal before actions before outcome before lesson, an action after a partial result allowed)
+and a mild prior on place (the scene early, the lesson late). A sentence that belongs to no beat
+("good question", "so yeah") gets `None`.
+
+An answer told mostly as what one *would* do ("I would start by…") is not a story: it gets no beats
+and `story` is False.
+
+Works on sentences as lists of normalized words (lower case, punctuation stripped, as
+recordings/analysis.py tokenizes them), so it is tested on written text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from prepdeck.recordings import lexicon as lx
+
+BEATS = ("situation", "task", "action", "result", "reflection")
+CORE = BEATS[:4]
+NONE = "none"
+STATES = (*BEATS, NONE)
+
+# how stories move from one beat to the next (additive log-scores; 0 = natural, negative = unusual)
+_T = {
+    "start": {"situation": 0.0, "task": -0.8, "action": -1.5, "result": -3.0, "reflection": -4.0, NONE: -0.3},
+    "situation": {"situation": 0.0, "task": 0.0, "action": -0.2, "result": -2.5, "reflection": -3.0, NONE: -1.5},
+    "task": {"situation": -1.0, "task": 0.0, "action": 0.0, "result": -2.0, "reflection": -3.0, NONE: -1.5},
+    "action": {"situation": -2.5, "task": -1.5, "action": 0.0, "result": 0.0, "reflection": -1.2, NONE: -1.5},
+    "result": {"situation": -3.0, "task": -3.0, "action": -0.8, "result": 0.0, "reflection": 0.0, NONE: -1.0},
+    "reflection": {"situation": -4.0, "task": -4.0, "action": -2.0, "result": -0.8, "reflection": 0.0, NONE: -0.5},
+    NONE: {"situation": -0.3, "task": -0.8, "action": -1.0, "result": -1.0, "reflection": -0.5, NONE: 0.0},
+}  # fmt: skip
+
+
+@dataclass
+class Reading:
+    """What one sentence does, as the scorer sees it (kept for tests and the benchmark's error report)."""
+
+    subject: str | None = None  # "i", "we", "they" (anyone else), or None
+    progressive: bool = False  # was/were + -ing: the scene
+    perfect_past: bool = False  # had been / had + participle: before the story
+    state: bool = False  # was/were/had (possession), there was: a description
+    event: bool = False  # a past-simple verb of doing
+    obligation: bool = False  # had to, needed to, was asked to, the goal
+    hypothetical: bool = False  # would / will / should + verb: not what happened
+    counterfactual: bool = False  # would have / should have / if I had: a lesson
+    lesson: bool = False  # learned, taught me, these days I, next time
+    outcome: bool = False  # changes, before→after, incidents gone, shipped
+    quantity: bool = False  # a number with a unit (not "two weeks later")
+    present_now: bool = False  # present or present perfect describing how things are now
+    setting: bool = False  # at the time, back then, when I joined, our team
+    sequence: bool = False  # first, then, after that
+    meta: bool = False  # "good question", "so yeah": no beat
+    habitual: bool = False  # "two hundred a day", "every night": how things usually were
+
+
+def _past_verb(w: str) -> bool:
+    if w in lx.PAST_IRREGULAR:
+        return True
+    return len(w) > 4 and w.endswith("ed") and w not in lx.NOT_PAST_ED
+
+
+def _skip_adverbs(words: list[str], i: int) -> int:
+    while i < len(words) and words[i] in lx.ADVERBS:
+        i += 1
+    return i
+
+
+def quantities(words: list[str]) -> list[int]:
+    """Indexes of numbers that measure something (a unit, %, money, x), not when something happened."""
+    out = []
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        after = words[i + 2] if i + 2 < len(words) else ""
+        numeric = bool(re.fullmatch(r"\$?\d[\d,.]*(%|x|k|m|ms|s|h|gb|tb|mb|pb)?", w)) or w in lx.NUMBER_WORDS
+        if w == "half" and nxt in ("an", "a"):
+            continue  # "half an hour later": when
+        if not numeric or (w == "one" and nxt not in lx.UNITS):
+            continue
+        if nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
+            continue  # when, not how much
+        has_unit = bool(re.search(r"[%x$]|\d(k|m|ms|s|h|gb|tb|mb|pb)$", w)) or nxt in lx.UNITS
+        if nxt in ("a", "an", "per") and after in lx.RATE_UNITS:
+            has_unit = True  # "five a day"
+        if not has_unit and nxt in lx.SCALE_WORDS:
+            has_unit = True
+        if has_unit:
+            out.append(i)
+    out += [i for i, w in enumerate(words) if w in lx.MULTIPLIERS and i not in out and w != "x"]
+    return sorted(out)
+
+
+def read(words: list[str]) -> Reading:
+    r = Reading()
+    text = " " + " ".join(words) + " "
+    n = len(words)
+    r.meta = any(f" {p} " in text for p in lx.META_PHRASES) or (
+        n <= 4 and not any(w in lx.CONTENT_HINTS or _past_verb(w) for w in words)
+    )
+    r.setting = any(f" {p} " in text for p in lx.SETTING_PHRASES)
+    r.sequence = bool(words) and (
+        words[0] in lx.SEQUENCE_STARTS or f" {words[0]} {words[1] if n > 1 else ''} " in lx.SEQUENCE_PAIRS
+    )
+    r.lesson = any(f" {p} " in text for p in lx.LESSON_PHRASES)
+    r.obligation = any(f" {p} " in text for p in lx.GOAL_PHRASES)
+    r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES) or bool(
+        re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
+    )
+    r.quantity = bool(quantities(words))
+    r.counterfactual = bool(
+        re.search(r" (would|should|could|i'd|we'd|might)( not| never)? have \w+", text)
+    ) or bool(re.search(r" if (i|we) had ", text))
+    r.progressive = bool(re.search(r" (was|were) (\w+ing) ", text)) and not re.search(
+        r" (was|were) (nothing|something|everything|anything) ", text
+    )
+    habitual = any(f" {p} " in text for p in lx.HABITUAL_PHRASES)
+    # the first clause's subject and verb decide tense and who acts; later clauses can add an event
+    for i, w in enumerate(words):
+        if w not in lx.SUBJECTS or (i and words[i - 1] in ("if", "unless")):
+            continue  # "if I disagreed": a condition, not something that happened
+        subject = (
+            "i"
+            if w in ("i", "i'd", "i'm", "i've")
+            else "we"
+            if w in ("we", "we'd", "we're", "we've")
+            else "they"
+        )
+        j = _skip_adverbs(words, i + 1)
+        if w in ("i'd", "we'd"):
+            verb, j = "would", j - 1
+        else:
+            verb = words[j] if j < n else ""
+        k = _skip_adverbs(words, j + 1)
+        nxt = words[k] if k < n else ""
+        if verb in ("was", "were") and nxt.endswith("ing"):
+            pass  # the progressive, read above for every subject
+        elif verb in ("was", "were") and nxt in lx.PASSIVE_TASK:
+            r.obligation = True
+        elif verb in ("was", "were", "wasn't", "weren't"):
+            r.state = True
+        elif verb == "had" and nxt == "to":
+            r.obligation = True
+        elif verb == "hadn't" or (
+            verb == "had" and (nxt == "been" or (_past_verb(nxt) and nxt not in ("had",)))
+        ):
+            r.perfect_past = True
+        elif verb in ("had", "didn't", "couldn't") and nxt not in ("to",) and verb == "had":
+            r.state = True
+        elif verb in ("would", "will", "should", "could", "'ll", "might") or (
+            verb == "am" and nxt == "going"
+        ):
+            if nxt != "have":
+                r.hypothetical = True
+        elif verb in ("used",) and nxt == "to":
+            r.state = True
+        elif verb in lx.GOAL_VERBS and (nxt == "to" or (subject != "they" and verb in ("needed", "wanted"))):
+            r.obligation = True  # "I needed one definition both teams would sign": a goal too
+        elif verb == "worked" and nxt in ("at", "for", "as", "in"):
+            r.state = r.setting = True
+        elif verb in lx.PRESENT_VERBS or verb in (
+            "is",
+            "are",
+            "has",
+            "have",
+            "haven't",
+            "hasn't",
+            "don't",
+            "doesn't",
+        ):
+            r.present_now = True
+        elif verb in ("did", "didn't") or _past_verb(verb):
+            if verb in lx.STATE_PAST:
+                r.state = True
+            else:
+                r.event = True
+        if r.subject is None:
+            r.subject = subject
+    if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
+        r.state = True
+    if not r.subject and any(_past_verb(w) for w in words):
+        r.event = True
+        r.subject = "they"
+    r.habitual = habitual
+    return r
+
+
+def emissions(r: Reading, words: list[str]) -> dict[str, float]:
+    """Per-beat scores for one sentence: how strongly each beat fits what it says."""
+    s = dict.fromkeys(STATES, 0.0)
+    mine = r.subject == "i"
+    ours = r.subject == "we"
+    s["situation"] += 1.6 * r.progressive + 1.4 * r.perfect_past + 1.0 * r.state + 1.2 * r.setting
+    s["situation"] += 0.6 * (r.subject == "they" and r.event and not r.outcome) + 1.0 * r.habitual
+    s["task"] += 2.2 * r.obligation + 0.4 * (mine and r.obligation)
+    s["action"] += r.event * (2.0 if mine else 1.3 if ours else 0.3) + 0.8 * r.sequence
+    s["action"] -= 0.8 * (r.outcome or r.quantity) * (not mine)
+    # "I presented that six of ninety tables…": a number in what I did is evidence, not the outcome
+    s["result"] += 1.8 * r.outcome + (0.5 if mine and r.event else 1.2) * r.quantity
+    s["result"] += 0.5 * (r.present_now and not mine)
+    s["result"] += 0.4 * (r.subject == "they" and r.event)
+    s["reflection"] += 2.4 * r.lesson + 2.0 * r.counterfactual + 0.8 * (r.present_now and mine)
+    s[NONE] += 3.0 * r.meta - 0.8
+    if r.hypothetical and not r.counterfactual:
+        s["action"] -= 0.5
+        s["reflection"] += 0.6
+    if r.meta:
+        for b in BEATS:
+            s[b] -= 3.0
+    return s
+
+
+def _prior(beat: str, pos: float) -> float:
+    if beat == "situation":
+        return -2.0 * max(0.0, pos - 0.35)
+    if beat == "task":
+        return -1.5 * max(0.0, pos - 0.5)
+    if beat == "result":
+        return -2.0 * max(0.0, 0.45 - pos)
+    if beat == "reflection":
+        return -3.0 * max(0.0, 0.6 - pos)
+    return 0.0
+
+
+def is_hypothetical(readings: list[Reading]) -> bool:
+    """Told as what one would do: most sentences hypothetical and hardly any past event or scene."""
+    if not readings:
+        return False
+    hypo = sum(r.hypothetical and not r.counterfactual for r in readings)
+    past = sum(r.event or r.progressive or r.perfect_past for r in readings)
+    return hypo >= max(2, 0.4 * len(readings)) and past <= 0.25 * len(readings)
+
+
+def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
+    """(a beat or None per sentence, whether the answer is a story)."""
+    if not sentences:
+        return [], False
+    readings = [read(ws) for ws in sentences]
+    if is_hypothetical(readings):
+        return [None] * len(sentences), False
+    k = len(sentences)
+    emit = [emissions(r, ws) for r, ws in zip(readings, sentences, strict=True)]
+    best: list[dict[str, float]] = []
+    back: list[dict[str, str]] = []
+    for i in range(k):
+        pos = i / (k - 1) if k > 1 else 0.5
+        row, brow = {}, {}
+        for b in STATES:
+            here = emit[i][b] + _prior(b, pos)
+            if i == 0:
+                row[b], brow[b] = _T["start"][b] + here, "start"
+            else:
+                p = max(STATES, key=lambda q: best[i - 1][q] + _T[q][b])
+                row[b], brow[b] = best[i - 1][p] + _T[p][b] + here, p
+        best.append(row)
+        back.append(brow)
+    state = max(STATES, key=lambda q: best[-1][q])
+    path = [state]
+    for i in range(k - 1, 0, -1):
+        state = back[i][state]
+        path.append(state)
+    path.reverse()
+    return [None if b == NONE else b for b in path], True

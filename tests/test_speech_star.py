@@ -1,0 +1,173 @@
+"""STAR beats from content and order (recordings/star.py through analysis.analyze_text), on labelled
+sentences: beats, missing beats, quantified result, I/we; and the design analysis of a design answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from prepdeck.recordings.analysis import analyze, analyze_text
+
+NATURAL = """Our nightly revenue load had been creeping past its window for weeks.
+Finance was opening their dashboards at eight and seeing yesterday's numbers.
+It landed on me to get it back under two hours before the quarter close.
+I pulled the Spark UI for the worst night and found one task reading far more data than the rest.
+I salted the customer key and broadcast the small dimension table.
+The load went from three hours to fifty minutes.
+Looking back, I should have checked for skew before adding executors."""
+
+
+def beats(result: dict) -> list[str | None]:
+    return [s["beat"] for s in result["star"]["sentences"]]
+
+
+def test_a_story_that_never_names_its_beats() -> None:
+    r = analyze_text(NATURAL)
+    assert beats(r) == ["situation", "situation", "task", "action", "action", "result", "reflection"]
+    assert r["star"]["missing"] == [] and r["star"]["story"] is True
+    assert r["quantified_result"] is True
+    assert r["i_we"]["i"] == 4 and r["i_we"]["we"] == 1  # "our nightly revenue load"
+    assert r["kind"] == "star"
+    assert not any("STAR" in w or "quantify" in w for w in r["warnings"])
+
+
+def test_cue_words_in_the_wrong_beat_do_not_decide() -> None:
+    r = analyze_text(
+        "As a result of a reorg, my team inherited a pipeline nobody understood.\n"
+        "The situation was that it duplicated rows whenever the database failed over.\n"
+        "I learned how the connector tracks offsets by reading its source over a weekend.\n"
+        "I made the sink idempotent with a merge on the primary key.\n"
+        "Duplicates dropped to zero across the next six failovers."
+    )
+    assert beats(r) == ["situation", "situation", "action", "action", "result"]
+    assert r["star"]["missing"] == ["task"]
+    assert r["star"]["beats"]["reflection"]["found"] is False
+    assert r["quantified_result"] is True  # "zero", "six failovers"
+    assert any(w == "STAR beats not heard: task" for w in r["warnings"])
+
+
+def test_a_hypothetical_answer_is_not_a_story() -> None:
+    r = analyze_text(
+        "I would start by figuring out who is affected.\nThen I'd look at the logs and the recent deploys.\n"
+        "I would roll back if a deploy lines up with the errors.\nAfter that I'd write a postmortem."
+    )
+    assert r["star"]["story"] is False
+    assert beats(r) == [None, None, None, None]
+    assert r["star"]["missing"] == ["situation", "task", "action", "result"]
+    assert r["warnings"] == ["this is what you would do, not a time you did it: tell one real story"]
+
+
+def test_missing_result_and_an_unquantified_one() -> None:
+    no_result = analyze_text(
+        "When I joined, nobody owned the Airflow cluster.\nMy manager asked me to make failures visible.\n"
+        "I added a failure callback that posted to Slack.\nSo yeah, that's roughly what I did there."
+    )
+    assert beats(no_result) == ["situation", "task", "action", None]
+    assert no_result["star"]["missing"] == ["result"] and no_result["quantified_result"] is False
+    vague = analyze_text(
+        "The marketing team used a fragile script.\nI needed to replace it before the holidays.\n"
+        "I built a small reverse ETL job.\nIt worked much better and the marketing team was happy."
+    )
+    assert vague["star"]["missing"] == [] and vague["quantified_result"] is False
+    assert any(w.startswith("quantify the result") for w in vague["warnings"])
+
+
+def test_a_number_that_says_when_is_not_a_quantified_result() -> None:
+    r = analyze_text(
+        "Our dashboards were slow.\nI had to fix them before the offsite.\nI built an aggregate table.\n"
+        "Two weeks later the dashboards were fast and people stopped complaining."
+    )
+    assert beats(r)[-1] == "result" and r["quantified_result"] is False
+
+
+def test_i_and_we_are_counted_exactly_and_us_the_country_is_not_we() -> None:
+    r = analyze_text(
+        "We moved our US tables and I checked them myself. They asked us, and I'd said my piece."
+    )
+    assert r["i_we"] == {"i": 4, "we": 3, "i_share": 0.57}
+
+
+def test_a_written_answer_has_no_audio_figures() -> None:
+    r = analyze_text("Um, I think the job was, like, slow.\nI fixed it.")
+    for key in ("wpm", "pauses", "duration"):
+        assert key not in r
+    assert "per_minute" not in r["fillers"] and r["fillers"]["by_type"] == {"um": 1, "like": 1}
+    assert all(set(w) == {"text", "filler"} | ({"filler_type"} if w["filler"] else set()) for w in r["words"])
+    assert len(r["star"]["sentences"]) == 2  # the line break ends a sentence
+
+
+def test_timed_beats_keep_their_seconds() -> None:
+    words = [{"text": w, "start": i * 0.5, "end": i * 0.5 + 0.4} for i, w in enumerate(NATURAL.split())]
+    star = analyze(words, words[-1]["end"])["star"]
+    assert star["beats"]["situation"]["start"] == 0.0
+    assert star["beats"]["situation"]["end"] == star["beats"]["task"]["start"]
+    assert star["order"] == ["situation", "task", "action", "result", "reflection"]
+
+
+DESIGN = """First, the requirements: analysts need order data within five minutes, and we assume 20 million events a day.
+Producers write to Kafka, a Flink job lands the events in Iceberg tables on S3.
+The topic has 24 partitions, so peak throughput of 2,000 events per second is fine.
+The sink is idempotent, so retries and replays never duplicate rows, and we alert on consumer lag.
+I chose Flink over Spark streaming because of event-time windows, at the cost of a second runtime to operate."""
+
+
+def test_a_design_answer_gets_the_design_analysis_and_no_star_warnings() -> None:
+    r = analyze_text(DESIGN, kind="design")
+    assert r["kind"] == "design" and "star" not in r and "quantified_result" not in r
+    d = r["design"]
+    assert [s["part"] for s in d["sentences"]] == [
+        "requirements",
+        "architecture",
+        "scale",
+        "reliability",
+        "tradeoffs",
+    ]
+    assert d["missing"] == [] and d["in_order"] is True
+    assert d["numbers_with_units"] >= 3 and d["tradeoffs"] >= 2
+    assert r["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("Kafka feeds a Spark job that writes Parquet to S3.", "design parts not heard: requirements"),
+        ("Kafka feeds a Spark job that writes Parquet to S3.", "no numbers with units: size it"),
+        ("Kafka feeds a Spark job that writes Parquet to S3.", "no trade-off named"),
+    ],
+)
+def test_each_design_problem_is_one_message(text: str, warning: str) -> None:
+    warnings = analyze_text(text, kind="design")["warnings"]
+    assert sum(w.startswith(warning) for w in warnings) == 1
+    assert not any("STAR" in w or "'we'" in w for w in warnings)
+
+
+def test_hyphenated_words_stay_one_word() -> None:
+    from prepdeck.recordings.transcribe import Word, join_hyphenated
+
+    words = [
+        Word("We", 0.0, 0.2, 0.9),
+        Word("ran", 0.2, 0.4, 0.9),
+        Word("on", 0.4, 0.6, 0.9),
+        Word("-premise", 0.6, 1.0, 0.7),
+        Word("and", 1.0, 1.1, 0.9),
+        Word("near", 1.1, 1.3, 0.9),
+        Word("-", 1.3, 1.35, 0.9),
+        Word("real", 1.35, 1.5, 0.9),
+        Word("-time,", 1.5, 1.8, 0.8),
+        Word("then", 1.8, 2.0, 0.9),
+        Word("-", 3.0, 3.1, 0.9),  # a dash after a pause is not part of a word
+        Word("done.", 3.1, 3.4, 0.9),
+    ]
+    joined = join_hyphenated(words)
+    assert [w.text for w in joined] == [
+        "We",
+        "ran",
+        "on-premise",
+        "and",
+        "near-real-time,",
+        "then",
+        "-",
+        "done.",
+    ]
+    assert (joined[2].start, joined[2].end, joined[2].prob) == (0.4, 1.0, 0.7)
+    r = analyze([w.to_json() for w in joined], 4.0)
+    assert "on-premise" in r["text"].split() and "near-real-time," in r["text"].split()
