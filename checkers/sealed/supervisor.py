@@ -1,0 +1,348 @@
+"""The sealed supervisor: `python -m prepdeck.checkers.sealed.supervisor MODE LOG [--port N]`.
+
+A warm interpreter (imports done once) that forks one sealed child per job and never runs user code
+itself. Started by `client.Sealed` in its own session; prepdeck is its parent, the child's parent is
+this process (so `kill(getppid())` from an answer can only reach the supervisor, and Landlock's signal
+scope refuses even that where the kernel has it).
+
+Protocol on fds 0/1 (prepdeck <-> supervisor):
+  -> {"event": "ready", "landlock": ABI, "subreaper": bool}
+  <- header line {"payload_bytes": N, "time_limit_s": s, "session": id?, "clean_after": bool}, then N bytes
+  -> header line {"status": "ok"|"time limit"|"crashed"|"too large", "exit": code, "result_bytes": M},
+     then M bytes: the child's JSON result.
+
+Why it is shaped this way:
+- The payload (code, the one case's inputs) goes into a bytearray that the child inherits at fork and
+  this process zeroes right after, and results are zeroed once forwarded: a later child forked from here
+  cannot find an earlier job's data (a solution, a hidden case) in its copy of this memory.
+- This process is a child subreaper: everything the child forks, `setsid` escapes included, is
+  re-parented here when its parent dies, and after each job every process left is killed until none is.
+  The child's end is decided by its exit (pidfd), never by EOF on a pipe an orphan may still hold.
+- The child's stdout/stderr go to a pipe drained here into a size-capped, rotated log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import select
+import signal
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prepdeck.checkers.sealed import limits
+
+MAX_RESULT_BYTES = 16 * 1024 * 1024
+LOG_CAP_PER_JOB = 64 * 1024
+LOG_MAX_BYTES = 1024 * 1024  # then rotated to .1 (one backup): the log never exceeds ~2 MiB
+EXECUTORS = {"python": "prepdeck.checkers.python_case", "pyspark": "prepdeck.checkers.spark.runner"}
+
+
+# ----------------------------------------------------------------------------------------------
+# the log
+
+
+class CappedLog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(self, data: bytes | bytearray | memoryview, dropped: int = 0) -> None:
+        if not data and not dropped:
+            return
+        with contextlib.suppress(OSError):
+            if self.path.exists() and self.path.stat().st_size > LOG_MAX_BYTES:
+                self.path.replace(self.path.with_name(self.path.name + ".1"))
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, data)
+                if dropped:
+                    os.write(fd, f"\n[… {dropped} more bytes of output dropped]\n".encode())
+            finally:
+                os.close(fd)
+
+
+# ----------------------------------------------------------------------------------------------
+# process trees
+
+
+def my_children() -> list[int]:
+    """Direct children of this process (orphans re-parented here included)."""
+    pids: list[int] = []
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{tid}/children", encoding="ascii") as f:
+                pids.extend(int(p) for p in f.read().split())
+        return pids
+    except OSError:
+        pass
+    me = str(os.getpid())
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            with contextlib.suppress(OSError), open(f"/proc/{name}/stat", encoding="utf-8") as f:
+                if f.read().rsplit(")", 1)[1].split()[1] == me:
+                    pids.append(int(name))
+    return pids
+
+
+def reap() -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+
+
+def kill_all_children(keep: set[int] | None = None, timeout_s: float = 5.0) -> int:
+    """SIGKILL every process in this tree until none is left (their orphans come back here); returns how
+    many were killed."""
+    killed = 0
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        reap()
+        pids = [p for p in my_children() if not keep or p not in keep]
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    return killed
+
+
+# ----------------------------------------------------------------------------------------------
+# one job
+
+
+def read_exact(fd: int, buf: bytearray) -> bool:
+    view = memoryview(buf)
+    got = 0
+    while got < len(buf):
+        n = os.readv(fd, [view[got:]])
+        if n == 0:
+            return False
+        got += n
+    return True
+
+
+def read_line(fd: int) -> bytes:
+    out = bytearray()
+    while True:
+        ch = os.read(fd, 1)
+        if not ch:
+            return bytes(out)
+        if ch == b"\n":
+            return bytes(out)
+        out += ch
+        if len(out) > 65536:
+            raise ValueError("header too long")
+
+
+class Supervisor:
+    def __init__(self, mode: str, log: Path, port: int | None) -> None:
+        self.mode = mode
+        self.log = CappedLog(log)
+        self.port = port
+        self.out = os.dup(1)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        self.executor: Any = importlib.import_module(EXECUTORS[mode])
+        package = Path(__file__).resolve().parent.parent.parent
+        self.landlock = limits.Landlock(limits.readable_roots(exclude=package), connect_port=port)
+        self.subreaper = limits.become_subreaper()
+
+    def send(self, header: dict[str, Any], body: bytes | bytearray = b"") -> None:
+        data = (json.dumps(header) + "\n").encode()
+        os.write(self.out, data)
+        view = memoryview(body)
+        while view:
+            n = os.write(self.out, view)
+            view = view[n:]
+
+    def serve(self) -> None:
+        if hasattr(self.executor, "prepare"):
+            self.run_trusted(lambda: self.executor.prepare(self.port), 180.0)
+        self.send({"event": "ready", "landlock": self.landlock.abi, "subreaper": self.subreaper})
+        while True:
+            line = read_line(0)
+            if not line:
+                return
+            header = json.loads(line)
+            payload = bytearray(int(header["payload_bytes"]))
+            if not read_exact(0, payload):
+                return
+            try:
+                status, result = self.run_job(header, payload)
+            finally:
+                payload[:] = bytes(len(payload))  # wipe: the next child must not find it
+            self.send({**status, "result_bytes": len(result)}, result)
+            result[:] = bytes(len(result))
+            after = getattr(self.executor, "after_job", None)
+            if after is not None and (header.get("clean_after") or status["status"] != "ok"):
+                self.run_trusted(lambda: after(self.port, header.get("session")), 30.0)
+
+    def run_trusted(self, fn: Callable[[], None], timeout_s: float) -> None:
+        """Our own code (warm-up, cleaning Spark, interrupting a killed session) in a child: gRPC must not
+        run in this process, which forks."""
+        me = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                limits.die_with_parent(me)
+                os.close(0)
+                fn()
+            except BaseException:
+                code = 1
+            os._exit(code)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+            time.sleep(0.01)
+        kill_all_children()
+
+    def run_job(self, header: dict[str, Any], payload: bytearray) -> tuple[dict[str, Any], bytearray]:
+        me = os.getpid()
+        r_res, w_res = os.pipe()
+        r_err, w_err = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the sealed child
+            try:
+                os.setsid()
+                limits.die_with_parent(me)
+                os.dup2(w_err, 1)
+                os.dup2(w_err, 2)
+                keep = {1, 2, w_res, self.landlock.fd}
+                os.closerange(0, 1)
+                for fd in (self.out, r_res, r_err, w_err):
+                    if fd not in keep:
+                        with contextlib.suppress(OSError):
+                            os.close(fd)
+                job = json.loads(payload)
+                payload[:] = bytes(len(payload))
+
+                def seal() -> None:
+                    limits.set_limits(
+                        memory_mb=int(job.get("memory_mb") or 0) or (limits.virtual_memory_mb() + 1024),
+                        cpu_s=float(header.get("time_limit_s") or 10) + 1,
+                        max_files=64,
+                        file_bytes=1024 * 1024,
+                        extra_tasks=64,
+                    )
+                    self.landlock.restrict()
+                    with contextlib.suppress(OSError):
+                        os.close(self.landlock.fd)
+
+                result = self.executor.run_sealed(job, seal)
+                data = json.dumps(result, default=str).encode()
+            except BaseException as exc:  # our own failure: say so, never a traceback to the user
+                data = json.dumps({"internal_error": f"{type(exc).__name__}: {exc}"}).encode()
+            view = memoryview(data)
+            with contextlib.suppress(OSError):
+                while view:
+                    view = view[os.write(w_res, view) :]
+            os._exit(0)
+        os.close(w_res)
+        os.close(w_err)
+        return self.watch(pid, r_res, r_err, float(header.get("time_limit_s") or 10))
+
+    def watch(self, pid: int, r_res: int, r_err: int, time_limit_s: float) -> tuple[dict[str, Any], bytearray]:
+        result = bytearray()
+        err = bytearray()
+        dropped = 0
+        status = "ok"
+        code: int | None = None
+        for fd in (r_res, r_err):
+            os.set_blocking(fd, False)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            pidfd = -1
+        deadline = time.monotonic() + time_limit_s
+        open_fds = [r_res, r_err]
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                status = "time limit"
+                break
+            waits = open_fds + ([pidfd] if pidfd >= 0 else [])
+            ready, _, _ = select.select(waits, [], [], min(remaining, 0.05 if pidfd < 0 else remaining))
+            for fd in ready:
+                if fd == pidfd:
+                    continue
+                try:
+                    chunk = os.read(fd, 65536)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    open_fds.remove(fd)
+                    continue
+                if fd == r_res:
+                    result += chunk
+                    if len(result) > MAX_RESULT_BYTES:
+                        status = "too large"
+                        break
+                else:
+                    room = max(0, LOG_CAP_PER_JOB - len(err))
+                    err += chunk[:room]
+                    dropped += max(0, len(chunk) - room)
+            if status != "ok":
+                break
+            done, wstatus = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(wstatus)
+                # what the child wrote before it exited is in the pipe: take it without waiting for EOF
+                with contextlib.suppress(BlockingIOError, OSError):
+                    while chunk := os.read(r_res, 65536):
+                        result += chunk
+                        if len(result) > MAX_RESULT_BYTES:
+                            status = "too large"
+                            break
+                break
+        if code is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        kill_all_children()
+        for fd in (r_res, r_err, pidfd):
+            if fd >= 0:
+                os.close(fd)
+        self.log.write(err, dropped)
+        err[:] = bytes(len(err))
+        if status == "ok" and (code != 0 or not result):
+            status = "crashed"
+        if status != "ok":
+            result[:] = bytes(len(result))
+            result = bytearray()
+        return {"status": status, "exit": code}, result
+
+
+def main(argv: list[str]) -> int:
+    mode, log = argv[0], Path(argv[1])
+    port = int(argv[argv.index("--port") + 1]) if "--port" in argv else None
+    os.environ["TZ"] = "UTC"
+    with contextlib.suppress(AttributeError):
+        time.tzset()
+    limits.die_with_parent(os.getppid())
+
+    def stop(signum: int, frame: Any) -> None:  # prepdeck stopping us mid-job: take the tree with us
+        kill_all_children(timeout_s=2.0)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    supervisor = Supervisor(mode, log, port)
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
+        supervisor.serve()
+    kill_all_children()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
