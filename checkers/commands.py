@@ -1,7 +1,7 @@
 """`prepdeck check CARD_ID ANSWER_FILE… [--dialect D] [--json]` (docs/cli.md).
 
 Judges answers without recording anything. Exit 0 when every answer passed, 1 when any failed, 2 for an
-unknown card, a card that is not sql/pyspark, an unreadable file, an unknown dialect, a card that cannot
+unknown card, a card that is not sql/pyspark/python, an unreadable file, an unknown dialect, a card that cannot
 be judged, or an engine that is not available. Light on imports: no Textual on this path.
 """
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from prepdeck.core.config import Config
     from prepdeck.decks.model import Card, DeckSet
 
+JUDGED = ("sql", "pyspark", "python")
 SHOWN_DIFF_ROWS = 5  # per side, per visible case, in the human summary
 
 
@@ -38,7 +39,7 @@ def find_card(decks: DeckSet, card_id: str) -> Card | None:
 
 
 def _unknown_card(decks: DeckSet, card_id: str) -> str:
-    ids = [c.global_id for c in decks.all_cards() if c.type in ("sql", "pyspark")]
+    ids = [c.global_id for c in decks.all_cards() if c.type in JUDGED]
     close = difflib.get_close_matches(card_id, ids, n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"unknown card '{card_id}'{hint}"
@@ -69,8 +70,10 @@ def check(args: argparse.Namespace) -> int:
     card = find_card(decks, args.card_id)
     if card is None:
         return _fail(_unknown_card(decks, args.card_id))
-    if card.type not in ("sql", "pyspark"):
-        return _fail(f"card '{card.global_id}' is a {card.type} card: only sql and pyspark cards are judged")
+    if card.type not in JUDGED:
+        return _fail(
+            f"card '{card.global_id}' is a {card.type} card: only sql, pyspark and python cards are judged"
+        )
     refused = _untrusted(decks, card, ctx)
     if refused:
         return _fail(refused)
@@ -82,7 +85,7 @@ def check(args: argparse.Namespace) -> int:
     if card.type == "sql":
         results = _check_sql(card, answers, args, ctx.config)
     else:
-        results = _check_pyspark(card, answers, args, ctx.config)
+        results = _check_code(card, answers, args, ctx.config)
     if isinstance(results, int):
         return results
 
@@ -124,7 +127,7 @@ def _check_sql(
     return results
 
 
-def _check_pyspark(
+def _check_code(
     card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace, config: Config
 ) -> list[CheckResult] | int:
     from prepdeck.checkers.result import CaseResult, CheckResult
@@ -132,14 +135,19 @@ def _check_pyspark(
 
     if getattr(args, "dialect", None):
         print(
-            "prepdeck: warning: --dialect applies to SQL answers; ignored for a pyspark card", file=sys.stderr
+            f"prepdeck: warning: --dialect applies to SQL answers; ignored for a {card.type} card",
+            file=sys.stderr,
         )
     if getattr(args, "spark_remote", None):
         config.spark.remote = args.spark_remote
+    label = "Python" if card.type == "python" else "PySpark"
     try:
-        from prepdeck.checkers.spark import check_pyspark_answers
+        if card.type == "python":
+            from prepdeck.checkers.python_judge import check_python_answers as judge
+        else:
+            from prepdeck.checkers.spark import check_pyspark_answers as judge
     except ImportError as exc:
-        return _fail(f"the PySpark judge is not available: {exc}")
+        return _fail(f"the {label} judge is not available: {exc}")
 
     # an answer that is not text is a graded failure here; the rest go to Spark in one session
     results: dict[int, CheckResult] = {}
@@ -159,12 +167,16 @@ def _check_pyspark(
             )
     if texts:
         try:
-            judged = check_pyspark_answers(card, [(name, text) for _, name, text in texts], config)
+            judged = judge(card, [(name, text) for _, name, text in texts], config)
         except Exception as exc:  # Java missing, Spark failing to start: the engine is unavailable
+            from prepdeck.checkers.sealed import UntrustedCode
+
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if isinstance(exc, UntrustedCode):
+                return _fail(first)
             if isinstance(exc, ValueError):  # the card itself (its solution or data) is broken
                 return _fail(f"the card cannot be judged: {first}")
-            return _fail(f"the PySpark judge could not run: {first}")
+            return _fail(f"the {label} judge could not run: {first}")
         for (index, _, _), result in zip(texts, judged, strict=False):
             results[index] = result
     return [results[i] for i in sorted(results)]

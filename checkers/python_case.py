@@ -140,5 +140,9 @@ def run_sealed(job: dict[str, Any], seal: Callable[[], None]) -> dict[str, Any]:
     except _TooMany:
         return {"error": f"the result has more than {MAX_ITEMS} items", "stdout": out.getvalue()[:MAX_STDOUT]}
     except BaseException as exc:
-        return {"error": describe_error(exc), "kind": type(exc).__name__, "stdout": out.getvalue()[:MAX_STDOUT]}
+        return {
+            "error": describe_error(exc),
+            "kind": type(exc).__name__,
+            "stdout": out.getvalue()[:MAX_STDOUT],
+        }
     return {"value": encoded, "stdout": out.getvalue()[:MAX_STDOUT]}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import tomllib
@@ -59,6 +60,7 @@ TYPE_KEYS: dict[str, set[str]] = {
     "recall": COMMON_KEYS,
     "sql": COMMON_KEYS | CODE_KEYS | {"dialect"},
     "pyspark": COMMON_KEYS | CODE_KEYS | {"function"},
+    "python": COMMON_KEYS | {"solution", "function", "compare", "tolerance", "cases"},
     "design": COMMON_KEYS | {"checklist", "numbers", "target_seconds"},
     "star": COMMON_KEYS | {"competency", "target_seconds", "checklist"},
 }
@@ -66,11 +68,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "recall": ("answer",),
     "sql": ("solution", "tables", "cases"),
     "pyspark": ("solution", "function", "tables", "cases"),
+    "python": ("solution", "function", "cases"),
     "design": ("answer",),
     "star": (),
 }
 DECK_KEYS = {"id", "title", "round", "description", "desired_retention", "x"}
 CASE_KEYS = {"name", "hidden", "expected", "data", "x"}
+PYTHON_CASE_KEYS = {"name", "hidden", "expected", "args", "x"}
+PYTHON_COMPARE = ("exact", "unordered", "approx")
 NUMBER_KEYS = {"question", "answer", "tolerance", "unit", "x"}
 
 
@@ -249,6 +254,8 @@ class _Validator:
         fields: dict[str, Any] = {}
         if ctype in ("sql", "pyspark"):
             fields = self.code_fields(raw, where, ctype, cid)
+        elif ctype == "python":
+            fields = self.python_fields(raw, where, cid)
         elif ctype == "design":
             fields = {
                 "checklist": self.strings(raw, "checklist", where, cid),
@@ -353,6 +360,67 @@ class _Validator:
         fields["tables"] = {name: spec for name, (spec, _) in tables.items()}
         fields["cases"] = self.cases(raw, where, tables, cid)
         return fields
+
+    def python_fields(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> dict[str, Any]:
+        fields: dict[str, Any] = {"solution": self.text(raw, "solution", where, card_id=cid)}
+        function = self.text(raw, "function", where, card_id=cid)
+        if function is not None and not IDENT_RE.match(function):
+            self.problem((*where, "function"), f"'{function}' is not a Python function name", cid)
+        fields["function"] = function
+        compare = self.text(raw, "compare", where, one_line=True, card_id=cid) or "exact"
+        if compare not in PYTHON_COMPARE:
+            self.problem((*where, "compare"), f"'compare' must be one of {', '.join(PYTHON_COMPARE)}", cid)
+            compare = "exact"
+        fields["compare"] = compare
+        tolerance = self.number(raw, "tolerance", where, cid)
+        if tolerance is not None and tolerance < 0:
+            self.problem((*where, "tolerance"), "'tolerance' must not be negative", cid)
+        fields["tolerance"] = 1e-6 if tolerance is None else tolerance
+        fields["cases"] = self.python_cases(raw, where, cid)
+        return fields
+
+    def python_cases(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> tuple[Case, ...]:
+        value = raw.get("cases")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+            self.problem((*where, "cases"), "'cases' must be one or more [[cards.cases]] tables", cid)
+            return ()
+        out: list[Case] = []
+        names: set[str] = set()
+        for i, case in enumerate(value):
+            at: KeyPath = (*where, "cases", i)
+            self.unknown_keys(case, PYTHON_CASE_KEYS, at, "a python case", cid)
+            name = self.text(case, "name", at, required=True, one_line=True, card_id=cid)
+            if name is not None:
+                if name in names:
+                    self.problem((*at, "name"), f"duplicate case name '{name}'", cid)
+                names.add(name)
+            hidden = bool(self.boolean(case, "hidden", at, cid))
+            args = self.text(case, "args", at, required=True, card_id=cid)
+            if args is not None:
+                try:
+                    parsed = json.loads(args)
+                except (ValueError, RecursionError) as exc:
+                    self.problem((*at, "args"), f"'args' is not JSON: {exc}", cid)
+                    args = None
+                else:
+                    if not isinstance(parsed, dict) or not all(IDENT_RE.match(k) for k in parsed):
+                        self.problem(
+                            (*at, "args"),
+                            'args must be a JSON object of keyword arguments, e.g. \'{"events": [], "gap_s": 60}\'',
+                            cid,
+                        )
+                        args = None
+            expected = self.text(case, "expected", at, card_id=cid)
+            if expected is not None:
+                try:
+                    json.loads(expected)
+                except (ValueError, RecursionError) as exc:
+                    self.problem((*at, "expected"), f"'expected' is not JSON: {exc}", cid)
+            if name is not None and args is not None:
+                out.append(Case(name=name, data={}, hidden=hidden, expected=expected, args=args))
+        return tuple(out)
 
     def today(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> dt.datetime:
         value = raw.get("today")

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 Round = Literal["sql", "pyspark", "design", "behavioral"]
-CardType = Literal["recall", "sql", "pyspark", "design", "star"]
+CardType = Literal["recall", "sql", "pyspark", "python", "design", "star"]
 ROUNDS: tuple[str, ...] = ("sql", "pyspark", "design", "behavioral")
-CARD_TYPES: tuple[str, ...] = ("recall", "sql", "pyspark", "design", "star")
+CARD_TYPES: tuple[str, ...] = ("recall", "sql", "pyspark", "python", "design", "star")
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,9 @@ class Case:
     name: str
     data: dict[str, str]  # table name -> CSV text (header line first); absent table = empty
     hidden: bool = False
-    expected: str | None = None  # CSV text; None = what the card's solution returns
+    expected: str | None = None  # CSV text (python cards: JSON); None = what the card's solution returns
     line: int | None = None
+    args: str | None = None  # python cards: the JSON object of keyword arguments
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Card:
     solution: str | None = None
     dialect: str = "duckdb"
     function: str | None = None
+    compare: str = "exact"  # python cards: exact | unordered | approx
     ordered: bool = False
     today: dt.datetime = dt.datetime(2026, 1, 1)  # naive = UTC
     tolerance: float = 1e-6

@@ -25,7 +25,13 @@ ROUND_TITLES = {
 }
 BREAK_S = 5 * 60
 
-WORK_TYPE = {"sql": "sql", "pyspark": "pyspark", "design": "design", "behavioral": "star"}
+# the card types a round's work is drawn from: the coding round is "Python/PySpark"
+WORK_TYPE = {
+    "sql": ("sql",),
+    "pyspark": ("pyspark", "python"),
+    "design": ("design",),
+    "behavioral": ("star",),
+}
 # tags of the recall cards that make good follow-up questions, per round
 FOLLOW_UP_TAGS = {
     "sql": ("guide-optimization", "performance", "cost", "partitioning", "clustering", "scale"),
@@ -132,7 +138,7 @@ def plan_mock(
 def plan_round(
     round_: str, decks: DeckSet, seen: dict[str, str], suspended: set[str], seed: int
 ) -> RoundPlan:
-    work = _least_recent([c for c in decks.all_cards() if c.type == WORK_TYPE[round_]], seen, suspended, seed)
+    work = _least_recent([c for c in decks.all_cards() if c.type in WORK_TYPE[round_]], seen, suspended, seed)
     if not work:
         raise NoCards(NO_CARDS[round_])
     guide = ROUND_PHASES[round_]

@@ -131,7 +131,7 @@ def test_bad_ids_round_and_type(tmp_path: Path) -> None:
     assert problems_of(tmp_path, text) == [
         "2: deck id 'Good_Deck' may use only a-z, 0-9 and '-'",
         "4: round 'coding' must be one of sql, pyspark, design, behavioral",
-        "35: card type 'flashcard' must be one of recall, sql, pyspark, design, star",
+        "35: card type 'flashcard' must be one of recall, sql, pyspark, python, design, star",
     ]
 
 

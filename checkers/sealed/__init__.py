@@ -1,0 +1,69 @@
+"""The sealed runner: every piece of user or deck code (PySpark answers and solutions, python cards) runs
+in a forked child of a warm supervisor, sealed by resource limits and Landlock, and hands back only its
+result; verdicts are decided in prepdeck. See supervisor.py (the process tree) and limits.py (the seals).
+
+`require_trusted(card, home)` refuses, with the one line cli.md gives, to run the solution of a deck the
+user has not trusted (docs/deck-format.md, "Decks that carry code").
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from pathlib import Path
+
+from prepdeck.checkers.sealed.client import Sealed, SealedOutcome, SealedUnavailable
+from prepdeck.decks.model import Card
+
+BUILTIN_DECKS = Path(__file__).resolve().parent.parent.parent / "decks"
+
+
+class UntrustedCode(RuntimeError):
+    """The card's deck is not trusted to run its code; the message names `prepdeck decks trust PATH`."""
+
+
+def require_trusted(card: Card, home: Path | None = None) -> None:
+    from prepdeck.core.trust import is_trusted, refusal
+    from prepdeck.decks.model import Deck
+
+    source = card.source.resolve() if card.source is not None else None
+    builtin = source is not None and source.is_relative_to(BUILTIN_DECKS)
+    deck = Deck(id=card.deck_id, title="", round="pyspark", cards=(card,), path=source, builtin=builtin)
+    if not is_trusted(deck, home):
+        raise UntrustedCode(refusal(deck))
+
+
+_RUNNERS: dict[tuple[str, str], Sealed] = {}
+_LOCK = threading.Lock()
+
+
+def python_runner(home: Path) -> Sealed:
+    """The warm plain-Python supervisor of this home (one per process), stopped at exit."""
+    key = ("python", str(home))
+    with _LOCK:
+        runner = _RUNNERS.get(key)
+        if runner is None:
+            runner = _RUNNERS[key] = Sealed("python", home)
+            if len(_RUNNERS) == 1:
+                atexit.register(stop_all)
+        return runner
+
+
+def stop_all() -> None:
+    with _LOCK:
+        runners = list(_RUNNERS.values())
+        _RUNNERS.clear()
+    for runner in runners:
+        runner.stop()
+
+
+__all__ = [
+    "BUILTIN_DECKS",
+    "Sealed",
+    "SealedOutcome",
+    "SealedUnavailable",
+    "UntrustedCode",
+    "python_runner",
+    "require_trusted",
+    "stop_all",
+]

@@ -102,7 +102,9 @@ class Sealed:
         if not self._ready.wait(timeout_s) or not self.info:
             code = self.proc.poll() if self.proc else None
             self.stop()
-            reason = f"exited with status {code}" if code is not None else f"not ready after {timeout_s:.0f} s"
+            reason = (
+                f"exited with status {code}" if code is not None else f"not ready after {timeout_s:.0f} s"
+            )
             raise SealedUnavailable(f"the sealed runner {reason} (log: {self.log_path})")
 
     @property

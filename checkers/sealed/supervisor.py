@@ -186,7 +186,8 @@ class Supervisor:
             result[:] = bytes(len(result))
             after = getattr(self.executor, "after_job", None)
             if after is not None and (header.get("clean_after") or status["status"] != "ok"):
-                self.run_trusted(lambda: after(self.port, header.get("session")), 30.0)
+                session = header.get("session")
+                self.run_trusted(lambda a=after, s=session: a(self.port, s), 30.0)
 
     def run_trusted(self, fn: Callable[[], None], timeout_s: float) -> None:
         """Our own code (warm-up, cleaning Spark, interrupting a killed session) in a child: gRPC must not
@@ -254,7 +255,9 @@ class Supervisor:
         os.close(w_err)
         return self.watch(pid, r_res, r_err, float(header.get("time_limit_s") or 10))
 
-    def watch(self, pid: int, r_res: int, r_err: int, time_limit_s: float) -> tuple[dict[str, Any], bytearray]:
+    def watch(
+        self, pid: int, r_res: int, r_err: int, time_limit_s: float
+    ) -> tuple[dict[str, Any], bytearray]:
         result = bytearray()
         err = bytearray()
         dropped = 0

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from prepdeck.core.store import Store
     from prepdeck.decks.model import Card
 
-TYPE_LABELS = {"recall": "recall", "sql": "SQL", "pyspark": "PySpark", "design": "design", "star": "STAR"}
+TYPE_LABELS = {
+    "recall": "recall",
+    "sql": "SQL",
+    "pyspark": "PySpark",
+    "python": "Python",
+    "design": "design",
+    "star": "STAR",
+}
 
 
 def fenced(code: str, language: str) -> str:
@@ -95,7 +102,7 @@ def _escape(text: str) -> str:
 class BasicCardView(CardView):
     """Any card: the prompt as Markdown; on reveal the answer, the solution or the checklist."""
 
-    CARD_TYPES = ("recall", "sql", "pyspark", "design", "star")
+    CARD_TYPES = ("recall", "sql", "pyspark", "python", "design", "star")
 
     def compose(self) -> ComposeResult:
         yield self.card_header()
@@ -115,7 +122,7 @@ class BasicCardView(CardView):
         card = self.card
         parts: list[str] = []
         if card.solution:
-            language = "python" if card.type == "pyspark" else "sql"
+            language = "python" if card.type in ("pyspark", "python") else "sql"
             parts.append("**Solution**" + (f" ({card.dialect})" if card.type == "sql" else ""))
             parts.append(fenced(card.solution, language))
         if card.answer:

@@ -25,6 +25,7 @@ SPECIALISED: dict[str, tuple[str, ...]] = {
         "prepdeck.tui.components.spark_view:PySparkCardView",
         "prepdeck.tui.components.code_view:CodeCardView",
     ),
+    "python": ("prepdeck.tui.components.python_view:PythonCardView",),
     "star": ("prepdeck.tui.components.speech_view:SpokenCardView",),
     "design": ("prepdeck.tui.components.design_view:DesignCardView",),
 }

@@ -1,0 +1,70 @@
+"""`python` cards on the review screen: the code card view, judged in the sealed runner without Spark.
+
+Everything comes from `CodeCardView` (editor with drafts, Ctrl+R in a worker, results, give up, suggested
+rating); added here: the case arguments shown as JSON, and the editor starting with the function's `def`
+line taken from the card's solution (`starting_code`, also used by the PySpark view).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Label, Static
+
+from prepdeck.tui.components.code_view import CodeCardView
+
+if TYPE_CHECKING:
+    from prepdeck.checkers.result import CheckResult
+    from prepdeck.decks.model import Card, Case
+
+
+def starting_code(card: Card) -> str:
+    """`def name(args):` from the solution's own def line (what the judge calls), then a body to fill."""
+    if not card.function:
+        return ""
+    pattern = re.compile(rf"^def\s+{re.escape(card.function)}\s*\(.*?\)\s*(->[^:]*)?:", re.M | re.S)
+    found = pattern.search(card.solution or "")
+    head = " ".join(found.group(0).split()) if found else f"def {card.function}():"
+    return f"{head}\n    ...\n"
+
+
+class PythonCardView(CodeCardView):
+    CARD_TYPES = ("python",)
+    LANGUAGE: ClassVar[str] = "python"
+    ENGINE_LABEL: ClassVar[str] = "Python"
+    DIALECTS: ClassVar[tuple[str, ...]] = ()
+
+    def judge(self, answer: str, dialect: str | None, cancel: threading.Event) -> CheckResult:
+        from prepdeck.checkers.python_judge import check_python_answers
+        from prepdeck.checkers.sealed import SealedUnavailable, UntrustedCode
+
+        try:
+            [result] = check_python_answers(
+                self.card, [("editor", answer)], self.context.config, cancel=cancel
+            )
+        except (SealedUnavailable, UntrustedCode) as exc:
+            raise ValueError(str(exc)) from None
+        return result
+
+    def explain(self, answer: str, dialect: str | None) -> tuple[str, str]:
+        return answer, "plain Python has no query plan"
+
+    def running_status(self) -> str:
+        return "checking… (Ctrl+R cancels)"
+
+    def default_dialect(self) -> str | None:
+        return None
+
+    def _initial_text(self) -> str:
+        return super()._initial_text() or starting_code(self.card)
+
+    def _case_tables(self, case: Case) -> ComposeResult:
+        yield Label("arguments (JSON)", classes="table-name")
+        yield Static(Text(case.args or "{}"), classes="case-args")
+
+    def _hint(self) -> str:
+        return "[dim]e edit · Ctrl+R run · Ctrl+G give up · Esc leaves the editor, then Space reveals and 1–4 rate[/dim]"
