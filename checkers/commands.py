@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prepdeck.core.commands import warn_skipped
 from prepdeck.core.context import Context
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def check(args: argparse.Namespace) -> int:
     for problem in ctx.config.problems:
         print(f"prepdeck: warning: {problem}", file=sys.stderr)
     decks = ctx.decks()
+    warn_skipped(decks)
     card = find_card(decks, args.card_id)
     if card is None:
         return _fail(_unknown_card(decks, args.card_id))

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from prepdeck.core.context import Context
 from prepdeck.core.store import StoreError, to_iso
+from prepdeck.core.text import one_line
 
 if TYPE_CHECKING:
     from prepdeck.core.scheduler import Scheduling
+    from prepdeck.decks.model import DeckSet
 
 
 def _fail(message: str, status: int = 2) -> int:
@@ -49,6 +51,12 @@ def _scheduling(ctx: Context) -> Scheduling:
     from prepdeck.core.scheduler import Scheduling
 
     return Scheduling(ctx.store(), ctx.decks(), ctx.config)
+
+
+def warn_skipped(decks: DeckSet) -> None:
+    """A deck skipped because its id was already loaded is never silent: the user may be using the wrong one."""
+    for problem in decks.skipped:
+        print(f"prepdeck: warning: {one_line(str(problem), None)}", file=sys.stderr)
 
 
 def _warn_broken(ctx: Context) -> None:
@@ -162,6 +170,7 @@ def grade(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     ctx = _context(args)
     try:
+        warn_skipped(ctx.decks())
         card = ctx.decks().card(args.card_id)
         if card is None:
             return _fail(_unknown_card(args.card_id, ctx))

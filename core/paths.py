@@ -37,11 +37,14 @@ def config_path(home: Path) -> Path:
 
 
 def deck_dirs(home: Path, cli_dirs: list[str | os.PathLike[str]] | None = None) -> list[Path]:
-    """Deck folders in load order: built-in, $PREPDECK_DECKS, --decks, $PREPDECK_HOME/decks."""
-    dirs: list[Path] = [BUILTIN_DECKS]
+    """Deck folders in load order: built-in, $PREPDECK_HOME/decks, $PREPDECK_DECKS, --decks.
+
+    The first deck to claim an id keeps it, so a downloaded deck never takes the place of a built-in
+    deck or of the user's own (whose review history would then apply to a stranger's cards).
+    """
+    dirs: list[Path] = [BUILTIN_DECKS, home / "decks"]
     for part in os.environ.get("PREPDECK_DECKS", "").split(os.pathsep):
         if part.strip():
             dirs.append(Path(part).expanduser())
     dirs.extend(Path(d).expanduser() for d in cli_dirs or [])
-    dirs.append(home / "decks")
     return dirs

@@ -617,23 +617,38 @@ def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> DeckProblem:
     return DeckProblem(path, None, f"TOML syntax error: {message}")
 
 
+MAX_DECK_BYTES = 8 * 1024 * 1024  # the largest built-in deck is ~130 KB; a bigger file is skipped unread
+
+
 def load_deck_file(path: Path, builtin: bool = False) -> tuple[Deck | None, list[DeckProblem]]:
     """One deck file: the deck, or None and the problems that keep it from loading."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_DECK_BYTES:
+            return None, [
+                DeckProblem(
+                    path,
+                    None,
+                    f"the file is {size / 1024 / 1024:.1f} MB; a deck may be at most "
+                    f"{MAX_DECK_BYTES // 1024 // 1024} MB: split it into smaller decks",
+                )
+            ]
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM (some Windows editors add one) is accepted
     except OSError as exc:
         return None, [DeckProblem(path, None, f"cannot read the file: {exc.strerror or exc}")]
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [DeckProblem(path, line, "not UTF-8 text")]
+        return None, [DeckProblem(path, line, "not UTF-8 text: save the file as UTF-8")]
     try:
         data = tomllib.loads(text)
+        validator = _Validator(path, text)
+        deck = validator.deck(data, builtin, hashlib.sha256(raw).hexdigest())
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_error(path, exc)]
-    validator = _Validator(path, text)
-    deck = validator.deck(data, builtin, hashlib.sha256(raw).hexdigest())
+    except RecursionError:  # arrays or tables nested thousands deep: no deck needs that
+        return None, [DeckProblem(path, None, "values nested too deeply: a deck nests a few levels at most")]
     problems = sorted(validator.problems, key=lambda p: p.line or 0)
     return (deck if not problems else None), problems
 
@@ -699,12 +714,16 @@ def load_decks(dirs: Iterable[Path | str], cache_dir: Path | None = None) -> Dec
             seen_files.add(real)
             deck, problems = _load_cached(path, builtin, cache_dir)
             if deck is not None and deck.id in owner:
-                line = line_of(key_lines(path.read_text(encoding="utf-8")), ("deck", "id"))
+                line = line_of(key_lines(path.read_text(encoding="utf-8-sig")), ("deck", "id"))
                 problems = [
                     DeckProblem(
-                        path, line, f"duplicate deck id '{deck.id}': already loaded from {owner[deck.id]}"
+                        path,
+                        line,
+                        f"duplicate deck id '{deck.id}': already loaded from {owner[deck.id]}; "
+                        "this file is skipped",
                     )
                 ]
+                result.skipped.extend(problems)
                 deck = None
             if deck is None:
                 result.problems.extend(problems)
@@ -733,7 +752,7 @@ def check_paths(paths: Iterable[Path | str]) -> list[DeckProblem]:
         problems.extend(found)
         if deck is not None:
             if deck.id in owner:
-                line = line_of(key_lines(path.read_text(encoding="utf-8")), ("deck", "id"))
+                line = line_of(key_lines(path.read_text(encoding="utf-8-sig")), ("deck", "id"))
                 problems.append(
                     DeckProblem(path, line, f"duplicate deck id '{deck.id}': also in {owner[deck.id]}")
                 )

@@ -116,6 +116,7 @@ class DeckSet:
     decks: list[Deck] = field(default_factory=list)
     problems: list[DeckProblem] = field(default_factory=list)
     broken: list[Path] = field(default_factory=list)  # files skipped because of problems
+    skipped: list[DeckProblem] = field(default_factory=list)  # files whose deck id was already loaded
 
     def deck(self, deck_id: str) -> Deck | None:
         return next((d for d in self.decks if d.id == deck_id), None)

@@ -259,7 +259,7 @@ def test_not_utf8_and_missing_deck_table(tmp_path: Path) -> None:
     path = tmp_path / "bin.toml"
     path.write_bytes(b'[deck]\nid = "x"\ntitle = "\xff"\n')
     deck, problems = load_deck_file(path)
-    assert deck is None and [(p.line, p.message) for p in problems] == [(3, "not UTF-8 text")]
+    assert deck is None and [(p.line, p.message) for p in problems] == [(3, "not UTF-8 text: save the file as UTF-8")]
     assert problems_of(tmp_path, '[[cards]]\nid = "a"\n')[0] == "None: missing the [deck] table"
 
 
@@ -282,7 +282,7 @@ def test_duplicate_deck_id_across_folders_keeps_the_first(tmp_path: Path) -> Non
     result = load_decks([tmp_path / "one", tmp_path / "two"])
     assert [d.path for d in result.decks] == [first]
     assert [str(p) for p in result.problems] == [
-        f"{second}:2: duplicate deck id 'good': already loaded from {first}"
+        f"{second}:2: duplicate deck id 'good': already loaded from {first}; this file is skipped"
     ]
     found = check_paths([tmp_path / "one", tmp_path / "two"])
     assert [str(p) for p in found] == [f"{second}:2: duplicate deck id 'good': also in {first}"]
@@ -295,10 +295,10 @@ def test_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     home = tmp_path / "home"
     assert deck_dirs(home, [str(tmp_path / "cli")]) == [
         BUILTIN_DECKS,
+        home / "decks",
         tmp_path / "env1",
         tmp_path / "env2",
         tmp_path / "cli",
-        home / "decks",
     ]
 
 

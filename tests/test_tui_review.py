@@ -265,4 +265,4 @@ def test_max_answer_seconds_defaults_to_15_minutes_and_rejects_nonsense(tmp_path
     assert new_context(tmp_path / "a", monkeypatch, design=False).config.review.max_answer_seconds == 900
     ctx = new_context(tmp_path / "b", monkeypatch, design=False, config="[review]\nmax_answer_seconds = 0\n")
     assert ctx.config.review.max_answer_seconds == 900
-    assert any("max_answer_seconds must be at least 1" in p for p in ctx.config.problems)
+    assert any("max_answer_seconds = 0: must be between 1" in p for p in ctx.config.problems)
