@@ -259,7 +259,9 @@ def test_not_utf8_and_missing_deck_table(tmp_path: Path) -> None:
     path = tmp_path / "bin.toml"
     path.write_bytes(b'[deck]\nid = "x"\ntitle = "\xff"\n')
     deck, problems = load_deck_file(path)
-    assert deck is None and [(p.line, p.message) for p in problems] == [(3, "not UTF-8 text: save the file as UTF-8")]
+    assert deck is None and [(p.line, p.message) for p in problems] == [
+        (3, "not UTF-8 text: save the file as UTF-8")
+    ]
     assert problems_of(tmp_path, '[[cards]]\nid = "a"\n')[0] == "None: missing the [deck] table"
 
 
