@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 # command name -> "module:function"; each function takes the parsed args and returns the exit status
 HANDLERS: dict[str, str] = {
@@ -34,7 +35,7 @@ HANDLERS: dict[str, str] = {
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2 with one line, as argparse does
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2 with one line, as argparse does
         self.print_usage(sys.stderr)
         self.exit(2, f"prepdeck: error: {message}\n")
 

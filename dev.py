@@ -3,7 +3,8 @@
 
 python3 dev.py run [ARGS...]    set up .venv (once) and start prepdeck
 python3 dev.py test [PYTEST...] set up .venv with dev tools and run the whole test suite
-python3 dev.py lint             ruff check + format check
+python3 dev.py lint             ruff check + format check + types
+python3 dev.py types            mypy on the package (config in pyproject.toml)
 python3 dev.py bench            run the benchmarks in benchmarks/ and print their figures
 python3 dev.py setup [--dev]    only set up .venv
 """
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -76,6 +78,15 @@ def install_test_system_packages() -> None:
         )
 
 
+def types() -> int:
+    """mypy on the package. The repository root *is* `prepdeck`, but mypy names modules after folders
+    and cannot follow the editable install's import hook: it reads the tree through a symlink."""
+    with tempfile.TemporaryDirectory(prefix="prepdeck-mypy-") as tmp:
+        (Path(tmp) / "prepdeck").symlink_to(ROOT, target_is_directory=True)
+        cmd = [str(PY), "-m", "mypy", "-p", "prepdeck", "--config-file", str(ROOT / "pyproject.toml")]
+        return subprocess.call([*cmd, "--cache-dir", str(ROOT / ".mypy_cache")], cwd=tmp)
+
+
 def main(argv: list[str]) -> int:
     cmd, rest = (argv[0], argv[1:]) if argv else ("run", [])
     if cmd == "setup":
@@ -92,7 +103,10 @@ def main(argv: list[str]) -> int:
         setup(dev=True)
         a = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
         b = subprocess.call([str(PY), "-m", "ruff", "format", "--check", "."], cwd=ROOT)
-        return a or b
+        return a or b or types()
+    if cmd == "types":
+        setup(dev=True)
+        return types()
     if cmd == "bench":
         setup(dev=True)
         return subprocess.call([str(PY), "-m", "benchmarks", *rest], cwd=ROOT)

@@ -5,6 +5,8 @@ ship every module beside it (`dev.py`, this file): both are decided here, so a n
 or sub-package is in the wheel as soon as it has an `__init__.py`.
 """
 
+from pathlib import Path
+
 from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
@@ -19,8 +21,15 @@ class BuildPy(build_py):
 
 
 SUBPACKAGES = find_packages(".", exclude=["tests", "tests.*", "benchmarks", "benchmarks.*", "docs", "docs.*"])
+# folders of data inside a package (reports/templates): listed too, or setuptools warns it would skip them
+DATA_FOLDERS = [
+    ".".join(folder.parts)
+    for name in SUBPACKAGES
+    for folder in Path(*name.split(".")).rglob("*")
+    if folder.is_dir() and folder.name != "__pycache__" and not (folder / "__init__.py").exists()
+]
 
 setup(
-    packages=["prepdeck", *(f"prepdeck.{name}" for name in SUBPACKAGES)],
+    packages=["prepdeck", *(f"prepdeck.{name}" for name in [*SUBPACKAGES, *DATA_FOLDERS])],
     cmdclass={"build_py": BuildPy},
 )

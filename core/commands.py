@@ -12,7 +12,7 @@ import difflib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from prepdeck.core.context import Context
@@ -100,7 +100,7 @@ def decks_list(args: argparse.Namespace) -> int:
         ctx.close()
 
 
-def _print_table(rows: list[dict[str, object]]) -> None:
+def _print_table(rows: Sequence[Mapping[str, object]]) -> None:
     if not rows:
         print("no decks loaded")
         return

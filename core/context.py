@@ -5,6 +5,8 @@ Loading is lazy so a command pays only for what it touches (startup time matters
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +28,9 @@ class Context:
     _store: Store | None = field(default=None, repr=False)
 
     @classmethod
-    def create(cls, home: str | Path | None = None, extra_deck_dirs: list[str] | None = None) -> Context:
+    def create(
+        cls, home: str | Path | None = None, extra_deck_dirs: Sequence[str | os.PathLike[str]] | None = None
+    ) -> Context:
         root = data_home(home)
         return cls(home=root, deck_dirs=deck_dirs(root, extra_deck_dirs), config=load_config(root))
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from prepdeck.core.days import DayClock
+
+if TYPE_CHECKING:
+    from fsrs_rs_python import FSRSItem, FSRSReview
 
 MIN_REVIEWS = 400
 
@@ -45,13 +49,13 @@ class OptimizeResult:
         }
 
 
-def training_items(rows: Iterable[tuple[str, str, int]], days: DayClock) -> list[object]:
+def training_items(rows: Iterable[tuple[str, str, int]], days: DayClock) -> list[FSRSItem]:
     """rows: (card_id, reviewed_at ISO, rating) ordered by card, then time."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
-    items: list[object] = []
+    items: list[FSRSItem] = []
     card: str | None = None
-    history: list[object] = []
+    history: list[FSRSReview] = []
     last_day: dt.date | None = None
     for card_id, reviewed_at, rating in rows:
         day = days.day_of(dt.datetime.fromisoformat(reviewed_at))
@@ -78,7 +82,7 @@ def clamp_parameters(parameters: list[float]) -> list[float]:
 
 
 def fit(
-    items: list[object], current: list[float]
+    items: list[FSRSItem], current: list[float]
 ) -> tuple[list[float], tuple[float, float], tuple[float, float]]:
     """New parameters and (log loss, RMSE) of the current and the new ones on the same items."""
     import fsrs_rs_python as fr

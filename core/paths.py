@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from prepdeck.decks import BUILTIN_DECKS
@@ -36,7 +37,7 @@ def config_path(home: Path) -> Path:
     return home / "config.toml"
 
 
-def deck_dirs(home: Path, cli_dirs: list[str | os.PathLike[str]] | None = None) -> list[Path]:
+def deck_dirs(home: Path, cli_dirs: Sequence[str | os.PathLike[str]] | None = None) -> list[Path]:
     """Deck folders in load order: built-in, $PREPDECK_HOME/decks, $PREPDECK_DECKS, --decks.
 
     The first deck to claim an id keeps it, so a downloaded deck never takes the place of a built-in

@@ -31,7 +31,7 @@ from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
 
 if TYPE_CHECKING:
     from prepdeck.core.plan import PlanCard
-from prepdeck.core.store import Review, Store, from_iso, link_evidence, to_iso, utcnow
+from prepdeck.core.store import Review, Store, from_iso, inserted_id, link_evidence, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
 
 __all__ = [
@@ -399,7 +399,7 @@ class Scheduling:
                     json.dumps(payload) if payload is not None else None,
                 ),
             )
-            review_id = int(cur.lastrowid)
+            review_id = inserted_id(cur)
             if in_order:
                 self._write_state(conn, card_id, after)
             else:
@@ -767,7 +767,7 @@ class Scheduling:
                 items=len(items),
                 message=f"could not fit parameters to {len(items)} training items: {exc}",
             )
-        common = {
+        common: dict[str, Any] = {
             "review_count": count,
             "items": len(items),
             "log_loss_before": before[0],

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -36,7 +36,10 @@ def _import_sqlite_utils() -> ModuleType:
     return sqlite_utils
 
 
-sqlite_utils = _import_sqlite_utils()
+if TYPE_CHECKING:
+    import sqlite_utils
+else:
+    sqlite_utils = _import_sqlite_utils()
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -326,7 +329,7 @@ class Store:
                     mock_id,
                 ),
             )
-            return int(cur.lastrowid)
+            return inserted_id(cur)
 
     def attempts_for(self, card_id: str, unlinked_only: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT * FROM attempts WHERE card_id = ?"
@@ -343,7 +346,7 @@ class Store:
                 "INSERT INTO recordings (card_id, at, path, duration_s, mock_id) VALUES (?, ?, ?, ?, ?)",
                 (card_id, to_iso(utcnow()), path, duration_s, mock_id),
             )
-            return int(cur.lastrowid)
+            return inserted_id(cur)
 
     def update_recording(self, recording_id: int, **fields: Any) -> None:
         allowed = {
@@ -376,7 +379,14 @@ class Store:
                 "INSERT INTO self_checks (card_id, at, checklist, numbers, mock_id) VALUES (?, ?, ?, ?, ?)",
                 (card_id, to_iso(utcnow()), json.dumps(checklist), json.dumps(numbers), mock_id),
             )
-            return int(cur.lastrowid)
+            return inserted_id(cur)
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an INSERT on `cur` just made (typed optional: None only before any insert)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("no row inserted")
+    return cur.lastrowid
 
 
 def link_evidence(conn: sqlite3.Connection, card_id: str, review_id: int) -> None:

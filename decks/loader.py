@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prepdeck.decks import BUILTIN_DECKS
 from prepdeck.decks.locate import KeyPath, key_lines, line_of
@@ -22,11 +22,13 @@ from prepdeck.decks.model import (
     CARD_TYPES,
     ROUNDS,
     Card,
+    CardType,
     Case,
     Deck,
     DeckProblem,
     DeckSet,
     NumberQuestion,
+    Round,
 )
 from prepdeck.decks.tabular import SPARK_TYPES, coerce, parse_columns, read_csv
 
@@ -221,9 +223,9 @@ class _Validator:
         return Deck(
             id=deck_id,
             title=title,
-            round=round_,
+            round=cast(Round, round_),  # checked against ROUNDS above
             cards=tuple(cards),
-            description=description,  # type: ignore[arg-type]
+            description=description,
             desired_retention=retention,
             path=self.path,
             builtin=builtin,
@@ -276,10 +278,10 @@ class _Validator:
         return Card(
             deck_id=deck_id,
             id=cid,
-            type=ctype,
+            type=cast(CardType, ctype),  # checked against CARD_TYPES above
             title=title.strip(),
             prompt=prompt,
-            answer=answer,  # type: ignore[arg-type]
+            answer=answer,
             tags=tags,
             extra=extra if isinstance(extra, dict) else {},
             source=self.path,

@@ -146,7 +146,7 @@ def plan_round(
         card = work[0]
         prompts = _follow_ups(round_, card, decks, seen, suspended, seed)
         coding, talk = guide
-        phases = (
+        phases: tuple[PlannedPhase, ...] = (
             PlannedPhase(round_, coding.name, coding.minutes * 60, coding.what, "code", card.global_id),
             PlannedPhase(round_, talk.name, talk.minutes * 60, talk.what, "discussion"),
         )

@@ -8,10 +8,11 @@ A `full` mock is one row per round, tied together by `evidence.session`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from prepdeck.core.store import Store, to_iso, utcnow
+from prepdeck.core.store import Store, inserted_id, to_iso, utcnow
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def create_mock(
                 json.dumps(evidence or {}),
             ),
         )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
 
 def save_progress(
@@ -143,10 +144,10 @@ def link_evidence(
     store: Store,
     mock_id: int,
     *,
-    attempts: list[int] = (),  # type: ignore[assignment]
-    recordings: list[int] = (),
-    self_checks: list[int] = (),
-) -> None:  # type: ignore[assignment]
+    attempts: Sequence[int] = (),
+    recordings: Sequence[int] = (),
+    self_checks: Sequence[int] = (),
+) -> None:
     """Mark the judge runs, recordings and self-checks made during the mock as the mock's."""
     with store.transaction() as c:
         for table, ids in (("attempts", attempts), ("recordings", recordings), ("self_checks", self_checks)):

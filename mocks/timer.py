@@ -67,10 +67,7 @@ class PhaseTimer:
             raise ValueError("a timer needs at least one phase")
         self.clock = clock
         self.warn_before_s = warn_before_s
-        self.records = [
-            PhaseRecord(p[0], float(p[1]), meta=dict(p[2]) if len(p) > 2 else {})  # type: ignore[misc]
-            for p in phases
-        ]
+        self.records = [PhaseRecord(p[0], float(p[1]), meta=dict(p[2]) if len(p) > 2 else {}) for p in phases]
         self.index = -1  # not started
         self.paused = False
         self.done = False

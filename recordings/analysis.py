@@ -389,7 +389,7 @@ def analyze(
     span = (toks[-1].end - toks[0].start) if toks else 0.0
     wpm = round(len(spoken) / span * 60, 1) if span >= 3.0 and spoken else None
 
-    pauses = []
+    pauses: list[dict[str, Any]] = []
     for i in range(1, len(toks)):
         gap = toks[i].start - toks[i - 1].end
         if gap >= PAUSE_MIN_S:
@@ -415,8 +415,8 @@ def analyze(
 
     filler_count = sum(by_type.values())
     duration: dict[str, Any] = {"seconds": round(duration_s, 1), "speaking_s": round(span, 1)}
+    lo, hi = (int(target[0]), int(target[1])) if target else (0, 0)
     if target:
-        lo, hi = int(target[0]), int(target[1])
         duration.update(target=[lo, hi], status="short" if span < lo else ("long" if span > hi else "ok"))
 
     out: dict[str, Any] = {"kind": "design" if kind == "design" else "star"}

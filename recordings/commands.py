@@ -10,11 +10,14 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.context import Context
 from prepdeck.recordings.analysis import analyze, analyze_text
 from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
+
+if TYPE_CHECKING:
+    from prepdeck.recordings.transcribe import Transcriber
 
 
 def _fail(message: str) -> int:
@@ -98,7 +101,7 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def _load_transcriber(ctx: Context, model: str | None) -> Any:
+def _load_transcriber(ctx: Context, model: str | None) -> Transcriber:
     from prepdeck.recordings.transcribe import Transcriber
 
     speech = ctx.config.speech
@@ -119,7 +122,6 @@ def transcribe(args: argparse.Namespace) -> int:
             readable.append(name)
         except AudioError as exc:
             status = _fail(str(exc))
-    transcriber = None
     if readable:
         try:
             transcriber = _load_transcriber(ctx, args.model)

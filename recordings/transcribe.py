@@ -87,6 +87,7 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -444,6 +445,10 @@ def join_hyphenated(words: list[Word]) -> list[Word]:
     return out
 
 
+def _shifted(report: Callable[[float], None], start: float, seg_end: float) -> None:
+    report(start + seg_end)
+
+
 def _join_text(words: list[Word]) -> str:
     return " ".join(w.text for w in words).strip()
 
@@ -518,7 +523,7 @@ class Transcriber:
                     window[lo:hi],
                     FILLER_PROMPT,
                     offset + start,
-                    lambda seg_end, start=start: report(start + seg_end),  # a piece's times start at 0
+                    functools.partial(_shifted, report, start),  # a piece's times start at 0
                     cancel,
                 )
             status = "merged"

@@ -180,7 +180,7 @@ def delivery_from(
     duration_s: float | None,
     target: tuple[int, int] | None,
 ) -> Delivery:
-    fillers = analysis.get("fillers") if isinstance(analysis.get("fillers"), dict) else {}
+    fillers: dict[str, Any] = analysis["fillers"] if isinstance(analysis.get("fillers"), dict) else {}
     duration = number(analysis.get("duration_s")) or duration_s
     count = number(fillers.get("count"))
     per_minute = number(fillers.get("per_minute"))
@@ -192,7 +192,7 @@ def delivery_from(
             numbers_mentioned = _count(analysis[key])
             break
     i_count, we_count = pronouns(analysis)
-    timing = analysis.get("duration") if isinstance(analysis.get("duration"), dict) else {}
+    timing: dict[str, Any] = analysis["duration"] if isinstance(analysis.get("duration"), dict) else {}
     status = timing.get("status")  # the speech analysis's own verdict on length (speaking time vs target)
     return Delivery(
         card_id=card_id,
@@ -218,7 +218,7 @@ def self_score_lines(raw: Any) -> dict[str, float]:
     """
     if not isinstance(raw, dict):
         return {}
-    table = raw.get("lines") if isinstance(raw.get("lines"), dict) else raw
+    table: dict[str, Any] = raw["lines"] if isinstance(raw.get("lines"), dict) else raw
     out: dict[str, float] = {}
     for key, value in table.items():
         if isinstance(value, dict):

@@ -216,9 +216,11 @@ def _evidence(
         elif r["repeat"] and (card is None or not card.is_spoken):
             e.recall_repeat_ratings.append(r["rating"])
         if card is not None and card.is_spoken:
-            for key, points in self_score_lines(payload.get("self_score")).items():
-                _add_self(e, key, points)
-            sheet = payload.get("self_check") if isinstance(payload.get("self_check"), dict) else payload
+            for line_key, points in self_score_lines(payload.get("self_score")).items():
+                _add_self(e, line_key, points)
+            sheet: dict[str, Any] = (
+                payload["self_check"] if isinstance(payload.get("self_check"), dict) else payload
+            )
             if card.type == "design" and isinstance(sheet.get("checklist"), list) and r["id"] not in checked:
                 _add_checklist(e, card, sheet["checklist"], sheet.get("numbers"))
 
@@ -240,8 +242,8 @@ def _evidence(
         if d is None or d.round is None:
             continue
         ev[d.round].deliveries.append(d)
-        for key, points in self_score_lines(_loads(rec["self_score"])).items():
-            _add_self(ev[d.round], key, points)
+        for line_key, points in self_score_lines(_loads(rec["self_score"])).items():
+            _add_self(ev[d.round], line_key, points)
     return ev
 
 
@@ -280,13 +282,16 @@ def _delivery(cat: _Catalog, rec: dict[str, Any], tz: dt.tzinfo | None) -> Deliv
 def _speech(deliveries: list[Delivery], cat: _Catalog, tz: dt.tzinfo | None) -> dict[str, Any]:
     minutes = sum(d.duration_s for d in deliveries if d.duration_s) / 60
     counted = [d for d in deliveries if d.fillers is not None and d.duration_s]
-    fpm = (sum(d.fillers for d in counted) / (sum(d.duration_s for d in counted) / 60)) if counted else None
+    counted_s = sum(d.duration_s or 0.0 for d in counted)
+    fpm = (sum(d.fillers or 0 for d in counted) / (counted_s / 60)) if counted else None
     if fpm is None:
         rates = [d.fillers_per_minute for d in deliveries if d.fillers_per_minute is not None]
         fpm = mean(rates) if rates else None
     paced = [d for d in deliveries if d.wpm is not None]
     weights = [d.duration_s or 1.0 for d in paced]
-    wpm = sum(d.wpm * w for d, w in zip(paced, weights, strict=True)) / sum(weights) if paced else None
+    wpm = (
+        sum((d.wpm or 0.0) * w for d, w in zip(paced, weights, strict=True)) / sum(weights) if paced else None
+    )
     with_beats = [d for d in deliveries if d.beats is not None]
     beats = {b: sum(b in (d.beats or ()) for d in with_beats) for b in STAR_BEATS}
     targeted = [d.within_target for d in deliveries if d.within_target is not None]

@@ -306,7 +306,7 @@ METHODS = _with_points(METHODS)
 
 def score_round(rubric: Rubric, ev: RoundEvidence) -> dict[str, Any]:
     """The scorecard of one round: each line with its points, method and evidence; None where none."""
-    lines = []
+    lines: list[dict[str, Any]] = []
     for line in rubric.lines:
         how = METHODS[(rubric.round, line.key)]
         m = how.measure(ev)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.context import Context
 from prepdeck.core.store import StoreError
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 
-def _launch(args: argparse.Namespace, build: Callable[[Context], App[object] | str]) -> int:
+def _launch(args: argparse.Namespace, build: Callable[[Context], App[Any] | str]) -> int:
     """`build` returns the app to run, or the one line that says why there is none (exit 2)."""
     context = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
     try:
@@ -33,8 +33,8 @@ def _launch(args: argparse.Namespace, build: Callable[[Context], App[object] | s
         context.close()
 
 
-def _main_app(review: bool, deck_id: str | None) -> Callable[[Context], App[object] | str]:
-    def build(context: Context) -> App[object] | str:
+def _main_app(review: bool, deck_id: str | None) -> Callable[[Context], App[Any] | str]:
+    def build(context: Context) -> App[Any] | str:
         decks = context.decks()
         if deck_id is not None and decks.deck(deck_id) is None:
             known = ", ".join(d.id for d in decks.decks) or "none loaded"
@@ -57,7 +57,7 @@ def run_review(args: argparse.Namespace) -> int:
 def run_mock(args: argparse.Namespace) -> int:
     """Straight into a timed mock round."""
 
-    def build(context: Context) -> App[object] | str:
+    def build(context: Context) -> App[Any] | str:
         from prepdeck.mocks.plan import NoCards, plan_mock
         from prepdeck.mocks.store import last_seen
 

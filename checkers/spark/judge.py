@@ -263,8 +263,8 @@ def _judge(
         result.error = result.error or stop_reason
     in_progress_marked = False
     for case in card.cases:
-        event = by_case.get(case.name)
-        if event is None:
+        ran = by_case.get(case.name)
+        if ran is None:
             if stop_reason and not in_progress_marked and result.error == stop_reason:
                 in_progress_marked = True
                 result.cases.append(
@@ -273,12 +273,12 @@ def _judge(
             else:
                 result.cases.append(CaseResult(case.name, case.hidden, False, error="not run"))
             continue
-        if event.get("error"):
+        if ran.get("error"):
             result.cases.append(
-                CaseResult(case.name, case.hidden, False, error=event["error"], message=event["error"])
+                CaseResult(case.name, case.hidden, False, error=ran["error"], message=ran["error"])
             )
             continue
-        result.cases.append(_compare_case(card, case, _outcome(event), expected_csv))
+        result.cases.append(_compare_case(card, case, _outcome(ran), expected_csv))
     result.passed = bool(result.cases) and result.error is None and all(c.passed for c in result.cases)
     return result
 

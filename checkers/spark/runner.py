@@ -151,7 +151,9 @@ def spark_schema(spec: str) -> Any:
             raise ValueError(f"column {column.name}: type {column.type} has no Spark equivalent here")
         if name == "decimal":
             m = re.search(r"\((\d+)\s*(?:,\s*(\d+))?\)", column.type)
-            kind = T.DecimalType(int(m.group(1)), int(m.group(2) or 0)) if m else T.DecimalType(10, 0)
+            kind: T.DataType = (
+                T.DecimalType(int(m.group(1)), int(m.group(2) or 0)) if m else T.DecimalType(10, 0)
+            )
         else:
             kind = simple[name]
         fields.append(T.StructField(column.name, kind, True))
@@ -407,7 +409,7 @@ class Runner:
         if run.get("explain") and not run.get("_explained"):
             run["_explained"] = True
             try:
-                plan = result._explain_string(mode="simple")
+                plan = result._explain_string(mode="simple")  # type: ignore[attr-defined]  # Spark Connect private API
             except Exception as exc:
                 plan = f"explain failed: {describe_error(exc)}"
             self.send(event="plan", run=index, plan=plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from prepdeck.checkers.sql.dialects import normalize_dialect
 from prepdeck.checkers.sql.errors import AnswerError
@@ -155,7 +155,7 @@ def prepare(
         raise AnswerError(
             f"could not read the query: {str(exc).splitlines()[0] if str(exc) else exc!r}"
         ) from None
-    statements = [s for s in parsed if s is not None]
+    statements = [cast("exp.Expression", s) for s in parsed if s is not None]
     if not statements:
         raise AnswerError("the answer is empty: write one SELECT query")
     if len(statements) > 1:

@@ -61,7 +61,7 @@ def duckdb_message(exc: BaseException, sql: str, source: str, dialect: str) -> s
         where += f" ({position} of the translation)"
     named = re.search(r'"([^"]+)"', head)
     located = _locate(named.group(1), source) if named else None
-    if located:
+    if named and located:
         where += f"; '{named.group(1)}' is at line {located[0]}, column {located[1]} of your query"
     return f"{message} — {where}"
 

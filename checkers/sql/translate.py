@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -14,7 +14,8 @@ _INTEGER_TYPES = {"BIGINT", "INT", "INTEGER", "SMALLINT", "TINYINT"}
 def _spark_default_unix_format() -> object:
     import sqlglot
 
-    return sqlglot.parse_one("SELECT unix_timestamp(x)", read="spark").selects[0].args.get("format")
+    query = cast("exp.Select", sqlglot.parse_one("SELECT unix_timestamp(x)", read="spark"))
+    return query.selects[0].args.get("format")
 
 
 def fix_spark_epochs(statement: exp.Expression, timestamp_columns: frozenset[str]) -> exp.Expression:
