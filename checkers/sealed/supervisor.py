@@ -24,6 +24,7 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import json
 import os
@@ -187,7 +188,7 @@ class Supervisor:
             after = getattr(self.executor, "after_job", None)
             if after is not None and (header.get("clean_after") or status["status"] != "ok"):
                 session = header.get("session")
-                self.run_trusted(lambda a=after, s=session: a(self.port, s), 30.0)
+                self.run_trusted(functools.partial(after, self.port, session), 30.0)
 
     def run_trusted(self, fn: Callable[[], None], timeout_s: float) -> None:
         """Our own code (warm-up, cleaning Spark, interrupting a killed session) in a child: gRPC must not
