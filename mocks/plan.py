@@ -1,4 +1,4 @@
-"""Choosing what a mock round asks, and in which timed phases (the guide's timings, core/rubrics.py).
+"""Choosing what a mock round asks, and in which timed phases (the guide's timings, scoring/rubrics.py).
 
 The work card is one the user has not seen recently: never seen first, then the one seen longest ago
 (a review, a judge run or an earlier mock all count as seeing it); ties are broken by a seeded shuffle,
@@ -11,8 +11,8 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from prepdeck.core.rubrics import ROUND_PHASES
 from prepdeck.decks.model import Card, DeckSet
+from prepdeck.scoring.rubrics import ROUND_PHASES
 
 MOCK_ROUNDS: tuple[str, ...] = ("sql", "pyspark", "design", "behavioral")
 ROUND_CHOICES: tuple[str, ...] = (*MOCK_ROUNDS, "full")

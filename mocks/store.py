@@ -48,7 +48,7 @@ class MockRow:
     @property
     def passed(self) -> bool | None:
         """Against the round's pass line; None until the round is scored."""
-        from prepdeck.core.rubrics import RUBRICS
+        from prepdeck.scoring.rubrics import RUBRICS
 
         rubric = RUBRICS.get(self.round)
         if rubric is None or self.total is None or not self.finished:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import shutil
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.context import Context
-from prepdeck.recordings.analysis import analyze, analyze_text
+from prepdeck.recordings.analysis import analyze_text
 from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
+from prepdeck.recordings.service import (
+    import_audio,
+    recording_path,
+    result_json,
+    shared_transcriber,
+    stored_path,
+    transcribe_recording,
+)
 
 if TYPE_CHECKING:
     from prepdeck.recordings.transcribe import Transcriber
@@ -23,29 +28,6 @@ if TYPE_CHECKING:
 def _fail(message: str) -> int:
     print(f"prepdeck: {message}", file=sys.stderr)
     return 2
-
-
-def result_json(
-    audio: str, transcript: Any, target: tuple[int, int] | None = None, kind: str = "star"
-) -> dict[str, Any]:
-    """One `transcribe --json` object: the cli.md keys first, then the extra analysis keys. `kind` is
-    "design" for a design card's answer (the design analysis instead of STAR)."""
-    started = time.perf_counter()
-    analysis = analyze(transcript.words, transcript.duration_s, target, kind=kind)
-    elapsed = transcript.elapsed_s + (time.perf_counter() - started)
-    out: dict[str, Any] = {
-        "audio": audio,
-        "duration_s": round(transcript.duration_s, 2),
-        "model": transcript.model,
-        "elapsed_s": round(elapsed, 2),
-        "text": analysis.pop("text"),
-    }
-    out.update(analysis)
-    out["no_speech"] = transcript.no_speech
-    out["filler_pass"] = transcript.filler_pass
-    if transcript.notes:
-        out["warnings"] = [*out["warnings"], *transcript.notes]
-    return out
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -102,12 +84,8 @@ class _Progress:
 
 
 def _load_transcriber(ctx: Context, model: str | None) -> Transcriber:
-    from prepdeck.recordings.transcribe import Transcriber
-
     speech = ctx.config.speech
-    return Transcriber(
-        model or speech.model, home=ctx.home, filler_pass=speech.filler_pass, language=speech.language
-    )
+    return shared_transcriber(model or speech.model, ctx.home, speech.filler_pass, speech.language)
 
 
 def transcribe(args: argparse.Namespace) -> int:
@@ -145,28 +123,6 @@ def transcribe(args: argparse.Namespace) -> int:
 
 
 # -- record --------------------------------------------------------------------------------------------
-
-
-def recording_path(home: Path, card_global_id: str, suffix: str, now: dt.datetime | None = None) -> Path:
-    from prepdeck.core.paths import recordings_dir
-
-    now = now or dt.datetime.now()
-    safe = card_global_id.replace("/", "__")
-    folder = recordings_dir(home)
-    folder.mkdir(parents=True, exist_ok=True)
-    base = folder / f"{now:%Y%m%d-%H%M%S}-{safe}"
-    path, n = base.with_suffix(suffix), 1
-    while path.exists():
-        path, n = folder / f"{base.name}-{n}{suffix}", n + 1
-    return path
-
-
-def stored_path(home: Path, path: Path) -> str:
-    """Paths inside $PREPDECK_HOME are stored relative to it, so the data folder can move."""
-    try:
-        return str(path.resolve().relative_to(home.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _record_from_microphone(path: Path, target: tuple[int, int]) -> float:
@@ -216,10 +172,7 @@ def record(args: argparse.Namespace) -> int:
     target = card.speaking_target()
     try:
         if args.from_file:
-            src = Path(args.from_file)
-            duration = audio_duration(src)
-            dest = recording_path(ctx.home, card.global_id, src.suffix.lower() or ".audio")
-            shutil.copyfile(src, dest)
+            dest, duration = import_audio(ctx.home, card.global_id, Path(args.from_file))
         else:
             dest = recording_path(ctx.home, card.global_id, ".wav")
             duration = _record_from_microphone(dest, target)
@@ -233,24 +186,20 @@ def record(args: argparse.Namespace) -> int:
     rec_id = store.add_recording(card.global_id, stored_path(ctx.home, dest), duration)
     try:
         transcriber = _load_transcriber(ctx, getattr(args, "model", None))
-        progress = _Progress(dest.name)
-        transcript = transcriber.transcribe(dest, progress=progress)
-        progress.done()
-    except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
+    except ModelUnavailable as exc:
         store.update_recording(rec_id, status="failed", error=str(exc))
         print(f"prepdeck: the audio is saved as {dest}", file=sys.stderr)
         return _fail(str(exc))
-    result = result_json(stored_path(ctx.home, dest), transcript, target, kind=card.type)
-    result["recording_id"] = rec_id
+    try:
+        progress = _Progress(dest.name)
+        result = transcribe_recording(
+            store, ctx.home, transcriber, dest, rec_id, target=target, kind=card.type, progress=progress
+        )
+        progress.done()
+    except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
+        print(f"prepdeck: the audio is saved as {dest}", file=sys.stderr)
+        return _fail(str(exc))
     result["card"] = card.global_id
-    store.update_recording(
-        rec_id,
-        model=transcript.model,
-        status="transcribed",
-        duration_s=transcript.duration_s,
-        transcript=transcript.to_json(),
-        analysis=result,
-    )
     if args.json:
         print(json.dumps([result], indent=2, ensure_ascii=False))
     else:

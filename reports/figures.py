@@ -12,10 +12,11 @@ from collections import Counter, defaultdict
 from statistics import mean
 from typing import Any
 
-from prepdeck.core.rubrics import CODING_COMBINED_MAX, CODING_COMBINED_PASS, RUBRICS
 from prepdeck.core.store import Store, from_iso, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
-from prepdeck.reports.evidence import (
+from prepdeck.reports.week import Week, local_date, local_midnight
+from prepdeck.scoring.card import score_round
+from prepdeck.scoring.evidence import (
     STAR_BEATS,
     Delivery,
     RoundEvidence,
@@ -26,8 +27,7 @@ from prepdeck.reports.evidence import (
     self_score_lines,
     uses_advanced_sql,
 )
-from prepdeck.reports.scoring import score_round
-from prepdeck.reports.week import Week, local_date, local_midnight
+from prepdeck.scoring.rubrics import CODING_COMBINED_MAX, CODING_COMBINED_PASS, RUBRICS
 
 ROUNDS = ("sql", "pyspark", "design", "behavioral")
 HEATMAP_WEEKS = 12
@@ -273,6 +273,7 @@ def _delivery(cat: _Catalog, rec: dict[str, Any], tz: dt.tzinfo | None) -> Deliv
         at=rec["at"],
         duration_s=rec["duration_s"],
         target=card.speaking_target() if card else None,
+        card_type=card.type if card else None,
     )
 
 
@@ -582,8 +583,8 @@ def week_figures(
 
     rounds: dict[str, Any] = {}
     for key in ROUNDS:
-        card = score_round(RUBRICS[key], ev_this[key])
-        before = score_round(RUBRICS[key], ev_last[key])
+        card = score_round(key, ev_this[key]).report_json()
+        before = score_round(key, ev_last[key]).report_json()
         card["last_week"] = before["score"]
         card["change"] = (
             round(card["score"] - before["score"], 1)

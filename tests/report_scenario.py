@@ -119,7 +119,10 @@ def seed_scenario(store: Store) -> None:
             150,
             145,
             10,
-            {b: {"found": True, "seconds": 20.0} for b in ("situation", "task", "action", "result")},
+            {
+                b: {"found": True, "seconds": 20.0}
+                for b in ("situation", "task", "action", "result", "reflection")
+            },
             numbers=3,
             i_count=8,
             we_count=2,

@@ -8,7 +8,7 @@ import json
 from prepdeck.cli import main
 from prepdeck.core.context import Context
 from prepdeck.mocks import store as mock_store
-from prepdeck.mocks.scoring import score_mock
+from prepdeck.mocks.session import score_mock
 
 
 def _seed(home) -> None:

@@ -10,7 +10,9 @@ import pytest
 
 from prepdeck.core.store import Store
 from prepdeck.mocks import store as mock_store
-from prepdeck.mocks.scoring import combined_coding, parse_self_score, score_mock, sql_features
+from prepdeck.mocks.session import score_mock
+from prepdeck.scoring.card import combined_coding, parse_self_score
+from prepdeck.scoring.measures import sql_features
 
 REFERENCE = """SELECT order_id, status FROM order_events
 QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC) = 1"""
@@ -226,7 +228,7 @@ def test_behavioral_lines_from_speech_metrics() -> None:
         ("impact", 6.0),  # 1 of 2 quantified; 1 of 2 say "I" at least as often as "we"
         ("depth", 10.0),  # 2 terms (of 3) and 4 terms (capped): mean 0.833
         ("communication", 4.0),  # delivery 1.0 (1 filler/min, 145 wpm) and 0.0 (12/min, 200 wpm)
-        ("reflection", 0.0),  # no answer reaches the result inside its target time
+        ("reflection", 0.0),  # neither answer has a lesson or reflection heard
     ]
     assert card.total == 30.5 and card.max_total == 50 and not card.passed
     assert score_mock("behavioral", STORIES, {"reflection": 5, "depth": 8}).total == 33.5

@@ -115,8 +115,9 @@ def test_design_scorecard_from_checklist_and_capacity(store, local_tz):
 def test_behavioral_scorecard_from_speech_and_self_score(store, local_tz):
     beh = figures(store)["rounds"]["behavioral"]
     lines = {ln["key"]: ln["score"] for ln in beh["lines"]}
-    # star: (4/4 + 2/4)/2 × 12; impact: (1/2 + 1/2)/2 × 12; depth: self-score 9/12 only;
-    # communication: delivery (0.944 + 0.542)/2 × 8 = 5.94; reflection: 1 of 2 reach the result in time
+    # star: (4/4 + 2/4)/2 × 12 (the first answer's reflection is not a STAR beat); impact: (1/2 + 1/2)/2 × 12;
+    # depth: self-score 9/12 only (no words, so no technical terms to count);
+    # communication: delivery (0.944 + 0.542)/2 × 8 = 5.94; reflection: heard in 1 of 2 answers × 6
     assert lines == {"star": 9.0, "impact": 6.0, "depth": 9.0, "communication": 5.9, "reflection": 3.0}
     assert (beh["score"], beh["passed"]) == (32.9, False)
 

@@ -14,12 +14,10 @@ from tui_support import pilot_test
 from prepdeck.core.context import Context
 from prepdeck.decks.model import Card
 from prepdeck.recordings.analysis import analyze
-from prepdeck.tui.components.speech_view import (
-    SpokenCardView,
-    auto_rubric,
-    suggested_from_total,
-    transcript_text,
-)
+from prepdeck.scoring.card import score_round, suggested_rating
+from prepdeck.scoring.evidence import answer_evidence
+from prepdeck.scoring.rubrics import RUBRICS
+from prepdeck.tui.components.speech_view import SpokenCardView, transcript_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audio"
 CARD = Card(
@@ -47,10 +45,10 @@ class ViewApp(App):
 
 @pytest.mark.parametrize(("total", "rating"), [(50, 4), (45, 4), (44, 3), (38, 3), (37, 2), (25, 2), (24, 1)])
 def test_suggested_rating_thresholds(total: int, rating: int) -> None:
-    assert suggested_from_total(total) == rating
+    assert suggested_rating(total, RUBRICS["behavioral"]) == rating
 
 
-def test_auto_rubric_and_transcript_markup_from_an_analysis() -> None:
+def test_rubric_and_transcript_markup_from_an_analysis() -> None:
     text = (
         "At my last job we had a slow pipeline. I was asked to fix it. Um, I decided to partition the join. "
         "As a result it ran 40% faster. I learned to measure first."
@@ -61,10 +59,11 @@ def test_auto_rubric_and_transcript_markup_from_an_analysis() -> None:
         w["start"] += 2.0
         w["end"] += 2.0
     result = analyze(words, 15.0, (5, 30))
-    auto = auto_rubric(result)
-    assert auto["star"][0] == 12 and auto["reflection"][0] == 6
-    assert "40%" in auto["impact"][1]
-    assert "partition" in auto["depth"][1] and "join" in auto["depth"][1]
+    ev = answer_evidence("behavioral", result, card_id=CARD.global_id, card_type="star")
+    auto = {line.key: line for line in score_round("behavioral", ev).lines}
+    assert auto["star"].auto == 12 and auto["reflection"].auto == 6
+    assert auto["impact"].auto == 12  # quantified (40%), and "I" over "we"
+    assert "partition" in auto["depth"].evidence and "join" in auto["depth"].evidence
     text = transcript_text(result)
     assert "⏸ 2.0s" in text.plain or "⏸ 2.1s" in text.plain
     assert any(span.style == "bold black on yellow" for span in text.spans)

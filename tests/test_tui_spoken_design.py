@@ -11,11 +11,12 @@ import pytest
 from textual.widgets import Input, Static
 from tui_support import Clock, make_context, pilot_test, settle, use_utc
 
-from prepdeck.core.rubrics import RUBRICS
-from prepdeck.reports.evidence import self_score_lines
+from prepdeck.scoring.card import score_round, suggested_rating
+from prepdeck.scoring.evidence import answer_evidence, self_score_lines
+from prepdeck.scoring.rubrics import RUBRICS
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.components.design_view import DesignCardView
-from prepdeck.tui.components.speech_view import SpokenCardView, design_auto_rubric, suggested_from_total
+from prepdeck.tui.components.speech_view import SpokenCardView
 from prepdeck.tui.screens.review import ReviewScreen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audio"
@@ -75,7 +76,7 @@ async def _speak(pilot) -> tuple[ReviewScreen, SpokenCardView]:
 
 def test_design_suggestion_uses_the_design_pass_line() -> None:
     design = RUBRICS["design"]
-    assert [suggested_from_total(t, design) for t in (95, 90, 89, 75, 74, 50, 49)] == [4, 4, 3, 3, 2, 2, 1]
+    assert [suggested_rating(t, design) for t in (95, 90, 89, 75, 74, 50, 49)] == [4, 4, 3, 3, 2, 2, 1]
 
 
 def test_design_auto_points_come_from_ticks_numbers_and_delivery(tmp_path: Path) -> None:
@@ -86,12 +87,22 @@ def test_design_auto_points_come_from_ticks_numbers_and_delivery(tmp_path: Path)
     deck, problems = load_deck_file(path)
     assert deck is not None and not problems
     card = deck.cards[0]
-    auto = design_auto_rubric(None, card, [True, True, False], [True, False])
+    ev = answer_evidence(
+        "design",
+        None,
+        card_id=card.global_id,
+        card_type="design",
+        checklist=list(zip(card.checklist, [True, True, False], strict=True)),
+        numbers=[True, False],
+    )
+    auto = {line.key: line for line in score_round("design", ev).lines}
     assert set(auto) == {line.key for line in RUBRICS["design"].lines}
-    assert auto["architecture"][0] == round(25 * 2 / 3)  # two of three points ticked
-    assert auto["capacity"][0] == 10  # one of two numbers right
-    assert auto["reliability"][0] == 15 and auto["security"][0] == 0  # the topic's own checklist points
-    assert auto["communication"] == (0, "no analysed recordings: score it yourself")
+    assert auto["architecture"].auto == round(25 * 2 / 3, 1)  # two of three points ticked
+    assert auto["capacity"].auto == 10  # one of two numbers right
+    assert auto["reliability"].auto == 15 and auto["security"].auto == 0  # the topic's own checklist points
+    assert (
+        auto["communication"].auto is None and auto["communication"].evidence == "no analysed spoken answers"
+    )
 
 
 @pilot_test
@@ -146,14 +157,18 @@ async def test_design_card_answered_aloud_end_to_end(tmp_path, monkeypatch):
         assert view.revealed and not view.query_one("#revealed").has_class("hidden")
         metrics = str(view.query_one("#metrics", Static).render())
         assert "target 4–20 s" in metrics and "I 1× / we" not in metrics
+        # a design answer gets the design checks, never a STAR one
+        assert "design: " in metrics and "STAR" not in metrics and "quantify the result" not in metrics
         # automatic design points: communication from the delivery, capacity from the numbers
-        assert view.auto["communication"][0] > 0 and "recordings" in view.auto["communication"][1]
-        assert view.auto["capacity"][0] == 10  # 48k right, the second number still empty
+        auto = view.scorecard.line
+        assert auto("communication").auto > 0 and "wpm" in auto("communication").evidence
+        assert auto("capacity").auto == 10  # 48k right, the second number still empty
         view.query_one("#check-0").value = True
         view.query_one("#check-1").value = True
         view.query_one("#number-1", Input).value = "33"
         await pilot.pause()
-        assert view.auto["capacity"][0] == 20 and view.auto["architecture"][0] == round(25 * 2 / 3)
+        auto = view.scorecard.line
+        assert auto("capacity").auto == 20 and auto("architecture").auto == round(25 * 2 / 3, 1)
         for key, points in SELF_SCORES.items():
             view.query_one(f"#score-{key}", Input).value = str(points)
         await pilot.pause()

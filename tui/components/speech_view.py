@@ -4,12 +4,14 @@ The question, the user's notes (saved as they type), then: `r` records (level me
 time against the card's target), `i` imports a file, `c` cancels a transcription, `p` plays the last
 answer back. The audio is saved and its `recordings` row written before transcription starts, in a
 worker; then the transcript (fillers highlighted, pauses marked), the metrics against their targets,
-the trend over the card's last attempts, and the round's rubric from `core/rubrics.py` with automatic
+the trend over the card's last attempts, and the round's rubric scored by scoring/ (`score_round`) with automatic
 evidence beside each line and a field for the user's own score, which suggests the rating: the /50
 behavioral rubric for STAR stories, the /100 system-design rubric for design cards. A design card
 keeps its capacity numbers and, once revealed, its model answer and checklist; the design rubric's
-automatic points come from those ticks and numbers and the delivery, measured as the weekly report
-measures them. Self-scores are stored as `{"lines": {line key: points}, ...}`.
+automatic points come from those ticks and numbers and the delivery. The mock and the weekly report score
+the same evidence through the same entry point, so an answer gets the same points everywhere. Recording,
+importing and transcribing go through recordings/service.py, as the CLI does. Self-scores are stored as
+`{"lines": {line key: points}, ...}`.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
 from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Static
 
-from prepdeck.core.rubrics import RUBRICS, Rubric
-from prepdeck.recordings.analysis import TECH_TERMS
+from prepdeck.scoring.card import Scorecard, score_round, suggested_rating
+from prepdeck.scoring.evidence import RoundEvidence, answer_evidence
+from prepdeck.scoring.feedback import answer_checks
+from prepdeck.scoring.rubrics import RUBRICS, Rubric
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.design_view import DesignSheet
@@ -40,19 +44,6 @@ if TYPE_CHECKING:
 
 NOTE_FIELDS = ("situation", "task", "action", "result", "numbers")
 DESIGN_NOTE_FIELDS = ("requirements", "architecture", "capacity", "failures", "trade-offs")
-_transcribers: dict[tuple[str, bool], Any] = {}
-_transcribers_lock = threading.Lock()
-
-
-def shared_transcriber(model: str, home: Path, filler_pass: bool, language: str) -> Any:
-    """One loaded model per setting for the whole app: loading costs seconds, transcribing reuses it."""
-    from prepdeck.recordings.transcribe import Transcriber
-
-    key = (model, filler_pass)
-    with _transcribers_lock:
-        if key not in _transcribers:
-            _transcribers[key] = Transcriber(model, home=home, filler_pass=filler_pass, language=language)
-        return _transcribers[key]
 
 
 def rubric_for(card: Card) -> Rubric:
@@ -62,84 +53,6 @@ def rubric_for(card: Card) -> Rubric:
 
 def note_fields(card: Card) -> tuple[str, ...]:
     return DESIGN_NOTE_FIELDS if card.type == "design" else NOTE_FIELDS
-
-
-def suggested_from_total(total: float, rubric: Rubric = RUBRICS["behavioral"]) -> int:
-    """Easy from 90% of the rubric, Good from its pass line, Again under half, Hard between."""
-    top = rubric.max_score
-    if total >= 0.9 * top:
-        return 4
-    if total >= rubric.pass_score:
-        return 3
-    if total < 0.5 * top:
-        return 1
-    return 2
-
-
-def auto_rubric(result: dict[str, Any]) -> dict[str, tuple[int, str]]:
-    """line -> (automatic points, evidence) from the delivery analysis; the user's score decides."""
-    star = result["star"]
-    found = [b for b in ("situation", "task", "action", "result") if star["beats"][b]["found"]]
-    beats = ", ".join(f"{b} {star['beats'][b]['seconds']:.0f}s" for b in star["order"]) or "no beats heard"
-    impact = [n["text"] for n in result["numbers"] if n["impact"]]
-    i_we = result["i_we"]
-    i_share = i_we["i_share"] if i_we["i_share"] is not None else 0.0
-    own = round(6 * min(1.0, i_share * 2)) + min(6, 2 * len(impact))
-    words = {w["text"].strip(",.?!").lower() for w in result["words"]}
-    terms = sorted(words & TECH_TERMS)
-    f_rate, wpm = result["fillers"]["per_minute"], result["wpm"]
-    comm = 8
-    comm -= 2 if f_rate > 6 else (1 if f_rate > 3 else 0)
-    comm -= 0 if wpm is None or 110 <= wpm <= 180 else 2
-    comm -= 1 if any(p["seconds"] >= 3 for p in result["pauses"]) else 0
-    comm -= 1 if result.get("duration", {}).get("status") in ("short", "long") else 0
-    refl = star["beats"]["reflection"]
-    return {
-        "star": (3 * len(found), f"{beats}; missing: {', '.join(star['missing']) or 'none'}"),
-        "impact": (own, f"I {i_we['i']}× / we {i_we['we']}×; impact numbers: {', '.join(impact) or 'none'}"),
-        "depth": (
-            min(12, 2 * len(terms)),
-            f"terms: {', '.join(terms[:8]) or 'none'} (judge the depth yourself)",
-        ),
-        "communication": (
-            max(0, comm),
-            f"{f_rate}/min fillers, {wpm or '–'} wpm, {len(result['pauses'])} pause{'' if len(result['pauses']) == 1 else 's'} ≥1 s",
-        ),
-        "reflection": (6 if refl["found"] else 0, ", ".join(refl.get("cues", [])) or "no reflection heard"),
-    }
-
-
-def design_auto_rubric(
-    result: dict[str, Any] | None, card: Card, ticks: list[bool], numbers_right: list[bool]
-) -> dict[str, tuple[int, str]]:
-    """line -> (automatic points, evidence) on the design rubric, measured as the weekly report does: the
-    checklist ticks (architecture and the topics), the capacity numbers, the delivery of this answer."""
-    from prepdeck.reports.evidence import RoundEvidence, delivery_from
-    from prepdeck.reports.scoring import METHODS
-
-    ev = RoundEvidence("design")
-    if card.checklist:
-        ev.checklists.append(list(zip(card.checklist, ticks, strict=True)))
-    ev.numbers.extend(numbers_right)
-    if result is not None and not result.get("no_speech"):
-        ev.deliveries.append(
-            delivery_from(
-                result,
-                card_id=card.global_id,
-                round_="design",
-                at="",
-                duration_s=result.get("duration_s"),
-                target=card.speaking_target(),
-            )
-        )
-    out: dict[str, tuple[int, str]] = {}
-    for line in RUBRICS["design"].lines:
-        m = METHODS[("design", line.key)].measure(ev)
-        if m.fraction is None:
-            out[line.key] = (0, f"{m.evidence}: score it yourself")
-        else:
-            out[line.key] = (round(line.points * max(0.0, min(1.0, m.fraction))), m.evidence)
-    return out
 
 
 def transcript_text(result: dict[str, Any]) -> Text:
@@ -188,7 +101,7 @@ class SpokenCardView(CardView):
         self.recording_id: int | None = None
         self.recording_path: Path | None = None
         self.result: dict[str, Any] | None = None
-        self.auto: dict[str, tuple[int, str]] = {}
+        self.scorecard: Scorecard | None = None
         self._cancel = threading.Event()
         self._note_timer: Any = None
         self._note_values: dict[str, str] = {}
@@ -317,7 +230,7 @@ class SpokenCardView(CardView):
             self._stop_recording()
             return
         from prepdeck.recordings.audio import AudioUnavailable, Recorder
-        from prepdeck.recordings.commands import recording_path
+        from prepdeck.recordings.service import recording_path
 
         path = recording_path(self.context.home, self.card.global_id, ".wav")
         lo, hi = self.card.speaking_target()
@@ -369,16 +282,12 @@ class SpokenCardView(CardView):
 
     @on(Input.Submitted, "#import-path")
     def _import_submitted(self, event: Input.Submitted) -> None:
-        import shutil
-
-        from prepdeck.recordings.audio import AudioError, audio_duration
-        from prepdeck.recordings.commands import recording_path
+        from prepdeck.recordings.audio import AudioError
+        from prepdeck.recordings.service import import_audio
 
         src = Path(event.value.strip().strip("'\"")).expanduser()
         try:
-            seconds = audio_duration(src)
-            dest = recording_path(self.context.home, self.card.global_id, src.suffix.lower() or ".audio")
-            shutil.copyfile(src, dest)
+            dest, seconds = import_audio(self.context.home, self.card.global_id, src)
         except AudioError as exc:
             self._status(str(exc))
             return
@@ -390,7 +299,7 @@ class SpokenCardView(CardView):
         self._start_transcription(dest, seconds)
 
     def _start_transcription(self, path: Path, seconds: float) -> None:
-        from prepdeck.recordings.commands import stored_path
+        from prepdeck.recordings.service import stored_path
 
         self.recording_path = path
         try:
@@ -410,8 +319,8 @@ class SpokenCardView(CardView):
     @work(thread=True, exclusive=True, group="speech")
     def _transcribe(self, path: Path, recording_id: int | None, cancel: threading.Event) -> None:
         from prepdeck.recordings.audio import AudioError
-        from prepdeck.recordings.commands import result_json, stored_path
         from prepdeck.recordings.models import ModelUnavailable
+        from prepdeck.recordings.service import shared_transcriber, transcribe_recording
         from prepdeck.recordings.transcribe import TranscriptionCancelled
 
         speech = self.context.config.speech
@@ -420,25 +329,23 @@ class SpokenCardView(CardView):
             transcriber = shared_transcriber(
                 speech.model, self.context.home, speech.filler_pass, speech.language
             )
-            transcript = transcriber.transcribe(
-                path, cancel=cancel, progress=lambda f: self.app.call_from_thread(self._progress, f)
+            result = transcribe_recording(
+                store,
+                self.context.home,
+                transcriber,
+                path,
+                recording_id,
+                target=self.card.speaking_target(),
+                kind="design" if self.card.type == "design" else "star",
+                cancel=cancel,
+                progress=lambda f: self.app.call_from_thread(self._progress, f),
             )
-            result = result_json(
-                stored_path(self.context.home, path), transcript, self.card.speaking_target()
-            )
-            if recording_id is not None:
-                result["recording_id"] = recording_id
-                store.update_recording(
-                    recording_id,
-                    model=transcript.model,
-                    status="transcribed",
-                    duration_s=transcript.duration_s,
-                    transcript=transcript.to_json(),
-                    analysis=result,
-                )
-        except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
+        except ModelUnavailable as exc:  # the model failed to load: the row is not marked yet
             if recording_id is not None:
                 store.update_recording(recording_id, status="failed", error=str(exc))
+            self.app.call_from_thread(self._failed, f"{exc}; the audio is kept in {path}")
+            return
+        except (AudioError, TranscriptionCancelled) as exc:
             self.app.call_from_thread(self._failed, f"{exc}; the audio is kept in {path}")
             return
         self.app.call_from_thread(self._show_result, result)
@@ -478,46 +385,52 @@ class SpokenCardView(CardView):
         else:
             self._status(f"transcribed with {result['model']} in {result['elapsed_s']:.1f} s")
         self.query_one("#transcript", Static).update(transcript_text(result))
-        self.query_one("#metrics", Static).update(self._metrics_markup(result, star=self.sheet is None))
+        self.query_one("#metrics", Static).update(self._metrics_markup(result, self.card.type))
         self._show_auto()
         self._show_trend()
         self.reveal()
 
+    def evidence(self) -> RoundEvidence:
+        """This answer as a round's evidence: its analysis, and a design card's ticks and numbers."""
+        card, sheet = self.card, self.sheet
+        return answer_evidence(
+            self.rubric.round,
+            self.result,
+            card_id=card.global_id,
+            card_type=card.type,
+            target=card.speaking_target(),
+            checklist=list(zip(card.checklist, sheet.ticks(), strict=True))
+            if sheet is not None and card.checklist
+            else None,
+            numbers=[v.correct for v in sheet.verdicts()] if sheet is not None else None,
+        )
+
+    def _score(self) -> Scorecard:
+        return score_round(self.rubric.round, self.evidence(), self.self_scores())
+
     def _show_auto(self) -> None:
         """The automatic points and their evidence beside each rubric line, and the total."""
-        if self.sheet is not None:
-            self.auto = design_auto_rubric(
-                self.result, self.card, self.sheet.ticks(), [v.correct for v in self.sheet.verdicts()]
+        self.scorecard = self._score()
+        for line in self.scorecard.lines:
+            text = (
+                f"{line.evidence}: score it yourself"
+                if line.auto is None
+                else f"auto {line.auto:g}: {line.evidence}"
             )
-        elif self.result is not None:
-            self.auto = auto_rubric(self.result)
-        for key, (points, evidence) in self.auto.items():
-            self.query_one(f"#evidence-{key}", Static).update(f"[dim]auto {points}: {escape(evidence)}[/dim]")
+            self.query_one(f"#evidence-{line.key}", Static).update(Text(text, style="dim"))
         self._update_total()
 
     @staticmethod
-    def _metrics_markup(r: dict[str, Any], star: bool = True) -> str:
-        def mark(ok: bool) -> str:
-            return "[green]✓[/]" if ok else "[yellow]![/]"
-
-        f = r["fillers"]
-        types = ", ".join(f"{k} {v}" for k, v in f["by_type"].items()) or "none"
-        wpm = r["wpm"]
-        dur = r.get("duration", {})
-        lines = [
-            f"{mark(wpm is not None and 130 <= wpm <= 160)} pace {wpm or '–'} wpm (130–160)",
-            f"{mark(f['per_minute'] <= 3)} fillers {f['count']} ({f['per_minute']}/min; {escape(types)})",
-            f"{mark(not any(p['seconds'] >= 3 for p in r['pauses']))} pauses ≥1 s: {len(r['pauses'])}",
-            f"{mark(dur.get('status') == 'ok')} length {dur.get('speaking_s', 0):.0f} s "
-            f"(target {'–'.join(map(str, dur.get('target', [])))} s)",
-        ]
-        if star:  # "I" over "we" is a story's ownership; a design answer says "we" naturally
-            lines.append(
-                f"{mark((r['i_we']['i_share'] or 0) >= 0.5)} I {r['i_we']['i']}× / we {r['i_we']['we']}×; "
-                f"hedges {r['hedges']['count']}"
-            )
-        lines += [f"[yellow]! {escape(w)}[/]" for w in r["warnings"] if star or not w.startswith("'we'")]
-        return "\n".join(lines)
+    def _metrics_markup(r: dict[str, Any], card_type: str | None = None) -> Text:
+        """One line per check, each problem once; then the transcriber's own notes."""
+        text = Text()
+        for check in answer_checks(r, card_type):
+            text.append("✓ " if check.ok else "! ", style="green" if check.ok else "yellow")
+            text.append(check.text + "\n", style="" if check.ok else "yellow")
+        for note in r.get("transcriber_notes") or []:
+            text.append(f"! {note}\n", style="yellow")
+        text.rstrip()
+        return text
 
     def _show_trend(self) -> None:
         try:
@@ -559,20 +472,19 @@ class SpokenCardView(CardView):
                 scores[line.key] = None
         return scores
 
-    def _total(self) -> tuple[int, bool]:
+    def _total(self) -> tuple[float, bool]:
         """(total, every line scored by the user): blank lines count their automatic points."""
         scores = self.self_scores()
-        total = sum(v if v is not None else self.auto.get(k, (0, ""))[0] for k, v in scores.items())
-        return total, all(v is not None for v in scores.values())
+        return self._score().total, all(v is not None for v in scores.values())
 
     def _update_total(self) -> None:
         total, complete = self._total()
-        rating = suggested_from_total(total, self.rubric)
+        rating = suggested_rating(total, self.rubric)
         names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
         note = "" if complete else " [dim](blank lines use the automatic points)[/dim]"
         verdict = "pass" if total >= self.rubric.pass_score else "below pass"
         self.query_one("#rubric-total", Static).update(
-            f"[b]{total}/{self.rubric.max_score}[/b] ({verdict} {self.rubric.pass_score}) → suggests "
+            f"[b]{total:g}/{self.rubric.max_score}[/b] ({verdict} {self.rubric.pass_score}) → suggests "
             f"[b]{names[rating]}[/b] ({rating}){note}"
         )
         if self.result is not None:
@@ -583,11 +495,11 @@ class SpokenCardView(CardView):
         if self.result is None:
             # a design card revealed without a recording: its checklist and numbers suggest, as on paper
             if self.sheet is not None and self.revealed:
-                from prepdeck.core.selfcheck import suggested_rating
+                from prepdeck.core.selfcheck import suggested_rating as from_coverage
 
-                return suggested_rating(self.sheet.coverage())
+                return from_coverage(self.sheet.coverage())
             return None
-        return suggested_from_total(self._total()[0], self.rubric)
+        return suggested_rating(self._total()[0], self.rubric)
 
     def _self_score_payload(self) -> dict[str, Any]:
         """The user's points per rubric line (blank lines left out), with the automatic points beside."""
@@ -596,7 +508,7 @@ class SpokenCardView(CardView):
         return {
             "round": self.rubric.round,
             "lines": given,
-            "auto": {k: v[0] for k, v in self.auto.items()},
+            "auto": {ln.key: ln.auto for ln in self.scorecard.lines} if self.scorecard else {},
             "total": total,
             "complete": complete,
             "max": self.rubric.max_score,

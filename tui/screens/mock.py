@@ -35,7 +35,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from prepdeck.core.rubrics import ROUND_PHASES, RUBRICS
 from prepdeck.core.store import StoreError, to_iso
 from prepdeck.mocks import store as mock_store
 from prepdeck.mocks.plan import (
@@ -47,8 +46,11 @@ from prepdeck.mocks.plan import (
     RoundPlan,
     plan_mock,
 )
-from prepdeck.mocks.scoring import Scorecard, code_evidence, parse_self_score, score_mock
+from prepdeck.mocks.session import score_mock
 from prepdeck.mocks.timer import Monotonic, PhaseTimer, format_clock
+from prepdeck.scoring.card import Scorecard, parse_self_score
+from prepdeck.scoring.evidence import code_evidence
+from prepdeck.scoring.rubrics import ROUND_PHASES, RUBRICS
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.card_view import CardView

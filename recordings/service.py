@@ -1,0 +1,125 @@
+"""The recording pipeline the CLI (`record`, `transcribe`) and the review screen's spoken-answer view share:
+where an answer's audio is saved, importing a file, one loaded transcriber per setting, and turning a
+transcript into the stored `transcribe --json` object (docs/cli.md) for a story or a design answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prepdeck.recordings.analysis import analyze
+from prepdeck.recordings.audio import AudioError, audio_duration
+
+if TYPE_CHECKING:
+    from prepdeck.recordings.transcribe import Transcriber
+
+_transcribers: dict[tuple[str, bool, str], Transcriber] = {}
+_transcribers_lock = threading.Lock()
+
+
+def shared_transcriber(model: str, home: Path, filler_pass: bool, language: str) -> Transcriber:
+    """One loaded model per setting for the whole process: loading costs seconds, transcribing reuses it."""
+    from prepdeck.recordings.transcribe import Transcriber
+
+    key = (model, filler_pass, language)
+    with _transcribers_lock:
+        if key not in _transcribers:
+            _transcribers[key] = Transcriber(model, home=home, filler_pass=filler_pass, language=language)
+        return _transcribers[key]
+
+
+def result_json(
+    audio: str, transcript: Any, target: tuple[int, int] | None = None, kind: str = "star"
+) -> dict[str, Any]:
+    """One `transcribe --json` object: the cli.md keys first, then the extra analysis keys. `kind`
+    "design" analyses a design answer as one (recordings/design.py), never for STAR beats."""
+    started = time.perf_counter()
+    analysis = analyze(transcript.words, transcript.duration_s, target, kind=kind)
+    elapsed = transcript.elapsed_s + (time.perf_counter() - started)
+    out: dict[str, Any] = {
+        "audio": audio,
+        "duration_s": round(transcript.duration_s, 2),
+        "model": transcript.model,
+        "elapsed_s": round(elapsed, 2),
+        "text": analysis.pop("text"),
+    }
+    out.update(analysis)
+    out["no_speech"] = transcript.no_speech
+    out["filler_pass"] = transcript.filler_pass
+    if transcript.notes:
+        # the transcriber's own notes (not a delivery problem): kept apart so a screen can show them once
+        out["transcriber_notes"] = list(transcript.notes)
+        out["warnings"] = [*out["warnings"], *transcript.notes]
+    return out
+
+
+def recording_path(home: Path, card_global_id: str, suffix: str, now: dt.datetime | None = None) -> Path:
+    from prepdeck.core.paths import recordings_dir
+
+    now = now or dt.datetime.now()
+    safe = card_global_id.replace("/", "__")
+    folder = recordings_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder / f"{now:%Y%m%d-%H%M%S}-{safe}"
+    path, n = base.with_suffix(suffix), 1
+    while path.exists():
+        path, n = folder / f"{base.name}-{n}{suffix}", n + 1
+    return path
+
+
+def stored_path(home: Path, path: Path) -> str:
+    """Paths inside $PREPDECK_HOME are stored relative to it, so the data folder can move."""
+    try:
+        return str(path.resolve().relative_to(home.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def import_audio(home: Path, card_global_id: str, src: Path) -> tuple[Path, float]:
+    """Copy an audio file in as the card's answer: (its path under $PREPDECK_HOME, its length in seconds).
+    Raises AudioError for a file that is not audio, OSError when it cannot be copied."""
+    seconds = audio_duration(src)
+    dest = recording_path(home, card_global_id, src.suffix.lower() or ".audio")
+    shutil.copyfile(src, dest)
+    return dest, seconds
+
+
+def transcribe_recording(
+    store: Any,
+    home: Path,
+    transcriber: Transcriber,
+    path: Path,
+    recording_id: int | None,
+    *,
+    target: tuple[int, int] | None,
+    kind: str,
+    cancel: threading.Event | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Transcribe and analyse a saved answer and store the result on its `recordings` row; on failure the row
+    is marked failed and the error (ModelUnavailable, AudioError, TranscriptionCancelled) propagates."""
+    from prepdeck.recordings.models import ModelUnavailable
+    from prepdeck.recordings.transcribe import TranscriptionCancelled
+
+    try:
+        transcript = transcriber.transcribe(path, cancel=cancel, progress=progress)
+    except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
+        if recording_id is not None:
+            store.update_recording(recording_id, status="failed", error=str(exc))
+        raise
+    result = result_json(stored_path(home, path), transcript, target, kind=kind)
+    if recording_id is not None:
+        result["recording_id"] = recording_id
+        store.update_recording(
+            recording_id,
+            model=transcript.model,
+            status="transcribed",
+            duration_s=transcript.duration_s,
+            transcript=transcript.to_json(),
+            analysis=result,
+        )
+    return result
