@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from prepdeck.recordings.analysis import TECH_TERMS
+from prepdeck.recordings.lexicon import TECH_TERMS
 
 STAR_BEATS: tuple[str, ...] = ("situation", "task", "action", "result")
 BEAT_NAMES = (*STAR_BEATS, "reflection")  # what an analysis may report; STAR coverage counts the first four
