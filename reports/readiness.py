@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from prepdeck.core.plan import ROUNDS, WEEKDAYS, Plan, PlanSettings, build_plan, load_settings, save_settings
-from prepdeck.core.rubrics import RUBRICS
+from prepdeck.scoring.rubrics import RUBRICS
 
 
 def _fail(message: str) -> int:

@@ -346,7 +346,7 @@ def mock_evidence(round_: str, stored: dict[str, Any]) -> RoundEvidence:
         ev.code = stored["code"]
     if isinstance(stored.get("discussion"), list):
         ev.written = [str(d.get("answer") or "") for d in stored["discussion"] if isinstance(d, dict)]
-    design = stored.get("design") if isinstance(stored.get("design"), dict) else {}
+    design: dict[str, Any] = stored["design"] if isinstance(stored.get("design"), dict) else {}
     checklist = [
         (str(item[0]), bool(item[1]))
         for item in design.get("checklist") or []

@@ -53,7 +53,7 @@ def delivery_checks(r: dict[str, Any]) -> list[Check]:
     if dur.get("target"):
         lo, hi = dur["target"]
         status = dur.get("status")
-        word = {"short": " — short", "long": " — long"}.get(status, "")
+        word = {"short": " — short", "long": " — long"}.get(str(status), "")
         out.append(
             Check(status == "ok", f"length {dur.get('speaking_s', 0):.0f} s{word} (target {lo}–{hi} s)")
         )
@@ -61,7 +61,7 @@ def delivery_checks(r: dict[str, Any]) -> list[Check]:
 
 
 def star_checks(r: dict[str, Any]) -> list[Check]:
-    star = r.get("star") if isinstance(r.get("star"), dict) else {}
+    star: dict[str, Any] = r["star"] if isinstance(r.get("star"), dict) else {}
     if star.get("story") is False:  # told as what one would do: the one problem worth saying
         return [Check(False, "this is what you would do, not a time you did it: tell one real story")]
     found = star_beats(r) or set()
