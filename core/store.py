@@ -294,6 +294,10 @@ class Store:
         row = self.db.execute("SELECT answer, dialect FROM drafts WHERE card_id = ?", [card_id]).fetchone()
         return (row[0], row[1]) if row else None
 
+    def delete_draft(self, card_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM drafts WHERE card_id = ?", (card_id,))
+
     def put_draft(self, card_id: str, answer: str, dialect: str | None = None) -> None:
         with self.transaction() as c:
             c.execute(

@@ -79,6 +79,11 @@ class CardView(VerticalScroll):
         """Focus the view's editor or first input (key `e`); False when the view has none."""
         return False
 
+    def tab_start(self) -> Widget | None:
+        """Where Tab goes from outside the view's fields (None: the first field, as usual). A revealed
+        design card starts at its checklist, as its hint says, not in a note the next Space would edit."""
+        return None
+
     def suggest(self, rating: int | None) -> None:
         if rating is not None:
             self.post_message(self.SuggestRating(rating))

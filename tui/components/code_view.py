@@ -25,6 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
 
+from prepdeck.decks.starter import is_untouched, starter_code
 from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
 from prepdeck.tui.messages import WorkStatus
@@ -242,7 +243,7 @@ class CodeCardView(CardView):
 
     def _initial_text(self) -> str:
         draft = self._draft()
-        return draft[0] if draft else ""
+        return draft[0] if draft else starter_code(self.card)
 
     def _draft(self) -> tuple[str, str | None] | None:
         try:
@@ -317,8 +318,9 @@ class CodeCardView(CardView):
             return
         answer = self.editor.text
         self.save_draft()
-        if not answer.strip():
-            self._show_status("write a query first")
+        if is_untouched(answer, self.card):
+            # not a try: nothing of the user's to judge (and it must not count as a failed first run)
+            self._show_status("write the function first" if answer.strip() else "write a query first")
             return
         self._run_counter += 1
         self._cancel = threading.Event()
@@ -547,8 +549,12 @@ class CodeCardView(CardView):
         }
 
     def commit_evidence(self, store: Store) -> None:
-        self._draft_dirty = True
-        self.save_draft()
+        """The card is being rated: its answer is kept with the review (payload, attempts), and the draft
+        goes, so the next review of the card is recall from the starting template, not the old answer."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_dirty = False
+        store.delete_draft(self.card.global_id)
 
     # -- small helpers --------------------------------------------------------------------------------
     def _editor_text(self) -> str:

@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Label, Markdown, Static
 from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
 from prepdeck.tui.bindings import key_hint
 from prepdeck.tui.components.card_view import CardView
+from prepdeck.tui.components.fields import TextField
 
 if TYPE_CHECKING:
     from prepdeck.core.store import Store
@@ -48,7 +49,7 @@ class DesignSheet:
             for i, q in enumerate(self.card.numbers):
                 with Horizontal(classes="number-row"):
                     yield Label(escape(q.question), classes="number-question")
-                    yield Input(
+                    yield TextField(
                         self.numbers.get(f"number-{i}", ""),
                         placeholder=q.unit or "number",
                         id=f"number-{i}",
@@ -65,6 +66,9 @@ class DesignSheet:
         yield Static("", id="coverage")
 
     # -- state ------------------------------------------------------------------------------------
+    def first_point(self) -> Checkbox | None:
+        return next(iter(self.host.query(Checkbox).results(Checkbox)), None)
+
     def typed_numbers(self) -> dict[str, str]:
         """The capacity answers typed so far, by input id."""
         return {
@@ -185,6 +189,9 @@ class DesignCardView(CardView):
 
     def commit_evidence(self, store: Store) -> None:
         self.sheet.commit(store)
+
+    def tab_start(self) -> Widget | None:
+        return self.sheet.first_point() if self.revealed else None
 
     def focus_editor(self) -> bool:
         targets = list(self.query(Input)) + (list(self.query(Checkbox)) if self.revealed else [])

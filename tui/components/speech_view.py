@@ -28,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Static
 
 from prepdeck.scoring.card import Scorecard, score_round, suggested_rating
@@ -37,6 +38,7 @@ from prepdeck.scoring.rubrics import RUBRICS, Rubric
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.design_view import DesignSheet
+from prepdeck.tui.components.fields import TextField
 
 if TYPE_CHECKING:
     from prepdeck.core.store import Store
@@ -124,7 +126,7 @@ class SpokenCardView(CardView):
             for name in self.fields:
                 with Horizontal(classes="note-row"):
                     yield Label(name.capitalize(), classes="note-label")
-                    yield Input(
+                    yield TextField(
                         str(notes.get(name, "")),
                         placeholder=f"{name}…",
                         id=f"note-{name}",
@@ -166,7 +168,7 @@ class SpokenCardView(CardView):
             for line in rubric.lines:
                 with Horizontal(classes="rubric-row"):
                     yield Label(f"{escape(line.label)} /{line.points}", classes="rubric-label")
-                    yield Input(
+                    yield TextField(
                         placeholder=f"0–{line.points}",
                         id=f"score-{line.key}",
                         classes="rubric-input",
@@ -189,7 +191,10 @@ class SpokenCardView(CardView):
             return key_hint(None, action_id)
 
     def _status(self, message: str) -> None:
-        self.query_one("#speech-status", Static).update(escape(message))
+        status = self.query_one("#speech-status", Static)
+        status.update(escape(message))
+        if message:  # the answer to a key the user just pressed: bring it into sight on a scrolled card
+            self.call_after_refresh(self.scroll_to_widget, status, animate=False)
 
     # -- notes ---------------------------------------------------------------------------------------
     def _notes(self) -> dict[str, Any]:
@@ -540,6 +545,9 @@ class SpokenCardView(CardView):
             store.update_recording(self.recording_id, self_score=self._self_score_payload())
         if self.sheet is not None:
             self.sheet.commit(store)
+
+    def tab_start(self) -> Widget | None:
+        return self.sheet.first_point() if self.sheet is not None and self.revealed else None
 
     def focus_editor(self) -> bool:
         self.query_one(f"#note-{self.fields[0]}", Input).focus()

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
 from prepdeck.core.store import StoreError
-from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.bindings import actions_for, bindings_for
 from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.messages import QueueLoaded, WorkStatus
@@ -50,6 +50,8 @@ class Session:
     learning: list[tuple[dt.datetime, Card]] = field(default_factory=list)  # back today, once due
     answered: list[Answered] = field(default_factory=list)
     suspended: list[Card] = field(default_factory=list)
+    # every rating and suspension in order, so `u` undoes the newest action whatever it was (as in Anki)
+    done: list[Answered | Card] = field(default_factory=list)
 
     def remove(self, card_id: str) -> None:
         self.pending = [c for c in self.pending if c.global_id != card_id]
@@ -110,8 +112,13 @@ class SessionSummary(Static):
     pass
 
 
+# the code card's keys (Ctrl+R, Ctrl+G, …) also live on the screen, so they work with the editor unfocused:
+# the card view's own bindings are in the key chain only while one of its widgets has focus
+CARD_ACTIONS = frozenset(a.action for a in actions_for("code"))
+
+
 class ReviewScreen(Screen[None]):
-    BINDINGS = bindings_for("review")  # type: ignore[assignment]
+    BINDINGS = bindings_for("review") + bindings_for("code")  # type: ignore[assignment]
 
     def __init__(self, deck_id: str | None = None) -> None:
         super().__init__()
@@ -316,7 +323,9 @@ class ReviewScreen(Screen[None]):
         except StoreError as exc:
             self.notify(f"Not saved: {exc}. The card stays; rate again.", severity="error", timeout=15)
             return
-        self.session.answered.append(Answered(card, rating, outcome.review_id, duration_ms, outcome.leech))
+        answered = Answered(card, rating, outcome.review_id, duration_ms, outcome.leech)
+        self.session.answered.append(answered)
+        self.session.done.append(answered)
         self.session.remove(card.global_id)
         if outcome.leech:
             self.notify(
@@ -334,10 +343,13 @@ class ReviewScreen(Screen[None]):
     # -- undo, suspend, editors, leaving --------------------------------------------------------
     async def action_undo(self) -> None:
         app = self.papp
-        if not self.session.answered:
+        if not self.session.done:
             self.notify("Nothing to undo in this session.", timeout=3)
             return
-        last = self.session.answered[-1]
+        last = self.session.done[-1]
+        if not isinstance(last, Answered):
+            await self._undo_suspend(last)
+            return
         newest = app.context.store().last_review()
         if newest is None or newest.id != last.review_id:
             self.notify(
@@ -353,12 +365,27 @@ class ReviewScreen(Screen[None]):
         if undone is None:
             return
         self.session.answered.pop()
+        self.session.done.pop()
         self.session.remove(last.card.global_id)
         if self.card is not None:
             self.session.pending.insert(0, self.card)
         app.post_reviews_changed(last.card.global_id)
         self.notify(f"Undone: {RATINGS[last.rating]} on “{last.card.title}”", timeout=3)
         await self.show_card(last.card)
+
+    async def _undo_suspend(self, card: Card) -> None:
+        try:
+            self.papp.scheduling.suspend(card.global_id, False)
+        except StoreError as exc:
+            self.notify(f"Undo failed: {exc}", severity="error")
+            return
+        self.session.done.pop()
+        self.session.suspended.remove(card)
+        if self.card is not None:
+            self.session.pending.insert(0, self.card)
+        self.papp.post_reviews_changed(card.global_id)
+        self.notify(f"Undone: suspended “{card.title}”", timeout=3, markup=False)
+        await self.show_card(card)
 
     async def action_suspend(self) -> None:
         card = self.card
@@ -370,6 +397,7 @@ class ReviewScreen(Screen[None]):
             self.notify(f"Not suspended: {exc}", severity="error")
             return
         self.session.suspended.append(card)
+        self.session.done.append(card)
         self.session.remove(card.global_id)
         self.papp.post_reviews_changed(card.global_id)
         self.notify(
@@ -400,6 +428,17 @@ class ReviewScreen(Screen[None]):
         else:  # end early: the summary of what was done; the current card stays due
             await self._finish()
 
+    def focus_next(self, selector: Any = "*") -> Any:
+        """Tab from outside the card's fields starts where the card says (a revealed design card: its
+        checklist), so Tab, Space ticks a point instead of typing into a note."""
+        view = self.view
+        if selector == "*" and view is not None and self.focused in (None, view):
+            start = view.tab_start()
+            if start is not None:
+                self.set_focus(start)
+                return start
+        return super().focus_next(selector)
+
     def action_scroll_card(self, lines: int) -> None:
         if self.view is not None:
             self.view.scroll_relative(y=lines, animate=False)
@@ -408,9 +447,44 @@ class ReviewScreen(Screen[None]):
         if self.view is not None:
             self.view.scroll_relative(y=direction * max(1, self.view.size.height - 2), animate=False)
 
+    def _in_a_field(self) -> bool:
+        """Focus is on a field of the card (an input, a checkbox, the editor), not the card itself."""
+        focused, view = self.focused, self.view
+        return focused is not None and view is not None and focused is not view and view in focused.ancestors
+
+    def _card_action(self, action: str) -> Any:
+        """The view's own action method for a card key, when the card on screen has it and allows it."""
+        view = self.view
+        method = getattr(view, f"action_{action}", None)
+        if view is None or not callable(method) or view.check_action(action, ()) is False:
+            return None
+        return method
+
+    def _forward(self, action: str) -> None:
+        method = self._card_action(action)
+        if method is not None:
+            method()
+
+    def action_run_check(self) -> None:
+        self._forward("run_check")
+
+    def action_cycle_dialect(self) -> None:
+        self._forward("cycle_dialect")
+
+    def action_show_translation(self) -> None:
+        self._forward("show_translation")
+
+    def action_give_up(self) -> None:
+        self._forward("give_up")
+
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action in CARD_ACTIONS:
+            return self._card_action(action) is not None
         if action in ("reveal", "suspend", "edit", "rate", "accept_suggestion") and self.card is None:
             return action == "accept_suggestion" and self.finished  # Enter leaves the summary
+        if action in ("rate", "accept_suggestion", "reveal", "suspend", "undo") and self._in_a_field():
+            # keys typed for a field never rate or suspend the card: Esc leaves the field first
+            return False
         if action == "reveal" and self.view is not None and self.view.revealed:
             return False  # the footer shows what is left to do: rate
         if action == "speak":

@@ -1,0 +1,250 @@
+"""The daily review as a user lives it (issue 14): no lost notes, real recall, keys that go where the
+user looks, every message in sight. Each test replays one of the reported steps through the real app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sql_cards import DECK, write_deck
+from textual.widgets import Checkbox, Input, Static, TextArea
+from tui_support import Clock, make_context, new_context, pilot_test, review_rows, settle, use_utc
+
+from prepdeck.core.paths import database_path
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.components.code_view import CodeCardView
+from prepdeck.tui.screens.review import ReviewScreen
+
+# the first card of the judge-test deck alone: a session of one SQL card
+ONE_SQL_CARD = DECK[: DECK.index("[[cards]]", DECK.index("[[cards]]") + 1)]
+WRONG = """SELECT order_id, status, updated_at FROM order_events
+QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id ASC) = 1"""
+
+
+def _sql_context(tmp_path: Path, monkeypatch):
+    use_utc(monkeypatch)
+    decks = write_deck(tmp_path / "decks", ONE_SQL_CARD).parent
+    return make_context(tmp_path / "home", decks)
+
+
+async def _review(pilot, deck: str | None = None) -> ReviewScreen:
+    await settle(pilot)
+    if deck is None:
+        await pilot.press("r")
+    else:
+        pilot.app.start_review(deck)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+def _visible(widget) -> bool:
+    """On screen now: a widget scrolled out of its container has no region in the compositor."""
+    region = widget.region
+    return region.height > 0 and widget.screen.region.contains_region(region)
+
+
+# 1. design notes are not wiped by "Tab to a point, Space ticks"; Ctrl+Z undoes typing in a field
+@pilot_test
+async def test_tab_then_space_after_reveal_ticks_a_point_and_keeps_the_notes(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await pilot.press("r")  # answer aloud: the spoken view with its note fields
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.press(*"sla 99.9")
+        await pilot.press("escape", "space")
+        await pilot.pause()
+        assert screen.view is not None and screen.view.revealed
+        await pilot.press("tab", "space")
+        await pilot.pause()
+        view = screen.view
+        assert view.query_one("#note-requirements", Input).value == "sla 99.9"
+        assert view.query_one("#check-0", Checkbox).value is True
+        view.save_notes()  # type: ignore[attr-defined]
+        assert ctx.store().get_note("design-basics/clickstream")["requirements"] == "sla 99.9"
+    ctx.close()
+
+
+@pilot_test
+async def test_ctrl_z_undoes_typing_in_a_design_field(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("e", *"keys", "backspace", "backspace", *"ep")
+        field = screen.view.query_one("#note-requirements", Input)  # type: ignore[union-attr]
+        assert field.value == "keep"
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z", "ctrl+z")
+        assert field.value == "keys"
+        await pilot.press("ctrl+y")
+        assert field.value == "key"
+        await pilot.press(*["ctrl+z"] * 10)
+        assert field.value == ""
+    ctx.close()
+
+
+# 2. a failed code card comes back as recall: an empty editor, not the previous answer
+@pilot_test
+async def test_a_failed_code_card_comes_back_with_an_empty_editor(tmp_path, monkeypatch):
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text(WRONG)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("enter")  # Again, as suggested after giving up
+        await settle(pilot)
+        assert [r[1] for r in review_rows(database_path(ctx.home))] == [1]
+        again = screen.view  # the relearning card, back in the same session
+        assert isinstance(again, CodeCardView) and again is not view
+        assert again.query_one("#editor", TextArea).text == ""
+        await pilot.press("e", "ctrl+r")
+        await settle(pilot)
+        assert not again.passed and again.attempts == []
+    ctx.close()
+
+
+# 3. a pyspark card starts from the function to write, built from the card's `function` and solution
+def test_pyspark_editor_starts_from_the_function_signature(tmp_path, monkeypatch) -> None:
+    from prepdeck.decks.model import Card
+    from prepdeck.tui.components.spark_view import PySparkCardView
+
+    ctx = new_context(tmp_path, monkeypatch)
+    card = Card(
+        deck_id="d",
+        id="s",
+        type="pyspark",
+        title="Sessionize",
+        prompt="p",
+        function="sessionize",
+        solution="from pyspark.sql import functions as F\n\n\ndef sessionize(events, gap=1800):\n    return events\n",
+    )
+    text = PySparkCardView(card, ctx)._initial_text()
+    assert text.startswith("from pyspark.sql import functions as F\n")
+    assert "def sessionize(events, gap=1800):\n" in text
+    assert "return events" not in text  # the signature, never the answer
+    ctx.close()
+
+
+# 4. `u` after `s` undoes the suspension, not the rating before it
+@pilot_test
+async def test_undo_after_suspend_unsuspends_and_keeps_the_previous_rating(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        await pilot.press("space", "3")
+        await pilot.pause()
+        suspended = screen.card
+        assert suspended is not None
+        await pilot.press("s")
+        await pilot.pause()
+        assert suspended.global_id in ctx.store().suspended()
+        await pilot.press("u")
+        await pilot.pause()
+        assert suspended.global_id not in ctx.store().suspended()
+        assert screen.card is not None and screen.card.global_id == suspended.global_id
+        assert [r[1] for r in review_rows(database_path(ctx.home))] == [3]
+        await pilot.press("u")  # then the rating before it
+        await pilot.pause()
+        assert review_rows(database_path(ctx.home)) == []
+    ctx.close()
+
+
+# 5. digits rate only when no field has focus
+@pilot_test
+async def test_digits_in_design_fields_never_rate(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("e", *"11574", "tab", *"4.32", "tab")
+        await pilot.pause()
+        view = screen.view
+        assert view is not None
+        assert view.query_one("#number-0", Input).value == "11574"
+        assert view.query_one("#number-1", Input).value == "4.32"
+        assert isinstance(screen.focused, Checkbox)  # Tab went on to the checklist
+        await pilot.press("4")
+        await pilot.pause()
+        assert review_rows(database_path(ctx.home)) == []
+        await pilot.press("escape", "2")
+        await pilot.pause()
+        assert [r[1] for r in review_rows(database_path(ctx.home))] == [2]
+    ctx.close()
+
+
+# 8. Ctrl+G works with the editor unfocused, and the next Enter rates
+@pilot_test
+async def test_give_up_outside_the_editor_then_enter_rates_again(tmp_path, monkeypatch):
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView) and screen.focused is None
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert view.revealed and view.gave_up
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r[1] for r in review_rows(database_path(ctx.home))] == [1]
+    ctx.close()
+
+
+# 7. a message from `p` appears where the user looks, even with the card scrolled down
+@pilot_test
+async def test_play_message_is_in_sight_on_a_scrolled_card(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    design = tmp_path / "decks" / "design.toml"
+    long_answer = "\\n\\n".join(f"Step {i}: a paragraph of the model answer." for i in range(12))
+    design.write_text(
+        design.read_text(encoding="utf-8").replace('answer = "Kafka in', f'answer = "{long_answer} Kafka in'),
+        encoding="utf-8",
+    )
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("space")  # the model answer and checklist below: scroll down to them
+        await settle(pilot)
+        screen.view.scroll_end(animate=False)  # type: ignore[union-attr]
+        await settle(pilot)
+        status = screen.view.query_one("#speech-status", Static)  # type: ignore[union-attr]
+        assert not _visible(status)
+        await pilot.press("p")
+        await settle(pilot)
+        assert "nothing recorded" in str(status.render())
+        assert _visible(status)
+    ctx.close()
+
+
+# 6. model answers wrap at 80 columns: the end of a long line is on screen
+@pilot_test
+async def test_long_model_answer_lines_wrap_at_80_columns(tmp_path, monkeypatch):
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        fence = screen.view.query_one("#answer").query_one("MarkdownFence")  # type: ignore[union-attr]
+        assert fence.size.width <= 80
+        assert fence.max_scroll_x == 0  # nothing cut off to the right
+        solution_lines = len(screen.card.solution.strip().splitlines())  # type: ignore[union-attr]
+        assert fence.size.height > solution_lines  # the long QUALIFY line took more than one row
+    ctx.close()

@@ -1,0 +1,56 @@
+"""One-line text fields for card views: typing never replaces a whole note by surprise, Ctrl+Z undoes.
+
+Textual's `Input` selects its whole text when focused by Tab, so the next key (Space, a digit) replaced
+a note the user had written; and it has no undo. `TextField` keeps the cursor at the end on focus and
+keeps the values it had, so Ctrl+Z steps back one edit at a time (Ctrl+Y steps forward again).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.binding import Binding
+from textual.widgets import Input
+
+UNDO_DEPTH = 200  # edits kept per field
+
+
+class TextField(Input):
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+z", "undo_edit", "Undo", show=False),
+        Binding("ctrl+y", "redo_edit", "Redo", show=False),
+    ]
+
+    def __init__(self, value: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(value, **kwargs)
+        self._past: list[str] = []
+        self._future: list[str] = []
+        self._shown = value or ""
+        self._restoring = False
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if not hasattr(self, "_shown") or value == self._shown:  # still in __init__: the starting value
+            return
+        if not self._restoring:
+            self._past = [*self._past, self._shown][-UNDO_DEPTH:]
+            self._future = []
+        self._shown = value
+
+    def _step(self, source: list[str], target: list[str]) -> None:
+        if not source:
+            return
+        target.append(self.value)
+        self._restoring = True
+        try:
+            self.value = source.pop()
+        finally:
+            self._restoring = False
+        self.cursor_position = len(self.value)
+
+    def action_undo_edit(self) -> None:
+        self._step(self._past, self._future)
+
+    def action_redo_edit(self) -> None:
+        self._step(self._future, self._past)
