@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,3 +16,17 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("PREPDECK_HOME", str(home))
     monkeypatch.delenv("PREPDECK_DECKS", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_home() -> Iterator[None]:
+    """One embedded PostgreSQL for the whole run (started only if a test needs it), in a folder of its
+    own: pytest resets its base temp folder to 0700 at every session start, which would lock out the
+    server's system user when the tests run as root; stopped before the folder goes."""
+    from prepdeck.checkers.sql import postgres_engine
+
+    home = Path(tempfile.mkdtemp(prefix="prepdeck-pg-"))
+    postgres_engine.service(home)
+    yield
+    postgres_engine.stop_all()
+    shutil.rmtree(home, ignore_errors=True)

@@ -24,6 +24,7 @@ class PreparedQuery:
     sql: str  # what DuckDB runs
     has_order_by: bool
     statement: exp.Expression | None = None
+    native: bool = False  # runs as written on the dialect's own engine (PostgreSQL), not translated
 
     @property
     def translated(self) -> bool:
@@ -127,8 +128,15 @@ def timestamp_columns(card: Card) -> frozenset[str]:
     )
 
 
+_QUERY_WORDS = {"SELECT", "WITH", "VALUES", "TABLE"}
+
+
 def prepare(
-    text: str | bytes, dialect: str = "duckdb", timestamp_columns: frozenset[str] = frozenset()
+    text: str | bytes,
+    dialect: str = "duckdb",
+    timestamp_columns: frozenset[str] = frozenset(),
+    *,
+    native: bool = False,
 ) -> PreparedQuery:
     """Check that `text` is one query and produce the DuckDB SQL to run; AnswerError otherwise.
 
@@ -138,6 +146,12 @@ def prepare(
     """
     source = answer_text(text)
     dialect = normalize_dialect(dialect)
+    if native:
+        # the engine's own parser judges the syntax; here only what is plainly not a query
+        word = _first_word(source)
+        if word not in _QUERY_WORDS and not strip_literals(source).lstrip().startswith("("):
+            raise _not_a_query(word)
+        return PreparedQuery(source, dialect, source, _order_by_at_top_level(source), None, native=True)
     if dialect == "duckdb":
         duckdb_checks(source, source, dialect)
         return PreparedQuery(source, dialect, source, _order_by_at_top_level(source), None)
@@ -178,7 +192,7 @@ def prepare(
     return PreparedQuery(source, dialect, sql, _has_order_by(statement), statement)
 
 
-def _strip_literals(sql: str) -> str:
+def strip_literals(sql: str) -> str:
     """The SQL with strings, quoted names and comments blanked out (newlines kept)."""
 
     def blank(m: re.Match[str]) -> str:
@@ -205,7 +219,7 @@ def duckdb_checks(sql: str, source: str, dialect: str) -> None:
     if kind != duckdb.StatementType.SELECT:
         name = getattr(kind, "name", str(kind)).upper()
         raise _not_a_query(word if word not in ("WITH", "") else name)
-    cleaned = _strip_literals(sql)
+    cleaned = strip_literals(sql)
     if re.match(r"\s*\(*\s*(DESCRIBE|SUMMARIZE|SHOW)\b", cleaned, re.I):
         raise _not_a_query(word)
     if re.search(r"\bquery(_table)?\s*\(", cleaned, re.I):
@@ -215,7 +229,7 @@ def duckdb_checks(sql: str, source: str, dialect: str) -> None:
 def _order_by_at_top_level(sql: str) -> bool:
     """ORDER BY outside any parentheses: the outermost query sorts (windows, aggregates and subqueries
     keep theirs inside parentheses)."""
-    text = _strip_literals(sql).strip().rstrip(";").strip()
+    text = strip_literals(sql).strip().rstrip(";").strip()
     while text.startswith("(") and _closing_paren(text) == len(text) - 1:
         text = text[1:-1].strip()  # a query wrapped whole in parentheses
     depth = 0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
@@ -19,6 +22,7 @@ from prepdeck.core.config import Config, SqlConfig
 if TYPE_CHECKING:
     import duckdb
 
+    from prepdeck.checkers.sql.postgres_engine import PgSession, PostgresService
     from prepdeck.decks.model import Card, Case
 
 SHOWN_RESULT_ROWS = 200  # rows of each side kept on a CaseResult for the app's result tables
@@ -41,14 +45,45 @@ class _Expected:
 
 @dataclass
 class _Run:
-    """State of one check (one connection)."""
+    """State of one check: the DuckDB connection (opened when first needed) and, for answers or
+    solutions in the postgres dialect, the PostgreSQL session; both hold the current case."""
 
     card: Card
     config: SqlConfig
-    conn: duckdb.DuckDBPyConnection
     cancel: threading.Event | None
+    pg: PgSession | None = None
     solution: PreparedQuery | None = None
-    notes: list[str] = field(default_factory=list)
+    case: Case | None = None
+    _duck: duckdb.DuckDBPyConnection | None = None
+    _duck_case: Case | None = None
+
+    def load(self, case: Case) -> None:
+        self.case = case
+        if self.pg is not None:
+            self.pg.load_case(self.card, case)
+
+    @property
+    def conn(self) -> duckdb.DuckDBPyConnection:
+        if self._duck is None:
+            self._duck = connect(self.config, self.card.today)
+        if self.case is not None and self._duck_case is not self.case:
+            load_case(self._duck, self.card, self.case)
+            self._duck_case = self.case
+        return self._duck
+
+    def close(self) -> None:
+        if self._duck is not None:
+            self._duck.close()
+
+    def run(self, prepared: PreparedQuery, hidden: bool = False) -> QueryResult:
+        if prepared.native and self.pg is not None:
+            return self.pg.run(prepared.sql, prepared.source, hidden=hidden)
+        try:
+            return self.execute(prepared.sql, prepared.source, prepared.dialect)
+        except Stopped as exc:
+            if hidden and not exc.stop_check:
+                raise Stopped(redact(exc.reason), stop_check=False) from None
+            raise
 
     def execute(self, sql: str, source: str | None = None, dialect: str = "duckdb") -> QueryResult:
         return run_query(
@@ -82,12 +117,18 @@ class _Run:
                 f"{card.global_id}, case '{case.name}': no `expected` and the card has no solution"
             )
         if self.solution is None:
+            dialect = normalize_dialect(card.dialect or "duckdb")
             try:
-                self.solution = prepare(card.solution, card.dialect or "duckdb", timestamp_columns(card))
+                self.solution = prepare(
+                    card.solution,
+                    dialect,
+                    timestamp_columns(card),
+                    native=self.pg is not None and dialect == "postgres",
+                )
             except (AnswerError, ValueError) as exc:
                 raise CardProblem(f"{card.global_id}: the card's solution: {exc}") from None
         try:
-            return self.execute(self.solution.sql, self.solution.source, self.solution.dialect)
+            return self.run(self.solution)
         except Stopped as exc:
             if exc.reason == "cancelled":
                 raise
@@ -138,47 +179,98 @@ def check_sql(
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 
+    pg_service, fallback = _native_postgres(dialect, card, cancel)
+    if pg_service is not None:
+        result.engine = pg_service.label
+    elif fallback:
+        result.engine = f"{engine_label(dialect)[:-1]}; {fallback})"
     try:
-        prepared = prepare(answer, dialect, timestamp_columns(card))
+        prepared = prepare(answer, dialect, timestamp_columns(card), native=pg_service is not None)
     except AnswerError as exc:
         result.error = str(exc)
         result.cases = [CaseResult(c.name, c.hidden, False, error="not run") for c in card.cases]
         return done()
-    result.translated = prepared.sql
+    result.translated = None if prepared.native else prepared.sql
 
-    try:
-        conn = connect(cfg, card.today)
-    except Exception as exc:
-        result.error = f"DuckDB could not start: {str(exc).splitlines()[0] if str(exc) else exc!r}"
-        return done()
-    run = _Run(card, cfg, conn, cancel)
-    try:
-        stopped: str | None = None
-        for case in card.cases:
-            if stopped is None and cancel is not None and cancel.is_set():
-                stopped = result.error = "cancelled"
-            if stopped is not None:
-                result.cases.append(CaseResult(case.name, case.hidden, False, error="not run"))
-                continue
-            load_case(conn, card, case)
-            try:
-                expected = run.expected(case)
-                actual = run.execute(prepared.sql, prepared.source, prepared.dialect)
-            except Stopped as exc:
-                result.cases.append(
-                    CaseResult(case.name, case.hidden, False, error=exc.reason, message=exc.reason)
-                )
-                if exc.stop_check:
-                    stopped = exc.reason
-                    result.error = exc.reason
-                continue
-            result.cases.append(_judge_case(card, case, actual, expected, prepared))
-            if explain and result.plan is None:
-                result.plan = _explain(run, prepared)
-        result.passed = bool(result.cases) and all(c.passed for c in result.cases) and result.error is None
-    finally:
-        conn.close()
+    with _sessions(pg_service, cfg, card, cancel) as pg:
+        run = _Run(card, cfg, cancel, pg)
+        try:
+            _judge_cases(run, prepared, result, explain)
+        except _EngineFailed as exc:
+            result.error = str(exc)
+        finally:
+            run.close()
     return done()
+
+
+class _EngineFailed(RuntimeError):
+    pass
+
+
+def _judge_cases(run: _Run, prepared: PreparedQuery, result: CheckResult, explain: bool) -> None:
+    card, cancel = run.card, run.cancel
+    stopped: str | None = None
+    for case in card.cases:
+        if stopped is None and cancel is not None and cancel.is_set():
+            stopped = result.error = "cancelled"
+        if stopped is not None:
+            result.cases.append(CaseResult(case.name, case.hidden, False, error="not run"))
+            continue
+        try:
+            run.load(case)
+            expected = run.expected(case)
+            actual = run.run(prepared, hidden=case.hidden)
+        except Stopped as exc:
+            result.cases.append(
+                CaseResult(case.name, case.hidden, False, error=exc.reason, message=exc.reason)
+            )
+            if exc.stop_check:
+                stopped = exc.reason
+                result.error = exc.reason
+            continue
+        except CardProblem:
+            raise
+        except Exception as exc:  # DuckDB could not start, the PostgreSQL connection dropped
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise _EngineFailed(f"the SQL engine failed: {first}") from exc
+        result.cases.append(_judge_case(card, case, actual, expected, prepared))
+        if explain and result.plan is None:
+            result.plan = _explain(run, prepared)
+    result.passed = bool(result.cases) and all(c.passed for c in result.cases) and result.error is None
+
+
+def _native_postgres(
+    dialect: str, card: Card, cancel: threading.Event | None
+) -> tuple[PostgresService | None, str | None]:
+    """The running PostgreSQL for a postgres answer, or (None, why it is translated instead)."""
+    if dialect != "postgres":
+        return None, None
+    from prepdeck.checkers.sql.postgres_engine import PostgresUnavailable, service
+
+    svc = service()
+    try:
+        return svc.start(), None
+    except PostgresUnavailable as exc:
+        return None, str(exc)
+
+
+@contextmanager
+def _sessions(
+    pg_service: PostgresService | None, cfg: SqlConfig, card: Card, cancel: threading.Event | None
+) -> Iterator[PgSession | None]:
+    if pg_service is None:
+        yield None
+        return
+    with pg_service.session(cfg, card.today, cancel) as pg:
+        yield pg
+
+
+def redact(reason: str) -> str:
+    """A DuckDB error on a hidden case without its details, which may quote the case's data: the kind
+    ("Conversion Error") and the position only."""
+    head = reason.split(":", 1)[0].strip()
+    position = re.search(r"\(at line \d+(?:, column \d+)?\)", reason)
+    return head + (f" {position.group(0)}" if position else "") + " (details hidden with the case)"
 
 
 def _judge_case(
@@ -212,6 +304,8 @@ def _judge_case(
 
 
 def _explain(run: _Run, prepared: PreparedQuery) -> str | None:
+    if prepared.native and run.pg is not None:
+        return run.pg.explain(prepared.sql, prepared.source)
     try:
         result = run.execute("EXPLAIN " + prepared.sql)
     except Stopped as exc:
@@ -222,18 +316,23 @@ def _explain(run: _Run, prepared: PreparedQuery) -> str | None:
 def explain_sql(
     card: Card, answer: str | bytes, dialect: str | None = None, config: SqlConfig | Config | None = None
 ) -> tuple[str, str]:
-    """(DuckDB SQL, EXPLAIN plan) of an answer on the card's first case; AnswerError if it cannot run."""
+    """(what runs, its plan) of an answer on the card's first case: the native query and PostgreSQL's
+    EXPLAIN, or the DuckDB translation and DuckDB's; AnswerError if it cannot run."""
     cfg = _sql_config(config)
-    prepared = prepare(answer, normalize_dialect(dialect, cfg.dialect), timestamp_columns(card))
-    conn = connect(cfg, card.today)
-    try:
-        if card.cases:
-            load_case(conn, card, card.cases[0])
-        run = _Run(card, cfg, conn, None)
+    dialect = normalize_dialect(dialect, cfg.dialect)
+    pg_service, _ = _native_postgres(dialect, card, None)
+    prepared = prepare(answer, dialect, timestamp_columns(card), native=pg_service is not None)
+    with _sessions(pg_service, cfg, card, None) as pg:
+        run = _Run(card, cfg, None, pg)
         try:
-            plan = run.execute("EXPLAIN " + prepared.sql, prepared.source, prepared.dialect)
-        except Stopped as exc:
-            raise AnswerError(exc.reason) from None
-    finally:
-        conn.close()
+            if card.cases:
+                run.load(card.cases[0])
+            if prepared.native and pg is not None:
+                return prepared.source, pg.explain(prepared.sql, prepared.source)
+            try:
+                plan = run.execute("EXPLAIN " + prepared.sql, prepared.source, prepared.dialect)
+            except Stopped as exc:
+                raise AnswerError(exc.reason) from None
+        finally:
+            run.close()
     return prepared.sql, "\n".join(str(row[-1]) for row in plan.rows)
