@@ -6,8 +6,9 @@ process, started on first need (or early, by `prewarm`) with its data directory 
 process still uses). Started as root, the wheel runs the server as a system user it creates and opens
 the path to the data directory (where the socket also lives) to that user.
 
-Each check: the harness (superuser) creates a fresh schema per case with the card's tables and data,
-grants the answer role SELECT on it, and the answer runs on a second connection logged in as that role:
+Each check: the harness (superuser) fills the card's tables with one case's data at a time (in a schema
+created once per set of table declarations and emptied after the check), the answer role may only
+SELECT from them, and the answer runs on a second connection logged in as that role:
 no superuser, no file or program roles, read-only transactions, no CREATE anywhere, `statement_timeout`,
 `work_mem` and `temp_file_limit` from `[sql]`. The answer is sent as `DECLARE … CURSOR FOR <answer>`
 over the extended protocol, so the server itself refuses a second statement and anything that is not a
@@ -27,13 +28,15 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import functools
 import re
 import threading
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +56,7 @@ _CURSOR = "prepdeck_answer"
 _DECLARE = f"DECLARE {_CURSOR} NO SCROLL CURSOR FOR "
 _FETCH_BATCH = 500
 _RESULT_BYTES = 64 * 1024 * 1024  # a result larger than this is refused before it fills the app
+_KEPT_SCHEMAS = 32  # sets of card tables kept created between checks
 _SERVER_HEADROOM_MB = 768  # shared memory and the server's own needs, above the answer's memory limit
 
 
@@ -129,6 +133,7 @@ class PostgresService:
         self._answer: psycopg.Connection[Any] | None = None
         self._answer_uri = ""
         self._role_settings: tuple[Any, ...] | None = None
+        self._schemas: OrderedDict[tuple[tuple[str, str], ...], str] = OrderedDict()
         self.version = ""  # "18.6"
         self.error: str | None = None
         self.started_s: float | None = None
@@ -221,7 +226,8 @@ class PostgresService:
 
         if self._answer is None or self._answer.closed or self._answer.broken:
             self._answer = psycopg.connect(self._answer_uri, autocommit=True)
-            self._answer.prepare_threshold = None  # DISCARD ALL between answers drops prepared statements
+            # each answer runs once: preparing it would only fill the session
+            self._answer.prepare_threshold = None
         return self._answer
 
     @contextmanager
@@ -233,7 +239,7 @@ class PostgresService:
         with self._check_lock:
             self._ensure_role_settings(config)
             assert self._admin is not None
-            session = PgSession(self._admin, self._answer_conn(), config, today, cancel)
+            session = PgSession(self._admin, self._answer_conn(), config, today, cancel, self._schemas)
             try:
                 yield session
             finally:
@@ -336,6 +342,7 @@ def freeze_clock_keywords(text: str, today: dt.datetime) -> str:
 # one check
 
 
+@functools.lru_cache(maxsize=256)
 def pg_type(declared: str) -> str:
     """A declared column type (DuckDB spelling, as decks write them) in PostgreSQL's spelling."""
     from sqlglot import exp
@@ -368,27 +375,32 @@ class PgSession:
     config: SqlConfig
     today: dt.datetime
     cancel: threading.Event | None
+    schemas: OrderedDict[tuple[tuple[str, str], ...], str]
     schema: str | None = None
+    tables: list[str] = field(default_factory=list)
 
     def load_case(self, card: Card, case: Case) -> None:
-        """A fresh schema holding this case's tables; CardProblem when the data does not fit."""
+        """The card's tables (in a schema kept for this set of tables) holding this case's data only;
+        CardProblem when the data does not fit."""
         import psycopg
         from psycopg import sql
 
         from prepdeck.decks.tabular import coerce, parse_columns, read_csv
 
-        self._drop()
-        self.schema = f"case_{abs(hash((card.global_id, case.name, time.perf_counter_ns()))):x}"
         where = f"{card.global_id}, case '{case.name}'"
-        script = [f"CREATE SCHEMA {self.schema}"]
+        columns_of = {}
         for table, spec in card.tables.items():
             try:
-                columns = parse_columns(spec)
+                columns_of[table] = parse_columns(spec)
             except ValueError as exc:
                 raise CardProblem(f"{card.global_id}: table {table}: {exc}") from None
-            defs = ", ".join(f"{_quote(c.name)} {pg_type(c.type)}" for c in columns)
-            target = f"{self.schema}.{_quote(table)}"
-            script.append(f"CREATE TABLE {target} ({defs})")
+        self.tables = [_quote(t) for t in card.tables]
+        self.schema = self._schema_for(card, columns_of)
+        script = []
+        if self.tables:
+            # DELETE, not TRUNCATE: for a few rows it skips TRUNCATE's new files per table
+            script.extend(f"DELETE FROM {self.schema}.{t}" for t in self.tables)
+        for table, columns in columns_of.items():
             text = case.data.get(table)
             if not text or not text.strip():
                 continue
@@ -418,33 +430,58 @@ class PgSession:
                         raise CardProblem(
                             f"{where}: table {table}, row {number}, column {column.name}: {exc}"
                         ) from None
-                    literal = sql.Literal(value).as_string(self.admin)
-                    values.append(f"CAST({literal} AS {pg_type(column.type)})")
+                    values.append(sql.Literal(value).as_string(self.admin))  # the column casts it
                 rows.append("(" + ", ".join(values) + ")")
             if rows:
                 names = ", ".join(_quote(c.name) for c in header)
+                target = f"{self.schema}.{_quote(table)}"
                 script.append(f"INSERT INTO {target} ({names}) VALUES " + ", ".join(rows))
-        script.append(f"GRANT USAGE ON SCHEMA {self.schema} TO {ANSWER_ROLE}")
-        script.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA {self.schema} TO {ANSWER_ROLE}")
         try:
-            with self.admin.transaction():
-                self.admin.execute(";\n".join(script))
+            self.admin.execute(";\n".join(script))  # one implicit transaction
         except psycopg.Error as exc:
             raise CardProblem(f"{where}: {(exc.diag.message_primary or str(exc)).splitlines()[0]}") from None
+
+    def _schema_for(self, card: Card, columns_of: dict[str, list[Any]]) -> str:
+        """A schema with the card's (empty) tables, created once per set of table declarations and
+        kept, so a warm check only refills it; the oldest goes past `_KEPT_SCHEMAS`."""
+        import psycopg
+
+        key = tuple(sorted(card.tables.items()))
+        name = self.schemas.get(key)
+        if name is not None:
+            self.schemas.move_to_end(key)
+            return name
+        name = f"tables_{len(self.schemas)}_{time.perf_counter_ns():x}"
+        script = [f"CREATE SCHEMA {name}"]
+        for table, columns in columns_of.items():
+            defs = ", ".join(f"{_quote(c.name)} {pg_type(c.type)}" for c in columns)
+            script.append(f"CREATE TABLE {name}.{_quote(table)} ({defs})")
+        script.append(f"GRANT USAGE ON SCHEMA {name} TO {ANSWER_ROLE}")
+        script.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA {name} TO {ANSWER_ROLE}")
+        try:
+            self.admin.execute(";\n".join(script))
+        except psycopg.Error as exc:
+            first = (exc.diag.message_primary or str(exc)).splitlines()[0]
+            raise CardProblem(f"{card.global_id}: the tables cannot be created: {first}") from None
+        self.schemas[key] = name
+        while len(self.schemas) > _KEPT_SCHEMAS:
+            _, old = self.schemas.popitem(last=False)
+            with suppress(Exception):
+                self.admin.execute(f"DROP SCHEMA IF EXISTS {old} CASCADE")
+        return name
 
     def _prepare_session(self) -> None:
         today = self.today
         if today.tzinfo is None:
             today = today.replace(tzinfo=dt.UTC)
         settings = [
-            "DISCARD ALL",  # whatever the previous answer changed with set_config()
+            "RESET ALL",  # whatever the previous answer changed with set_config()
             f"SET search_path = {CLOCK_SCHEMA}, {self.schema}, pg_catalog",
             "SET TimeZone = 'UTC'",
             f"SET statement_timeout = {int(self.config.time_limit_s * 1000)}",
             f"SET prepdeck.today = '{today.astimezone(dt.UTC).isoformat()}'",
         ]
-        for statement in settings:
-            self.answer.execute(statement)
+        self.answer.execute(";\n".join(settings))  # one round trip
 
     def run(self, text: str, source: str, *, hidden: bool = False) -> QueryResult:
         """Run one query (the answer or the solution) on the loaded case; Stopped when it fails."""
@@ -508,15 +545,12 @@ class PgSession:
         with suppress(Exception):
             self.answer.execute("ROLLBACK")
 
-    def _drop(self) -> None:
-        if self.schema is None:
-            return
-        with suppress(Exception):
-            self.admin.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
-        self.schema = None
-
     def close(self) -> None:
-        self._drop()
+        # no case's rows stay behind for a later answer to read from another schema
+        if self.schema is not None and self.tables:
+            with suppress(Exception):
+                self.admin.execute(";".join(f"DELETE FROM {self.schema}.{t}" for t in self.tables))
+        self.schema = None
 
 
 def _row_bytes(row: tuple[Any, ...]) -> int:
