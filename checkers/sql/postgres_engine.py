@@ -396,7 +396,7 @@ class PgSession:
                 raise CardProblem(f"{card.global_id}: table {table}: {exc}") from None
         self.tables = [_quote(t) for t in card.tables]
         self.schema = self._schema_for(card, columns_of)
-        script = []
+        script: list[str] = []
         if self.tables:
             # DELETE, not TRUNCATE: for a few rows it skips TRUNCATE's new files per table
             script.extend(f"DELETE FROM {self.schema}.{t}" for t in self.tables)
