@@ -60,6 +60,8 @@ class Outcome:
     cards: int
     reviews: int
     daily_minutes: list[float] = field(default_factory=list)
+    daily_reviews: list[int] = field(default_factory=list)  # every answer, learning steps included
+    daily_due_reviews: list[int] = field(default_factory=list)  # answers to cards in the review state
 
 
 class Learner:
@@ -76,6 +78,7 @@ class Learner:
         self.days_seen: dict[str, set[dt.date]] = {}
         self.rng = random.Random(seed)
         self.reviews = 0
+        self.review_state_answers = 0  # answers to cards in the review state (not new, not (re)learning)
 
     def close(self) -> None:
         self.store.close()
@@ -93,6 +96,8 @@ class Learner:
             memory, fsrs.Rating(rating), review_datetime=at
         )
         seconds = SECONDS[card.type]
+        before = self.scheduling.state(card.global_id)
+        self.review_state_answers += before is not None and before["state"] == 2
         self.scheduling.review(card, rating, now=at, duration_ms=int(seconds * 1000))
         self.days_seen.setdefault(card.global_id, set()).add(at.date())
         self.reviews += 1
@@ -170,18 +175,35 @@ def run_with_plan(
 
 
 def run_without_plan(
-    db: Path, start: dt.date, days: int = 45, minutes: float = 30.0, per_round: int = 75
+    db: Path,
+    start: dt.date,
+    days: int = 45,
+    minutes: float = 30.0,
+    per_round: int = 75,
+    *,
+    new_per_day: int = 20,
+    load_balance: bool = False,
 ) -> Outcome:
-    """The same learner on the deck retention alone: each day's queue (20 new a day) done whole."""
+    """The same learner on the deck retention alone: each day's queue done whole."""
     decks = learner_decks(per_round)
     learner = Learner(db, decks, start)
+    learner.scheduling.config.review.new_per_day = new_per_day
+    learner.scheduling.config.review.load_balance = load_balance
     daily: list[float] = []
+    counts: list[int] = []
+    due_counts: list[int] = []
     try:
         for offset in range(days):
             day = start + dt.timedelta(days=offset)
             learner.clock[0] = noon(day) - dt.timedelta(hours=4)
             queue = [c for c in learner.scheduling.queue() if not learner._learning(c)]
+            before = learner.reviews, learner.review_state_answers
             daily.append(learner.study(queue, day) / 60)
-        return learner.outcome(start + dt.timedelta(days=days), minutes, daily)
+            counts.append(learner.reviews - before[0])
+            due_counts.append(learner.review_state_answers - before[1])
+        outcome = learner.outcome(start + dt.timedelta(days=days), minutes, daily)
+        outcome.daily_reviews = counts
+        outcome.daily_due_reviews = due_counts
+        return outcome
     finally:
         learner.close()

@@ -26,7 +26,7 @@ import fsrs
 
 from prepdeck.core.config import Config
 from prepdeck.core.days import DayClock
-from prepdeck.core.intervals import format_interval, fuzz_days, parse_steps
+from prepdeck.core.intervals import format_interval, fuzz_days, fuzz_range, parse_steps
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+_DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 LEARN_AHEAD = dt.timedelta(minutes=20)
@@ -149,6 +150,7 @@ class Scheduling:
                 config.problems.append(problem)
         self.maximum_interval = max(1, int(review.maximum_interval_days))
         self._fsrs: dict[tuple[float, tuple[float, ...]], fsrs.Scheduler] = {}
+        self._retention: dict[str, float] = {}
         # deck index: built once; the DeckSet does not change under a Scheduling
         self._cards: dict[str, Card] = {}
         self._deck_order: dict[str, list[str]] = {}
@@ -241,17 +243,24 @@ class Scheduling:
 
     def parameters_at(self, moment: dt.datetime) -> tuple[float, ...]:
         """The newest optimized parameters in force at `moment` (defaults before the first optimization)."""
+        history = self._parameter_history()
+        current: tuple[float, ...] = _DEFAULT_PARAMETERS
+        if not history:
+            return current
         stamp = to_iso(moment)
-        current: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
-        for created, params in self._parameter_history():
+        for created, params in history:
             if created > stamp:
                 break
             current = params
         return current
 
     def retention_for(self, deck_id: str) -> float:
-        deck = self.decks.deck(deck_id)
-        return self.config.desired_retention(deck_id, deck.desired_retention if deck else None)
+        retention = self._retention.get(deck_id)
+        if retention is None:  # the deck set and the settings do not change under a Scheduling
+            deck = self.decks.deck(deck_id)
+            retention = self.config.desired_retention(deck_id, deck.desired_retention if deck else None)
+            self._retention[deck_id] = retention
+        return retention
 
     def _fsrs_for(self, deck_id: str, params: tuple[float, ...]) -> fsrs.Scheduler:
         key = (self.retention_for(deck_id), params)
@@ -269,9 +278,20 @@ class Scheduling:
         return scheduler
 
     def _transition(
-        self, card_id: str, deck_id: str, before: dict[str, Any] | None, rating: int, at: dt.datetime
+        self,
+        card_id: str,
+        deck_id: str,
+        before: dict[str, Any] | None,
+        rating: int,
+        at: dt.datetime,
+        *,
+        balance: Callable[[dt.date, int, int, int], int] | None = None,
+        logged_days: int | None = None,
     ) -> tuple[dict[str, Any], dt.timedelta]:
-        """The card's state after `rating` at `at`, and the interval it was given. Pure: no writes."""
+        """The card's state after `rating` at `at`, and the interval it was given. Pure: no writes.
+
+        `balance(day, low, high, fuzzed)` picks the interval within the fuzz range by load; `logged_days` is
+        the interval a balanced review was given, so a replay of the log lands on the same day."""
         fsrs_id = before["fsrs_id"] if before else fsrs_id_for(card_id)
         if before is None:
             card = fsrs.Card(card_id=fsrs_id, due=at)
@@ -290,7 +310,14 @@ class Scheduling:
         reps = before["reps"] if before else 0
         if after.state == fsrs.State.Review:
             days = round((after.due - at) / dt.timedelta(days=1))
+            ideal = days
             days = fuzz_days(days, seed=fsrs_id ^ (reps * 0x9E3779B97F4A7C15), maximum=self.maximum_interval)
+            if ideal >= 3:
+                low, high = fuzz_range(ideal, self.maximum_interval)
+                if logged_days is not None and low <= logged_days <= high:
+                    days = logged_days
+                elif balance is not None:
+                    days = balance(self.days.day_of(at), low, high, days)
             interval = dt.timedelta(days=days)
             due = self.days.start_of(self.days.day_of(at) + interval)
         else:
@@ -310,6 +337,46 @@ class Scheduling:
             "lapses": (before["lapses"] if before else 0) + (1 if lapsed else 0),
         }
         return state, interval
+
+    def _balancer(
+        self, conn: sqlite3.Connection, chosen: list[int]
+    ) -> Callable[[dt.date, int, int, int], int] | None:
+        """With `[review] load_balance`, an interval picker: within the card's fuzz range, the day with the
+        fewest reviews already due there (an easy day's count doubled, so it gets about half), weighed a little
+        toward the nearer days, the seeded fuzz breaking ties. The pick is appended to `chosen`. Without the
+        setting, None: the seeded fuzz alone."""
+        review = self.config.review
+        if not review.load_balance:
+            return None
+        easy = {("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(d) for d in review.easy_days}
+
+        def pick(day: dt.date, low: int, high: int, fuzzed: int) -> int:
+            first, last = day + dt.timedelta(days=low), day + dt.timedelta(days=high)
+            rows = conn.execute(
+                "SELECT due, count(*) FROM card_state WHERE state = ? AND due >= ? AND due < ? GROUP BY due",
+                (
+                    REVIEW_STATE,
+                    to_iso(self.days.start_of(first)),
+                    to_iso(self.days.start_of(last + dt.timedelta(days=1))),
+                ),
+            )
+            load: dict[dt.date, int] = {}
+            for due, count in rows:
+                target = self.days.day_of(from_iso(due))
+                load[target] = load.get(target, 0) + count
+
+            def cost(n: int) -> tuple[float, int]:
+                target = day + dt.timedelta(days=n)
+                booked = load.get(target, 0) * (2 if target.weekday() in easy else 1)
+                # n ** 0.2: days further out are less booked *yet*; without it the pick drifts late, the
+                # intervals grow and the learner reviews less (-5.8 % in benchmarks/bench_plan.py)
+                return (booked + 1) * n**0.2, abs(n - fuzzed)
+
+            best = min(range(low, high + 1), key=cost)
+            chosen.append(best)
+            return best
+
+        return pick
 
     def _is_leech_lapse(self, before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
         """At `leech_lapses` lapses, then every half of that again (Anki's rule)."""
@@ -336,14 +403,15 @@ class Scheduling:
             (card_id,),
         ).fetchall()
         state: dict[str, Any] | None = None
+        updates: list[tuple[str | None, str, int]] = []
         for review_id, deck_id, reviewed_at, rating, old_after in rows:
-            after, _ = self._transition(card_id, deck_id, state, rating, from_iso(reviewed_at))
             flags = {k: v for k, v in json.loads(old_after or "{}").items() if k not in _STATE_COLUMNS}
-            conn.execute(
-                "UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?",
-                (_dumps(state) if state else None, _dumps({**after, **flags}), review_id),
+            after, _ = self._transition(
+                card_id, deck_id, state, rating, from_iso(reviewed_at), logged_days=flags.get("balanced_days")
             )
+            updates.append((_dumps(state) if state else None, _dumps({**after, **flags}), review_id))
             state = after
+        conn.executemany("UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?", updates)
         if state is None:
             conn.execute("DELETE FROM card_state WHERE card_id = ?", (card_id,))
         else:
@@ -371,12 +439,17 @@ class Scheduling:
             in_order = (
                 before is None or before["last_review"] is None or from_iso(before["last_review"]) <= at
             )
+            balanced: list[int] = []
             if in_order:
-                after, interval = self._transition(card_id, card.deck_id, before, rating, at)
+                after, interval = self._transition(
+                    card_id, card.deck_id, before, rating, at, balance=self._balancer(conn, balanced)
+                )
             else:  # a review made elsewhere, earlier than the last one here (`grade --at`)
                 after, interval = {}, dt.timedelta(0)
             leech = in_order and self._is_leech_lapse(before, after)
             recorded_after = dict(after)
+            if balanced:  # the replayed log must land this review on the same day
+                recorded_after["balanced_days"] = balanced[0]
             if leech:
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'leech', ?)",
@@ -428,9 +501,12 @@ class Scheduling:
             before = self._read_state(self._conn, card_id)
         if before and before["last_review"] and from_iso(before["last_review"]) > at:
             at = from_iso(before["last_review"])
-        return {
-            rating: self._transition(card_id, card.deck_id, before, rating, at)[1] for rating in RATING_NAMES
-        }
+        with self.store.lock:
+            balance = self._balancer(self._conn, [])
+            return {
+                rating: self._transition(card_id, card.deck_id, before, rating, at, balance=balance)[1]
+                for rating in RATING_NAMES
+            }
 
     def undo(self) -> Review | None:
         """Remove the newest review and put its card back exactly as it was before it."""
@@ -491,12 +567,18 @@ class Scheduling:
         """Recompute card_state from the review log; returns how many cards have a state."""
         with self.store.transaction() as conn:
             rows = conn.execute(
-                f"SELECT card_id, deck_id, reviewed_at, rating FROM reviews ORDER BY card_id, {LOG_ORDER}"
+                f"SELECT card_id, deck_id, reviewed_at, rating, json_extract(state_after, '$.balanced_days') "
+                f"FROM reviews ORDER BY card_id, {LOG_ORDER}"
             )
             states: dict[str, dict[str, Any]] = {}
-            for card_id, deck_id, reviewed_at, rating in rows:
+            for card_id, deck_id, reviewed_at, rating, logged_days in rows:
                 states[card_id], _ = self._transition(
-                    card_id, deck_id, states.get(card_id), rating, from_iso(reviewed_at)
+                    card_id,
+                    deck_id,
+                    states.get(card_id),
+                    rating,
+                    from_iso(reviewed_at),
+                    logged_days=logged_days,
                 )
             conn.execute("DELETE FROM card_state")
             conn.executemany(

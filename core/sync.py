@@ -106,11 +106,13 @@ def _own_entries(store: Store, machine: str) -> Iterator[dict[str, Any]]:
             (str(sequence),),
         )
     rows = conn.execute(
-        "SELECT uid, card_id, deck_id, reviewed_at, rating, duration_ms, kind, payload FROM reviews "
-        "WHERE origin IS NULL ORDER BY id"
+        "SELECT uid, card_id, deck_id, reviewed_at, rating, duration_ms, kind, payload, "
+        "json_extract(state_after, '$.balanced_days') FROM reviews WHERE origin IS NULL ORDER BY id"
     )
-    for uid, card_id, deck_id, reviewed_at, rating, duration_ms, kind, payload in rows:
+    for uid, card_id, deck_id, reviewed_at, rating, duration_ms, kind, payload, balanced_days in rows:
+        extra = {"balanced_days": balanced_days} if balanced_days is not None else {}
         yield {
+            **extra,
             "t": "review",
             "uid": uid,
             "card_id": card_id,
@@ -204,6 +206,10 @@ def _valid(entry: Any, machine: str) -> bool:
             and (duration is None or (type(duration) is int and duration >= 0))
             and _text(entry.get("kind"), 20)
             and (entry.get("payload") is None or isinstance(entry["payload"], dict))
+            and (
+                entry.get("balanced_days") is None
+                or (type(entry["balanced_days"]) is int and entry["balanced_days"] > 0)
+            )
         )
     if kind == "undo":
         return bool(owned)
@@ -275,7 +281,7 @@ def merge_entries(
                     continue
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, "
-                    "payload, uid, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "payload, uid, origin, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         entry["card_id"],
                         entry["deck_id"],
@@ -286,6 +292,10 @@ def merge_entries(
                         _dumps(entry.get("payload")),
                         entry["uid"],
                         machine,
+                        # the day a balanced review was put on: the replay below keeps it (a flag of state_after)
+                        json.dumps({"balanced_days": entry["balanced_days"]})
+                        if entry.get("balanced_days")
+                        else None,
                     ),
                 )
                 if cur.rowcount:

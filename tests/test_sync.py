@@ -228,3 +228,24 @@ def test_sync_command_reports_what_went_out_and_came_in(tmp_path: Path) -> None:
     listed = json.loads(prepdeck(homes[1], "decks", "list", "--json").stdout)
     concepts = next(d for d in listed if d["id"] == "sql-concepts")
     assert concepts["new"] == concepts["cards"] - 1  # the card reviewed on the other machine is not new here
+
+
+def test_a_balanced_review_lands_on_the_same_day_on_the_other_machine(tmp_path: Path) -> None:
+    clock = [T0]
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b = Machine(tmp_path / "a.db", clock), Machine(tmp_path / "b.db", clock)
+    a.sched.config.review.load_balance = True  # B does not balance: it must still take A's days
+    cards = DECKS.decks[0].cards
+    for day in range(40):
+        clock[0] = T0 + dt.timedelta(days=day)
+        for card in a.sched.queue():
+            outcome = a.sched.review(card, 3, now=clock[0])
+            if outcome.state != "review":
+                a.sched.review(card, 3, now=outcome.due)
+    assert a.store.db.execute(
+        "SELECT count(*) FROM reviews WHERE state_after LIKE '%balanced_days%'"
+    ).fetchone()[0]
+    a.sync(folder)
+    b.sync(folder)
+    assert b.states() == a.states() and len(cards) == len(b.states())

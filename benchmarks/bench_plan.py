@@ -1,0 +1,171 @@
+"""Interview plan, load balancing and sync: what a learner gets from them, and what they cost.
+
+    .venv/bin/python -m benchmarks.bench_plan [--write]
+
+1. A synthetic FSRS-6 learner (benchmarks/plan_learner.py: true memory weaker than prepdeck's model) with 300
+   cards of four rounds, 45 days to the interview, 30 minutes a day: following the plan vs the queue alone.
+2. Load balancing: the same learner in steady state (150 days to settle, 90 measured, 6 new cards a day):
+   the coefficient of variation of the daily number of answers, balanced vs not, and the total work.
+3. `build_plan` for 2,000 cards over a 90-day horizon (target ≤ 2 s), and `prepdeck sync` merging a machine
+   with 50,000 reviews into an empty one (target ≤ 2 s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import write_section
+from benchmarks.plan_learner import learner_decks, run_with_plan, run_without_plan
+from prepdeck.core.config import Config
+from prepdeck.core.plan import PlanSettings, build_plan
+from prepdeck.core.scheduler import Scheduling
+from prepdeck.core.store import Store, to_iso
+from prepdeck.core.sync import sync
+
+START, END = "<!-- plan:start -->", "<!-- plan:end -->"
+DAY0 = dt.date(2026, 3, 2)
+
+
+def cv(values: list[int]) -> float:
+    return statistics.pstdev(values) / statistics.mean(values)
+
+
+def learner_figures(folder: Path) -> list[str]:
+    planned = run_with_plan(folder / "plan.db", DAY0, days=45, minutes=30)
+    queue = run_without_plan(folder / "queue.db", DAY0, days=45, minutes=30)
+    rows = []
+    for name, o in (("following the plan", planned), ("queue alone (20 new a day)", queue)):
+        rows.append(
+            f"| {name} | {o.mean_true_recall:.3f} | {o.max_day_minutes:.1f} | {o.days_over_budget} | "
+            f"{o.cards_seen_twice}/{o.cards} | {o.reviews} |"
+        )
+    return [
+        "| 300 cards, 45 days, 30 min/day | mean true recall on the day | heaviest day (min) | days > 33 min | "
+        "cards seen on ≥ 2 days | answers |",
+        "|---|---|---|---|---|---|",
+        *rows,
+    ]
+
+
+def balance_figures(folder: Path) -> list[str]:
+    warm, days, new = 150, 90, 6
+    per_round = (warm + days) * new // 4 + 5
+    runs = {}
+    for balanced in (False, True):
+        o = run_without_plan(
+            folder / f"lb-{balanced}.db",
+            DAY0,
+            days=warm + days,
+            per_round=per_round,
+            new_per_day=new,
+            load_balance=balanced,
+        )
+        runs[balanced] = (o.daily_reviews[warm:], o.daily_due_reviews[warm:])
+    lines = [
+        "| 90 days in steady state | CV of daily answers | CV of review-state answers | total answers |",
+        "|---|---|---|---|",
+    ]
+    for balanced, (answers, due) in runs.items():
+        lines.append(
+            f"| {'balanced' if balanced else 'not balanced'} | {cv(answers):.3f} | {cv(due):.3f} | {sum(answers)} |"
+        )
+    ratio = cv(runs[True][0]) / cv(runs[False][0])
+    change = sum(runs[True][0]) / sum(runs[False][0]) - 1
+    lines.append("")
+    lines.append(
+        f"CV ratio balanced/unbalanced: **{ratio:.2f}** (issue target ≤ 0.50: not met); total work {change:+.1%}."
+    )
+    return lines
+
+
+def plan_speed(folder: Path) -> float:
+    decks = learner_decks(500)  # 2,000 cards
+    store = Store.open(folder / "speed.db")
+    scheduling = Scheduling(
+        store, decks, Config(), clock=lambda: dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tz=dt.UTC
+    )
+    rng = random.Random(3)
+    at = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    for card in list(decks.all_cards())[:1200]:  # 1,200 seen, 800 new
+        scheduling.review(
+            card, rng.choice([1, 3, 3, 3, 4]), now=at + dt.timedelta(minutes=rng.randrange(60 * 24 * 50))
+        )
+    settings = PlanSettings(date=DAY0 + dt.timedelta(days=90), minutes_per_day=60)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        build_plan(scheduling.plan_cards(settings.rounds), settings, DAY0)
+        timings.append(time.perf_counter() - started)
+    store.close()
+    return statistics.median(timings)
+
+
+def sync_speed(folder: Path) -> float:
+    shared = folder / "shared"
+    shared.mkdir()
+    decks = learner_decks(500)
+    one = Store.open(folder / "one.db")
+    cards = list(decks.all_cards())
+    rows = []
+    at = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    for n in range(50_000):
+        card = cards[n % len(cards)]
+        rows.append((card.global_id, card.deck_id, to_iso(at + dt.timedelta(minutes=n)), 3, 20_000, "review"))
+    with one.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    sync(one, shared, lambda ids: 0)
+    two = Store.open(folder / "two.db")
+    scheduling = Scheduling(two, decks, Config())
+    started = time.perf_counter()
+    summary = sync(two, shared, scheduling.replay_cards)
+    elapsed = time.perf_counter() - started
+    assert summary.received == {"review": 50_000}
+    one.close()
+    two.close()
+    return elapsed
+
+
+def main() -> int:
+    write = "--write" in sys.argv
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        learner = learner_figures(folder)
+        balance = balance_figures(folder)
+        plan_s = plan_speed(folder)
+        sync_s = sync_speed(folder)
+    block = "\n".join(
+        [
+            START,
+            "## Interview plan, load balancing, sync",
+            "",
+            f"`.venv/bin/python -m benchmarks.bench_plan --write` on {platform.machine()}, Python "
+            f"{platform.python_version()}, {dt.date.today()}; the learner: benchmarks/plan_learner.py.",
+            "",
+            *learner,
+            "",
+            *balance,
+            "",
+            f"- `build_plan` for 2,000 cards (1,200 seen, 800 new) over 90 days: **{plan_s:.2f} s** median of 3 (≤ 2 s)",
+            f"- `prepdeck sync` taking in 50,000 reviews from another machine and replaying 2,000 cards: **{sync_s:.2f} s** (≤ 2 s)",
+            END,
+            "",
+        ]
+    )
+    print(block)
+    if write:
+        write_section(block, START, END)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
