@@ -8,39 +8,30 @@ Ctrl+C never loses an answered card.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+import time
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from prepdeck.core.store import utcnow
+from prepdeck.core.logs import log_exception
+from prepdeck.core.store import StoreError, utcnow
+from prepdeck.core.text import one_line
+from prepdeck.reports.commands import ReportError
 from prepdeck.tui.bindings import bindings_for, validate_keymap
 from prepdeck.tui.commands import PrepdeckCommands
 from prepdeck.tui.messages import ReviewsChanged
+from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
     from prepdeck.core.context import Context
     from prepdeck.core.scheduler import Scheduling
 
 Clock = Callable[[], dt.datetime]
-
-# where other capabilities plug their screens in; tried in order, a missing one shows "coming"
-MOCK_SCREENS = ("prepdeck.tui.screens.mock:MockScreen", "prepdeck.mocks.screen:MockScreen")
-REPORT_WRITERS = ("prepdeck.reports.app:write_week_report", "prepdeck.reports.weekly:write_week_report")
-
-
-def _load(targets: tuple[str, ...]) -> Any | None:
-    for target in targets:
-        module_name, _, name = target.partition(":")
-        try:
-            return getattr(importlib.import_module(module_name), name)
-        except (ImportError, AttributeError):
-            continue
-    return None
+FAILURE_TOAST_S = 12
+USER_ERRORS = (StoreError, ReportError)  # one line that says what to do: no traceback worth pointing at
 
 
 class PrepdeckApp(App[int]):
@@ -64,6 +55,7 @@ class PrepdeckApp(App[int]):
         self._review_on_start = review
         self._review_deck = review_deck
         self.key_problems: list[str] = []
+        self._failure_shown: dict[str, float] = {}  # failure line -> when its toast was shown
 
     @cached_property
     def scheduling(self) -> Scheduling:
@@ -74,6 +66,11 @@ class PrepdeckApp(App[int]):
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def reload_decks(self) -> None:
+        """Read the deck folders again; the scheduler is rebuilt over them when next used."""
+        self.context.reload_decks()
+        self.__dict__.pop("scheduling", None)  # functools.cached_property keeps its value here
 
     def on_mount(self) -> None:
         config = self.context.config
@@ -122,45 +119,46 @@ class PrepdeckApp(App[int]):
             self.push_screen(StatsScreen())
 
     def action_mock(self) -> None:
-        screen = _load(MOCK_SCREENS)
-        if screen is None:
-            self.notify("Mock interviews are coming: `prepdeck mock ROUND` once they land.", title="Mock")
-            return
-        self.push_screen(screen())
+        from prepdeck.tui.screens.mock import MockScreen
+
+        self.push_screen(MockScreen())
 
     # -- background jobs -----------------------------------------------------------------------------
-    def action_write_report(self) -> None:
-        writer = _load(REPORT_WRITERS)
-        if writer is None:
-            self.notify("The weekly report is coming: `prepdeck report` once it lands.", title="Report")
-            return
-        self.notify("Writing this week's report…", title="Report", timeout=3)
-        self._write_report(writer)
+    def report_failure(self, what: str, exc: BaseException) -> None:
+        """A background job failed: one line on screen, the traceback in the error log, the app goes on."""
+        where = log_exception(self.context.home, what, exc)
+        reason = one_line(exc) or type(exc).__name__
+        if not isinstance(exc, USER_ERRORS) and where is not None:
+            reason += f" (details in {where})"  # these errors already say what to do
+        text = f"{what} failed: {reason}"
+        shown = self._failure_shown.get(text)
+        if shown is not None and time.monotonic() - shown < FAILURE_TOAST_S:
+            return  # the same failure again (a screen loads twice when it opens): one toast is enough
+        self._failure_shown[text] = time.monotonic()
+        self.notify(text, title=what, severity="error", timeout=FAILURE_TOAST_S, markup=False)
 
-    @work(thread=True, exclusive=True, group="report")
-    def _write_report(self, writer: Callable[..., Any]) -> None:
-        try:
-            result = writer(self.context, now=self.now())
-        except Exception as exc:  # a report failure is shown, never a crash
-            self.call_from_thread(self.notify, f"Report failed: {exc}", title="Report", severity="error")
-            return
-        files = result.get("files", {}) if isinstance(result, dict) else {}
-        where = files.get("html") or files.get("md") or str(result)
-        self.call_from_thread(self.notify, f"Report written: {where}", title="Report", timeout=15)
+    def action_write_report(self) -> None:
+        self.notify("Writing this week's report…", title="Report", timeout=3)
+        self._write_report()
+
+    @background("Writing the report", group="report")
+    def _write_report(self) -> None:
+        from prepdeck.reports.app import write_week_report
+
+        result = write_week_report(self.context, now=self.now())
+        files = result["files"]
+        self.call_from_thread(
+            self.notify, f"Report written: {files['html']}", title="Report", timeout=15, markup=False
+        )
 
     def action_optimize(self) -> None:
         self.notify("Optimizing FSRS parameters from your history…", title="FSRS", timeout=3)
         self._optimize()
 
-    @work(thread=True, exclusive=True, group="optimize")
+    @background("Optimizing FSRS parameters", group="optimize")
     def _optimize(self) -> None:
-        try:
-            result = self.scheduling.optimize()
-        except Exception as exc:
-            self.call_from_thread(self.notify, f"Optimization failed: {exc}", title="FSRS", severity="error")
-            return
-        message = getattr(result, "message", None) or str(result)
-        self.call_from_thread(self.notify, message, title="FSRS", timeout=12)
+        result = self.scheduling.optimize()
+        self.call_from_thread(self.notify, result.message, title="FSRS", timeout=12, markup=False)
         self.call_from_thread(self.post_reviews_changed)
 
     def post_reviews_changed(self, card_id: str | None = None) -> None:

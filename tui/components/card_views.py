@@ -1,13 +1,12 @@
-"""Choose the view for a card by its type, importing specialised views only when needed.
+"""Choose the view for a card by its type, importing each specialised view only when a card needs it
+(so a session of recall cards never pays for the editor, Spark or Whisper).
 
-A specialised view that is missing (not written yet) or fails to import falls back to the basic
-reveal-and-rate view, so every card type stays reviewable.
+A view that fails to import is an error, not a reason to show the card another way.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import TYPE_CHECKING
 
 from prepdeck.tui.components.card_view import BasicCardView, CardView
@@ -16,38 +15,28 @@ if TYPE_CHECKING:
     from prepdeck.core.context import Context
     from prepdeck.decks.model import Card
 
-log = logging.getLogger(__name__)
-
-# card type -> "module:class", tried in order
-SPECIALISED: dict[str, tuple[str, ...]] = {
-    "sql": ("prepdeck.tui.components.code_view:CodeCardView",),
-    "pyspark": (
-        "prepdeck.tui.components.spark_view:PySparkCardView",
-        "prepdeck.tui.components.code_view:CodeCardView",
-    ),
-    "python": ("prepdeck.tui.components.python_view:PythonCardView",),
-    "star": ("prepdeck.tui.components.speech_view:SpokenCardView",),
-    "design": ("prepdeck.tui.components.design_view:DesignCardView",),
+# card type -> "module:class"; recall cards use BasicCardView
+SPECIALISED: dict[str, str] = {
+    "sql": "prepdeck.tui.components.code_view:CodeCardView",
+    "pyspark": "prepdeck.tui.components.spark_view:PySparkCardView",
+    "python": "prepdeck.tui.components.python_view:PythonCardView",
+    "star": "prepdeck.tui.components.speech_view:SpokenCardView",
+    "design": "prepdeck.tui.components.design_view:DesignCardView",
 }
 
 # design cards answered aloud (key `r` on a design card) use the speech view
-SPOKEN: tuple[str, ...] = ("prepdeck.tui.components.speech_view:SpokenCardView",)
+SPOKEN = "prepdeck.tui.components.speech_view:SpokenCardView"
 
 
 def view_class(card_type: str, spoken: bool = False) -> type[CardView]:
-    for target in SPOKEN if spoken else SPECIALISED.get(card_type, ()):
-        module_name, _, class_name = target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-            cls = getattr(module, class_name)
-        except ImportError as exc:  # not written yet, or its own dependency is missing
-            log.debug("card view %s unavailable: %s", target, exc)
-            continue
-        except AttributeError:
-            continue
-        if isinstance(cls, type) and issubclass(cls, CardView):
-            return cls
-    return BasicCardView
+    target = SPOKEN if spoken else SPECIALISED.get(card_type)
+    if target is None:
+        return BasicCardView
+    module_name, _, class_name = target.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    if not (isinstance(cls, type) and issubclass(cls, CardView)):
+        raise TypeError(f"{target} is not a CardView")
+    return cls
 
 
 def view_for(card: Card, context: Context, *, spoken: bool = False) -> CardView:

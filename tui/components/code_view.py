@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,6 +29,7 @@ from prepdeck.decks.starter import is_untouched, starter_code
 from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
 from prepdeck.tui.messages import WorkStatus
+from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
     from prepdeck.checkers.result import CaseResult, CheckResult
@@ -328,7 +329,7 @@ class CodeCardView(CardView):
         self._show_status(self.running_status())
         self._run_worker(self._run_counter, answer, self.dialect, self._cancel)
 
-    @work(thread=True, exclusive=True, group="code-judge")
+    @background("Checking the answer", group="code-judge")
     def _run_worker(self, run: int, answer: str, dialect: str | None, cancel: threading.Event) -> None:
         try:
             result = self.judge(answer, dialect, cancel)
@@ -416,7 +417,7 @@ class CodeCardView(CardView):
         panel.remove_class("hidden")
         self._explain_worker(answer, self.dialect)
 
-    @work(thread=True, exclusive=True, group="code-explain")
+    @background("Explaining the query", group="code-explain")
     def _explain_worker(self, answer: str, dialect: str | None) -> None:
         try:
             translated, plan = self.explain(answer, dialect)

@@ -115,7 +115,13 @@ class PySparkCardView(CodeCardView):
         self._spark_status(svc.status_text)
         self._unsubscribe = svc.on_status(self._status_from_thread)
         if not svc.ready and svc.state != "starting":
-            self.run_worker(lambda: _start_quietly(svc), thread=True, group="spark-start", exclusive=True)
+            self.run_worker(
+                lambda: _start_quietly(svc),
+                thread=True,
+                group="spark-start",
+                exclusive=True,
+                exit_on_error=False,
+            )
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -168,7 +174,7 @@ def prewarm_if_near(widget: Any, upcoming: Sequence[Any], context: Any) -> bool:
             _start_quietly(svc)
             widget.post_message(WorkStatus("" if svc.ready else svc.status_text, busy=False))
 
-        widget.run_worker(start, thread=True, group="spark-prewarm", exclusive=True)
+        widget.run_worker(start, thread=True, group="spark-prewarm", exclusive=True, exit_on_error=False)
         return True
     except Exception:  # a pre-warm must never disturb the review
         return False

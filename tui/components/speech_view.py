@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -39,6 +39,7 @@ from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.design_view import DesignSheet
 from prepdeck.tui.components.fields import TextField
+from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
     from prepdeck.core.store import Store
@@ -321,7 +322,7 @@ class SpokenCardView(CardView):
         self._status(f"transcribing {path.name}… {self._key('cancel_transcription')} cancels")
         self._transcribe(path, self.recording_id, self._cancel)
 
-    @work(thread=True, exclusive=True, group="speech")
+    @background("Transcribing", group="speech")
     def _transcribe(self, path: Path, recording_id: int | None, cancel: threading.Event) -> None:
         from prepdeck.recordings.audio import AudioError
         from prepdeck.recordings.models import ModelUnavailable

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from prepdeck.core.store import StoreError, from_iso
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.messages import BrowserRowsLoaded, ReviewsChanged
+from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
     from prepdeck.core.store import Review
@@ -127,7 +128,7 @@ class BrowserScreen(Screen[None]):
             self.load()
 
     # -- data ------------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="browser")
+    @background("Loading the cards", group="browser")
     def load(self) -> None:
         ctx = self.papp.context
         store = ctx.store()
@@ -228,7 +229,7 @@ class BrowserScreen(Screen[None]):
         if event.row_key.value is not None:
             self.load_history(event.row_key.value)
 
-    @work(thread=True, exclusive=True, group="history")
+    @background("Loading the card's history", group="history")
     def load_history(self, card_id: str) -> None:
         store = self.papp.context.store()
         with store.lock:

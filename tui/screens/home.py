@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.heatmap import Heatmap
 from prepdeck.tui.messages import HomeDataLoaded, ReviewsChanged
+from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
     from prepdeck.tui.app import PrepdeckApp
@@ -79,14 +80,13 @@ class HomeScreen(Screen[None]):
             self.load()
 
     def action_refresh(self) -> None:
-        self.papp.context.reload_decks()
-        self.papp.__dict__.pop("scheduling", None)  # rebuilt over the reloaded decks
+        self.papp.reload_decks()
         self._show_problems()
         self.load()
         self.notify("Decks reloaded", timeout=2)
 
     # -- data ------------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="home")
+    @background("Loading the decks", group="home")
     def load(self) -> None:
         app = self.papp
         now = app.now()

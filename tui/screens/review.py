@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from prepdeck.tui.bindings import actions_for, bindings_for
 from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.messages import QueueLoaded, WorkStatus
+from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
     from prepdeck.decks.model import Card
@@ -150,7 +151,7 @@ class ReviewScreen(Screen[None]):
         self.load_queue()
 
     # -- loading ---------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="queue")
+    @background("Loading today's cards", group="queue")
     def load_queue(self) -> None:
         app = self.papp
         with app.context.store().lock:
@@ -489,16 +490,11 @@ class ReviewScreen(Screen[None]):
             return False  # the footer shows what is left to do: rate
         if action == "speak":
             spoken = view_class("design", spoken=True)
-            return (
-                self.card is not None
-                and self.card.type == "design"
-                and spoken is not view_class("design")
-                and not isinstance(self.view, spoken)
-            )
+            return self.card is not None and self.card.type == "design" and not isinstance(self.view, spoken)
         return True
 
     async def action_speak(self) -> None:
-        """Answer a design card aloud: swap in the spoken view (when the speech capability exists)."""
+        """Answer a design card aloud: swap in the spoken view."""
         if self.card is None or self.view is None or not self.check_action("speak", ()):
             return
         # capacity numbers already typed come along; the timer on the card keeps running

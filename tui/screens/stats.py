@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.markup import escape
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
@@ -22,6 +22,7 @@ from textual_plotext import PlotextPlot
 
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.messages import ReviewsChanged
+from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
     from prepdeck.tui.app import PrepdeckApp
@@ -74,15 +75,11 @@ class StatsScreen(Screen[None]):
             week = Week.containing(week.bounds()[1])
         return week.label
 
-    @work(thread=True, exclusive=True, group="stats")
+    @background("Loading the statistics", group="stats")
     def load(self) -> None:
         from prepdeck.reports.app import stats_data
 
-        try:
-            data = stats_data(self.papp.context, self.selected_week(), now=self.papp.now())
-        except Exception as exc:  # shown, never a crash
-            self.app.call_from_thread(self.notify, f"Statistics failed: {exc}", severity="error")
-            return
+        data = stats_data(self.papp.context, self.selected_week(), now=self.papp.now())
         self.app.call_from_thread(self._show, data)
 
     def action_refresh(self) -> None:
@@ -222,17 +219,11 @@ class StatsScreen(Screen[None]):
         self.notify(f"Writing the report for {self.selected_week()}…", title="Report", timeout=3)
         self.write_report()
 
-    @work(thread=True, exclusive=True, group="stats-report")
+    @background("Writing the report", group="stats-report")
     def write_report(self) -> None:
         from prepdeck.reports.app import write_week_report
 
-        try:
-            result = write_week_report(self.papp.context, self.selected_week(), now=self.papp.now())
-        except Exception as exc:  # ReportError is one line already; anything else is shown, not raised
-            self.app.call_from_thread(
-                self.notify, f"Report failed: {exc}", title="Report", severity="error", timeout=15
-            )
-            return
+        result = write_week_report(self.papp.context, self.selected_week(), now=self.papp.now())
         self.last_report = result
         self.app.call_from_thread(
             self.notify,
