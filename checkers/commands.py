@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.commands import warn_skipped
 from prepdeck.core.context import Context
+from prepdeck.decks.text import block, one_line
 
 if TYPE_CHECKING:
     from prepdeck.checkers.result import CheckResult
@@ -185,7 +186,8 @@ def _check_code(
 
 
 def _row(values: list[Any]) -> str:
-    return " | ".join("NULL" if v is None else str(v) for v in values)
+    # each value on one line, controls visible and cut: the full values are in --json
+    return " | ".join("NULL" if v is None else one_line(v) for v in values)
 
 
 def print_result(result: CheckResult, out: Any = None) -> None:
@@ -196,16 +198,16 @@ def print_result(result: CheckResult, out: Any = None) -> None:
     dialect = f" ({result.dialect})" if result.dialect else ""
     engine = f", judged on {result.engine}" if result.engine else ""
     print(
-        f"{result.answer}{dialect}: {verdict}, {ok}/{len(result.cases)} cases, {result.elapsed_ms:.0f} ms{engine}",
+        f"{one_line(result.answer)}{dialect}: {verdict}, {ok}/{len(result.cases)} cases, {result.elapsed_ms:.0f} ms{engine}",
         file=out,
     )
     if result.error:
-        print(f"  error: {result.error}", file=out)
+        print(f"  error: {block(result.error, 2000)}", file=out)
     for case in result.cases:
         if case.passed or (result.error and case.error in ("not run", result.error)):
             continue
-        label = f"hidden case '{case.name}'" if case.hidden else f"case '{case.name}'"
-        reason = case.message or case.error or "failed"
+        label = f"hidden case '{one_line(case.name)}'" if case.hidden else f"case '{one_line(case.name)}'"
+        reason = block(case.message or case.error or "failed", 2000)
         print(f"  ✗ {label}: {reason}", file=out)
         if case.hidden:
             continue

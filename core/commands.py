@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from prepdeck.core.context import Context
 from prepdeck.core.store import StoreError, to_iso
-from prepdeck.core.text import one_line
+from prepdeck.decks.text import one_line
 
 if TYPE_CHECKING:
     from prepdeck.core.scheduler import Scheduling
@@ -105,7 +105,7 @@ def _print_table(rows: Sequence[Mapping[str, object]]) -> None:
         print("no decks loaded")
         return
     headers = ("id", "title", "round", "cards", "due", "new")
-    table = [headers, *[tuple(str(r[h]) for h in headers) for r in rows]]
+    table = [headers, *[tuple(one_line(r[h], 60) for h in headers) for r in rows]]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     numeric = {"cards", "due", "new"}
     for line in table:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from prepdeck.core.paths import config_path
-from prepdeck.core.text import visible
+from prepdeck.decks.text import visible
 
 
 @dataclass

@@ -137,7 +137,7 @@ def is_trusted(deck: Deck, home: Path | str | None = None) -> bool:
 
 def refusal(deck: Deck) -> str:
     """One line: why the deck's code does not run and the command that lets it."""
-    from prepdeck.core.text import one_line
+    from prepdeck.decks.text import one_line
 
     where = shlex.quote(str(deck.path)) if deck.path else deck.id
     return one_line(

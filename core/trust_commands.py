@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from prepdeck.core.context import Context
-from prepdeck.core.text import one_line
 from prepdeck.core.trust import has_code, trust, untrust
 from prepdeck.decks.model import Deck
+from prepdeck.decks.text import one_line
 
 
 def _resolve(ctx: Context, target: str) -> Deck | Path | None:

@@ -26,6 +26,8 @@ from prepdeck.tui.messages import ReviewsChanged
 from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from prepdeck.core.context import Context
     from prepdeck.core.scheduler import Scheduling
 
@@ -56,6 +58,20 @@ class PrepdeckApp(App[int]):
         self._review_deck = review_deck
         self.key_problems: list[str] = []
         self._failure_shown: dict[str, float] = {}  # failure line -> when its toast was shown
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification as plain text: messages carry deck titles and error text, which must never
+        be parsed as markup (a lone `[/bold]` crashed the app; `[@click=app.quit]` acted). Screens' and
+        widgets' `notify` pass markup=True by default, so it is ignored here, not just defaulted."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     @cached_property
     def scheduling(self) -> Scheduling:

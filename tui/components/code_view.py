@@ -26,9 +26,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
 
 from prepdeck.decks.starter import is_untouched, starter_code
+from prepdeck.decks.text import one_line, visible
 from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
 from prepdeck.tui.messages import WorkStatus
+from prepdeck.tui.text import plain
 from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
@@ -154,7 +156,7 @@ class CodeCardView(CardView):
         with TabbedContent(id="cases"):
             for index, case in enumerate(card.cases):
                 title = f"{case.name} (hidden)" if case.hidden else case.name
-                with TabPane(title, id=f"case-{index}"):
+                with TabPane(plain(title), id=f"case-{index}"):
                     if case.hidden:
                         yield Static(
                             "[dim]Hidden case: its data is shown once you pass or give up.[/dim]",
@@ -599,16 +601,19 @@ def without_solution(answer: str, solution: str) -> str:
     return answer
 
 
+CELL_LIMIT = 200  # characters of one shown value; the full value is in `prepdeck check --json`
+
+
 def _cell(value: str | None) -> Text | str:
     if value is None:
         return Text("NULL", style="dim italic")
     if value == "":
         return Text('""', style="dim")
-    return value
+    return Text(one_line(value, CELL_LIMIT))  # data, never markup; one huge value cannot fill the screen
 
 
 def _row_text(values: list[Any]) -> list[Text | str]:
-    return [Text("NULL", style="dim italic") if v is None else str(v) for v in values]
+    return [Text("NULL", style="dim italic") if v is None else Text(one_line(v, CELL_LIMIT)) for v in values]
 
 
 def render_result(result: CheckResult, reveal_hidden: bool) -> Any:
@@ -625,7 +630,7 @@ def render_result(result: CheckResult, reveal_hidden: bool) -> Any:
         head.append(f" · {result.engine or result.dialect}", style="dim")
     parts.append(head)
     if result.error:
-        parts.append(Text(result.error, style="red"))
+        parts.append(Text(visible(result.error), style="red"))
     for case in result.cases:
         parts.extend(_case_lines(case, reveal_hidden, result.error))
     return Group(*parts)
@@ -638,7 +643,7 @@ def _case_lines(case: CaseResult, reveal_hidden: bool, check_error: str | None) 
     )
     reason = case.message or case.error or ""
     if not case.passed and reason and not (check_error and case.error in ("not run", check_error)):
-        line.append(f" — {reason}")
+        line.append(f" — {visible(reason)}")
     elif not case.passed and case.error == "not run":
         line.append(" — not run", style="dim")
     out: list[Any] = [line]
@@ -661,7 +666,7 @@ def _case_lines(case: CaseResult, reveal_hidden: bool, check_error: str | None) 
         width = len(rows[0])
         names = case.columns if len(case.columns) == width else [f"col{i + 1}" for i in range(width)]
         for name in names:
-            table.add_column(name, style=style)
+            table.add_column(Text(one_line(name, CELL_LIMIT)), style=style)
         for values in rows[:SHOWN_DIFF_ROWS]:
             table.add_row(*_row_text(values))
         out.append(table)

@@ -22,6 +22,7 @@ from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, sugge
 from prepdeck.tui.bindings import key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.fields import TextField
+from prepdeck.tui.text import plain
 
 if TYPE_CHECKING:
     from prepdeck.core.store import Store
@@ -62,7 +63,7 @@ class DesignSheet:
             with Vertical(id="checklist", classes="design-section"):
                 yield Label("[b]Tick what you covered[/b] [dim](Tab to a point, Space ticks)[/dim]")
                 for i, item in enumerate(self.card.checklist):
-                    yield Checkbox(item, id=f"check-{i}", classes="check-item")
+                    yield Checkbox(plain(item), id=f"check-{i}", classes="check-item")
         yield Static("", id="coverage")
 
     # -- state ------------------------------------------------------------------------------------

@@ -196,7 +196,7 @@ class BrowserScreen(Screen[None]):
             row.suspended or "", Text("")
         )
         return [
-            escape(card.title),
+            Text(card.title),  # data, never markup
             card.type,
             due,
             STATE_NAMES.get(row.state, str(row.state)),

@@ -39,11 +39,14 @@ class HelpScreen(ModalScreen[None]):
                 )
             lines.append("")
         lines.append("[b]Remap[/b] in config.toml, by the ids above:")
-        lines.append('  [dim][keys][/dim]\n  [dim]reveal = "space,enter"[/dim]\n  [dim]rate_good = "j"[/dim]')
+        # "[keys]" is TOML here, not markup: escaped, or it vanishes from the screen
+        lines.append(
+            f'  [dim]{escape("[keys]")}[/dim]\n  [dim]reveal = "space,enter"[/dim]\n  [dim]rate_good = "j"[/dim]'
+        )
         problems = getattr(app, "key_problems", [])
         if problems:
             lines.append("")
-            lines.append("[b yellow]Problems in [keys][/b yellow]")
+            lines.append(f"[b yellow]Problems in {escape('[keys]')}[/b yellow]")
             lines += [f"  {escape(p)}" for p in problems]
         return "\n".join(lines)
 

@@ -1,0 +1,185 @@
+"""Deck, answer and result text is shown as text (issue 12): Rich/Textual markup, ANSI/OSC escapes and HTML
+in every text field of a deck reach no screen, terminal or report as anything but the characters written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tui_support import Clock, make_context, pilot_test, settle, use_utc
+
+from prepdeck.tui.app import PrepdeckApp
+
+# markup that crashes (a lone closing tag), markup that acts (a click action), ANSI colour, an OSC window
+# title, and HTML; written with TOML escapes because TOML forbids raw control characters in strings
+EVIL = (
+    r"Closing tag only [/bold] here [@click=app.quit]click[/] [red]red[/red] "
+    r"\u001b[31mansi\u001b[0m \u001b]0;pwned\u0007 <script>alert(1)</script> **md**"
+)
+SHOWN = "Closing tag only [/bold] here [@click=app.quit]click[/]"
+
+HOSTILE_DECK = f'''
+[deck]
+id = "hostile"
+title = "{EVIL}"
+round = "sql"
+description = "{EVIL}"
+
+[[cards]]
+id = "recall"
+type = "recall"
+title = "{EVIL}"
+prompt = "{EVIL}"
+answer = "{EVIL}"
+tags = ["{EVIL}", "<b>tag</b>"]
+
+[[cards]]
+id = "query"
+type = "sql"
+title = "{EVIL}"
+prompt = "{EVIL}"
+answer = "{EVIL}"
+tags = ["[/bold]"]
+solution = "SELECT v FROM t"
+tables = {{ t = "v VARCHAR" }}
+[[cards.cases]]
+name = "{EVIL}"
+[cards.cases.data]
+t = """
+v
+"{EVIL.replace('"', '""')}"
+"""
+
+[[cards]]
+id = "design"
+type = "design"
+title = "{EVIL}"
+prompt = "{EVIL}"
+answer = "{EVIL}"
+checklist = ["{EVIL}", "[/]"]
+numbers = [{{ question = "{EVIL}", answer = 10, unit = "{EVIL}" }}]
+
+[[cards]]
+id = "story"
+type = "star"
+title = "{EVIL}"
+prompt = "{EVIL}"
+competency = "{EVIL}"
+'''
+
+
+def write_hostile(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "hostile.toml"
+    path.write_text(HOSTILE_DECK, encoding="utf-8")
+    return path
+
+
+def test_the_hostile_deck_loads(tmp_path: Path) -> None:
+    from prepdeck.decks.loader import load_deck_file
+
+    deck, problems = load_deck_file(write_hostile(tmp_path))
+    assert not problems, problems
+    # control characters are made visible as the deck loads, so no display path can send them raw
+    assert deck is not None and deck.title.startswith(SHOWN) and "␛[31mansi␛[0m ␛]0;pwned␇" in deck.title
+
+
+def _texts(app) -> str:
+    """What the screen shows, as plain characters (from the SVG screenshot Textual renders)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    text = re.sub(r"<(?!/text>)[^>]*>", "", re.sub(r"</text>", "", svg))
+    return html.unescape(text).replace("\xa0", " ")
+
+
+@pilot_test
+async def test_every_screen_shows_hostile_deck_text_as_written(tmp_path, monkeypatch):
+    use_utc(monkeypatch)
+    decks = tmp_path / "decks"
+    write_hostile(decks)
+    ctx = make_context(tmp_path / "home", decks)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Closing tag only [/bold] here" in _texts(app)  # home: the deck title
+        await pilot.press("question_mark")  # help: its own "[keys]" example is TOML, shown as written
+        await settle(pilot)
+        assert "[keys]" in str(app.screen.query_one("#help-text").render())
+        await pilot.press("escape")
+        await pilot.press("r")  # review every card: reveal, suspend (a notification naming the card), next
+        await settle(pilot)
+        for _ in range(4):
+            shown = _texts(app)
+            assert SHOWN in shown, shown[:500]
+            assert "\x1b" not in shown
+            if app.focused is not None:
+                await pilot.press("escape")  # out of the editor (with nothing focused, escape ends)
+            await pilot.press("space")
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            notes = [n.message for n in app._notifications]
+            assert any(SHOWN in m for m in notes), notes
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("b")  # browser: the table and a card's history
+        await settle(pilot)
+        table = app.screen.query_one("#cards")
+        titles = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert titles and all(str(t).startswith(SHOWN) for t in titles), titles
+        assert "Closing tag only [/bold]" in _texts(app)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("t")  # statistics
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running and app.return_code is None  # no click action ran app.quit, nothing crashed
+    ctx.close()
+
+
+def test_cli_shows_control_characters_visibly(tmp_path: Path, isolated_home: Path) -> None:
+    decks = tmp_path / "decks"
+    write_hostile(decks)
+    env = {**os.environ, "PREPDECK_HOME": str(isolated_home)}
+    answer = tmp_path / "a.sql"
+    # the answer makes escape sequences of its own: result values are shown visibly too
+    answer.write_text(
+        "SELECT v || chr(27) || ']0;pwned' || chr(7) || repeat('x', 5000) AS v FROM t", encoding="utf-8"
+    )
+    runs = [
+        ["--decks", str(decks), "decks", "list"],
+        ["--decks", str(decks), "check", "hostile/query", str(answer)],
+        ["--decks", str(decks), "grade", "hostile/recall", "good"],
+    ]
+    for args in runs:
+        done = subprocess.run(
+            [sys.executable, "-m", "prepdeck.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode in (0, 1), done.stderr
+        for stream in (done.stdout, done.stderr):
+            assert "\x1b" not in stream and "\x07" not in stream, (args, stream)
+        if args[2] != "grade":
+            assert "␛" in done.stdout, (args, done.stdout)
+        assert max(len(line) for line in done.stdout.splitlines()) < 1000  # a 5000-character value is cut
+    # --json keeps the values as data (JSON escapes them), whole
+    done = subprocess.run(
+        [sys.executable, "-m", "prepdeck.cli", "--decks", str(decks), "decks", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    rows = {r["id"]: r for r in json.loads(done.stdout)}
+    assert "␛[31m" in rows["hostile"]["title"] and "\\u001b" not in done.stdout
