@@ -1,0 +1,74 @@
+"""The cases of every built-in judged SQL card catch wrong answers: each single-change variant of the
+reference solution (benchmarks/mutation.py) that differs from it on random data drawn from the card's tables
+fails at least one of the card's cases. Also checks the mutation machinery itself on a tiny card."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.mutation import builtin_sql_cards, random_case, score_sql_card, sql_mutants
+from prepdeck.decks.model import Card, Case
+
+SQL_CARDS = list(builtin_sql_cards())
+
+
+def test_mutants_cover_the_operators() -> None:
+    sql = (
+        "SELECT a, COUNT(DISTINCT b) AS n, ROW_NUMBER() OVER (ORDER BY a DESC, b ROWS BETWEEN UNBOUNDED PRECEDING "
+        "AND CURRENT ROW) AS r FROM t JOIN u ON t.a = u.a AND t.b < u.b WHERE a <= 3 AND b > 1 GROUP BY a ORDER BY a"
+    )
+    ops = {m.operator for m in sql_mutants(sql, "duckdb")}
+    for op in (
+        "ASC↔DESC",
+        "NULLS FIRST↔LAST",
+        "→RANK",
+        "→DENSE_RANK",
+        "<↔<=",
+        "drop conjunct 1",
+        "INNER↔LEFT",
+    ):
+        assert op in ops, op
+    assert {"DISTINCT dropped", "ROWS↔RANGE", "ORDER BY key 1 dropped"} <= ops
+
+
+def test_random_data_keeps_the_promises_of_the_cases() -> None:
+    card = Card(
+        deck_id="d",
+        id="c",
+        type="sql",
+        title="t",
+        prompt="p",
+        solution="SELECT k, v FROM t",
+        tables={"t": "k VARCHAR, v INTEGER, note VARCHAR"},
+        cases=(Case("one", {"t": "k,v,note\na,1,\nb,5,x\n"}),),
+        extra={"mutation": {"unique": [["k"]]}},
+    )
+    data = random_case(card, seed=1, rows=200).data["t"].splitlines()
+    rows = [line.split(",") for line in data[1:]]
+    assert len(rows) > 100
+    assert len({r[0] for r in rows}) == len(rows)  # the declared key stays unique
+    assert all(1 <= int(r[1]) <= 5 for r in rows)  # the observed range, never NULL (the cases have none)
+    assert any(r[2] == "" for r in rows)  # a column the cases leave NULL gets NULLs
+
+
+def test_a_weak_card_has_a_surviving_mutant() -> None:
+    weak = Card(
+        deck_id="d",
+        id="weak",
+        type="sql",
+        title="t",
+        prompt="p",
+        solution="SELECT k FROM t WHERE v >= 3",
+        tables={"t": "k VARCHAR, v INTEGER"},
+        cases=(Case("far from the boundary", {"t": "k,v\na,1\nb,5\nc,9\n"}),),
+    )
+    score = score_sql_card(weak)
+    assert score.distinguishable >= 1 and [m.operator for m in score.survivors] == ["<↔<="]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("card", SQL_CARDS, ids=lambda c: c.global_id)
+def test_every_distinguishable_mutant_fails_a_case(card: Card) -> None:
+    score = score_sql_card(card)
+    assert score.generated > 0
+    assert [m.sql for m in score.survivors] == []
