@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from prepdeck.checkers.sql.dialects import normalize_dialect
 from prepdeck.checkers.sql.errors import AnswerError
-from prepdeck.checkers.sql.translate import SPARK_FAMILY, fix_spark_epochs
+from prepdeck.checkers.sql.translate import (
+    SPARK_FAMILY,
+    fix_spark_epochs,
+    refuse_missing_syntax,
+    source_semantics,
+)
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -117,15 +123,14 @@ def _has_order_by(stmt: exp.Expression) -> bool:
 _BLOCKED_FUNCTIONS = {"query", "query_table"}  # run SQL text the judge never sees
 
 
-def timestamp_columns(card: Card) -> frozenset[str]:
+def column_types(card: Card) -> dict[str, str]:
+    """Each declared column's base type by lower-case name (what the translation needs to know)."""
     from prepdeck.decks.tabular import parse_columns
 
-    return frozenset(
-        col.name.lower()
-        for spec in card.tables.values()
-        for col in parse_columns(spec)
-        if col.base in ("TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ")
-    )
+    return {col.name.lower(): col.base for spec in card.tables.values() for col in parse_columns(spec)}
+
+
+_TIMESTAMP_BASES = ("TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ")
 
 
 _QUERY_WORDS = {"SELECT", "WITH", "VALUES", "TABLE"}
@@ -134,7 +139,7 @@ _QUERY_WORDS = {"SELECT", "WITH", "VALUES", "TABLE"}
 def prepare(
     text: str | bytes,
     dialect: str = "duckdb",
-    timestamp_columns: frozenset[str] = frozenset(),
+    columns: Mapping[str, str] | None = None,
     *,
     native: bool = False,
 ) -> PreparedQuery:
@@ -180,8 +185,14 @@ def prepare(
     for node in statement.walk():
         if isinstance(node, exp.Anonymous) and str(node.this).lower() in _BLOCKED_FUNCTIONS:
             raise AnswerError(f"{str(node.this).lower()}() is not allowed: write the query itself")
+    types = dict(columns or {})
+    refused = refuse_missing_syntax(statement, strip_literals(source), dialect)
+    if refused:
+        raise AnswerError(refused)
+    statement = source_semantics(statement, dialect, types)
     if dialect in SPARK_FAMILY:
-        statement = fix_spark_epochs(statement, timestamp_columns)
+        timestamps = frozenset(name for name, base in types.items() if base in _TIMESTAMP_BASES)
+        statement = fix_spark_epochs(statement, timestamps)
     try:
         sql = statement.sql(dialect="duckdb", pretty=True, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as exc:

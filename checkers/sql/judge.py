@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
 from prepdeck.checkers.result import CaseResult, CheckResult
 from prepdeck.checkers.solutions import SolutionCache
-from prepdeck.checkers.sql.answer import PreparedQuery, prepare, timestamp_columns
+from prepdeck.checkers.sql.answer import PreparedQuery, column_types, prepare
 from prepdeck.checkers.sql.dialects import normalize_dialect
 from prepdeck.checkers.sql.duckdb_engine import QueryResult, connect, engine_label, load_case, run_query
 from prepdeck.checkers.sql.errors import AnswerError, CardProblem, Stopped
@@ -122,7 +122,7 @@ class _Run:
                 self.solution = prepare(
                     card.solution,
                     dialect,
-                    timestamp_columns(card),
+                    column_types(card),
                     native=self.pg is not None and dialect == "postgres",
                 )
             except (AnswerError, ValueError) as exc:
@@ -157,6 +157,7 @@ def check_sql(
     *,
     answer_name: str = "editor",
     cancel: threading.Event | None = None,
+    translate_only: bool = False,
 ) -> CheckResult:
     """Judge one answer to a `sql` card on every case.
 
@@ -179,13 +180,14 @@ def check_sql(
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 
-    pg_service, fallback = _native_postgres(dialect, card, cancel)
+    # translate_only: the DuckDB translation even where a native engine exists (tests of the translation)
+    pg_service, fallback = (None, None) if translate_only else _native_postgres(dialect, card, cancel)
     if pg_service is not None:
         result.engine = pg_service.label
     elif fallback:
         result.engine = f"{engine_label(dialect)[:-1]}; {fallback})"
     try:
-        prepared = prepare(answer, dialect, timestamp_columns(card), native=pg_service is not None)
+        prepared = prepare(answer, dialect, column_types(card), native=pg_service is not None)
     except AnswerError as exc:
         result.error = str(exc)
         result.cases = [CaseResult(c.name, c.hidden, False, error="not run") for c in card.cases]
@@ -321,7 +323,7 @@ def explain_sql(
     cfg = _sql_config(config)
     dialect = normalize_dialect(dialect, cfg.dialect)
     pg_service, _ = _native_postgres(dialect, card, None)
-    prepared = prepare(answer, dialect, timestamp_columns(card), native=pg_service is not None)
+    prepared = prepare(answer, dialect, column_types(card), native=pg_service is not None)
     with _sessions(pg_service, cfg, card, None) as pg:
         run = _Run(card, cfg, None, pg)
         try:

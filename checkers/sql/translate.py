@@ -74,3 +74,212 @@ def fix_spark_epochs(statement: exp.Expression, timestamp_columns: frozenset[str
         return node
 
     return statement.transform(rewrite)
+
+
+# ---------------------------------------------------------------------------------------------
+# syntax a dialect does not have: refused with the dialect's name, never quietly run by DuckDB
+
+DIALECT_NAMES = {
+    "bigquery": "BigQuery",
+    "mysql": "MySQL",
+    "postgres": "PostgreSQL",
+    "snowflake": "Snowflake",
+    "spark": "Spark SQL",
+    "duckdb": "DuckDB",
+}
+_LACKS_QUALIFY = {"mysql", "postgres"}
+_LACKS_FILTER = {"bigquery", "mysql", "snowflake"}
+_HAS_DISTINCT_ON = {"postgres", "duckdb"}
+_LACKS_DOUBLE_COLON = {"mysql", "bigquery"}
+_LACKS_ILIKE = {"mysql", "bigquery"}
+
+
+def refuse_missing_syntax(statement: exp.Expression, cleaned_source: str, dialect: str) -> str | None:
+    """Why the query is not valid in `dialect` (one line naming the dialect), or None.
+
+    sqlglot's parsers accept the union of many dialects' syntax, and DuckDB runs most of it: a
+    candidate preparing for a MySQL interview must not learn that QUALIFY works there.
+    `cleaned_source` is the user's text with literals and comments blanked out."""
+    import re
+
+    from sqlglot import exp
+
+    name = DIALECT_NAMES.get(dialect, dialect)
+    if dialect in _LACKS_QUALIFY and any(s.args.get("qualify") for s in statement.find_all(exp.Select)):
+        return f"QUALIFY is not {name} syntax: filter the window function's result in an outer query"
+    if dialect in _LACKS_FILTER and statement.find(exp.Filter):
+        return (
+            f"FILTER (WHERE …) is not {name} syntax: use SUM(CASE WHEN … THEN 1 ELSE 0 END) or COUNT(CASE …)"
+        )
+    if dialect not in _HAS_DISTINCT_ON and any(
+        isinstance(d.args.get("on"), exp.Expression) for d in statement.find_all(exp.Distinct)
+    ):
+        return f"DISTINCT ON is not {name} syntax: keep the first row per group with ROW_NUMBER()"
+    if dialect in _LACKS_DOUBLE_COLON and "::" in cleaned_source:
+        return f"'::' casts are not {name} syntax: write CAST(x AS type)"
+    if dialect in _LACKS_ILIKE and statement.find(exp.ILike):
+        return f"ILIKE is not {name} syntax: compare LOWER(x) LIKE LOWER(pattern)"
+    if dialect == "mysql":
+        if any(j.side.upper() == "FULL" for j in statement.find_all(exp.Join)):
+            return "FULL OUTER JOIN is not MySQL syntax: UNION a LEFT JOIN and a RIGHT JOIN"
+        if re.search(r"\bnulls\s+(first|last)\b", cleaned_source, re.I):
+            return "NULLS FIRST/LAST is not MySQL syntax: sort on (x IS NULL) first"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# the source dialect's semantics where DuckDB's differ
+
+_FRACTION = "fraction"  # a number that may have a fractional part (DECIMAL, DOUBLE, a division)
+_INT_BASES = {"INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "LONG", "INT64", "SHORT", "BYTE"}
+_FRACTION_BASES = {"DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "FLOAT64", "FLOAT4", "FLOAT8", "NUMBER"}
+_DATE_BASES = {"DATE"}
+
+
+def _category(node: exp.Expression | None, columns: dict[str, str]) -> str | None:
+    """What kind of value `node` is, as far as the card's declarations tell: 'int', 'fraction',
+    'date', or None (unknown). Enough for the rewrites below, not a type checker."""
+    from sqlglot import exp
+
+    if node is None:
+        return None
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _category(node.this, columns)
+    if isinstance(node, exp.Column):
+        base = columns.get(node.name.lower())
+        if base in _INT_BASES:
+            return "int"
+        if base in _FRACTION_BASES:
+            return _FRACTION
+        if base in _DATE_BASES:
+            return "date"
+        return None
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return None
+        return _FRACTION if any(ch in node.this for ch in ".eE") else "int"
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        target = node.to.this.name.upper() if node.to is not None else ""
+        if target in _INT_BASES:
+            return "int"
+        if target in _FRACTION_BASES:
+            return _FRACTION
+        return "date" if target == "DATE" else None
+    if isinstance(node, (exp.Div, exp.Avg, exp.Round)):
+        return _FRACTION
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        kinds = {_category(node.this, columns), _category(node.expression, columns)}
+        if _FRACTION in kinds:
+            return _FRACTION
+        return "int" if kinds == {"int"} else None
+    if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
+        return _category(node.this, columns)
+    if isinstance(node, exp.Count):
+        return "int"
+    if isinstance(node, (exp.CurrentDate, exp.DateAdd, exp.DateSub, exp.DateTrunc)):
+        return "date" if isinstance(node, exp.CurrentDate) else None
+    return None
+
+
+_SPARK_TRUNC_UNITS = {
+    "YEAR": "year",
+    "YYYY": "year",
+    "YY": "year",
+    "QUARTER": "quarter",
+    "MONTH": "month",
+    "MM": "month",
+    "MON": "month",
+    "WEEK": "week",
+}
+
+
+def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str, str]) -> exp.Expression:
+    """Rewrite what sqlglot translates by name but DuckDB evaluates differently.
+
+    - Spark (ANSI on, as the real judge runs it): `a / 0` raises (sqlglot adds NULLIF); CAST raises on
+      bad input (sqlglot writes TRY_CAST); CAST of a fraction to an integer truncates (DuckDB rounds);
+      `trunc(d, 'MM')` is a date truncated to a unit DuckDB names differently; `sequence(d1, d2)` of
+      dates steps one day (DuckDB needs the step, and returns timestamps).
+    - PostgreSQL (when the real server cannot start): integer / integer is an integer, truncated.
+    - MySQL: `a DIV b` truncates toward zero to an integer, also for decimals (DuckDB `//` keeps them).
+    - BigQuery: `ARRAY_AGG(x ORDER BY … LIMIT n)` (DuckDB has no LIMIT inside an aggregate).
+    """
+    from sqlglot import exp
+
+    if dialect in SPARK_FAMILY:
+        statement = statement.copy()
+        for div in list(statement.find_all(exp.Div)):
+            # ANSI: a division by zero is an error, not NULL (sqlglot's NULLIF) nor DuckDB's inf
+            div.set("safe", False)
+            divisor = div.expression
+            div.set(
+                "expression",
+                exp.Case(
+                    ifs=[
+                        exp.If(
+                            this=exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0)),
+                            true=exp.Anonymous(
+                                this="error",
+                                expressions=[exp.Literal.string("[DIVIDE_BY_ZERO] Division by zero")],
+                            ),
+                        )
+                    ],
+                    default=divisor,
+                ),
+            )
+        for cast in list(statement.find_all(exp.TryCast)):
+            if not cast.args.get("safe"):  # CAST, not TRY_CAST: ANSI casts fail on bad input
+                cast.replace(exp.Cast(this=cast.this, to=cast.to))
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if dialect in SPARK_FAMILY:
+            if (
+                isinstance(node, exp.Cast)
+                and node.to is not None
+                and node.to.this.name.upper() in _INT_BASES
+                and _category(node.this, columns) == _FRACTION
+            ):
+                node.set("this", exp.Anonymous(this="trunc", expressions=[node.this]))
+                return node
+            if isinstance(node, exp.DateTrunc) and isinstance(node.args.get("unit"), exp.Literal):
+                unit = _SPARK_TRUNC_UNITS.get(str(node.args["unit"].this).upper())
+                if unit is not None:
+                    return exp.cast(
+                        exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string(unit), node.this]),
+                        "DATE",
+                    )
+            if (
+                isinstance(node, exp.GenerateSeries)
+                and node.args.get("step") is None
+                and _category(node.args.get("start"), columns) == "date"
+            ):
+                series = exp.Anonymous(
+                    this="generate_series",
+                    expressions=[
+                        node.args["start"],
+                        node.args["end"],
+                        exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY")),
+                    ],
+                )
+                return exp.cast(series, "DATE[]")
+        if (
+            dialect == "postgres"
+            and isinstance(node, exp.Div)
+            and _category(node.this, columns) == "int"
+            and _category(node.expression, columns) == "int"
+        ):
+            # PostgreSQL divides integers as integers, truncating toward zero (7 / 2 = 3)
+            quotient = exp.Div(this=node.this, expression=node.expression, typed=False, safe=False)
+            return exp.cast(exp.Anonymous(this="trunc", expressions=[quotient]), "BIGINT")
+        if dialect == "mysql" and isinstance(node, exp.IntDiv):
+            quotient = exp.Div(this=node.this, expression=node.expression, typed=False, safe=False)
+            return exp.cast(exp.Anonymous(this="trunc", expressions=[quotient]), "BIGINT")
+        if dialect == "bigquery" and isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Limit):
+            limit = node.this
+            whole = exp.ArrayAgg(this=limit.this)
+            return exp.Anonymous(
+                this="list_slice", expressions=[whole, exp.Literal.number(1), limit.expression]
+            )
+        return node
+
+    return statement.transform(rewrite)
