@@ -111,6 +111,16 @@ class DayPlan:
         }
 
 
+@dataclass(frozen=True)
+class PlanDay:
+    """What the plan asks of one day, as the review queue uses it."""
+
+    date: dt.date
+    rounds: tuple[str, ...]
+    new: int  # new cards of the plan's rounds to introduce
+    advanced: tuple[str, ...]  # cards to review before their FSRS due day, for the date
+
+
 @dataclass
 class RoundForecast:
     round: str

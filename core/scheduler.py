@@ -30,7 +30,7 @@ from prepdeck.core.intervals import format_interval, fuzz_days, fuzz_range, pars
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
 
 if TYPE_CHECKING:
-    from prepdeck.core.plan import PlanCard
+    from prepdeck.core.plan import PlanCard, PlanDay
 from prepdeck.core.store import Review, Store, from_iso, inserted_id, link_evidence, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
 
@@ -50,6 +50,8 @@ _DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 LEARN_AHEAD = dt.timedelta(minutes=20)
+# a review outside the schedule (practice, cramming): logged with the card's state, which it leaves alone
+PRACTICE = "practice"
 # the order a card's reviews are replayed in; the sync id breaks a tie the same way on every machine
 LOG_ORDER = "reviewed_at, coalesce(uid, ''), id"
 REVIEW_STATE = fsrs.State.Review.value  # a learning card due this soon is shown now rather than waited for
@@ -159,6 +161,7 @@ class Scheduling:
             self._deck_order[deck.id] = ids
             self._cards.update(zip(ids, deck.cards, strict=True))
         self._position = {card_id: i for ids in self._deck_order.values() for i, card_id in enumerate(ids)}
+        self._deck_round = {deck.id: deck.round for deck in decks.decks}
         # caches of what the database holds, dropped when anything else writes card_state or parameters
         self._cache_key: tuple[int, int] | None = None
         self._seen: set[str] | None = None
@@ -398,13 +401,18 @@ class Scheduling:
     def _replay_card(self, conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
         """Recompute one card's states along its whole log (after a review inserted out of order)."""
         rows = conn.execute(
-            f"SELECT id, deck_id, reviewed_at, rating, state_after FROM reviews "
+            f"SELECT id, deck_id, reviewed_at, rating, kind, state_after FROM reviews "
             f"WHERE card_id = ? ORDER BY {LOG_ORDER}",
             (card_id,),
         ).fetchall()
         state: dict[str, Any] | None = None
-        updates: list[tuple[str | None, str, int]] = []
-        for review_id, deck_id, reviewed_at, rating, old_after in rows:
+        updates: list[tuple[str | None, str | None, int]] = []
+        for review_id, deck_id, reviewed_at, rating, kind, old_after in rows:
+            if kind == PRACTICE:  # outside the schedule: it records the state, it does not change it
+                updates.append(
+                    (_dumps(state) if state else None, _dumps(state) if state else "{}", review_id)
+                )
+                continue
             flags = {k: v for k, v in json.loads(old_after or "{}").items() if k not in _STATE_COLUMNS}
             after, _ = self._transition(
                 card_id, deck_id, state, rating, from_iso(reviewed_at), logged_days=flags.get("balanced_days")
@@ -528,7 +536,9 @@ class Scheduling:
                 "LIMIT 1",
                 (review.card_id, to_iso(review.reviewed_at), to_iso(review.reviewed_at), review.id),
             ).fetchone()
-            if later:
+            if review.kind == PRACTICE:
+                pass  # practice never moved the card: nothing to put back
+            elif later:
                 self._replay_card(conn, review.card_id)
             elif review.state_before is None:
                 conn.execute("DELETE FROM card_state WHERE card_id = ?", (review.card_id,))
@@ -544,6 +554,77 @@ class Scheduling:
             )
         self._after_write(seen_remove=review.card_id if gone else None)
         return review
+
+    def practice(
+        self,
+        card: Card,
+        rating: int,
+        *,
+        now: dt.datetime | None = None,
+        duration_ms: int | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> int:
+        """Log an answer given outside the schedule: the time and rating count, the FSRS state stays."""
+        rating = parse_rating(rating)
+        at = self._now(now)
+        with self.store.transaction() as conn:
+            state = self._read_state(conn, card.global_id)
+            text = _dumps(state) if state else None
+            cur = conn.execute(
+                "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, state_before, "
+                "state_after, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (card.global_id, card.deck_id, to_iso(at), rating, duration_ms, PRACTICE, text, text or "{}",
+                 json.dumps(payload) if payload is not None else None),
+            )  # fmt: skip
+            return inserted_id(cur)
+
+    def practice_cards(
+        self, what: str, value: str | None = None, now: dt.datetime | None = None, limit: int = 50
+    ) -> list[Card]:
+        """Cards to practise now, outside the schedule: `card` (value: its id), `tag`, `round`, `failures`
+        (rated Again today), `weakest` (lowest predicted recall on the interview date, or today without a
+        plan) and `cram` (the interview's last days: every seen card of the plan's rounds below the plan's
+        target on the date, weakest first)."""
+        from prepdeck.core.plan import load_settings, recall_on
+
+        at = self._now(now)
+        suspended = self.store.suspended()
+        cards = [c for c in self._cards.values() if c.global_id not in suspended]
+        if what == "card":
+            return [c for c in cards if c.global_id == value]
+        if what == "tag":
+            return [c for c in cards if value in c.tags][:limit]
+        if what == "round":
+            return [c for c in cards if self._round_of(c) == value][:limit]
+        if what == "failures":
+            start, end = self.days.bounds(self.days.day_of(at))
+            with self.store.lock:
+                failed = [row[0] for row in self._conn.execute(
+                    "SELECT card_id FROM reviews WHERE rating = ? AND reviewed_at >= ? AND reviewed_at < ? "
+                    "GROUP BY card_id ORDER BY max(reviewed_at) DESC",
+                    (AGAIN, to_iso(start), to_iso(end)),
+                )]  # fmt: skip
+            return [self._cards[c] for c in failed if c in self._cards and c not in suspended][:limit]
+        if what not in ("weakest", "cram"):
+            raise ValueError(f"unknown practice selection {what!r}")
+        settings = load_settings(self.store)
+        active = settings is not None and settings.date > self.days.day_of(at)
+        day = settings.date if active and settings is not None else self.days.day_of(at)
+        rounds = set(settings.rounds) if active and settings is not None else None
+        ranked: list[tuple[float, Card]] = []
+        for plan_card in self.plan_cards(rounds or {"sql", "pyspark", "design", "behavioral"}, at):
+            if plan_card.state is None:
+                continue
+            recall = recall_on(plan_card.state, plan_card.scheduler, day)
+            if what == "cram" and settings is not None and recall >= settings.target:
+                continue
+            ranked.append((recall, self._cards[plan_card.card_id]))
+        ranked.sort(key=lambda item: item[0])
+        return [card for _, card in ranked[:limit]]
+
+    def _round_of(self, card: Card) -> str | None:
+        deck = self.decks.deck(card.deck_id)
+        return deck.round if deck else None
 
     def suspend(self, card_id: str, suspended: bool = True) -> None:
         self.store.set_suspended(card_id, suspended, "user")
@@ -568,7 +649,7 @@ class Scheduling:
         with self.store.transaction() as conn:
             rows = conn.execute(
                 f"SELECT card_id, deck_id, reviewed_at, rating, json_extract(state_after, '$.balanced_days') "
-                f"FROM reviews ORDER BY card_id, {LOG_ORDER}"
+                f"FROM reviews WHERE kind != '{PRACTICE}' ORDER BY card_id, {LOG_ORDER}"
             )
             states: dict[str, dict[str, Any]] = {}
             for card_id, deck_id, reviewed_at, rating, logged_days in rows:
@@ -620,7 +701,8 @@ class Scheduling:
         start = to_iso(self.days.start_of(self.days.day_of(at)))
         new, reviews = self._conn.execute(
             "SELECT coalesce(sum(state_before IS NULL), 0), "
-            "coalesce(sum(json_extract(state_before, '$.state') = 2), 0) FROM reviews WHERE reviewed_at >= ?",
+            "coalesce(sum(json_extract(state_before, '$.state') = 2), 0) FROM reviews "
+            f"WHERE reviewed_at >= ? AND kind != '{PRACTICE}'",
             (start,),
         ).fetchone()
         return int(new), int(reviews)
@@ -698,9 +780,76 @@ class Scheduling:
             session = [self._cards[card_id] for _, card_id in heapq.merge(learning, reviews)]
             new_left = max(0, new_limit - new_done)
             deck_ids = [deck_id] if deck_id is not None else list(self._deck_order)
+            today = self.plan_today(at)
+            if today is not None:  # the interview plan sets the new cards of its rounds, and advances some
+                planned = [d for d in deck_ids if self._deck_round.get(d) in today.rounds]
+                deck_ids = [d for d in deck_ids if d not in planned]
+                listed = {c.global_id for c in session}
+                session.extend(
+                    self._cards[cid]
+                    for cid in today.advanced
+                    if cid in self._cards and cid not in listed and cid not in suspended
+                    and (deck_id is None or cid.partition("/")[0] == deck_id)
+                    and not self._reviewed_on(cid, self.days.day_of(at))
+                )  # fmt: skip
+                fresh = [(cid for cid in unseen.get(d, ()) if cid not in suspended) for d in planned]
+                plan_new_left = max(0, today.new - self._new_today(at, today.rounds))
+                session.extend(self._cards[cid] for cid in _round_robin(fresh, plan_new_left))
             fresh = [(cid for cid in unseen.get(d, ()) if cid not in suspended) for d in deck_ids]
             session.extend(self._cards[cid] for cid in _round_robin(fresh, new_left))
         return session
+
+    def plan_today(self, now: dt.datetime | None = None) -> PlanDay | None:
+        """What the interview plan asks of today (None without a plan, or once its date has come).
+
+        Worked out once a day, from the state at the day's first look, and kept in `meta`, so the session
+        does not shift under the user as the day's answers come in."""
+        from prepdeck.core.plan import PlanDay, build_plan, load_settings
+
+        at = self._now(now)
+        day = self.days.day_of(at)
+        settings = load_settings(self.store)
+        if settings is None or settings.date <= day:
+            return None
+        key = json.dumps(settings.to_json(), sort_keys=True)
+        cached = self.store.get_meta("plan_today")
+        if cached:
+            try:
+                data = json.loads(cached)
+                if data.get("day") == day.isoformat() and data.get("settings") == key:
+                    return PlanDay(day, tuple(settings.rounds), int(data["new"]), tuple(data["advanced"]))
+            except (ValueError, KeyError, TypeError):
+                pass  # re-plan
+        plan = build_plan(self.plan_cards(settings.rounds, at), settings, day)
+        first = plan.day(day)
+        today = PlanDay(
+            day, tuple(settings.rounds), first.new if first else 0, tuple(first.advanced if first else ())
+        )
+        self.store.set_meta(
+            "plan_today",
+            json.dumps(
+                {"day": day.isoformat(), "settings": key, "new": today.new, "advanced": list(today.advanced)}
+            ),
+        )
+        return today
+
+    def _reviewed_on(self, card_id: str, day: dt.date) -> bool:
+        start, end = self.days.bounds(day)
+        row = self._conn.execute(
+            f"SELECT 1 FROM reviews WHERE card_id = ? AND reviewed_at >= ? AND reviewed_at < ? AND kind != '{PRACTICE}'",
+            (card_id, to_iso(start), to_iso(end)),
+        ).fetchone()
+        return row is not None
+
+    def _new_today(self, at: dt.datetime, rounds: tuple[str, ...]) -> int:
+        """New cards of these rounds introduced since today's start."""
+        start = to_iso(self.days.start_of(self.days.day_of(at)))
+        rows = self._conn.execute(
+            f"SELECT deck_id, count(*) FROM reviews WHERE reviewed_at >= ? AND state_before IS NULL "
+            f"AND kind != '{PRACTICE}' GROUP BY deck_id",
+            (start,),
+        )
+        return sum(n for deck, n in rows if self._deck_round.get(deck) in rounds)
 
     # -- the interview plan ----------------------------------------------------------------------
     def seconds_by_type(self, now: dt.datetime | None = None, days: int = 90) -> dict[str, float]:

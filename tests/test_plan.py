@@ -144,3 +144,66 @@ def test_plan_command_refuses_bad_input_in_one_line(tmp_path: Path, args: list[s
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], run.stderr
+
+
+def test_the_queue_follows_the_plan_new_cards_and_advanced_reviews(tmp_path: Path) -> None:
+    from prepdeck.core.plan import save_settings
+
+    scheduling = _scheduling(tmp_path, per_round=30)
+    now = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    plain = scheduling.queue(now=now)
+    assert len(plain) == 20  # new_per_day without a plan
+    save_settings(
+        scheduling.store,
+        PlanSettings(date=START + dt.timedelta(days=20), rounds=("sql", "design"), minutes_per_day=15),
+    )
+    today = scheduling.plan_today(now)
+    assert today is not None and today.rounds == ("sql", "design") and 0 < today.new < 30
+    queue = scheduling.queue(now=now)
+    planned = [c for c in queue if c.deck_id in ("sql", "design")]
+    others = [c for c in queue if c.deck_id not in ("sql", "design")]
+    assert len(planned) == today.new  # the plan's pace for its rounds
+    assert len(others) == 20  # rounds outside the plan keep the daily limit
+    # introducing one planned card takes one off today's plan, and the day's figure does not move
+    scheduling.review(planned[0], GOOD, now=now)
+    again = scheduling.queue(now=now + dt.timedelta(minutes=1))
+    assert (
+        len([c for c in again if c.deck_id in ("sql", "design") and c.global_id != planned[0].global_id])
+        == today.new - 1
+    )
+    assert scheduling.plan_today(now + dt.timedelta(minutes=1)) == today
+    scheduling.store.close()
+
+
+def test_practice_is_logged_but_leaves_the_schedule_alone(tmp_path: Path) -> None:
+    scheduling = _scheduling(tmp_path, per_round=3)
+    card = scheduling.decks.card("sql/c000")
+    assert card is not None
+    now = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    scheduling.review(card, 1, now=now)  # failed today
+    before = scheduling.state(card.global_id)
+    assert [c.global_id for c in scheduling.practice_cards("failures", now=now)] == ["sql/c000"]
+    scheduling.practice(card, GOOD, now=now + dt.timedelta(minutes=2), duration_ms=5000)
+    scheduling.practice(card, GOOD, now=now + dt.timedelta(minutes=3))
+    assert scheduling.state(card.global_id) == before
+    kinds = [r.kind for r in scheduling.store.reviews_for(card.global_id)]
+    assert kinds == ["review", "practice", "practice"]
+    # the log stays the truth: a rebuild ignores practice, and undo takes it back without touching the state
+    scheduling.rebuild()
+    assert scheduling.state(card.global_id) == before
+    undone = scheduling.undo()
+    assert undone is not None and undone.kind == "practice" and scheduling.state(card.global_id) == before
+    # practising a new card does not make it seen, nor spend the day's new cards
+    fresh = scheduling.decks.card("sql/c001")
+    assert fresh is not None
+    count = len(scheduling.queue(now=now))
+    scheduling.practice(fresh, GOOD, now=now + dt.timedelta(minutes=5))
+    assert scheduling.state(fresh.global_id) is None and len(scheduling.queue(now=now)) == count
+    assert [c.global_id for c in scheduling.practice_cards("round", "design")] == [
+        "design/c000",
+        "design/c001",
+        "design/c002",
+    ]
+    weakest = scheduling.practice_cards("weakest", now=now + dt.timedelta(days=3))
+    assert [c.global_id for c in weakest] == ["sql/c000"]  # the only card seen
+    scheduling.store.close()
