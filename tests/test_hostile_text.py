@@ -173,7 +173,9 @@ def test_cli_shows_control_characters_visibly(tmp_path: Path, isolated_home: Pat
         if args[2] == "check":
             assert "␛]0;pwned␇" in done.stdout, done.stdout
         if args[2] == "decks":
-            assert "Closing tag only [/bold] here" in done.stdout and "…" in done.stdout  # a long title is cut
+            assert (
+                "Closing tag only [/bold] here" in done.stdout and "…" in done.stdout
+            )  # a long title is cut
         assert max(len(line) for line in done.stdout.splitlines()) < 1000  # a 5000-character value is cut
     # --json keeps the values as data (JSON escapes them), whole
     done = subprocess.run(

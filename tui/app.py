@@ -18,7 +18,7 @@ from textual.binding import Binding
 
 from prepdeck.core.logs import log_exception
 from prepdeck.core.store import StoreError, utcnow
-from prepdeck.core.text import one_line
+from prepdeck.decks.text import one_line
 from prepdeck.reports.commands import ReportError
 from prepdeck.tui.bindings import bindings_for, validate_keymap
 from prepdeck.tui.commands import PrepdeckCommands
