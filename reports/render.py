@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,21 @@ def _signed(x: float | None, none: str = "") -> str:
 
 
 def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: user-written titles may hold '|' or line breaks."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Text for one Markdown table cell: user-written titles may hold line breaks ('|' is escaped by
+    `_md_text`, as every value of the Markdown report is)."""
+    return " ".join(str(text).split())
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]!|#~])")
+
+
+def _md_text(value: object) -> object:
+    """Every value placed in the Markdown report: deck titles and tags are the user's or a stranger's text,
+    so HTML (`<script>`), links and images (`![](http://tracker)`) and emphasis show as written."""
+    if not isinstance(value, str):
+        return value
+    text = value.replace("<", "&lt;").replace(">", "&gt;")  # no tag can form; a lone '&' is harmless
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _plural(n: int, word: str) -> str:
@@ -43,7 +57,7 @@ def _bar(value: float, top: float, width: int = 20) -> str:
 
 
 @cache
-def _env(cache_dir: Path | None = None):
+def _env(cache_dir: Path | None = None, markdown: bool = False):
     import jinja2
 
     bytecode_cache = None
@@ -61,6 +75,7 @@ def _env(cache_dir: Path | None = None):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_md_text if markdown else None,
     )
     env.filters.update(num=_num, pct=_pct, signed=_signed, bar=_bar, plural=_plural, cell=_cell)
     return env
@@ -96,4 +111,4 @@ def render_html(fig: dict[str, Any], cache_dir: Path | None = None) -> str:
 
 
 def render_md(fig: dict[str, Any], cache_dir: Path | None = None) -> str:
-    return _env(cache_dir).get_template("report.md.j2").render(**_context(fig))
+    return _env(cache_dir, markdown=True).get_template("report.md.j2").render(**_context(fig))

@@ -187,3 +187,31 @@ def test_cli_shows_control_characters_visibly(tmp_path: Path, isolated_home: Pat
     )
     rows = {r["id"]: r for r in json.loads(done.stdout)}
     assert "␛[31m" in rows["hostile"]["title"] and "\\u001b" not in done.stdout
+
+
+def test_reports_escape_deck_titles_and_tags(tmp_path: Path, isolated_home: Path) -> None:
+    decks = tmp_path / "decks"
+    write_hostile(decks)
+    evil = decks / "hostile.toml"
+    evil.write_text(
+        evil.read_text(encoding="utf-8").replace(
+            'title = "Closing', 'title = "<img src=x onerror=alert(1)> ![t](http://tracker/p.png) Closing', 1
+        ),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PREPDECK_HOME": str(isolated_home)}
+    for args in (["grade", "hostile/recall", "again"], ["report", "--out", str(tmp_path / "out")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "prepdeck.cli", "--decks", str(decks), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    md = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
+    page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    assert "Closing tag only" in md and "Closing tag only" in page  # the deck is in both reports
+    for text in (md, page):
+        assert "<script>" not in text and "<img" not in text
+    assert "![t](" not in md and "\\!\\[t\\](http://tracker" in md  # no image fetched when the .md is viewed
