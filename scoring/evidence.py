@@ -309,38 +309,80 @@ def _spoken(analysis: Any, round_: str, card_id: str | None, target: Any, card_t
     )
 
 
-def answer_evidence(
-    round_: str,
-    analysis: dict[str, Any] | None,
-    *,
-    card_id: str | None,
-    card_type: str,
-    target: tuple[int, int] | None = None,
-    checklist: list[tuple[str, bool]] | None = None,
-    numbers: list[bool] | None = None,
-) -> RoundEvidence:
+@dataclass(frozen=True)
+class SpokenAnswer:
+    """A spoken answer as a card view holds it: its stored analysis (None until transcribed)."""
+
+    card_id: str
+    analysis: dict[str, Any] | None
+    recording_id: int | None
+    target: tuple[int, int] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "card": self.card_id,
+            "recording_id": self.recording_id,
+            "analysis": self.analysis,
+            "target": list(self.target) if self.target else None,
+        }
+
+
+@dataclass(frozen=True)
+class DesignAnswer:
+    """A design card's answer: the checklist as ticked (empty until revealed), the capacity numbers as
+    typed (`{question, expected, answer, value, correct}` each), and the spoken answer when given aloud."""
+
+    card_id: str
+    checklist: list[tuple[str, bool]]
+    numbers: list[dict[str, Any]]
+    spoken: SpokenAnswer | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "card": self.card_id,
+            "checklist": [[text, ticked] for text, ticked in self.checklist],
+            "numbers": self.numbers,
+        }
+        if self.spoken is not None:
+            out["spoken"] = self.spoken.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class CodeAnswer:
+    """A code card's answer: its review payload (tui/components/code_view.py) and the card it answers."""
+
+    card: Any  # decks.model.Card
+    payload: dict[str, Any]
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.payload.get("passed"))
+
+
+AnswerEvidence = SpokenAnswer | DesignAnswer | CodeAnswer
+
+
+def answer_evidence(round_: str, answer: SpokenAnswer | DesignAnswer | None) -> RoundEvidence:
     """The evidence of one answer on the review screen: its analysis, and a design card's ticks and numbers."""
     ev = RoundEvidence(round_)
-    if checklist:
-        ev.checklists.append(checklist)
-    ev.numbers.extend(numbers or [])
-    delivery = _spoken(analysis, round_, card_id, target, card_type)
-    if delivery is not None:
-        ev.deliveries.append(delivery)
+    spoken: SpokenAnswer | None = answer if isinstance(answer, SpokenAnswer) else None
+    card_type = "star"
+    if isinstance(answer, DesignAnswer):
+        card_type, spoken = "design", answer.spoken
+        if answer.checklist:
+            ev.checklists.append(list(answer.checklist))
+        ev.numbers.extend(bool(n.get("correct")) for n in answer.numbers)
+    if spoken is not None:
+        delivery = _spoken(spoken.analysis, round_, spoken.card_id, spoken.target, card_type)
+        if delivery is not None:
+            ev.deliveries.append(delivery)
     return ev
 
 
 def mock_evidence(round_: str, stored: dict[str, Any]) -> RoundEvidence:
-    """A mock round's stored evidence (the `mocks.evidence` JSON, mocks/session.py) as a RoundEvidence.
-
-    Shape:
-        code:        {card, runs, passed, gave_up, final_answer, dialect, reference, function, error,
-                      cases: [{name, hidden, passed}], within_time}
-        discussion:  [{title, card, answer}]                       written answers to the follow-ups
-        design:      {card, checklist: [[text, ticked]], numbers: [{question, answer, correct}],
-                      spoken: {card, recording_id, analysis, target}}     spoken: when answered aloud
-        stories:     [{card, recording_id, analysis, target}]      analysis: the speech analysis JSON
-    """
+    """A mock round's stored evidence (the `mocks.evidence` JSON; its shape: mocks/session.py) as a
+    RoundEvidence."""
     ev = RoundEvidence(round_, mock=True)
     if isinstance(stored.get("code"), dict):
         ev.code = stored["code"]
@@ -364,9 +406,9 @@ def mock_evidence(round_: str, stored: dict[str, Any]) -> RoundEvidence:
     return ev
 
 
-def code_evidence(card: Any, payload: dict[str, Any] | None, *, within_time: bool | None) -> dict[str, Any]:
-    """A mock's `code` evidence from a code card's review payload (tui/components/code_view.py)."""
-    payload = payload or {}
+def code_evidence(answer: CodeAnswer, *, within_time: bool | None) -> dict[str, Any]:
+    """A mock's `code` evidence from a code card's answer (its review payload, tui/components/code_view.py)."""
+    card, payload = answer.card, answer.payload
     results = payload.get("results") or {}
     return {
         "card": card.global_id,

@@ -77,8 +77,7 @@ async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monk
         )
 
         # write the reference answer and judge it on DuckDB (Ctrl+R in the code view)
-        view = screen._code_view()
-        assert view is not None
+        view = next(w for k, w in screen.views.items() if k.startswith("code:"))
         await pilot.press("e")
         view.query_one("#editor", TextArea).load_text(card.solution)
         clock.advance(minutes=12)
@@ -109,7 +108,7 @@ async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monk
         )
         clock.advance(minutes=10)
         await pilot.press("p")  # pause…
-        assert screen.timer.paused and "PAUSED" in _text(screen.query_one("#mock-timer"))
+        assert screen.session.timer.paused and "PAUSED" in _text(screen.query_one("#mock-timer"))
         clock.advance(minutes=30)
         await pilot.press("p")  # …and resume: the 30 paused minutes do not count
         await pilot.press("n")  # the last phase: the rubric
@@ -202,7 +201,7 @@ async def test_ctrl_c_in_a_behavioral_mock_keeps_the_phases_so_far(tmp_path, mon
     app = PrepdeckApp(ctx, clock=clock)
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await _open(pilot, "behavioral")
-        assert len(screen.phases) == 4
+        assert len(screen.session.phases) == 4
         clock.advance(minutes=11)
         await pilot.press("n")
         await _step(pilot)
@@ -304,7 +303,7 @@ async def test_full_mock_breaks_between_rounds_and_ties_rows_to_a_session(tmp_pa
     app = PrepdeckApp(ctx, clock=clock)
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await _open(pilot, "full")
-        assert [r.round for r in screen.plan.rounds] == ["sql", "behavioral"]
+        assert [r.round for r in screen.session.plan.rounds] == ["sql", "behavioral"]
         for _ in range(2):
             clock.advance(minutes=5)
             await pilot.press("n")
@@ -312,11 +311,11 @@ async def test_full_mock_breaks_between_rounds_and_ties_rows_to_a_session(tmp_pa
         assert screen.state == "scoring"
         await pilot.press("n")  # on to the break
         await settle(pilot)
-        assert screen.state == "running" and screen.timer.current.name == "break"
+        assert screen.state == "running" and screen.session.timer.current.name == "break"
         assert len(_mocks(ctx.home)) == 1  # no row for a round still on its break
         await pilot.press("n")  # skip the break
         await settle(pilot)
-        assert screen.timer.current.name == "question 1"
+        assert screen.session.timer.current.name == "question 1"
     first, second = _mocks(ctx.home)
     assert (first["round"], first["finished"], second["round"], second["finished"]) == (
         "sql",

@@ -15,7 +15,7 @@ from prepdeck.core.context import Context
 from prepdeck.decks.model import Card
 from prepdeck.recordings.analysis import analyze
 from prepdeck.scoring.card import score_round, suggested_rating
-from prepdeck.scoring.evidence import answer_evidence
+from prepdeck.scoring.evidence import SpokenAnswer, answer_evidence
 from prepdeck.scoring.rubrics import RUBRICS
 from prepdeck.tui.components.speech_view import SpokenCardView, transcript_text
 
@@ -59,7 +59,7 @@ def test_rubric_and_transcript_markup_from_an_analysis() -> None:
         w["start"] += 2.0
         w["end"] += 2.0
     result = analyze(words, 15.0, (5, 30))
-    ev = answer_evidence("behavioral", result, card_id=CARD.global_id, card_type="star")
+    ev = answer_evidence("behavioral", SpokenAnswer(CARD.global_id, result, None, CARD.speaking_target()))
     auto = {line.key: line for line in score_round("behavioral", ev).lines}
     assert auto["star"].auto == 12 and auto["reflection"].auto == 6
     assert auto["impact"].auto == 12  # quantified (40%), and "I" over "we"

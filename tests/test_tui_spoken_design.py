@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 from tui_support import Clock, make_context, pilot_test, settle, use_utc
 
 from prepdeck.scoring.card import score_round, suggested_rating
-from prepdeck.scoring.evidence import answer_evidence, self_score_lines
+from prepdeck.scoring.evidence import DesignAnswer, answer_evidence, self_score_lines
 from prepdeck.scoring.rubrics import RUBRICS
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.components.design_view import DesignCardView
@@ -87,14 +87,12 @@ def test_design_auto_points_come_from_ticks_numbers_and_delivery(tmp_path: Path)
     deck, problems = load_deck_file(path)
     assert deck is not None and not problems
     card = deck.cards[0]
-    ev = answer_evidence(
-        "design",
-        None,
-        card_id=card.global_id,
-        card_type="design",
-        checklist=list(zip(card.checklist, [True, True, False], strict=True)),
-        numbers=[True, False],
+    answer = DesignAnswer(
+        card.global_id,
+        list(zip(card.checklist, [True, True, False], strict=True)),
+        [{"correct": True}, {"correct": False}],
     )
+    ev = answer_evidence("design", answer)
     auto = {line.key: line for line in score_round("design", ev).lines}
     assert set(auto) == {line.key for line in RUBRICS["design"].lines}
     assert auto["architecture"].auto == round(25 * 2 / 3, 1)  # two of three points ticked

@@ -48,12 +48,18 @@ class PrepdeckApp(App[int]):
         context: Context,
         *,
         clock: Clock | None = None,
+        monotonic: Callable[[], float] | None = None,
         review: bool = False,
         review_deck: str | None = None,
     ) -> None:
         super().__init__()
         self.context = context
         self.clock: Clock = clock or utcnow
+        # what the mock's timers count in: given, or the given wall clock's (a test moves both at once),
+        # else the real monotonic clock
+        self.monotonic: Callable[[], float] = monotonic or (
+            (lambda: self.clock().timestamp()) if clock is not None else time.monotonic
+        )
         self._review_on_start = review
         self._review_deck = review_deck
         self.key_problems: list[str] = []

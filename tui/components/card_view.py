@@ -1,7 +1,7 @@
 """The card on the review screen: the `CardView` contract and the basic reveal-and-rate view.
 
 A view shows one card. The review screen calls `reveal()` on Space, asks `suggested_rating()` and
-`review_payload()` when the user rates, and calls `commit_evidence(store)` just before the review is
+`review_payload()` when the user rates (a mock asks `evidence()` for what to score), and calls `commit_evidence(store)` just before the review is
 committed (so evidence rows such as self-checks exist when `Scheduling.review` links them). A view
 that learns a suggestion later (a judge finished) posts `CardView.SuggestRating(rating)`.
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from prepdeck.core.context import Context
     from prepdeck.core.store import Store
     from prepdeck.decks.model import Card
+    from prepdeck.scoring.evidence import AnswerEvidence
 
 TYPE_LABELS = {
     "recall": "recall",
@@ -70,6 +71,10 @@ class CardView(VerticalScroll):
         return None
 
     def suggested_rating(self) -> int | None:
+        return None
+
+    def evidence(self) -> AnswerEvidence | None:
+        """The answer as scoring evidence (scoring/evidence.py), which a mock scores; None: nothing to score."""
         return None
 
     def commit_evidence(self, store: Store) -> None:

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedCo
 
 from prepdeck.decks.starter import is_untouched, starter_code
 from prepdeck.decks.text import one_line, visible
+from prepdeck.scoring.evidence import CodeAnswer
 from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
 from prepdeck.tui.messages import WorkStatus
@@ -550,6 +551,9 @@ class CodeCardView(CardView):
             "gave_up": self.gave_up and not self.passed,
             "seconds": round(self._seconds(), 1),
         }
+
+    def evidence(self) -> CodeAnswer:
+        return CodeAnswer(self.card, self.review_payload() or {})
 
     def commit_evidence(self, store: Store) -> None:
         """The card is being rated: its answer is kept with the review (payload, attempts), and the draft

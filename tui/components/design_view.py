@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Markdown, Static
 
 from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
+from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer
 from prepdeck.tui.bindings import key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.fields import TextField
@@ -135,6 +136,22 @@ class DesignSheet:
         return rating
 
 
+def design_answer(
+    card: Card, sheet: DesignSheet, revealed: bool, spoken: SpokenAnswer | None
+) -> DesignAnswer:
+    """A design card's answer as evidence: the checklist counts once revealed (it is ticked after)."""
+    ticks = sheet.ticks() if revealed else []
+    return DesignAnswer(
+        card.global_id,
+        list(zip(card.checklist, ticks, strict=False)),
+        [
+            {"question": q.question, "expected": q.answer, **v.to_json()}
+            for q, v in zip(card.numbers, sheet.verdicts(), strict=True)
+        ],
+        spoken,
+    )
+
+
 class DesignCardView(CardView):
     CARD_TYPES = ("design",)
 
@@ -187,6 +204,9 @@ class DesignCardView(CardView):
 
     def review_payload(self) -> dict[str, Any] | None:
         return None if self.sheet.empty else {"self_check": self.sheet.payload()}
+
+    def evidence(self) -> DesignAnswer:
+        return design_answer(self.card, self.sheet, self.revealed, None)
 
     def commit_evidence(self, store: Store) -> None:
         self.sheet.commit(store)

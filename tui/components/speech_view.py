@@ -32,12 +32,12 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Static
 
 from prepdeck.scoring.card import Scorecard, score_round, suggested_rating
-from prepdeck.scoring.evidence import RoundEvidence, answer_evidence
+from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer, answer_evidence
 from prepdeck.scoring.feedback import answer_checks
 from prepdeck.scoring.rubrics import RUBRICS, Rubric
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
-from prepdeck.tui.components.design_view import DesignSheet
+from prepdeck.tui.components.design_view import DesignSheet, design_answer
 from prepdeck.tui.components.fields import TextField
 from prepdeck.tui.workers import background
 
@@ -396,23 +396,18 @@ class SpokenCardView(CardView):
         self._show_trend()
         self.reveal()
 
-    def evidence(self) -> RoundEvidence:
-        """This answer as a round's evidence: its analysis, and a design card's ticks and numbers."""
-        card, sheet = self.card, self.sheet
-        return answer_evidence(
-            self.rubric.round,
-            self.result,
-            card_id=card.global_id,
-            card_type=card.type,
-            target=card.speaking_target(),
-            checklist=list(zip(card.checklist, sheet.ticks(), strict=True))
-            if sheet is not None and card.checklist
-            else None,
-            numbers=[v.correct for v in sheet.verdicts()] if sheet is not None else None,
-        )
+    def evidence(self) -> SpokenAnswer | DesignAnswer:
+        """This answer: its analysis (None until transcribed); a design card's ticks and numbers with it."""
+        card = self.card
+        spoken = SpokenAnswer(card.global_id, self.result, self.recording_id, card.speaking_target())
+        if self.sheet is None:
+            return spoken
+        return design_answer(card, self.sheet, self.revealed, spoken)
 
     def _score(self) -> Scorecard:
-        return score_round(self.rubric.round, self.evidence(), self.self_scores())
+        return score_round(
+            self.rubric.round, answer_evidence(self.rubric.round, self.evidence()), self.self_scores()
+        )
 
     def _show_auto(self) -> None:
         """The automatic points and their evidence beside each rubric line, and the total."""
@@ -555,13 +550,6 @@ class SpokenCardView(CardView):
         return True
 
     # -- design cards: the model answer, the checklist and the numbers ---------------------------------
-    def ticks(self) -> list[bool]:
-        """The checklist as ticked (design cards; a mock scores it as it scores the paper view's)."""
-        return self.sheet.ticks() if self.sheet is not None else []
-
-    def verdicts(self) -> list[Any]:
-        return self.sheet.verdicts() if self.sheet is not None else []
-
     def reveal(self) -> None:
         if self.revealed:
             return
