@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from prepdeck.decks import BUILTIN_DECKS
+from prepdeck.decks.declaration import column_type
 from prepdeck.decks.locate import KeyPath, key_lines, line_of
 from prepdeck.decks.model import (
     CARD_TYPES,
@@ -467,6 +468,8 @@ class _Validator:
                 continue
             try:
                 columns = parse_columns(spec)
+                for col in columns:
+                    column_type(col.name, col.type)  # a type and nothing else: the judges never run the text
             except ValueError as exc:
                 self.problem(at, f"table '{name}': {exc}", cid)
                 continue

@@ -173,6 +173,43 @@ SPARK_TYPES = {
 }
 
 
+_INT_RANGES = {
+    "TINYINT": (-(2**7), 2**7 - 1),
+    "SMALLINT": (-(2**15), 2**15 - 1),
+    "INT2": (-(2**15), 2**15 - 1),
+    "SHORT": (-(2**15), 2**15 - 1),
+    "INTEGER": (-(2**31), 2**31 - 1),
+    "INT": (-(2**31), 2**31 - 1),
+    "INT4": (-(2**31), 2**31 - 1),
+    "BIGINT": (-(2**63), 2**63 - 1),
+    "INT8": (-(2**63), 2**63 - 1),
+    "LONG": (-(2**63), 2**63 - 1),
+    "UTINYINT": (0, 2**8 - 1),
+    "USMALLINT": (0, 2**16 - 1),
+    "UINTEGER": (0, 2**32 - 1),
+    "UBIGINT": (0, 2**64 - 1),
+}
+
+
+def _check_decimal(value: str, number: Decimal, sql_type: str) -> None:
+    """A value every engine stores as written: no more integer digits than DECIMAL(p,s) holds (the
+    engines would refuse it) and no more fraction digits than its scale (they would round it)."""
+    m = re.search(r"\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)", sql_type)
+    precision, scale = (int(m.group(1)), int(m.group(2) or 0)) if m else (18, 3)
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite decimal number")
+    _, digits, exponent = number.as_tuple()
+    fraction = max(0, -int(exponent))
+    whole = max(0, len(digits) + int(exponent))
+    if whole > precision - scale:
+        raise ValueError(
+            f"{value!r} does not fit in DECIMAL({precision},{scale}) "
+            f"(at most {precision - scale} digits before the point): declare a wider type"
+        )
+    if fraction > scale and any(digits[len(digits) - fraction + scale :]):
+        raise ValueError(f"{value!r} has more than {scale} decimal places for DECIMAL({precision},{scale})")
+
+
 def coerce(value: str | None, sql_type: str) -> object:
     """A CSV field as a Python value of the declared type; raises ValueError saying why it does not fit."""
     if value is None:
@@ -184,7 +221,11 @@ def coerce(value: str | None, sql_type: str) -> object:
     if base in _INT_TYPES:
         if not re.fullmatch(r"[+-]?\d+", v):
             raise ValueError(f"{value!r} is not an integer")
-        return int(v)
+        number = int(v)
+        low, high = _INT_RANGES.get(base, (-(2**127), 2**127 - 1))
+        if not low <= number <= high:
+            raise ValueError(f"{value!r} does not fit in {base} ({low} to {high}): declare a wider type")
+        return number
     if base in _FLOAT_TYPES:
         try:
             return float(v)
@@ -192,9 +233,11 @@ def coerce(value: str | None, sql_type: str) -> object:
             raise ValueError(f"{value!r} is not a number") from None
     if base in _DECIMAL_TYPES:
         try:
-            return Decimal(v)
+            number = Decimal(v)
         except InvalidOperation:
             raise ValueError(f"{value!r} is not a decimal number") from None
+        _check_decimal(value, number, sql_type)
+        return number
     if base in _BOOL_TYPES:
         low = v.lower()
         if low in ("true", "t", "1", "yes"):

@@ -180,3 +180,19 @@ def test_without_postgresql_the_judge_translates_and_says_why(
     assert re.match(
         r"duckdb \d+\.\d+ \(translated from postgres; PostgreSQL could not start: ", result.engine
     )
+
+
+def test_a_spark_sql_answer_goes_to_the_real_spark_or_says_why_not(tmp_path: Path) -> None:
+    pytest.importorskip("prepdeck.checkers.spark.sql_judge")
+    from prepdeck.core.config import Config
+
+    card = _card("SELECT order_id FROM orders WHERE paid_at IS NOT NULL", dialect="duckdb")
+    answer = "SELECT order_id FROM orders WHERE paid_at IS NOT NULL"
+    config = Config()
+    config.spark.java_home = str(tmp_path / "no-java-here")
+    result = check_sql(card, answer, "spark", config)
+    engine = result.engine or ""
+    assert result.passed, result.summary()
+    assert engine.startswith("spark ") or engine.startswith("duckdb"), engine
+    if engine.startswith("duckdb"):  # never silently: the fallback names the reason
+        assert re.match(r"duckdb \d+\.\d+ \(translated from spark; Spark unavailable: .+\)", engine)

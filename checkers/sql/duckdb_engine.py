@@ -220,7 +220,8 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
     """(Re)create the card's tables holding this case's data; CardProblem when the data does not fit."""
     import duckdb
 
-    from prepdeck.decks.tabular import coerce, parse_columns, read_csv
+    from prepdeck.decks.declaration import parse_columns
+    from prepdeck.decks.tabular import coerce, read_csv
 
     where = f"{card.global_id}, case '{case.name}'"
     for table, spec in card.tables.items():
@@ -230,7 +231,9 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
             raise CardProblem(f"{card.global_id}: table {table}: {exc}") from None
         try:
             conn.execute(f"DROP TABLE IF EXISTS {_quote(table)}")
-            conn.execute(f"CREATE TABLE {_quote(table)} ({spec})")
+            # built from the parsed declaration: the deck's text is never run as SQL
+            defs = ", ".join(f"{_quote(c.name)} {c.type}" for c in columns)
+            conn.execute(f"CREATE TABLE {_quote(table)} ({defs})")
         except duckdb.Error as exc:
             raise CardProblem(f"{card.global_id}: table {table}: {str(exc).splitlines()[0]}") from None
         text = case.data.get(table)
@@ -256,7 +259,7 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
                 )
             for column, raw in zip(header, record, strict=True):
                 try:
-                    values.append(coerce(raw, column.type))
+                    values.append(coerce(raw, column.written))
                 except ValueError as exc:
                     raise CardProblem(
                         f"{where}: table {table}, row {number}, column {column.name}: {exc}"

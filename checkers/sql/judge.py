@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
 from prepdeck.checkers.result import CaseResult, CheckResult
 from prepdeck.checkers.solutions import SolutionCache
-from prepdeck.checkers.sql.answer import PreparedQuery, column_types, prepare
+from prepdeck.checkers.sql.answer import PreparedQuery, answer_text, column_types, prepare
 from prepdeck.checkers.sql.dialects import normalize_dialect
 from prepdeck.checkers.sql.duckdb_engine import QueryResult, connect, engine_label, load_case, run_query
 from prepdeck.checkers.sql.errors import AnswerError, CardProblem, Stopped
@@ -181,7 +181,15 @@ def check_sql(
         return result
 
     # translate_only: the DuckDB translation even where a native engine exists (tests of the translation)
-    pg_service, fallback = (None, None) if translate_only else _native_postgres(dialect, card, cancel)
+    fallback: str | None = None
+    if dialect == "spark" and not translate_only:
+        native = _native_spark(card, answer, config, cancel, explain)
+        if isinstance(native, CheckResult):
+            native.answer = answer_name
+            return native
+        fallback = native
+    pg_service, pg_fallback = (None, None) if translate_only else _native_postgres(dialect, card, cancel)
+    fallback = fallback or pg_fallback
     if pg_service is not None:
         result.engine = pg_service.label
     elif fallback:
@@ -239,6 +247,38 @@ def _judge_cases(run: _Run, prepared: PreparedQuery, result: CheckResult, explai
         if explain and result.plan is None:
             result.plan = _explain(run, prepared)
     result.passed = bool(result.cases) and all(c.passed for c in result.cases) and result.error is None
+
+
+def _native_spark(
+    card: Card,
+    answer: str | bytes,
+    config: SqlConfig | Config | None,
+    cancel: threading.Event | None,
+    explain: bool,
+) -> CheckResult | str | None:
+    """A Spark SQL answer judged on the real Spark (the PySpark cards' warm server), or why it cannot
+    be (then it is translated, and the verdict says so), or None when this install has no native
+    Spark SQL judge."""
+    import importlib
+
+    try:
+        from prepdeck.checkers.spark.service import SparkUnavailable
+
+        # imported by name: the native Spark SQL judge is another module's, and may not be there yet
+        check_spark_sql = importlib.import_module("prepdeck.checkers.spark.sql_judge").check_spark_sql
+    except (ImportError, AttributeError):
+        return None
+    try:
+        text = answer_text(answer)
+    except AnswerError:
+        return None  # the translation path reports it, in the same words as every dialect
+    full = config if isinstance(config, Config) else Config(sql=_sql_config(config))
+    try:
+        result: CheckResult = check_spark_sql(card, text, full, cancel=cancel, explain=explain)
+    except SparkUnavailable as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "it did not start"
+        return f"Spark unavailable: {first}"
+    return result
 
 
 def _native_postgres(
@@ -322,6 +362,10 @@ def explain_sql(
     EXPLAIN, or the DuckDB translation and DuckDB's; AnswerError if it cannot run."""
     cfg = _sql_config(config)
     dialect = normalize_dialect(dialect, cfg.dialect)
+    if dialect == "spark":
+        native = _native_spark(card, answer, config, None, True)
+        if isinstance(native, CheckResult) and native.plan:
+            return answer_text(answer), native.plan
     pg_service, _ = _native_postgres(dialect, card, None)
     prepared = prepare(answer, dialect, column_types(card), native=pg_service is not None)
     with _sessions(pg_service, cfg, card, None) as pg:

@@ -385,7 +385,8 @@ class PgSession:
         import psycopg
         from psycopg import sql
 
-        from prepdeck.decks.tabular import coerce, parse_columns, read_csv
+        from prepdeck.decks.declaration import parse_columns
+        from prepdeck.decks.tabular import coerce, read_csv
 
         where = f"{card.global_id}, case '{case.name}'"
         columns_of = {}
@@ -425,7 +426,7 @@ class PgSession:
                 values = []
                 for column, raw in zip(header, record, strict=True):
                     try:
-                        value = coerce(raw, column.type)
+                        value = coerce(raw, column.written)
                     except ValueError as exc:
                         raise CardProblem(
                             f"{where}: table {table}, row {number}, column {column.name}: {exc}"
