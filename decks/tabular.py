@@ -221,11 +221,13 @@ def coerce(value: str | None, sql_type: str) -> object:
     if base in _INT_TYPES:
         if not re.fullmatch(r"[+-]?\d+", v):
             raise ValueError(f"{value!r} is not an integer")
-        number = int(v)
-        low, high = _INT_RANGES.get(base, (-(2**127), 2**127 - 1))
-        if not low <= number <= high:
-            raise ValueError(f"{value!r} does not fit in {base} ({low} to {high}): declare a wider type")
-        return number
+        whole = int(v)
+        smallest, largest = _INT_RANGES.get(base, (-(2**127), 2**127 - 1))
+        if not smallest <= whole <= largest:
+            raise ValueError(
+                f"{value!r} does not fit in {base} ({smallest} to {largest}): declare a wider type"
+            )
+        return whole
     if base in _FLOAT_TYPES:
         try:
             return float(v)
@@ -233,11 +235,11 @@ def coerce(value: str | None, sql_type: str) -> object:
             raise ValueError(f"{value!r} is not a number") from None
     if base in _DECIMAL_TYPES:
         try:
-            number = Decimal(v)
+            exact = Decimal(v)
         except InvalidOperation:
             raise ValueError(f"{value!r} is not a decimal number") from None
-        _check_decimal(value, number, sql_type)
-        return number
+        _check_decimal(value, exact, sql_type)
+        return exact
     if base in _BOOL_TYPES:
         low = v.lower()
         if low in ("true", "t", "1", "yes"):
