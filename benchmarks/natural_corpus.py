@@ -66,7 +66,7 @@ def _resample(audio: np.ndarray, rate: int) -> np.ndarray:
 
     if rate == SAMPLE_RATE:
         return audio
-    n = int(round(audio.size * SAMPLE_RATE / rate))
+    n = round(audio.size * SAMPLE_RATE / rate)
     return np.interp(np.linspace(0, audio.size - 1, n), np.arange(audio.size), audio).astype(np.float32)
 
 

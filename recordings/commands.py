@@ -18,6 +18,8 @@ from prepdeck.recordings.service import (
     result_json,
     shared_transcriber,
     stored_path,
+    structure_lines,
+    text_summary,
     transcribe_recording,
 )
 
@@ -49,19 +51,6 @@ def summary(result: dict[str, Any]) -> str:
     lines += [f"  ! {w}" for w in result["warnings"]]
     lines.append(f"  “{result['text']}”")
     return "\n".join(lines)
-
-
-def structure_lines(result: dict[str, Any]) -> list[str]:
-    """The answer's structure, one line per sentence: its STAR beat, or its part of a design answer."""
-    if "design" in result:
-        parts = result["design"]["sentences"]
-        head = "  design: " + (" → ".join(result["design"]["order"]) or "no parts heard")
-        return [head, *(f"    [{s['part'] or '–'}] {s['text']}" for s in parts)]
-    star = result["star"]
-    timed = all("seconds" in star["beats"][b] for b in star["order"])
-    order = " → ".join(f"{b} {star['beats'][b]['seconds']:.0f}s" if timed else b for b in star["order"])
-    head = "  STAR: " + (order or "no beats heard")
-    return [head, *(f"    [{s['beat'] or '–'}] {s['text']}" for s in star["sentences"])]
 
 
 class _Progress:
@@ -238,18 +227,3 @@ def analyze_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     return status
-
-
-def text_summary(result: dict[str, Any]) -> str:
-    """A few human lines for one analysed written answer."""
-    f = result["fillers"]
-    types = ", ".join(f"{k} {v}" for k, v in f["by_type"].items())
-    lines = [
-        f"{result['file']}: {len(result['words'])} words; {f['count']} fillers{': ' + types if types else ''}; "
-        f"I {result['i_we']['i']}× / we {result['i_we']['we']}×",
-        *structure_lines(result),
-    ]
-    if "quantified_result" in result:
-        lines.append(f"  result quantified: {'yes' if result['quantified_result'] else 'no'}")
-    lines += [f"  ! {w}" for w in result["warnings"]]
-    return "\n".join(lines)

@@ -84,6 +84,31 @@ async def test_notes_are_saved_and_come_back(isolated_home: Path) -> None:
 
 
 @pilot_test
+async def test_the_analyse_key_reads_the_notes_as_a_story(isolated_home: Path) -> None:
+    ctx = Context.create(isolated_home)
+    async with ViewApp(ctx).run_test(size=(120, 50)) as pilot:
+        box = pilot.app.query_one("#notes-analysis", Static)
+        assert box.has_class("hidden")
+        notes = {
+            "situation": "Our nightly load kept failing.",
+            "task": "I had to make it reliable by the quarter close.",
+            "action": "I found a skewed join and salted the key.",
+            "result": "The load ran much faster after that.",
+        }
+        for name, text in notes.items():
+            pilot.app.query_one(f"#note-{name}", Input).value = text
+        await pilot.pause()
+        pilot.app.query_one(SpokenCardView).focus()  # out of the fields, as Esc does: keys go to the view
+        await pilot.press("a")
+        await pilot.pause()
+        shown = str(box.render())
+        assert not box.has_class("hidden")
+        assert "STAR: situation → task → action → result" in shown
+        assert "[action] I found a skewed join and salted the key." in shown
+        assert "result quantified: no" in shown and "quantify the result" in shown
+
+
+@pilot_test
 async def test_record_without_microphone_says_one_line_and_import_still_works(isolated_home: Path) -> None:
     try:
         import sounddevice  # noqa: F401

@@ -138,6 +138,14 @@ ACTIONS: tuple[KeyAction, ...] = (
         "cancel_transcription", "c", "cancel", "Cancel", "speech", "cancel the transcription", show=False
     ),
     KeyAction("play", "p", "play", "Play", "speech", "play the last answer back", show=False),
+    KeyAction(
+        "analyze_notes",
+        "a",
+        "analyze_notes",
+        "Analyse notes",
+        "speech",
+        "analyse your written notes (STAR beats)",
+    ),
     # browser
     KeyAction("search", "slash", "search", "Search", "browser", "search (tag: deck: type: is:)"),
     KeyAction("back", "escape", "back", "Back", "browser", "back to the home screen"),

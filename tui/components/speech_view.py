@@ -133,6 +133,7 @@ class SpokenCardView(CardView):
                         id=f"note-{name}",
                         classes="note-input",
                     )
+            yield Static("", id="notes-analysis", classes="hidden")
         if self.sheet is not None:
             yield from self.sheet.compose_numbers()
 
@@ -141,7 +142,8 @@ class SpokenCardView(CardView):
 
         yield Static(
             f"[dim]Target {lo}–{hi} s. {k('record')}: record / stop · {k('import_audio')}: import a file"
-            f" · {k('play')}: play · {k('cancel_transcription')}: cancel[/dim]",
+            f" · {k('play')}: play · {k('cancel_transcription')}: cancel"
+            f" · {k('analyze_notes')}: analyse the notes[/dim]",
             id="speech-help",
         )
         yield Static("", id="speech-status")
@@ -222,6 +224,21 @@ class SpokenCardView(CardView):
             self.context.store().put_note(self.card.global_id, body)
         except Exception as exc:  # keep the text on screen; say why it was not saved
             self._status(f"notes not saved: {exc}")
+
+    def action_analyze_notes(self) -> None:
+        """The notes read as `prepdeck analyze` reads a written answer: each line's beat (or design part),
+        what is missing, whether the result has a number."""
+        from prepdeck.recordings.analysis import analyze_text
+        from prepdeck.recordings.service import text_summary
+
+        text = "\n".join(v.strip() for name in self.fields if (v := self._note_values.get(name, "")).strip())
+        box = self.query_one("#notes-analysis", Static)
+        box.remove_class("hidden")
+        if not text:
+            box.update(Text("nothing written yet: type your notes, then analyse them"))
+            return
+        result = {"file": "notes", **analyze_text(text, "design" if self.sheet is not None else "star")}
+        box.update(Text(text_summary(result).split("\n", 1)[1]))  # line 1 counts words: not worth the space
 
     def on_unmount(self) -> None:
         if self._note_timer is not None:
