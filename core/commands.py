@@ -144,9 +144,17 @@ def parse_when(text: str) -> dt.datetime:
         raise ValueError(
             f"bad --at '{text}': use an ISO datetime such as 2026-03-01T18:30 or 2026-03-01T18:30+01:00"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # naive: the user's local time
-    return moment.astimezone(dt.UTC)
+    try:
+        if moment.tzinfo is None:
+            moment = moment.astimezone()  # naive: the user's local time
+        moment = moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError, OSError):  # at the edges of the calendar (0001-01-01T00:00+14:00)
+        raise ValueError(
+            f"bad --at '{text}': out of the calendar's range; give the review's real date"
+        ) from None
+    if moment.year < 1970:
+        raise ValueError(f"bad --at '{text}': a review before 1970 cannot be right; give its real date")
+    return moment
 
 
 def _unknown_card(card_id: str, ctx: Context) -> str:

@@ -72,6 +72,28 @@ def _check_file(path: Path) -> None:
         raise AudioError(f"{path}: the file is empty")
 
 
+# sample rates real recordings use lie between telephone (8 kHz; 4 kHz leaves room) and studio (384 kHz); a
+# header claiming 1 Hz would make a 1-second file last a day and every buffer sized from it absurd
+MIN_RATE, MAX_RATE = 4_000, 384_000
+MAX_SECONDS = 4 * 3600  # no spoken answer is longer; a longer file is a mistake, not an answer
+
+
+def _check_rate(path: Path, rate: float) -> None:
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise AudioError(
+            f"{path}: the file claims a sample rate of {rate:g} Hz; audio is recorded at "
+            f"{MIN_RATE // 1000}–{MAX_RATE // 1000} kHz, so the file is damaged or not audio"
+        )
+
+
+def _check_length(path: Path, seconds: float) -> float:
+    if seconds > MAX_SECONDS:
+        raise AudioError(
+            f"{path}: {seconds / 3600:.1f} hours of audio; an answer may last at most {MAX_SECONDS // 3600} hours"
+        )
+    return seconds
+
+
 def _to_mono(block: np.ndarray) -> np.ndarray:
     return block.mean(axis=1) if block.ndim == 2 else block
 
@@ -106,6 +128,7 @@ def _soundfile_blocks(path: Path, block_frames: int) -> Iterator[np.ndarray]:
     import soundfile as sf
 
     with sf.SoundFile(str(path)) as f:
+        _check_rate(path, f.samplerate)
         resample = _Resampler(f.samplerate)
         for block in f.blocks(blocksize=block_frames, dtype="float32", always_2d=True):
             out = resample(_to_mono(block))
@@ -126,6 +149,7 @@ def _pyav_blocks(path: Path) -> Iterator[np.ndarray]:
     with container:
         if not container.streams.audio:
             raise AudioError(f"{path}: contains no audio stream")
+        _check_rate(path, container.streams.audio[0].rate or SAMPLE_RATE)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         try:
             for frame in container.decode(audio=0):
@@ -157,6 +181,8 @@ def iter_audio(path: str | os.PathLike[str], block_s: float = 10.0) -> Iterator[
             yield block
         if produced:
             return
+    except AudioError:
+        raise
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
         if produced:  # failed half-way through a file libsndfile understood: it is damaged
             raise AudioError(f"{p}: the audio is corrupt after {_short(exc)}") from exc
@@ -179,7 +205,10 @@ def audio_duration(path: str | os.PathLike[str]) -> float:
     try:
         info = sf.info(str(p))
         if info.frames > 0 and info.samplerate > 0:
-            return info.frames / info.samplerate
+            _check_rate(p, info.samplerate)
+            return _check_length(p, info.frames / info.samplerate)
+    except AudioError:
+        raise
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError):
         pass
     try:
@@ -187,10 +216,14 @@ def audio_duration(path: str | os.PathLike[str]) -> float:
 
         with av.open(str(p), metadata_errors="ignore") as c:
             if c.duration:
-                return c.duration / 1_000_000
+                if c.streams.audio:
+                    _check_rate(p, c.streams.audio[0].rate or SAMPLE_RATE)
+                return _check_length(p, c.duration / 1_000_000)
+    except AudioError:
+        raise
     except (ImportError, OSError, Exception):  # PyAV raises its own error family; fall through to decoding
         pass
-    return sum(b.size for b in iter_audio(p)) / SAMPLE_RATE
+    return _check_length(p, sum(b.size for b in iter_audio(p)) / SAMPLE_RATE)
 
 
 def rms_dbfs(block: np.ndarray) -> float:

@@ -17,6 +17,9 @@ class WeekError(ValueError):
     """An unusable --week value; the message is one line for the user."""
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+
+
 @dataclass(frozen=True)
 class Week:
     year: int
@@ -29,6 +32,9 @@ class Week:
         if not match:
             raise WeekError(f"invalid week '{text}': expected YYYY-Www, e.g. 2026-W48")
         year, number = int(match[1]), int(match[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            # a report looks back 12 weeks and forward 2: the edges of the calendar would overflow
+            raise WeekError(f"invalid week '{text}': use a year from {FIRST_YEAR} to {LAST_YEAR}")
         try:
             dt.date.fromisocalendar(year, number, 1)
         except ValueError:

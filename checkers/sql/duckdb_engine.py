@@ -35,6 +35,11 @@ _SYSTEM_SUGGESTION = re.compile(
 )
 
 
+_DEPTH_ADVICE = re.compile(
+    r'\. Use "SET max_expression_depth TO x" to increase the maximum expression depth\.?'
+)
+
+
 def duckdb_message(exc: BaseException, sql: str, source: str, dialect: str) -> str:
     text = str(exc)
     lines = text.splitlines()
@@ -53,6 +58,10 @@ def duckdb_message(exc: BaseException, sql: str, source: str, dialect: str) -> s
     message = head + (" " + " ".join(extra) if extra else "")
     # DuckDB suggests its own catalog ("Did you mean "pg_sequences"?") for a mistyped table: misleading
     message = _SYSTEM_SUGGESTION.sub("", message)
+    # ... and a `SET max_expression_depth` that answers may not run: say what to change in the answer
+    message = _DEPTH_ADVICE.sub(
+        "; nest fewer expressions (use a CTE or a CASE instead of deep nesting)", message
+    )
     if dialect == "duckdb":
         return f"{message} (at {position})" if position else message
     # the error is about the translation; point into the user's text when it names something they wrote
