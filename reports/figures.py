@@ -27,6 +27,7 @@ from prepdeck.scoring.evidence import (
     self_score_lines,
     uses_advanced_sql,
 )
+from prepdeck.scoring.measures import FILLERS_GOOD, PACE_BAND
 from prepdeck.scoring.rubrics import CODING_COMBINED_MAX, CODING_COMBINED_PASS, RUBRICS
 
 ROUNDS = ("sql", "pyspark", "design", "behavioral")
@@ -503,9 +504,11 @@ def _focus(fig: dict[str, Any]) -> list[str]:
         out.append(f"Edge case '{h['case']}' of {h['title']} failed {h['count']}×: redo that card.")
     sp = fig["speech"]
     if sp["fillers_per_minute"] is not None and sp["fillers_per_minute"] > 5:
-        out.append(f"Cut filler words: {sp['fillers_per_minute']:g}/min (aim for ≤ 3): pause instead.")
-    if sp["wpm"] is not None and not 130 <= sp["wpm"] <= 160:
-        out.append(f"Pace {sp['wpm']:g} wpm: aim for 130–160.")
+        out.append(
+            f"Cut filler words: {sp['fillers_per_minute']:g}/min (aim for ≤ {FILLERS_GOOD:g}): pause instead."
+        )
+    if sp["wpm"] is not None and not PACE_BAND[0] <= sp["wpm"] <= PACE_BAND[1]:
+        out.append(f"Pace {sp['wpm']:g} wpm: aim for {PACE_BAND[0]}–{PACE_BAND[1]}.")
     if sp["star_answers"]:
         weakest_beat = min(STAR_BEATS, key=lambda b: sp["star_beats"][b])
         if sp["star_beats"][weakest_beat] < sp["star_answers"]:

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import mean
 
+from prepdeck.recordings.analysis import PACE_BAND  # the band the analysis itself advises
 from prepdeck.scoring.evidence import STAR_BEATS, Delivery, RoundEvidence
 
 # time budgets for one card-sized problem (the guide's rounds give 30-35 minutes for a whole task)
 SOLVE_BUDGET_S = {"sql": 10 * 60, "pyspark": 15 * 60}
 FILLERS_GOOD, FILLERS_BAD = 3.0, 12.0  # fillers per minute: full marks at or under 3, none at 12
-PACE_BAND, PACE_ZERO = (130.0, 160.0), (90.0, 200.0)  # words per minute
+PACE_ZERO = (90.0, 200.0)  # words per minute at which the pace scores nothing; full inside PACE_BAND
 TERMS_FOR_FULL_DEPTH = 3  # distinct technical terms in one answer
 WORDS_FOR_AN_ANSWER = 15  # a written follow-up answer counts from this many words
 IDEAS_FOR_FULL_MARKS = 4
