@@ -119,6 +119,8 @@ class PlanDay:
     rounds: tuple[str, ...]
     new: int  # new cards of the plan's rounds to introduce
     advanced: tuple[str, ...]  # cards to review before their FSRS due day, for the date
+    minutes: float = 0.0  # the day's planned load
+    interview: dt.date | None = None
 
 
 @dataclass

@@ -817,20 +817,28 @@ class Scheduling:
             try:
                 data = json.loads(cached)
                 if data.get("day") == day.isoformat() and data.get("settings") == key:
-                    return PlanDay(day, tuple(settings.rounds), int(data["new"]), tuple(data["advanced"]))
+                    return PlanDay(
+                        day,
+                        tuple(settings.rounds),
+                        int(data["new"]),
+                        tuple(data["advanced"]),
+                        float(data["minutes"]),
+                        settings.date,
+                    )
             except (ValueError, KeyError, TypeError):
                 pass  # re-plan
         plan = build_plan(self.plan_cards(settings.rounds, at), settings, day)
         first = plan.day(day)
         today = PlanDay(
-            day, tuple(settings.rounds), first.new if first else 0, tuple(first.advanced if first else ())
+            day,
+            tuple(settings.rounds),
+            first.new if first else 0,
+            tuple(first.advanced if first else ()),
+            round(first.minutes, 1) if first else 0.0,
+            settings.date,
         )
-        self.store.set_meta(
-            "plan_today",
-            json.dumps(
-                {"day": day.isoformat(), "settings": key, "new": today.new, "advanced": list(today.advanced)}
-            ),
-        )
+        cache = {"day": day.isoformat(), "settings": key, "new": today.new, "advanced": list(today.advanced)}
+        self.store.set_meta("plan_today", json.dumps({**cache, "minutes": today.minutes}))
         return today
 
     def _reviewed_on(self, card_id: str, day: dt.date) -> bool:

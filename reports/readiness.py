@@ -96,6 +96,13 @@ def plan_json(plan: Plan, scores: dict[str, list[float | None]]) -> dict[str, An
     }
 
 
+def readiness(ctx: Any, scheduling: Any, settings: PlanSettings, now: dt.datetime) -> dict[str, Any]:
+    """The plan's figures (`plan --json`'s shape), for the command line and the app's plan screen."""
+    today = scheduling.today_day(now)
+    result = build_plan(scheduling.plan_cards(settings.rounds, now), settings, today)
+    return plan_json(result, round_scores(ctx, now))
+
+
 def _print(data: dict[str, Any]) -> None:
     print(
         f"Interview on {data['date']} ({data['days_left']} days left) · rounds {', '.join(data['rounds'])} · "
@@ -169,8 +176,7 @@ def plan(args: argparse.Namespace) -> int:
             )
         if date is not None or rounds is not None or minutes is not None:
             save_settings(ctx.store(), settings)
-        result = build_plan(scheduling.plan_cards(settings.rounds, now), settings, today)
-        data = plan_json(result, round_scores(ctx, now))
+        data = readiness(ctx, scheduling, settings, now)
     except StoreError as exc:
         return _fail(str(exc))
     finally:

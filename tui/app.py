@@ -145,6 +145,26 @@ class PrepdeckApp(App[int]):
 
         self.push_screen(MockScreen())
 
+    def action_plan(self) -> None:
+        from prepdeck.tui.screens.plan import PlanScreen
+
+        if not isinstance(self.screen, PlanScreen):
+            self.push_screen(PlanScreen())
+
+    def start_practice(self, what: str, value: str | None, label: str) -> None:
+        """Practise now, outside the schedule: answers are logged, the cards' FSRS states stay."""
+        from prepdeck.tui.screens.review import Practice, ReviewScreen
+
+        try:
+            cards = self.scheduling.practice_cards(what, value, now=self.now())
+        except StoreError as exc:
+            self.notify(f"Practice: {exc}", severity="error", markup=False)
+            return
+        if not cards:
+            self.notify(f"Nothing to practise: {label}.", timeout=4, markup=False)
+            return
+        self.push_screen(ReviewScreen(practice=Practice(label, tuple(cards))))
+
     # -- background jobs -----------------------------------------------------------------------------
     def report_failure(self, what: str, exc: BaseException) -> None:
         """A background job failed: one line on screen, the traceback in the error log, the app goes on."""

@@ -23,6 +23,7 @@ SCOPES: dict[str, str] = {
     "speech": "Review: spoken answers (STAR, design aloud)",
     "browser": "Deck browser",
     "stats": "Statistics",
+    "plan": "Interview plan",
     "mock": "Mock interview",
 }
 
@@ -82,6 +83,9 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("report", "w", "app.write_report", "Report", "home", "write this week's report"),
     KeyAction("mock", "m", "app.mock", "Mock", "home", "a timed mock interview round"),
     KeyAction("optimize", "o", "app.optimize", "Optimize", "home", "fit FSRS to your history", show=False),
+    KeyAction(
+        "plan", "i", "app.plan", "Plan", "home", "the interview plan: date, forecast, daily load", show=False
+    ),
     KeyAction("refresh", "f5", "refresh", "Refresh", "home,stats", "reload counts / plots", show=False),
     KeyAction("quit_home", "q", "app.quit", "Quit", "home", "quit"),
     # review
@@ -151,6 +155,27 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("back", "escape", "back", "Back", "browser", "back to the home screen"),
     # statistics
     KeyAction("stats_back", "escape,q", "app.pop_screen", "Back", "stats", "back to the home screen"),
+    KeyAction("plan_back", "escape", "app.pop_screen", "Back", "plan", "back to the home screen"),
+    KeyAction("plan_save", "ctrl+s", "save_plan", "Save", "plan", "save the date, rounds and minutes typed"),
+    # priority: the plan's fields would otherwise take Ctrl+D (delete right) and Ctrl+K (delete to end)
+    KeyAction(
+        "plan_clear",
+        "ctrl+d",
+        "clear_plan",
+        "End plan",
+        "plan",
+        "end the plan: back to deck retention",
+        priority=True,
+    ),
+    KeyAction(
+        "plan_cram",
+        "ctrl+k",
+        "cram",
+        "Cram",
+        "plan",
+        "practise every card below target on the day",
+        priority=True,
+    ),
     KeyAction("week_report", "w", "write_report", "Write report", "stats", "write the shown week's report"),
     KeyAction("prev_week", "left_square_bracket", "week(-1)", "Prev week", "stats", "the week before"),
     KeyAction("next_week", "right_square_bracket", "week(1)", "Next week", "stats", "the week after"),

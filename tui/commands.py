@@ -24,6 +24,41 @@ class PrepdeckCommands(Provider):
             ("Help: keys", app.action_help, "every key and what it does"),
             ("Quit", app.exit, "every answered card is already saved"),
         ]
+        commands += [
+            ("Interview plan", app.action_plan, "the date, the readiness forecast and each day's load"),
+            (
+                "Practise: today's failures",
+                lambda: app.start_practice("failures", None, "today's failures"),
+                "again, outside the schedule (FSRS unchanged)",
+            ),
+            (
+                "Practise: weakest for the interview",
+                lambda: app.start_practice("weakest", None, "weakest on the day"),
+                "the cards predicted weakest on the interview date",
+            ),
+            (
+                "Cram: the last days before the interview",
+                lambda: app.start_practice("cram", None, "last days"),
+                "every card below the plan's target on the day, weakest first",
+            ),
+        ]
+        for round_name in ("sql", "pyspark", "design", "behavioral"):
+            commands.append(
+                (
+                    f"Practise round: {round_name}",
+                    lambda r=round_name: app.start_practice("round", r, f"{r} round"),
+                    "outside the schedule (FSRS unchanged)",
+                )
+            )
+        tags = sorted({tag for card in app.context.decks().all_cards() for tag in card.tags})
+        for tag in tags:
+            commands.append(
+                (
+                    f"Practise tag: {tag}",
+                    lambda t=tag: app.start_practice("tag", t, f"#{t}"),
+                    "outside the schedule",
+                )
+            )
         for deck in app.context.decks().decks:
             commands.append(
                 (

@@ -35,6 +35,7 @@ class HomeDataLoaded(Message):
     counts: dict[str, Any]
     today: Any
     heatmap: dict[Any, int]
+    plan: Any = None  # core.plan.PlanDay while an interview plan runs
 
 
 @dataclass

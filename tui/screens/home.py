@@ -95,7 +95,8 @@ class HomeScreen(Screen[None]):
             counts = sched.counts(now=now)
             today = sched.today(now=now)
             heatmap = sched.heatmap(weeks=12, now=now)
-        self.post_message(HomeDataLoaded(counts, today, heatmap))
+            plan = sched.plan_today(now)
+        self.post_message(HomeDataLoaded(counts, today, heatmap, plan))
 
     @on(HomeDataLoaded)
     def _loaded(self, message: HomeDataLoaded) -> None:
@@ -145,9 +146,16 @@ class HomeScreen(Screen[None]):
         self.query_one(Heatmap).set_data(message.heatmap, local_day(app.now(), _day_start(app)))
         today = message.today
         streak = getattr(today, "streak_days", 0)
+        countdown = ""
+        if message.plan is not None:  # the interview plan: the countdown and today's planned load
+            left = (message.plan.interview - message.plan.date).days
+            countdown = (
+                f"  ·  [b]interview in {left} day{'s' if left != 1 else ''}[/b], today {message.plan.minutes:.0f} min "
+                f"planned (i)"
+            )
         self.query_one("#top", Static).update(
             f"[b]prepdeck[/b]  Today [b]{today.reviewed}[/b] reviewed · {today.minutes:.0f} min · "
-            f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}"
+            f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}{countdown}"
         )
         self.query_one("#today", Static).update(
             f"[dim]{sum(message.heatmap.values())} reviews in 12 weeks[/dim]"

@@ -113,6 +113,14 @@ class SessionSummary(Static):
     pass
 
 
+@dataclass(frozen=True)
+class Practice:
+    """A practice session: what was chosen (for the top bar) and its cards."""
+
+    label: str
+    cards: tuple[Card, ...]
+
+
 # the code card's keys (Ctrl+R, Ctrl+G, …) also live on the screen, so they work with the editor unfocused:
 # the card view's own bindings are in the key chain only while one of its widgets has focus
 CARD_ACTIONS = frozenset(a.action for a in actions_for("code"))
@@ -121,9 +129,11 @@ CARD_ACTIONS = frozenset(a.action for a in actions_for("code"))
 class ReviewScreen(Screen[None]):
     BINDINGS = bindings_for("review") + bindings_for("code")  # type: ignore[assignment]
 
-    def __init__(self, deck_id: str | None = None) -> None:
+    def __init__(self, deck_id: str | None = None, practice: Practice | None = None) -> None:
         super().__init__()
         self.deck_id = deck_id
+        # practice outside the schedule: these cards, each answer logged without moving its FSRS state
+        self.practice = practice
         self.session = Session()
         self.card: Card | None = None
         self.view: CardView | None = None
@@ -154,6 +164,9 @@ class ReviewScreen(Screen[None]):
     @background("Loading today's cards", group="queue")
     def load_queue(self) -> None:
         app = self.papp
+        if self.practice is not None:
+            self.post_message(QueueLoaded(list(self.practice.cards)))
+            return
         with app.context.store().lock:
             cards = app.scheduling.queue(self.deck_id, now=app.now())
         self.post_message(QueueLoaded(cards))
@@ -208,6 +221,8 @@ class ReviewScreen(Screen[None]):
 
     def _summary_text(self) -> str:
         answered = self.session.answered
+        if not answered and not self.session.suspended and self.practice is not None:
+            return f"[b]Nothing to practise: {escape(self.practice.label)}.[/b]\n\nEscape goes home."
         if not answered and not self.session.suspended:
             deck = f" in {self.deck_id}" if self.deck_id else ""
             return (
@@ -219,7 +234,9 @@ class ReviewScreen(Screen[None]):
         seconds = sum(a.duration_ms for a in answered) / 1000
         retention = (1 - by_rating[1] / len(answered)) if answered else 0
         lines = [
-            "[b]Session done[/b]",
+            "[b]Practice done[/b] — the schedule was left as it was"
+            if self.practice
+            else "[b]Session done[/b]",
             "",
             f"{len(answered)} review{'s' if len(answered) != 1 else ''} of {cards} card{'s' if cards != 1 else ''}"
             f" in {_duration(seconds)}",
@@ -238,7 +255,7 @@ class ReviewScreen(Screen[None]):
         if not self.is_mounted:
             return
         session = self.session
-        deck = self.deck_id or "all decks"
+        deck = f"practice: {self.practice.label}" if self.practice else self.deck_id or "all decks"
         parts = [f"[b]{escape(deck)}[/b]"]
         if self.card is not None:
             done = len(session.answered)
@@ -273,6 +290,9 @@ class ReviewScreen(Screen[None]):
         from prepdeck.core.scheduler import format_interval
 
         assert self.card is not None
+        if self.practice is not None:  # practice does not move the card: no interval to show
+            self.intervals = dict.fromkeys(RATINGS, "practice")
+            return
         raw = self.papp.scheduling.next_intervals(self.card, now=self.papp.now())
         self.intervals = {r: format_interval(td) for r, td in raw.items()}
 
@@ -320,9 +340,26 @@ class ReviewScreen(Screen[None]):
         try:
             payload = view.review_payload()
             view.commit_evidence(app.context.store())
-            outcome = app.scheduling.review(card, rating, now=now, duration_ms=duration_ms, payload=payload)
+            if self.practice is not None:
+                review_id = app.scheduling.practice(
+                    card, rating, now=now, duration_ms=duration_ms, payload=payload
+                )
+            else:
+                outcome = app.scheduling.review(
+                    card, rating, now=now, duration_ms=duration_ms, payload=payload
+                )
         except StoreError as exc:
             self.notify(f"Not saved: {exc}. The card stays; rate again.", severity="error", timeout=15)
+            return
+        if self.practice is not None:
+            answered = Answered(card, rating, review_id, duration_ms, False)
+            self.session.answered.append(answered)
+            self.session.done.append(answered)
+            self.session.remove(card.global_id)
+            if rating == 1:  # failed in practice: once more at the end, as Anki's custom study does
+                self.session.pending.append(card)
+            app.post_reviews_changed(card.global_id)
+            await self.show_next()
             return
         answered = Answered(card, rating, outcome.review_id, duration_ms, outcome.leech)
         self.session.answered.append(answered)

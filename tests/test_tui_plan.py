@@ -1,0 +1,93 @@
+"""The interview plan and practice in the real app (Pilot): set a plan, see it at home, practise outside it."""
+
+from __future__ import annotations
+
+from tui_support import NOW, Clock, new_context, pilot_test, settle
+
+from prepdeck.core.plan import load_settings
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.screens.home import HomeScreen
+from prepdeck.tui.screens.plan import PlanScreen
+from prepdeck.tui.screens.review import ReviewScreen
+
+
+def text(widget) -> str:
+    return str(widget.render())
+
+
+@pilot_test
+async def test_a_plan_set_on_its_screen_shows_its_forecast_and_the_home_countdown(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        assert "none yet" in text(screen.query_one("#plan-top"))
+        await pilot.click("#plan-date")
+        await pilot.press(*"2020-01-01", "enter")  # in the past: refused in one line, nothing saved
+        await settle(pilot)
+        assert load_settings(ctx.store()) is None
+        screen.query_one("#plan-date").value = ""
+        await pilot.press(*"2026-12-20")
+        await pilot.click("#plan-rounds")
+        await pilot.press(*"sql,design")
+        await pilot.click("#plan-minutes")
+        await pilot.press(*"20", "enter")
+        await settle(pilot)
+        settings = load_settings(ctx.store())
+        assert (
+            settings is not None and settings.rounds == ("sql", "design") and settings.minutes_per_day == 20
+        )
+        assert "24 days left" in text(screen.query_one("#plan-top"))
+        body = text(screen.query_one("#plan-body"))
+        assert "Readiness on the day" in body and "design" in body and "Each day" in body
+        assert "behavioral" not in body
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        top = text(app.screen.query_one("#top"))
+        assert "interview in 24 days" in top and "min planned" in top
+        # Ctrl+D on the plan screen ends it; the countdown goes
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert load_settings(ctx.store()) is None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "interview in" not in text(app.screen.query_one("#top"))
+
+
+@pilot_test
+async def test_practice_from_the_palette_logs_answers_without_moving_the_schedule(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        card = ctx.decks().card("alpha/window-frames")
+        assert card is not None
+        app.scheduling.review(card, 1, now=NOW)  # failed today
+        before = app.scheduling.state(card.global_id)
+        clock.advance(minutes=1)
+        app.start_practice("failures", None, "today's failures")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.practice is not None
+        assert "practice: today's failures" in text(screen.query_one("#top"))
+        await pilot.press("space")
+        await settle(pilot)
+        assert "practice" in str(screen.query_one("#rate-3").label)  # no interval: nothing moves
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.scheduling.state(card.global_id) == before
+        kinds = [r.kind for r in ctx.store().reviews_for(card.global_id)]
+        assert kinds == ["review", "practice"]
+        assert "Practice done" in text(screen.query_one("#summary"))
+        # nothing to practise: one line, no empty session
+        app.start_practice("tag", "no-such-tag", "#no-such-tag")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen is screen
