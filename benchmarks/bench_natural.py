@@ -30,7 +30,7 @@ from benchmarks import write_section
 from benchmarks.bench_speech import _count, _fmt, _ratio, _tally
 
 START, END = "<!-- natural:start -->", "<!-- natural:end -->"
-SETTINGS = {"prompt": True, "plain": False}
+SETTINGS = {"prompt": True, "plain": False, "base-prompt": True, "base-plain": False}
 VOCAL = {"um", "uh", "er", "hmm", "umm", "uhm", "uhh", "erm", "hm", "mm", "ah", "eh"}
 
 
@@ -56,7 +56,8 @@ def transcribe_all(corpus: Path, setting: str, names: list[str]) -> None:
     from prepdeck.recordings.transcribe import Transcriber
 
     home = Path(os.environ.get("PREPDECK_HOME") or tempfile.gettempdir()) / "prepdeck-bench"
-    tr = Transcriber("tiny.en", home=home, filler_pass=SETTINGS[setting])
+    model = "base" if setting.startswith("base") else "tiny.en"
+    tr = Transcriber(model, home=home, filler_pass=SETTINGS[setting])
     tr.transcribe(corpus / f"{names[0]}.wav")  # warm-up
     out_path = corpus / f"transcripts-{setting}.json"
     out = json.loads(out_path.read_text()) if out_path.exists() else {}
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--split", choices=["dev", "held-out"])
     ap.add_argument("--voices")
-    ap.add_argument("--setting", choices=["prompt", "plain", "both"], default="both")
+    ap.add_argument("--setting", choices=[*SETTINGS, "both"], default="both")
     ap.add_argument("--cached", action="store_true", help="re-score the saved transcripts")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         transcribe_all(args.corpus, args.child, [c.name for c in clips])
         return 0
-    settings = list(SETTINGS) if args.setting == "both" else [args.setting]
+    settings = ["prompt", "plain"] if args.setting == "both" else [args.setting]
     if not args.cached:
         for s in settings:
             cmd = [sys.executable, "-m", "benchmarks.bench_natural", str(args.corpus), "--child", s]

@@ -677,3 +677,6 @@ RATE_UNITS = {
     "run",
     "release",
 }
+FRACTIONS = {"third", "thirds", "quarter", "quarters", "fifth", "tenth", "tenths", "hundredth"}
+# plural words after a number that do not make it a count of outcomes ("two of us", "three times")
+NOT_COUNTED = {"this", "was", "has", "is", "does", "goes", "says", "us", "ours", "yours", "theirs", "its"}

@@ -75,15 +75,34 @@ def _skip_adverbs(words: list[str], i: int) -> int:
     return i
 
 
+def _number_word(w: str) -> bool:
+    """A number spelled out, hyphenated ones too ("forty-one")."""
+    return w in lx.NUMBER_WORDS or ("-" in w and all(p in lx.NUMBER_WORDS for p in w.split("-")))
+
+
+def _counted(words: list[str], i: int) -> bool:
+    """A number that counts things: "fifteen dashboards", "six failed releases" (a plural noun within two
+    words; verbs in -s are rare right after a number)."""
+    for w in words[i + 1 : i + 3]:
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in lx.NOT_COUNTED:
+            return True
+        if w in lx.DETERMINERS or _number_word(w):
+            return False
+    return False
+
+
 def quantities(words: list[str]) -> list[int]:
-    """Indexes of numbers that measure something (a unit, %, money, x), not when something happened."""
+    """Indexes of numbers that measure something (a unit, %, money, x, a count of things), not when
+    something happened ("two weeks later")."""
     out = []
     for i, w in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         after = words[i + 2] if i + 2 < len(words) else ""
-        numeric = bool(re.fullmatch(r"\$?\d[\d,.]*(%|x|k|m|ms|s|h|gb|tb|mb|pb)?", w)) or w in lx.NUMBER_WORDS
+        numeric = bool(re.fullmatch(r"\$?\d[\d,.]*(%|x|k|m|ms|s|h|gb|tb|mb|pb)?", w)) or _number_word(w)
         if w == "half" and nxt in ("an", "a"):
             continue  # "half an hour later": when
+        if w in lx.FRACTIONS and i and words[i - 1] in ("a", "one", "by", "two", "three"):
+            numeric = True  # "by a third", "two thirds"
         if not numeric or (w == "one" and nxt not in lx.UNITS):
             continue
         if nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
@@ -91,7 +110,7 @@ def quantities(words: list[str]) -> list[int]:
         has_unit = bool(re.search(r"[%x$]|\d(k|m|ms|s|h|gb|tb|mb|pb)$", w)) or nxt in lx.UNITS
         if nxt in ("a", "an", "per") and after in lx.RATE_UNITS:
             has_unit = True  # "five a day"
-        if not has_unit and nxt in lx.SCALE_WORDS:
+        if nxt in lx.SCALE_WORDS or w in lx.FRACTIONS or _counted(words, i):
             has_unit = True
         if has_unit:
             out.append(i)
