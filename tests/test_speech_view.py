@@ -17,7 +17,8 @@ from prepdeck.recordings.analysis import analyze
 from prepdeck.scoring.card import score_round, suggested_rating
 from prepdeck.scoring.evidence import SpokenAnswer, answer_evidence
 from prepdeck.scoring.rubrics import RUBRICS
-from prepdeck.tui.components.speech_view import SpokenCardView, transcript_text
+from prepdeck.tui.components.speech_result import transcript_text
+from prepdeck.tui.components.speech_view import SpokenCardView
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audio"
 CARD = Card(

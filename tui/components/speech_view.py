@@ -16,7 +16,6 @@ importing and transcribing go through recordings/service.py, as the CLI does. Se
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -33,12 +32,12 @@ from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Stati
 
 from prepdeck.scoring.card import Scorecard, score_round, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer, answer_evidence
-from prepdeck.scoring.feedback import answer_checks
 from prepdeck.scoring.rubrics import RUBRICS, Rubric
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.design_view import DesignSheet, design_answer
 from prepdeck.tui.components.fields import TextField
+from prepdeck.tui.components.speech_result import metrics_text, transcript_text, trend_text
 from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
@@ -56,19 +55,6 @@ def rubric_for(card: Card) -> Rubric:
 
 def note_fields(card: Card) -> tuple[str, ...]:
     return DESIGN_NOTE_FIELDS if card.type == "design" else NOTE_FIELDS
-
-
-def transcript_text(result: dict[str, Any]) -> Text:
-    """The transcript with fillers highlighted and pauses marked inline as ⏸ 2.1s."""
-    text = Text()
-    pauses = {p["word_index"]: p["seconds"] for p in result["pauses"]}
-    for i, w in enumerate(result["words"]):
-        if i in pauses:
-            text.append(f" ⏸ {pauses[i]:.1f}s ", style="bold magenta")
-        elif i:
-            text.append(" ")
-        text.append(w["text"], style="bold black on yellow" if w["filler"] else "")
-    return text
 
 
 class SpokenCardView(CardView):
@@ -408,7 +394,7 @@ class SpokenCardView(CardView):
         else:
             self._status(f"transcribed with {result['model']} in {result['elapsed_s']:.1f} s")
         self.query_one("#transcript", Static).update(transcript_text(result))
-        self.query_one("#metrics", Static).update(self._metrics_markup(result, self.card.type))
+        self.query_one("#metrics", Static).update(metrics_text(result, self.card.type))
         self._show_auto()
         self._show_trend()
         self.reveal()
@@ -438,18 +424,6 @@ class SpokenCardView(CardView):
             self.query_one(f"#evidence-{line.key}", Static).update(Text(text, style="dim"))
         self._update_total()
 
-    @staticmethod
-    def _metrics_markup(r: dict[str, Any], card_type: str | None = None) -> Text:
-        """One line per check, each problem once; then the transcriber's own notes."""
-        text = Text()
-        for check in answer_checks(r, card_type):
-            text.append("✓ " if check.ok else "! ", style="green" if check.ok else "yellow")
-            text.append(check.text + "\n", style="" if check.ok else "yellow")
-        for note in r.get("transcriber_notes") or []:
-            text.append(f"! {note}\n", style="yellow")
-        text.rstrip()
-        return text
-
     def _show_trend(self) -> None:
         try:
             rows = [
@@ -461,17 +435,7 @@ class SpokenCardView(CardView):
             return
         if not rows:
             return
-        lines = ["[b]Last attempts[/b]  date        wpm  fillers/min  length  self"]
-        for row in rows[-5:]:
-            a = json.loads(row["analysis"] or "{}")
-            s = json.loads(row["self_score"] or "{}")
-            total = f"{s['total']}/{s.get('max', 50)}" if "total" in s else "–"
-            lines.append(
-                f"  {row['at'][:10]}  {a.get('wpm') or '–':>5}  {a.get('fillers', {}).get('per_minute', '–'):>10}"
-                f"  {a.get('duration', {}).get('speaking_s', 0):5.0f}s  {total}"
-            )
-        trend = self.query_one("#trend", Static)
-        trend.update("\n".join(lines))
+        self.query_one("#trend", Static).update(trend_text(rows))
         self.query_one("#speech-result").remove_class("hidden")
 
     @on(Input.Changed, ".rubric-input")
