@@ -169,3 +169,57 @@ def test_decks_list_json_shows_trust(stranger: Path, isolated_home: Path) -> Non
     rows = {r["id"]: r for r in json.loads(done.stdout)}
     assert rows["stranger"]["trust"] == "untrusted"
     assert rows["sql-exercises"]["trust"] == "builtin"
+
+
+def test_the_app_shows_the_code_and_asks_before_running_an_untrusted_deck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Static, TextArea
+    from tui_support import Clock, make_context, pilot_test, settle, use_utc
+
+    from prepdeck.checkers import sealed
+    from prepdeck.tui.app import PrepdeckApp
+    from prepdeck.tui.screens.trust import TrustScreen
+
+    use_utc(monkeypatch)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    source = Path(__file__).parent / "python_deck" / "python-test.toml"
+    (decks / "python-test.toml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    ctx = make_context(tmp_path / "home", decks)
+
+    @pilot_test
+    async def scenario() -> None:
+        app = PrepdeckApp(ctx, clock=Clock())
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            view = app.screen.view
+            card = view.card
+            assert card.type == "python"
+            await pilot.press("e")
+            view.query_one("#editor", TextArea).load_text(card.solution)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert isinstance(app.screen, TrustScreen)  # asked before any of the deck's code ran
+            shown = str(app.screen.query_one("#trust-code-text", Static).render())
+            assert card.solution.strip().splitlines()[0] in shown
+            await pilot.press("escape")  # cancel: nothing runs, the status says how to trust
+            await settle(pilot)
+            assert not isinstance(app.screen, TrustScreen) and view.attempts == []
+            assert "prepdeck decks trust" in str(view.query_one("#judge-status").render())
+            deck = ctx.decks().deck("python-test")
+            assert deck is not None and not is_trusted(deck, ctx.home)
+
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert isinstance(app.screen, TrustScreen)
+            await pilot.press("t")  # trust this file: the check then runs
+            await settle(pilot)
+            assert is_trusted(deck, ctx.home)
+            assert [a["passed"] for a in view.attempts] == [True]
+        sealed.stop_all()
+
+    scenario()
+    ctx.close()

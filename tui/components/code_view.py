@@ -326,11 +326,37 @@ class CodeCardView(CardView):
             # not a try: nothing of the user's to judge (and it must not count as a failed first run)
             self._show_status("write the function first" if answer.strip() else "write a query first")
             return
+        if self._ask_trust():
+            return
         self._run_counter += 1
         self._cancel = threading.Event()
         self.running = True
         self._show_status(self.running_status())
         self._run_worker(self._run_counter, answer, self.dialect, self._cancel)
+
+    def _ask_trust(self) -> bool:
+        """True when the check waits for the user's trust: the deck's own code would run and it is not
+        trusted yet. The question shows that code; trusting runs the check, cancelling says how to trust."""
+        from prepdeck.core.trust import CODE_CARD_TYPES, is_trusted, refusal, trust
+
+        deck = self.context.decks().deck(self.card.deck_id)
+        if self.card.type not in CODE_CARD_TYPES or deck is None or is_trusted(deck, self.context.home):
+            return False
+        from prepdeck.tui.screens.trust import TrustScreen
+
+        def answered(choice: str | None) -> None:
+            if choice is None:
+                self._show_status(refusal(deck))
+                return
+            try:
+                trust(deck, self.context.home, folder=choice == "folder")
+            except (OSError, ValueError) as exc:
+                self._notify(f"Not trusted: {exc}", "error")
+                return
+            self.action_run_check()
+
+        self.app.push_screen(TrustScreen(deck), answered)
+        return True
 
     @background("Checking the answer", group="code-judge")
     def _run_worker(self, run: int, answer: str, dialect: str | None, cancel: threading.Event) -> None:
