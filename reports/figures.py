@@ -315,6 +315,7 @@ def _speech(deliveries: list[Delivery], cat: _Catalog, tz: dt.tzinfo | None) -> 
                 "duration_s": _round1(d.duration_s),
                 "wpm": _round1(d.wpm),
                 "fillers_per_minute": _round1(d.fillers_per_minute),
+                "kind": d.kind,  # a design answer has no STAR beats: the report says so instead of "—"
                 "beats": sorted(d.beats, key=STAR_BEATS.index) if d.beats is not None else None,
                 "within_target": d.within_target,
             }

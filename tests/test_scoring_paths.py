@@ -18,6 +18,7 @@ from prepdeck.recordings.analysis import analyze
 from prepdeck.recordings.service import result_json
 from prepdeck.recordings.transcribe import Transcript, Word
 from prepdeck.reports.figures import week_figures
+from prepdeck.reports.render import render_html, render_md
 from prepdeck.scoring.feedback import answer_checks
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.components.speech_view import SpokenCardView
@@ -179,6 +180,10 @@ async def test_a_design_answer_is_analysed_as_a_design_everywhere(tmp_path: Path
     # not a STAR answer: it neither counts among them nor drags the coverage down
     assert figures["speech"]["attempts"] == 1
     assert figures["speech"]["star_answers"] == 0 and figures["speech"]["star_coverage"] is None
+    assert (
+        figures["speech"]["items"][0]["kind"] == "design" and figures["speech"]["items"][0]["beats"] is None
+    )
+    assert "design answer" in render_md(figures) and "design answer" in render_html(figures)
     ctx.close()
 
 
