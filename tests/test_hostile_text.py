@@ -141,6 +141,13 @@ async def test_every_screen_shows_hostile_deck_text_as_written(tmp_path, monkeyp
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("ctrl+p")  # the command palette lists deck titles and tags, and searches them
+        await settle(pilot)
+        await pilot.press(*"[/bold")
+        await settle(pilot)
+        assert "Closing tag only [/bold]" in _texts(app)
+        await pilot.press("escape")
+        await settle(pilot)
         assert app.is_running and app.return_code is None  # no click action ran app.quit, nothing crashed
     ctx.close()
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from prepdeck.tui.text import esc, plain
+
 if TYPE_CHECKING:
     from prepdeck.tui.app import PrepdeckApp
 
@@ -71,11 +73,12 @@ class PrepdeckCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            # names hold deck titles and tags: shown as written, never as markup
+            yield DiscoveryHit(plain(name), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, matcher.highlight(esc(name)), callback, text=name, help=help_text)
