@@ -64,6 +64,12 @@ class SpeechConfig:
 
 
 @dataclass
+class StoriesConfig:
+    # the company's own principles (e.g. its leadership principles): the story bank's matrix adds a row for each
+    principles: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Config:
     review: ReviewConfig = field(default_factory=ReviewConfig)
     decks: dict[str, DeckOverride] = field(default_factory=dict)
@@ -71,6 +77,7 @@ class Config:
     sql: SqlConfig = field(default_factory=SqlConfig)
     spark: SparkConfig = field(default_factory=SparkConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
+    stories: StoriesConfig = field(default_factory=StoriesConfig)
     path: Path | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -158,6 +165,10 @@ def _check_value(name: str, key: str, value: Any, default: Any) -> tuple[Any, st
             if not all(isinstance(d, str) and d.lower()[:3] in WEEKDAYS for d in value):
                 return None, 'use day names such as "sat", "sun"'
             return [d.lower()[:3] for d in value], None
+        if f"{name}.{key}" == "stories.principles":
+            if not all(isinstance(p, str) and 0 < len(p.strip()) <= 60 for p in value):
+                return None, "expected a list of names of at most 60 characters"
+            return [p.strip() for p in value], None
         if f"{name}.{key}" in STEP_LISTS:
             from prepdeck.core.intervals import parse_step
 
@@ -213,7 +224,7 @@ def load_config(home: Path) -> Config:
         return cfg
     report = _Reporter(path, text, cfg.problems)
     for key, value in data.items():
-        if key in ("review", "sql", "spark", "speech"):
+        if key in ("review", "sql", "spark", "speech", "stories"):
             if isinstance(value, dict):
                 _fill(getattr(cfg, key), value, key, (key,), report)
             else:

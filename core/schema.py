@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -174,5 +174,23 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    """The story bank: the user's own behavioral stories, each tagged with what it can answer."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            uid TEXT UNIQUE,                 -- "<machine>-<n>", the same on every machine it syncs to
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,              -- JSON: situation, task, action, result, numbers
+            competencies TEXT NOT NULL,      -- JSON list: ownership, conflict, … or the user's principles
+            updated_at TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0  -- kept, so a deletion syncs too
+        );
+        """,
+    )
+
+
 # version -> migration that brings a database from version-1 to version
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}

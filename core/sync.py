@@ -131,6 +131,19 @@ def _own_entries(store: Store, machine: str) -> Iterator[dict[str, Any]]:
         "SELECT card_id, body, updated_at FROM notes ORDER BY card_id"
     ):
         yield {"t": "note", "card_id": card_id, "body": json.loads(body), "updated_at": updated_at}
+    stories = conn.execute(
+        "SELECT uid, title, body, competencies, updated_at, deleted FROM stories ORDER BY id"
+    ).fetchall()
+    for uid, title, body, competencies, updated_at, deleted in stories:
+        yield {
+            "t": "story",
+            "uid": uid,
+            "title": title,
+            "body": json.loads(body),
+            "competencies": json.loads(competencies),
+            "updated_at": updated_at,
+            "deleted": bool(deleted),
+        }
     rows = conn.execute(
         "SELECT uid, card_id, at, duration_s, model, status, transcript, analysis, self_score FROM recordings "
         "WHERE origin IS NULL AND status != 'saved' ORDER BY id"
@@ -218,6 +231,17 @@ def _valid(entry: Any, machine: str) -> bool:
             _text(entry.get("card_id"))
             and isinstance(entry.get("body"), dict)
             and _time(entry.get("updated_at"))
+        )
+    if kind == "story":  # any machine may edit a story: the newest edit wins, by its time
+        return (
+            _text(entry.get("uid"), 64)
+            and _text(entry.get("title"), 200)
+            and isinstance(entry.get("body"), dict)
+            and all(isinstance(v, str) for v in entry["body"].values())
+            and isinstance(entry.get("competencies"), list)
+            and all(_text(c, 80) for c in entry["competencies"])
+            and _time(entry.get("updated_at"))
+            and isinstance(entry.get("deleted"), bool)
         )
     if kind == "recording":
         duration = entry.get("duration_s")
@@ -323,6 +347,23 @@ def merge_entries(
                 )
                 if cur.rowcount:
                     received["note"] = received.get("note", 0) + 1
+            elif kind == "story":
+                cur = conn.execute(
+                    "INSERT INTO stories (uid, title, body, competencies, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (uid) DO UPDATE SET title = excluded.title, body = excluded.body, "
+                    "competencies = excluded.competencies, updated_at = excluded.updated_at, deleted = excluded.deleted "
+                    "WHERE excluded.updated_at > stories.updated_at",
+                    (
+                        entry["uid"],
+                        entry["title"],
+                        json.dumps(entry["body"]),
+                        json.dumps(entry["competencies"]),
+                        entry["updated_at"],
+                        int(entry["deleted"]),
+                    ),
+                )
+                if cur.rowcount:
+                    received["story"] = received.get("story", 0) + 1
             elif kind == "recording":
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO recordings (card_id, at, path, duration_s, model, status, transcript, "

@@ -151,6 +151,12 @@ class PrepdeckApp(App[int]):
         if not isinstance(self.screen, PlanScreen):
             self.push_screen(PlanScreen())
 
+    def action_stories(self) -> None:
+        from prepdeck.tui.screens.stories import StoryBankScreen
+
+        if not isinstance(self.screen, StoryBankScreen):
+            self.push_screen(StoryBankScreen())
+
     def start_practice(self, what: str, value: str | None, label: str) -> None:
         """Practise now, outside the schedule: answers are logged, the cards' FSRS states stay."""
         from prepdeck.tui.screens.review import Practice, ReviewScreen

@@ -24,6 +24,7 @@ SCOPES: dict[str, str] = {
     "browser": "Deck browser",
     "stats": "Statistics",
     "plan": "Interview plan",
+    "stories": "Story bank",
     "mock": "Mock interview",
 }
 
@@ -86,6 +87,9 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction(
         "plan", "i", "app.plan", "Plan", "home", "the interview plan: date, forecast, daily load", show=False
     ),
+    KeyAction(
+        "stories", "s", "app.stories", "Stories", "home", "the story bank: competencies x stories", show=False
+    ),
     KeyAction("refresh", "f5", "refresh", "Refresh", "home,stats", "reload counts / plots", show=False),
     KeyAction("quit_home", "q", "app.quit", "Quit", "home", "quit"),
     # review
@@ -143,6 +147,9 @@ ACTIONS: tuple[KeyAction, ...] = (
     ),
     KeyAction("play", "p", "play", "Play", "speech", "play the last answer back", show=False),
     KeyAction(
+        "use_story", "y", "use_story", "Story", "speech", "answer from a story of your story bank", show=False
+    ),
+    KeyAction(
         "analyze_notes",
         "a",
         "analyze_notes",
@@ -156,6 +163,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     # statistics
     KeyAction("stats_back", "escape,q", "app.pop_screen", "Back", "stats", "back to the home screen"),
     KeyAction("plan_back", "escape", "app.pop_screen", "Back", "plan", "back to the home screen"),
+    KeyAction("stories_back", "escape", "app.pop_screen", "Back", "stories", "back to the home screen"),
+    KeyAction("story_new", "n", "new_story", "New", "stories", "add a story"),
+    KeyAction("story_edit", "e", "edit_story", "Edit", "stories", "edit the selected story"),
+    KeyAction(
+        "story_delete", "d", "delete_story", "Delete", "stories", "delete the selected story (press twice)"
+    ),
     KeyAction("plan_save", "ctrl+s", "save_plan", "Save", "plan", "save the date, rounds and minutes typed"),
     # priority: the plan's fields would otherwise take Ctrl+D (delete right) and Ctrl+K (delete to end)
     KeyAction(

@@ -28,6 +28,7 @@ class PrepdeckCommands(Provider):
         ]
         commands += [
             ("Interview plan", app.action_plan, "the date, the readiness forecast and each day's load"),
+            ("Story bank", app.action_stories, "your behavioral stories x the competencies they answer"),
             (
                 "Practise: today's failures",
                 lambda: app.start_practice("failures", None, "today's failures"),

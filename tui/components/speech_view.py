@@ -94,6 +94,7 @@ class SpokenCardView(CardView):
         self._cancel = threading.Event()
         self._note_timer: Any = None
         self._note_values: dict[str, str] = {}
+        self._story: str | None = None  # the story bank's story these notes came from, if any
         self._score_values: dict[str, str] = {}
         self.rubric = rubric_for(card)
         self.fields = note_fields(card)
@@ -107,6 +108,7 @@ class SpokenCardView(CardView):
         yield Markdown(card.prompt, classes="prompt")
         notes = self._notes()
         self._note_values = {name: str(notes.get(name, "")) for name in self.fields}
+        self._story = notes.get("story")  # the story bank's story these notes came from, if any
         what = "design" if self.sheet is not None else "story"
         with Vertical(id="notes", classes="speech-section"):
             yield Label(f"[b]Your {what} notes[/b] [dim](saved as you type; Esc leaves a field)[/dim]")
@@ -205,11 +207,38 @@ class SpokenCardView(CardView):
         if self._note_timer is not None:
             self._note_timer.stop()
             self._note_timer = None
-        body = {name: self._note_values.get(name, "") for name in self.fields}
+        body: dict[str, Any] = {name: self._note_values.get(name, "") for name in self.fields}
+        if self._story:
+            body["story"] = self._story
         try:
             self.context.store().put_note(self.card.global_id, body)
         except Exception as exc:  # keep the text on screen; say why it was not saved
             self._status(f"notes not saved: {exc}")
+
+    def action_use_story(self) -> None:
+        """Answer this star card from a story of the bank: its fields fill the notes (which remember it)."""
+        from prepdeck.core.stories import list_stories
+        from prepdeck.tui.screens.stories import StoryPicker
+
+        if self.sheet is not None:
+            self._status("a design card is answered from your own design, not a story")
+            return
+        stories = list_stories(self.context.store())
+        if not stories:
+            self.app.notify("Your story bank is empty: s on the home screen adds stories.", timeout=5)
+            return
+        self.app.push_screen(StoryPicker(stories, self.card.competency), self._story_chosen)
+
+    def _story_chosen(self, story: Any) -> None:
+        if story is None:
+            return
+        for name in self.fields:
+            value = str(story.body.get(name, ""))
+            self._note_values[name] = value
+            self.query_one(f"#note-{name}", Input).value = value
+        self._story = story.uid
+        self.save_notes()
+        self.app.notify(f"Notes from the story “{story.title}”.", timeout=3, markup=False)
 
     def action_analyze_notes(self) -> None:
         """The notes read as `prepdeck analyze` reads a written answer: each line's beat (or design part),
