@@ -217,7 +217,11 @@ def _evidence(
         elif r["repeat"] and (card is None or not card.is_spoken):
             e.recall_repeat_ratings.append(r["rating"])
         if card is not None and card.is_spoken:
-            for line_key, points in self_score_lines(payload.get("self_score")).items():
+            # a recorded answer's self-score is on its recording too (counted below): count it once
+            own = (
+                {} if payload.get("recording_id") is not None else self_score_lines(payload.get("self_score"))
+            )
+            for line_key, points in own.items():
                 _add_self(e, line_key, points)
             sheet: dict[str, Any] = (
                 payload["self_check"] if isinstance(payload.get("self_check"), dict) else payload

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from report_seed import add_recording
+from report_seed import add_recording, add_review
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 from tui_support import NOW, Clock, new_context, pilot_test, settle
@@ -212,3 +212,23 @@ def test_each_delivery_problem_is_said_once() -> None:
     assert not pace.ok and "fast" in pace.text and "130–160" in pace.text
     assert sum("long" in t or "short" in t for t in texts) == 1
     assert sum("STAR" in t for t in texts) == 1 and sum("quantif" in t for t in texts) == 1
+
+
+def test_a_self_score_counts_once_though_the_review_and_the_recording_both_carry_it(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    (tmp_path / "decks" / "stories.toml").write_text(STORY_DECK, encoding="utf-8")
+    result = transcribed(STORY, 150, (10, 60))
+    at = NOW - dt.timedelta(hours=2)
+    own = {"round": "behavioral", "lines": {"depth": 5}, "total": 40, "max": 50}
+    rec = add_recording(ctx.store(), "stories/pipeline", at, result, self_score=own)
+    add_review(
+        ctx.store(), "stories/pipeline", at, 3, 60_000, payload={"recording_id": rec, "self_score": own}
+    )
+    depth = next(
+        ln
+        for ln in week_figures(ctx.store(), ctx.decks(), now=NOW)["rounds"]["behavioral"]["lines"]
+        if ln["key"] == "depth"
+    )
+    assert depth["score"] == 5.0 and depth["auto"] == 12.0
+    assert "your self-score 5/12" in depth["evidence"] and "mean of" not in depth["evidence"]
+    ctx.close()
