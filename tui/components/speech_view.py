@@ -3,15 +3,15 @@
 The question, the user's notes (saved as they type), then: `r` records (level meter, elapsed
 time against the card's target), `i` imports a file, `c` cancels a transcription, `p` plays the last
 answer back. The audio is saved and its `recordings` row written before transcription starts, in a
-worker; then the transcript (fillers highlighted, pauses marked), the metrics against their targets,
-the trend over the card's last attempts, and the round's rubric scored by scoring/ (`score_round`) with automatic
-evidence beside each line and a field for the user's own score, which suggests the rating: the /50
-behavioral rubric for STAR stories, the /100 system-design rubric for design cards. A design card
-keeps its capacity numbers and, once revealed, its model answer and checklist; the design rubric's
-automatic points come from those ticks and numbers and the delivery. The mock and the weekly report score
-the same evidence through the same entry point, so an answer gets the same points everywhere. Recording,
-importing and transcribing go through recordings/service.py, as the CLI does. Self-scores are stored as
-`{"lines": {line key: points}, ...}`.
+worker (recordings/service.py, the pipeline the CLI uses too); then the transcript (fillers highlighted,
+pauses marked), one line per check of the delivery and the structure, each problem said once (a design
+answer gets design checks, never STAR ones), the trend over the card's last attempts (speech_result.py),
+and the round's rubric with automatic evidence beside each line and a field for the user's own score,
+which suggests the rating: the /50 behavioral rubric for STAR stories, the /100 system-design rubric for
+design cards. A design card keeps its capacity numbers and, once revealed, its model answer and checklist;
+the design rubric's automatic points come from those ticks and numbers and the delivery. The points come
+from scoring/ (`score_round`), the entry point the mock and the weekly report use too, so an answer gets
+the same points everywhere. Self-scores are stored as `{"lines": {line key: points}, ...}`.
 """
 
 from __future__ import annotations
