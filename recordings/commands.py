@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.context import Context
+from prepdeck.decks.text import block
 from prepdeck.recordings.analysis import analyze_text
 from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
 from prepdeck.recordings.service import (
@@ -105,7 +106,7 @@ def transcribe(args: argparse.Namespace) -> int:
         progress.done()
         results.append(result_json(name, transcript))
         if not args.json:
-            print(summary(results[-1]))
+            print(block(summary(results[-1])))  # answer text: controls shown, never sent raw
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     return status
@@ -193,7 +194,7 @@ def record(args: argparse.Namespace) -> int:
         print(json.dumps([result], indent=2, ensure_ascii=False))
     else:
         print(f"{card.global_id}: {card.title}")
-        print(summary(result))
+        print(block(summary(result)))
     ctx.close()
     return 0
 
@@ -223,7 +224,7 @@ def analyze_command(args: argparse.Namespace) -> int:
         result = {"file": name, **analyze_text(text, kind)}
         results.append(result)
         if not args.json:
-            print(text_summary(result))
+            print(block(text_summary(result)))
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     return status

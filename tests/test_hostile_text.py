@@ -222,3 +222,24 @@ def test_reports_escape_deck_titles_and_tags(tmp_path: Path, isolated_home: Path
     for text in (md, page):
         assert "<script>" not in text and "<img" not in text
     assert "![t](" not in md and "\\!\\[t\\](http://tracker" in md  # no image fetched when the .md is viewed
+
+
+def test_a_written_answer_with_escape_codes_is_analysed_and_shown_visibly(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    answer = tmp_path / "answer.txt"
+    answer.write_text(
+        "Situation: \x1b]0;pwned\x07 we had an outage \x1b[31m. Task: I owned it. Action: I fixed the "
+        "pipeline. Result: latency dropped 40%.\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "prepdeck.cli", "analyze", str(answer)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PREPDECK_HOME": str(isolated_home)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "␛]0;pwned␇" in done.stdout
