@@ -46,6 +46,8 @@ def write_report(
             fig = week_figures(store, decks, wk, now=now, tz=tz)
     except StoreError as exc:
         raise ReportError(str(exc)) from None
+    fig["plan"] = plan_figures(context, now)
+    fig["stories"] = story_figures(context)
     html_path = folder / f"report-{fig['week']}.html"
     md_path = folder / f"report-{fig['week']}.md"
     fig["files"] = {"html": str(html_path), "md": str(md_path)}
@@ -53,6 +55,34 @@ def write_report(
     _write(html_path, render_html(fig, cache))
     _write(md_path, render_md(fig, cache))
     return fig
+
+
+def plan_figures(context: Any, now: dt.datetime | None) -> dict[str, Any] | None:
+    """The interview plan's readiness forecast while a plan runs (None without one)."""
+    from prepdeck.core.plan import load_settings
+    from prepdeck.core.scheduler import Scheduling
+    from prepdeck.core.store import utcnow
+    from prepdeck.reports.readiness import readiness
+
+    moment = now or utcnow()
+    settings = load_settings(context.store())
+    scheduling = Scheduling(context.store(), context.decks(), context.config)
+    if settings is None or settings.date <= scheduling.today_day(moment):
+        return None
+    data = readiness(context, scheduling, settings, moment)
+    return {k: v for k, v in data.items() if k != "daily"}
+
+
+def story_figures(context: Any) -> dict[str, Any] | None:
+    """The story bank for the behavioral section: how many stories, the gaps, the over-used ones."""
+    from prepdeck.core.stories import competencies_for, list_stories, matrix
+
+    stories = list_stories(context.store())
+    if not stories:
+        return None
+    bank = matrix(stories, competencies_for(context.config.stories.principles))
+    titles = {s.id: s.title for s in stories}
+    return {"count": len(stories), "gaps": bank.gaps, "overused": [titles[i] for i in bank.overused]}
 
 
 def _check_writable(folder: Path) -> None:

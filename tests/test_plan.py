@@ -207,3 +207,23 @@ def test_practice_is_logged_but_leaves_the_schedule_alone(tmp_path: Path) -> Non
     weakest = scheduling.practice_cards("weakest", now=now + dt.timedelta(days=3))
     assert [c.global_id for c in weakest] == ["sql/c000"]  # the only card seen
     scheduling.store.close()
+
+
+def test_the_weekly_report_gains_the_plan_forecast_and_the_story_bank(tmp_path: Path) -> None:
+    from prepdeck.core.stories import save_story
+
+    date = (dt.date.today() + dt.timedelta(days=21)).isoformat()
+    assert _prepdeck(tmp_path, "plan", "--date", date, "--rounds", "behavioral").returncode == 0
+    store = Store.open(tmp_path / "prepdeck.db")
+    save_story(store, "<script>alert(1)</script> load fix", {"result": "0 failures"}, ["ownership"])
+    store.close()
+    run = _prepdeck(tmp_path, "report", "--json", "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["plan"]["date"] == date and set(data["plan"]["forecast"]) == {"behavioral"}
+    assert data["stories"]["count"] == 1 and "conflict" in data["stories"]["gaps"]
+    md = Path(data["files"]["md"]).read_text()
+    assert "## Interview plan" in md and f"Interview on {date}" in md and "## Story bank" in md
+    html = Path(data["files"]["html"]).read_text()
+    assert 'id="plan"' in html and 'id="stories"' in html
+    assert "<script>alert(1)</script>" not in html and "<script>alert(1)</script>" not in md
