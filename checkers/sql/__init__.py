@@ -23,6 +23,8 @@ from prepdeck.checkers.sql.judge import (
     check_sql,
     clear_solution_cache,
     explain_sql,
+    prewarm,
+    sql_card_near,
 )
 
 __all__ = [
@@ -42,6 +44,8 @@ __all__ = [
     "load_case",
     "normalize_dialect",
     "prepare",
+    "prewarm",
     "run_query",
+    "sql_card_near",
     "translate",
 ]

@@ -55,6 +55,9 @@ def _quiet_sqlglot() -> None:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
+MAX_ANSWER_CHARS = 200_000  # far above any real answer; a 50 MB literal must not reach a parser
+
+
 def answer_text(raw: str | bytes) -> str:
     """The answer as text, or AnswerError for a binary or empty answer."""
     if isinstance(raw, bytes | bytearray):
@@ -64,6 +67,11 @@ def answer_text(raw: str | bytes) -> str:
             raise AnswerError(
                 f"the answer is not UTF-8 text (undecodable byte at offset {exc.start})"
             ) from None
+    if len(raw) > MAX_ANSWER_CHARS:
+        raise AnswerError(
+            f"the answer is {len(raw) // 1000:,} KB: an answer is at most {MAX_ANSWER_CHARS // 1000} KB "
+            "(put data in the query's logic, not in literals)"
+        )
     if "\x00" in raw:
         raise AnswerError("the answer is not text (it contains NUL bytes)")
     text = raw.removeprefix("\ufeff")

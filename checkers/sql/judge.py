@@ -15,13 +15,12 @@ from prepdeck.checkers.result import CaseResult, CheckResult
 from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.checkers.sql.answer import PreparedQuery, answer_text, column_types, prepare
 from prepdeck.checkers.sql.dialects import normalize_dialect
-from prepdeck.checkers.sql.duckdb_engine import QueryResult, connect, engine_label, load_case, run_query
+from prepdeck.checkers.sql.duckdb_engine import QueryResult, engine_label
+from prepdeck.checkers.sql.duckdb_worker import WorkerSession
 from prepdeck.checkers.sql.errors import AnswerError, CardProblem, Stopped
 from prepdeck.core.config import Config, SqlConfig
 
 if TYPE_CHECKING:
-    import duckdb
-
     from prepdeck.checkers.sql.postgres_engine import PgSession, PostgresService
     from prepdeck.decks.model import Card, Case
 
@@ -54,7 +53,7 @@ class _Run:
     pg: PgSession | None = None
     solution: PreparedQuery | None = None
     case: Case | None = None
-    _duck: duckdb.DuckDBPyConnection | None = None
+    _duck: WorkerSession | None = None
     _duck_case: Case | None = None
 
     def load(self, case: Case) -> None:
@@ -62,12 +61,12 @@ class _Run:
         if self.pg is not None:
             self.pg.load_case(self.card, case)
 
-    @property
-    def conn(self) -> duckdb.DuckDBPyConnection:
+    def duck(self) -> WorkerSession:
+        """The check's DuckDB (in the worker process), opened when first needed, holding the case."""
         if self._duck is None:
-            self._duck = connect(self.config, self.card.today)
+            self._duck = WorkerSession(self.config, self.card.today, self.cancel)
         if self.case is not None and self._duck_case is not self.case:
-            load_case(self._duck, self.card, self.case)
+            self._duck.load(self.card, self.case)
             self._duck_case = self.case
         return self._duck
 
@@ -86,16 +85,7 @@ class _Run:
             raise
 
     def execute(self, sql: str, source: str | None = None, dialect: str = "duckdb") -> QueryResult:
-        return run_query(
-            self.conn,
-            sql,
-            time_limit_s=self.config.time_limit_s,
-            max_rows=self.config.max_rows,
-            memory_limit_mb=self.config.memory_limit_mb,
-            cancel=self.cancel,
-            source=source,
-            dialect=dialect,
-        )
+        return self.duck().run(sql, source, dialect)
 
     def expected(self, case: Case) -> _Expected:
         if case.expected is not None:
@@ -382,3 +372,26 @@ def explain_sql(
         finally:
             run.close()
     return prepared.sql, "\n".join(str(row[-1]) for row in plan.rows)
+
+
+def sql_card_near(upcoming: list[Card], config: SqlConfig | Config | None = None) -> tuple[bool, bool]:
+    """(a sql card is among `upcoming`, one of them will be judged on PostgreSQL): what to pre-start."""
+    cfg = _sql_config(config)
+    sql_cards = [c for c in upcoming if c.type == "sql"]
+    default_pg = normalize_dialect(cfg.dialect) == "postgres"
+    return bool(sql_cards), any(default_pg or c.dialect == "postgres" for c in sql_cards)
+
+
+def prewarm(config: SqlConfig | Config | None = None, *, postgres: bool = False) -> None:
+    """Start the DuckDB worker (returns at once) and, when asked, PostgreSQL (blocks until it is up,
+    so call it from a thread); never raises: a failed start is reported by the check that needs it."""
+    from prepdeck.checkers.sql import duckdb_worker
+
+    try:
+        duckdb_worker.prewarm(_sql_config(config))
+        if postgres:
+            from prepdeck.checkers.sql.postgres_engine import service
+
+            service().start()
+    except Exception:
+        pass

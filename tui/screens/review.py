@@ -205,6 +205,18 @@ class ReviewScreen(Screen[None]):
         """Start Spark in the background while a pyspark card is still a few cards away, so the user rarely
         waits for it; the Spark modules are imported only when such a card is near."""
         upcoming = [card, *self.session.pending[:SPARK_LOOKAHEAD]]
+        if any(c.type == "sql" for c in upcoming):  # the DuckDB worker, and PostgreSQL when it will judge
+            from prepdeck.checkers.sql import prewarm, sql_card_near
+
+            _, postgres = sql_card_near(upcoming, self.papp.context.config)
+            config = self.papp.context.config
+            self.run_worker(
+                lambda: prewarm(config, postgres=postgres),
+                thread=True,
+                group="sql-prewarm",
+                exclusive=True,
+                exit_on_error=False,
+            )
         if any(c.type == "pyspark" for c in upcoming):
             from prepdeck.tui.components.spark_view import prewarm_if_near
 
