@@ -113,7 +113,7 @@ def _untrusted(decks: DeckSet, card: Card, ctx: Context) -> str | None:
 def _check_sql(
     card: Card, answers: list[tuple[str, bytes]], args: argparse.Namespace, config: Config
 ) -> list[CheckResult] | int:
-    from prepdeck.checkers.sql import CardProblem, check_sql, normalize_dialect
+    from prepdeck.checkers.sql import CardProblem, check_sql, duckdb_worker, normalize_dialect
 
     try:
         dialect = normalize_dialect(getattr(args, "dialect", None), normalize_dialect(config.sql.dialect))
@@ -122,7 +122,8 @@ def _check_sql(
     results = []
     for name, raw in answers:
         try:
-            results.append(check_sql(card, raw, dialect, config.sql, answer_name=name))
+            with duckdb_worker.in_process():  # one command, then exit: no worker to start
+                results.append(check_sql(card, raw, dialect, config.sql, answer_name=name))
         except CardProblem as exc:
             return _fail(f"the card cannot be judged: {exc}")
         except ImportError as exc:

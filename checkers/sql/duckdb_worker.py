@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -240,6 +241,62 @@ def stop() -> None:
 
 
 atexit.register(stop)
+
+
+_IN_PROCESS = False
+
+
+@contextlib.contextmanager
+def in_process() -> Iterator[None]:
+    """Within: DuckDB runs in this process (`prepdeck check`: a one-shot command is itself disposable,
+    and starting a worker would double its cost); the engine's own memory and time limits still hold."""
+    global _IN_PROCESS
+    before, _IN_PROCESS = _IN_PROCESS, True
+    try:
+        yield
+    finally:
+        _IN_PROCESS = before
+
+
+def session(config: SqlConfig, today: dt.datetime, cancel: threading.Event | None = None) -> Any:
+    """One check's DuckDB: in the worker (the app), or in this process within `in_process()`."""
+    return LocalSession(config, today, cancel) if _IN_PROCESS else WorkerSession(config, today, cancel)
+
+
+@dataclass
+class LocalSession:
+    """The same interface as WorkerSession, on a connection in this process."""
+
+    config: SqlConfig
+    today: dt.datetime
+    cancel: threading.Event | None = None
+
+    def __post_init__(self) -> None:
+        from prepdeck.checkers.sql import duckdb_engine
+
+        self._conn = duckdb_engine.connect(self.config, self.today)
+
+    def load(self, card: Card, case: Case) -> None:
+        from prepdeck.checkers.sql import duckdb_engine
+
+        duckdb_engine.load_case(self._conn, card, case)
+
+    def run(self, sql: str, source: str | None, dialect: str) -> QueryResult:
+        from prepdeck.checkers.sql import duckdb_engine
+
+        return duckdb_engine.run_query(
+            self._conn,
+            sql,
+            time_limit_s=self.config.time_limit_s,
+            max_rows=self.config.max_rows,
+            memory_limit_mb=self.config.memory_limit_mb,
+            cancel=self.cancel,
+            source=source,
+            dialect=dialect,
+        )
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 @dataclass

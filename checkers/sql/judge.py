@@ -16,7 +16,8 @@ from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.checkers.sql.answer import PreparedQuery, answer_text, column_types, prepare
 from prepdeck.checkers.sql.dialects import normalize_dialect
 from prepdeck.checkers.sql.duckdb_engine import QueryResult, engine_label
-from prepdeck.checkers.sql.duckdb_worker import WorkerSession
+from prepdeck.checkers.sql.duckdb_worker import LocalSession, WorkerSession
+from prepdeck.checkers.sql.duckdb_worker import session as duck_session
 from prepdeck.checkers.sql.errors import AnswerError, CardProblem, Stopped
 from prepdeck.core.config import Config, SqlConfig
 
@@ -53,7 +54,7 @@ class _Run:
     pg: PgSession | None = None
     solution: PreparedQuery | None = None
     case: Case | None = None
-    _duck: WorkerSession | None = None
+    _duck: WorkerSession | LocalSession | None = None
     _duck_case: Case | None = None
 
     def load(self, case: Case) -> None:
@@ -61,10 +62,10 @@ class _Run:
         if self.pg is not None:
             self.pg.load_case(self.card, case)
 
-    def duck(self) -> WorkerSession:
+    def duck(self) -> WorkerSession | LocalSession:
         """The check's DuckDB (in the worker process), opened when first needed, holding the case."""
         if self._duck is None:
-            self._duck = WorkerSession(self.config, self.card.today, self.cancel)
+            self._duck = duck_session(self.config, self.card.today, self.cancel)
         if self.case is not None and self._duck_case is not self.case:
             self._duck.load(self.card, self.case)
             self._duck_case = self.case
