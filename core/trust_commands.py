@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from prepdeck.core.context import Context
-from prepdeck.core.trust import has_code, trust, untrust
+from prepdeck.core.trust import TrustStore, has_code, trust, untrust
 from prepdeck.decks.model import Deck
 from prepdeck.decks.text import one_line
 
@@ -45,6 +45,10 @@ def _run(args: argparse.Namespace, withdraw: bool) -> int:
                     else f"{one_line(target)} was not trusted"
                 )
                 print(f"untrusted {shown}" if removed else shown)
+                path = found.path if isinstance(found, Deck) else found
+                folder = TrustStore.load(ctx.home).folder_of(Path(path).resolve()) if path else None
+                if folder:  # the file alone is no longer trusted, but its folder still is
+                    print(f"still trusted through its folder: `prepdeck decks untrust {one_line(folder)}`")
             else:
                 what = trust(found, ctx.home)
                 note = "" if not isinstance(found, Deck) or has_code(found) else " (it has no code to run)"

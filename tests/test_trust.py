@@ -139,6 +139,10 @@ def test_folder_trust_covers_every_deck_written_there(stranger: Path, isolated_h
     stranger.write_text(SPARK_DECK.replace("touch PWNED", "pass"), encoding="utf-8")
     deck = load_decks([stranger.parent]).deck("stranger")
     assert deck is not None and is_trusted(deck, isolated_home)
+    done = _cli(
+        isolated_home, "decks", "untrust", str(stranger)
+    )  # the file alone: its folder still trusts it
+    assert done.returncode == 0 and "still trusted through its folder" in done.stdout
     done = _cli(isolated_home, "decks", "untrust", str(stranger.parent))
     assert done.returncode == 0 and "untrusted folder" in done.stdout
     assert not is_trusted(deck, isolated_home)
