@@ -521,7 +521,7 @@ def test_a_server_that_cannot_start_is_one_line_and_leaves_no_runner(tmp_path: P
 
 
 def _runners_in(home: Path) -> list[int]:
-    """Live runner processes working in this data home (a runner's working folder is home/run/answers)."""
+    """Live sealed supervisors working in this data home (their working folder is home/run/sealed)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -530,7 +530,7 @@ def _runners_in(home: Path) -> list[int]:
             state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
         except OSError:
             continue
-        if b"spark.runner" in cmd and cwd.startswith(str(home)) and state != "Z":
+        if b"sealed.supervisor" in cmd and cwd.startswith(str(home)) and state != "Z":
             found.append(int(pid))
     return found
 
@@ -553,3 +553,34 @@ def test_a_killed_owner_does_not_leave_its_jvm_behind(tmp_path: Path) -> None:
     while pid_alive(server_pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not pid_alive(server_pid)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the sealed runner against the attacks of issue 12 (each of these passed through the old in-process runner)
+
+
+def test_attacks_on_the_spark_runner_fail_and_leave_spark_clean(spark_home: Path) -> None:
+    create_db = "def latest(events):\n    spark.sql('CREATE DATABASE evil_db').collect()\n    return events\n"
+    sees_db = "def latest(events):\n    return spark.sql('SHOW DATABASES')\n"
+    reflect = "def latest(events):\n    return spark.sql(\"SELECT reflect('java.lang.System', 'exit', 0)\")\n"
+    hidden_name = (
+        "def latest(events):\n    n = 'ref' + 'lect'\n"
+        "    return spark.sql(f\"SELECT {n}('java.lang.System', 'exit', 0)\")\n"
+    )
+    kill_parent = "import os\n\ndef latest(events):\n    os.kill(os.getppid(), 9)\n    return events\n"
+    reads_deck = (
+        "def latest(events):\n"
+        f"    text = open({str(spark_home / 'test-decks' / 'spark-test.toml')!r}).read()\n"
+        "    return events\n"
+    )
+    results = judge(spark_home, create_db, sees_db, reflect, hidden_name, kill_parent, reads_deck, GOOD)
+    made_db, databases, refused, refused_late, killer, reader, good = results
+    assert not made_db.passed
+    assert databases.cases[0].actual_rows == [["default"]]  # CREATE DATABASE did not survive the answer
+    assert refused.error and "reflect()/java_method()" in refused.error
+    assert "JavaCallRefused" in (refused_late.cases[0].error or "")
+    assert "PermissionError" in (killer.cases[0].error or "")
+    assert "PermissionError" in (reader.cases[0].error or "")
+    hidden = next(c for c in reader.cases if c.hidden)
+    assert hidden.error == "PermissionError on a hidden case"  # the kind only, never the message
+    assert good.passed and service(config_for(spark_home)).ready  # Spark and prepdeck both alive

@@ -75,28 +75,27 @@ def landlock_abi() -> int:
     return max(int(version), 0)
 
 
-def readable_roots(exclude: Path | None = None) -> list[Path]:
-    """What the sealed child may read: Python's own prefixes and every import path, except `exclude`
-    (prepdeck's package, which holds the built-in decks and their hidden cases)."""
-    roots: list[Path] = []
+def readable_roots(exclude: list[Path]) -> list[Path]:
+    """What the sealed child may read: Python's own prefixes and every import path, except the `exclude`
+    folders (prepdeck's built-in decks and tests, which hold solutions and hidden cases)."""
+    roots: set[Path] = set()
     for entry in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *sys.path}:
         if entry and os.path.isdir(entry):
-            roots.append(Path(entry).resolve())
+            roots.add(Path(entry).resolve())
     for extra in ("/usr/share/zoneinfo", "/etc/localtime", "/etc/hosts", "/dev/null", "/dev/urandom"):
         if os.path.exists(extra):
-            roots.append(Path(extra))
-    if exclude is None:
-        return sorted(set(roots))
-    exclude = exclude.resolve()
-    out: set[Path] = set()
-    for root in roots:
-        if root == exclude or root.is_relative_to(exclude):
-            continue
-        if exclude.is_relative_to(root):
-            out.update(_around(root, exclude))  # allow everything under root but the excluded subtree
-        else:
-            out.add(root)
-    return sorted(out)
+            roots.add(Path(extra))
+    for excluded in (e.resolve() for e in exclude):
+        out: set[Path] = set()
+        for root in roots:
+            if root == excluded or root.is_relative_to(excluded):
+                continue
+            if excluded.is_relative_to(root):
+                out.update(_around(root, excluded))  # everything under root but the excluded subtree
+            else:
+                out.add(root)
+        roots = out
+    return sorted(roots)
 
 
 def _around(root: Path, exclude: Path) -> list[Path]:

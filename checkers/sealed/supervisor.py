@@ -155,8 +155,11 @@ class Supervisor:
         os.dup2(devnull, 1)
         os.close(devnull)
         self.executor: Any = importlib.import_module(EXECUTORS[mode])
+        if hasattr(self.executor, "preload"):
+            self.executor.preload()
         package = Path(__file__).resolve().parent.parent.parent
-        self.landlock = limits.Landlock(limits.readable_roots(exclude=package), connect_port=port)
+        hidden = [package / "decks", package / "tests"]  # solutions and hidden cases live there
+        self.landlock = limits.Landlock(limits.readable_roots(hidden), connect_port=port)
         self.subreaper = limits.become_subreaper()
 
     def send(self, header: dict[str, Any], body: bytes | bytearray = b"") -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
 from prepdeck.checkers.result import CaseResult, CheckResult
+from prepdeck.checkers.sealed import require_trusted
 from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.checkers.spark.service import JobOutcome, SparkService, service_for
 from prepdeck.core.config import Config, SparkConfig
@@ -128,7 +129,7 @@ def clear_expected_cache() -> None:
 def _job(card: Card, runs: list[dict[str, Any]], max_rows: int) -> dict[str, Any]:
     return {
         "tables": dict(card.tables),
-        "cases": [{"name": c.name, "data": dict(c.data)} for c in card.cases],
+        "cases": [{"name": c.name, "data": dict(c.data), "hidden": c.hidden} for c in card.cases],
         "runs": runs,
         "max_rows": max_rows,
         "today": card.today.isoformat(),  # Spark's clock while the runs run (checkers/spark/clock.py)
@@ -167,6 +168,7 @@ def check_pyspark_answers(
     """
     if card.type != "pyspark" or not card.function:
         raise SparkCardProblem(f"{card.global_id} is not a pyspark card with a `function`")
+    require_trusted(card, _home(config))
     spark_cfg = _spark_config(config)
     max_rows = config.sql.max_rows if isinstance(config, Config) else DEFAULT_MAX_ROWS
     svc = service(config)
@@ -195,7 +197,9 @@ def check_pyspark_answers(
                 raise SparkCardProblem(
                     f"{card.global_id}: a case has no `expected` and the card has no solution"
                 )
-            runs.append({"source": card.solution, "function": card.function, "explain": False})
+            runs.append(
+                {"source": card.solution, "function": card.function, "explain": False, "untrusted": False}
+            )
         runs.append({"source": source, "function": card.function, "explain": explain})
         outcome = svc.run_job(
             _job(card, runs, max_rows),
@@ -238,10 +242,18 @@ def _store_solution(card: Card, outcome: JobOutcome, answer_run: int) -> None:
         raise SparkCardProblem(f"{card.global_id}: the card's solution did not finish ({outcome.stopped})")
 
 
+def _engine() -> str:
+    from pyspark import __version__
+
+    return f"spark {'.'.join(__version__.split('.')[:2])}"
+
+
 def _judge(
     card: Card, name: str, outcome: JobOutcome, run: int, expected_csv: dict[str, Any], time_limit_s: float
 ) -> CheckResult:
-    result = CheckResult(card=card.global_id, answer=name, dialect=None, passed=False, elapsed_ms=0.0)
+    result = CheckResult(
+        card=card.global_id, answer=name, dialect=None, passed=False, elapsed_ms=0.0, engine=_engine()
+    )
     by_case: dict[str, dict[str, Any]] = {}
     for event in outcome.events:
         if event.get("event") == "card_error":
@@ -274,9 +286,11 @@ def _judge(
                 result.cases.append(CaseResult(case.name, case.hidden, False, error="not run"))
             continue
         if ran.get("error"):
-            result.cases.append(
-                CaseResult(case.name, case.hidden, False, error=ran["error"], message=ran["error"])
-            )
+            # a hidden case's error names only its kind: the message could carry the hidden rows
+            error = str(ran["error"])
+            if case.hidden:
+                error = error.split(":", 1)[0].strip() + " on a hidden case"
+            result.cases.append(CaseResult(case.name, case.hidden, False, error=error, message=error))
             continue
         result.cases.append(_compare_case(card, case, _outcome(ran), expected_csv))
     result.passed = bool(result.cases) and result.error is None and all(c.passed for c in result.cases)

@@ -217,8 +217,12 @@ class Runner:
             spark.client.release_session()
 
     def clean_leftovers(self, spark: Any) -> None:
-        """Drop global temp views and tables earlier answers left on our own local server (temp views
-        die with their session; these would not)."""
+        """Drop the databases, global temp views and tables earlier answers left on our own local server
+        (temp views and settings die with their session; these would not)."""
+        with contextlib.suppress(Exception):
+            for db in spark.catalog.listDatabases():
+                if db.name.lower() not in ("default", "global_temp"):
+                    spark.sql(f"DROP DATABASE IF EXISTS `{db.name}` CASCADE").collect()
         for database in ("global_temp", "default"):
             with contextlib.suppress(Exception):
                 for table in spark.catalog.listTables(database):
@@ -515,3 +519,175 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+# ----------------------------------------------------------------------------------------------
+# the sealed runner's entry points (checkers/sealed/supervisor.py forks a child per case and calls these)
+
+_JAVA_CALLS = re.compile(r"\b(try_reflect|reflect|java_method)\b", re.IGNORECASE)
+JAVA_CALLS_REFUSED = "reflect()/java_method() call Java methods on the server and are not allowed here"
+
+
+class JavaCallRefused(Exception):
+    pass
+
+
+def refuses_java_calls(text: str) -> bool:
+    """True when code or SQL text names reflect/java_method (checked before anything runs)."""
+    return bool(_JAVA_CALLS.search(text))
+
+
+def _guard_java_calls() -> None:
+    """Refuse any plan that names reflect/java_method before it is sent: they run arbitrary static Java
+    methods in the server (`java.lang.System.exit` stops it for every check)."""
+    from pyspark.sql.connect.client.core import SparkConnectClient
+
+    def guarded(method: Any) -> Any:
+        def call(self: Any, req: Any, *args: Any, **kwargs: Any) -> Any:
+            if refuses_java_calls(str(getattr(req, "plan", ""))):
+                raise JavaCallRefused(JAVA_CALLS_REFUSED)
+            return method(self, req, *args, **kwargs)
+
+        return call
+
+    name = "_execute_and_fetch_as_iterator"  # every plan and command on its way to the server
+    if hasattr(SparkConnectClient, name):
+        setattr(SparkConnectClient, name, guarded(getattr(SparkConnectClient, name)))
+
+
+def _url(port: int | None, job: dict[str, Any] | None = None) -> str:
+    if job and job.get("url"):
+        return str(job["url"])
+    return f"sc://127.0.0.1:{port}"
+
+
+def preload() -> None:
+    """In the supervisor, before any fork: everything a check imports, so each child starts warm. No
+    gRPC channel is opened here (a forked child must not inherit one)."""
+    import importlib
+
+    _quiet()
+    for module in (
+        "pyspark.sql.connect.session",
+        "pyspark.sql.connect.dataframe",
+        "pyspark.sql.connect.functions",
+        "pyspark.sql.connect.window",
+        "pyspark.sql.connect.conversion",
+        "pyspark.sql.connect.plan",
+        "pyspark.sql.connect.client.core",
+        "pyspark.sql.conversion",
+        "pyspark.sql.functions",
+        "pyspark.sql.window",
+        "pyspark.sql.types",
+        "pyspark.errors",
+        "prepdeck.checkers.spark.clock",
+        "prepdeck.decks.tabular",
+    ):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
+
+
+def prepare(port: int | None) -> None:
+    """Trusted, in a child of the supervisor: wait for the local server, then warm both ends up."""
+    _quiet()
+    url = _url(port)
+    _ready_when_server_is(url)
+    Runner(url, io.StringIO()).warm_up(clean=True)
+
+
+def after_job(port: int | None, session: str | None) -> None:
+    """Trusted, after an answer: stop what a killed case left running, drop what any case created."""
+    _quiet()
+    url = _url(port)
+    if session:
+        with contextlib.suppress(Exception):
+            interrupt(url, session)
+    runner = Runner(url, io.StringIO())
+    spark = runner.session()
+    try:
+        runner.clean_leftovers(spark)
+    finally:
+        runner.release(spark)
+
+
+def run_sealed(job: dict[str, Any], seal: Any) -> dict[str, Any]:
+    """One source on one case, in its own Spark Connect session: the case's result as an event dict."""
+    _quiet()
+    from pyspark.sql import DataFrame, SparkSession
+
+    if job.get("today"):
+        from prepdeck.checkers.spark.clock import freeze
+
+        freeze(dt.datetime.fromisoformat(job["today"]))
+    tables: dict[str, str] = job["tables"]
+    try:
+        schemas = {name: spark_schema(spec) for name, spec in tables.items()}
+        rows = {name: table_rows(spec, job["data"].get(name)) for name, spec in tables.items()}
+    except ValueError as exc:
+        return {"event": "card_error", "error": str(exc)}
+    url = f"{job['url'].rstrip('/')}/;session_id={job['session']}"
+    spark = SparkSession.builder.remote(url).create()
+    with contextlib.suppress(AttributeError):
+        spark.client.disable_reattachable_execute()
+    frames = {name: spark.createDataFrame(rows[name], schemas[name]) for name in tables}
+    _guard_java_calls()
+    channel = io.StringIO()
+    runner = Runner(job["url"], channel)
+    run = {"function": job["function"], "explain": job.get("explain"), "source": job["source"]}
+    seal()
+    events: list[dict[str, Any]] = []
+    runner.send = lambda **event: events.append(event)  # type: ignore[method-assign]
+    fn = _load(runner, run, job, spark)
+    if fn is not None:
+        out = io.StringIO()
+        try:
+            runner.run_case(0, run, job["case"], fn, frames, job["max_rows"], spark, out, DataFrame)
+        except _Fatal as exc:
+            events.append({"event": "run_error", "run": 0, "error": str(exc), "fatal": True})
+    return {"events": events}
+
+
+def _load(runner: Runner, run: dict[str, Any], job: dict[str, Any], spark: Any) -> Any:
+    """The answer's function, or None after sending the run_error that says why."""
+    function = run["function"]
+    try:
+        code = compile(run["source"], ANSWER_FILE, "exec")
+    except SyntaxError as exc:
+        runner.send(event="run_error", run=0, error=describe_syntax_error(exc), fatal=False)
+        return None
+    except ValueError as exc:
+        runner.send(event="run_error", run=0, error=f"the code cannot be compiled: {exc}", fatal=False)
+        return None
+    namespace: dict[str, Any] = {"__name__": "answer", "__file__": ANSWER_FILE, "spark": spark}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(code, namespace)
+    except SystemExit:
+        runner.send(
+            event="run_error", run=0, error="the code calls sys.exit() when it is loaded", fatal=False
+        )
+        return None
+    except BaseException as exc:
+        runner.send(event="run_error", run=0, error=describe_error(exc), fatal=False)
+        return None
+    fn = namespace.get(function)
+    if fn is None:
+        names = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
+        found = f" (it defines {', '.join(names)})" if names else ""
+        error = f"no function named `{function}`{found}: write `def {function}(...)`"
+        runner.send(event="run_error", run=0, fatal=False, error=error)
+        return None
+    if not callable(fn):
+        runner.send(event="run_error", run=0, error=f"`{function}` is not a function", fatal=False)
+        return None
+    call = f"{function}({', '.join(f'{t}=…' for t in job['tables'])})"
+    try:
+        inspect.signature(fn).bind(**dict.fromkeys(job["tables"]))
+    except TypeError as exc:
+        runner.send(
+            event="run_error", run=0, fatal=False, error=f"wrong arguments: the judge calls {call}, but {exc}"
+        )
+        return None
+    except ValueError:
+        pass
+    return fn

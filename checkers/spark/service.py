@@ -18,24 +18,24 @@ import contextlib
 import importlib.util
 import json
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prepdeck.checkers.sealed.client import Sealed, SealedUnavailable
 from prepdeck.checkers.spark.java import Java, JavaNotFound, find_java
 from prepdeck.core.config import SparkConfig
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 START_TIMEOUT_S = 120.0
-RUNNER_READY_TIMEOUT_S = 90.0
 INTERRUPT_TIMEOUT_S = 20.0
 JVM_OPTIONS = (
     "-XX:TieredStopAtLevel=1",  # C1 only: compiles fast, which is what a short-lived tiny workload needs
@@ -65,10 +65,6 @@ logger.connect.level = info
 
 class SparkUnavailable(RuntimeError):
     """Spark cannot be used (no Java, the server failed to start); the message is one line."""
-
-
-class RunnerGone(RuntimeError):
-    """The runner process died before it was ready."""
 
 
 def spark_home() -> Path:
@@ -156,90 +152,6 @@ def _log_reason(log: Path) -> str:
     return lines[-1].strip()[:200] if lines else "no output"
 
 
-# ----------------------------------------------------------------------------------------------
-# runner processes
-
-
-class RunnerProcess:
-    """One runner subprocess and the thread that reads its JSON events."""
-
-    def __init__(self, url: str, home: Path, log: Path, local: bool = False) -> None:
-        env = dict(os.environ)
-        env.update(
-            TZ="UTC", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", SPARK_REMOTE="", PYSPARK_LOGGING=""
-        )
-        env.pop("SPARK_REMOTE")
-        env.pop("PYSPARK_LOGGING")
-        cwd = home / "run" / "answers"
-        cwd.mkdir(parents=True, exist_ok=True)
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "ab") as err:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "prepdeck.checkers.spark.runner",
-                    url,
-                    *(["--local"] if local else []),
-                ],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=err,
-                cwd=cwd,
-                env=env,
-                start_new_session=True,
-            )
-        self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self.ready = threading.Event()
-        self.failure: str | None = None
-        self.prefetched = False  # started while another job ran: it must clean up before its own job
-        threading.Thread(target=self._read, name="spark-runner-reader", daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            try:
-                event = json.loads(raw)
-            except ValueError:
-                continue
-            if event.get("event") == "ready":
-                self.ready.set()
-            elif event.get("event") == "failed":
-                self.failure = event.get("error") or "the runner could not reach Spark"
-                self.ready.set()
-            else:
-                self.events.put(event)
-        self.events.put(None)  # end of stream
-        self.ready.set()
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def wait_ready(self, timeout: float) -> None:
-        if not self.ready.wait(timeout):
-            self.kill()
-            raise RunnerGone(f"the runner was not ready after {timeout:.0f} s")
-        if self.failure:
-            raise RunnerGone(self.failure)
-        if not self.alive() and self.events.empty():
-            raise RunnerGone(f"the runner exited (status {self.proc.returncode}) before it was ready")
-
-    def send(self, job: dict[str, Any]) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write((json.dumps(job) + "\n").encode("utf-8"))
-        self.proc.stdin.flush()
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)  # the whole group: an answer may have forked
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(5)
-        for stream in (self.proc.stdin, self.proc.stdout):
-            with contextlib.suppress(Exception):
-                stream.close()  # type: ignore[union-attr]
-
-
 @dataclass
 class JobOutcome:
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -271,8 +183,7 @@ class SparkService:
         self.start_seconds: float | None = None
         self._lock = threading.RLock()
         self._job_lock = threading.Lock()
-        self._spare: RunnerProcess | None = None
-        self._spare_lock = threading.Lock()
+        self._sealed: Sealed | None = None  # the warm supervisor that forks a sealed child per case
         self._listeners: list[Callable[[str], None]] = []
         self._atexit = False
 
@@ -323,24 +234,26 @@ class SparkService:
                 return self
             self._set_state("starting")
             began = time.perf_counter()
-            self._drop_spare()  # a spare of a previous (dead) server would talk to the wrong port
+            self._drop_sealed()  # a supervisor of a previous (dead) server would talk to the wrong port
             try:
                 if self.config.remote:
                     self.url = self.config.remote.strip()
                     _check_reachable(self.url)
+                    self._new_sealed()
                 else:
                     self._start_local()
-                self._ensure_spare(wait=True)
+                assert self._sealed is not None
+                self._sealed.wait_ready()
             except SparkUnavailable as exc:
-                self._drop_spare()  # started early, it would wait for a server that never comes
+                self._drop_sealed()  # started early, it would wait for a server that never comes
                 self._set_state("failed", str(exc))
                 raise
-            except (RunnerGone, OSError) as exc:
+            except (SealedUnavailable, OSError) as exc:
                 reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 if self.config.remote:
                     reason = f"cannot use the Spark Connect server at {self.url}: {reason}"
                 self._set_state("failed", reason)
-                self._drop_spare()
+                self._drop_sealed()
                 self._stop_server()
                 raise SparkUnavailable(reason) from None
             self.start_seconds = time.perf_counter() - began
@@ -450,10 +363,9 @@ class SparkService:
         self.shared = False
         self.started_at = time.time()
         self._write_state(port)
-        # the first runner spends seconds importing PySpark: let it do that while the JVM boots (it waits
-        # for the port itself), instead of after
-        with self._spare_lock:
-            self._spare = self._new_runner()
+        # the supervisor spends seconds importing PySpark: let it do that while the JVM boots (its warm-up
+        # waits for the port itself), instead of after
+        self._new_sealed()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not port_open("127.0.0.1", port):
             if self.server.poll() is not None:
@@ -512,7 +424,7 @@ class SparkService:
 
     def stop(self) -> None:
         """Stop the runner and (unless shared) the server. Safe to call twice and at exit."""
-        self._drop_spare()
+        self._drop_sealed()
         self._stop_server()
         if self.state != "failed":
             self._set_state("stopped")
@@ -531,41 +443,27 @@ class SparkService:
                     self.state_path.unlink()
         self.server_pid = None
 
-    # -- runners ----------------------------------------------------------------------------------
-    def _new_runner(self) -> RunnerProcess:
-        assert self.url is not None
-        local = not self.config.remote  # only on our own server may leftovers be dropped
-        return RunnerProcess(self.url, self.home, self.home / "logs" / "spark-runner.log", local=local)
+    # -- the sealed runner ---------------------------------------------------------------------------
+    def _port(self) -> int | None:
+        from urllib.parse import urlparse
 
-    def _drop_spare(self) -> None:
-        with self._spare_lock:
-            spare, self._spare = self._spare, None
-        if spare is not None:
-            spare.kill()
+        if not self.url:
+            return None
+        with contextlib.suppress(ValueError):
+            return (
+                urlparse("http://" + self.url[len("sc://") :].split("/;", 1)[0].split(";", 1)[0]).port
+                or 15002
+            )
+        return None
 
-    def _ensure_spare(self, wait: bool = False, prefetched: bool = False) -> None:
-        with self._spare_lock:
-            if self._spare is None or not self._spare.alive():
-                self._spare = self._new_runner()
-                self._spare.prefetched = prefetched
-            spare = self._spare
-        if wait:
-            spare.wait_ready(RUNNER_READY_TIMEOUT_S)
+    def _new_sealed(self) -> None:
+        self._sealed = Sealed("pyspark", self.home, port=self._port())
+        self._sealed.start()
 
-    def _take_runner(self) -> RunnerProcess:
-        with self._spare_lock:
-            runner, self._spare = self._spare, None
-        if runner is None or not runner.alive():
-            runner = self._new_runner()
-        try:
-            runner.wait_ready(RUNNER_READY_TIMEOUT_S)
-        except RunnerGone:
-            runner.kill()
-            if self.server is not None and self.server.poll() is not None:
-                raise
-            runner = self._new_runner()  # one more try: the spare may have lost a race with a restart
-            runner.wait_ready(RUNNER_READY_TIMEOUT_S)
-        return runner
+    def _drop_sealed(self) -> None:
+        sealed, self._sealed = self._sealed, None
+        if sealed is not None:
+            sealed.stop()
 
     def run_job(
         self,
@@ -575,71 +473,85 @@ class SparkService:
         cancel: threading.Event | None = None,
         prefetch: bool = False,
     ) -> JobOutcome:
-        """Run one job in a fresh runner; at most `time_limit_s` between its progress events."""
+        """Run each of the job's sources on each case, one sealed child per case (visible cases first: a
+        hidden case's inputs never reach a child whose output is shown), at most `time_limit_s` each."""
         if not self.ready:
             self.start()
-        with self._job_lock:
-            try:
-                runner = self._take_runner()
-            except RunnerGone as exc:
-                self._set_state("failed", str(exc))
-                raise SparkUnavailable(f"Spark is not answering: {exc}") from None
-            if runner.prefetched and not self.config.remote:
-                job = {**job, "clean": True}  # it warmed up before the previous job left anything behind
-            if prefetch:
-                self._ensure_spare(prefetched=True)
-            try:
-                return self._drive(runner, job, time_limit_s, cancel)
-            finally:
-                runner.kill()
-                if not prefetch:
-                    self._ensure_spare()
-
-    def _drive(
-        self, runner: RunnerProcess, job: dict[str, Any], time_limit_s: float, cancel: threading.Event | None
-    ) -> JobOutcome:
         outcome = JobOutcome()
-        sessions: dict[int, str] = {}
-        current = 0
-        try:
-            runner.send(job)
-        except OSError:
-            outcome.stopped = "crashed: the runner exited before it got the answer"
-            return outcome
-        deadline = time.monotonic() + time_limit_s
-        while True:
-            if cancel is not None and cancel.is_set():
-                outcome.stopped, outcome.stopped_run = "cancelled", current
-                break
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                outcome.stopped, outcome.stopped_run = "time limit", current
-                break
-            try:
-                event = runner.events.get(timeout=min(0.1, remaining))
-            except queue.Empty:
-                continue
-            if event is None:
-                runner.proc.wait()
-                code = runner.proc.returncode
-                outcome.stopped = f"crashed: the answer's process ended (exit status {code})"
-                outcome.stopped_run = current
-                break
-            outcome.events.append(event)
-            kind = event.get("event")
-            if kind == "session":
-                current = int(event["run"])
-                sessions[current] = event["id"]
-                deadline = time.monotonic() + time_limit_s
-            elif kind in ("case", "run_error", "plan"):
-                deadline = time.monotonic() + time_limit_s
-            elif kind in ("done", "card_error"):
-                return outcome
-        runner.kill()
-        session = sessions.get(current)
-        if session:
-            self.interrupt(session)
+        with self._job_lock:
+            sealed = self._sealed
+            if sealed is None:
+                raise SparkUnavailable("Spark is not started")
+            cases = sorted(job["cases"], key=lambda c: bool(c.get("hidden")))
+            for index, run in enumerate(job["runs"]):
+                if self._run_source(sealed, index, run, job, cases, time_limit_s, cancel, outcome):
+                    break
         return outcome
+
+    def _run_source(
+        self,
+        sealed: Sealed,
+        index: int,
+        run: dict[str, Any],
+        job: dict[str, Any],
+        cases: list[dict[str, Any]],
+        time_limit_s: float,
+        cancel: threading.Event | None,
+        outcome: JobOutcome,
+    ) -> bool:
+        """One source on every case; True when the job must stop (a card error, cancel)."""
+        from prepdeck.checkers.spark.runner import JAVA_CALLS_REFUSED, refuses_java_calls
+
+        if refuses_java_calls(run["source"]):
+            outcome.events.append({"event": "run_error", "run": index, "error": JAVA_CALLS_REFUSED})
+            return False
+        for position, case in enumerate(cases):
+            session = str(uuid.uuid4())
+            payload = {
+                "url": self.url,
+                "session": session,
+                "source": run["source"],
+                "function": run["function"],
+                "explain": bool(run.get("explain")) and position == 0,
+                "tables": job["tables"],
+                "case": case["name"],
+                "data": case["data"],
+                "max_rows": job["max_rows"],
+                "today": job.get("today"),
+            }
+            last = position == len(cases) - 1
+            done = sealed.run(
+                payload,
+                time_limit_s,
+                session=session,
+                clean_after=last and run.get("untrusted", True),
+                cancel=cancel,
+            )
+            if done.status != "ok":
+                if done.status == "cancelled":
+                    outcome.stopped, outcome.stopped_run = "cancelled", index
+                    return True
+                if not self.ready:
+                    outcome.stopped, outcome.stopped_run = "crashed: the Spark server stopped", index
+                    return True
+                reason = {"time limit": "time limit", "too large": "crashed: the result is too large"}.get(
+                    done.status, f"crashed: the answer's process ended (exit status {done.exit})"
+                )
+                outcome.stopped, outcome.stopped_run = reason, index
+                return False
+            result = done.result or {}
+            if result.get("internal_error"):
+                outcome.stopped, outcome.stopped_run = f"crashed: {result['internal_error']}", index
+                return False
+            events = [e for e in result.get("events", []) if isinstance(e, dict)]
+            for event in events:
+                event["run"] = index
+                outcome.events.append(event)
+                if event.get("event") == "card_error":
+                    return True
+            if any(e.get("event") == "run_error" for e in events):
+                return False  # the source does not load: its other cases would say the same
+        return False
 
     def interrupt(self, session_id: str) -> None:
         """Cancel what a killed runner's session left running, so Spark is idle for the next check."""
