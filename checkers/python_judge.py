@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prepdeck.checkers.result import CaseResult, CheckResult
-from prepdeck.checkers.sealed import SealedOutcome, python_runner, require_trusted
+from prepdeck.checkers.sealed import SealedOutcome, hidden_error, python_runner, require_trusted
 from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.core.config import Config
 from prepdeck.decks.model import Card, Case
@@ -233,7 +233,7 @@ def _case_result(
         return CaseResult(case.name, case.hidden, False, error="not run")
     if data.get("error"):
         # a hidden case's error names only its kind: the message could carry the hidden inputs
-        error = f"{data.get('kind') or 'Error'} on a hidden case" if case.hidden else str(data["error"])
+        error = hidden_error(str(data["error"])) if case.hidden else str(data["error"])
         return CaseResult(case.name, case.hidden, False, error=error, message=error)
     actual = decode(data.get("value"))
     passed = values_match(actual, expected, card.compare, card.tolerance)

@@ -9,6 +9,7 @@ user has not trusted (docs/deck-format.md, "Decks that carry code").
 from __future__ import annotations
 
 import atexit
+import re
 import threading
 from pathlib import Path
 
@@ -31,6 +32,17 @@ def require_trusted(card: Card, home: Path | None = None) -> None:
     deck = Deck(id=card.deck_id, title="", round="pyspark", cards=(card,), path=source, builtin=builtin)
     if not is_trusted(deck, home):
         raise UntrustedCode(refusal(deck))
+
+
+def hidden_error(error: str) -> str:
+    """A hidden case's error as its kind and position only: its message could carry the hidden inputs.
+    The judges' own lines (time limit, "returned None, not a DataFrame") carry none and are kept."""
+    found = re.match(r"([A-Z][\w.]*)(:|\s*\(line \d+\)\s*$|$)", error.strip())
+    if not found:
+        return error
+    kind = found.group(1)
+    line = re.search(r"\(line \d+\)\s*$", error)
+    return f"{kind} on a hidden case" + (f" {line.group(0).strip()}" if line else "")
 
 
 _RUNNERS: dict[tuple[str, str], Sealed] = {}
@@ -63,6 +75,7 @@ __all__ = [
     "SealedOutcome",
     "SealedUnavailable",
     "UntrustedCode",
+    "hidden_error",
     "python_runner",
     "require_trusted",
     "stop_all",

@@ -18,7 +18,7 @@ from typing import Any
 
 from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
 from prepdeck.checkers.result import CaseResult, CheckResult
-from prepdeck.checkers.sealed import require_trusted
+from prepdeck.checkers.sealed import hidden_error, require_trusted
 from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.checkers.spark.service import JobOutcome, SparkService, service_for
 from prepdeck.core.config import Config, SparkConfig
@@ -289,7 +289,7 @@ def _judge(
             # a hidden case's error names only its kind: the message could carry the hidden rows
             error = str(ran["error"])
             if case.hidden:
-                error = error.split(":", 1)[0].strip() + " on a hidden case"
+                error = hidden_error(error)
             result.cases.append(CaseResult(case.name, case.hidden, False, error=error, message=error))
             continue
         result.cases.append(_compare_case(card, case, _outcome(ran), expected_csv))

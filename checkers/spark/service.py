@@ -265,6 +265,7 @@ class SparkService:
 
     def _start_local(self) -> None:
         if self._adopt_shared():
+            self._new_sealed()
             return
         try:
             self.java = find_java(
