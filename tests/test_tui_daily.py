@@ -38,6 +38,14 @@ async def _review(pilot, deck: str | None = None) -> ReviewScreen:
     return screen
 
 
+def _text(static: Static) -> str:
+    from rich.console import Console
+
+    console = Console(width=120, record=True)
+    console.print(static.content)
+    return console.export_text()
+
+
 def _visible(widget) -> bool:
     """On screen now: a widget scrolled out of its container has no region in the compositor."""
     region = widget.region
@@ -247,4 +255,98 @@ async def test_long_model_answer_lines_wrap_at_80_columns(tmp_path, monkeypatch)
         assert fence.max_scroll_x == 0  # nothing cut off to the right
         solution_lines = len(screen.card.solution.strip().splitlines())  # type: ignore[union-attr]
         assert fence.size.height > solution_lines  # the long QUALIFY line took more than one row
+    ctx.close()
+
+
+# 12. nothing stale: the browser's count follows a suspend toggle; an old verdict goes when a new run starts
+@pilot_test
+async def test_browser_header_follows_suspend_and_unsuspend(tmp_path, monkeypatch):
+    from prepdeck.tui.screens.browser import BrowserScreen
+
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowserScreen)
+        top = screen.query_one("#top", Static)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "1 suspended" in str(top.render())
+        await pilot.press("s")
+        await pilot.pause()
+        assert "suspended" not in str(top.render())
+    ctx.close()
+
+
+@pilot_test
+async def test_a_new_run_clears_the_old_verdict(tmp_path, monkeypatch):
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text(WRONG)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        results = view.query_one("#results", Static)
+        assert "FAILED" in _text(results)
+        view.action_run_check()  # the run starts; its verdict comes later, from a worker
+        assert "FAILED" not in _text(results)
+        view.action_run_check()  # cancelled: no verdict at all, not the old one back
+        await settle(pilot)
+        assert "FAILED" not in _text(results) and "PASSED" not in _text(results)
+    ctx.close()
+
+
+@pilot_test
+async def test_the_end_the_mock_toast_does_not_greet_the_next_mock(tmp_path, monkeypatch):
+    from mock_decks import write_mock_decks
+
+    from prepdeck.tui.screens.mock import MockScreen
+
+    use_utc(monkeypatch)
+    ctx = make_context(tmp_path / "home", write_mock_decks(tmp_path / "decks"))
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(MockScreen("design", seed=1))
+        await settle(pilot)
+        app.screen.set_focus(None)
+        await pilot.press("escape")
+        assert any(n.title == "End the mock?" for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.push_screen(MockScreen("design", seed=1))
+        await settle(pilot)
+        assert not any(n.title == "End the mock?" for n in app._notifications)
+    ctx.close()
+
+
+# 11. help at 80 columns: no markup shows, every binding id on one line, the mock's p explained
+@pilot_test
+async def test_help_at_80_columns_reads_cleanly(tmp_path, monkeypatch):
+    from prepdeck.tui.bindings import ACTIONS
+    from prepdeck.tui.screens.help import HelpScreen
+
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        text = screen.query_one("#help-text", Static)
+        lines = [str(strip.text) for strip in text.render_lines(text.size.region)]
+        shown = "\n".join(lines)
+        assert "[/b]" not in shown and "[dim]" not in shown
+        assert "the week before" in shown and "[ " in shown  # the key "[" itself, not eaten as markup
+        for action in ACTIONS:
+            assert any(action.id in line.split() for line in lines), action.id
+        assert "F8" in shown and "spoken" in shown  # where p plays audio, F8 pauses
     ctx.close()

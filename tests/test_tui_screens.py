@@ -134,6 +134,15 @@ undo = "ctrl+wat"
 """
 
 
+def _help_text(widget) -> str:
+    """The help as shown: rendered the width the help box has at 100 columns."""
+    from rich.console import Console
+
+    console = Console(width=widget.size.width, record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
 @pilot_test
 async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False, config=KEYS_CONFIG)
@@ -164,7 +173,7 @@ async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatc
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        text = _help_text(app.screen.query_one("#help-text"))
         reveal_line = next(
             line for line in text.splitlines() if "reveal" in line and "show the answer" in line
         )
@@ -185,7 +194,7 @@ async def test_help_lists_card_view_and_statistics_keys_with_remaps(tmp_path, mo
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        text = str(app.screen.query_one("#help-text").render())
+        text = _help_text(app.screen.query_one("#help-text"))
         lines = text.splitlines()
 
         def line_of(action_id: str) -> str:

@@ -193,7 +193,14 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("prev_week", "left_square_bracket", "week(-1)", "Prev week", "stats", "the week before"),
     KeyAction("next_week", "right_square_bracket", "week(1)", "Next week", "stats", "the week after"),
     # mock interviews (tui/screens/mock.py); F8/F9 also work while an editor or a spoken view has focus
-    KeyAction("mock_pause", "p,f8", "toggle_pause", "Pause", "mock", "pause / resume the interview clock"),
+    KeyAction(
+        "mock_pause",
+        "p,f8",
+        "toggle_pause",
+        "Pause",
+        "mock",
+        "pause / resume the clock (in spoken phases p plays audio: use F8)",
+    ),
     KeyAction("mock_next", "n,f9", "next_phase", "Next", "mock", "on to the next phase"),
     KeyAction("mock_edit", "e", "edit", "Edit", "mock", "into the editor / first field"),
     KeyAction("mock_speak", "r", "speak", "Aloud", "mock", "answer the design card aloud (then r records)"),

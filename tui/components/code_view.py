@@ -329,6 +329,8 @@ class CodeCardView(CardView):
         if self._ask_trust():
             return
         self._run_counter += 1
+        # the last verdict is about another text: it goes now, not when this run ends (or is cancelled)
+        self.query_one("#results", Static).update("")
         self._cancel = threading.Event()
         self.running = True
         self._show_status(self.running_status())

@@ -170,12 +170,8 @@ class BrowserScreen(Screen[None]):
             table.add_row(*self._cells(row, now), key=row.card.global_id)
         if keep is not None and keep in {r.card.global_id for r in shown}:
             table.move_cursor(row=table.get_row_index(keep))
-        suspended = sum(1 for r in shown if r.suspended)
-        self.query_one("#top", Static).update(
-            f"[b]Browse[/b]  {len(shown)} of {len(self.rows)} cards"
-            + (f" · {suspended} suspended" if suspended else "")
-            + (f"  [dim]matching[/dim] {escape(query)}" if query else "")
-        )
+        self._shown = shown
+        self._show_header()
         if not shown:
             self.query_one("#history", Static).update("[dim]No card matches.[/dim]")
 
@@ -277,6 +273,17 @@ class BrowserScreen(Screen[None]):
         else:
             self.app.pop_screen()
 
+    def _show_header(self) -> None:
+        """Counts of the rows shown; again after a suspend toggles one (it must not say a stale count)."""
+        shown = getattr(self, "_shown", [])
+        query = self.query_one("#search", Input).value.strip()
+        suspended = sum(1 for r in shown if r.suspended)
+        self.query_one("#top", Static).update(
+            f"[b]Browse[/b]  {len(shown)} of {len(self.rows)} cards"
+            + (f" · {suspended} suspended" if suspended else "")
+            + (f"  [dim]matching[/dim] {escape(query)}" if query else "")
+        )
+
     def action_suspend(self) -> None:
         card_id = self._selected_id()
         row = self.rows.get(card_id or "")
@@ -293,6 +300,7 @@ class BrowserScreen(Screen[None]):
         cells = self._cells(row, self.papp.now())
         table.update_cell(row.card.global_id, "due", cells[2])
         table.update_cell(row.card.global_id, "flag", cells[5])
+        self._show_header()
         self.notify(f"{'Suspended' if suspend else 'Unsuspended'} “{row.card.title}”", timeout=3)
         self._show_history(row.card.global_id, [])
         self.load_history(row.card.global_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
-from rich.markup import escape
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -23,32 +25,33 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-scroll"):
                 yield Static(self._text(), id="help-text")
 
-    def _text(self) -> str:
+    def _text(self) -> Group:
+        """Rich renderables, not markup: keys such as "[" and deck text must show as written; one table
+        per screen keeps each binding id on its line (the description wraps instead) at 80 columns."""
         app = self.app
         keymap = cast(dict[str, str], getattr(app, "_keymap", {}))
-        lines: list[str] = []
+        parts: list[Any] = []
         for scope, title in SCOPES.items():
-            lines.append(f"[b]{title}[/b]")
+            parts.append(Text(title, style="bold"))
+            table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+            table.add_column("keys", no_wrap=True, style="bold", min_width=9)
+            table.add_column("what", ratio=1)
+            table.add_column("id", no_wrap=True, style="dim")
             for action in actions_for(scope):
                 keys = keymap.get(action.id, action.keys)
                 shown = " / ".join(display_key(app, k) for k in keys.split(","))
-                remapped = " [yellow](remapped)[/yellow]" if action.id in keymap else ""
-                lines.append(
-                    f"  [b]{escape(f'{shown:<11}')}[/b] {escape(action.help or action.description):<34}"
-                    f" [dim]{action.id}[/dim]{remapped}"
-                )
-            lines.append("")
-        lines.append("[b]Remap[/b] in config.toml, by the ids above:")
-        # "[keys]" is TOML here, not markup: escaped, or it vanishes from the screen
-        lines.append(
-            f'  [dim]{escape("[keys]")}[/dim]\n  [dim]reveal = "space,enter"[/dim]\n  [dim]rate_good = "j"[/dim]'
-        )
+                ident = Text(action.id)
+                if action.id in keymap:
+                    ident.append(" (remapped)", style="yellow")
+                table.add_row(shown, action.help or action.description, ident)
+            parts += [table, Text("")]
+        parts.append(Text.assemble(("Remap", "bold"), " in config.toml, by the ids above:"))
+        parts.append(Text('  [keys]\n  reveal = "space,enter"\n  rate_good = "j"', style="dim"))
         problems = getattr(app, "key_problems", [])
         if problems:
-            lines.append("")
-            lines.append(f"[b yellow]Problems in {escape('[keys]')}[/b yellow]")
-            lines += [f"  {escape(p)}" for p in problems]
-        return "\n".join(lines)
+            parts += [Text(""), Text("Problems in [keys]", style="bold yellow")]
+            parts += [Text(f"  {p}") for p in problems]
+        return Group(*parts)
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

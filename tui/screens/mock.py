@@ -365,6 +365,8 @@ class MockScreen(Screen[None]):
             self.set_timer(6, self._disarm)
             return
         self._end_unfinished()
+        if self._quit_armed:  # its "End the mock?" toast is answered: it must not greet the next mock
+            self.app.clear_notifications()
         self.app.pop_screen()
 
     def _disarm(self) -> None:
@@ -525,7 +527,8 @@ def _daily_seed(now: dt.datetime) -> int:
 
 
 class MockApp(PrepdeckApp):
-    """The app opened straight into a mock round (`prepdeck mock ROUND`); Escape lands on the home screen."""
+    """The app opened straight into a mock round (`prepdeck mock ROUND`); when the mock ends, the user is
+    back in the shell that ran the command (not on a home screen they never asked for)."""
 
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "app.tcss")
 
@@ -536,4 +539,12 @@ class MockApp(PrepdeckApp):
     def on_mount(self) -> None:
         # Textual also runs PrepdeckApp.on_mount (it dispatches to every class's handler): that one pushes
         # the home screen, so the mock goes on top of it once both have run
-        self.call_after_refresh(self.push_screen, MockScreen(self.mock_round))
+        self._mock = MockScreen(self.mock_round)
+        self.call_after_refresh(self.push_screen, self._mock)
+
+    def pop_screen(self) -> Any:
+        leaving = self.screen is getattr(self, "_mock", None)
+        popped = super().pop_screen()
+        if leaving:
+            self.exit(0)
+        return popped
