@@ -144,6 +144,15 @@ def test_dialect_option(decks: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert json.loads(capsys.readouterr().out)[0]["dialect"] == "bigquery"
 
 
+def test_a_dialect_the_judge_does_not_support_is_refused_in_one_line(
+    decks: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    answer = _answer(tmp_path, "o.sql", "SELECT order_id, status, updated_at FROM order_events")
+    assert _run(decks, "judge-test/latest-order", answer, "--dialect", "oracle") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "oracle" in err and "duckdb" in err
+
+
 def test_default_dialect_comes_from_config(
     decks: Path, tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture
 ) -> None:

@@ -221,7 +221,7 @@ def test_database_from_a_newer_prepdeck_exits_2(deck_dir: Path, isolated_home: P
 def test_optimize_says_how_many_reviews_are_missing(deck_dir: Path, isolated_home: Path) -> None:
     run("grade", "tiny/first", "good", "--decks", str(deck_dir), home=isolated_home)
     result = run("optimize", "--json", home=isolated_home)
-    assert result.returncode == 1
+    assert result.returncode == 0  # too little history is an answer, not an error (docs/cli.md)
     out = json.loads(result.stdout)
     assert out["optimized"] is False and out["review_count"] == 1 and out["needed"] == 399
     human = run("optimize", home=isolated_home)

@@ -23,10 +23,5 @@ def normalize_dialect(name: str | None, default: str = "duckdb") -> str:
     key = _ALIASES.get(key, key)
     if key in DIALECTS:
         return key
-    from sqlglot.dialects.dialect import Dialect
-
-    try:
-        Dialect.get_or_raise(key)
-    except ValueError:
-        raise ValueError(f"unknown SQL dialect '{name}' (use one of: {', '.join(DIALECTS)})") from None
-    return key
+    # sqlglot reads more (oracle, tsql, …), but answers are only judged and translated as tested for these
+    raise ValueError(f"unknown SQL dialect '{name}' (use one of: {', '.join(DIALECTS)})")
