@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -171,6 +172,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        problem = _database_problem(exc)
+        if problem is None:
+            raise
+        print(f"prepdeck: {problem}", file=sys.stderr)
+        return 2
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """A damaged, locked, full or unwritable database met mid-command: its one line, else None."""
+    if not isinstance(exc, sqlite3.Error) and "prepdeck.core.store" not in sys.modules:
+        return None
+    from prepdeck.core.paths import data_home, database_path
+    from prepdeck.core.store import StoreError, diagnose
+
+    if isinstance(exc, StoreError):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error):
+        return str(diagnose(exc, database_path(data_home())))
+    return None
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import hashlib
 import heapq
 import json
 import sqlite3
-import weakref
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,12 +49,12 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 _DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
-LEARN_AHEAD = dt.timedelta(minutes=20)
+LEARN_AHEAD = dt.timedelta(minutes=20)  # a learning card due this soon is shown now rather than waited for
 # a review outside the schedule (practice, cramming): logged with the card's state, which it leaves alone
 PRACTICE = "practice"
 # the order a card's reviews are replayed in; the sync id breaks a tie the same way on every machine
 LOG_ORDER = "reviewed_at, coalesce(uid, ''), id"
-REVIEW_STATE = fsrs.State.Review.value  # a learning card due this soon is shown now rather than waited for
+REVIEW_STATE = fsrs.State.Review.value
 
 _STATE_COLUMNS = (
     "deck_id",
@@ -73,10 +73,6 @@ _UPSERT_STATE = (
     f"INSERT OR REPLACE INTO card_state (card_id, {', '.join(_STATE_COLUMNS)}) "
     f"VALUES (?, {', '.join('?' for _ in _STATE_COLUMNS)})"
 )
-
-# bumped on every card_state write through any Scheduling on a Store: other instances on the same
-# connection drop their caches (PRAGMA data_version covers writes by other connections)
-_GENERATION: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()
 
 
 def parse_rating(value: str | int) -> int:
@@ -163,7 +159,9 @@ class Scheduling:
         self._position = {card_id: i for ids in self._deck_order.values() for i, card_id in enumerate(ids)}
         self._deck_round = {deck.id: deck.round for deck in decks.decks}
         # caches of what the database holds, dropped when anything else writes card_state or parameters
-        self._cache_key: tuple[int, int] | None = None
+        # the caches below are shared by the UI thread and workers: one of them at a time
+        self._lock = threading.RLock()
+        self._cache_key: tuple[int, int] | None = None  # (store.data_version(), store.generation)
         self._seen: set[str] | None = None
         self._orphans: set[str] = set()  # reviewed cards no longer in any loaded deck
         self._unseen: dict[str, list[str]] | None = None  # per deck: never-reviewed card ids, in file order
@@ -181,7 +179,7 @@ class Scheduling:
         return self.store.db.conn
 
     def _sync(self) -> None:
-        key = (self._conn.execute("PRAGMA data_version").fetchone()[0], _GENERATION.get(self.store, 0))
+        key = (self.store.data_version(), self.store.generation)
         if key != self._cache_key:
             self._seen = self._unseen = self._params = None
             self._cache_key = key
@@ -204,16 +202,12 @@ class Scheduling:
         self, seen_add: str | None = None, seen_remove: str | None = None, params_changed: bool = False
     ) -> None:
         """Keep our caches right after our own commit; tell other instances to drop theirs."""
-        with self.store.lock:
+        with self._lock:
             self._update_caches(seen_add, seen_remove, params_changed)
 
     def _update_caches(self, seen_add: str | None, seen_remove: str | None, params_changed: bool) -> None:
-        was_fresh = self._cache_key == (
-            self._conn.execute("PRAGMA data_version").fetchone()[0],
-            _GENERATION.get(self.store, 0),
-        )
-        generation = _GENERATION.get(self.store, 0) + 1
-        _GENERATION[self.store] = generation
+        was_fresh = self._cache_key == (self.store.data_version(), self.store.generation)
+        generation = self.store.note_change()
         if not was_fresh or params_changed:
             self._seen = self._unseen = self._params = None
             self._cache_key = None
@@ -504,12 +498,12 @@ class Scheduling:
         """What each rating would give, for the buttons; nothing is written."""
         at = self._now(now)
         card_id = card.global_id
-        with self.store.lock:
+        with self._lock:
             self._sync()
             before = self._read_state(self._conn, card_id)
         if before and before["last_review"] and from_iso(before["last_review"]) > at:
             at = from_iso(before["last_review"])
-        with self.store.lock:
+        with self._lock:
             balance = self._balancer(self._conn, [])
             return {
                 rating: self._transition(card_id, card.deck_id, before, rating, at, balance=balance)[1]
@@ -631,7 +625,7 @@ class Scheduling:
 
     def state(self, card_id: str) -> dict[str, Any] | None:
         """The cached FSRS state of a reviewed card (None for a new card), for the deck browser."""
-        with self.store.lock:
+        with self._lock:
             return self._read_state(self._conn, card_id)
 
     def replay_cards(self, card_ids: Iterable[str]) -> int:
@@ -713,7 +707,7 @@ class Scheduling:
         due: dict[str, int] = dict.fromkeys(self._deck_order, 0)
         learning: dict[str, int] = dict.fromkeys(self._deck_order, 0)
         due_now = "due <= ? AND (state != ? OR due <= ?)"
-        with self.store.lock:
+        with self._lock:
             self._sync()
             suspended = self.store.suspended()
             unseen = self._unseen_ids()
@@ -769,7 +763,7 @@ class Scheduling:
         """Today's session in order: due learning cards and reviews by due time, then new cards."""
         at = self._now(now)
         review_limit, new_limit = self.config.review.reviews_per_day, self.config.review.new_per_day
-        with self.store.lock:
+        with self._lock:
             self._sync()
             suspended = self.store.suspended()
             unseen = self._unseen_ids()
@@ -867,7 +861,7 @@ class Scheduling:
         from prepdeck.core.plan import DEFAULT_SECONDS
 
         since = to_iso(self._now(now) - dt.timedelta(days=days))
-        with self.store.lock:
+        with self._lock:
             rows = self._conn.execute(
                 "SELECT card_id, duration_ms FROM reviews WHERE reviewed_at >= ? AND duration_ms > 0",
                 (since,),
@@ -889,7 +883,7 @@ class Scheduling:
         wanted = set(rounds)
         seconds = self.seconds_by_type(at)
         params = self.parameters_at(at)
-        with self.store.lock:
+        with self._lock:
             self._sync()
             suspended = self.store.suspended()
             rows = self._conn.execute(
@@ -935,7 +929,7 @@ class Scheduling:
         at = self._now(now)
         today = self.days.day_of(at)
         start, end = self.days.bounds(today)
-        with self.store.lock:
+        with self._lock:
             count, new, again, total_ms = self._conn.execute(
                 "SELECT count(*), coalesce(sum(state_before IS NULL), 0), coalesce(sum(rating = 1), 0), "
                 "coalesce(sum(duration_ms), 0) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
@@ -965,7 +959,7 @@ class Scheduling:
         first = today - dt.timedelta(days=weeks * 7 - 1)
         days = [first + dt.timedelta(days=i) for i in range(weeks * 7)]
         # one indexed range count per local day: exact across DST and half-hour zones, and no rows to parse
-        with self.store.lock:
+        with self._lock:
             return {
                 day: self._conn.execute(
                     "SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
@@ -979,7 +973,7 @@ class Scheduling:
         """Fit FSRS parameters to this user's log; keep them only if they predict it better."""
         from prepdeck.core.optimizer import fit, training_items
 
-        with self.store.lock:
+        with self._lock:
             self._sync()
             count = self.store.review_count()
             current = list(self.parameters_at(self._now(None)))

@@ -1,12 +1,17 @@
 """SQLite storage through sqlite-utils: open, migrate, and the small queries every capability shares.
 
 Every write is its own committed transaction before the call returns, so a crash or Ctrl+C never
-loses a review, a recording or a transcript that the screen already moved past.
+loses a review, a recording or a transcript that the screen already moved past. The store owns its
+threads (see `Store`): callers never lock anything. A module that owns a query of its own (the
+scheduler, the report's figures, mocks, sync) reads through `db`/`reader()`/`snapshot()` and writes
+through `transaction()`. Every database problem is a `StoreError` of one line (`diagnose`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
 import sqlite3
 import sys
@@ -48,6 +53,67 @@ class StoreError(Exception):
     """A database problem the user must act on; the message is one line that says what to do."""
 
 
+class DatabaseDamaged(StoreError):
+    """The file is not a sound prepdeck database; the message names the backup to restore."""
+
+
+class DamagedTime(DatabaseDamaged, ValueError):
+    """A stored time that does not parse (still a ValueError for callers that parse foreign text)."""
+
+
+def _connect(target: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        target, timeout=busy_timeout_ms / 1000, check_same_thread=False, isolation_level=None
+    )
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across app crashes
+    return conn
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink()
+
+
+def restore_hint(path: Path | None) -> str:
+    """What to do about a damaged database: the newest daily copy to put in its place, if there is one."""
+    from prepdeck.core.backups import newest_backup
+
+    copy = newest_backup(path) if path is not None else None
+    if copy is None:
+        return "move it aside to start afresh (no backup of it exists yet)"
+    return f"restore the copy of {copy.stem[-10:]}: cp {copy} {path}"
+
+
+def diagnose(exc: BaseException, path: Path | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> StoreError:
+    """One line for a database error: what happened and what to do."""
+    text = str(exc)
+    low = text.lower()
+    where = path.parent if path is not None else None
+    if "locked" in low or "busy" in low:
+        return StoreError(
+            f"the database {path} is locked by another prepdeck (waited {busy_timeout_ms / 1000:g} s); "
+            "close the other one and try again"
+        )
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return DatabaseDamaged(f"the database {path} is damaged ({text}); {restore_hint(path)}")
+    if "disk is full" in low or getattr(exc, "errno", None) == errno.ENOSPC:
+        return StoreError(f"the disk holding {where} is full; free some space and try again")
+    if (
+        isinstance(exc, PermissionError)
+        or "readonly" in low
+        or "read-only" in low
+        or "unable to open" in low
+        or getattr(exc, "errno", None) in (errno.EACCES, errno.EROFS, errno.EPERM)
+    ):
+        return StoreError(
+            f"cannot write to the data folder {where}; make it writable, or choose another with --home DIR"
+        )
+    return StoreError(f"database error in {path}: {text}")
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -60,7 +126,16 @@ def to_iso(moment: dt.datetime) -> str:
 
 
 def from_iso(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)
+    """A time as the store keeps it; anything else in the database means the file was damaged."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        from prepdeck.core.paths import data_home, database_path
+
+        db = database_path(data_home())
+        raise DamagedTime(
+            f"the database {db} is damaged (a stored time reads {str(text)[:40]!r}); {restore_hint(db)}"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -97,71 +172,79 @@ class Review:
 
 
 class Store:
-    def __init__(self, db: sqlite_utils.Database, path: Path | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
-        self.db = db
+    """The database, safe to use from any thread.
+
+    Reads run on a connection of the calling thread's own (WAL: they never wait for a writer and always
+    see every committed write). Writes go through `transaction()`, on one writer connection that the
+    store's threads take in turn; a second prepdeck process waits up to `busy_timeout_ms`.
+    """
+
+    def __init__(self, path: Path | None, writer: sqlite3.Connection, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
-        # one connection shared by the UI thread and workers: writers take turns, so one thread's
-        # transaction never swallows another's statements
-        self.lock = threading.RLock()
+        self._writer = writer
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._closed = False
+        # bumped through note_change() by a writer whose readers keep caches (the scheduler's card_state):
+        # other instances on this store compare it; data_version() covers other processes
+        self.generation = 0
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: Path | str, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
-        """Open (creating) the database at `path`; `":memory:"` for tests that need no file.
+        """Open (creating) the database at `path`; `":memory:"` for tests that need no file (one thread).
 
-        `busy_timeout_ms`: how long a write waits for another prepdeck holding the database.
+        Every problem is a StoreError of one line that says what to do, and leaves the file as it was.
         """
         if str(path) == ":memory:":
-            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            store = cls(sqlite_utils.Database(conn), None)
+            store = cls(None, _connect(":memory:", busy_timeout_ms))
         else:
             path = Path(path)
+            existed = path.exists()
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(
-                    str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False, isolation_level=None
-                )
+                writer = _connect(str(path), busy_timeout_ms)
             except (OSError, sqlite3.Error) as exc:
-                raise StoreError(f"cannot open the database {path}: {exc}") from exc
-            store = cls(sqlite_utils.Database(conn), path, busy_timeout_ms)
+                raise diagnose(exc, path) from exc
+            store = cls(path, writer, busy_timeout_ms)
+            store._created = not existed
         try:
             store._configure()
             if migrate:
                 store.migrate()
-        except BaseException:
-            conn.close()  # a refused or locked database is left exactly as it was
+            if store.path is not None:
+                from prepdeck.core.backups import daily_backup
+
+                daily_backup(store)
+        except BaseException as exc:
+            store.close()  # a refused, damaged or locked database is left exactly as it was
+            if store.path is not None and store._created:
+                _remove_database(store.path)  # ours, half-made (a full disk): no empty file left behind
+            if isinstance(exc, sqlite3.Error):
+                raise diagnose(exc, store.path, busy_timeout_ms) from exc
             raise
         return store
 
-    def _configure(self) -> None:
-        conn = self.db.conn
-        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        try:
-            self._refuse_newer()  # before WAL: switching the journal mode would already write to it
-        except sqlite3.OperationalError as exc:
-            raise self._locked_or(exc) from exc
-        if self.path is not None:
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")
-            except sqlite3.OperationalError as exc:
-                raise self._locked_or(exc) from exc
-            conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crashes
+    _created = False
 
-    def _locked_or(self, exc: sqlite3.Error) -> StoreError:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return StoreError(
-                f"the database {self.path} is locked by another prepdeck (waited {self.busy_timeout_ms / 1000:g} s); "
-                "close the other one and try again"
-            )
-        return StoreError(f"database error in {self.path}: {exc}")
+    def _configure(self) -> None:
+        self._refuse_newer()  # before WAL: switching the journal mode would already write to it
+        if self.path is not None:
+            self._writer.execute("PRAGMA journal_mode = WAL")
 
     def schema_version(self) -> int:
-        if "meta" not in self.db.table_names():
-            return 0
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        with self._write_lock:
+            conn = self._writer
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                return 0
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        try:
+            return int(row[0]) if row else 0
+        except (TypeError, ValueError):
+            raise DatabaseDamaged(
+                f"the database {self.path} is damaged (its schema version is {row[0]!r}); {restore_hint(self.path)}"
+            ) from None
 
     def _refuse_newer(self) -> int:
         current = self.schema_version()
@@ -178,54 +261,104 @@ class Store:
         if current == SCHEMA_VERSION:
             return
         # copy anything that already holds data (an older prepdeck's, or a version-0 file with tables)
-        if self.path is not None and (current > 0 or self.db.table_names()):
+        has_tables = self._writer.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+        if self.path is not None and (current > 0 or has_tables):
             self.backup(self.path.with_name(f"{self.path.stem}.v{current}.backup{self.path.suffix}"))
-        conn = self.db.conn
-        try:
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    MIGRATIONS[version](conn)
-                    conn.execute(
-                        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        (str(version),),
-                    )
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-        except sqlite3.OperationalError as exc:
-            raise self._locked_or(exc) from exc
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as conn:
+                MIGRATIONS[version](conn)
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(version),),
+                )
 
     def backup(self, target: Path) -> Path:
         """A consistent copy of the live database (SQLite's online backup), e.g. before a migration."""
         target.parent.mkdir(parents=True, exist_ok=True)
         dest = sqlite3.connect(str(target))
         try:
-            self.db.conn.backup(dest)
+            with self._write_lock:
+                self._writer.backup(dest)
         finally:
             dest.close()
         return target
 
     def close(self) -> None:
-        self.db.conn.close()
+        """Close the writer and this thread's reader (other threads' readers close with their thread)."""
+        self._closed = True
+        reader = getattr(self._local, "conn", None)
+        if reader is not None and reader is not self._writer:
+            reader.close()
+        self._local = threading.local()
+        with self._write_lock:
+            self._writer.close()
+
+    # -- connections ---------------------------------------------------------------------------
+    def reader(self) -> sqlite3.Connection:
+        """The calling thread's own connection, for reads (an in-memory store has only the writer)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise StoreError("the database is closed")
+            conn = self._writer if self.path is None else _connect(str(self.path), self.busy_timeout_ms)
+            self._local.conn = conn
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the calling thread's reader (for `query`); writes go through `transaction()`."""
+        db = getattr(self._local, "db", None)
+        if db is None or db.conn is not self.reader():
+            db = self._local.db = sqlite_utils.Database(self.reader())
+        return db
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that see one state of the database (a read transaction on this thread's reader),
+        e.g. every figure of a weekly report, without holding up any writer."""
+        conn = self.reader()
+        depth = getattr(self._local, "snapshot_depth", 0)
+        if depth == 0 and conn is not self._writer:
+            conn.execute("BEGIN")
+        self._local.snapshot_depth = depth + 1
+        try:
+            yield conn
+        finally:
+            self._local.snapshot_depth = depth
+            if depth == 0 and conn is not self._writer:
+                conn.execute("COMMIT")
+
+    def note_change(self) -> int:
+        with self._write_lock:
+            self.generation += 1
+            return self.generation
+
+    def data_version(self) -> int:
+        """Changes when another process commits (never for this store's own writes): see `generation`."""
+        with self._write_lock:
+            return int(self._writer.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One committed unit of work; BEGIN IMMEDIATE so a second writer waits instead of failing late."""
-        conn = self.db.conn
-        with self.lock:
+        with self._write_lock:
+            conn = self._writer
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise self._locked_or(exc) from exc
+                raise diagnose(exc, self.path, self.busy_timeout_ms) from exc
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise diagnose(exc, self.path) from exc
 
     # -- meta ----------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -265,6 +398,11 @@ class Store:
         return self.db.execute("SELECT count(*) FROM reviews").fetchone()[0]
 
     # -- suspension ----------------------------------------------------------------------------
+    def card_states(self) -> dict[str, dict[str, Any]]:
+        """card id -> its cached FSRS state, due time, lapses and reps (reviewed cards only)."""
+        rows = self.db.query("SELECT card_id, state, due, lapses, reps FROM card_state")
+        return {r["card_id"]: r for r in rows}
+
     def suspended(self) -> dict[str, str]:
         return {r["card_id"]: r["reason"] for r in self.db.query("SELECT card_id, reason FROM suspended")}
 

@@ -5,6 +5,7 @@ transcript into the stored `transcribe --json` object (docs/cli.md) for a story 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import threading
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.recordings.analysis import analyze
-from prepdeck.recordings.audio import AudioError, audio_duration
+from prepdeck.recordings.audio import audio_duration
 
 if TYPE_CHECKING:
     from prepdeck.recordings.transcribe import Transcriber
@@ -84,7 +85,12 @@ def import_audio(home: Path, card_global_id: str, src: Path) -> tuple[Path, floa
     Raises AudioError for a file that is not audio, OSError when it cannot be copied."""
     seconds = audio_duration(src)
     dest = recording_path(home, card_global_id, src.suffix.lower() or ".audio")
-    shutil.copyfile(src, dest)
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:  # copied under another name first: a crash half-way never leaves a cut answer under the real one
+        shutil.copyfile(src, partial)
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
     return dest, seconds
 
 
@@ -100,18 +106,15 @@ def transcribe_recording(
     cancel: threading.Event | None = None,
     progress: Any = None,
 ) -> dict[str, Any]:
-    """Transcribe and analyse a saved answer and store the result on its `recordings` row; on failure the row
-    is marked failed and the error (ModelUnavailable, AudioError, TranscriptionCancelled) propagates."""
-    from prepdeck.recordings.models import ModelUnavailable
-    from prepdeck.recordings.transcribe import TranscriptionCancelled
-
+    """Transcribe and analyse a saved answer and store the result on its `recordings` row; on any failure the
+    row is marked failed (never left at 'saved' as if still to come) and the error propagates."""
     try:
         transcript = transcriber.transcribe(path, cancel=cancel, progress=progress)
-    except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
+        result = result_json(stored_path(home, path), transcript, target, kind=kind)
+    except Exception as exc:
         if recording_id is not None:
-            store.update_recording(recording_id, status="failed", error=str(exc))
+            store.update_recording(recording_id, status="failed", error=str(exc) or type(exc).__name__)
         raise
-    result = result_json(stored_path(home, path), transcript, target, kind=kind)
     if recording_id is not None:
         result["recording_id"] = recording_id
         store.update_recording(

@@ -25,5 +25,5 @@ def stats_data(context: Any, week: str | None = None, now: dt.datetime | None = 
     store = context.store()
     now = now or dt.datetime.now(dt.UTC)
     wk = resolve_week(week, now, None)
-    with store.lock:
+    with store.snapshot():  # one state of the database for every figure
         return {"figures": week_figures(store, context.decks(), wk, now=now), "trends": trends(store, wk)}

@@ -42,7 +42,7 @@ def write_report(
     try:
         store = context.store()
         decks = context.decks()
-        with store.lock:  # the app shares one connection between the UI thread and workers
+        with store.snapshot():  # every figure from one state of the database; writers go on meanwhile
             fig = week_figures(store, decks, wk, now=now, tz=tz)
     except StoreError as exc:
         raise ReportError(str(exc)) from None

@@ -8,6 +8,7 @@ Ctrl+C never loses an answered card.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -17,7 +18,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from prepdeck.core.logs import log_exception
-from prepdeck.core.store import StoreError, utcnow
+from prepdeck.core.paths import database_path
+from prepdeck.core.store import StoreError, diagnose, utcnow
 from prepdeck.decks.text import one_line
 from prepdeck.reports.commands import ReportError
 from prepdeck.tui.bindings import bindings_for, validate_keymap
@@ -175,6 +177,8 @@ class PrepdeckApp(App[int]):
     def report_failure(self, what: str, exc: BaseException) -> None:
         """A background job failed: one line on screen, the traceback in the error log, the app goes on."""
         where = log_exception(self.context.home, what, exc)
+        if isinstance(exc, sqlite3.Error):  # damaged, locked or full, met mid-way: said as the store says it
+            exc = diagnose(exc, database_path(self.context.home))
         reason = one_line(exc) or type(exc).__name__
         if not isinstance(exc, USER_ERRORS) and where is not None:
             reason += f" (details in {where})"  # these errors already say what to do

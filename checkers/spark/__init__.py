@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from prepdeck.checkers import PREWARM_LOOKAHEAD
 from prepdeck.checkers.spark.judge import (
     SparkCardProblem,
     check_pyspark_answers,
@@ -36,7 +37,6 @@ from prepdeck.checkers.spark.judge import (
 )
 from prepdeck.checkers.spark.service import SparkService, SparkUnavailable, stop_all
 
-PREWARM_LOOKAHEAD = 3
 
 
 def pyspark_card_near(queue: Sequence[Any], position: int = 0, lookahead: int = PREWARM_LOOKAHEAD) -> bool:

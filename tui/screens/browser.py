@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from prepdeck.core.intervals import format_interval
 from prepdeck.core.store import StoreError, from_iso
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.messages import BrowserRowsLoaded, ReviewsChanged
@@ -132,11 +133,8 @@ class BrowserScreen(Screen[None]):
     def load(self) -> None:
         ctx = self.papp.context
         store = ctx.store()
-        with store.lock:
-            states = {
-                r["card_id"]: r
-                for r in store.db.query("SELECT card_id, state, due, lapses, reps FROM card_state")
-            }
+        with store.snapshot():
+            states = store.card_states()
             suspended = store.suspended()
         rows = []
         for card in ctx.decks().all_cards():
@@ -228,8 +226,7 @@ class BrowserScreen(Screen[None]):
     @background("Loading the card's history", group="history")
     def load_history(self, card_id: str) -> None:
         store = self.papp.context.store()
-        with store.lock:
-            reviews = store.reviews_for(card_id)
+        reviews = store.reviews_for(card_id)
         self.app.call_from_thread(self._show_history, card_id, reviews)
 
     def _show_history(self, card_id: str, reviews: list[Review]) -> None:
@@ -310,15 +307,6 @@ class BrowserScreen(Screen[None]):
 
 
 def _relative_due(due: dt.datetime, now: dt.datetime) -> str:
-    """ "in 3h", "in 4d", "in 5mo": what a user scans for; the exact time is in the side panel."""
-    seconds = (due - now).total_seconds()
-    if seconds < 3600:
-        return f"in {max(1, round(seconds / 60))}m"
-    if seconds < 86400:
-        return f"in {round(seconds / 3600)}h"
-    days = seconds / 86400
-    if days < 60:
-        return f"in {round(days)}d"
-    if days < 730:
-        return f"in {round(days / 30.4)}mo"
-    return f"in {days / 365.25:.1f}y"
+    """ "in 3h", "in 4d", "in 5mo" (as on the rating buttons): what a user scans for; the exact time is in
+    the side panel."""
+    return f"in {format_interval(max(due - now, dt.timedelta(0)))}"

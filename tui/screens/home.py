@@ -91,7 +91,7 @@ class HomeScreen(Screen[None]):
         app = self.papp
         now = app.now()
         sched = app.scheduling
-        with app.context.store().lock:  # one connection: a reader never interleaves a writer's transaction
+        with app.context.store().snapshot():  # the three figures from one state of the database
             counts = sched.counts(now=now)
             today = sched.today(now=now)
             heatmap = sched.heatmap(weeks=12, now=now)

@@ -19,19 +19,20 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
+from prepdeck.core.scheduler import LEARN_AHEAD
 from prepdeck.core.store import StoreError
 from prepdeck.tui.bindings import actions_for, bindings_for
 from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.messages import QueueLoaded, WorkStatus
 from prepdeck.tui.workers import background
+from prepdeck.checkers import PREWARM_LOOKAHEAD
 
 if TYPE_CHECKING:
     from prepdeck.decks.model import Card
     from prepdeck.tui.app import PrepdeckApp
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-LEARN_AHEAD = dt.timedelta(minutes=20)
 
 
 @dataclass
@@ -106,9 +107,6 @@ class RatingBar(Horizontal):
             button.add_class("hidden")
 
 
-SPARK_LOOKAHEAD = 3  # start Spark when a pyspark card is this many cards ahead
-
-
 class SessionSummary(Static):
     pass
 
@@ -167,8 +165,7 @@ class ReviewScreen(Screen[None]):
         if self.practice is not None:
             self.post_message(QueueLoaded(list(self.practice.cards)))
             return
-        with app.context.store().lock:
-            cards = app.scheduling.queue(self.deck_id, now=app.now())
+        cards = app.scheduling.queue(self.deck_id, now=app.now())
         self.post_message(QueueLoaded(cards))
 
     @on(QueueLoaded)
@@ -202,9 +199,9 @@ class ReviewScreen(Screen[None]):
         self._prewarm_spark(card)
 
     def _prewarm_spark(self, card: Card) -> None:
-        """Start Spark in the background while a pyspark card is still a few cards away, so the user rarely
-        waits for it; the Spark modules are imported only when such a card is near."""
-        upcoming = [card, *self.session.pending[:SPARK_LOOKAHEAD]]
+        """Start the engines in the background while a card that needs them is still a few cards away
+        (checkers.PREWARM_LOOKAHEAD), so the user rarely waits; their modules are imported only then."""
+        upcoming = [card, *self.session.pending[:PREWARM_LOOKAHEAD]]
         if any(c.type == "sql" for c in upcoming):  # the DuckDB worker, and PostgreSQL when it will judge
             from prepdeck.checkers.sql import prewarm, sql_card_near
 
