@@ -592,7 +592,7 @@ class Scheduling:
             return [c for c in cards if self._round_of(c) == value][:limit]
         if what == "failures":
             start, end = self.days.bounds(self.days.day_of(at))
-            with self.store.lock:
+            with self._lock:
                 failed = [row[0] for row in self._conn.execute(
                     "SELECT card_id FROM reviews WHERE rating = ? AND reviewed_at >= ? AND reviewed_at < ? "
                     "GROUP BY card_id ORDER BY max(reviewed_at) DESC",
