@@ -38,7 +38,6 @@ from prepdeck.checkers.spark.judge import (
 from prepdeck.checkers.spark.service import SparkService, SparkUnavailable, stop_all
 
 
-
 def pyspark_card_near(queue: Sequence[Any], position: int = 0, lookahead: int = PREWARM_LOOKAHEAD) -> bool:
     """True when one of the cards at `position` … `position + lookahead` of the queue is a pyspark card:
     the review screen then calls `prewarm(config)` in a worker."""

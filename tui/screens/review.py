@@ -19,6 +19,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
+from prepdeck.checkers import PREWARM_LOOKAHEAD
 from prepdeck.core.scheduler import LEARN_AHEAD
 from prepdeck.core.store import StoreError
 from prepdeck.tui.bindings import actions_for, bindings_for
@@ -26,7 +27,6 @@ from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.messages import QueueLoaded, WorkStatus
 from prepdeck.tui.workers import background
-from prepdeck.checkers import PREWARM_LOOKAHEAD
 
 if TYPE_CHECKING:
     from prepdeck.decks.model import Card
