@@ -8,6 +8,7 @@ import random
 import re
 
 _STEP_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+MAX_STEP_DAYS = 365  # a step is minutes to days; longer is a typo that would overflow a date
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}  # a bare number is minutes, as in Anki
 
 
@@ -19,7 +20,10 @@ def parse_step(value: str | int | float) -> dt.timedelta:
     match = _STEP_RE.match(text)
     if not match or float(match.group(1)) <= 0:
         raise ValueError(f'learning step {value!r}: use a duration such as "10m", "1h" or "1d"')
-    return dt.timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if not seconds <= MAX_STEP_DAYS * 86400:  # also NaN/inf, which timedelta cannot hold
+        raise ValueError(f"learning step {value!r}: at most {MAX_STEP_DAYS}d")
+    return dt.timedelta(seconds=seconds)
 
 
 def parse_steps(values: list[str] | tuple[str, ...], where: str) -> tuple[list[dt.timedelta], list[str]]:

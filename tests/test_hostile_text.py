@@ -244,3 +244,13 @@ def test_a_written_answer_with_escape_codes_is_analysed_and_shown_visibly(
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert "␛]0;pwned␇" in done.stdout
+
+
+def test_markup_in_a_key_setting_is_an_unknown_key_not_a_crash() -> None:
+    from prepdeck.tui.bindings import validate_keymap
+
+    keymap, problems = validate_keymap(
+        {"reveal": "[/bold]", "rate_good": "ctrl+[@click=app.quit]", "undo": "u"}, "config.toml"
+    )
+    assert keymap == {"undo": "u"}
+    assert len(problems) == 2 and all("unknown key" in p for p in problems)

@@ -133,6 +133,12 @@ BAD_SETTINGS = [
         "[review].learning_steps",
         ("review", "learning_steps", ["1m", "10m"]),
     ),
+    (
+        '[review]\nlearning_steps = ["9999999999d"]\n',
+        2,
+        "[review].learning_steps",
+        ("review", "learning_steps", ["1m", "10m"]),
+    ),
     ("[spark]\ntime_limit_s = -inf\n", 2, "[spark].time_limit_s", ("spark", "time_limit_s", 60.0)),
     ('[spark]\ndriver_memory = "lots"\n', 2, "[spark].driver_memory", ("spark", "driver_memory", "512m")),
     ("[review]\nnew_per_day = 2.5\n", 2, "[review].new_per_day", ("review", "new_per_day", 20)),

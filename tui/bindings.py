@@ -264,7 +264,12 @@ def _valid_key(key: str) -> bool:
         return False
     if len(base) == 1:
         return base.isprintable()
-    return base in _KEY_NAMES or _character_to_key(base) != base or base.isdigit()
+    if base in _KEY_NAMES or base.isdigit():
+        return True
+    try:
+        return _character_to_key(base) != base
+    except TypeError:  # Textual names single characters only: "[/b]" from config.toml is no key
+        return False
 
 
 _KEY_NAMES: frozenset[str] = frozenset(k.value for k in Keys) | {
