@@ -134,7 +134,12 @@ METHODS: dict[tuple[str, str], LineMethod] = {
         "{max} × share of checklist points about trade-offs ticked (else retention on the round's recall cards)",
         m.topic_coverage("tradeoffs", "trade-offs"),
     ),
-    ("design", "communication"): _DELIVERY,
+    ("design", "communication"): LineMethod(
+        "{max} × per spoken answer, mean of (its delivery: fillers/min and pace as on the behavioral "
+        "communication line; its structure: share of requirements, architecture, scale, reliability and "
+        "trade-offs heard), averaged",
+        m.design_communication,
+    ),
     ("behavioral", "star"): LineMethod(
         "{max} × share of the four STAR beats (situation, task, action, result) found per spoken answer, "
         "averaged",

@@ -69,6 +69,7 @@ class Delivery:
     quantified: bool | None = None  # the result is quantified (a number with a unit)
     reflection: bool | None = None  # a lesson / reflection was heard
     terms: frozenset[str] | None = None  # technical terms said; None when the analysis has no words
+    design_parts: tuple[int, int] | None = None  # a design answer: (parts heard, parts expected)
 
     @property
     def within_target(self) -> bool | None:
@@ -205,6 +206,15 @@ def pronouns(analysis: dict[str, Any]) -> tuple[int | None, int | None]:
     return (None, None)
 
 
+def design_parts(analysis: dict[str, Any]) -> tuple[int, int] | None:
+    """(parts heard, parts expected) of a design analysis (recordings/design.py); None without one."""
+    design = analysis.get("design")
+    parts = design.get("parts") if isinstance(design, dict) else None
+    if not isinstance(parts, dict) or not parts:
+        return None
+    return sum(bool(p.get("found")) for p in parts.values() if isinstance(p, dict)), len(parts)
+
+
 def answer_kind(analysis: dict[str, Any], card_type: str | None = None) -> str:
     """ "design" for a design card's answer (or an analysis that says so), else "star"."""
     if card_type == "design" or analysis.get("kind") == "design":
@@ -266,6 +276,7 @@ def delivery_from(
         quantified=quantified,
         reflection=reflection,
         terms=technical_terms(analysis),
+        design_parts=design_parts(analysis) if kind == "design" else None,
     )
 
 

@@ -359,6 +359,30 @@ def delivery(ev: RoundEvidence) -> Measure:
     return Measure(mean(scores), f"mean delivery score {mean(scores):.2f} over {len(scores)} answers")
 
 
+def design_communication(ev: RoundEvidence) -> Measure:
+    """Per spoken design answer, the mean of its delivery and its structure (share of the design's parts
+    heard: requirements, architecture, scale, reliability, trade-offs); averaged over the answers."""
+    per_answer: list[float] = []
+    texts: list[str] = []
+    for d in ev.deliveries:
+        parts = []
+        said = delivery_fraction(d)
+        if said is not None:
+            parts.append(said)
+        if d.design_parts is not None and d.design_parts[1]:
+            heard, expected = d.design_parts
+            parts.append(heard / expected)
+            texts.append(f"{heard} of {expected} design parts heard")
+        if parts:
+            per_answer.append(mean(parts))
+    if not per_answer:
+        return Measure(None, "no analysed spoken answers")
+    spoken = delivery(ev).evidence
+    if len(per_answer) == 1:
+        return Measure(per_answer[0], "; ".join([spoken, *texts]))
+    return Measure(mean(per_answer), f"{spoken}; structure of {len(texts)} answers analysed")
+
+
 def _stories(ev: RoundEvidence) -> list[Delivery]:
     return [d for d in ev.deliveries if d.kind == "star"]
 

@@ -232,3 +232,23 @@ def test_a_self_score_counts_once_though_the_review_and_the_recording_both_carry
     assert depth["score"] == 5.0 and depth["auto"] == 12.0
     assert "your self-score 5/12" in depth["evidence"] and "mean of" not in depth["evidence"]
     ctx.close()
+
+
+def test_a_design_answer_missing_parts_communicates_less_at_the_same_delivery() -> None:
+    sketch = (
+        "Events land in Kafka, Flink aggregates them and writes Iceberg tables. "
+        "Then a dashboard reads the tables every minute."
+    )
+
+    def communication(text: str) -> tuple[float | None, str]:
+        result = transcribed(text, 145, (4, 60), kind="design")
+        line = score_mock(
+            "design", {"design": {"card": "d/x", "spoken": {"card": "d/x", "analysis": result}}}
+        ).line("communication")
+        return line.auto, line.evidence
+
+    whole, whole_said = communication(DESIGN)
+    partial, partial_said = communication(sketch)
+    assert whole == 10.0 and "5 of 5 design parts heard" in whole_said
+    assert partial is not None and partial < whole
+    assert "of 5 design parts heard" in partial_said and "5 of 5" not in partial_said

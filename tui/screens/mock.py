@@ -2,9 +2,9 @@
 
 Pick a round (or arrive with one from `prepdeck mock ROUND`); each phase shows its work — the code
 view for sql/pyspark problems, the follow-up questions with a box per answer, the design view (`r`
-answers it aloud instead: its delivery then scores the communication line), the spoken-answer view for
-STAR questions — under an always-visible timer: phase, time left (red and counting up once over),
-total. A phase change is announced (notification and bell); `p` pauses, `n`
+answers it aloud instead: its delivery and structure then score the communication line), the
+spoken-answer view for STAR questions — under an always-visible timer: phase, time left (red and
+counting up once over), total. A phase change is announced (notification and bell); `p` pauses, `n`
 moves on. Running over is allowed and recorded.
 
 The `mocks` row is written when the round starts and updated at every phase change and every few
@@ -381,7 +381,7 @@ class MockScreen(Screen[None]):
 
     async def action_speak(self) -> None:
         """Answer the design aloud: the same card in the spoken view, the capacity numbers typed so far kept;
-        the delivery then scores the communication line (else left to the self-score)."""
+        its delivery and structure then score the communication line (else left to the self-score)."""
         view = self._paper_design_view()
         if view is None or self.state != "running":
             return
