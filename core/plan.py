@@ -55,15 +55,27 @@ class PlanSettings:
     minutes_per_day: float = 30.0
     easy_days: tuple[str, ...] = ()
     target: float = DEFAULT_TARGET
+    # a loop over several days: the day of each round that is not on `date` (which is the first day)
+    round_dates: tuple[tuple[str, dt.date], ...] = ()
+
+    def date_for(self, round_name: str) -> dt.date:
+        return dict(self.round_dates).get(round_name, self.date)
+
+    @property
+    def last_date(self) -> dt.date:
+        return max([self.date, *(self.date_for(r) for r in self.rounds)])
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "date": self.date.isoformat(),
             "rounds": list(self.rounds),
             "minutes_per_day": self.minutes_per_day,
             "easy_days": list(self.easy_days),
             "target": self.target,
         }
+        if self.round_dates:
+            data["dates"] = {r: self.date_for(r).isoformat() for r in self.rounds}
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PlanSettings:
@@ -73,6 +85,11 @@ class PlanSettings:
             minutes_per_day=float(data.get("minutes_per_day", 30.0)),
             easy_days=tuple(data.get("easy_days") or ()),
             target=float(data.get("target", DEFAULT_TARGET)),
+            round_dates=tuple(
+                (r, dt.date.fromisoformat(d))
+                for r, d in (data.get("dates") or {}).items()
+                if d != data["date"]
+            ),
         )
 
 
@@ -204,8 +221,8 @@ def build_plan(
 ) -> Plan:
     """Simulate today .. the day before the date. `cards` are the plan's rounds' cards (not suspended);
     new ones are introduced in the order given (or `order(new_cards)`)."""
-    last = settings.date - dt.timedelta(days=1)
-    days = [today + dt.timedelta(days=i) for i in range(max(0, (settings.date - today).days))]
+    one_day = dt.timedelta(days=1)
+    days = [today + dt.timedelta(days=i) for i in range(max(0, (settings.last_date - today).days))]
     plan_days = {d: DayPlan(d) for d in days}
     easy = {WEEKDAYS.index(name) for name in settings.easy_days if name in WEEKDAYS}
     ledger = _Ledger(days, settings.minutes_per_day * 60, easy)
@@ -216,9 +233,11 @@ def build_plan(
         """Put a card's next review on a day before the date, or leave it if it holds until then."""
         state = card.state
         assert state is not None
+        date = settings.date_for(card.round)
+        last = date - one_day
         if state.state != fsrs.State.Review:  # (re)learning: finish it on the first planned day
             natural = reviewed or today
-            window = [natural] if natural in slots else []
+            window = [natural] if natural in slots and natural <= last else []
         else:
             natural = card.due_day if reviewed is None and card.due_day is not None else _day_of(state.due)
             natural = max(natural, today)
@@ -235,8 +254,8 @@ def build_plan(
                     ] or [natural]
             else:
                 window = []
-            if not window and recall_on(state, card.scheduler, settings.date) < settings.target:
-                window = _advance_window(card, reviewed or today - dt.timedelta(days=1), last, settings)
+            if not window and recall_on(state, card.scheduler, date) < settings.target:
+                window = _advance_window(card, reviewed or today - one_day, last, date, settings.target)
                 if window:
                     day = ledger.lightest(window, prefer=window[-1])
                     slots[day].append(card)
@@ -256,9 +275,13 @@ def build_plan(
         if card.state is not None:
             place(card, None)
 
-    lead = _lead_days(new_cards)
-    deadline = last - dt.timedelta(days=lead)
-    queue = list(new_cards)
+    lead = dt.timedelta(days=_lead_days(new_cards))
+
+    def deadline(card: PlanCard) -> dt.date:
+        return settings.date_for(card.round) - one_day - lead
+
+    queue = sorted(new_cards, key=deadline)  # stable: the session's order within one deadline
+    missed: list[PlanCard] = []
     for day in days:
         plan = plan_days[day]
         for card in slots[day]:
@@ -269,9 +292,15 @@ def build_plan(
             plan.seconds += card.seconds * answers
             ledger.seconds[day] += card.seconds * (answers - 1)
             place(card, day)
+        missed += [c for c in queue if settings.date_for(c.round) <= day]  # its round is over: unseen
+        queue = [c for c in queue if settings.date_for(c.round) > day]
         if queue:
-            days_for_new = max(1, (deadline - day).days + 1)
-            quota = math.ceil(len(queue) / days_for_new)
+            quota, due_by = 0, 0
+            for index, card in enumerate(queue):  # the pace the nearest deadlines need
+                due_by = index + 1
+                if index + 1 < len(queue) and deadline(queue[index + 1]) == deadline(card):
+                    continue
+                quota = max(quota, math.ceil(due_by / max(1, (deadline(card) - day).days + 1)))
             while quota > 0 and queue:
                 card = queue[0]
                 cost = card.seconds * 2  # the first answer and one learning step
@@ -291,7 +320,7 @@ def build_plan(
     forecast: dict[str, RoundForecast] = {}
     for round_name in settings.rounds:
         members = [c for c in cards if c.round == round_name]
-        recalls = [recall_on(c.state, c.scheduler, settings.date) for c in members]
+        recalls = [recall_on(c.state, c.scheduler, settings.date_for(round_name)) for c in members]
         forecast[round_name] = RoundForecast(
             round=round_name,
             cards=len(members),
@@ -300,6 +329,7 @@ def build_plan(
             unseen=sum(c.state is None for c in members),
         )
 
+    queue += missed
     suggestions: list[str] = []
     if not days:
         problems.append("the interview date is today or past: nothing left to plan")
@@ -357,7 +387,9 @@ def _lead_days(new_cards: Sequence[PlanCard]) -> int:
     return max(1, (_day_of(state.due) - start).days) + 1
 
 
-def _advance_window(card: PlanCard, after: dt.date, last: dt.date, settings: PlanSettings) -> list[dt.date]:
+def _advance_window(
+    card: PlanCard, after: dt.date, last: dt.date, date: dt.date, target: float
+) -> list[dt.date]:
     """The days from which one more Good answer gives the target recall on the date.
 
     The later the review, the higher the recall on the date, so the window runs from the earliest such day
@@ -365,7 +397,7 @@ def _advance_window(card: PlanCard, after: dt.date, last: dt.date, settings: Pla
 
     def holds(day: dt.date) -> bool:
         trial, _ = _answer_good(card.state, card.scheduler, day, card.card_id)
-        return recall_on(trial, card.scheduler, settings.date) >= settings.target
+        return recall_on(trial, card.scheduler, date) >= target
 
     first = after + dt.timedelta(days=1)
     if first > last or not holds(last):

@@ -602,7 +602,7 @@ class Scheduling:
         if what not in ("weakest", "cram"):
             raise ValueError(f"unknown practice selection {what!r}")
         settings = load_settings(self.store)
-        active = settings is not None and settings.date > self.days.day_of(at)
+        active = settings is not None and settings.last_date > self.days.day_of(at)
         day = settings.date if active and settings is not None else self.days.day_of(at)
         rounds = set(settings.rounds) if active and settings is not None else None
         ranked: list[tuple[float, Card]] = []
@@ -803,7 +803,7 @@ class Scheduling:
         at = self._now(now)
         day = self.days.day_of(at)
         settings = load_settings(self.store)
-        if settings is None or settings.date <= day:
+        if settings is None or settings.last_date <= day:
             return None
         key = json.dumps(settings.to_json(), sort_keys=True)
         cached = self.store.get_meta("plan_today")
@@ -813,7 +813,7 @@ class Scheduling:
                 if data.get("day") == day.isoformat() and data.get("settings") == key:
                     return PlanDay(
                         day,
-                        tuple(settings.rounds),
+                        tuple(r for r in settings.rounds if settings.date_for(r) > day),
                         int(data["new"]),
                         tuple(data["advanced"]),
                         float(data["minutes"]),
@@ -825,7 +825,9 @@ class Scheduling:
         first = plan.day(day)
         today = PlanDay(
             day,
-            tuple(settings.rounds),
+            tuple(
+                r for r in settings.rounds if settings.date_for(r) > day
+            ),  # a round whose day is over: as before
             first.new if first else 0,
             tuple(first.advanced if first else ()),
             round(first.minutes, 1) if first else 0.0,

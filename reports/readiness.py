@@ -22,6 +22,42 @@ def _fail(message: str) -> int:
     return 2
 
 
+def parse_dates(text: str) -> tuple[dt.date, tuple[tuple[str, dt.date], ...]]:
+    """`2027-01-15`, or one day per round of a loop: `sql=2027-01-15,design=2027-01-16` (a bare date is the
+    day of every round not named). Returns the first day and the rounds on other days."""
+    default: dt.date | None = None
+    by_round: dict[str, dt.date] = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, _, day = part.rpartition("=")
+        name = name.strip().lower()
+        if name and name not in ROUNDS:
+            raise ValueError(f"bad --date '{text}': {name!r} is not a round ({', '.join(ROUNDS)})")
+        try:
+            value = dt.date.fromisoformat(day.strip())
+        except ValueError:
+            raise ValueError(
+                f"bad --date '{text}': use YYYY-MM-DD, or ROUND=YYYY-MM-DD,… for a loop over several days"
+            ) from None
+        if name:
+            by_round[name] = value
+        else:
+            default = value
+    if default is None and not by_round:
+        raise ValueError(f"bad --date '{text}': use YYYY-MM-DD")
+    first = min([d for d in (default, *by_round.values()) if d is not None])
+    base = default or first
+    return base, tuple((r, d) for r, d in by_round.items() if d != base)
+
+
+def _rounds_of_dates(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The rounds a --date names when it gives only per-round days (`sql=…,design=…`); else `default`."""
+    parts = [p for p in (text or "").split(",") if p.strip()]
+    if not parts or not all("=" in p for p in parts):
+        return default
+    named = [p.split("=", 1)[0].strip().lower() for p in parts]
+    return tuple(r for r in ROUNDS if r in named)
+
+
 def parse_rounds(text: str) -> tuple[str, ...]:
     rounds = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
     bad = [r for r in rounds if r not in ROUNDS]
@@ -81,8 +117,10 @@ def plan_json(plan: Plan, scores: dict[str, list[float | None]]) -> dict[str, An
             "below_0_8": f.below,
             "unseen": f.unseen,
         }
+    dates = {"dates": {r: plan.settings.date_for(r).isoformat() for r in plan.settings.rounds}}
     return {
         "date": plan.settings.date.isoformat(),
+        **(dates if plan.settings.round_dates else {}),
         "rounds": list(plan.settings.rounds),
         "minutes_per_day": plan.settings.minutes_per_day,
         "easy_days": list(plan.settings.easy_days),
@@ -104,8 +142,11 @@ def readiness(ctx: Any, scheduling: Any, settings: PlanSettings, now: dt.datetim
 
 
 def _print(data: dict[str, Any]) -> None:
+    when = (
+        ", ".join(f"{r} {d}" for r, d in data["dates"].items()) if "dates" in data else f"on {data['date']}"
+    )
     print(
-        f"Interview on {data['date']} ({data['days_left']} days left) · rounds {', '.join(data['rounds'])} · "
+        f"Interview {when} ({data['days_left']} days left) · rounds {', '.join(data['rounds'])} · "
         f"{data['minutes_per_day']:g} min a day"
     )
     print()
@@ -147,11 +188,11 @@ def plan(args: argparse.Namespace) -> int:
             print("interview plan cleared: scheduling follows each deck's retention again")
             return 0
         try:
-            date = dt.date.fromisoformat(args.date) if args.date else None
-        except ValueError:
-            return _fail(f"bad --date '{args.date}': use YYYY-MM-DD, e.g. {today + dt.timedelta(days=30)}")
-        if date is not None and date <= today:
-            return _fail(f"--date {date} is not in the future; give the day of the interview")
+            date, round_dates = parse_dates(args.date) if args.date else (None, ())
+        except ValueError as exc:
+            return _fail(f"{exc}, e.g. {today + dt.timedelta(days=30)}")
+        if date is not None and min([date, *(d for _, d in round_dates)]) <= today:
+            return _fail(f"--date {args.date} is not in the future; give the day of the interview")
         try:
             rounds = parse_rounds(args.rounds) if args.rounds else None
         except ValueError as exc:
@@ -165,12 +206,13 @@ def plan(args: argparse.Namespace) -> int:
         easy = tuple(d for d in ctx.config.review.easy_days if d in WEEKDAYS)
         settings = PlanSettings(
             date=date or base.date,
-            rounds=rounds or base.rounds,
+            rounds=rounds or _rounds_of_dates(args.date, base.rounds),
+            round_dates=round_dates if date else base.round_dates,
             minutes_per_day=float(minutes) if minutes is not None else base.minutes_per_day,
             easy_days=easy,
             target=base.target,
         )
-        if settings.date <= today:
+        if settings.last_date <= today:
             return _fail(
                 f"the interview date {settings.date} has passed: the plan has ended; set a new one with --date or --clear it"
             )

@@ -227,3 +227,33 @@ def test_the_weekly_report_gains_the_plan_forecast_and_the_story_bank(tmp_path: 
     html = Path(data["files"]["html"]).read_text()
     assert 'id="plan"' in html and 'id="stories"' in html
     assert "<script>alert(1)</script>" not in html and "<script>alert(1)</script>" not in md
+
+
+def test_a_loop_over_several_days_plans_each_round_for_its_own_day(tmp_path: Path) -> None:
+    scheduling = _scheduling(tmp_path, per_round=12)
+    sql_day, design_day = START + dt.timedelta(days=10), START + dt.timedelta(days=20)
+    settings = PlanSettings(
+        date=sql_day, rounds=("sql", "design"), minutes_per_day=30, round_dates=(("design", design_day),)
+    )
+    assert settings.last_date == design_day and settings.date_for("sql") == sql_day
+    plan = build_plan(scheduling.plan_cards(settings.rounds), settings, START)
+    assert plan.days[-1].date == design_day - dt.timedelta(days=1)
+    for day in plan.days:  # nothing of the SQL round is planned on or after its day; design goes on
+        if day.date >= sql_day:
+            assert not [c for c in day.card_ids if c.startswith("sql/")]
+    assert any(c.startswith("design/") for d in plan.days if d.date >= sql_day for c in d.card_ids)
+    assert plan.forecast["sql"].unseen == 0 and plan.forecast["design"].unseen == 0
+    scheduling.store.close()
+    # the command line takes one day per round, and prints them
+    home = tmp_path / "cli"
+    first, second = dt.date.today() + dt.timedelta(days=20), dt.date.today() + dt.timedelta(days=22)
+    run = _prepdeck(home, "plan", "--date", f"sql={first},behavioral={second}", "--json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["date"] == first.isoformat() and data["dates"] == {
+        "sql": first.isoformat(),
+        "behavioral": second.isoformat(),
+    }
+    assert data["rounds"] == ["sql", "behavioral"] and len(data["daily"]) == 22
+    bad = _prepdeck(home, "plan", "--date", f"chess={first}")
+    assert bad.returncode == 2 and "'chess' is not a round" in bad.stderr

@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from prepdeck.core.plan import ROUNDS, PlanSettings, load_settings, save_settings
 from prepdeck.core.store import StoreError
+from prepdeck.reports.readiness import parse_dates
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.messages import ReviewsChanged
 from prepdeck.tui.workers import background
@@ -62,7 +63,9 @@ class PlanScreen(Screen[None]):
     def on_mount(self) -> None:
         settings = load_settings(self.papp.context.store())
         if settings is not None:
-            self.query_one("#plan-date", Input).value = settings.date.isoformat()
+            self.query_one("#plan-date", Input).value = ",".join(
+                [settings.date.isoformat(), *(f"{r}={d.isoformat()}" for r, d in settings.round_dates)]
+            )
             self.query_one("#plan-rounds", Input).value = ",".join(settings.rounds)
             self.query_one("#plan-minutes", Input).value = f"{settings.minutes_per_day:g}"
         self.load()
@@ -116,12 +119,16 @@ class PlanScreen(Screen[None]):
         rounds_text = self.query_one("#plan-rounds", Input).value.strip()
         minutes_text = self.query_one("#plan-minutes", Input).value.strip()
         try:
-            date = dt.date.fromisoformat(date_text)
+            date, round_dates = parse_dates(date_text)
         except ValueError:
-            self.notify(f"Date: type the interview day as YYYY-MM-DD, e.g. {today + dt.timedelta(days=30)}.",
-                        severity="warning", markup=False)  # fmt: skip
+            self.notify(
+                f"Date: the interview day as YYYY-MM-DD (e.g. {today + dt.timedelta(days=30)}), or one per round: "
+                "sql=YYYY-MM-DD,design=YYYY-MM-DD.",
+                severity="warning",
+                markup=False,
+            )
             return
-        if date <= today:
+        if min([date, *(d for _, d in round_dates)]) <= today:
             self.notify("Date: the interview day must be after today.", severity="warning", markup=False)
             return
         rounds = tuple(r.strip().lower() for r in (rounds_text or ",".join(ROUNDS)).split(",") if r.strip())
@@ -139,8 +146,9 @@ class PlanScreen(Screen[None]):
             return
         easy = tuple(app.context.config.review.easy_days)
         try:
+            named = tuple(dict.fromkeys([*rounds, *(r for r, _ in round_dates)]))
             save_settings(
-                app.context.store(), PlanSettings(date, tuple(dict.fromkeys(rounds)), minutes, easy)
+                app.context.store(), PlanSettings(date, named, minutes, easy, round_dates=round_dates)
             )
         except StoreError as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
