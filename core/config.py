@@ -157,6 +157,13 @@ def _check_value(name: str, key: str, value: Any, default: Any) -> tuple[Any, st
             return None, "expected a string"
         if f"{name}.{key}" == "spark.driver_memory" and not _MEMORY_RE.match(value):
             return None, 'expected a size such as "512m" or "2g"'
+        if f"{name}.{key}" == "sql.dialect":
+            from prepdeck.decks.loader import ANSWER_DIALECTS, SQL_DIALECT_ALIASES
+
+            if value.strip().lower() not in (*ANSWER_DIALECTS, *SQL_DIALECT_ALIASES):
+                return None, f"unknown SQL dialect (use one of: {', '.join(ANSWER_DIALECTS)})"
+        if f"{name}.{key}" == "speech.language" and not re.fullmatch(r"[a-z]{2,3}", value):
+            return None, 'expected a language code such as "en"'
         return value, None
     if isinstance(default, list):
         if not isinstance(value, list):

@@ -56,6 +56,18 @@ SQL_DIALECTS = (
     "athena",
     "clickhouse",
 )
+# the dialects an answer is judged in (`check --dialect`, [sql].dialect), and the other names people use
+ANSWER_DIALECTS: tuple[str, ...] = ("duckdb", "bigquery", "spark", "postgres", "snowflake", "mysql")
+SQL_DIALECT_ALIASES = {
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "psql": "postgres",
+    "sparksql": "spark",
+    "spark-sql": "spark",
+    "spark_sql": "spark",
+    "bq": "bigquery",
+    "duck": "duckdb",
+}
 DEFAULT_TODAY = dt.datetime(2026, 1, 1)
 
 COMMON_KEYS = {"id", "type", "title", "prompt", "answer", "tags", "x"}

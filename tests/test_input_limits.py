@@ -139,6 +139,8 @@ BAD_SETTINGS = [
         "[review].learning_steps",
         ("review", "learning_steps", ["1m", "10m"]),
     ),
+    ('[sql]\ndialect = "nonsense"\n', 2, "[sql].dialect", ("sql", "dialect", "duckdb")),
+    ('[speech]\nlanguage = "[/bold]"\n', 2, "[speech].language", ("speech", "language", "en")),
     ("[spark]\ntime_limit_s = -inf\n", 2, "[spark].time_limit_s", ("spark", "time_limit_s", 60.0)),
     ('[spark]\ndriver_memory = "lots"\n', 2, "[spark].driver_memory", ("spark", "driver_memory", "512m")),
     ("[review]\nnew_per_day = 2.5\n", 2, "[review].new_per_day", ("review", "new_per_day", 20)),
@@ -164,7 +166,7 @@ def test_a_bad_setting_is_reported_with_its_line_and_the_default_kept(
 def test_good_settings_still_apply(isolated_home: Path) -> None:
     (isolated_home / "config.toml").write_text(
         '[review]\ndesired_retention = 0.85\nlearning_steps = ["2m", "1h"]\nnew_per_day = 5.0\n'
-        "[sql]\ntime_limit_s = 2\n[decks.mine]\ndesired_retention = 0.8\n",
+        '[sql]\ntime_limit_s = 2\ndialect = "PostgreSQL"\n[decks.mine]\ndesired_retention = 0.8\n',
         encoding="utf-8",
     )
     cfg = load_config(isolated_home)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-DIALECTS: tuple[str, ...] = ("duckdb", "bigquery", "spark", "postgres", "snowflake", "mysql")
-_ALIASES = {
-    "postgresql": "postgres",
-    "pg": "postgres",
-    "psql": "postgres",
-    "sparksql": "spark",
-    "spark-sql": "spark",
-    "spark_sql": "spark",
-    "bq": "bigquery",
-    "duck": "duckdb",
-}
+from prepdeck.decks.loader import ANSWER_DIALECTS, SQL_DIALECT_ALIASES
+
+# kept with the deck format (the lowest layer), so config.toml's [sql].dialect is checked against the same list
+DIALECTS: tuple[str, ...] = ANSWER_DIALECTS
+_ALIASES = SQL_DIALECT_ALIASES
 
 
 def normalize_dialect(name: str | None, default: str = "duckdb") -> str:
