@@ -76,6 +76,30 @@ async def _spoken(pilot) -> None:
     await pilot.pause()
 
 
+DESIGN_ANSWER = (
+    "First the requirements: the users need fresh dashboards, so the requirement is a latency under "
+    "5 seconds for about 12000 events per second. Um, events land in Kafka, Flink aggregates them and "
+    "writes Iceberg tables. We partition by user to scale out at the peak. We chose Flink over Spark: "
+    "lower latency, at the cost of running it."
+)
+
+
+async def _spoken_result(pilot) -> None:
+    """The same card once its answer is transcribed: the checks (design ones, each problem once) and the
+    design rubric with the automatic evidence beside each line."""
+    from prepdeck.recordings.service import result_json
+    from prepdeck.recordings.transcribe import Transcript, Word
+
+    await _spoken(pilot)
+    words = [Word(w, i * 0.4, i * 0.4 + 0.3, 0.9) for i, w in enumerate(DESIGN_ANSWER.split())]
+    transcript = Transcript(DESIGN_ANSWER, words, words[-1].end + 0.3, "tiny.en", 1.0)
+    view = pilot.app.screen.view
+    view._show_result(result_json("answer.wav", transcript, (4, 20), kind="design"))
+    await pilot.pause()
+    view.scroll_to_widget(view.query_one("#metrics"), top=True, animate=False)
+    await pilot.pause()
+
+
 async def _summary(pilot) -> None:
     await _review(pilot)
     while pilot.app.screen.card is not None:
@@ -116,6 +140,7 @@ async def _stats(pilot) -> None:
         ("help", _help),
         ("stats", _stats),
         ("spoken", _spoken),
+        ("spoken-result", _spoken_result),
     ],
 )
 def test_screen_snapshot(app, snap_compare, name, run_before):
