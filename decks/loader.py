@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import tomllib
@@ -69,6 +70,7 @@ SQL_DIALECT_ALIASES = {
     "duck": "duckdb",
 }
 DEFAULT_TODAY = dt.datetime(2026, 1, 1)
+MAX_TARGET_SECONDS = 4 * 3600  # a spoken answer; the same bound as recordings' longest audio
 
 COMMON_KEYS = {"id", "type", "title", "prompt", "answer", "tags", "x"}
 CODE_KEYS = {"solution", "ordered", "today", "tolerance", "tables", "cases"}
@@ -156,6 +158,11 @@ class _Validator:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem((*where, key), f"'{key}' must be a number, not {_kind(value)}", card_id)
+            return None
+        # nan or inf would make every comparison fail (or pass); an integer of 400 digits overflows a float
+        too_big = isinstance(value, int) and abs(value) > 2**53
+        if too_big or not math.isfinite(value):
+            self.problem((*where, key), f"'{key}' must be a finite number of a sensible size", card_id)
             return None
         return float(value)
 
@@ -311,12 +318,12 @@ class _Validator:
             isinstance(value, list)
             and len(value) == 2
             and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-            and 0 < value[0] <= value[1]
+            and 0 < value[0] <= value[1] <= MAX_TARGET_SECONDS
         )
         if not ok:
             self.problem(
                 (*where, "target_seconds"),
-                "'target_seconds' must be [min, max] whole seconds, 0 < min <= max",
+                f"'target_seconds' must be [min, max] whole seconds, 0 < min <= max <= {MAX_TARGET_SECONDS}",
                 cid,
             )
             return None

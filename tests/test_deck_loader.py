@@ -218,7 +218,7 @@ def test_design_numbers_and_target_seconds(tmp_path: Path) -> None:
     ]
     """
     assert problems_of(tmp_path, text) == [
-        "12: 'target_seconds' must be [min, max] whole seconds, 0 < min <= max",
+        "12: 'target_seconds' must be [min, max] whole seconds, 0 < min <= max <= 14400",
         "13: a numbers entry needs 'answer'",
     ]
 

@@ -334,3 +334,34 @@ def _both_loaders(folder: Path, raw: bytes) -> None:
     (folder / "config.toml").write_bytes(raw)
     cfg = load_config(folder)
     assert isinstance(cfg, Config) and all(isinstance(p, str) for p in cfg.problems)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("desired_retention = nan", "'desired_retention' must be a finite number"),
+        ("desired_retention = 1" + "0" * 400, "'desired_retention' must be a finite number"),
+    ],
+)
+def test_deck_numbers_must_be_finite(tmp_path: Path, line: str, says: str) -> None:
+    path = tmp_path / "deck.toml"
+    path.write_text(
+        DECK.format(id="n", title="N").replace('round = "sql"', f'round = "sql"\n{line}'), encoding="utf-8"
+    )
+    deck, problems = load_deck_file(path)
+    assert deck is None and [p.message for p in problems] == [says + " of a sensible size"]
+
+
+def test_card_tolerance_and_speaking_targets_are_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "deck.toml"
+    path.write_text(
+        DECK.format(id="n", title="N")
+        + '\n[[cards]]\nid = "d"\ntype = "design"\ntitle = "D"\nprompt = "P"\nanswer = "A"\n'
+        "target_seconds = [1, 9223372036854775807]\n"
+        'numbers = [{ question = "q", answer = inf }]\n',
+        encoding="utf-8",
+    )
+    deck, problems = load_deck_file(path)
+    assert deck is None
+    assert any("target_seconds" in p.message for p in problems)
+    assert any("'answer' must be a finite number" in p.message for p in problems)
