@@ -63,7 +63,8 @@ def _rating(rng: random.Random, state: int | None) -> int:
 def build_log(home: Path, target: int) -> dict[str, Any]:
     """Simulate a daily user until the log holds `target` reviews; returns "now" (the next morning)."""
     from prepdeck.core.config import Config
-    from prepdeck.core.scheduler import Scheduling, _dumps
+    from prepdeck.core.review_log import dumps as _dumps
+    from prepdeck.core.scheduler import Scheduling
     from prepdeck.core.store import Store, from_iso, to_iso
     from prepdeck.decks.loader import load_decks
 

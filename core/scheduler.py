@@ -1,9 +1,9 @@
-"""FSRS-6 scheduling on top of the review log.
+"""FSRS-6 scheduling on top of the review log: what is due, today's queue, counts, the plan's inputs.
 
-The review log is the source of truth; `card_state` caches each reviewed card's FSRS state. Scheduling
-is deterministic: fsrs runs without its own random fuzz and the interval fuzz here is seeded by the
-card and its review count (as Anki seeds it), so the buttons show the interval a rating will really
-give, and `rebuild()` reproduces `card_state` from the log exactly.
+The review log is the source of truth (core/review_log.py owns its statements); `card_state` caches each
+reviewed card's FSRS state. One review is one pure step (core/transition.py): fsrs runs without its own
+random fuzz and the interval fuzz is seeded by the card and its review count (as Anki seeds it), so the
+buttons show the interval a rating will really give, and `rebuild()` reproduces `card_state` exactly.
 
 Cards in the review state fall due at the start of a local day (`day_starts_at_hour`), so "due"
 means "due today", as in Anki, and the morning's queue holds the whole day's reviews.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import hashlib
 import heapq
 import json
 import sqlite3
@@ -24,17 +23,51 @@ from typing import TYPE_CHECKING, Any
 
 import fsrs
 
+from prepdeck.core import review_log
 from prepdeck.core.config import Config
 from prepdeck.core.days import DayClock
-from prepdeck.core.intervals import format_interval, fuzz_days, fuzz_range, parse_steps
+from prepdeck.core.intervals import format_interval, parse_steps
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
+from prepdeck.core.review_log import (
+    PRACTICE,
+    insert_review,
+    read_state,
+    read_states,
+    replay_card,
+    reviews_due_by_day,
+    suspend_leech,
+    undo_newest,
+    write_state,
+)
+from prepdeck.core.transition import (
+    AGAIN,
+    EASY,
+    GOOD,
+    HARD,
+    RATING_NAMES,
+    REVIEW_STATE,
+    STATE_NAMES,
+    Balance,
+    fsrs_card,
+    fsrs_id_for,
+    is_leech_lapse,
+    parse_rating,
+    transition,
+)
 
 if TYPE_CHECKING:
     from prepdeck.core.plan import PlanCard, PlanDay
-from prepdeck.core.store import Review, Store, from_iso, inserted_id, link_evidence, to_iso, utcnow
+from prepdeck.core.store import Review, Store, from_iso, link_evidence, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
 
 __all__ = [
+    "AGAIN",
+    "EASY",
+    "GOOD",
+    "HARD",
+    "PRACTICE",
+    "RATING_NAMES",
+    "STATE_NAMES",
     "DeckCounts",
     "OptimizeResult",
     "ReviewOutcome",
@@ -45,50 +78,8 @@ __all__ = [
     "parse_rating",
 ]
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 _DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
-RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
-STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 LEARN_AHEAD = dt.timedelta(minutes=20)  # a learning card due this soon is shown now rather than waited for
-# a review outside the schedule (practice, cramming): logged with the card's state, which it leaves alone
-PRACTICE = "practice"
-# the order a card's reviews are replayed in; the sync id breaks a tie the same way on every machine
-LOG_ORDER = "reviewed_at, coalesce(uid, ''), id"
-REVIEW_STATE = fsrs.State.Review.value
-
-_STATE_COLUMNS = (
-    "deck_id",
-    "fsrs_id",
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-)
-_SELECT_STATE = f"SELECT {', '.join(_STATE_COLUMNS)} FROM card_state WHERE card_id = ?"
-_UPSERT_STATE = (
-    f"INSERT OR REPLACE INTO card_state (card_id, {', '.join(_STATE_COLUMNS)}) "
-    f"VALUES (?, {', '.join('?' for _ in _STATE_COLUMNS)})"
-)
-
-
-def parse_rating(value: str | int) -> int:
-    """ "again" | "hard" | "good" | "easy" | "1".."4" (or an int 1..4) -> 1..4."""
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
-        return value
-    text = str(value).strip().lower()
-    for number, name in RATING_NAMES.items():
-        if text in (name, str(number)):
-            return number
-    raise ValueError(f"bad rating '{value}': use again, hard, good, easy or 1-4")
-
-
-def fsrs_id_for(global_id: str) -> int:
-    """A stable 63-bit integer id for fsrs.Card (fsrs would otherwise invent one from the clock)."""
-    return int.from_bytes(hashlib.blake2b(global_id.encode("utf-8"), digest_size=8).digest(), "big") >> 1
 
 
 @dataclass(frozen=True)
@@ -119,10 +110,6 @@ class TodayStats:
     minutes: float
     streak_days: int
     again: int = 0
-
-
-def _dumps(state: dict[str, Any]) -> str:
-    return json.dumps(state, separators=(",", ":"))
 
 
 class Scheduling:
@@ -282,62 +269,29 @@ class Scheduling:
         rating: int,
         at: dt.datetime,
         *,
-        balance: Callable[[dt.date, int, int, int], int] | None = None,
+        balance: Balance | None = None,
         logged_days: int | None = None,
     ) -> tuple[dict[str, Any], dt.timedelta]:
-        """The card's state after `rating` at `at`, and the interval it was given. Pure: no writes.
-
-        `balance(day, low, high, fuzzed)` picks the interval within the fuzz range by load; `logged_days` is
-        the interval a balanced review was given, so a replay of the log lands on the same day."""
-        fsrs_id = before["fsrs_id"] if before else fsrs_id_for(card_id)
-        if before is None:
-            card = fsrs.Card(card_id=fsrs_id, due=at)
-        else:
-            card = fsrs.Card(
-                card_id=fsrs_id,
-                state=fsrs.State(before["state"]),
-                step=before["step"],
-                stability=before["stability"],
-                difficulty=before["difficulty"],
-                due=from_iso(before["due"]),
-                last_review=from_iso(before["last_review"]) if before["last_review"] else None,
-            )
+        """The pure FSRS step (core/transition.py) with this deck's retention and the parameters in force."""
         scheduler = self._fsrs_for(deck_id, self.parameters_at(at))
-        after, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=at)
-        reps = before["reps"] if before else 0
-        if after.state == fsrs.State.Review:
-            days = round((after.due - at) / dt.timedelta(days=1))
-            ideal = days
-            days = fuzz_days(days, seed=fsrs_id ^ (reps * 0x9E3779B97F4A7C15), maximum=self.maximum_interval)
-            if ideal >= 3:
-                low, high = fuzz_range(ideal, self.maximum_interval)
-                if logged_days is not None and low <= logged_days <= high:
-                    days = logged_days
-                elif balance is not None:
-                    days = balance(self.days.day_of(at), low, high, days)
-            interval = dt.timedelta(days=days)
-            due = self.days.start_of(self.days.day_of(at) + interval)
-        else:
-            interval = after.due - at
-            due = after.due
-        lapsed = before is not None and before["state"] == REVIEW_STATE and rating == AGAIN
-        state = {
-            "deck_id": deck_id,
-            "fsrs_id": fsrs_id,
-            "state": after.state.value,
-            "step": after.step,
-            "stability": after.stability,
-            "difficulty": after.difficulty,
-            "due": to_iso(due),
-            "last_review": to_iso(at),
-            "reps": reps + 1,
-            "lapses": (before["lapses"] if before else 0) + (1 if lapsed else 0),
-        }
-        return state, interval
+        return transition(
+            scheduler, self.days, self.maximum_interval, card_id, deck_id, before, rating, at,
+            balance=balance, logged_days=logged_days,
+        )  # fmt: skip
 
-    def _balancer(
-        self, conn: sqlite3.Connection, chosen: list[int]
-    ) -> Callable[[dt.date, int, int, int], int] | None:
+    def _step(
+        self,
+        card_id: str,
+        deck_id: str,
+        before: dict[str, Any] | None,
+        rating: int,
+        at: dt.datetime,
+        logged_days: int | None,
+    ) -> tuple[dict[str, Any], dt.timedelta]:
+        """The step the log's replay applies (review_log.Step)."""
+        return self._transition(card_id, deck_id, before, rating, at, logged_days=logged_days)
+
+    def _balancer(self, conn: sqlite3.Connection, chosen: list[int]) -> Balance | None:
         """With `[review] load_balance`, an interval picker: within the card's fuzz range, the day with the
         fewest reviews already due there (an easy day's count doubled, so it gets about half), weighed a little
         toward the nearer days, the seeded fuzz breaking ties. The pick is appended to `chosen`. Without the
@@ -349,13 +303,8 @@ class Scheduling:
 
         def pick(day: dt.date, low: int, high: int, fuzzed: int) -> int:
             first, last = day + dt.timedelta(days=low), day + dt.timedelta(days=high)
-            rows = conn.execute(
-                "SELECT due, count(*) FROM card_state WHERE state = ? AND due >= ? AND due < ? GROUP BY due",
-                (
-                    REVIEW_STATE,
-                    to_iso(self.days.start_of(first)),
-                    to_iso(self.days.start_of(last + dt.timedelta(days=1))),
-                ),
+            rows = reviews_due_by_day(
+                conn, self.days.start_of(first), self.days.start_of(last + dt.timedelta(days=1))
             )
             load: dict[dt.date, int] = {}
             for due, count in rows:
@@ -375,51 +324,6 @@ class Scheduling:
 
         return pick
 
-    def _is_leech_lapse(self, before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
-        """At `leech_lapses` lapses, then every half of that again (Anki's rule)."""
-        threshold = self.config.review.leech_lapses
-        if threshold <= 0 or before is None or after["lapses"] == before["lapses"]:
-            return False
-        over = after["lapses"] - threshold
-        return over >= 0 and over % max(1, threshold // 2) == 0
-
-    @staticmethod
-    def _read_state(conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
-        row = conn.execute(_SELECT_STATE, (card_id,)).fetchone()
-        return dict(zip(_STATE_COLUMNS, row, strict=True)) if row else None
-
-    @staticmethod
-    def _write_state(conn: sqlite3.Connection, card_id: str, state: dict[str, Any]) -> None:
-        conn.execute(_UPSERT_STATE, (card_id, *(state[c] for c in _STATE_COLUMNS)))
-
-    def _replay_card(self, conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
-        """Recompute one card's states along its whole log (after a review inserted out of order)."""
-        rows = conn.execute(
-            f"SELECT id, deck_id, reviewed_at, rating, kind, state_after FROM reviews "
-            f"WHERE card_id = ? ORDER BY {LOG_ORDER}",
-            (card_id,),
-        ).fetchall()
-        state: dict[str, Any] | None = None
-        updates: list[tuple[str | None, str | None, int]] = []
-        for review_id, deck_id, reviewed_at, rating, kind, old_after in rows:
-            if kind == PRACTICE:  # outside the schedule: it records the state, it does not change it
-                updates.append(
-                    (_dumps(state) if state else None, _dumps(state) if state else "{}", review_id)
-                )
-                continue
-            flags = {k: v for k, v in json.loads(old_after or "{}").items() if k not in _STATE_COLUMNS}
-            after, _ = self._transition(
-                card_id, deck_id, state, rating, from_iso(reviewed_at), logged_days=flags.get("balanced_days")
-            )
-            updates.append((_dumps(state) if state else None, _dumps({**after, **flags}), review_id))
-            state = after
-        conn.executemany("UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?", updates)
-        if state is None:
-            conn.execute("DELETE FROM card_state WHERE card_id = ?", (card_id,))
-        else:
-            self._write_state(conn, card_id, state)
-        return state
-
     # -- reviewing -------------------------------------------------------------------------------
     def review(
         self,
@@ -437,7 +341,7 @@ class Scheduling:
         card_id = card.global_id
         with self.store.transaction() as conn:
             self._sync()  # parameters another process optimized apply here too
-            before = self._read_state(conn, card_id)
+            before = read_state(conn, card_id)
             in_order = (
                 before is None or before["last_review"] is None or from_iso(before["last_review"]) <= at
             )
@@ -448,40 +352,21 @@ class Scheduling:
                 )
             else:  # a review made elsewhere, earlier than the last one here (`grade --at`)
                 after, interval = {}, dt.timedelta(0)
-            leech = in_order and self._is_leech_lapse(before, after)
+            leech = in_order and is_leech_lapse(self.config.review.leech_lapses, before, after)
             recorded_after = dict(after)
             if balanced:  # the replayed log must land this review on the same day
                 recorded_after["balanced_days"] = balanced[0]
-            if leech:
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'leech', ?)",
-                    (card_id, to_iso(at)),
-                )
-                if cur.rowcount:
-                    recorded_after["leech_suspended"] = True
-            cur = conn.execute(
-                "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, state_before, "
-                "state_after, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    card_id,
-                    card.deck_id,
-                    to_iso(at),
-                    rating,
-                    duration_ms,
-                    kind,
-                    _dumps(before) if before else None,
-                    _dumps(recorded_after) if in_order else None,
-                    json.dumps(payload) if payload is not None else None,
-                ),
-            )
-            review_id = inserted_id(cur)
+            if leech and suspend_leech(conn, card_id, at):
+                recorded_after["leech_suspended"] = True
+            review_id = insert_review(
+                conn, card_id, card.deck_id, at, rating, duration_ms, kind, before,
+                recorded_after if in_order else None, payload,
+            )  # fmt: skip
             if in_order:
-                self._write_state(conn, card_id, after)
+                write_state(conn, card_id, after)
             else:
-                after = self._replay_card(conn, card_id) or {}
-                row = conn.execute("SELECT state_after FROM reviews WHERE id = ?", (review_id,)).fetchone()
-                at_state = json.loads(row[0])
-                interval = from_iso(at_state["due"]) - at
+                after = replay_card(conn, card_id, self._step) or {}
+                interval = from_iso(review_log.state_after(conn, review_id)["due"]) - at
             link_evidence(conn, card_id, review_id)
         self._after_write(seen_add=card_id)
         return ReviewOutcome(
@@ -500,7 +385,7 @@ class Scheduling:
         card_id = card.global_id
         with self._lock:
             self._sync()
-            before = self._read_state(self._conn, card_id)
+            before = read_state(self._conn, card_id)
         if before and before["last_review"] and from_iso(before["last_review"]) > at:
             at = from_iso(before["last_review"])
         with self._lock:
@@ -511,41 +396,12 @@ class Scheduling:
             }
 
     def undo(self) -> Review | None:
-        """Remove the newest review and put its card back exactly as it was before it."""
+        """Remove this machine's newest review and put its card back exactly as it was before it."""
         with self.store.transaction() as conn:
-            # only this machine's own reviews: one that came in through `prepdeck sync` is not ours to undo
-            cursor = conn.execute("SELECT * FROM reviews WHERE origin IS NULL ORDER BY id DESC LIMIT 1")
-            row = cursor.fetchone()
-            if row is None:
-                return None
-            review = Review.from_row(dict(zip([c[0] for c in cursor.description], row, strict=True)))
-            uid = conn.execute("SELECT uid FROM reviews WHERE id = ?", (review.id,)).fetchone()[0]
-            conn.execute("DELETE FROM reviews WHERE id = ?", (review.id,))
-            if uid is not None:  # already shared: the next sync tells the other machines to drop it too
-                conn.execute(
-                    "INSERT OR IGNORE INTO sync_undone (uid, at) VALUES (?, ?)", (uid, to_iso(utcnow()))
-                )
-            later = conn.execute(
-                "SELECT 1 FROM reviews WHERE card_id = ? AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) "
-                "LIMIT 1",
-                (review.card_id, to_iso(review.reviewed_at), to_iso(review.reviewed_at), review.id),
-            ).fetchone()
-            if review.kind == PRACTICE:
-                pass  # practice never moved the card: nothing to put back
-            elif later:
-                self._replay_card(conn, review.card_id)
-            elif review.state_before is None:
-                conn.execute("DELETE FROM card_state WHERE card_id = ?", (review.card_id,))
-            else:
-                self._write_state(conn, review.card_id, review.state_before)
-            if review.state_after and review.state_after.get("leech_suspended"):
-                conn.execute(
-                    "DELETE FROM suspended WHERE card_id = ? AND reason = 'leech'", (review.card_id,)
-                )
-            gone = (
-                conn.execute("SELECT 1 FROM card_state WHERE card_id = ?", (review.card_id,)).fetchone()
-                is None
-            )
+            undone = undo_newest(conn, self._step)
+        if undone is None:
+            return None
+        review, gone = undone
         self._after_write(seen_remove=review.card_id if gone else None)
         return review
 
@@ -562,15 +418,19 @@ class Scheduling:
         rating = parse_rating(rating)
         at = self._now(now)
         with self.store.transaction() as conn:
-            state = self._read_state(conn, card.global_id)
-            text = _dumps(state) if state else None
-            cur = conn.execute(
-                "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, state_before, "
-                "state_after, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (card.global_id, card.deck_id, to_iso(at), rating, duration_ms, PRACTICE, text, text or "{}",
-                 json.dumps(payload) if payload is not None else None),
-            )  # fmt: skip
-            return inserted_id(cur)
+            state = read_state(conn, card.global_id)
+            return insert_review(
+                conn,
+                card.global_id,
+                card.deck_id,
+                at,
+                rating,
+                duration_ms,
+                PRACTICE,
+                state,
+                state or {},
+                payload,
+            )
 
     def practice_cards(
         self, what: str, value: str | None = None, now: dt.datetime | None = None, limit: int = 50
@@ -626,14 +486,14 @@ class Scheduling:
     def state(self, card_id: str) -> dict[str, Any] | None:
         """The cached FSRS state of a reviewed card (None for a new card), for the deck browser."""
         with self._lock:
-            return self._read_state(self._conn, card_id)
+            return read_state(self._conn, card_id)
 
     def replay_cards(self, card_ids: Iterable[str]) -> int:
         """Recompute these cards from their log (after `prepdeck sync` brought in or took out reviews)."""
         count = 0
         with self.store.transaction() as conn:
             for card_id in card_ids:
-                self._replay_card(conn, card_id)
+                replay_card(conn, card_id, self._step)
                 count += 1
         self._after_write(params_changed=True)  # cards appeared and disappeared: drop every cache
         return count
@@ -641,26 +501,9 @@ class Scheduling:
     def rebuild(self) -> int:
         """Recompute card_state from the review log; returns how many cards have a state."""
         with self.store.transaction() as conn:
-            rows = conn.execute(
-                f"SELECT card_id, deck_id, reviewed_at, rating, json_extract(state_after, '$.balanced_days') "
-                f"FROM reviews WHERE kind != '{PRACTICE}' ORDER BY card_id, {LOG_ORDER}"
-            )
-            states: dict[str, dict[str, Any]] = {}
-            for card_id, deck_id, reviewed_at, rating, logged_days in rows:
-                states[card_id], _ = self._transition(
-                    card_id,
-                    deck_id,
-                    states.get(card_id),
-                    rating,
-                    from_iso(reviewed_at),
-                    logged_days=logged_days,
-                )
-            conn.execute("DELETE FROM card_state")
-            conn.executemany(
-                _UPSERT_STATE, [(cid, *(s[c] for c in _STATE_COLUMNS)) for cid, s in states.items()]
-            )
+            count = review_log.rebuild(conn, self._step)
         self._after_write(params_changed=True)
-        return len(states)
+        return count
 
     # -- what is due -----------------------------------------------------------------------------
     def _due_cards(
@@ -888,10 +731,7 @@ class Scheduling:
         with self._lock:
             self._sync()
             suspended = self.store.suspended()
-            rows = self._conn.execute(
-                f"SELECT card_id, {', '.join(_STATE_COLUMNS)} FROM card_state"
-            ).fetchall()
-        states = {row[0]: dict(zip(_STATE_COLUMNS, row[1:], strict=True)) for row in rows}
+            states = read_states(self._conn)
         known: list[PlanCard] = []
         fresh: list[list[PlanCard]] = []
         for deck in self.decks.decks:
@@ -907,15 +747,7 @@ class Scheduling:
                 if state is None:
                     unseen.append(plan_card)
                     continue
-                plan_card.state = fsrs.Card(
-                    card_id=state["fsrs_id"],
-                    state=fsrs.State(state["state"]),
-                    step=state["step"],
-                    stability=state["stability"],
-                    difficulty=state["difficulty"],
-                    due=from_iso(state["due"]),
-                    last_review=from_iso(state["last_review"]) if state["last_review"] else None,
-                )
+                plan_card.state = fsrs_card(state)
                 plan_card.due_day = self.days.day_of(from_iso(state["due"]))
                 known.append(plan_card)
             fresh.append(unseen)

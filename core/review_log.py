@@ -1,0 +1,179 @@
+"""The review log and the `card_state` cache it feeds: every statement that reads or writes them for the
+scheduler, on a connection the caller holds (inside the store's transaction for a write).
+
+The log is the truth: `replay_card` and `rebuild` recompute states from it with the pure step the caller
+passes in (core/transition.py), keeping the flags a live review recorded (a leech suspension, the day a
+balanced review was put on). Practice answers are logged with the card's state and never change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from prepdeck.core.store import Review, from_iso, inserted_id, to_iso, utcnow
+from prepdeck.core.transition import REVIEW_STATE, STATE_COLUMNS
+
+# a review outside the schedule (practice, cramming): logged with the card's state, which it leaves alone
+PRACTICE = "practice"
+# the order a card's reviews are replayed in; the sync id breaks a tie the same way on every machine
+LOG_ORDER = "reviewed_at, coalesce(uid, ''), id"
+# the step a replay applies: (card id, deck id, state before, rating, when, logged balanced days)
+Step = Callable[
+    [str, str, dict[str, Any] | None, int, dt.datetime, int | None], tuple[dict[str, Any], dt.timedelta]
+]
+
+_SELECT_STATE = f"SELECT {', '.join(STATE_COLUMNS)} FROM card_state WHERE card_id = ?"
+_UPSERT_STATE = (
+    f"INSERT OR REPLACE INTO card_state (card_id, {', '.join(STATE_COLUMNS)}) "
+    f"VALUES (?, {', '.join('?' for _ in STATE_COLUMNS)})"
+)
+
+
+def dumps(state: dict[str, Any]) -> str:
+    return json.dumps(state, separators=(",", ":"))
+
+
+def read_state(conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
+    row = conn.execute(_SELECT_STATE, (card_id,)).fetchone()
+    return dict(zip(STATE_COLUMNS, row, strict=True)) if row else None
+
+
+def read_states(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    rows = conn.execute(f"SELECT card_id, {', '.join(STATE_COLUMNS)} FROM card_state").fetchall()
+    return {row[0]: dict(zip(STATE_COLUMNS, row[1:], strict=True)) for row in rows}
+
+
+def write_state(conn: sqlite3.Connection, card_id: str, state: dict[str, Any]) -> None:
+    conn.execute(_UPSERT_STATE, (card_id, *(state[c] for c in STATE_COLUMNS)))
+
+
+def insert_review(
+    conn: sqlite3.Connection,
+    card_id: str,
+    deck_id: str,
+    at: dt.datetime,
+    rating: int,
+    duration_ms: int | None,
+    kind: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    payload: dict[str, Any] | None,
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, state_before, "
+        "state_after, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            card_id,
+            deck_id,
+            to_iso(at),
+            rating,
+            duration_ms,
+            kind,
+            dumps(before) if before else None,
+            dumps(after) if after is not None else None,
+            json.dumps(payload) if payload is not None else None,
+        ),
+    )
+    return inserted_id(cur)
+
+
+def state_after(conn: sqlite3.Connection, review_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT state_after FROM reviews WHERE id = ?", (review_id,)).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def replay_card(conn: sqlite3.Connection, card_id: str, step: Step) -> dict[str, Any] | None:
+    """Recompute one card's states along its whole log (after a review inserted out of order, an undo of an
+    earlier one, or a sync); rewrites each review's state_before/after and the card's cached state."""
+    rows = conn.execute(
+        f"SELECT id, deck_id, reviewed_at, rating, kind, state_after FROM reviews "
+        f"WHERE card_id = ? ORDER BY {LOG_ORDER}",
+        (card_id,),
+    ).fetchall()
+    state: dict[str, Any] | None = None
+    updates: list[tuple[str | None, str | None, int]] = []
+    for review_id, deck_id, reviewed_at, rating, kind, old_after in rows:
+        if kind == PRACTICE:  # outside the schedule: it records the state, it does not change it
+            updates.append((dumps(state) if state else None, dumps(state) if state else "{}", review_id))
+            continue
+        flags = {k: v for k, v in json.loads(old_after or "{}").items() if k not in STATE_COLUMNS}
+        after, _ = step(card_id, deck_id, state, rating, from_iso(reviewed_at), flags.get("balanced_days"))
+        updates.append((dumps(state) if state else None, dumps({**after, **flags}), review_id))
+        state = after
+    conn.executemany("UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?", updates)
+    if state is None:
+        conn.execute("DELETE FROM card_state WHERE card_id = ?", (card_id,))
+    else:
+        write_state(conn, card_id, state)
+    return state
+
+
+def rebuild(conn: sqlite3.Connection, step: Step) -> int:
+    """Recompute every card's cached state from the log; returns how many cards have one."""
+    rows = conn.execute(
+        f"SELECT card_id, deck_id, reviewed_at, rating, json_extract(state_after, '$.balanced_days') "
+        f"FROM reviews WHERE kind != '{PRACTICE}' ORDER BY card_id, {LOG_ORDER}"
+    )
+    states: dict[str, dict[str, Any]] = {}
+    for card_id, deck_id, reviewed_at, rating, logged_days in rows:
+        states[card_id], _ = step(
+            card_id, deck_id, states.get(card_id), rating, from_iso(reviewed_at), logged_days
+        )
+    conn.execute("DELETE FROM card_state")
+    conn.executemany(_UPSERT_STATE, [(cid, *(s[c] for c in STATE_COLUMNS)) for cid, s in states.items()])
+    return len(states)
+
+
+def undo_newest(conn: sqlite3.Connection, step: Step) -> tuple[Review, bool] | None:
+    """Remove this machine's newest review and put its card back exactly as it was before it; returns the
+    review and whether the card is new again (None when there is nothing to undo)."""
+    # only this machine's own reviews: one that came in through `prepdeck sync` is not ours to undo
+    cursor = conn.execute("SELECT * FROM reviews WHERE origin IS NULL ORDER BY id DESC LIMIT 1")
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    columns = [c[0] for c in cursor.description]
+    review = Review.from_row(dict(zip(columns, row, strict=True)))
+    uid = row[columns.index("uid")]
+    conn.execute("DELETE FROM reviews WHERE id = ?", (review.id,))
+    if uid is not None:  # already shared: the next sync tells the other machines to drop it too
+        conn.execute("INSERT OR IGNORE INTO sync_undone (uid, at) VALUES (?, ?)", (uid, to_iso(utcnow())))
+    later = conn.execute(
+        "SELECT 1 FROM reviews WHERE card_id = ? AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) LIMIT 1",
+        (review.card_id, to_iso(review.reviewed_at), to_iso(review.reviewed_at), review.id),
+    ).fetchone()
+    if review.kind == PRACTICE:
+        pass  # practice never moved the card: nothing to put back
+    elif later:
+        replay_card(conn, review.card_id, step)
+    elif review.state_before is None:
+        conn.execute("DELETE FROM card_state WHERE card_id = ?", (review.card_id,))
+    else:
+        write_state(conn, review.card_id, review.state_before)
+    if review.state_after and review.state_after.get("leech_suspended"):
+        conn.execute("DELETE FROM suspended WHERE card_id = ? AND reason = 'leech'", (review.card_id,))
+    gone = conn.execute("SELECT 1 FROM card_state WHERE card_id = ?", (review.card_id,)).fetchone() is None
+    return review, gone
+
+
+def suspend_leech(conn: sqlite3.Connection, card_id: str, at: dt.datetime) -> bool:
+    """Suspend a card as a leech; False when it was suspended already."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'leech', ?)",
+        (card_id, to_iso(at)),
+    )
+    return bool(cur.rowcount)
+
+
+def reviews_due_by_day(
+    conn: sqlite3.Connection, start: dt.datetime, end: dt.datetime
+) -> list[tuple[str, int]]:
+    """(due, count) of the review-state cards falling due in [start, end), for the load balancer."""
+    return conn.execute(
+        "SELECT due, count(*) FROM card_state WHERE state = ? AND due >= ? AND due < ? GROUP BY due",
+        (REVIEW_STATE, to_iso(start), to_iso(end)),
+    ).fetchall()
