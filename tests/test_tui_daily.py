@@ -350,3 +350,67 @@ async def test_help_at_80_columns_reads_cleanly(tmp_path, monkeypatch):
             assert any(action.id in line.split() for line in lines), action.id
         assert "F8" in shown and "spoken" in shown  # where p plays audio, F8 pauses
     ctx.close()
+
+
+# 10. small and resized terminals
+def _footer_keys(screen) -> list[str]:
+    """The footer entries drawn wholly on screen."""
+    from textual.widgets._footer import FooterKey
+
+    width = screen.app.size.width
+    return [k.description for k in screen.query(FooterKey) if k.region.width and k.region.right <= width]
+
+
+@pilot_test
+async def test_home_at_60x20_and_widened_to_120(tmp_path, monkeypatch):
+    from textual.widgets import DataTable
+
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#decks", DataTable)
+        assert table.columns[next(iter(table.columns))].width >= 14  # deck names, not "Du"
+        assert table.virtual_size.width <= table.size.width  # every column in sight
+        assert {"Quit", "Help"} <= set(_footer_keys(screen))
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        title = table.columns[next(iter(table.columns))]
+        assert title.width == 40  # laid out again for the wider terminal
+    ctx.close()
+
+
+@pilot_test
+async def test_review_at_60x20_keeps_rating_buttons_whole_and_quit_help_in_the_footer(tmp_path, monkeypatch):
+    from textual.widgets import Button
+
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await _review(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        for button in screen.query(".rate").results(Button):
+            label = str(button.label)
+            assert button.region.right <= 60
+            assert button.region.height == 3 and button.content_region.height == 1, (
+                label
+            )  # one line, bordered
+        assert "Help" in _footer_keys(screen)
+    ctx.close()
+
+
+# 13. `e Edit` only where something can be edited
+@pilot_test
+async def test_edit_is_offered_only_on_cards_with_something_to_type_into(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await _review(pilot, "alpha")
+        assert screen.card is not None and screen.card.type == "recall"
+        assert "Edit" not in _footer_keys(screen)
+        app.pop_screen()
+        screen = await _review(pilot, "design-basics")
+        assert "Edit" in _footer_keys(screen)
+    ctx.close()

@@ -84,6 +84,10 @@ class CardView(VerticalScroll):
         """Focus the view's editor or first input (key `e`); False when the view has none."""
         return False
 
+    def has_editor(self) -> bool:
+        """Something to type into (key `e` is offered in the footer only then)."""
+        return type(self).focus_editor is not CardView.focus_editor
+
     def tab_start(self) -> Widget | None:
         """Where Tab goes from outside the view's fields (None: the first field, as usual). A revealed
         design card starts at its checklist, as its hint says, not in a note the next Space would edit."""

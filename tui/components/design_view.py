@@ -214,6 +214,9 @@ class DesignCardView(CardView):
     def tab_start(self) -> Widget | None:
         return self.sheet.first_point() if self.revealed else None
 
+    def has_editor(self) -> bool:
+        return bool(self.card.numbers or self.card.checklist)
+
     def focus_editor(self) -> bool:
         targets = list(self.query(Input)) + (list(self.query(Checkbox)) if self.revealed else [])
         empty = [t for t in targets if isinstance(t, Input) and not t.value]

@@ -13,11 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from prepdeck.core.intervals import format_interval
 from prepdeck.core.store import StoreError, from_iso
 from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.messages import BrowserRowsLoaded, ReviewsChanged
 from prepdeck.tui.workers import background
 
@@ -114,7 +115,7 @@ class BrowserScreen(Screen[None]):
             yield table
             with Vertical(id="history-pane"), VerticalScroll(id="history-scroll"):
                 yield Static("[dim]Select a card to see its history.[/dim]", id="history")
-        yield Footer()
+        yield AdaptiveFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#cards", DataTable)

@@ -3,18 +3,21 @@ broken deck files with their `PATH:LINE: message`, so a typo in a deck is never 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.components.heatmap import Heatmap
 from prepdeck.tui.messages import HomeDataLoaded, ReviewsChanged
 from prepdeck.tui.workers import background
@@ -30,8 +33,12 @@ OTHER_COLUMNS = 7 + 4 + 4 + 5 + 2 * 5 + 2  # round, due, new, total, cell paddin
 ROUND_LABELS = {"behavioral": "behav."}  # the one round name wider than its column
 
 
+NARROW_HOME = 76  # below this the heatmap column goes, so the deck names keep their room
+
+
 def _title_width(screen_width: int) -> int:
-    return max(14, min(40, screen_width - SIDE_PANEL - OTHER_COLUMNS - 2))
+    side = SIDE_PANEL if screen_width >= NARROW_HOME else 0
+    return max(14, min(40, screen_width - side - OTHER_COLUMNS - 2))
 
 
 def local_day(moment: dt.datetime, day_starts_at_hour: int) -> dt.date:
@@ -58,18 +65,39 @@ class HomeScreen(Screen[None]):
                 yield Static("", id="today")
         with VerticalScroll(id="problems", classes="hidden"):
             yield Static("", id="problems-text")
-        yield Footer()
+        yield AdaptiveFooter()
 
     def on_mount(self) -> None:
+        self._add_columns(self.app.size.width)
+        self._show_problems()
+        self.load()
+
+    def _add_columns(self, width: int) -> None:
         table = self.query_one("#decks", DataTable)
         # fixed widths, stable whatever the titles; the title takes what a wider terminal offers
-        table.add_column("Deck", key="title", width=_title_width(self.app.size.width))
+        table.add_column("Deck", key="title", width=_title_width(width))
         table.add_column("Round", key="round", width=7)
         table.add_column("Due", key="due", width=4)
         table.add_column("New", key="new", width=4)
         table.add_column("Total", key="total", width=5)
-        self._show_problems()
-        self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the table out again for the new width (it was laid out for the old one)."""
+        width = event.size.width
+        self.set_class(width < NARROW_HOME, "narrow")
+        table = self.query_one("#decks", DataTable)
+        title = table.columns.get(ColumnKey("title"))
+        if title is None or title.width == _title_width(width):
+            return
+        selected = self._selected_key()
+        table.clear(columns=True)
+        self._add_columns(width)
+        last = getattr(self, "_last", None)
+        if last is not None:
+            self._loaded(last)
+            if selected is not None:
+                with contextlib.suppress(Exception):
+                    table.move_cursor(row=table.get_row_index(selected))
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -100,6 +128,7 @@ class HomeScreen(Screen[None]):
 
     @on(HomeDataLoaded)
     def _loaded(self, message: HomeDataLoaded) -> None:
+        self._last = message
         app = self.papp
         decks = app.context.decks().decks
         table = self.query_one("#decks", DataTable)

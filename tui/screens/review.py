@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from prepdeck.checkers import PREWARM_LOOKAHEAD
 from prepdeck.core.scheduler import LEARN_AHEAD
@@ -25,6 +25,7 @@ from prepdeck.core.store import StoreError
 from prepdeck.tui.bindings import actions_for, bindings_for
 from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
+from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.messages import QueueLoaded, WorkStatus
 from prepdeck.tui.workers import background
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from prepdeck.tui.app import PrepdeckApp
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+NARROW_BAR = 76  # below this width the rating buttons drop their padding and the " · " in their labels
 
 
 @dataclass
@@ -84,20 +86,33 @@ class RatingBar(Horizontal):
             )
             yield button
 
+    _shown: tuple[dict[int, str], int | None] | None = None
+
     def on_mount(self) -> None:
         for button in self.query(Button):
             button.can_focus = False  # keys belong to the screen: Space, 1–4
 
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW_BAR
+        if narrow != self.has_class("narrow"):
+            self.set_class(narrow, "narrow")
+            if self._shown is not None:
+                self.show_ratings(*self._shown)
+
     def show_ratings(self, intervals: dict[int, str], suggested: int | None) -> None:
+        self._shown = (intervals, suggested)
         self.query_one("#show").add_class("hidden")
+        # narrow: a tighter label, so each button stays one line inside its border
+        sep = " " if self.has_class("narrow") else " · "
         for rating, name in RATINGS.items():
             button = self.query_one(f"#rate-{rating}", Button)
             mark = "▸ " if rating == suggested else ""
-            button.label = f"{mark}{rating} {name} · {intervals.get(rating, '?')}"
+            button.label = f"{mark}{rating} {name}{sep}{intervals.get(rating, '?')}"
             button.remove_class("hidden")
             button.set_class(rating == suggested, "suggested")
 
     def show_reveal(self) -> None:
+        self._shown = None
         self.query_one("#show").remove_class("hidden")
         for button in self.query(".rate"):
             button.add_class("hidden").remove_class("suggested")
@@ -151,7 +166,7 @@ class ReviewScreen(Screen[None]):
         with Container(id="card-host"):
             yield Placeholder("Loading today's cards…")
         yield RatingBar(id="rating-bar")
-        yield Footer()
+        yield AdaptiveFooter()
 
     def on_mount(self) -> None:
         self._update_top()
@@ -532,6 +547,8 @@ class ReviewScreen(Screen[None]):
         if action in ("rate", "accept_suggestion", "reveal", "suspend", "undo") and self._in_a_field():
             # keys typed for a field never rate or suspend the card: Esc leaves the field first
             return False
+        if action == "edit" and self.view is not None and not self.view.has_editor():
+            return False  # a recall card: nothing to type into, so no "e Edit" in the footer
         if action == "reveal" and self.view is not None and self.view.revealed:
             return False  # the footer shows what is left to do: rate
         if action == "speak":

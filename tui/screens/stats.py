@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from prepdeck.tui.bindings import bindings_for, key_hint
+from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.messages import ReviewsChanged
 from prepdeck.tui.workers import background
 
@@ -58,7 +59,7 @@ class StatsScreen(Screen[None]):
                 yield PlotextPlot(id="plot-forecast")
                 yield PlotextPlot(id="plot-fillers")
             yield Static("", id="stats-scores")
-        yield Footer()
+        yield AdaptiveFooter()
 
     def on_mount(self) -> None:
         self.load()
