@@ -100,6 +100,42 @@ async def _spoken_result(pilot) -> None:
     await pilot.pause()
 
 
+async def _mock_open(pilot, round_: str):
+    from prepdeck.tui.screens.mock import MockScreen
+
+    await settle(pilot)
+    pilot.app.push_screen(MockScreen(round_, seed=1))
+    await settle(pilot)
+    for _ in range(5):  # the round starts after the first refresh; its view composes a frame later
+        await pilot.pause()
+    return pilot.app.screen
+
+
+async def _mock_design(pilot) -> None:
+    """A design mock round, 7 minutes into its clarify phase: the timer bar, the phase line, the card."""
+    screen = await _mock_open(pilot, "design")
+    pilot.app.clock.advance(minutes=7)
+    screen.tick()
+    await pilot.pause()
+
+
+async def _mock_scoring(pilot) -> None:
+    """The design round run out (10 + 40 + 10 min), two checklist points ticked at the wrap-up: the rubric."""
+    screen = await _mock_open(pilot, "design")
+    for minutes in (10, 40, 10):
+        pilot.app.clock.advance(minutes=minutes)
+        await pilot.press("n")
+        await settle(pilot)
+    view = next(iter(screen.views.values()))
+    view.query_one("#check-0").value = True
+    view.query_one("#check-2").value = True
+    await pilot.press("n")
+    await settle(pilot)
+    pilot.app.clear_notifications()  # the phase toasts would cover the rubric
+    for _ in range(4):
+        await pilot.pause()
+
+
 async def _summary(pilot) -> None:
     await _review(pilot)
     while pilot.app.screen.card is not None:
@@ -141,6 +177,8 @@ async def _stats(pilot) -> None:
         ("stats", _stats),
         ("spoken", _spoken),
         ("spoken-result", _spoken_result),
+        ("mock-design", _mock_design),
+        ("mock-scoring", _mock_scoring),
     ],
 )
 def test_screen_snapshot(app, snap_compare, name, run_before):
