@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.binding import Binding
 
 from prepdeck.core.logs import log_exception
 from prepdeck.core.paths import database_path
@@ -41,7 +40,7 @@ USER_ERRORS = (StoreError, ReportError)  # one line that says what to do: no tra
 class PrepdeckApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "prepdeck"
-    BINDINGS: list[Binding] = bindings_for("app")  # type: ignore[assignment]
+    BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {PrepdeckCommands}
     ENABLE_COMMAND_PALETTE = True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
@@ -49,7 +50,7 @@ class PrepdeckCommands(Provider):
             commands.append(
                 (
                     f"Practise round: {round_name}",
-                    lambda r=round_name: app.start_practice("round", r, f"{r} round"),
+                    functools.partial(app.start_practice, "round", round_name, f"{round_name} round"),
                     "outside the schedule (FSRS unchanged)",
                 )
             )
@@ -58,7 +59,7 @@ class PrepdeckCommands(Provider):
             commands.append(
                 (
                     f"Practise tag: {tag}",
-                    lambda t=tag: app.start_practice("tag", t, f"#{t}"),
+                    functools.partial(app.start_practice, "tag", tag, f"#{tag}"),
                     "outside the schedule",
                 )
             )
@@ -66,7 +67,7 @@ class PrepdeckCommands(Provider):
             commands.append(
                 (
                     f"Review deck: {deck.title} ({deck.id})",
-                    lambda deck_id=deck.id: app.start_review(deck_id),
+                    functools.partial(app.start_review, deck.id),
                     f"{deck.round} round",
                 )
             )

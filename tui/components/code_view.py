@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
@@ -80,9 +80,11 @@ class CodeEditor(TextArea):
     """The code editor. Escape is left to the screen's `leave` binding: TextArea's own handling moves focus
     to the next widget (the case tabs), which scrolled the card back up away from the run's results."""
 
-    BINDINGS: ClassVar[list[Binding]] = [leave_editor_binding()]  # the footer says "Leave editor", not "End"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        leave_editor_binding()
+    ]  # the footer says "Leave editor", not "End"
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         if event.key == "escape":
             event.prevent_default()  # skips TextArea's handler; the key still bubbles to the screen
 
@@ -108,7 +110,7 @@ class CodeCardView(CardView):
     """
 
     # ids run_check, cycle_dialect, show_translation, give_up: remappable under [keys], on the help screen
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("code")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("code")
 
     def __init__(self, card: Any, context: Any, **kwargs: Any) -> None:
         super().__init__(card, context, **kwargs)
@@ -539,7 +541,7 @@ class CodeCardView(CardView):
             except Exception:
                 continue
             pane.remove_children()
-            pane.mount(Vertical(*self._case_tables(case)))  # type: ignore[arg-type]
+            pane.mount(Vertical(*self._case_tables(case)))
 
     # -- the CardView contract ------------------------------------------------------------------------------
     def suggested_rating(self) -> int | None:

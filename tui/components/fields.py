@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 UNDO_DEPTH = 200  # edits kept per field
 
 
 class TextField(Input):
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+z", "undo_edit", "Undo", show=False),
         Binding("ctrl+y", "redo_edit", "Redo", show=False),
     ]

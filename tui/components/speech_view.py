@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
 from textual.widget import Widget
@@ -81,7 +81,7 @@ class SpokenCardView(CardView):
     SpokenCardView #speech-status { height: auto; }
     """
     # ids record, import_audio, cancel_transcription, play: remappable under [keys], on the help screen
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("speech")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("speech")
 
     def __init__(self, card: Any, context: Any, **kwargs: Any) -> None:
         super().__init__(card, context, **kwargs)

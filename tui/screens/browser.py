@@ -94,7 +94,7 @@ def matches(row: CardRow, query: str, now: dt.datetime) -> bool:
 
 
 class BrowserScreen(Screen[None]):
-    BINDINGS = bindings_for("browser")  # type: ignore[assignment]
+    BINDINGS = bindings_for("browser")
 
     def __init__(self) -> None:
         super().__init__()

@@ -47,7 +47,7 @@ def local_day(moment: dt.datetime, day_starts_at_hour: int) -> dt.date:
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = bindings_for("home")  # type: ignore[assignment]
+    BINDINGS = bindings_for("home")
 
     @property
     def papp(self) -> PrepdeckApp:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Container, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -88,7 +88,7 @@ class MockScreen(Screen[None]):
     MockScreen .mock-break { padding: 2 4; height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("mock")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("mock")
 
     def __init__(
         self, round_: str | None = None, *, seed: int | None = None, clock: Monotonic | None = None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 class PlanScreen(Screen[None]):
     # ids plan_back, plan_save, plan_clear, plan_cram: remappable under [keys], on the help screen
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("plan")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("plan")
     DEFAULT_CSS = """
     PlanScreen #plan-form { height: auto; padding: 0 1; }
     PlanScreen #plan-form Input { width: 1fr; min-width: 10; }

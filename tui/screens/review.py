@@ -140,7 +140,7 @@ CARD_ACTIONS = frozenset(a.action for a in actions_for("code"))
 
 
 class ReviewScreen(Screen[None]):
-    BINDINGS = bindings_for("review") + bindings_for("code")  # type: ignore[assignment]
+    BINDINGS = bindings_for("review") + bindings_for("code")
 
     def __init__(self, deck_id: str | None = None, practice: Practice | None = None) -> None:
         super().__init__()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from rich.markup import escape
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 class StatsScreen(Screen[None]):
     # ids stats_back, week_report, prev_week, next_week, refresh: remappable under [keys], on the help screen
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("stats")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("stats")
     DEFAULT_CSS = """
     StatsScreen #stats-plots { grid-size: 2 2; grid-gutter: 1 2; height: 36; min-height: 24; }
     StatsScreen PlotextPlot { height: 1fr; min-height: 10; }
@@ -155,7 +155,8 @@ class StatsScreen(Screen[None]):
         plt.clear_figure()
         plt.title(title)
         plt.bar(list(range(len(values))), values, marker="hd", width=0.6)
-        plt.xticks(*thinned_ticks(labels, widget.size.width))
+        positions, shown = thinned_ticks(labels, widget.size.width)
+        plt.xticks(cast("list[float]", positions), shown)  # plotext takes ints too
         plt.xlim(-0.7, len(values) - 0.3)
         top = max([*values, 1])
         step = max(1, -(-top // 5))
@@ -172,7 +173,8 @@ class StatsScreen(Screen[None]):
         if points:
             plt.plot([x for x, _ in points], [y for _, y in points], marker="braille")
             plt.scatter([x for x, _ in points], [y for _, y in points])
-        plt.xticks(*thinned_ticks([w["week"][-3:] for w in weeks], widget.size.width))
+        positions, shown = thinned_ticks([w["week"][-3:] for w in weeks], widget.size.width)
+        plt.xticks(cast("list[float]", positions), shown)
         plt.xlim(-0.5, len(weeks) - 0.5)
         plt.ylim(0, 100)
         widget.refresh()

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 class StoryBankScreen(Screen[None]):
     # ids stories_back, story_new, story_edit, story_delete: remappable under [keys], on the help screen
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("stories")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("stories")
     DEFAULT_CSS = """
     StoryBankScreen #story-matrix { height: auto; max-height: 16; }
     StoryBankScreen #story-list { height: auto; max-height: 12; margin-top: 1; }
@@ -196,7 +196,7 @@ def _delivery(story: Story) -> Text:
 class StoryEditor(ModalScreen[bool]):
     """Add or edit one story: the title, the STAR fields, the numbers, the competencies."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -257,7 +257,7 @@ class StoryEditor(ModalScreen[bool]):
 class StoryPicker(ModalScreen[Any]):
     """Choose the story a star card is answered from (Enter), or Escape."""
 
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     StoryPicker { align: center middle; }
     StoryPicker > Vertical { width: 80%; max-width: 90; height: auto; max-height: 80%;

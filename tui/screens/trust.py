@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -32,7 +32,7 @@ class TrustScreen(ModalScreen[str | None]):
     #trust-buttons { height: auto; align: center middle; }
     #trust-buttons Button { margin: 0 1; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "choose('file')", "Trust file"),
         Binding("f", "choose('folder')", "Trust folder"),
         Binding("escape,c", "choose('')", "Cancel"),
