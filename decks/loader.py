@@ -70,6 +70,12 @@ SQL_DIALECT_ALIASES = {
     "duck": "duckdb",
 }
 DEFAULT_TODAY = dt.datetime(2026, 1, 1)
+# Lengths a screen can show: the largest built-in prompt is ~1,500 characters and its longest answer ~3,800;
+# a title of megabytes would stall every screen that lists it
+ONE_LINE_LIMIT = 200  # titles, case names, a card's competency
+TEXT_LIMITS = {"prompt": 20_000, "answer": 20_000, "description": 20_000, "solution": 50_000, "item": 2_000}
+LIST_LIMIT = 200  # tags, checklist points
+MAX_CARDS = 10_000  # the built-in decks hold 35 at most; 100,000 would cost seconds on every screen
 MAX_TARGET_SECONDS = 4 * 3600  # a spoken answer; the same bound as recordings' longest audio
 
 COMMON_KEYS = {"id", "type", "title", "prompt", "answer", "tags", "x"}
@@ -148,6 +154,10 @@ class _Validator:
         if one_line and "\n" in value.strip():
             self.problem((*where, key), f"'{key}' must be one line", card_id)
             return None
+        limit = ONE_LINE_LIMIT if one_line else TEXT_LIMITS.get(key)
+        if limit is not None and len(value) > limit:
+            self.problem((*where, key), f"'{key}' is {len(value):,} characters; at most {limit:,}", card_id)
+            return None
         return value
 
     def number(
@@ -185,6 +195,13 @@ class _Validator:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem((*where, key), f"'{key}' must be a list of strings", card_id)
+            return ()
+        if len(value) > LIST_LIMIT or any(len(v) > TEXT_LIMITS["item"] for v in value):
+            self.problem(
+                (*where, key),
+                f"'{key}' may hold at most {LIST_LIMIT} entries of at most {TEXT_LIMITS['item']:,} characters",
+                card_id,
+            )
             return ()
         return tuple(value)
 
@@ -224,6 +241,11 @@ class _Validator:
             self.problem((), "the deck has no cards: add [[cards]] entries")
         elif not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
             self.problem(("cards",), "'cards' must be an array of tables ([[cards]])")
+        elif len(raw_cards) > MAX_CARDS:
+            # placed by the cheap [[cards]] scan: the full key map of a file this size costs seconds
+            line = self.card_lines[MAX_CARDS] if len(self.card_lines) > MAX_CARDS else None
+            message = f"{len(raw_cards):,} cards; a deck may hold at most {MAX_CARDS:,}: split it into decks"
+            self.problems.append(DeckProblem(self.path, line, message))
         else:
             seen: dict[str, int] = {}
             for index, raw in enumerate(raw_cards):

@@ -365,3 +365,28 @@ def test_card_tolerance_and_speaking_targets_are_bounded(tmp_path: Path) -> None
     assert deck is None
     assert any("target_seconds" in p.message for p in problems)
     assert any("'answer' must be a finite number" in p.message for p in problems)
+
+
+def test_text_a_screen_cannot_show_is_a_deck_problem(tmp_path: Path) -> None:
+    path = tmp_path / "deck.toml"
+    path.write_text(DECK.format(id="long", title="T" * 5000), encoding="utf-8")
+    deck, problems = load_deck_file(path)
+    assert deck is None and [(p.line, p.message) for p in problems] == [
+        (4, "'title' is 5,000 characters; at most 200")
+    ]
+    path.write_text(DECK.format(id="long", title="T").replace('answer = "A."', f'answer = "{"a" * 30000}"'))
+    assert "'answer' is 30,000 characters" in load_deck_file(path)[1][0].message
+
+
+def test_a_deck_of_more_than_10000_cards_is_refused_with_the_line_of_the_first_one_too_many(
+    tmp_path: Path,
+) -> None:
+    card = '\n[[cards]]\nid = "c{i}"\ntype = "recall"\ntitle = "T"\nprompt = "P"\nanswer = "A"\n'
+    head = '[deck]\nid = "many"\ntitle = "Many"\nround = "sql"\n'
+    path = tmp_path / "many.toml"
+    path.write_text(head + "".join(card.format(i=i) for i in range(10_001)), encoding="utf-8")
+    deck, problems = load_deck_file(path)
+    assert deck is None
+    assert [(p.line, p.message) for p in problems] == [
+        (5 + 7 * 10_000 + 1, "10,001 cards; a deck may hold at most 10,000: split it into decks")
+    ]
