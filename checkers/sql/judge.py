@@ -394,3 +394,17 @@ def prewarm(config: SqlConfig | Config | None = None, *, postgres: bool = False)
             service().start()
     except Exception:
         pass
+
+
+def engine_for(dialect: str | None, config: SqlConfig | Config | None = None) -> str:
+    """What judges `dialect` right now: "postgresql 18.6" once PostgreSQL is up, else the DuckDB
+    label ("duckdb 2.0 (translated from mysql)"); for the app's status line and plan title."""
+    cfg = _sql_config(config)
+    name = normalize_dialect(dialect, cfg.dialect)
+    if name == "postgres":
+        from prepdeck.checkers.sql.postgres_engine import service
+
+        svc = service(memory_limit_mb=cfg.memory_limit_mb)
+        if svc.ready:
+            return svc.label
+    return engine_label(name)

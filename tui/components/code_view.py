@@ -144,9 +144,17 @@ class CodeCardView(CardView):
 
         return explain_sql(self.card, answer, dialect, self.context.config.sql)
 
+    def engine_name(self) -> str:
+        """What runs the answer, for the status line and the plan's title ("postgresql 18.6")."""
+        if not self.DIALECTS:  # PySpark and Python cards: one engine
+            return self.ENGINE_LABEL
+        from prepdeck.checkers.sql import engine_for
+
+        return engine_for(self.dialect, self.context.config.sql)
+
     def running_status(self) -> str:
         limit = self.context.config.sql.time_limit_s
-        return f"checking on {self.ENGINE_LABEL}… (limit {limit:g} s; {self._key('run_check')} cancels)"
+        return f"checking on {self.engine_name()}… (limit {limit:g} s; {self._key('run_check')} cancels)"
 
     def default_dialect(self) -> str | None:
         return self.context.config.sql.dialect if self.DIALECTS else None
@@ -470,7 +478,7 @@ class CodeCardView(CardView):
         from rich.console import Group
         from rich.syntax import Syntax
 
-        title = f"As run on {self.ENGINE_LABEL}" + (f" (from {self.dialect})" if self.dialect else "")
+        title = f"As run on {self.engine_name()}"
         panel.update(
             Group(
                 Text(title, style="bold"),
