@@ -91,3 +91,24 @@ async def test_practice_from_the_palette_logs_answers_without_moving_the_schedul
         app.start_practice("tag", "no-such-tag", "#no-such-tag")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and app.screen is screen
+
+
+@pilot_test
+async def test_p_in_the_browser_practises_the_cards_the_search_shows(tmp_path, monkeypatch):
+    from prepdeck.tui.screens.browser import BrowserScreen
+
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        app.screen.query_one("#search").value = "tag:nulls"
+        await settle(pilot)
+        app.screen.query_one("#cards").focus()
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.practice is not None
+        assert [c.global_id for c in screen.practice.cards] == ["alpha/null-not-in"]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from prepdeck.core.context import Context
     from prepdeck.core.scheduler import Scheduling
+    from prepdeck.decks.model import Card
 
 Clock = Callable[[], dt.datetime]
 FAILURE_TOAST_S = 12
@@ -160,13 +161,16 @@ class PrepdeckApp(App[int]):
 
     def start_practice(self, what: str, value: str | None, label: str) -> None:
         """Practise now, outside the schedule: answers are logged, the cards' FSRS states stay."""
-        from prepdeck.tui.screens.review import Practice, ReviewScreen
-
         try:
             cards = self.scheduling.practice_cards(what, value, now=self.now())
         except StoreError as exc:
             self.notify(f"Practice: {exc}", severity="error", markup=False)
             return
+        self.practise(label, cards)
+
+    def practise(self, label: str, cards: list[Card]) -> None:
+        from prepdeck.tui.screens.review import Practice, ReviewScreen
+
         if not cards:
             self.notify(f"Nothing to practise: {label}.", timeout=4, markup=False)
             return

@@ -159,6 +159,14 @@ ACTIONS: tuple[KeyAction, ...] = (
     ),
     # browser
     KeyAction("search", "slash", "search", "Search", "browser", "search (tag: deck: type: is:)"),
+    KeyAction(
+        "practise_shown",
+        "p",
+        "practise_shown",
+        "Practise",
+        "browser",
+        "practise the cards shown, outside the schedule",
+    ),
     KeyAction("back", "escape", "back", "Back", "browser", "back to the home screen"),
     # statistics
     KeyAction("stats_back", "escape,q", "app.pop_screen", "Back", "stats", "back to the home screen"),

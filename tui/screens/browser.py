@@ -282,6 +282,14 @@ class BrowserScreen(Screen[None]):
             + (f"  [dim]matching[/dim] {escape(query)}" if query else "")
         )
 
+    def action_practise_shown(self) -> None:
+        """Practise the cards the search shows, in the order shown, outside the schedule."""
+        table = self.query_one("#cards", DataTable)
+        ids = [str(key.value) for key in table.rows]
+        cards = [self.rows[card_id].card for card_id in ids if card_id in self.rows][:200]
+        query = self.query_one("#search", Input).value.strip()
+        self.papp.practise(query or "cards shown in the browser", cards)
+
     def action_suspend(self) -> None:
         card_id = self._selected_id()
         row = self.rows.get(card_id or "")
