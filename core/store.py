@@ -350,15 +350,13 @@ class Store:
                 raise diagnose(exc, self.path, self.busy_timeout_ms) from exc
             try:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            try:
                 conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                with contextlib.suppress(sqlite3.Error):
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):  # e.g. SQLite already rolled back on a full disk
                     conn.execute("ROLLBACK")
-                raise diagnose(exc, self.path) from exc
+                if isinstance(exc, sqlite3.Error):  # a damaged page, a full disk: one line, as everywhere
+                    raise diagnose(exc, self.path, self.busy_timeout_ms) from exc
+                raise
 
     # -- meta ----------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:

@@ -264,3 +264,18 @@ def test_each_thread_reads_on_its_own_connection_and_a_long_read_never_holds_up_
         assert store.review_count() == before
     assert store.get_meta("written") == "while the report read"
     store.close()
+
+
+def test_a_write_that_meets_a_full_disk_is_one_line_and_rolled_back(tmp_path: Path) -> None:
+    with _tmpfs(tmp_path / "fills", "1m") as home:
+        store = Store.open(database_path(home))
+        with pytest.raises(StoreError) as err, store.transaction() as conn:  # a note bigger than the disk
+            conn.execute(
+                "INSERT INTO notes (card_id, body, updated_at) VALUES ('a/b', ?, 'now')",
+                ("x" * 4_000_000,),
+            )
+        assert str(err.value) == f"the disk holding {home} is full; free some space and try again"
+        assert store.get_note("a/b") == {}
+        store.set_meta("still", "works")  # the store is usable once the failed write is undone
+        assert store.get_meta("still") == "works"
+        store.close()
