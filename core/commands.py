@@ -64,7 +64,7 @@ def _warn_broken(ctx: Context) -> None:
     if broken:
         print(
             f"prepdeck: warning: {len(broken)} deck file(s) skipped because of problems "
-            "(see `prepdeck decks check`): " + ", ".join(str(p) for p in broken),
+            "(see `prepdeck decks check`): " + ", ".join(one_line(p, None) for p in broken),
             file=sys.stderr,
         )
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from prepdeck.decks.text import visible
+
 Round = Literal["sql", "pyspark", "design", "behavioral"]
 CardType = Literal["recall", "sql", "pyspark", "python", "design", "star"]
 ROUNDS: tuple[str, ...] = ("sql", "pyspark", "design", "behavioral")
@@ -106,7 +108,7 @@ class DeckProblem:
         where = f"{self.path}:{self.line}" if self.line is not None else f"{self.path}"
         if self.line is None and self.card_id:
             where += f": card '{self.card_id}'"
-        return f"{where}: {self.message}"
+        return visible(f"{where}: {self.message}")  # a downloaded file's name may hold escape codes
 
 
 @dataclass

@@ -254,3 +254,20 @@ def test_markup_in_a_key_setting_is_an_unknown_key_not_a_crash() -> None:
     )
     assert keymap == {"undo": "u"}
     assert len(problems) == 2 and all("unknown key" in p for p in problems)
+
+
+def test_a_deck_file_named_with_escape_codes_is_named_visibly(tmp_path: Path, isolated_home: Path) -> None:
+    decks = tmp_path / "downloads"
+    decks.mkdir()
+    (decks / "\x1b]0;pwned\x07x.toml").write_text("not toml", encoding="utf-8")
+    env = {**os.environ, "PREPDECK_HOME": str(isolated_home)}
+    for args in (["--decks", str(decks), "decks", "list"], ["decks", "check", str(decks)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "prepdeck.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        both = done.stdout + done.stderr
+        assert "\x1b" not in both and "\x07" not in both and "␛]0;pwned␇x.toml" in both, both
