@@ -32,6 +32,7 @@ import sqlglot
 from sqlglot import exp
 
 from prepdeck.checkers.sql import check_sql
+from prepdeck.checkers.sql.errors import CardProblem
 from prepdeck.core.config import SqlConfig
 from prepdeck.decks.loader import load_decks
 from prepdeck.decks.model import Card, Case
@@ -173,6 +174,35 @@ def _drop_order_key(i: int) -> Mutation:
     return mutate
 
 
+def _literal_step(delta: int) -> Mutation:
+    def mutate(node: exp.Expression) -> bool:
+        if not isinstance(node, exp.Literal) or node.is_string or not node.this.lstrip("-").isdigit():
+            return False
+        if isinstance(node.parent, (exp.Limit, exp.Offset)):
+            return False
+        node.replace(exp.Literal.number(int(node.this) + delta))
+        return True
+
+    return mutate
+
+
+def _drop_coalesce(node: exp.Expression) -> bool:
+    if not isinstance(node, exp.Coalesce):
+        return False
+    node.replace(node.this.copy())
+    return True
+
+
+def _flip_is_null(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Not) and isinstance(node.this, exp.Is):
+        node.replace(node.this.copy())
+        return True
+    if isinstance(node, exp.Is) and not isinstance(node.parent, exp.Not):
+        node.replace(exp.Not(this=node.copy()))
+        return True
+    return False
+
+
 OPERATORS: list[tuple[str, Mutation]] = [
     ("ASC↔DESC", _toggle_desc),
     ("NULLS FIRST↔LAST", _toggle_nulls),
@@ -186,6 +216,10 @@ OPERATORS: list[tuple[str, Mutation]] = [
     ("COUNT(x)→COUNT(*)", _count_star),
     ("ROWS↔RANGE", _rows_range),
     *[(f"ORDER BY key {i + 1} dropped", _drop_order_key(i)) for i in range(6)],
+    ("integer literal +1", _literal_step(1)),
+    ("integer literal -1", _literal_step(-1)),
+    ("COALESCE dropped", _drop_coalesce),
+    ("IS NULL↔IS NOT NULL", _flip_is_null),
 ]
 
 
@@ -324,6 +358,17 @@ _NUMERIC = {
 }
 
 
+def _below(fields: list[str | None], names: list[str], a: str, b: str) -> bool:
+    """True unless both columns are in this table, set, and fields[a] >= fields[b]."""
+    if a not in names or b not in names:
+        return True
+    x, y = fields[names.index(a)], fields[names.index(b)]
+    if x is None or y is None:
+        return True
+    nx, ny = _number(x), _number(y)
+    return nx < ny if nx is not None and ny is not None else x < y
+
+
 def _csv_field(value: str) -> str:
     if any(ch in value for ch in ',"\n') or value == "":
         return '"' + value.replace('"', '""') + '"'
@@ -338,6 +383,7 @@ def random_case(card: Card, seed: int, rows: int) -> Case:
     ranges = {k.lower(): v for k, v in settings.get("range", {}).items()}
     keys = [[k.lower()] if isinstance(k, str) else [c.lower() for c in k] for k in settings.get("unique", [])]
     never_null = {c for key in keys for c in key}
+    order_pairs = [(a.lower(), b.lower()) for a, b in settings.get("ordered", [])]
     single = {key[0] for key in keys if len(key) == 1}
     domains = _observed(card)
     data: dict[str, str] = {}
@@ -356,6 +402,8 @@ def random_case(card: Card, seed: int, rows: int) -> Case:
                     fields.append(None)
                 else:
                     fields.append(_draw(dom, rng, override, 4 * rows if name in single else 0))
+            if not all(_below(fields, names, a, b) for a, b in order_pairs):
+                continue
             tuples = [tuple(fields[i] for i in key) for key in table_keys]
             if any(t in s for t, s in zip(tuples, seen, strict=True)):
                 continue
@@ -378,6 +426,7 @@ class CardScore:
     killed: int = 0
     equivalent_declared: int = 0
     survivors: list[Mutant] = field(default_factory=list)
+    problem: str | None = None  # the solution itself fails on the random data
 
 
 CONFIG = SqlConfig(time_limit_s=20.0, max_rows=100_000)
@@ -397,6 +446,13 @@ def score_sql_card(card: Card) -> CardScore:
     score = CardScore(card.global_id)
     declared = {" ".join(s.split()) for s in mutation_settings(card).get("equivalent", [])}
     probe = _random_card(card)
+    try:
+        check_sql(probe, card.solution or "", dialect=card.dialect, config=CONFIG)
+    except (
+        CardProblem
+    ) as exc:  # the random data breaks a promise of the prompt: say which card needs settings
+        score.problem = str(exc)
+        return score
     for mutant in sql_mutants(card.solution or "", card.dialect or "duckdb"):
         score.generated += 1
         if " ".join(mutant.sql.split()) in declared:
@@ -432,7 +488,8 @@ def _table(scores: list[CardScore]) -> str:
         "",
         "`.venv/bin/python -m benchmarks.mutation --write` — wrong variants of each reference solution (sqlglot:",
         "ASC↔DESC, ROW_NUMBER↔RANK↔DENSE_RANK, `<`↔`<=`, a WHERE/ON/HAVING conjunct dropped, INNER↔LEFT, DISTINCT",
-        "dropped, COUNT(x)→COUNT(*), ROWS↔RANGE, NULLS FIRST↔LAST, an ORDER BY key dropped); *distinguishable* =",
+        "dropped, COUNT(x)→COUNT(*), ROWS↔RANGE, NULLS FIRST↔LAST, an ORDER BY key dropped, an integer literal ±1,",
+        "COALESCE dropped, IS NULL↔IS NOT NULL); *distinguishable* =",
         "differs from the solution on three random datasets drawn from the card's tables (8, 40, 200 rows);",
         "*killed* = fails at least one of the card's cases. CI: tests/test_mutation.py asserts 0 survivors.",
         "",
@@ -457,6 +514,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{score.killed} killed",
             flush=True,
         )
+        if score.problem:
+            print(f"  RANDOM DATA REJECTED: {score.problem}", flush=True)
         for m in score.survivors:
             print(f"  SURVIVES [{m.operator}]: {' '.join(m.sql.split())}", flush=True)
     print(_table(scores))
@@ -464,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import write_section
 
         write_section(_table(scores), START, END)
-    return 1 if any(s.survivors for s in scores) else 0
+    return 1 if any(s.survivors or s.problem for s in scores) else 0
 
 
 if __name__ == "__main__":

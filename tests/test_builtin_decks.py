@@ -304,3 +304,9 @@ def test_long_recall_answers_state_the_pass_bar(decks: DeckSet) -> None:
 def test_cards_name_the_interview_guide_not_the_guide(decks: DeckSet) -> None:
     for where, text in all_text(decks):
         assert not re.search(r"(?<!interview )\b[Tt]he guide\b", text), where
+
+
+def test_no_card_text_swallowed_a_toml_key(decks: DeckSet) -> None:
+    # a key written inside another key's multi-line string is valid TOML but silently lost
+    for where, text in all_text(decks):
+        assert not re.search(r"^(answer|prompt|solution|checklist|title) = ", text, re.MULTILINE), where

@@ -28,7 +28,7 @@ def test_mutants_cover_the_operators() -> None:
         "INNER↔LEFT",
     ):
         assert op in ops, op
-    assert {"DISTINCT dropped", "ROWS↔RANGE", "ORDER BY key 1 dropped"} <= ops
+    assert {"DISTINCT dropped", "ROWS↔RANGE", "ORDER BY key 1 dropped", "integer literal +1"} <= ops
 
 
 def test_random_data_keeps_the_promises_of_the_cases() -> None:
@@ -63,12 +63,13 @@ def test_a_weak_card_has_a_surviving_mutant() -> None:
         cases=(Case("far from the boundary", {"t": "k,v\na,1\nb,5\nc,9\n"}),),
     )
     score = score_sql_card(weak)
-    assert score.distinguishable >= 1 and [m.operator for m in score.survivors] == ["<↔<="]
+    # every boundary mutant differs on random data, and no case sits on the boundary to catch it
+    assert sorted(m.operator for m in score.survivors) == ["<↔<=", "integer literal +1", "integer literal -1"]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("card", SQL_CARDS, ids=lambda c: c.global_id)
 def test_every_distinguishable_mutant_fails_a_case(card: Card) -> None:
     score = score_sql_card(card)
-    assert score.generated > 0
+    assert score.problem is None, score.problem
     assert [m.sql for m in score.survivors] == []
