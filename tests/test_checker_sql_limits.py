@@ -61,3 +61,13 @@ def test_a_worker_that_dies_is_replaced(card: Card) -> None:
     os.kill(worker.process.pid, signal.SIGKILL)
     worker.process.wait()
     assert check_sql(card, GOOD, "duckdb").passed
+
+
+def test_a_hidden_cases_data_stays_out_of_a_duckdb_error(card: Card) -> None:
+    # the hidden case 'empty status' holds the status "" and NULL; 'tie on timestamp' holds PAID/NEW
+    result = check_sql(card, "SELECT CAST(status AS INTEGER) FROM order_events", "duckdb")
+    visible, *hidden = result.cases
+    assert visible.error is not None and "'NEW'" in visible.error  # the visible case may say what failed
+    for case in hidden:
+        assert case.error is not None and case.error.startswith("Conversion Error")
+        assert "PAID" not in case.error and "NEW" not in case.error and "details hidden" in case.error
