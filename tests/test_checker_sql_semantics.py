@@ -143,3 +143,62 @@ def test_null_order_follows_the_source_dialect() -> None:
     last = _card("SELECT paid_at FROM orders ORDER BY paid_at NULLS LAST", ordered=True)
     for dialect in ("postgres", "snowflake"):
         assert _check(last, "SELECT paid_at FROM orders ORDER BY paid_at", dialect).passed, dialect
+
+
+@pytest.mark.parametrize(
+    "dialect,answer,solution",
+    [
+        # day of week: Sunday = 1 in MySQL, BigQuery and Spark; Sunday = 0 in Snowflake and DuckDB
+        (
+            "mysql",
+            "SELECT order_id, DAYOFWEEK(lo) FROM orders",
+            "SELECT order_id, dayofweek(lo) + 1 FROM orders",
+        ),
+        (
+            "bigquery",
+            "SELECT order_id, EXTRACT(DAYOFWEEK FROM lo) FROM orders",
+            "SELECT order_id, dayofweek(lo) + 1 FROM orders",
+        ),
+        (
+            "spark",
+            "SELECT order_id, dayofweek(lo) FROM orders",
+            "SELECT order_id, dayofweek(lo) + 1 FROM orders",
+        ),
+        (
+            "snowflake",
+            "SELECT order_id, DAYOFWEEK(lo) FROM orders",
+            "SELECT order_id, dayofweek(lo) FROM orders",
+        ),
+        (
+            "bigquery",
+            "SELECT order_id, EXTRACT(ISOWEEK FROM lo) FROM orders",
+            "SELECT order_id, weekofyear(lo) FROM orders",
+        ),
+        (
+            "snowflake",
+            "SELECT order_id, TO_CHAR(lo, 'YYYY-MM') FROM orders",
+            "SELECT order_id, strftime(lo, '%Y-%m') FROM orders",
+        ),
+        (
+            "snowflake",
+            "SELECT order_id, RATIO_TO_REPORT(qty) OVER () FROM orders",
+            "SELECT order_id, qty / 5 FROM orders",
+        ),
+        (
+            "mysql",
+            "SELECT order_id, UNIX_TIMESTAMP(paid_at) FROM orders",
+            "SELECT order_id, epoch(paid_at)::BIGINT FROM orders",
+        ),
+        (
+            "mysql",
+            "SELECT SUBSTRING_INDEX('a.b.c', '.', 2), SUBSTRING_INDEX('a.b.c', '.', -1)",
+            "SELECT 'a.b', 'c'",
+        ),
+        ("spark", "SELECT bround(2.5), bround(3.5), round(2.5)", "SELECT 2, 4, 3"),
+    ],
+)
+def test_functions_mean_what_they_mean_in_the_source_dialect(
+    dialect: str, answer: str, solution: str
+) -> None:
+    result = _check(_card(solution), answer, dialect)
+    assert result.passed, (result.error, result.cases[0].actual_rows, result.cases[0].expected_rows)

@@ -271,6 +271,39 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
             # PostgreSQL divides integers as integers, truncating toward zero (7 / 2 = 3)
             quotient = exp.Div(this=node.this, expression=node.expression, typed=False, safe=False)
             return exp.cast(exp.Anonymous(this="trunc", expressions=[quotient]), "BIGINT")
+        if dialect in _SUNDAY_IS_ONE and _is_day_of_week(node):
+            # Sunday = 1 … Saturday = 7 there; DuckDB counts Sunday = 0
+            target = node.this if isinstance(node, exp.DayOfWeek) else node.expression
+            return exp.Paren(
+                this=exp.Add(
+                    this=exp.Anonymous(this="dayofweek", expressions=[target]),
+                    expression=exp.Literal.number(1),
+                )
+            )
+        if dialect == "bigquery" and isinstance(node, exp.Extract):
+            unit = node.this.name.upper() if isinstance(node.this, exp.Expression) else ""
+            if unit in ("ISOWEEK", "ISOYEAR"):
+                name = "isoyear" if unit == "ISOYEAR" else "week"  # DuckDB's week is the ISO week
+                return exp.Anonymous(this=name, expressions=[node.expression])
+        if isinstance(node, exp.Anonymous):
+            rewritten = _function_equivalent(node, dialect)
+            if rewritten is not None:
+                return rewritten
+        if dialect == "snowflake" and isinstance(node, exp.Window) and _is_call(node.this, "ratio_to_report"):
+            value = node.this.expressions[0]
+            total = node.copy()
+            total.set("this", exp.Sum(this=value.copy()))
+            return exp.Div(this=value, expression=total, typed=False, safe=True)
+        if dialect == "snowflake" and isinstance(node, exp.ToChar):
+            fmt = node.args.get("format")
+            if isinstance(fmt, exp.Literal) and fmt.is_string:
+                pattern = _snowflake_format(str(fmt.this))
+                if pattern is not None:
+                    return exp.Anonymous(
+                        this="strftime", expressions=[node.this, exp.Literal.string(pattern)]
+                    )
+        if dialect == "mysql" and isinstance(node, exp.SubstringIndex):
+            return _substring_index(node)
         if dialect == "mysql" and isinstance(node, exp.IntDiv):
             quotient = exp.Div(this=node.this, expression=node.expression, typed=False, safe=False)
             return exp.cast(exp.Anonymous(this="trunc", expressions=[quotient]), "BIGINT")
@@ -283,3 +316,98 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
         return node
 
     return statement.transform(rewrite)
+
+
+_SUNDAY_IS_ONE = {"mysql", "bigquery"} | SPARK_FAMILY
+
+
+def _is_day_of_week(node: exp.Expression) -> bool:
+    from sqlglot import exp
+
+    if isinstance(node, exp.DayOfWeek):
+        return True
+    return (
+        isinstance(node, exp.Extract)
+        and isinstance(node.this, exp.Expression)
+        and node.this.name.upper() == "DAYOFWEEK"
+    )
+
+
+def _is_call(node: exp.Expression | None, name: str) -> bool:
+    from sqlglot import exp
+
+    return isinstance(node, exp.Anonymous) and str(node.this).lower() == name
+
+
+def _function_equivalent(node: exp.Expression, dialect: str) -> exp.Expression | None:
+    """A function DuckDB lacks, written with what it has (same result, same NULLs)."""
+    from sqlglot import exp
+
+    name = str(node.this).lower()
+    args = list(node.expressions)
+    if dialect == "mysql" and name == "unix_timestamp" and len(args) == 1:
+        return exp.cast(exp.Anonymous(this="epoch", expressions=[args[0]]), "BIGINT")
+    if dialect in SPARK_FAMILY and name == "bround" and args:
+        return exp.Anonymous(
+            this="round_even", expressions=[args[0], args[1] if len(args) > 1 else exp.Literal.number(0)]
+        )
+    return None
+
+
+def _substring_index(node: exp.Expression) -> exp.Expression:
+    """MySQL SUBSTRING_INDEX(s, delim, n): the part before the n-th delimiter (after the n-th from the
+    end when n < 0), as a slice of DuckDB's string_split."""
+    from sqlglot import exp
+
+    parts = exp.Anonymous(this="string_split", expressions=[node.this, node.args["delimiter"]])
+    count = node.args["count"]
+    positive = exp.Anonymous(
+        this="array_to_string",
+        expressions=[
+            exp.Anonymous(this="list_slice", expressions=[parts, exp.Literal.number(1), count]),
+            node.args["delimiter"],
+        ],
+    )
+    negative = exp.Anonymous(
+        this="array_to_string",
+        expressions=[
+            exp.Anonymous(
+                this="list_slice", expressions=[parts.copy(), count.copy(), exp.Literal.number(-1)]
+            ),
+            node.args["delimiter"].copy(),
+        ],
+    )
+    return exp.Case(
+        ifs=[exp.If(this=exp.GTE(this=count.copy(), expression=exp.Literal.number(0)), true=positive)],
+        default=negative,
+    )
+
+
+_SNOWFLAKE_FORMAT = [
+    ("YYYY", "%Y"),
+    ("HH24", "%H"),
+    ("MON", "%b"),
+    ("YY", "%y"),
+    ("MM", "%m"),
+    ("DD", "%d"),
+    ("MI", "%M"),
+    ("SS", "%S"),
+    ("DY", "%a"),
+]
+
+
+def _snowflake_format(text: str) -> str | None:
+    """A Snowflake date format ('YYYY-MM-DD HH24:MI') as strftime's, or None for what it cannot map."""
+    out, i = [], 0
+    while i < len(text):
+        for element, directive in _SNOWFLAKE_FORMAT:
+            if text[i : i + len(element)].upper() == element:
+                out.append(directive)
+                i += len(element)
+                break
+        else:
+            if text[i].isalpha():
+                return None
+            out.append(text[i].replace("%", "%%"))
+            i += 1
+    return "".join(out)
