@@ -202,3 +202,20 @@ def test_functions_mean_what_they_mean_in_the_source_dialect(
 ) -> None:
     result = _check(_card(solution), answer, dialect)
     assert result.passed, (result.error, result.cases[0].actual_rows, result.cases[0].expected_rows)
+
+
+def test_mysql_compares_text_without_case() -> None:
+    card = Card(
+        deck_id="semantics",
+        id="case-insensitive",
+        type="sql",
+        title="t",
+        prompt="",
+        solution="SELECT id FROM t WHERE lower(status) = 'paid'",
+        today=dt.datetime(2026, 3, 31),
+        tables={"t": "id INTEGER, status VARCHAR"},
+        cases=(Case("example", {"t": "id,status\n1,PAID\n2,paid\n3,Open\n"}),),
+    )
+    assert _check(card, "SELECT id FROM t WHERE status = 'Paid'", "mysql").passed
+    assert _check(card, "SELECT id FROM t WHERE status LIKE 'PA%'", "mysql").passed
+    assert not _check(card, "SELECT id FROM t WHERE status = 'Paid'", "snowflake").passed  # case counts there

@@ -304,6 +304,16 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
                     )
         if dialect == "mysql" and isinstance(node, exp.SubstringIndex):
             return _substring_index(node)
+        if (
+            dialect == "mysql"
+            and isinstance(node, (exp.EQ, exp.NEQ, exp.Like))
+            and _compares_text(node, columns)
+        ):
+            # MySQL's default collation ignores case: 'PAID' = 'paid', 'Ab%' LIKE matches 'abc'
+            if isinstance(node, exp.Like):
+                return exp.ILike(this=node.this, expression=node.expression)
+            lowered = [exp.Lower(this=side) for side in (node.this, node.expression)]
+            return type(node)(this=lowered[0], expression=lowered[1])
         if dialect == "mysql" and isinstance(node, exp.IntDiv):
             quotient = exp.Div(this=node.this, expression=node.expression, typed=False, safe=False)
             return exp.cast(exp.Anonymous(this="trunc", expressions=[quotient]), "BIGINT")
@@ -411,3 +421,22 @@ def _snowflake_format(text: str) -> str | None:
             out.append(text[i].replace("%", "%%"))
             i += 1
     return "".join(out)
+
+
+_TEXT_BASES = {"VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR"}
+
+
+def _compares_text(node: exp.Expression, columns: dict[str, str]) -> bool:
+    """Both sides are text as far as the declarations tell (a text column or a string literal), one of
+    them a column."""
+    from sqlglot import exp
+
+    def text(side: exp.Expression | None) -> str | None:
+        if isinstance(side, exp.Literal) and side.is_string:
+            return "literal"
+        if isinstance(side, exp.Column) and columns.get(side.name.lower()) in _TEXT_BASES:
+            return "column"
+        return None
+
+    kinds = {text(node.this), text(node.expression)}
+    return None not in kinds and "column" in kinds
