@@ -390,3 +390,12 @@ def test_a_deck_of_more_than_10000_cards_is_refused_with_the_line_of_the_first_o
     assert [(p.line, p.message) for p in problems] == [
         (5 + 7 * 10_000 + 1, "10,001 cards; a deck may hold at most 10,000: split it into decks")
     ]
+
+
+def test_an_oversized_config_is_not_read(isolated_home: Path) -> None:
+    path = isolated_home / "config.toml"
+    with open(path, "wb") as fh:  # sparse: 1 GB to anyone who reads it
+        fh.truncate(1024**3)
+    cfg = load_config(isolated_home)
+    assert cfg.review.new_per_day == 20
+    assert cfg.problems == [f"{path}: the file is larger than 1024 KB; using the default settings"]
