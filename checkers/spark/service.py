@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import importlib.util
 import json
 import os
@@ -319,7 +320,7 @@ class SparkService:
             "--driver-memory",
             self.config.driver_memory,
             "--driver-java-options",
-            " ".join([*JVM_OPTIONS, f"-Dlog4j2.configurationFile={log4j}"]),
+            " ".join([*JVM_OPTIONS, f"-Dlog4j2.configurationFile={log4j}", home_token(self.home)]),
         ]
         for key, value in confs.items():
             cmd += ["--conf", f"{key}={value}"]
@@ -354,6 +355,7 @@ class SparkService:
                     "prepdeck.checkers.spark.watch",
                     str(os.getpid()),
                     str(self.server.pid),
+                    home_token(self.home),
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -413,7 +415,7 @@ class SparkService:
             int(state.get("port") or 0),
             int(state.get("owner_pid") or 0),
         )
-        ours = pid_alive(pid) and SERVER_CLASS in cmdline(pid)
+        ours = pid_alive(pid) and owned_by(pid, self.home)  # never a pid alone: this home's token too
         if ours and owner != os.getpid() and pid_alive(owner) and port_open("127.0.0.1", port):
             self.url, self.server_pid, self.shared = f"sc://127.0.0.1:{port}", pid, True
             return True
@@ -570,6 +572,18 @@ class SparkService:
 
     def memory_kib(self) -> int | None:
         return rss_kib(self.server_pid) if self.server_pid else None
+
+
+def home_token(home: Path) -> str:
+    """A JVM flag naming this data home in the server's command line: a state file (stale, copied, from
+    another home) or a recycled pid can never make prepdeck kill a process that is not its own server."""
+    digest = hashlib.sha256(str(Path(home).resolve()).encode()).hexdigest()[:20]
+    return f"-Dprepdeck.home={digest}"
+
+
+def owned_by(pid: int, home: Path | str) -> bool:
+    command = cmdline(pid)
+    return SERVER_CLASS in command and home_token(Path(home)) in command.split()
 
 
 def terminate_pid(pid: int, proc: subprocess.Popen[bytes] | None = None, grace_s: float = 8.0) -> None:
