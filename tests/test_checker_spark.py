@@ -593,3 +593,123 @@ def test_attacks_on_the_spark_runner_fail_and_leave_spark_clean(spark_home: Path
     hidden = next(c for c in reader.cases if c.hidden)
     assert hidden.error == "PermissionError on a hidden case (line 2)"  # kind and line, never the message
     assert good.passed and service(config_for(spark_home)).ready  # Spark and prepdeck both alive
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Spark SQL answers on the real Spark (issue 11, item 2): the verdict real Spark gives
+
+SPARK_SQL_DECK = textwrap.dedent('''
+    [deck]
+    id = "spark-sql"
+    title = "Spark SQL judged natively"
+    round = "sql"
+
+    [[cards]]
+    id = "calendar"
+    type = "sql"
+    title = "one row per day"
+    prompt = "every day from lo to hi"
+    solution = "SELECT CAST(lo AS DATE) AS d FROM ranges"
+    [cards.tables]
+    ranges = "lo DATE, hi DATE"
+    [[cards.cases]]
+    name = "month boundary"
+    expected = """
+    d
+    2026-01-30
+    2026-01-31
+    2026-02-01
+    """
+    [cards.cases.data]
+    ranges = """
+    lo,hi
+    2026-01-30,2026-02-01
+    """
+
+    [[cards]]
+    id = "month-start"
+    type = "sql"
+    title = "amount per month"
+    prompt = "total amount per month start"
+    solution = "SELECT date_trunc('month', d)::DATE AS m, SUM(amount) AS total FROM t GROUP BY 1"
+    today = 2026-03-15
+    [cards.tables]
+    t = "d DATE, amount DECIMAL(10,2)"
+    [[cards.cases]]
+    name = "two months"
+    [cards.cases.data]
+    t = """
+    d,amount
+    2026-01-05,10.00
+    2026-01-31,5.50
+    2026-02-01,1.00
+    """
+
+    [[cards]]
+    id = "buckets"
+    type = "sql"
+    title = "buckets of 50"
+    prompt = "count per bucket of 50 (truncated)"
+    solution = "SELECT CAST(trunc(amount / 50) AS INTEGER) AS bucket, COUNT(*) AS n FROM t GROUP BY 1"
+    [cards.tables]
+    t = "amount DECIMAL(10,2)"
+    [[cards.cases]]
+    name = "rounding would move them"
+    [cards.cases.data]
+    t = """
+    amount
+    20.00
+    75.00
+    149.99
+    """
+
+    [[cards]]
+    id = "ratio"
+    type = "sql"
+    title = "ratio"
+    prompt = "a over b, NULL when b is 0"
+    solution = "SELECT a / NULLIF(b, 0) AS r FROM t"
+    [cards.tables]
+    t = "a INTEGER, b INTEGER"
+    [[cards.cases]]
+    name = "zero"
+    hidden = true
+    [cards.cases.data]
+    t = """
+    a,b
+    1,0
+    4,2
+    """
+''')
+
+
+def test_spark_sql_answers_get_the_verdict_real_spark_gives(tmp_path: Path, spark_home: Path) -> None:
+    from prepdeck.checkers.sql import check_sql
+
+    (tmp_path / "spark-sql.toml").write_text(SPARK_SQL_DECK, encoding="utf-8")
+    cards = {c.id: c for c in load_decks([tmp_path]).all_cards()}
+    cfg = config_for(spark_home)
+
+    def verdict(card_id: str, sql: str):
+        return check_sql(cards[card_id], sql, "spark", cfg)
+
+    sequence = verdict("calendar", "SELECT explode(sequence(lo, hi)) AS d FROM ranges")
+    assert sequence.passed, sequence.cases
+    assert sequence.engine and sequence.engine.startswith("spark 4")
+    assert verdict("month-start", "SELECT trunc(d, 'MM') AS m, SUM(amount) AS total FROM t GROUP BY 1").passed
+    assert verdict(
+        "buckets", "SELECT CAST(amount / 50 AS INT) AS bucket, COUNT(*) AS n FROM t GROUP BY 1"
+    ).passed
+    assert not verdict(
+        "buckets", "SELECT ROUND(amount / 50) AS bucket, COUNT(*) AS n FROM t GROUP BY 1"
+    ).passed
+    unguarded = verdict("ratio", "SELECT a / b AS r FROM t")
+    assert not unguarded.passed and "DIVIDE_BY_ZERO" in (unguarded.cases[0].error or "")
+    assert verdict("ratio", "SELECT try_divide(a, b) AS r FROM t").passed
+    refused = verdict("ratio", "SELECT reflect('java.lang.System', 'exit', 0) AS r FROM t")
+    assert refused.error and "reflect()/java_method()" in refused.error
+    on_files = verdict("ratio", "SELECT * FROM csv.`/etc/passwd`")
+    assert not on_files.passed and on_files.cases[0].error
+    planned = check_sql(cards["calendar"], "SELECT explode(sequence(lo, hi)) FROM ranges", "spark", cfg, True)
+    assert "Physical Plan" in (planned.plan or "")  # Ctrl+T: Spark's formatted plan
+    assert service(cfg).ready  # Spark survived all of it

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import importlib
 import json
 import os
@@ -157,6 +158,7 @@ class Supervisor:
         self.executor: Any = importlib.import_module(EXECUTORS[mode])
         if hasattr(self.executor, "preload"):
             self.executor.preload()
+        gc.freeze()  # what is loaded now stays out of the collector: a forked child does not copy it
         package = Path(__file__).resolve().parent.parent.parent
         hidden = [package / "decks", package / "tests"]  # solutions and hidden cases live there
         self.landlock = limits.Landlock(limits.readable_roots(hidden), connect_port=port)

@@ -505,11 +505,14 @@ class SparkService:
         """One source on every case; True when the job must stop (a card error, cancel)."""
         from prepdeck.checkers.spark.runner import JAVA_CALLS_REFUSED, refuses_java_calls
 
-        if refuses_java_calls(run["source"]):
+        if refuses_java_calls(run["source"] or run.get("sql") or ""):
             outcome.events.append({"event": "run_error", "run": index, "error": JAVA_CALLS_REFUSED})
             return False
+        # one Spark session per source: its cases attach to it in turn (visible ones first, so what a hidden
+        # case leaves in the session never reaches a shown result); the last case releases it
+        session = str(uuid.uuid4())
         for position, case in enumerate(cases):
-            session = str(uuid.uuid4())
+            last = position == len(cases) - 1
             payload = {
                 "url": self.url,
                 "session": session,
@@ -521,8 +524,9 @@ class SparkService:
                 "data": case["data"],
                 "max_rows": job["max_rows"],
                 "today": job.get("today"),
+                "release": last,
+                "sql": run.get("sql"),
             }
-            last = position == len(cases) - 1
             done = sealed.run(
                 payload,
                 time_limit_s,
