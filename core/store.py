@@ -316,7 +316,8 @@ class Store:
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """Several reads that see one state of the database (a read transaction on this thread's reader),
-        e.g. every figure of a weekly report, without holding up any writer."""
+        e.g. every figure of a weekly report, without holding up any writer. Writes committed meanwhile,
+        this thread's own included, are seen only after it ends: read-only work goes inside."""
         conn = self.reader()
         depth = getattr(self._local, "snapshot_depth", 0)
         if depth == 0 and conn is not self._writer:
