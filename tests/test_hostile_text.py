@@ -149,6 +149,15 @@ async def test_every_screen_shows_hostile_deck_text_as_written(tmp_path, monkeyp
         assert "Closing tag only [/bold]" in _texts(app)
         await pilot.press("escape")
         await settle(pilot)
+        from prepdeck.tui.screens.mock import MockScreen
+
+        for round_ in ("sql", "design", "behavioral"):  # mock rounds on the hostile cards
+            app.push_screen(MockScreen(round_, seed=1))
+            await settle(pilot)
+            for _ in range(5):  # the round starts after the first refresh; its view composes a frame later
+                await pilot.pause()
+            assert isinstance(app.screen, MockScreen)
+            assert "Closing tag only [/bold]" in _texts(app), round_
         assert app.is_running and app.return_code is None  # no click action ran app.quit, nothing crashed
     ctx.close()
 
