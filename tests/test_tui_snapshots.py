@@ -136,6 +136,21 @@ async def _mock_scoring(pilot) -> None:
         await pilot.pause()
 
 
+async def _sql(pilot) -> None:
+    """The SQL card: its prompt, the example's tables, the editor."""
+    await settle(pilot)
+    pilot.app.start_review("alpha")
+    await settle(pilot)
+    await pilot.app.screen.show_card(pilot.app.context.decks().card("alpha/dedupe-latest"))
+    await settle(pilot)
+
+
+async def _sql_revealed(pilot) -> None:
+    await _sql(pilot)
+    await pilot.press("ctrl+g")  # give up: the model answer
+    await settle(pilot)
+
+
 async def _summary(pilot) -> None:
     await _review(pilot)
     while pilot.app.screen.card is not None:
@@ -179,7 +194,31 @@ async def _stats(pilot) -> None:
         ("spoken-result", _spoken_result),
         ("mock-design", _mock_design),
         ("mock-scoring", _mock_scoring),
+        ("sql", _sql),
+        ("sql-revealed", _sql_revealed),
     ],
 )
 def test_screen_snapshot(app, snap_compare, name, run_before):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# the same screens on a small terminal and a large one (each card type before and after the answer)
+@pytest.mark.parametrize("size", [(60, 20), (120, 40)], ids=["60x20", "120x40"])
+@pytest.mark.parametrize(
+    "name, run_before",
+    [
+        ("home", _home),
+        ("review", _review),
+        ("revealed", _revealed),
+        ("sql", _sql),
+        ("sql-revealed", _sql_revealed),
+        ("design", _design),
+        ("spoken", _spoken),
+        ("browser", _browser),
+        ("help", _help),
+        ("stats", _stats),
+        ("mock", _mock_design),
+    ],
+)
+def test_screen_snapshot_sizes(app, snap_compare, name, run_before, size):
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

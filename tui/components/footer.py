@@ -1,12 +1,15 @@
-"""The footer every screen uses: at narrow widths it packs its keys tighter and drops the command palette
-entry (Ctrl+P still works), so the last entries, "q Quit" and "? Help", stay on a 60-column screen."""
+"""The footer every screen uses: at narrow widths it packs its keys tighter, drops the command palette
+entry (Ctrl+P still works) and puts "? Help" and "q Quit" first, so they are never the entries cut off."""
 
 from __future__ import annotations
 
 from textual import events
+from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 NARROW = 80
+FIRST_WHEN_NARROW = ("app.help", "app.quit")
 
 
 class AdaptiveFooter(Footer):
@@ -14,3 +17,11 @@ class AdaptiveFooter(Footer):
         narrow = event.size.width < NARROW
         self.compact = narrow
         self.show_command_palette = not narrow
+
+    def compose(self) -> ComposeResult:
+        items = list(super().compose())
+        if not self.compact:
+            yield from items
+            return
+        first = [w for w in items if isinstance(w, FooterKey) and w.action in FIRST_WHEN_NARROW]
+        yield from first + [w for w in items if w not in first]

@@ -34,7 +34,7 @@ from textual.containers import Container, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from prepdeck.core.store import StoreError
@@ -49,6 +49,7 @@ from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
+from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.components.mock_panes import BreakPane, DiscussionPane, ScoringPane
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class MockScreen(Screen[None]):
         yield Static("", id="mock-phase")
         with Container(id="mock-host"):
             yield Vertical(id="mock-picker")
-        yield Footer()
+        yield AdaptiveFooter()
 
     def on_mount(self) -> None:
         picker = self.query_one("#mock-picker")
