@@ -12,6 +12,8 @@ import hashlib
 import json
 import os
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,9 +149,32 @@ def refusal(deck: Deck) -> str:
     )
 
 
+@contextmanager
+def _locked(home: Path | str | None) -> Iterator[None]:
+    """One writer at a time (two `decks trust` at once must not lose an entry); POSIX only, else a no-op."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path = trust_path(home).with_name(f".{TRUST_FILE}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def trust(target: Deck | Path | str, home: Path | str | None = None, folder: bool = False) -> str:
     """Trust a deck file at its current content, or a folder (a folder path, or `folder=True` for the
     folder of a deck/file). Returns what was trusted, for the user. OSError when the file cannot be read."""
+    with _locked(home):
+        return _trust(target, home, folder)
+
+
+def _trust(target: Deck | Path | str, home: Path | str | None, folder: bool) -> str:
     store = TrustStore.load(home)
     if not isinstance(target, (str, Path)):
         if target.path is None:
@@ -174,6 +199,11 @@ def trust(target: Deck | Path | str, home: Path | str | None = None, folder: boo
 
 def untrust(target: Deck | Path | str, home: Path | str | None = None) -> list[str]:
     """Withdraw the trust given to a file or a folder. Returns what was withdrawn (may be empty)."""
+    with _locked(home):
+        return _untrust(target, home)
+
+
+def _untrust(target: Deck | Path | str, home: Path | str | None) -> list[str]:
     store = TrustStore.load(home)
     path = target if isinstance(target, (str, Path)) else target.path
     if path is None:

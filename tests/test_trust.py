@@ -227,3 +227,24 @@ def test_the_app_shows_the_code_and_asks_before_running_an_untrusted_deck(
 
     scenario()
     ctx.close()
+
+
+def test_trusting_from_many_processes_at_once_keeps_every_entry(tmp_path: Path, isolated_home: Path) -> None:
+    files = []
+    for i in range(8):
+        path = tmp_path / f"d{i}.toml"
+        path.write_text(SPARK_DECK.replace('id = "stranger"', f'id = "s{i}"'), encoding="utf-8")
+        files.append(path)
+    env = {**os.environ, "PREPDECK_HOME": str(isolated_home)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "prepdeck.cli", "decks", "trust", str(f)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for f in files
+    ]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    stored = json.loads(trust_path(isolated_home).read_text(encoding="utf-8"))
+    assert sorted(stored["files"]) == sorted(str(f.resolve()) for f in files)
