@@ -14,7 +14,7 @@ that is never NULL in the cases is never NULL here). A card can override per col
 (distinct values per row), `range.<column> = [lo, hi]`. `equivalent = ["<mutant sql>"]` lists mutants
 that are not wrong answers under the prompt's promises (each with the reason in a comment in the deck).
 
-Run: `.venv/bin/python -m benchmarks.mutation [CARD_ID…] [--write] [--verbose]`.
+Run: `.venv/bin/python -m benchmarks.mutation [CARD_ID…] [--write]` (sql and python cards).
 """
 
 from __future__ import annotations
@@ -477,25 +477,33 @@ def builtin_sql_cards(ids: list[str] | None = None) -> Iterator[Card]:
             yield card
 
 
-def _table(scores: list[CardScore]) -> str:
-    g = sum(s.generated for s in scores)
-    d = sum(s.distinguishable for s in scores)
-    k = sum(s.killed for s in scores)
-    e = sum(s.equivalent_declared for s in scores)
+def _table(scores: list[CardScore], py_scores: list[Any]) -> str:
+    def row(kind: str, group: list[Any]) -> str:
+        g = sum(s.generated for s in group)
+        e = sum(s.equivalent_declared for s in group)
+        d = sum(s.distinguishable for s in group)
+        k = sum(s.killed for s in group)
+        return f"| {len(group)} {kind} | {g} | {e} | {d} | {k} | {d - k} |"
+
     lines = [
         START,
         "## Mutation testing of the judged cards (content)",
         "",
-        "`.venv/bin/python -m benchmarks.mutation --write` — wrong variants of each reference solution (sqlglot:",
+        "`.venv/bin/python -m benchmarks.mutation --write`. SQL: wrong variants of each reference solution (sqlglot:",
         "ASC↔DESC, ROW_NUMBER↔RANK↔DENSE_RANK, `<`↔`<=`, a WHERE/ON/HAVING conjunct dropped, INNER↔LEFT, DISTINCT",
         "dropped, COUNT(x)→COUNT(*), ROWS↔RANGE, NULLS FIRST↔LAST, an ORDER BY key dropped, an integer literal ±1,",
-        "COALESCE dropped, IS NULL↔IS NOT NULL); *distinguishable* =",
-        "differs from the solution on three random datasets drawn from the card's tables (8, 40, 200 rows);",
-        "*killed* = fails at least one of the card's cases. CI: tests/test_mutation.py asserts 0 survivors.",
+        "COALESCE dropped, IS NULL↔IS NOT NULL); *distinguishable* = differs from the solution on three random",
+        "datasets drawn from the card's tables (8, 40, 200 rows). Python (benchmarks/mutation_python.py, AST):",
+        "comparison boundaries, integer ±1, min↔max, nsmallest↔nlargest, and↔or, a comprehension `if` dropped, a",
+        "condition negated, `reverse=` flipped; distinguishable on inputs fuzzed from the cases. *Killed* = fails",
+        "at least one of the card's cases. PySpark cards are not mutated here (a Spark run per mutant is too slow",
+        "for this 2-core machine); their known-wrong answers (x.wrong) are judged by tests/test_checker_spark.py.",
+        "CI: tests/test_mutation.py asserts 0 survivors for every built-in sql and python card.",
         "",
         "| cards | generated | declared equivalent | distinguishable | killed | surviving |",
         "|---|---|---|---|---|---|",
-        f"| {len(scores)} sql | {g} | {e} | {d} | {k} | {d - k} |",
+        row("sql", scores),
+        row("python", py_scores),
         "",
         END,
     ]
@@ -503,9 +511,11 @@ def _table(scores: list[CardScore]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmarks.mutation_python import builtin_python_cards, score_python_card
+
     argv = sys.argv[1:] if argv is None else argv
     ids = [a for a in argv if not a.startswith("-")]
-    scores = []
+    scores, py_scores = [], []
     for card in builtin_sql_cards(ids):
         score = score_sql_card(card)
         scores.append(score)
@@ -518,12 +528,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  RANDOM DATA REJECTED: {score.problem}", flush=True)
         for m in score.survivors:
             print(f"  SURVIVES [{m.operator}]: {' '.join(m.sql.split())}", flush=True)
-    print(_table(scores))
+    for card in builtin_python_cards(ids):
+        py = score_python_card(card)
+        py_scores.append(py)
+        print(
+            f"{card.global_id}: {py.generated} generated, {py.distinguishable} distinguishable, {py.killed} killed"
+        )
+        for pm in py.survivors:
+            print(f"  SURVIVES [{pm.operator}]:\n{pm.source}", flush=True)
+    print(_table(scores, py_scores))
     if "--write" in argv and not ids:
         from benchmarks import write_section
 
-        write_section(_table(scores), START, END)
-    return 1 if any(s.survivors or s.problem for s in scores) else 0
+        write_section(_table(scores, py_scores), START, END)
+    failed = any(s.survivors or s.problem for s in scores) or any(s.survivors for s in py_scores)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

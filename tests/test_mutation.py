@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.mutation import builtin_sql_cards, random_case, score_sql_card, sql_mutants
+from benchmarks.mutation_python import builtin_python_cards, python_mutants, score_python_card
 from prepdeck.decks.model import Card, Case
 
 SQL_CARDS = list(builtin_sql_cards())
+PYTHON_CARDS = list(builtin_python_cards())
 
 
 def test_mutants_cover_the_operators() -> None:
@@ -73,3 +75,24 @@ def test_every_distinguishable_mutant_fails_a_case(card: Card) -> None:
     score = score_sql_card(card)
     assert score.problem is None, score.problem
     assert [m.sql for m in score.survivors] == []
+
+
+def test_python_mutants_cover_the_operators() -> None:
+    source = (
+        "def f(xs, k):\n"
+        "    ys = [x for x in xs if x > 0]\n"
+        "    if k <= 2 and ys:\n"
+        "        return min(ys)\n"
+        "    return sorted(ys)[:k]\n"
+    )
+    ops = {m.operator for m in python_mutants(source)}
+    for op in ("comparison 1 boundary", "integer +1", "min↔max", "and↔or", "comprehension if dropped"):
+        assert op in ops, op
+    assert {"condition negated", "reverse flipped"} <= ops
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("card", PYTHON_CARDS, ids=lambda c: c.global_id)
+def test_every_distinguishable_python_mutant_fails_a_case(card: Card) -> None:
+    score = score_python_card(card)
+    assert [m.source for m in score.survivors] == []
