@@ -39,6 +39,22 @@ _SWAPS: dict[type, type] = {
     ast.NotEq: ast.Eq,
 }
 _NAMES = {"min": "max", "max": "min", "nsmallest": "nlargest", "nlargest": "nsmallest"}
+# PySpark's counterparts of the SQL operators (methods and functions of DataFrames and Columns)
+_SPARK_NAMES = {
+    "asc": "desc",
+    "desc": "asc",
+    "row_number": "rank",
+    "rank": "dense_rank",
+    "dense_rank": "row_number",
+    "isNull": "isNotNull",
+    "isNotNull": "isNull",
+    "countDistinct": "approx_count_distinct",
+    "explode_outer": "explode",
+    "rowsBetween": "rangeBetween",
+    "desc_nulls_last": "desc_nulls_first",
+    "asc_nulls_first": "asc_nulls_last",
+}
+_JOIN_KINDS = {"left": "inner", "inner": "left", "left_anti": "left_semi", "left_semi": "left_anti"}
 
 Mutation = Callable[[ast.AST], bool]
 
@@ -70,6 +86,23 @@ def _rename(node: ast.AST) -> bool:
     if isinstance(node, ast.Attribute) and node.attr in _NAMES:
         node.attr = _NAMES[node.attr]
         return True
+    return False
+
+
+def _spark_rename(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute) and node.attr in _SPARK_NAMES:
+        node.attr = _SPARK_NAMES[node.attr]
+        return True
+    return False
+
+
+def _join_kind(node: ast.AST) -> bool:
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"):
+        return False
+    for i, arg in enumerate(node.args[2:3], start=2):
+        if isinstance(arg, ast.Constant) and arg.value in _JOIN_KINDS:
+            node.args[i] = ast.Constant(_JOIN_KINDS[arg.value])
+            return True
     return False
 
 
@@ -116,6 +149,8 @@ OPERATORS: list[tuple[str, Mutation]] = [
     ("comprehension if dropped", _drop_comprehension_if),
     ("condition negated", _negate_condition),
     ("reverse flipped", _flip_reverse),
+    ("Spark function/method swapped", _spark_rename),
+    ("join kind swapped", _join_kind),
 ]
 
 
