@@ -33,9 +33,9 @@ from prepdeck.decks.model import (
     Round,
 )
 from prepdeck.decks.tabular import SPARK_TYPES, coerce, parse_columns, read_csv
-from prepdeck.decks.text import visible
+from prepdeck.decks.text import one_line, visible
 
-ID_RE = re.compile(r"^[a-z0-9-]+$")
+ID_RE = re.compile(r"^[a-z0-9-]{1,100}$")  # ids key the review history and show on every screen
 _CARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
 IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SQL_DIALECTS = (
@@ -223,7 +223,10 @@ class _Validator:
         self.unknown_keys(meta, DECK_KEYS, ("deck",), "[deck]")
         deck_id = self.text(meta, "id", ("deck",), required=True)
         if deck_id is not None and not ID_RE.match(deck_id):
-            self.problem(("deck", "id"), f"deck id '{deck_id}' may use only a-z, 0-9 and '-'")
+            self.problem(
+                ("deck", "id"),
+                f"deck id '{one_line(deck_id, 40)}' may use only a-z, 0-9 and '-', 100 at most",
+            )
         title = self.text(meta, "title", ("deck",), required=True, one_line=True)
         round_ = self.text(meta, "round", ("deck",), required=True)
         if round_ is not None and round_ not in ROUNDS:
@@ -281,7 +284,11 @@ class _Validator:
         before = len(self.problems)
         cid = self.text(raw, "id", where, required=True)
         if cid is not None and not ID_RE.match(cid):
-            self.problem((*where, "id"), f"card id '{cid}' may use only a-z, 0-9 and '-'", cid)
+            self.problem(
+                (*where, "id"),
+                f"card id '{one_line(cid, 40)}' may use only a-z, 0-9 and '-', 100 at most",
+                cid,
+            )
         ctype = self.text(raw, "type", where, required=True, card_id=cid)
         if ctype is not None and ctype not in CARD_TYPES:
             self.problem((*where, "type"), f"card type '{ctype}' must be one of {', '.join(CARD_TYPES)}", cid)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from prepdeck.decks.text import visible
+from prepdeck.decks.text import truncate, visible
 
 Round = Literal["sql", "pyspark", "design", "behavioral"]
 CardType = Literal["recall", "sql", "pyspark", "python", "design", "star"]
@@ -108,7 +108,8 @@ class DeckProblem:
         where = f"{self.path}:{self.line}" if self.line is not None else f"{self.path}"
         if self.line is None and self.card_id:
             where += f": card '{self.card_id}'"
-        return visible(f"{where}: {self.message}")  # a downloaded file's name may hold escape codes
+        # a downloaded file's name may hold escape codes, and a message may quote a value of megabytes
+        return truncate(visible(f"{where}: {self.message}"), 1000)
 
 
 @dataclass

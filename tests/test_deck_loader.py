@@ -129,7 +129,7 @@ def test_bad_ids_round_and_type(tmp_path: Path) -> None:
         .replace('type = "recall"', 'type = "flashcard"')
     )
     assert problems_of(tmp_path, text) == [
-        "2: deck id 'Good_Deck' may use only a-z, 0-9 and '-'",
+        "2: deck id 'Good_Deck' may use only a-z, 0-9 and '-', 100 at most",
         "4: round 'coding' must be one of sql, pyspark, design, behavioral",
         "35: card type 'flashcard' must be one of recall, sql, pyspark, python, design, star",
     ]

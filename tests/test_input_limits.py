@@ -399,3 +399,17 @@ def test_an_oversized_config_is_not_read(isolated_home: Path) -> None:
     cfg = load_config(isolated_home)
     assert cfg.review.new_per_day == 20
     assert cfg.problems == [f"{path}: the file is larger than 1024 KB; using the default settings"]
+
+
+def test_a_megabyte_id_or_key_gives_a_short_problem_line(tmp_path: Path, isolated_home: Path) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    text = DECK.format(id="a" * 1_000_000, title="T").replace(
+        'answer = "A."', f'answer = "A."\n{"k" * 500_000} = 1'
+    )
+    (folder / "huge-id.toml").write_text(text, encoding="utf-8")
+    done = _cli(isolated_home, "decks", "check", str(folder))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and all(len(line) <= 1000 for line in lines)
+    assert "may use only a-z, 0-9 and '-', 100 at most" in done.stdout and "unknown key" in done.stdout
