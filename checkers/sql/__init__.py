@@ -1,14 +1,21 @@
-"""The SQL judge: runs an answer to a `sql` card and compares it with the card's solution.
+"""The SQL judge: runs an answer to a `sql` card on the engine its dialect calls for and compares the
+rows with the card's solution on every case.
 
-Every check gets a fresh in-memory DuckDB locked down before any answer runs: no file or network
-access, no extension install/load, one thread, a memory limit, then the configuration locked. The
-answer must be exactly one query; other dialects are translated to DuckDB with sqlglot. The clock is
-frozen at the card's `today` by shadowing DuckDB's clock functions (`current_date`, `now`, …, plus the
-other dialects' names such as `getdate`, `sysdate`, `curdate`) with macros of the same name, so the
-user's text runs unchanged and DuckDB's error positions still point into it.
+Which engine: PostgreSQL answers run on a real embedded PostgreSQL 18 (`postgres_engine`); Spark SQL
+answers on the real Spark when the native Spark SQL judge is installed; DuckDB answers on DuckDB; the
+other dialects (and a native engine that cannot start, which the verdict then says) are translated to
+DuckDB with sqlglot, with the source dialect's own semantics (`translate`). Every verdict names its
+engine.
 
-Modules: `dialects` (names), `answer` (one query, parsed and translated), `translate` (dialect repairs),
-`duckdb_engine` (sandbox, clock, limits, loading a case), `judge` (cases, expected rows, verdict).
+DuckDB runs in a warm worker process (`duckdb_worker`): a fresh in-memory database per check, locked
+down before any answer runs (no file or network access, no extensions, one thread, a memory limit, the
+configuration locked), the clock frozen at the card's `today` by macros that shadow the clock functions
+of every dialect, an address-space cap on the worker and a hard kill past the time limit.
+
+Modules: `dialects` (names), `answer` (one query, parsed, refused or translated), `translate` (dialect
+refusals and semantics), `declaration` (table declarations as typed columns), `duckdb_engine` (sandbox,
+clock, limits, loading a case), `duckdb_worker`, `postgres_engine`, `judge` (routing, cases, expected
+rows, verdict).
 """
 
 from __future__ import annotations
