@@ -781,23 +781,41 @@ def load_decks(dirs: Iterable[Path | str], cache_dir: Path | None = None) -> Dec
             deck, problems = _load_cached(path, builtin, cache_dir)
             if deck is not None and deck.id in owner:
                 line = line_of(key_lines(path.read_text(encoding="utf-8-sig")), ("deck", "id"))
+                first = owner[deck.id]
+                how = (
+                    f"already loaded from {first}"
+                    if first not in result.broken
+                    else f"it is the id of {first}, which has problems to fix"
+                )
                 problems = [
-                    DeckProblem(
-                        path,
-                        line,
-                        f"duplicate deck id '{deck.id}': already loaded from {owner[deck.id]}; "
-                        "this file is skipped",
-                    )
+                    DeckProblem(path, line, f"duplicate deck id '{deck.id}': {how}; this file is skipped")
                 ]
                 result.skipped.extend(problems)
                 deck = None
             if deck is None:
                 result.problems.extend(problems)
                 result.broken.append(path)
+                # a deck of the user's own with a typo keeps its id: a later (downloaded) deck must not take
+                # its place, and its review history, while it is being fixed
+                claimed = _claimed_id(path)
+                if claimed is not None:
+                    owner.setdefault(claimed, path)
                 continue
             owner[deck.id] = path
             result.decks.append(deck)
     return result
+
+
+def _claimed_id(path: Path) -> str | None:
+    """The `[deck] id` a file that failed to load means to have, when it can be read at all."""
+    try:
+        if path.stat().st_size > MAX_DECK_BYTES:
+            return None
+        meta = tomllib.loads(path.read_bytes().decode("utf-8-sig")).get("deck")
+    except (OSError, ValueError, RecursionError):  # not UTF-8, not TOML, nested too deep
+        return None
+    deck_id = meta.get("id") if isinstance(meta, dict) else None
+    return deck_id if isinstance(deck_id, str) and ID_RE.match(deck_id) else None
 
 
 def check_paths(paths: Iterable[Path | str]) -> list[DeckProblem]:

@@ -413,3 +413,23 @@ def test_a_megabyte_id_or_key_gives_a_short_problem_line(tmp_path: Path, isolate
     lines = done.stdout.splitlines()
     assert len(lines) == 2 and all(len(line) <= 1000 for line in lines)
     assert "may use only a-z, 0-9 and '-', 100 at most" in done.stdout and "unknown key" in done.stdout
+
+
+def test_a_broken_deck_of_the_users_own_keeps_its_id_from_a_downloaded_one(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    own = isolated_home / "decks"
+    own.mkdir()
+    (own / "mine.toml").write_text(
+        DECK.format(id="mine", title="Mine").replace('round = "sql"', 'round = "sql"\ncolour = "red"'),
+        encoding="utf-8",
+    )
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "evil.toml").write_text(DECK.format(id="mine", title="Stranger"), encoding="utf-8")
+    loaded = load_decks([own, downloads])
+    assert loaded.deck("mine") is None
+    assert any(
+        f"duplicate deck id 'mine': it is the id of {own / 'mine.toml'}, which has problems to fix" in str(p)
+        for p in loaded.skipped
+    )
