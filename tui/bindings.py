@@ -44,9 +44,15 @@ class KeyAction:
     show: bool = True  # in the footer
     priority: bool = False
 
-    def binding(self) -> Binding:
+    def binding(self, footer: bool = True) -> Binding:
+        """`footer=False`: the key works but stays out of the footer whatever `show` says."""
         return Binding(
-            self.keys, self.action, self.description, show=self.show, priority=self.priority, id=self.id
+            self.keys,
+            self.action,
+            self.description,
+            show=self.show and footer,
+            priority=self.priority,
+            id=self.id,
         )
 
 
@@ -225,8 +231,8 @@ def actions_for(scope: str) -> list[KeyAction]:
     return [a for a in ACTIONS if scope in a.scope.split(",")]
 
 
-def bindings_for(scope: str) -> list[BindingType]:
-    return [a.binding() for a in actions_for(scope)]
+def bindings_for(scope: str, footer: bool = True) -> list[BindingType]:
+    return [a.binding(footer) for a in actions_for(scope)]
 
 
 def leave_editor_binding() -> Binding:

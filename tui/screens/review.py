@@ -9,7 +9,7 @@ session once due, as in Anki (with a 20-minute learn-ahead when nothing else is 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
@@ -142,7 +142,7 @@ CARD_ACTIONS = frozenset(a.action for a in actions_for("code"))
 class ReviewScreen(Screen[None]):
     # the screen's copies stay out of the footer (the card's hint line names them; the view's own show
     # while the editor has focus), so a 60-column footer keeps "? Help"
-    BINDINGS = bindings_for("review") + [replace(b, show=False) for b in bindings_for("code")]
+    BINDINGS = bindings_for("review") + bindings_for("code", footer=False)
 
     def __init__(self, deck_id: str | None = None, practice: Practice | None = None) -> None:
         super().__init__()
