@@ -35,7 +35,7 @@ VOCAL = {"um", "uh", "er", "hmm", "umm", "uhm", "uhh", "erm", "hm", "mm", "ah", 
 
 
 def _words(text: str) -> list[str]:
-    text = text.lower().replace("-", " ").replace("%", " percent")
+    text = re.sub(r"(\d),(\d)", r"\1\2", text.lower()).replace("-", " ").replace("%", " percent")
     return [w for w in re.findall(r"[a-z0-9']+", text) if w not in VOCAL]
 
 
@@ -144,21 +144,45 @@ def markdown(results: dict[str, dict], order: list[str]) -> str:
             f"| {_fmt(wp, True)} | {_fmt(wq, True)} | {_fmt(f['pauses'])} | {_fmt(f['pace'], True)} | {_fmt(f['rtf'])} |"
         )
     peaks = ", ".join(f"{s} {r['peak_mb']:.0f} MB" for s, r in results.items() if r.get("peak_mb"))
-    lines += ["", f"Peak memory (max RSS of the transcribing process): {peaks}.", "", END, ""]
+    lines += [
+        "",
+        f"Peak memory (max RSS of the transcribing process): {peaks}.",
+        "",
+        "Against issue 16's targets (filler recall ≥ 0.92 overall and ≥ 0.85 per voice, um/uh ≥ 0.90, "
+        "precision ≥ 0.95): **not met** on these voices; precision, pauses, pace and RTF are. Festival's "
+        "Duration_Stretch does not change the HTS voice, so slt's two rates are one (a corpus limit). "
+        "Whisper writes most missed hesitations of the natural voices as a short word (um → on, am, I'm; "
+        "uh → are, up) at high probability, or drops them mid-sentence. What changed in this round: "
+        "instantaneous hallucinated runs and stretched words are dropped (recordings/transcribe.py), "
+        "which took dev WER with the prompt from 14.6 % to 13.6 % and pace error from 3.0 % to 2.1 %, "
+        "recall unchanged. Tried and rejected: `base` with the prompt on 1.2-s windows around each such "
+        "short word (5 of 30 real fillers found, 3 of 43 real words turned into fillers, 580 s CPU). The "
+        "prompt costs about one point of WER here and is kept: without it um/uh recall is 0.17 (dev).",
+        "",
+        END,
+        "",
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="benchmarks.bench_natural")
-    ap.add_argument("corpus", type=Path)
+    ap.add_argument("corpus", type=Path, nargs="?", default=Path(tempfile.gettempdir()) / "prepdeck-natural")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--split", choices=["dev", "held-out"])
     ap.add_argument("--voices")
     ap.add_argument("--setting", choices=[*SETTINGS, "both"], default="both")
     ap.add_argument("--cached", action="store_true", help="re-score the saved transcripts")
+    ap.add_argument("--quick", action="store_true", help="dev scripts, default setting only")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    from benchmarks import natural_corpus
     from benchmarks.speech_corpus import load
+
+    if args.quick:
+        args.split, args.setting = args.split or "dev", "prompt"
+    if not (args.corpus / "corpus.json").exists():
+        natural_corpus.build(args.corpus, list(natural_corpus.VOICES), list(range(12)))
 
     clips = load(args.corpus)
     if args.split:

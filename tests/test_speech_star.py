@@ -171,3 +171,20 @@ def test_hyphenated_words_stay_one_word() -> None:
     assert (joined[2].start, joined[2].end, joined[2].prob) == (0.4, 1.0, 0.7)
     r = analyze([w.to_json() for w in joined], 4.0)
     assert "on-premise" in r["text"].split() and "near-real-time," in r["text"].split()
+
+
+def test_split_numbers_are_joined_and_timeless_or_stretched_words_dropped() -> None:
+    from prepdeck.recordings.transcribe import Word, drop_stretched, drop_timeless_runs, join_hyphenated
+
+    joined = join_hyphenated([Word("about", 0.0, 0.3, 0.9), Word("2", 0.3, 0.5, 0.9), Word(",000", 0.5, 0.8, 0.8)])
+    assert [w.text for w in joined] == ["about", "2,000"]
+    words = [
+        Word("concerns.", 19.1, 19.3, 1.0),
+        *(Word(t, 19.3, 19.3, 0.3) for t in ("and", "we'll", "see", "you", "in", "the", "next", "one.")),
+        Word("Um,", 21.0, 21.0, 0.9),  # an um timed as an instant is still heard
+        Word("We", 21.7, 22.2, 0.6),
+        Word("a", 22.4, 25.9, 0.98),  # stretched over 3.5 s of speech: the decoder lost its place
+        Word("it", 26.0, 26.01, 0.9),  # one short word alone is kept
+    ]
+    kept = drop_stretched(drop_timeless_runs(words))
+    assert [w.text for w in kept] == ["concerns.", "Um,", "We", "it"]
