@@ -176,7 +176,9 @@ def test_hyphenated_words_stay_one_word() -> None:
 def test_split_numbers_are_joined_and_timeless_or_stretched_words_dropped() -> None:
     from prepdeck.recordings.transcribe import Word, drop_stretched, drop_timeless_runs, join_hyphenated
 
-    joined = join_hyphenated([Word("about", 0.0, 0.3, 0.9), Word("2", 0.3, 0.5, 0.9), Word(",000", 0.5, 0.8, 0.8)])
+    joined = join_hyphenated(
+        [Word("about", 0.0, 0.3, 0.9), Word("2", 0.3, 0.5, 0.9), Word(",000", 0.5, 0.8, 0.8)]
+    )
     assert [w.text for w in joined] == ["about", "2,000"]
     words = [
         Word("concerns.", 19.1, 19.3, 1.0),
