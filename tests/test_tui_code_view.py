@@ -116,11 +116,18 @@ async def test_fail_then_pass_suggests_hard_and_stores_attempts_and_payload(tmp_
 
 
 @pilot_test
-async def test_first_run_pass_fast_suggests_easy(tmp_path, monkeypatch):
+async def test_first_run_pass_fast_suggests_good_on_a_new_card_easy_on_a_seen_one(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
     app = PrepdeckApp(ctx, clock=Clock())  # the clock does not move: solved in 0 s
     async with app.run_test(size=(120, 50)) as pilot:
         screen, view = await _open_card(pilot)
+        await _write_and_run(pilot, view, GOOD)
+        assert view.passed and screen.suggested == 3  # first sight: Good, never Easy
+        card = screen.card
+        app.scheduling.review(card, 3, now=app.now(), duration_ms=1000)  # seen once before
+        await screen.show_card(card)
+        await settle(pilot)
+        view = screen.view
         await _write_and_run(pilot, view, GOOD)
         assert view.passed and screen.suggested == 4
     ctx.close()
@@ -128,6 +135,7 @@ async def test_first_run_pass_fast_suggests_easy(tmp_path, monkeypatch):
 
 def test_suggestion_rules() -> None:
     assert suggest_rating(True, 0, False, 30) == 4
+    assert suggest_rating(True, 0, False, 30, new_card=True) == 3
     assert suggest_rating(True, 0, False, 600) == 3
     assert suggest_rating(True, 2, False, 30) == 2
     assert suggest_rating(False, 3, True, 30) == 1

@@ -414,3 +414,40 @@ async def test_edit_is_offered_only_on_cards_with_something_to_type_into(tmp_pat
         screen = await _review(pilot, "design-basics")
         assert "Edit" in _footer_keys(screen)
     ctx.close()
+
+
+# as in Anki: Space or Enter on the answer side is Good when nothing is suggested
+@pilot_test
+async def test_space_on_the_answer_side_rates_good(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _review(pilot)
+        await pilot.press("space", "space")
+        await pilot.pause()
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert [r[1] for r in review_rows(database_path(ctx.home))] == [3, 3]
+    ctx.close()
+
+
+# a run that names a table that does not exist is not a failed try: the pass after it is a first-run pass
+@pilot_test
+async def test_a_wrong_table_name_is_not_a_failed_try(tmp_path, monkeypatch):
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        await pilot.press("e")
+        editor = view.query_one("#editor", TextArea)
+        editor.load_text(WRONG.replace("FROM order_events", "FROM orders"))
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert view.attempts and not view.attempts[0]["passed"]
+        editor.load_text(WRONG.replace("status_id ASC", "status_id DESC"))
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert view.passed and screen.suggested == 3  # Good (a new card), not Hard
+    ctx.close()

@@ -106,11 +106,11 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("rate_easy", "4", "rate(4)", "Easy", "review", "rate Easy: trivial", show=False),
     KeyAction(
         "accept_suggestion",
-        "enter",
+        "enter,space",
         "accept_suggestion",
         "Suggested",
         "review",
-        "rate as suggested (highlighted)",
+        "on the answer: rate as suggested (highlighted), else Good",
         show=False,
     ),
     KeyAction("undo", "u", "undo", "Undo", "review", "undo the last rating"),

@@ -65,15 +65,29 @@ class ExplainDone(Message):
     problem: str | None = None
 
 
-def suggest_rating(passed: bool, failed_runs: int, gave_up: bool, seconds: float) -> int | None:
-    """Passed on the first run: Good (Easy when fast); after failed runs: Hard; gave up: Again."""
+def suggest_rating(
+    passed: bool, failed_runs: int, gave_up: bool, seconds: float, new_card: bool = False
+) -> int | None:
+    """Passed on the first run: Good; Easy only for a card seen before, passed on the first run within
+    EASY_SECONDS (quick and clean: a first sight is never "trivial"). After failed runs: Hard; gave up: Again."""
     if gave_up:
         return AGAIN
     if not passed:
         return None
     if failed_runs == 0:
-        return EASY if seconds < EASY_SECONDS else GOOD
+        return EASY if seconds < EASY_SECONDS and not new_card else GOOD
     return HARD
+
+
+# a run that fails on a name (the function to write, a table) is not yet a try at the problem
+_NAMING = re.compile(
+    r"no function named|table with name \S+ does not exist|no such table|table or view not found",
+    re.IGNORECASE,
+)
+
+
+def naming_error(error: str | None) -> bool:
+    return bool(error) and _NAMING.search(error or "") is not None
 
 
 class CodeEditor(TextArea):
@@ -413,6 +427,7 @@ class CodeCardView(CardView):
             return
         self.attempts.append(
             {
+                "naming": naming_error(result.error),
                 "passed": result.passed,
                 "dialect": message.dialect,
                 "error": result.error,
@@ -553,12 +568,22 @@ class CodeCardView(CardView):
 
     # -- the CardView contract ------------------------------------------------------------------------------
     def suggested_rating(self) -> int | None:
-        failed_runs = sum(1 for a in self.attempts if not a["passed"])
+        tries = [a for a in self.attempts if not a.get("naming")]  # a wrong name is not a try yet
+        failed_runs = sum(1 for a in tries if not a["passed"])
         if self.passed:
             # failed runs before the first pass only
-            first_pass = next(i for i, a in enumerate(self.attempts) if a["passed"])
-            failed_runs = sum(1 for a in self.attempts[:first_pass] if not a["passed"])
-        return suggest_rating(self.passed, failed_runs, self.gave_up and not self.passed, self._seconds())
+            first_pass = next(i for i, a in enumerate(tries) if a["passed"])
+            failed_runs = sum(1 for a in tries[:first_pass] if not a["passed"])
+        return suggest_rating(
+            self.passed, failed_runs, self.gave_up and not self.passed, self._seconds(), self._new_card()
+        )
+
+    def _new_card(self) -> bool:
+        """Never reviewed before: its first pass is Good, not Easy."""
+        try:
+            return self.context.store().last_review(self.card.global_id) is None
+        except Exception:  # unreadable database: the cautious suggestion
+            return True
 
     def review_payload(self) -> dict[str, Any] | None:
         result = self.last_result

@@ -337,10 +337,8 @@ class ReviewScreen(Screen[None]):
             return
         if not self.view.revealed:
             self.action_reveal()
-        elif self.suggested is not None:
-            await self.rate(self.suggested)
-        else:
-            self.notify("No suggestion for this card: rate with 1–4.", timeout=3)
+        else:  # as in Anki, Space or Enter on the answer side is Good when nothing else is suggested
+            await self.rate(self.suggested if self.suggested is not None else 3)
 
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:
