@@ -7,6 +7,7 @@ first), `spark.sql.runSQLOnFiles=false`, reflect/java_method refused before anyt
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -78,6 +79,9 @@ def check_spark_sql(
         kind = event.get("event")
         if kind == "case":
             events[str(event.get("case"))] = event
+            error = re.sub(r"\s*SQLSTATE:\s*\w+;?", "", str(event.get("error") or ""))
+            if error.startswith(("PARSE_SYNTAX_ERROR", "ParseException")) and not result.error:
+                result.error = error  # the query does not parse: no case ran, and no case's data is in it
         elif kind == "plan":
             result.plan = event.get("plan")
         elif kind in ("run_error", "card_error"):
