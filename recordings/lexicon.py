@@ -613,6 +613,7 @@ SEQUENCE_PAIRS = {
 DESIGN_PARTS: dict[str, tuple[str, ...]] = {
     "requirements": (
         "requirement", "requirements", "functional", "non-functional", "need to support", "needs to",
+        "we need", "they need", "within", "has to", "have to", "expect", "expects", "available",
         "should support", "must", "users", "use case", "use cases", "clarify", "assume", "assuming",
         "assumption", "scope", "sla", "slo", "freshness", "consumers", "the ask", "goal", "out of scope",
         "read pattern", "access pattern", "who reads", "query patterns",
