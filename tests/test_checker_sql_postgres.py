@@ -182,20 +182,31 @@ def test_without_postgresql_the_judge_translates_and_says_why(
     )
 
 
-def test_a_spark_sql_answer_goes_to_the_real_spark_or_says_why_not(tmp_path: Path) -> None:
+def test_a_spark_sql_answer_is_judged_on_the_real_spark() -> None:
+    pytest.importorskip("prepdeck.checkers.spark.sql_judge")
+    from prepdeck.checkers.spark import stop_all
+
+    card = _card("SELECT order_id FROM orders WHERE paid_at IS NOT NULL", dialect="duckdb")
+    try:
+        result = check_sql(card, "SELECT order_id FROM orders WHERE paid_at IS NOT NULL", "spark")
+    finally:
+        stop_all()
+    assert result.passed, result.summary()
+    assert re.fullmatch(r"spark \d+\.\d+", result.engine or ""), result.engine
+
+
+def test_when_spark_is_unreachable_the_translation_judges_and_says_why() -> None:
     pytest.importorskip("prepdeck.checkers.spark.sql_judge")
     from prepdeck.core.config import Config
 
-    card = _card("SELECT order_id FROM orders WHERE paid_at IS NOT NULL", dialect="duckdb")
-    answer = "SELECT order_id FROM orders WHERE paid_at IS NOT NULL"
     config = Config()
-    config.spark.java_home = str(tmp_path / "no-java-here")
-    result = check_sql(card, answer, "spark", config)
-    engine = result.engine or ""
-    assert result.passed, result.summary()
-    assert engine.startswith("spark ") or engine.startswith("duckdb"), engine
-    if engine.startswith("duckdb"):  # never silently: the fallback names the reason
-        assert re.match(r"duckdb \d+\.\d+ \(translated from spark; Spark unavailable: .+\)", engine)
+    config.spark.remote = "sc://127.0.0.1:9"  # nothing listens on the discard port
+    card = _card("SELECT order_id FROM orders WHERE paid_at IS NOT NULL", dialect="duckdb")
+    result = check_sql(card, "SELECT order_id FROM orders WHERE paid_at IS NOT NULL", "spark", config)
+    assert result.passed
+    assert re.fullmatch(
+        r"duckdb \d+\.\d+ \(translated from spark; Spark unavailable: .+\)", result.engine or ""
+    ), result.engine
 
 
 def test_the_servers_memory_cap_holds_and_the_next_check_runs() -> None:

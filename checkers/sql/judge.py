@@ -269,7 +269,18 @@ def _native_spark(
     except SparkUnavailable as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "it did not start"
         return f"Spark unavailable: {first}"
+    _whole_check_error(result)
     return result
+
+
+def _whole_check_error(result: CheckResult) -> None:
+    """An error Spark raises before reading any data (syntax, unknown name: SQLSTATE class 42) is the
+    answer's error, as it is on every engine, not a failure of each case."""
+    if result.error is not None or not result.cases:
+        return
+    first = result.cases[0].error or ""
+    if "SQLSTATE: 42" in first and all(c.error for c in result.cases):
+        result.error = first
 
 
 def _native_postgres(dialect: str, cfg: SqlConfig) -> tuple[PostgresService | None, str | None]:
