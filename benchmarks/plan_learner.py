@@ -183,10 +183,11 @@ def run_without_plan(
     *,
     new_per_day: int = 20,
     load_balance: bool = False,
+    seed: int = 7,
 ) -> Outcome:
     """The same learner on the deck retention alone: each day's queue done whole."""
     decks = learner_decks(per_round)
-    learner = Learner(db, decks, start)
+    learner = Learner(db, decks, start, seed=seed)
     learner.scheduling.config.review.new_per_day = new_per_day
     learner.scheduling.config.review.load_balance = load_balance
     daily: list[float] = []
