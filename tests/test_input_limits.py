@@ -288,7 +288,13 @@ def _dump(data: dict) -> str:
     return "".join(f"{json.dumps(k)} = {value(v)}\n" for k, v in data.items())
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# no example database: the test must not write into the repository (.hypothesis/)
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @FUZZ
