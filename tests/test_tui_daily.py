@@ -451,3 +451,26 @@ async def test_a_wrong_table_name_is_not_a_failed_try(tmp_path, monkeypatch):
         await settle(pilot)
         assert view.passed and screen.suggested == 3  # Good (a new card), not Hard
     ctx.close()
+
+
+# 9. the plan (Ctrl+T) opens in sight at 80x24, its boxes unbroken (they scroll sideways)
+@pilot_test
+async def test_plan_panel_opens_in_sight_with_unbroken_boxes(tmp_path, monkeypatch):
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text(WRONG)
+        await pilot.press("escape", "ctrl+t")
+        await settle(pilot)
+        panel = view.query_one("#translation", Static)
+        assert _visible(panel) or panel.region.height > 0
+        assert panel.region.y < 24 - 5  # its top is on screen, not below the fold
+        plan = _text(panel)
+        assert "Plan" in plan
+        longest = max(len(line.rstrip()) for line in plan.splitlines())
+        assert panel.size.width >= longest - 2  # laid out as wide as its widest line: nothing wrapped
+    ctx.close()

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
 
@@ -120,6 +120,7 @@ class CodeCardView(CardView):
     CodeCardView #judge-status { padding: 1 1 0 2; width: 1fr; }
     CodeCardView #editor { height: 14; min-height: 6; }
     CodeCardView #results { padding: 0 1; }
+    CodeCardView #translation-box { height: auto; max-height: 24; overflow-x: auto; overflow-y: auto; }
     CodeCardView #translation { padding: 0 1; border: round $primary-darken-2; }
     """
 
@@ -207,7 +208,9 @@ class CodeCardView(CardView):
             soft_wrap=False,
         )
         yield Static("", id="results")
-        yield Static("", id="translation", classes="hidden")
+        # the plan's boxes are wider than 80 columns: they scroll sideways instead of breaking across lines
+        with ScrollableContainer(id="translation-box"):
+            yield Static("", id="translation", classes="hidden")
         yield Markdown("", id="answer", classes="answer hidden")
 
     def _hint(self) -> str:
@@ -499,9 +502,14 @@ class CodeCardView(CardView):
                 Text(title, style="bold"),
                 Syntax(message.translated or "", self.LANGUAGE, theme=self.EDITOR_THEME, word_wrap=True),
                 Text("\nPlan", style="bold"),
-                Text(message.plan or ""),
+                Text(message.plan or "", no_wrap=True),
             )
         )
+        # as wide as the plan's widest line (auto width stops at the card's width); the box scrolls sideways
+        widest = max((len(line) for line in (message.plan or "").splitlines()), default=0)
+        panel.styles.width = max(widest + 4, self.query_one("#translation-box").size.width)
+        # opened below the editor, off a 24-row screen: bring it into sight
+        self.call_after_refresh(self.scroll_to_widget, panel, top=True, animate=False)
 
     # -- give up / reveal --------------------------------------------------------------------------------
     def action_give_up(self) -> None:
