@@ -30,3 +30,16 @@ def _postgres_home() -> Iterator[None]:
     yield
     postgres_engine.stop_all()
     shutil.rmtree(home, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that checks an answer in the spark dialect (parametrized so, or named test_spark_…) starts
+    the real Spark (the native Spark SQL judge): it is slow."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        values = list(params.params.values()) if params is not None else []
+        spark = "spark" in getattr(item, "originalname", item.name).split("_")
+        if spark or any(
+            v == "spark" or (isinstance(v, dict) and v.get("dialect") == "spark") for v in values
+        ):
+            item.add_marker(pytest.mark.slow)
