@@ -187,3 +187,23 @@ async def test_y_on_a_star_card_answers_it_from_a_chosen_story(tmp_path):
     assert note["story"] == stories["Schema migration disagreement"].uid and note["task"] == STORY["task"]
     assert stories["Schema migration disagreement"].questions == ["mine/conflict"]
     context.close()
+
+
+@pilot_test
+async def test_the_story_editor_shows_the_field_being_typed_at_80x24(tmp_path, monkeypatch):
+    # At 80x24 seven inputs do not fit the dialog: Tab must scroll the focused field into view,
+    # else the competencies and the Ctrl+S hint are typed blind below the dialog's edge.
+    app = PrepdeckApp(new_context(tmp_path, monkeypatch), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        for _ in range(6):
+            await pilot.press("tab")
+        await settle(pilot)
+        field = app.screen.query_one("#story-competencies")
+        assert app.screen.focused is field
+        dialog = field.parent.region
+        assert dialog.contains_region(field.region) and field.region.area > 0

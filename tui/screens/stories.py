@@ -202,7 +202,7 @@ class StoryEditor(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     StoryEditor { align: center middle; }
-    StoryEditor > Vertical { width: 90%; max-width: 100; height: auto; max-height: 90%;
+    StoryEditor > VerticalScroll { width: 90%; max-width: 100; height: auto; max-height: 90%;
                              border: round $accent; padding: 0 1; background: $surface; }
     StoryEditor Input { margin-bottom: 0; }
     """
@@ -214,7 +214,8 @@ class StoryEditor(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         story = self.story
-        with Vertical():
+        # Scrolls: at 80x24 the seven fields are taller than the dialog, and Tab must bring each into view.
+        with VerticalScroll(can_focus=False):
             yield Label("[b]Edit story[/b]" if story else "[b]New story[/b]")
             yield Input(story.title if story else "", placeholder="Title", id="story-title")
             for name in STORY_FIELDS:
