@@ -1,13 +1,11 @@
 """`python` cards on the review screen: the code card view, judged in the sealed runner without Spark.
 
-Everything comes from `CodeCardView` (editor with drafts, Ctrl+R in a worker, results, give up, suggested
-rating); added here: the case arguments shown as JSON, and the editor starting with the function's `def`
-line taken from the card's solution (`starting_code`, also used by the PySpark view).
+Everything comes from `CodeCardView` (editor with drafts and the function's `def` line to start from, Ctrl+R
+in a worker, results, give up, suggested rating); added here: the case arguments shown as JSON.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
@@ -19,17 +17,7 @@ from prepdeck.tui.components.code_view import CodeCardView
 
 if TYPE_CHECKING:
     from prepdeck.checkers.result import CheckResult
-    from prepdeck.decks.model import Card, Case
-
-
-def starting_code(card: Card) -> str:
-    """`def name(args):` from the solution's own def line (what the judge calls), then a body to fill."""
-    if not card.function:
-        return ""
-    pattern = re.compile(rf"^def\s+{re.escape(card.function)}\s*\(.*?\)\s*(->[^:]*)?:", re.M | re.S)
-    found = pattern.search(card.solution or "")
-    head = " ".join(found.group(0).split()) if found else f"def {card.function}():"
-    return f"{head}\n    ...\n"
+    from prepdeck.decks.model import Case
 
 
 class PythonCardView(CodeCardView):
@@ -58,9 +46,6 @@ class PythonCardView(CodeCardView):
 
     def default_dialect(self) -> str | None:
         return None
-
-    def _initial_text(self) -> str:
-        return super()._initial_text() or starting_code(self.card)
 
     def _case_tables(self, case: Case) -> ComposeResult:
         yield Label("arguments (JSON)", classes="table-name")

@@ -84,11 +84,6 @@ class PySparkCardView(CodeCardView):
     def default_dialect(self) -> str | None:
         return None
 
-    def _initial_text(self) -> str:
-        from prepdeck.tui.components.python_view import starting_code
-
-        return super()._initial_text() or starting_code(self.card)
-
     # -- layout ---------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield from super().compose()
