@@ -585,6 +585,20 @@ def preload() -> None:
     ):
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
+    with contextlib.suppress(Exception):  # the Arrow paths a check takes, warmed without a connection
+        import pyarrow as pa
+        from pyspark.sql.conversion import ArrowTableToRowsConversion, LocalDataToArrowConversion
+
+        schema = spark_schema(
+            "k VARCHAR, v INTEGER, n BIGINT, x DOUBLE, d DECIMAL(12,2), day DATE, ts TIMESTAMP, ok BOOLEAN"
+        )
+        row = ("a", 1, 2, 1.5, Decimal("1.50"), dt.date(2026, 1, 1), dt.datetime(2026, 1, 1), True)
+        table = LocalDataToArrowConversion.convert([row, (None,) * 8], schema, False)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        back = pa.ipc.open_stream(sink.getvalue()).read_all()
+        ArrowTableToRowsConversion.convert(back, schema)
 
 
 def prepare(port: int | None) -> None:
