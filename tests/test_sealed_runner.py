@@ -198,6 +198,29 @@ def test_killing_its_parent_leaves_prepdeck_and_the_next_check_alone(secret_card
         assert _check(secret_card, "def double(x):\n    return x * 2\n", home).passed
 
 
+def test_without_landlocks_signal_scope_a_keeper_takes_the_kill(
+    secret_card: Card, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREPDECK_SEALED_LANDLOCK", "0")  # as on a kernel without Landlock
+    runner = python_runner(home)
+    runner.wait_ready()
+    assert runner.info["keeper"] is True and runner.info["landlock"] == 0
+    supervisor = runner.proc.pid if runner.proc else None
+    source = """
+    import os, time
+    def double(x):
+        if os.fork() == 0:
+            os.setsid()
+            time.sleep(600)
+        os.kill(os.getppid(), 9)
+        time.sleep(600)
+    """
+    result = _check(secret_card, source, home)
+    assert not result.passed and "process ended" in (result.cases[0].error or "")
+    assert runner.proc is not None and runner.proc.pid == supervisor  # the supervisor was not reachable
+    assert _check(secret_card, "def double(x):\n    return x * 2\n", home).passed
+
+
 def test_a_3_gb_allocation_fails_the_answer_only(secret_card: Card, home: Path) -> None:
     result = _check(secret_card, "def double(x):\n    b = bytearray(3 * 1024**3)\n    return x * 2\n", home)
     assert result.cases[0].error and result.cases[0].error.startswith("MemoryError")

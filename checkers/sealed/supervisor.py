@@ -161,8 +161,12 @@ class Supervisor:
         gc.freeze()  # what is loaded now stays out of the collector: a forked child does not copy it
         package = Path(__file__).resolve().parent.parent.parent
         hidden = [package / "decks", package / "tests"]  # solutions and hidden cases live there
-        self.landlock = limits.Landlock(limits.readable_roots(hidden), connect_port=port)
+        # PREPDECK_SEALED_LANDLOCK=0 runs as a kernel without Landlock would (tests of that path)
+        enabled = os.environ.get("PREPDECK_SEALED_LANDLOCK") != "0"
+        self.landlock = limits.Landlock(limits.readable_roots(hidden), connect_port=port, enabled=enabled)
         self.subreaper = limits.become_subreaper()
+        # Landlock ABI 6+ refuses signals out of the sandbox; below that a keeper stands between
+        self.keeper = self.landlock.abi < 6
 
     def send(self, header: dict[str, Any], body: bytes | bytearray = b"") -> None:
         data = (json.dumps(header) + "\n").encode()
@@ -175,7 +179,14 @@ class Supervisor:
     def serve(self) -> None:
         if hasattr(self.executor, "prepare"):
             self.run_trusted(lambda: self.executor.prepare(self.port), 180.0)
-        self.send({"event": "ready", "landlock": self.landlock.abi, "subreaper": self.subreaper})
+        self.send(
+            {
+                "event": "ready",
+                "landlock": self.landlock.abi,
+                "subreaper": self.subreaper,
+                "keeper": self.keeper,
+            }
+        )
         while True:
             line = read_line(0)
             if not line:
@@ -225,6 +236,8 @@ class Supervisor:
             try:
                 os.setsid()
                 limits.die_with_parent(me)
+                if self.keeper:
+                    self.keep_watch()
                 os.dup2(w_err, 1)
                 os.dup2(w_err, 2)
                 keep = {1, 2, w_res, self.landlock.fd}
@@ -260,6 +273,18 @@ class Supervisor:
         os.close(w_res)
         os.close(w_err)
         return self.watch(pid, r_res, r_err, float(header.get("time_limit_s") or 10))
+
+    def keep_watch(self) -> None:
+        """Without Landlock's signal scope the code could kill its parent: make that parent a disposable
+        keeper. The keeper returns only in the child; when it is killed the child follows (PDEATHSIG) and
+        their orphans come back to this subreaper, which kills them."""
+        keeper = os.getpid()
+        child = os.fork()
+        if child:
+            _, status = os.waitpid(child, 0)
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(code if code >= 0 else 128 - code)
+        limits.die_with_parent(keeper)
 
     def watch(
         self, pid: int, r_res: int, r_err: int, time_limit_s: float
