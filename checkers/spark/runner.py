@@ -586,7 +586,7 @@ def preload() -> None:
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
     with contextlib.suppress(Exception):  # the Arrow paths a check takes, warmed without a connection
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped]
         from pyspark.sql.conversion import ArrowTableToRowsConversion, LocalDataToArrowConversion
 
         schema = spark_schema(
