@@ -207,3 +207,30 @@ async def test_at_80x24_the_import_field_opens_in_sight(tmp_path: Path, monkeypa
         assert screen.focused is box
         assert view.scroll_y > 0  # the card scrolled to it
         assert view.region.y <= box.region.y and box.region.bottom <= view.region.bottom
+
+
+@pilot_test
+async def test_e_is_offered_on_a_checklist_only_design_card_once_the_checklist_shows(tmp_path, monkeypatch):
+    # Before the reveal such a card has nothing to type into: the footer must not offer "e Edit"
+    # (pressing it only said so); after the reveal e goes to the checklist.
+    use_utc(monkeypatch)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    paper = DECK.replace('numbers = [\n  { question = "Rows per day", answer = 48000, unit = "rows" },\n', "")
+    paper = paper.replace('  { question = "Rows per minute", answer = 33.3, tolerance = 0.1 },\n]\n', "")
+    (decks / "design.toml").write_text(paper, encoding="utf-8")
+    app = PrepdeckApp(make_context(tmp_path / "home", decks), clock=Clock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.start_review("spoken-design")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and not screen.view.card.numbers
+        assert not screen.check_action("edit", ())
+        await pilot.press("space")
+        await settle(pilot)
+        assert screen.check_action("edit", ())
+        await pilot.press("e")
+        await pilot.pause()
+        assert screen.focused is screen.view.query_one("#check-0")
+    app.context.close()

@@ -215,7 +215,8 @@ class DesignCardView(CardView):
         return self.sheet.first_point() if self.revealed else None
 
     def has_editor(self) -> bool:
-        return bool(self.card.numbers or self.card.checklist)
+        # the checklist shows only once revealed: before that, e has nothing to go to
+        return bool(self.card.numbers or (self.card.checklist and self.revealed))
 
     def focus_editor(self) -> bool:
         targets = list(self.query(Input)) + (list(self.query(Checkbox)) if self.revealed else [])
