@@ -96,3 +96,34 @@ def test_python_mutants_cover_the_operators() -> None:
 def test_every_distinguishable_python_mutant_fails_a_case(card: Card) -> None:
     score = score_python_card(card)
     assert [m.source for m in score.survivors] == []
+
+
+PYSPARK_SUBSET = ("top-n-with-ties", "share-of-region")  # Spark per mutant is slow: a subset runs in CI
+
+
+@pytest.fixture(scope="module")
+def spark_config(tmp_path_factory: pytest.TempPathFactory):
+    from prepdeck.checkers.spark import service
+    from prepdeck.core.config import Config
+
+    home = tmp_path_factory.mktemp("mutation-spark")
+    config = Config(path=home / "config.toml")
+    svc = service(config)
+    svc.start()
+    yield config
+    svc.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.parametrize("card_id", PYSPARK_SUBSET)
+def test_pyspark_subset_mutants_fail_a_case(spark_config, card_id: str) -> None:
+    from benchmarks.mutation_pyspark import score_pyspark_card
+    from prepdeck.decks import BUILTIN_DECKS
+    from prepdeck.decks.loader import load_decks
+
+    card = load_decks([BUILTIN_DECKS]).card(f"pyspark-exercises/{card_id}")
+    assert card is not None
+    score = score_pyspark_card(card, spark_config)
+    assert score.distinguishable >= 1
+    assert [m.source for m in score.survivors] == []
