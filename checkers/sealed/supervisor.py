@@ -50,15 +50,18 @@ EXECUTORS = {"python": "prepdeck.checkers.python_case", "pyspark": "prepdeck.che
 
 
 class CappedLog:
-    def __init__(self, path: Path) -> None:
+    """Appends; past `max_bytes` the file becomes `.1` (one backup), so it never holds more than twice that."""
+
+    def __init__(self, path: Path, max_bytes: int = LOG_MAX_BYTES) -> None:
         self.path = path
+        self.max_bytes = max_bytes
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(self, data: bytes | bytearray | memoryview, dropped: int = 0) -> None:
         if not data and not dropped:
             return
         with contextlib.suppress(OSError):
-            if self.path.exists() and self.path.stat().st_size > LOG_MAX_BYTES:
+            if self.path.exists() and self.path.stat().st_size > self.max_bytes:
                 self.path.replace(self.path.with_name(self.path.name + ".1"))
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:

@@ -32,12 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from prepdeck.checkers.sealed.client import Sealed, SealedUnavailable
+from prepdeck.checkers.sealed.supervisor import CappedLog
 from prepdeck.checkers.spark.java import Java, JavaNotFound, find_java
 from prepdeck.core.config import SparkConfig
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 START_TIMEOUT_S = 120.0
 INTERRUPT_TIMEOUT_S = 20.0
+SERVER_LOG_MAX_BYTES = 4 * 1024 * 1024  # then rotated to .1
 JVM_OPTIONS = (
     "-XX:TieredStopAtLevel=1",  # C1 only: compiles fast, which is what a short-lived tiny workload needs
     "-XX:+UseSerialGC",  # one GC thread: the heap is small and the machine is shared with the app
@@ -185,6 +187,7 @@ class SparkService:
         self._lock = threading.RLock()
         self._job_lock = threading.Lock()
         self._sealed: Sealed | None = None  # the warm supervisor that forks a sealed child per case
+        self._drain: threading.Thread | None = None
         self._listeners: list[Callable[[str], None]] = []
         self._atexit = False
 
@@ -337,16 +340,21 @@ class SparkService:
         )
         env.pop("SPARK_REMOTE", None)
         env.pop("PYSPARK_SUBMIT_ARGS", None)
-        with open(self.log_path, "ab") as log:
-            self.server = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                cwd=run_dir,
-                env=env,
-                start_new_session=True,
-            )
+        self.server = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=run_dir,
+            env=env,
+            start_new_session=True,
+        )
+        self._drain = threading.Thread(
+            target=_drain_to_log,
+            args=(self.server, CappedLog(self.log_path, SERVER_LOG_MAX_BYTES)),
+            daemon=True,
+        )
+        self._drain.start()
         self.server_pid = self.server.pid
         with contextlib.suppress(OSError):  # stops the server if this process dies without stopping it
             subprocess.Popen(
@@ -373,6 +381,7 @@ class SparkService:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not port_open("127.0.0.1", port):
             if self.server.poll() is not None:
+                self._drain.join(2.0)  # its last lines say why
                 raise SparkUnavailable(
                     f"Spark exited while starting: {_log_reason(self.log_path)} (log: {self.log_path})"
                 )
@@ -577,6 +586,16 @@ class SparkService:
 
     def memory_kib(self) -> int | None:
         return rss_kib(self.server_pid) if self.server_pid else None
+
+
+def _drain_to_log(server: subprocess.Popen[bytes], log: CappedLog) -> None:
+    """The server's output into a size-capped, rotated log (what answers make Spark log cannot fill the
+    disk while the app runs)."""
+    assert server.stdout is not None
+    with contextlib.suppress(OSError, ValueError):
+        fd = server.stdout.fileno()
+        while chunk := os.read(fd, 65536):
+            log.write(chunk)
 
 
 def home_token(home: Path) -> str:
