@@ -474,3 +474,18 @@ async def test_plan_panel_opens_in_sight_with_unbroken_boxes(tmp_path, monkeypat
         longest = max(len(line.rstrip()) for line in plan.splitlines())
         assert panel.size.width >= longest - 2  # laid out as wide as its widest line: nothing wrapped
     ctx.close()
+
+
+# as in Anki: the top bar counts what is left as new / learning / review, never a total that grows
+@pilot_test
+async def test_top_bar_counts_new_learning_and_review(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await _review(pilot)
+        top = screen.query_one("#top", Static)
+        assert "3 new 0 learning 0 review" in str(top.render())
+        await pilot.press("space", "1")  # Again: back in the same session, as learning
+        await pilot.pause()
+        assert "2 new 1 learning 0 review" in str(top.render())
+    ctx.close()

@@ -180,9 +180,10 @@ class ReviewScreen(Screen[None]):
     def load_queue(self) -> None:
         app = self.papp
         if self.practice is not None:
-            self.post_message(QueueLoaded(list(self.practice.cards)))
-            return
-        cards = app.scheduling.queue(self.deck_id, now=app.now())
+            cards = list(self.practice.cards)
+        else:
+            cards = app.scheduling.queue(self.deck_id, now=app.now())
+        self._kinds = {c.global_id: _kind(app.scheduling.state(c.global_id)) for c in cards}
         self.post_message(QueueLoaded(cards))
 
     @on(QueueLoaded)
@@ -284,8 +285,7 @@ class ReviewScreen(Screen[None]):
         deck = f"practice: {self.practice.label}" if self.practice else self.deck_id or "all decks"
         parts = [f"[b]{escape(deck)}[/b]"]
         if self.card is not None:
-            done = len(session.answered)
-            parts.append(f"{done + 1} / {done + 1 + session.left()}")
+            parts.append(self._counts())
             if self.shown_at is not None:
                 seconds = max(0.0, (self.papp.now() - self.shown_at).total_seconds())
                 parts.append(f"{int(seconds) // 60}:{int(seconds) % 60:02d} on card")
@@ -294,6 +294,19 @@ class ReviewScreen(Screen[None]):
         if self.status:
             parts.append(f"[dim]{escape(self.status)}[/dim]")
         self.query_one("#top", Static).update("  ·  ".join(parts))
+
+    def _counts(self) -> str:
+        """What is left, as Anki shows it: new / learning / review cards, the one on screen included (a
+        count that only falls, not a total that grows as failed cards come back)."""
+        kinds = getattr(self, "_kinds", {})
+        counts = {"new": 0, "learning": 0, "review": 0}
+        for card in [c for c in [self.card, *self.session.pending] if c is not None]:
+            counts[kinds.get(card.global_id, "review")] += 1
+        counts["learning"] += len(self.session.learning)
+        return (
+            f"[cyan]{counts['new']} new[/cyan] [red]{counts['learning']} learning[/red] "
+            f"[green]{counts['review']} review[/green]"
+        )
 
     @on(WorkStatus)
     def _status(self, message: WorkStatus) -> None:
@@ -399,6 +412,7 @@ class ReviewScreen(Screen[None]):
             )
         elif outcome.due is not None and outcome.due <= now + LEARN_AHEAD * 3:
             self.session.learning.append((outcome.due, card))
+            self._kinds = {**getattr(self, "_kinds", {}), card.global_id: "learning"}
         app.post_reviews_changed(card.global_id)
         await self.show_next()
 
@@ -569,6 +583,13 @@ class ReviewScreen(Screen[None]):
         await host.mount(self.view)
         self.set_focus(self.view if self.view.can_focus else None)
         self.refresh_bindings()
+
+
+def _kind(state: dict[str, Any] | None) -> str:
+    """new, learning (also relearning) or review, for the counts in the top bar."""
+    if state is None:
+        return "new"
+    return "review" if state.get("state") == 2 else "learning"
 
 
 def answer_ms(shown_at: dt.datetime, now: dt.datetime, max_seconds: float) -> int:
