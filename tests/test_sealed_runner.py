@@ -176,7 +176,7 @@ def test_fork_setsid_orphan_is_killed_and_does_not_hang(secret_card: Card, home:
             return pid
         time.sleep(600)  # the hidden case blocks, with the orphan holding every pipe
     """
-    result = _check(secret_card, source, home, time_limit_s=1.0)
+    result = _check(secret_card, source, home, time_limit_s=3.0)
     orphan = result.cases[0].actual_rows[0][0]
     assert isinstance(orphan, int) and not _alive(orphan)
     assert "time limit" in (result.cases[1].error or "")
