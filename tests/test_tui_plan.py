@@ -112,3 +112,19 @@ async def test_p_in_the_browser_practises_the_cards_the_search_shows(tmp_path, m
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.practice is not None
         assert [c.global_id for c in screen.practice.cards] == ["alpha/null-not-in"]
+
+
+@pilot_test
+async def test_the_plan_form_fits_the_default_and_a_narrow_terminal(tmp_path, monkeypatch):
+    # At 60x20 the minutes field and Save ran off the right edge; at 80x24 a typed date showed "6-12-30".
+    for size in ((80, 24), (60, 20)):
+        app = PrepdeckApp(new_context(tmp_path / f"{size[0]}", monkeypatch), clock=Clock())
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("i")
+            await settle(pilot)
+            screen = app.screen
+            for widget in ("#plan-date", "#plan-rounds", "#plan-minutes", "#plan-save"):
+                assert screen.query_one(widget).region.right <= size[0], (size, widget)
+            date_width = screen.query_one("#plan-date").content_region.width
+            assert date_width > len("2026-12-30"), size  # the whole date and the cursor after it

@@ -33,7 +33,11 @@ class PlanScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("plan")
     DEFAULT_CSS = """
     PlanScreen #plan-form { height: auto; padding: 0 1; }
-    PlanScreen #plan-form Input { width: 1fr; min-width: 10; }
+    /* sized so the whole date shows at 80 columns and every field and Save fit in 60 */
+    PlanScreen #plan-form Input { width: 1fr; min-width: 8; padding: 0 1; }
+    PlanScreen #plan-form #plan-date { width: 15; }
+    PlanScreen #plan-form #plan-minutes { width: 8; }
+    PlanScreen #plan-form #plan-save { min-width: 6; }
     PlanScreen #plan-form Label { padding: 1 1 0 0; }
     PlanScreen #plan-body { padding: 1 1; }
     """
