@@ -489,3 +489,30 @@ async def test_top_bar_counts_new_learning_and_review(tmp_path, monkeypatch):
         await pilot.pause()
         assert "2 new 1 learning 0 review" in str(top.render())
     ctx.close()
+
+
+# the dialect picked is the default from then on (config.toml), not reset to duckdb on the next card
+@pilot_test
+async def test_the_dialect_picked_becomes_the_default(tmp_path, monkeypatch):
+    from prepdeck.core.config import load_config
+
+    ctx = _sql_context(tmp_path, monkeypatch)
+    (ctx.home / "config.toml").write_text("# mine\n[review]\nnew_per_day = 20\n", encoding="utf-8")
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView) and view.dialect == "duckdb"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert view.dialect == "bigquery"
+        card = screen.card
+        app.scheduling.review(card, 3, now=app.now(), duration_ms=1000)
+        ctx.store().delete_draft(card.global_id)
+        await screen.show_card(card)
+        await settle(pilot)
+        assert screen.view.dialect == "bigquery"  # type: ignore[union-attr]
+    text = (ctx.home / "config.toml").read_text(encoding="utf-8")
+    assert text.startswith("# mine\n[review]\nnew_per_day = 20\n")
+    assert load_config(ctx.home).sql.dialect == "bigquery"
+    ctx.close()

@@ -324,10 +324,27 @@ class CodeCardView(CardView):
     @on(Select.Changed, "#dialect")
     def _dialect_chosen(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
+            chosen = event.value != self.dialect  # not the Select announcing its first value
             self.dialect = event.value
             self._draft_dirty = True
             self.save_draft()
             self._show_status(f"dialect: {self.dialect}")
+            if chosen:
+                self._keep_dialect(event.value)
+
+    def _keep_dialect(self, dialect: str) -> None:
+        """The dialect picked is the default from now on (next cards, next sessions): [sql] dialect."""
+        from prepdeck.core.config_write import set_option
+
+        config = self.context.config
+        if config.sql.dialect == dialect:
+            return
+        try:
+            set_option(self.context.home, "sql", "dialect", dialect)
+        except OSError as exc:
+            self._notify(f"Dialect not saved as the default: {exc}", "warning")
+            return
+        config.sql.dialect = dialect
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # PySpark has no dialects: keep Ctrl+L out of the footer there
