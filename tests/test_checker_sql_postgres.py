@@ -189,10 +189,12 @@ def test_a_spark_sql_answer_is_judged_on_the_real_spark() -> None:
     card = _card("SELECT order_id FROM orders WHERE paid_at IS NOT NULL", dialect="duckdb")
     try:
         result = check_sql(card, "SELECT order_id FROM orders WHERE paid_at IS NOT NULL", "spark")
+        shown, plan = explain_sql(card, "SELECT paid_at IS NULL, count(*) FROM orders GROUP BY 1", "spark")
     finally:
         stop_all()
     assert result.passed, result.summary()
     assert re.fullmatch(r"spark \d+\.\d+", result.engine or ""), result.engine
+    assert shown.startswith("SELECT paid_at IS NULL") and "HashAggregate" in plan  # Ctrl+T: Spark's own plan
 
 
 def test_when_spark_is_unreachable_the_translation_judges_and_says_why() -> None:

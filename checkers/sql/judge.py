@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -408,14 +409,31 @@ def prewarm(config: SqlConfig | Config | None = None, *, postgres: bool = False)
 
 
 def engine_for(dialect: str | None, config: SqlConfig | Config | None = None) -> str:
-    """What judges `dialect` right now: "postgresql 18.6" once PostgreSQL is up, else the DuckDB
-    label ("duckdb 2.0 (translated from mysql)"); for the app's status line and plan title."""
+    """What judges `dialect`: "postgresql 18.6" (unless PostgreSQL failed to start), "spark 4.3" when the
+    native Spark SQL judge is installed, else the DuckDB label ("duckdb 2.0 (translated from mysql)");
+    for the app's status line and plan title."""
     cfg = _sql_config(config)
     name = normalize_dialect(dialect, cfg.dialect)
     if name == "postgres":
         from prepdeck.checkers.sql.postgres_engine import service
 
         svc = service(memory_limit_mb=cfg.memory_limit_mb)
-        if svc.ready:
+        if svc.error is None:  # running, or about to start: "postgresql" until its version is known
             return svc.label
+    if name == "spark" and _native_spark_label():
+        return _native_spark_label()
     return engine_label(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _native_spark_label() -> str:
+    """ "spark 4.3" when the native Spark SQL judge is installed, else "" (looked up once)."""
+    import importlib.util
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        if importlib.util.find_spec("prepdeck.checkers.spark.sql_judge") is None:
+            return ""
+        return "spark " + ".".join(version("pyspark").split(".")[:2])
+    except (ImportError, PackageNotFoundError, ValueError):
+        return ""
