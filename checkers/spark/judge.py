@@ -20,7 +20,7 @@ from prepdeck.checkers.compare import CsvError, compare_results, parse_expected,
 from prepdeck.checkers.result import CaseResult, CheckResult
 from prepdeck.checkers.sealed import hidden_error, require_trusted
 from prepdeck.checkers.solutions import SolutionCache
-from prepdeck.checkers.spark.service import JobOutcome, SparkService, service_for
+from prepdeck.checkers.spark.service import JobOutcome, SparkService, running_service, service_for
 from prepdeck.core.config import Config, SparkConfig
 from prepdeck.decks.model import Card, Case
 
@@ -102,8 +102,14 @@ def _spark_config(config: Config | SparkConfig | None) -> SparkConfig:
 
 
 def service(config: Config | SparkConfig | None = None) -> SparkService:
-    """The (not necessarily started) Spark service for these settings: one per process and settings."""
-    return service_for(_home(config), _spark_config(config))
+    """The (not necessarily started) Spark service for these settings: one per process and settings. A
+    config that names no data home (a library call of the SQL judge) uses the Spark already running."""
+    spark = _spark_config(config)
+    if not (isinstance(config, Config) and config.path is not None):
+        running = running_service(spark)
+        if running is not None:
+            return running
+    return service_for(_home(config), spark)
 
 
 def prewarm(config: Config | SparkConfig | None = None) -> SparkService:

@@ -645,6 +645,16 @@ def service_for(home: Path, config: SparkConfig) -> SparkService:
         return svc
 
 
+def running_service(config: SparkConfig) -> SparkService | None:
+    """A started local service of this process with these settings, whatever its data home."""
+    key = (config.remote.strip(), config.driver_memory, config.java_home)
+    with _SERVICES_LOCK:
+        for (_, *rest), svc in _SERVICES.items():
+            if tuple(rest) == key and not config.remote.strip() and svc.state in ("ready", "starting"):
+                return svc
+    return None
+
+
 def stop_other_homes(keep: SparkService) -> None:
     """One local JVM per process: a process that judges for another data home (tests do) stops the first
     home's server rather than keeping half a gigabyte per home."""
