@@ -266,3 +266,21 @@ def test_max_answer_seconds_defaults_to_15_minutes_and_rejects_nonsense(tmp_path
     ctx = new_context(tmp_path / "b", monkeypatch, design=False, config="[review]\nmax_answer_seconds = 0\n")
     assert ctx.config.review.max_answer_seconds == 900
     assert any("max_answer_seconds = 0: must be between 1" in p for p in ctx.config.problems)
+
+
+@pilot_test
+async def test_undo_puts_the_card_back_in_its_count(tmp_path, monkeypatch):
+    # a new card rated Good goes to "learning"; undone, it is new again in the top bar, not learning
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        before = screen._counts()
+        assert "0 learning" in before
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert "1 learning" in screen._counts()
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen._counts() == before
+    ctx.close()

@@ -443,6 +443,11 @@ class ReviewScreen(Screen[None]):
         self.session.answered.pop()
         self.session.done.pop()
         self.session.remove(last.card.global_id)
+        # counted as it was before the rating (a new card rated Good had become "learning")
+        self._kinds = {
+            **getattr(self, "_kinds", {}),
+            last.card.global_id: _kind(app.scheduling.state(last.card.global_id)),
+        }
         if self.card is not None:
             self.session.pending.insert(0, self.card)
         app.post_reviews_changed(last.card.global_id)
