@@ -50,6 +50,7 @@ async def test_a_plan_set_on_its_screen_shows_its_forecast_and_the_home_countdow
         assert isinstance(app.screen, HomeScreen)
         top = text(app.screen.query_one("#top"))
         assert "interview in 24 days" in top and "min planned" in top
+        assert top.index("min planned") < 70  # in sight at 80 columns, not cut off at the line's end
         # Ctrl+D on the plan screen ends it; the countdown goes
         await pilot.press("i")
         await settle(pilot)

@@ -178,13 +178,14 @@ class HomeScreen(Screen[None]):
         countdown = ""
         if message.plan is not None:  # the interview plan: the countdown and today's planned load
             left = (message.plan.interview - message.plan.date).days
+            # first, after the name: at the end it fell past the 80th column and was cut off
             countdown = (
-                f"  ·  [b]interview in {left} day{'s' if left != 1 else ''}[/b], today {message.plan.minutes:.0f} min "
-                f"planned (i)"
+                f"[b]interview in {left} day{'s' if left != 1 else ''}[/b], today {message.plan.minutes:.0f} min "
+                f"planned (i)  ·  "
             )
         self.query_one("#top", Static).update(
-            f"[b]prepdeck[/b]  Today [b]{today.reviewed}[/b] reviewed · {today.minutes:.0f} min · "
-            f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}{countdown}"
+            f"[b]prepdeck[/b]  {countdown}Today [b]{today.reviewed}[/b] reviewed · {today.minutes:.0f} min · "
+            f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}"
         )
         self.query_one("#today", Static).update(
             f"[dim]{sum(message.heatmap.values())} reviews in 12 weeks[/dim]"
