@@ -257,7 +257,7 @@ def test_an_answer_cannot_find_hidden_cases_or_the_solution(secret_card: Card, h
         while frame:
             found += leaks(frame.f_locals.values())
             frame = frame.f_back
-        for path in ({str(secret_card.source)!r}, {str(ROOT / "decks" / "pyspark-exercises.toml")!r}):
+        for path in ({str(secret_card.source)!r}, {str(sorted((ROOT / "decks").glob("*.toml"))[0])!r}):
             try:
                 found.append(open(path).read()[:40])
             except OSError as exc:
