@@ -399,3 +399,15 @@ async def test_the_rubric_shows_earlier_mocks_of_the_round(tmp_path, monkeypatch
     lines = earlier.splitlines()
     assert lines[0] == "Earlier SQL mocks" and "pass line 28/40" in lines[1]
     assert lines[2:] == ["2026-11-12  unfinished", "2026-11-10  30/40  pass"]
+
+
+@pilot_test
+async def test_the_round_picker_offers_no_edit_key(tmp_path, monkeypatch):
+    # the picker has nothing to type into: "e Edit" in its footer did nothing at all
+    app = PrepdeckApp(_context(tmp_path, monkeypatch), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        assert screen.state == "pick" and not screen.check_action("edit", ())
+        await pilot.press("enter")  # SQL
+        await _step(pilot)
+        assert screen.state == "running" and screen.check_action("edit", ())

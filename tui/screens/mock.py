@@ -402,6 +402,8 @@ class MockScreen(Screen[None]):
             return self.state == "running"
         if action == "next_phase":
             return self.state in ("running", "wrapup", "scoring")
+        if action == "edit":
+            return self.state != "pick"  # the round picker has nothing to type into
         return True
 
     # -- evidence ----------------------------------------------------------------------------------------
