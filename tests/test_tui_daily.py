@@ -516,3 +516,26 @@ async def test_the_dialect_picked_becomes_the_default(tmp_path, monkeypatch):
     assert text.startswith("# mine\n[review]\nnew_per_day = 20\n")
     assert load_config(ctx.home).sql.dialect == "bigquery"
     ctx.close()
+
+
+# after `w`: the report's full path, and a key that opens it (or shows the path with no desktop)
+@pilot_test
+async def test_after_w_the_full_path_is_shown_and_v_opens_or_names_it(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr("sys.platform", "linux")  # no desktop: the path is shown instead
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        html = (ctx.home / "reports").resolve()
+        messages = [n.message for n in app._notifications]
+        written = next(m for m in messages if m.startswith("Report written: "))
+        assert str(html) in written and "v opens it" in written
+        await pilot.press("v")
+        await pilot.pause()
+        last = [n.message for n in app._notifications][-1]
+        assert last.startswith("No desktop to open it with: ") and str(html) in last
+    ctx.close()

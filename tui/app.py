@@ -12,7 +12,8 @@ import sqlite3
 import time
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
@@ -21,7 +22,7 @@ from prepdeck.core.paths import database_path
 from prepdeck.core.store import StoreError, diagnose, utcnow
 from prepdeck.decks.text import one_line
 from prepdeck.reports.commands import ReportError
-from prepdeck.tui.bindings import bindings_for, validate_keymap
+from prepdeck.tui.bindings import bindings_for, key_hint, validate_keymap
 from prepdeck.tui.commands import PrepdeckCommands
 from prepdeck.tui.messages import ReviewsChanged
 from prepdeck.tui.workers import background
@@ -36,6 +37,34 @@ if TYPE_CHECKING:
 Clock = Callable[[], dt.datetime]
 FAILURE_TOAST_S = 12
 USER_ERRORS = (StoreError, ReportError)  # one line that says what to do: no traceback worth pointing at
+
+
+def open_file(path: Path) -> bool:
+    """Open `path` with the desktop's viewer (xdg-open, open), detached; False when there is none."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if sys.platform == "darwin":
+        opener = shutil.which("open")
+    elif os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        opener = shutil.which("xdg-open")
+    else:
+        opener = None
+    if opener is None:
+        return False
+    try:
+        subprocess.Popen(
+            [opener, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        return False
+    return True
 
 
 class PrepdeckApp(App[int]):
@@ -65,6 +94,7 @@ class PrepdeckApp(App[int]):
         self._review_on_start = review
         self._review_deck = review_deck
         self.key_problems: list[str] = []
+        self.last_report: Path | None = None  # the report written last (w), for the key that opens it
         self._failure_shown: dict[str, float] = {}  # failure line -> when its toast was shown
 
     def notify(
@@ -201,10 +231,30 @@ class PrepdeckApp(App[int]):
         from prepdeck.reports.app import write_week_report
 
         result = write_week_report(self.context, now=self.now())
-        files = result["files"]
-        self.call_from_thread(
-            self.notify, f"Report written: {files['html']}", title="Report", timeout=15, markup=False
+        self.call_from_thread(self.report_written, result["files"])
+
+    def report_written(self, files: dict[str, Any]) -> None:
+        """Say where the report is, in full, and which key opens it."""
+        self.last_report = Path(files["html"]).resolve()
+        others = [str(Path(f).resolve()) for kind, f in files.items() if kind != "html"]
+        self.notify(
+            f"Report written: {self.last_report}"
+            + "".join(f"\nand {o}" for o in others)
+            + f"\n{key_hint(self, 'open_report')} opens it",
+            title="Report",
+            timeout=20,
+            markup=False,
         )
+
+    def action_open_report(self) -> None:
+        path = self.last_report
+        if path is None:
+            self.notify(f"No report written yet: {key_hint(self, 'report')} writes this week's.", timeout=4)
+            return
+        if open_file(path):
+            self.notify(f"Opening {path}", title="Report", timeout=4, markup=False)
+        else:  # no desktop (ssh, a bare terminal): the path, to open or copy
+            self.notify(f"No desktop to open it with: {path}", title="Report", timeout=20, markup=False)
 
     def action_optimize(self) -> None:
         self.notify("Optimizing FSRS parameters from your history…", title="FSRS", timeout=3)

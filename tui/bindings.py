@@ -88,6 +88,15 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("browse", "b", "app.browse", "Browse", "home", "browse: search, suspend, history"),
     KeyAction("stats", "t", "app.stats", "Stats", "home", "statistics"),
     KeyAction("report", "w", "app.write_report", "Report", "home", "write this week's report"),
+    KeyAction(
+        "open_report",
+        "v",
+        "app.open_report",
+        "Open report",
+        "home,stats",
+        "open the report just written (or show its path)",
+        show=False,
+    ),
     KeyAction("mock", "m", "app.mock", "Mock", "home", "a timed mock interview round"),
     KeyAction("optimize", "o", "app.optimize", "Optimize", "home", "fit FSRS to your history", show=False),
     KeyAction(

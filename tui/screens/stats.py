@@ -228,12 +228,7 @@ class StatsScreen(Screen[None]):
 
         result = write_week_report(self.papp.context, self.selected_week(), now=self.papp.now())
         self.last_report = result
-        self.app.call_from_thread(
-            self.notify,
-            f"Report written: {result['files']['html']}\nand {result['files']['md']}",
-            title="Report",
-            timeout=20,
-        )
+        self.app.call_from_thread(self.papp.report_written, result["files"])
 
 
 def thinned_ticks(labels: list[str], width: int) -> tuple[list[int], list[str]]:
