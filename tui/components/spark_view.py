@@ -150,7 +150,8 @@ def _start_quietly(svc: Any) -> None:
 
 
 def prewarm_if_near(widget: Any, upcoming: Sequence[Any], context: Any) -> bool:
-    """Start Spark in a thread worker of `widget` when a pyspark card is among the next cards.
+    """Start Spark in a thread worker of `widget` when a pyspark card (or, with spark the default SQL
+    dialect, a sql card) is among the next cards.
 
     Call it whenever the review screen shows a card, with the current card first in `upcoming`.
     Returns True when a start was requested. Never raises; cheap when Spark is already up.
@@ -158,7 +159,11 @@ def prewarm_if_near(widget: Any, upcoming: Sequence[Any], context: Any) -> bool:
     try:
         from prepdeck.checkers.spark import PREWARM_LOOKAHEAD, pyspark_card_near, service
 
-        if not pyspark_card_near(upcoming, 0, PREWARM_LOOKAHEAD):
+        # Spark SQL answers run on the same Spark: a sql card counts when spark is the default dialect
+        spark_sql = str(getattr(context.config.sql, "dialect", "")).lower() == "spark" and any(
+            getattr(c, "type", None) == "sql" for c in upcoming[: PREWARM_LOOKAHEAD + 1]
+        )
+        if not (pyspark_card_near(upcoming, 0, PREWARM_LOOKAHEAD) or spark_sql):
             return False
         svc = service(context.config)
         if svc.ready or svc.state == "starting":

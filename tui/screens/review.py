@@ -232,7 +232,8 @@ class ReviewScreen(Screen[None]):
                 exclusive=True,
                 exit_on_error=False,
             )
-        if any(c.type == "pyspark" for c in upcoming):
+        spark_sql = str(self.papp.context.config.sql.dialect).lower() == "spark"  # Spark SQL runs on Spark
+        if any(c.type == "pyspark" or (spark_sql and c.type == "sql") for c in upcoming):
             from prepdeck.tui.components.spark_view import prewarm_if_near
 
             prewarm_if_near(self, upcoming, self.papp.context)
