@@ -411,3 +411,20 @@ async def test_the_round_picker_offers_no_edit_key(tmp_path, monkeypatch):
         await pilot.press("enter")  # SQL
         await _step(pilot)
         assert screen.state == "running" and screen.check_action("edit", ())
+
+
+@pilot_test
+async def test_leaving_the_round_picker_before_any_round_is_quiet(tmp_path, monkeypatch):
+    # Escape on the picker, or quitting the app there, unmounts a mock that never started: that crashed
+    # the app (the evidence of a round that has no plan)
+    app = PrepdeckApp(_context(tmp_path, monkeypatch), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        assert screen.state == "pick"
+        await pilot.press("escape")
+        await _step(pilot)
+        await _open(pilot)
+        await pilot.press("ctrl+q")
+        await _step(pilot)
+    assert app.return_code in (0, None)
+    assert _mocks(app.context.home) == []

@@ -449,6 +449,8 @@ class MockScreen(Screen[None]):
 
     def _end_unfinished(self) -> None:
         """Quit midway: stop the clock, keep everything as an unfinished mock."""
+        if self.state == "pick":
+            return  # left at the round picker: no round, no evidence to read
         try:
             self.session.end_unfinished(self._safe_evidence())
         except StoreError as exc:
