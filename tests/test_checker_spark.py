@@ -573,8 +573,8 @@ def test_attacks_on_the_spark_runner_fail_and_leave_spark_clean(spark_home: Path
     sees_db = "def latest(events):\n    return spark.sql('SHOW DATABASES')\n"
     reflect = "def latest(events):\n    return spark.sql(\"SELECT reflect('java.lang.System', 'exit', 0)\")\n"
     hidden_name = (
-        "def latest(events):\n    n = 'ref' + 'lect'\n"
-        "    return spark.sql(f\"SELECT {n}('java.lang.System', 'exit', 0)\")\n"
+        "def latest(events):\n    n = 'IDENT' + 'IFIER'\n"
+        "    return spark.sql(f\"SELECT {n}('ref' || 'lect')('java.lang.System', 'exit', 0)\")\n"
     )
     kill_parent = "import os\n\ndef latest(events):\n    os.kill(os.getppid(), 9)\n    return events\n"
     reads_deck = (
@@ -708,6 +708,8 @@ def test_spark_sql_answers_get_the_verdict_real_spark_gives(tmp_path: Path, spar
     assert verdict("ratio", "SELECT try_divide(a, b) AS r FROM t").passed
     refused = verdict("ratio", "SELECT reflect('java.lang.System', 'exit', 0) AS r FROM t")
     assert refused.error and "reflect()/java_method()" in refused.error
+    built = verdict("ratio", "SELECT IDENTIFIER('ref' || 'lect')('java.lang.System', 'exit', 0) AS r FROM t")
+    assert built.error and "reflect()/java_method()" in built.error
     on_files = verdict("ratio", "SELECT * FROM csv.`/etc/passwd`")
     assert not on_files.passed and on_files.cases[0].error
     planned = check_sql(cards["calendar"], "SELECT explode(sequence(lo, hi)) FROM ranges", "spark", cfg, True)

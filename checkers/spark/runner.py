@@ -524,8 +524,15 @@ if __name__ == "__main__":
 # ----------------------------------------------------------------------------------------------
 # the sealed runner's entry points (checkers/sealed/supervisor.py forks a child per case and calls these)
 
-_JAVA_CALLS = re.compile(r"\b(try_reflect|reflect|java_method)\b", re.IGNORECASE)
-JAVA_CALLS_REFUSED = "reflect()/java_method() call Java methods on the server and are not allowed here"
+# IDENTIFIER(...) and EXECUTE IMMEDIATE build a function name or a statement from strings at run time
+# ('ref' || 'lect'), so they are refused with the functions themselves
+_JAVA_CALLS = re.compile(
+    r"\b(try_reflect|reflect|java_method)\b|\bidentifier\s*\(|\bexecute\s+immediate\b", re.IGNORECASE
+)
+JAVA_CALLS_REFUSED = (
+    "reflect()/java_method() call Java methods on the server and are not allowed here "
+    "(nor IDENTIFIER() or EXECUTE IMMEDIATE, which can name them)"
+)
 
 
 class JavaCallRefused(Exception):
