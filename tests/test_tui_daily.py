@@ -539,3 +539,24 @@ async def test_after_w_the_full_path_is_shown_and_v_opens_or_names_it(tmp_path, 
         last = [n.message for n in app._notifications][-1]
         assert last.startswith("No desktop to open it with: ") and str(html) in last
     ctx.close()
+
+
+# one "retention", defined as the statistics define it and labelled: first answers to new cards do not count
+@pilot_test
+async def test_session_retention_counts_only_cards_seen_before(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _review(pilot)
+        await pilot.press("space", "1")  # a new card forgotten: learning, not a lapse of recall
+        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("space", "3")
+            await pilot.pause()
+        await pilot.press("space", "3")  # the forgotten card again, now seen before: recalled
+        await pilot.pause()
+        await pilot.press("escape")  # end here: the summary
+        await pilot.pause()
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "Retention 100%" in summary and "cards seen before" in summary
+    ctx.close()

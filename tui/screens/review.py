@@ -158,6 +158,8 @@ class ReviewScreen(Screen[None]):
         self.finished = False
         self.loaded = False
         self.status = ""
+        self._kinds: dict[str, str] = {}  # card id -> new / learning / review, for the top bar
+        self._kinds_at_start: dict[str, str] = {}  # as the session began, for the summary's retention
 
     @property
     def papp(self) -> PrepdeckApp:
@@ -184,6 +186,7 @@ class ReviewScreen(Screen[None]):
         else:
             cards = app.scheduling.queue(self.deck_id, now=app.now())
         self._kinds = {c.global_id: _kind(app.scheduling.state(c.global_id)) for c in cards}
+        self._kinds_at_start = dict(self._kinds)
         self.post_message(QueueLoaded(cards))
 
     @on(QueueLoaded)
@@ -260,7 +263,15 @@ class ReviewScreen(Screen[None]):
         by_rating = {r: sum(1 for a in answered if a.rating == r) for r in RATINGS}
         cards = len({a.card.global_id for a in answered})
         seconds = sum(a.duration_ms for a in answered) / 1000
-        retention = (1 - by_rating[1] / len(answered)) if answered else 0
+        # retention as the statistics and the report define it: answers on cards seen before, not Again
+        # (a card's first answer ever is learning, not recall)
+        seen: set[str] = set()
+        repeats: list[int] = []
+        for a in answered:
+            if self._kinds_at_start.get(a.card.global_id) != "new" or a.card.global_id in seen:
+                repeats.append(a.rating)
+            seen.add(a.card.global_id)
+        retention = f"{sum(r > 1 for r in repeats) / len(repeats):.0%}" if repeats else "—"
         lines = [
             "[b]Practice done[/b] — the schedule was left as it was"
             if self.practice
@@ -269,7 +280,8 @@ class ReviewScreen(Screen[None]):
             f"{len(answered)} review{'s' if len(answered) != 1 else ''} of {cards} card{'s' if cards != 1 else ''}"
             f" in {_duration(seconds)}",
             "  ".join(f"{RATINGS[r]} [b]{n}[/b]" for r, n in by_rating.items()),
-            f"Recalled (not Again): [b]{retention:.0%}[/b]",
+            f"Retention [b]{retention}[/b] [dim](answers on cards seen before that were not Again;"
+            " first answers to new cards do not count)[/dim]",
         ]
         leeches = [a.card for a in answered if a.leech]
         if leeches:
@@ -299,7 +311,7 @@ class ReviewScreen(Screen[None]):
     def _counts(self) -> str:
         """What is left, as Anki shows it: new / learning / review cards, the one on screen included (a
         count that only falls, not a total that grows as failed cards come back)."""
-        kinds = getattr(self, "_kinds", {})
+        kinds = self._kinds
         counts = {"new": 0, "learning": 0, "review": 0}
         for card in [c for c in [self.card, *self.session.pending] if c is not None]:
             counts[kinds.get(card.global_id, "review")] += 1
@@ -413,7 +425,7 @@ class ReviewScreen(Screen[None]):
             )
         elif outcome.due is not None and outcome.due <= now + LEARN_AHEAD * 3:
             self.session.learning.append((outcome.due, card))
-            self._kinds = {**getattr(self, "_kinds", {}), card.global_id: "learning"}
+            self._kinds = {**self._kinds, card.global_id: "learning"}
         app.post_reviews_changed(card.global_id)
         await self.show_next()
 

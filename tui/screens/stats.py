@@ -110,7 +110,8 @@ class StatsScreen(Screen[None]):
         summary = (
             f"[b]{f['reviews']}[/b] review{'' if f['reviews'] == 1 else 's'} · [b]{f['minutes']:g}[/b] min · "
             f"{f['cards_reviewed']} card{'' if f['cards_reviewed'] == 1 else 's'} "
-            f"({f['new_cards']} new) · retention [b]{retention}[/b] · {f['active_days']}/7 days active · "
+            f"({f['new_cards']} new) · retention [b]{retention}[/b] [dim](cards seen before, not Again)[/dim] · "
+            f"{f['active_days']}/7 days active · "
             f"streak {f['streak']}"
         )
         if f["empty"]:
