@@ -129,3 +129,22 @@ async def test_the_plan_form_fits_the_default_and_a_narrow_terminal(tmp_path, mo
                 assert screen.query_one(widget).region.right <= size[0], (size, widget)
             date_width = screen.query_one("#plan-date").content_region.width
             assert date_width > len("2026-12-30"), size  # the whole date and the cursor after it
+
+
+@pilot_test
+async def test_end_plan_and_cram_are_offered_only_with_a_plan(tmp_path, monkeypatch):
+    # without a plan Ctrl+D said "Plan ended" and Ctrl+K "Nothing to practise: last days"
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        assert not screen.check_action("clear_plan", ()) and not screen.check_action("cram", ())
+        await pilot.click("#plan-date")
+        await pilot.press(*"2026-12-20", "enter")
+        await settle(pilot)
+        assert load_settings(ctx.store()) is not None
+        assert screen.check_action("clear_plan", ()) and screen.check_action("cram", ())

@@ -89,8 +89,14 @@ class PlanScreen(Screen[None]):
     def _reviews_changed(self) -> None:
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action in ("clear_plan", "cram"):
+            return self.data is not None  # no plan: nothing to end, no last days to cram
+        return True
+
     def _show(self, data: dict[str, Any] | None) -> None:
         self.data = data
+        self.refresh_bindings()
         top = self.query_one("#plan-top", Static)
         body = self.query_one("#plan-body", Static)
         if data is None:
