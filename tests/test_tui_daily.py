@@ -560,3 +560,27 @@ async def test_session_retention_counts_only_cards_seen_before(tmp_path, monkeyp
         summary = str(screen.query_one("#summary", Static).render())
         assert "Retention 100%" in summary and "cards seen before" in summary
     ctx.close()
+
+
+# a design answer whose capacity numbers are right ticks the checklist points that name them
+@pilot_test
+async def test_right_capacity_numbers_tick_the_points_that_name_them(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    design = tmp_path / "decks" / "design.toml"
+    design.write_text(
+        design.read_text(encoding="utf-8").replace(
+            '"Exactly-once sink"', '"Exactly-once sink", "About 500 GB of raw events per day"'
+        ),
+        encoding="utf-8",
+    )
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await pilot.press("e", *"11574", "tab", *"500", "escape", "space")
+        await settle(pilot)
+        view = screen.view
+        assert view is not None
+        assert view.query_one("#check-3", Checkbox).value is True  # "About 500 GB …": the number's point
+        assert view.query_one("#check-0", Checkbox).value is False
+        assert "numbers ticked their points" in _text(view.query_one("#coverage", Static))
+    ctx.close()

@@ -9,6 +9,7 @@ aloud, key `r`) composes too, so both ways of answering keep the same evidence.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
@@ -106,9 +107,26 @@ class DesignSheet:
         if not self.empty:
             store.add_self_check(self.card.global_id, self.ticks(), [v.to_json() for v in self.verdicts()])
 
+    def tick_named_points(self, verdicts: list[NumberVerdict]) -> list[str]:
+        """Tick, once, each checklist point that names a number the user got right ("Ingest rate 50 MB/s"
+        for 50 MB/s): the arithmetic is that point. The points ticked, for the coverage line."""
+        ticked: list[str] = []
+        done: set[int] = getattr(self, "_auto_ticked", set())
+        for q, verdict in zip(self.card.numbers, verdicts, strict=True):
+            if not verdict.correct:
+                continue
+            for i, item in enumerate(self.card.checklist):
+                if i not in done and names_value(item, q.answer):
+                    done.add(i)
+                    self.host.query_one(f"#check-{i}", Checkbox).value = True
+                    ticked.append(item)
+        self._auto_ticked = done
+        return ticked
+
     def refresh(self) -> int | None:
         """Show each number's verdict and the coverage line; the rating the coverage suggests."""
         verdicts = self.verdicts()
+        self.tick_named_points(verdicts)
         for i, (q, verdict) in enumerate(zip(self.card.numbers, verdicts, strict=True)):
             expected = f"{q.answer:,.6g}{(' ' + q.unit) if q.unit else ''}"
             if verdict.correct:
@@ -128,6 +146,13 @@ class DesignSheet:
             parts.append(f"{ticked}/{total} points")
         if self.card.numbers:
             parts.append(f"{right}/{len(self.card.numbers)} numbers")
+        if self.card.numbers and right == len(self.card.numbers):
+            named = sorted(getattr(self, "_auto_ticked", set()))
+            parts.append(
+                "numbers ticked their points"
+                if named
+                else "no checklist point names the numbers: they count here"
+            )
         names = {1: "Again", 2: "Hard", 3: "Good"}
         rating = suggested_rating(cover)
         self.host.query_one("#coverage", Static).update(
@@ -150,6 +175,13 @@ def design_answer(
         ],
         spoken,
     )
+
+
+def names_value(text: str, value: float) -> bool:
+    """`text` states `value` as people write it: 50, 4.32, 1.58 (for 1.5768), 11,574 or 11574."""
+    forms = {f"{value:g}", f"{value:,g}", f"{value:.3g}"}  # never rounded to a bare integer: "2" is not 1.58
+    numbers = {m.replace(",", "") for m in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text)}
+    return any(form.replace(",", "") in numbers for form in forms if "e" not in form)
 
 
 class DesignCardView(CardView):
