@@ -234,3 +234,27 @@ async def test_e_is_offered_on_a_checklist_only_design_card_once_the_checklist_s
         await pilot.pause()
         assert screen.focused is screen.view.query_one("#check-0")
     app.context.close()
+
+
+@pilot_test
+async def test_a_transcribed_answer_reveals_the_ratings_with_their_intervals(tmp_path, monkeypatch):
+    # the transcription reveals the card itself (no Space): the buttons read "1 Again · ?" for want of
+    # intervals, or showed the previous card's
+    from prepdeck.recordings.service import result_json
+    from prepdeck.recordings.transcribe import Transcript, Word
+
+    app = _app(tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen, view = await _speak(pilot)
+        text = "I partitioned the table by hour and made every load idempotent"
+        words = [Word(w, i * 0.4, i * 0.4 + 0.3, 0.9) for i, w in enumerate(text.split())]
+        view._show_result(
+            result_json("a.wav", Transcript(text, words, 6.0, "tiny.en", 1.0), (4, 20), kind="design")
+        )
+        await settle(pilot)
+        assert view.revealed
+        labels = [str(screen.query_one(f"#rate-{r}").label) for r in (1, 2, 3, 4)]
+        assert all("?" not in label for label in labels), labels
+        assert labels[0].endswith(screen.intervals[1]) and screen.intervals[1]
+        assert not screen.check_action("reveal", ())  # the footer offers the ratings, not Show
+    app.context.close()

@@ -354,7 +354,10 @@ class ReviewScreen(Screen[None]):
         if message.rating in RATINGS:
             self.suggested = message.rating
             if self.view is not None and self.view.revealed:
+                # a transcription reveals the card without Space: this card's intervals, not none or stale
+                self._refresh_intervals()
                 self.query_one(RatingBar).show_ratings(self.intervals, self.suggested)
+                self.refresh_bindings()
 
     async def action_accept_suggestion(self) -> None:
         if self.view is None:
