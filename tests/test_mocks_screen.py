@@ -428,3 +428,17 @@ async def test_leaving_the_round_picker_before_any_round_is_quiet(tmp_path, monk
         await _step(pilot)
     assert app.return_code in (0, None)
     assert _mocks(app.context.home) == []
+
+
+@pilot_test
+async def test_the_palette_does_not_stack_a_second_mock_on_a_running_one(tmp_path, monkeypatch):
+    # "Mock interview" from Ctrl+P inside a mock pushed a second mock, two clocks running
+    app = PrepdeckApp(_context(tmp_path, monkeypatch), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("enter")  # SQL
+        await _step(pilot)
+        app.action_mock()
+        await _step(pilot)
+        assert app.screen is screen
+        assert sum(isinstance(s, MockScreen) for s in app.screen_stack) == 1

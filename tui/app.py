@@ -175,6 +175,9 @@ class PrepdeckApp(App[int]):
     def action_mock(self) -> None:
         from prepdeck.tui.screens.mock import MockScreen
 
+        if any(isinstance(screen, MockScreen) for screen in self.screen_stack):
+            self.notify("A mock is already open: finish it or leave it (Escape) first.", timeout=4)
+            return
         self.push_screen(MockScreen())
 
     def action_plan(self) -> None:
