@@ -284,3 +284,22 @@ async def test_undo_puts_the_card_back_in_its_count(tmp_path, monkeypatch):
         await pilot.pause()
         assert screen._counts() == before
     ctx.close()
+
+
+@pilot_test
+async def test_a_review_started_from_the_palette_replaces_the_one_on_screen(tmp_path, monkeypatch):
+    # stacked, the review underneath came back showing a card the new one had already rated
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        app.start_practice("round", "sql", "sql round")
+        await settle(pilot)
+        app.start_review(None)
+        await settle(pilot)
+        assert sum(isinstance(s, ReviewScreen) for s in app.screen_stack) == 1
+        assert app.screen.practice is None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+    ctx.close()

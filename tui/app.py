@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from prepdeck.core.context import Context
     from prepdeck.core.scheduler import Scheduling
     from prepdeck.decks.model import Card
+    from prepdeck.tui.screens.review import ReviewScreen
 
 Clock = Callable[[], dt.datetime]
 FAILURE_TOAST_S = 12
@@ -152,7 +153,7 @@ class PrepdeckApp(App[int]):
     def start_review(self, deck_id: str | None) -> None:
         from prepdeck.tui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(deck_id))
+        self._open_review(ReviewScreen(deck_id))
 
     def action_help(self) -> None:
         from prepdeck.tui.screens.help import HelpScreen
@@ -207,7 +208,17 @@ class PrepdeckApp(App[int]):
         if not cards:
             self.notify(f"Nothing to practise: {label}.", timeout=4, markup=False)
             return
-        self.push_screen(ReviewScreen(practice=Practice(label, tuple(cards))))
+        self._open_review(ReviewScreen(practice=Practice(label, tuple(cards))))
+
+    def _open_review(self, review: ReviewScreen) -> None:
+        """A review from the palette during a review replaces it: stacked, the one underneath came back
+        showing a card the new one may have rated already (every answer is saved as it is made)."""
+        from prepdeck.tui.screens.review import ReviewScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            self.switch_screen(review)
+        else:
+            self.push_screen(review)
 
     # -- background jobs -----------------------------------------------------------------------------
     def report_failure(self, what: str, exc: BaseException) -> None:
