@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(q, suppress=True)
     q.add_argument("targets", nargs="+", metavar="PATH_OR_DECK_ID")
 
-    p = add("check", "judge answers to a sql or pyspark card, without recording a review")
+    p = add("check", "judge answers to a sql, pyspark or python card, without recording a review")
     p.add_argument("card_id", metavar="CARD_ID")
     p.add_argument("answers", nargs="+", metavar="ANSWER_FILE")
     p.add_argument("--dialect", metavar="D", help="dialect of the SQL answers (default: config sql.dialect)")

@@ -261,3 +261,10 @@ def test_check_does_not_import_textual(decks: Path, tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "0 False", done.stderr
+
+
+def test_the_help_names_every_card_type_check_judges(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.strip().startswith("check"))
+    assert "python" in line and "pyspark" in line and "sql" in line
