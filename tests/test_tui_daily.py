@@ -49,7 +49,7 @@ def _text(static: Static) -> str:
 def _visible(widget) -> bool:
     """On screen now: a widget scrolled out of its container has no region in the compositor."""
     region = widget.region
-    return region.height > 0 and widget.screen.region.contains_region(region)
+    return region.height > 0 and 0 <= region.y < widget.screen.region.height
 
 
 # 1. design notes are not wiped by "Tab to a point, Space ticks"; Ctrl+Z undoes typing in a field
@@ -583,4 +583,27 @@ async def test_right_capacity_numbers_tick_the_points_that_name_them(tmp_path, m
         assert view.query_one("#check-3", Checkbox).value is True  # "About 500 GB …": the number's point
         assert view.query_one("#check-0", Checkbox).value is False
         assert "numbers ticked their points" in _text(view.query_one("#coverage", Static))
+    ctx.close()
+
+
+# at 80x24 the schema stays reachable while typing: F3 flips between the tables and the editor
+@pilot_test
+async def test_f3_flips_between_the_tables_and_the_editor(tmp_path, monkeypatch):
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        await pilot.press("e", *"SELECT")
+        await settle(pilot)
+        table_name = view.query_one(".table-name")
+        assert not _visible(table_name)  # typing: the editor fills the card
+        await pilot.press("f3")
+        await settle(pilot)
+        assert _visible(table_name) and view.editor.has_focus
+        await pilot.press(*" 1")
+        await pilot.press("f3")
+        await settle(pilot)
+        assert _visible(view.editor) and view.editor.text == "SELECT 1"
     ctx.close()

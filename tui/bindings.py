@@ -154,6 +154,15 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction(
         "give_up", "ctrl+g", "give_up", "Give up", "code", "give up: show the model answer", priority=True
     ),
+    KeyAction(
+        "flip_schema",
+        "f3",
+        "flip_schema",
+        "Schema",
+        "code",
+        "flip between the tables (schema, example) and the editor",
+        priority=True,
+    ),
     # spoken answers (tui/components/speech_view.py)
     KeyAction("record", "r", "toggle_record", "Record", "speech", "record the answer / stop"),
     KeyAction("import_audio", "i", "import_file", "Import", "speech", "import an audio file instead"),

@@ -220,6 +220,7 @@ class CodeCardView(CardView):
             f"{k('run_check')} run",
             f"{k('show_translation')} {'translation & plan' if self.DIALECTS else 'plan'}",
             f"{k('give_up')} give up",
+            f"{k('flip_schema')} tables/editor",
             f"{k('leave')} leaves the editor, then {k('reveal')} reveals and 1–4 rate",
         ]
         if self.DIALECTS:
@@ -527,6 +528,17 @@ class CodeCardView(CardView):
         panel.styles.width = max(widest + 4, self.query_one("#translation-box").size.width)
         # opened below the editor, off a 24-row screen: bring it into sight
         self.call_after_refresh(self.scroll_to_widget, panel, top=True, animate=False)
+
+    # -- schema <-> editor -------------------------------------------------------------------------------
+    def action_flip_schema(self) -> None:
+        """At 80x24 the tables and the editor do not fit together: show one, then the other (focus stays in
+        the editor, so typing goes on where it was)."""
+        cases = self.query_one("#cases")
+        top = cases.virtual_region.y
+        if self.scroll_y > top or self.scroll_y + self.size.height <= top + 2:
+            self.scroll_to_widget(cases, top=True, animate=False)
+        else:
+            self.scroll_to_widget(self.editor, top=True, animate=False)
 
     # -- give up / reveal --------------------------------------------------------------------------------
     def action_give_up(self) -> None:

@@ -574,6 +574,9 @@ class ReviewScreen(Screen[None]):
     def action_give_up(self) -> None:
         self._forward("give_up")
 
+    def action_flip_schema(self) -> None:
+        self._forward("flip_schema")
+
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
         if action in CARD_ACTIONS:
             return self._card_action(action) is not None
