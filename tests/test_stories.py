@@ -207,3 +207,18 @@ async def test_the_story_editor_shows_the_field_being_typed_at_80x24(tmp_path, m
         assert app.screen.focused is field
         dialog = field.parent.region
         assert dialog.contains_region(field.region) and field.region.area > 0
+
+
+@pilot_test
+async def test_the_gaps_line_is_not_cut_off_at_80_columns(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    save_story(ctx.store(), "Billing load", STORY, ["ownership"], COMPETENCIES)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        top = app.screen.query_one("#stories-top")
+        assert "prioritization" in str(top.render())  # the last gap, past column 80 on one line
+        box = top.content_region
+        assert top.get_content_height(box.size, app.size, box.width) <= box.height
