@@ -339,3 +339,20 @@ def test_pyspark_cards_have_no_dialect_key_in_the_footer(tmp_path, monkeypatch) 
     assert PySparkCardView(card, ctx).check_action("run_check", ()) is True
     assert CodeCardView(card, ctx).check_action("cycle_dialect", ()) is True
     ctx.close()
+
+
+def test_python_cards_offer_no_plan_key_and_hint_the_keys_they_have(tmp_path, monkeypatch) -> None:
+    # "^t Plan" on a python card only ever said "plain Python has no query plan"; the hint left out F3
+    from prepdeck.decks.model import Card
+    from prepdeck.tui.components.python_view import PythonCardView
+
+    ctx = _context(tmp_path, monkeypatch)
+    card = Card(deck_id="d", id="c", type="python", title="t", prompt="p", solution="def f(x): return x")
+    view = PythonCardView(card, ctx)
+    assert view.check_action("show_translation", ()) is False
+    assert view.check_action("cycle_dialect", ()) is False
+    assert view.check_action("run_check", ()) is True
+    hint = view._hint()
+    assert "plan" not in hint and "dialect" not in hint
+    assert "F3 tables/editor" in hint and "Ctrl+R run" in hint
+    ctx.close()

@@ -108,6 +108,7 @@ class CodeCardView(CardView):
     LANGUAGE: ClassVar[str] = "sql"
     ENGINE_LABEL: ClassVar[str] = "DuckDB"
     DIALECTS: ClassVar[tuple[str, ...]] = ("duckdb", "bigquery", "spark", "postgres", "snowflake", "mysql")
+    HAS_PLAN: ClassVar[bool] = True  # Ctrl+T shows an engine's plan
     EDITOR_THEME: ClassVar[str] = "monokai"
 
     DEFAULT_CSS = """
@@ -218,11 +219,12 @@ class CodeCardView(CardView):
         parts = [
             f"{k('edit')} edit",
             f"{k('run_check')} run",
-            f"{k('show_translation')} {'translation & plan' if self.DIALECTS else 'plan'}",
             f"{k('give_up')} give up",
             f"{k('flip_schema')} tables/editor",
             f"{k('leave')} leaves the editor, then {k('reveal')} reveals and 1–4 rate",
         ]
+        if self.HAS_PLAN:
+            parts.insert(2, f"{k('show_translation')} {'translation & plan' if self.DIALECTS else 'plan'}")
         if self.DIALECTS:
             parts.insert(2, f"{k('cycle_dialect')} dialect")
         return "[dim]" + escape(" · ".join(parts)) + "[/dim]"
@@ -348,7 +350,9 @@ class CodeCardView(CardView):
         config.sql.dialect = dialect
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # PySpark has no dialects: keep Ctrl+L out of the footer there
+        # PySpark has no dialects: keep Ctrl+L out of the footer there; plain Python has no plan (Ctrl+T)
+        if action == "show_translation":
+            return self.HAS_PLAN
         return not (action == "cycle_dialect" and not self.DIALECTS)
 
     def action_cycle_dialect(self) -> None:

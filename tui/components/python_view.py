@@ -25,6 +25,7 @@ class PythonCardView(CodeCardView):
     LANGUAGE: ClassVar[str] = "python"
     ENGINE_LABEL: ClassVar[str] = "Python"
     DIALECTS: ClassVar[tuple[str, ...]] = ()
+    HAS_PLAN: ClassVar[bool] = False
 
     def judge(self, answer: str, dialect: str | None, cancel: threading.Event) -> CheckResult:
         from prepdeck.checkers.python_judge import check_python_answers
@@ -50,6 +51,3 @@ class PythonCardView(CodeCardView):
     def _case_tables(self, case: Case) -> ComposeResult:
         yield Label("arguments (JSON)", classes="table-name")
         yield Static(Text(case.args or "{}"), classes="case-args")
-
-    def _hint(self) -> str:
-        return "[dim]e edit · Ctrl+R run · Ctrl+G give up · Esc leaves the editor, then Space reveals and 1–4 rate[/dim]"
