@@ -356,3 +356,22 @@ def test_python_cards_offer_no_plan_key_and_hint_the_keys_they_have(tmp_path, mo
     assert "plan" not in hint and "dialect" not in hint
     assert "F3 tables/editor" in hint and "Ctrl+R run" in hint
     ctx.close()
+
+
+@pilot_test
+async def test_a_python_check_says_the_remapped_key_cancels_it(tmp_path, monkeypatch):
+    use_utc(monkeypatch)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[keys]\nrun_check = "f2"\n', encoding="utf-8")
+    decks = Path(__file__).parent / "python_deck"
+    ctx = make_context(home, decks)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.start_review("python-test")
+        await settle(pilot)
+        view = app.screen.view
+        assert view.card.type == "python"
+        assert "F2 cancels" in view.running_status() and "Ctrl+R" not in view.running_status()
+    ctx.close()

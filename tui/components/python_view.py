@@ -43,7 +43,7 @@ class PythonCardView(CodeCardView):
         return answer, "plain Python has no query plan"
 
     def running_status(self) -> str:
-        return "checking… (Ctrl+R cancels)"
+        return f"checking… ({self._key('run_check')} cancels)"
 
     def default_dialect(self) -> str | None:
         return None

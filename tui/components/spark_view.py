@@ -79,7 +79,7 @@ class PySparkCardView(CodeCardView):
     def running_status(self) -> str:
         limit = self.context.config.spark.time_limit_s
         starting = "" if self._service().ready else "starting Spark, then "
-        return f"{starting}checking on Spark… (limit {limit:g} s per case; Ctrl+R cancels)"
+        return f"{starting}checking on Spark… (limit {limit:g} s per case; {self._key('run_check')} cancels)"
 
     def default_dialect(self) -> str | None:
         return None
