@@ -607,3 +607,23 @@ async def test_f3_flips_between_the_tables_and_the_editor(tmp_path, monkeypatch)
         await settle(pilot)
         assert _visible(view.editor) and view.editor.text == "SELECT 1"
     ctx.close()
+
+
+# as on LeetCode: the SQL card shows what the visible example should return
+@pilot_test
+async def test_sql_card_shows_the_expected_output_of_the_visible_example(tmp_path, monkeypatch):
+    from textual.widgets import DataTable
+
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _review(pilot)
+        await settle(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        grid = view.query_one(".expected-output", DataTable)
+        rows = {tuple(str(c) for c in grid.get_row_at(i)) for i in range(grid.row_count)}
+        # o1's latest is PAID (11:00), o2 has one row
+        assert [str(c.label) for c in grid.columns.values()] == ["order_id", "status", "updated_at"]
+        assert {r[:2] for r in rows} == {("o1", "PAID"), ("o2", "NEW")}
+    ctx.close()

@@ -129,6 +129,26 @@ class _Run:
             ) from None
 
 
+def expected_output(
+    card: Card, case: Case, config: SqlConfig | Config | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(column names, rows) a case should return, shown beside a visible example as LeetCode does: the
+    case's `expected` block, else the card's solution run on the case (cached like a check's)."""
+    if case.expected is not None:
+        table = parse_expected(case.expected)
+        return list(table.columns), [tuple(r) for r in table.rows]
+    run = _Run(card, _sql_config(config), None)
+    try:
+        run.load(case)
+        cached = _SOLUTIONS.get(card, case)
+        if cached is None:
+            cached = run._run_solution(case)
+            _SOLUTIONS.put(card, case, cached)
+        return list(cached.columns), list(cached.rows)
+    finally:
+        run.close()
+
+
 def _sql_config(config: SqlConfig | Config | None) -> SqlConfig:
     if config is None:
         return SqlConfig()

@@ -59,6 +59,15 @@ class CheckDone(Message):
 
 
 @dataclass
+class ExpectedReady(Message):
+    """What the visible example should return (a worker ran the card's solution on it)."""
+
+    index: int
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass
 class ExplainDone(Message):
     translated: str | None
     plan: str | None
@@ -289,6 +298,36 @@ class CodeCardView(CardView):
         self._started = self._now()  # the app's clock (tests drive it), not the wall clock
         self.dialect = self._initial_dialect() if self.DIALECTS else None
         self._show_status("")
+        visible = next((i for i, c in enumerate(self.card.cases) if not c.hidden), None)
+        if self.card.type == "sql" and visible is not None:
+            self._expected_worker(visible)
+
+    @background("Working out the example's expected output", group="code-expected")
+    def _expected_worker(self, index: int) -> None:
+        from prepdeck.checkers.sql import CardProblem
+        from prepdeck.checkers.sql.judge import expected_output
+
+        try:
+            columns, rows = expected_output(self.card, self.card.cases[index], self.context.config.sql)
+        except (CardProblem, ValueError):  # a card that cannot be judged says so when it is run
+            return
+        self.post_message(ExpectedReady(index, columns, rows))
+
+    @on(ExpectedReady)
+    def _expected_ready(self, message: ExpectedReady) -> None:
+        """Under the example's tables, as LeetCode shows it: the output the query should return."""
+        message.stop()
+        try:
+            pane = self.query_one(f"#case-{message.index}", TabPane)
+        except Exception:  # the card left the screen meanwhile
+            return
+        grid: DataTable[Any] = DataTable(
+            zebra_stripes=True, cursor_type="none", show_cursor=False, classes="case-table expected-output"
+        )
+        grid.add_columns(*message.columns)
+        for row in message.rows[:SHOWN_DIFF_ROWS]:
+            grid.add_row(*_row_text(list(row)))
+        pane.mount(Label("[b]expected output[/b]", classes="table-name"), grid)
 
     def on_unmount(self) -> None:
         if self._cancel is not None:
