@@ -183,7 +183,6 @@ def test_without_postgresql_the_judge_translates_and_says_why(
 
 
 def test_a_spark_sql_answer_is_judged_on_the_real_spark() -> None:
-    pytest.importorskip("prepdeck.checkers.spark.sql_judge")
     from prepdeck.checkers.spark import stop_all
 
     card = _card("SELECT order_id FROM orders WHERE paid_at IS NOT NULL", dialect="duckdb")
@@ -198,7 +197,6 @@ def test_a_spark_sql_answer_is_judged_on_the_real_spark() -> None:
 
 
 def test_when_spark_is_unreachable_the_translation_judges_and_says_why() -> None:
-    pytest.importorskip("prepdeck.checkers.spark.sql_judge")
     from prepdeck.core.config import Config
 
     config = Config()

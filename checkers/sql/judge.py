@@ -269,17 +269,11 @@ def _native_spark(
     explain: bool,
 ) -> CheckResult | str | None:
     """A Spark SQL answer judged on the real Spark (the PySpark cards' warm server), or why it cannot
-    be (then it is translated, and the verdict says so), or None when this install has no native
-    Spark SQL judge."""
-    import importlib
+    be (then it is translated, and the verdict says so), or None when the answer cannot be read."""
+    # imported here: a DuckDB or PostgreSQL check never pays for Spark's modules
+    from prepdeck.checkers.spark.service import SparkUnavailable
+    from prepdeck.checkers.spark.sql_judge import check_spark_sql
 
-    try:
-        from prepdeck.checkers.spark.service import SparkUnavailable
-
-        # imported by name: the native Spark SQL judge is another module's, and may not be there yet
-        check_spark_sql = importlib.import_module("prepdeck.checkers.spark.sql_judge").check_spark_sql
-    except (ImportError, AttributeError):
-        return None
     try:
         text = answer_text(answer)
     except AnswerError:
@@ -447,13 +441,10 @@ def engine_for(dialect: str | None, config: SqlConfig | Config | None = None) ->
 
 @functools.lru_cache(maxsize=1)
 def _native_spark_label() -> str:
-    """ "spark 4.3" when the native Spark SQL judge is installed, else "" (looked up once)."""
-    import importlib.util
+    """ "spark 4.3", from the installed PySpark's version (looked up once)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        if importlib.util.find_spec("prepdeck.checkers.spark.sql_judge") is None:
-            return ""
         return "spark " + ".".join(version("pyspark").split(".")[:2])
-    except (ImportError, PackageNotFoundError, ValueError):
-        return ""
+    except (PackageNotFoundError, ValueError):  # a broken install: the verdict still names Spark
+        return "spark"
