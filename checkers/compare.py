@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from prepdeck.checkers.result import CaseResult
+
 SHOWN_ROWS = 20  # missing / unexpected rows reported per case
 
 # ---------------------------------------------------------------------------------------------
@@ -391,3 +393,40 @@ def jsonable_value(value: Any) -> Any:
 
 def to_jsonable(row: Sequence[Any]) -> list[Any]:
     return [jsonable_value(v) for v in row]
+
+
+def case_result(
+    case: Any,
+    actual_rows: Sequence[Sequence[Any]],
+    actual_columns: list[str],
+    expected_rows: Sequence[Sequence[Any]],
+    expected_columns: int,
+    *,
+    ordered: bool,
+    tolerance: float,
+    loose: bool,
+    shown_rows: int,
+) -> CaseResult:
+    """One case's verdict, the same for every judge: the comparison, its message, and the first rows of
+    each side for the app's result tables."""
+    comparison = compare_results(
+        actual_rows,
+        expected_rows,
+        actual_columns=len(actual_columns),
+        expected_columns=expected_columns,
+        ordered=ordered,
+        tolerance=tolerance,
+        loose=loose,
+    )
+    return CaseResult(
+        case.name,
+        case.hidden,
+        comparison.passed,
+        message=comparison.message,
+        missing=comparison.missing,
+        unexpected=comparison.unexpected,
+        order_mismatch_at=comparison.order_mismatch_at,
+        columns=actual_columns,
+        expected_rows=[to_jsonable(r) for r in expected_rows[:shown_rows]],
+        actual_rows=[to_jsonable(r) for r in actual_rows[:shown_rows]],
+    )

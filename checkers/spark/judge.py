@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
+from prepdeck.checkers.compare import CsvError, case_result, parse_expected
 from prepdeck.checkers.result import CaseResult, CheckResult
 from prepdeck.checkers.sealed import hidden_error, require_trusted
 from prepdeck.checkers.solutions import SolutionCache
@@ -312,31 +312,15 @@ def _compare_case(card: Card, case: Case, actual: Outcome, expected_csv: dict[st
         if cached is None:  # the solution run was cut short (cancel): nothing to compare with
             return CaseResult(case.name, case.hidden, False, error="not run")
         exp_rows, exp_cols, loose = cached.rows, len(cached.columns), False
-    comparison = compare_results(
-        actual.rows,
-        exp_rows,
-        actual_columns=len(actual.columns),
-        expected_columns=exp_cols,
-        ordered=card.ordered,
-        tolerance=card.tolerance,
-        loose=loose,
-    )
-    out = CaseResult(
-        case.name,
-        case.hidden,
-        comparison.passed,
-        message=comparison.message,
-        missing=comparison.missing,
-        unexpected=comparison.unexpected,
-        order_mismatch_at=comparison.order_mismatch_at,
-        columns=actual.columns,
-        expected_rows=[to_jsonable(r) for r in exp_rows[:SHOWN_RESULT_ROWS]],
-        actual_rows=[to_jsonable(r) for r in actual.rows[:SHOWN_RESULT_ROWS]],
-    )
+    out = case_result(
+        case, actual.rows, actual.columns, exp_rows, exp_cols,
+        ordered=card.ordered, tolerance=card.tolerance, loose=loose, shown_rows=SHOWN_RESULT_ROWS,
+    )  # fmt: skip
+    compared_ok, compared = out.passed, out.message
     if actual.truncated:
         out.passed = False
         out.message = (out.message + "; " if out.message else "") + "the result has more rows than the limit"
     if card.ordered and not actual.ordered_ok:
         out.passed = False
-        out.message = NO_SORT if comparison.passed else f"{comparison.message}; also {NO_SORT}"
+        out.message = NO_SORT if compared_ok else f"{compared}; also {NO_SORT}"
     return out

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from prepdeck.checkers.compare import CsvError, compare_results, parse_expected, to_jsonable
+from prepdeck.checkers.compare import CsvError, case_result, parse_expected
 from prepdeck.checkers.result import CaseResult, CheckResult
 from prepdeck.checkers.solutions import SolutionCache
 from prepdeck.checkers.sql.answer import PreparedQuery, answer_text, column_types, prepare
@@ -333,30 +333,13 @@ def redact(reason: str) -> str:
 def _judge_case(
     card: Card, case: Case, actual: QueryResult, expected: _Expected, prepared: PreparedQuery
 ) -> CaseResult:
-    comparison = compare_results(
-        actual.rows,
-        expected.rows,
-        actual_columns=len(actual.columns),
-        expected_columns=expected.columns,
-        ordered=card.ordered,
-        tolerance=card.tolerance,
-        loose=expected.loose,
-    )
-    out = CaseResult(
-        case.name,
-        case.hidden,
-        comparison.passed,
-        message=comparison.message,
-        missing=comparison.missing,
-        unexpected=comparison.unexpected,
-        order_mismatch_at=comparison.order_mismatch_at,
-        columns=actual.columns,
-        expected_rows=[to_jsonable(r) for r in expected.rows[:SHOWN_RESULT_ROWS]],
-        actual_rows=[to_jsonable(r) for r in actual.rows[:SHOWN_RESULT_ROWS]],
-    )
+    out = case_result(
+        case, actual.rows, actual.columns, expected.rows, expected.columns,
+        ordered=card.ordered, tolerance=card.tolerance, loose=expected.loose, shown_rows=SHOWN_RESULT_ROWS,
+    )  # fmt: skip
     if card.ordered and not prepared.has_order_by:
+        out.message = NO_ORDER_BY if out.passed else f"{out.message}; also {NO_ORDER_BY}"
         out.passed = False
-        out.message = NO_ORDER_BY if comparison.passed else f"{comparison.message}; also {NO_ORDER_BY}"
     return out
 
 
