@@ -13,12 +13,18 @@ import pytest
 
 from benchmarks.plan_learner import learner_decks, run_with_plan
 from prepdeck.core.config import Config
+from prepdeck.core.days import DayClock
 from prepdeck.core.plan import PlanSettings, build_plan, recall_on
 from prepdeck.core.scheduler import GOOD, Scheduling
 from prepdeck.core.store import Store
 from prepdeck.reports.readiness import parse_rounds, score_trend
 
 START = dt.date(2026, 3, 2)
+
+
+def study_day() -> dt.date:
+    """Today as prepdeck counts days (they start at 04:00 local time): a run at 01:00 is still yesterday."""
+    return DayClock(Config().review.day_starts_at_hour).day_of(dt.datetime.now(dt.UTC))
 
 
 def test_a_learner_following_the_plan_is_ready_on_the_day_within_the_budget(tmp_path: Path) -> None:
@@ -110,7 +116,7 @@ def _prepdeck(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_plan_command_sets_shows_and_clears_the_plan(tmp_path: Path) -> None:
-    date = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    date = (study_day() + dt.timedelta(days=30)).isoformat()
     run = _prepdeck(
         tmp_path, "plan", "--date", date, "--rounds", "sql,behavioral", "--minutes", "45", "--json"
     )
@@ -212,7 +218,7 @@ def test_practice_is_logged_but_leaves_the_schedule_alone(tmp_path: Path) -> Non
 def test_the_weekly_report_gains_the_plan_forecast_and_the_story_bank(tmp_path: Path) -> None:
     from prepdeck.core.stories import save_story
 
-    date = (dt.date.today() + dt.timedelta(days=21)).isoformat()
+    date = (study_day() + dt.timedelta(days=21)).isoformat()
     assert _prepdeck(tmp_path, "plan", "--date", date, "--rounds", "behavioral").returncode == 0
     store = Store.open(tmp_path / "prepdeck.db")
     save_story(store, "<script>alert(1)</script> load fix", {"result": "0 failures"}, ["ownership"])
@@ -246,7 +252,7 @@ def test_a_loop_over_several_days_plans_each_round_for_its_own_day(tmp_path: Pat
     scheduling.store.close()
     # the command line takes one day per round, and prints them
     home = tmp_path / "cli"
-    first, second = dt.date.today() + dt.timedelta(days=20), dt.date.today() + dt.timedelta(days=22)
+    first, second = study_day() + dt.timedelta(days=20), study_day() + dt.timedelta(days=22)
     run = _prepdeck(home, "plan", "--date", f"sql={first},behavioral={second}", "--json")
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
