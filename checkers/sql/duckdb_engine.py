@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.checkers.sql.errors import CardProblem, Stopped
+from prepdeck.checkers.sql.watchdog import Watchdog
 from prepdeck.core.config import SqlConfig
 
 if TYPE_CHECKING:
@@ -151,37 +151,9 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
 
-class _Watchdog:
+def _watchdog(conn: duckdb.DuckDBPyConnection, seconds: float, cancel: threading.Event | None) -> Watchdog:
     """Interrupts the connection at the deadline or when the caller cancels."""
-
-    def __init__(self, conn: duckdb.DuckDBPyConnection, seconds: float, cancel: threading.Event | None):
-        self.conn, self.seconds, self.cancel = conn, seconds, cancel
-        self.done = threading.Event()
-        self.fired: str | None = None
-        self.thread = threading.Thread(target=self._watch, daemon=True, name="prepdeck-sql-watchdog")
-
-    def _watch(self) -> None:
-        deadline = time.monotonic() + self.seconds
-        while not self.done.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.fired = "time"
-            elif self.cancel is not None and self.cancel.is_set():
-                self.fired = "cancel"
-            if self.fired:
-                # repeat: an interrupt that lands before the query starts is forgotten by DuckDB
-                while not self.done.is_set():
-                    self.conn.interrupt()
-                    self.done.wait(0.05)
-                return
-            self.done.wait(min(left, 0.05) if self.cancel is not None else left)
-
-    def __enter__(self) -> _Watchdog:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.done.set()
+    return Watchdog(conn.interrupt, seconds, cancel, repeat=True)
 
 
 def _limit_text(seconds: float) -> str:
@@ -202,7 +174,7 @@ def run_query(
     """Run one query under the time limit; fetch at most max_rows + 1 rows. Raises Stopped."""
     import duckdb
 
-    with _Watchdog(conn, time_limit_s, cancel) as dog:
+    with _watchdog(conn, time_limit_s, cancel) as dog:
         try:
             cursor = conn.execute(sql)
             rows = cursor.fetchmany(max_rows + 1)

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from prepdeck.checkers.sql.answer import strip_literals
 from prepdeck.checkers.sql.errors import CardProblem, Stopped
+from prepdeck.checkers.sql.watchdog import Watchdog
 from prepdeck.core.config import SqlConfig
 
 if TYPE_CHECKING:
@@ -546,7 +547,7 @@ class PgSession:
         self._prepare_session()
         query = freeze_clock_keywords(text, self.today)
         limit = self.config.time_limit_s
-        with _PgWatchdog(self.answer, limit + 0.5, self.cancel) as dog:
+        with _pg_watchdog(self.answer, limit + 0.5, self.cancel) as dog:
             try:
                 self.answer.execute("BEGIN READ ONLY")
                 cur = self.answer.cursor()
@@ -652,32 +653,11 @@ def _stopped(exc: Any, source: str, limit_s: float, memory_mb: int, hidden: bool
     return Stopped(f"{message}{where}{hint}", stop_check=stop)
 
 
-class _PgWatchdog:
+def _pg_watchdog(conn: Any, seconds: float, cancel: threading.Event | None) -> Watchdog:
     """Cancels the running statement at the deadline (statement_timeout is per FETCH) or on cancel."""
 
-    def __init__(self, conn: Any, seconds: float, cancel: threading.Event | None) -> None:
-        self.conn, self.seconds, self.cancel = conn, seconds, cancel
-        self.done = threading.Event()
-        self.fired: str | None = None
-        self.thread = threading.Thread(target=self._watch, daemon=True, name="prepdeck-pg-watchdog")
+    def interrupt() -> None:
+        with suppress(Exception):
+            conn.cancel_safe()
 
-    def _watch(self) -> None:
-        deadline = time.monotonic() + self.seconds
-        while not self.done.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.fired = "time"
-            elif self.cancel is not None and self.cancel.is_set():
-                self.fired = "cancel"
-            if self.fired:
-                with suppress(Exception):
-                    self.conn.cancel_safe()
-                return
-            self.done.wait(min(left, 0.05) if self.cancel is not None else left)
-
-    def __enter__(self) -> _PgWatchdog:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.done.set()
+    return Watchdog(interrupt, seconds, cancel, name="prepdeck-pg-watchdog")
