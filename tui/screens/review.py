@@ -255,7 +255,7 @@ class ReviewScreen(Screen[None]):
         if not answered and not self.session.suspended and self.practice is not None:
             return f"[b]Nothing to practise: {escape(self.practice.label)}.[/b]\n\nEscape goes home."
         if not answered and not self.session.suspended:
-            deck = f" in {self.deck_id}" if self.deck_id else ""
+            deck = f" in {escape(self._deck_title())}" if self.deck_id else ""
             return (
                 f"[b]Nothing due{deck}.[/b]\n\nAll caught up. Escape goes home; the browser (b on the "
                 "home screen) shows every card."
@@ -295,7 +295,7 @@ class ReviewScreen(Screen[None]):
         if not self.is_mounted:
             return
         session = self.session
-        deck = f"practice: {self.practice.label}" if self.practice else self.deck_id or "all decks"
+        deck = f"practice: {self.practice.label}" if self.practice else self._deck_title()
         parts = [f"[b]{escape(deck)}[/b]"]
         if self.card is not None:
             parts.append(self._counts())
@@ -307,6 +307,13 @@ class ReviewScreen(Screen[None]):
         if self.status:
             parts.append(f"[dim]{escape(self.status)}[/dim]")
         self.query_one("#top", Static).update("  ·  ".join(parts))
+
+    def _deck_title(self) -> str:
+        """The reviewed deck as the home screen names it: its title, not its id."""
+        if self.deck_id is None:
+            return "all decks"
+        deck = self.papp.context.decks().deck(self.deck_id)
+        return deck.title if deck is not None else self.deck_id
 
     def _counts(self) -> str:
         """What is left, as Anki shows it: new / learning / review cards, the one on screen included (a
