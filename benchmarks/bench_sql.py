@@ -10,6 +10,7 @@ Issue 11: a warm PostgreSQL check ≤ 60 ms median; cold PostgreSQL start to the
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import resource
@@ -24,56 +25,41 @@ from benchmarks import RESULTS, write_section
 
 START, END = "<!-- sql:start -->", "<!-- sql:end -->"
 
-DECK = '''
-[deck]
-id = "bench-sql"
-title = "SQL judge benchmark"
-round = "sql"
-
-[[cards]]
-id = "latest-status"
-type = "sql"
-title = "Latest status per order"
-prompt = "Each order's latest status; ties: the higher status_id."
-today = 2026-03-31
-solution = """
-SELECT order_id, status, updated_at
-FROM order_events
-QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1
-"""
-[cards.tables]
-order_events = "order_id VARCHAR, status_id INTEGER, status VARCHAR, updated_at TIMESTAMP, amount DECIMAL(12,2)"
-[[cards.cases]]
-name = "example"
-[cards.cases.data]
-order_events = """
-order_id,status_id,status,updated_at,amount
-o1,1,NEW,2026-03-30 10:00:00,10.00
-o1,2,PAID,2026-03-30 11:00:00,10.00
-o2,3,NEW,2026-03-29 09:00:00,5.50
-o3,4,NEW,2026-03-28 09:00:00,
-"""
-[[cards.cases]]
-name = "tie on timestamp"
-hidden = true
-[cards.cases.data]
-order_events = """
-order_id,status_id,status,updated_at,amount
-o1,5,PAID,2026-03-30 10:00:00,1.00
-o1,4,NEW,2026-03-30 10:00:00,1.00
-o2,6,"",2026-03-30 10:00:00,2.00
-"""
-[[cards.cases]]
-name = "nulls and many orders"
-hidden = true
-[cards.cases.data]
-order_events = """
-order_id,status_id,status,updated_at,amount
-'''
+COLUMNS = "order_id,status_id,status,updated_at,amount\n"
 ROWS = "\n".join(
     f"o{i % 40},{i},S{i % 3},2026-03-{1 + i % 28:02d} {i % 24:02d}:00:00,{i}.25" for i in range(120)
 )
-DECK += ROWS + '\n"""\n'
+
+
+def _deck() -> str:
+    """The judges' latest-status card (tests/sql_cards.py) with an amount column and a 120-row case."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from sql_cards import ORDER_EVENTS, case, deck_header, latest_status_card
+
+    cases = [
+        case(
+            "example",
+            order_events=COLUMNS
+            + "o1,1,NEW,2026-03-30 10:00:00,10.00\no1,2,PAID,2026-03-30 11:00:00,10.00\n"
+            + "o2,3,NEW,2026-03-29 09:00:00,5.50\no3,4,NEW,2026-03-28 09:00:00,\n",
+        ),
+        case(
+            "tie on timestamp",
+            hidden=True,
+            order_events=COLUMNS
+            + "o1,5,PAID,2026-03-30 10:00:00,1.00\no1,4,NEW,2026-03-30 10:00:00,1.00\n"
+            + 'o2,6,"",2026-03-30 10:00:00,2.00\n',
+        ),
+        case("nulls and many orders", hidden=True, order_events=COLUMNS + ROWS + "\n"),
+    ]
+    return deck_header("bench-sql", "SQL judge benchmark") + latest_status_card(
+        "latest-status",
+        columns=ORDER_EVENTS + ", amount DECIMAL(12,2)",
+        cases=cases,
+        prompt="Each order's latest status; ties: the higher status_id.",
+        today=dt.date(2026, 3, 31),
+    )
+
 
 BIGQUERY_ANSWER = """SELECT order_id, status, updated_at FROM order_events
 QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1
@@ -238,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         folder = root / "decks"
         folder.mkdir()
-        (folder / "bench.toml").write_text(DECK, encoding="utf-8")
+        (folder / "bench.toml").write_text(_deck(), encoding="utf-8")
         answer = root / "answer.sql"
         answer.write_text(BIGQUERY_ANSWER, encoding="utf-8")
         home = root / "home"

@@ -13,7 +13,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -431,24 +431,31 @@ class _Validator:
         fields["cases"] = self.python_cases(raw, where, cid)
         return fields
 
-    def python_cases(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> tuple[Case, ...]:
+    def case_tables(
+        self, raw: dict[str, Any], where: KeyPath, keys: set[str], what: str, cid: str | None
+    ) -> Iterator[tuple[KeyPath, dict[str, Any], str | None, bool]]:
+        """Each [[cards.cases]] table with what every kind of case has checked (its keys, a one-line name
+        unique on the card, `hidden`): (its key path, the table, its name or None, hidden)."""
         value = raw.get("cases")
         if value is None:
-            return ()
+            return
         if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
             self.problem((*where, "cases"), "'cases' must be one or more [[cards.cases]] tables", cid)
-            return ()
-        out: list[Case] = []
+            return
         names: set[str] = set()
         for i, case in enumerate(value):
             at: KeyPath = (*where, "cases", i)
-            self.unknown_keys(case, PYTHON_CASE_KEYS, at, "a python case", cid)
+            self.unknown_keys(case, keys, at, what, cid)
             name = self.text(case, "name", at, required=True, one_line=True, card_id=cid)
             if name is not None:
                 if name in names:
                     self.problem((*at, "name"), f"duplicate case name '{name}'", cid)
                 names.add(name)
-            hidden = bool(self.boolean(case, "hidden", at, cid))
+            yield at, case, name, bool(self.boolean(case, "hidden", at, cid))
+
+    def python_cases(self, raw: dict[str, Any], where: KeyPath, cid: str | None) -> tuple[Case, ...]:
+        out: list[Case] = []
+        for at, case, name, hidden in self.case_tables(raw, where, PYTHON_CASE_KEYS, "a python case", cid):
             args = self.text(case, "args", at, required=True, card_id=cid)
             if args is not None:
                 try:
@@ -537,23 +544,8 @@ class _Validator:
     def cases(
         self, raw: dict[str, Any], where: KeyPath, tables: dict[str, tuple[str, list[Any]]], cid: str | None
     ) -> tuple[Case, ...]:
-        value = raw.get("cases")
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
-            self.problem((*where, "cases"), "'cases' must be one or more [[cards.cases]] tables", cid)
-            return ()
         out: list[Case] = []
-        names: set[str] = set()
-        for i, case in enumerate(value):
-            at: KeyPath = (*where, "cases", i)
-            self.unknown_keys(case, CASE_KEYS, at, "a case", cid)
-            name = self.text(case, "name", at, required=True, one_line=True, card_id=cid)
-            if name is not None:
-                if name in names:
-                    self.problem((*at, "name"), f"duplicate case name '{name}'", cid)
-                names.add(name)
-            hidden = bool(self.boolean(case, "hidden", at, cid))
+        for at, case, name, hidden in self.case_tables(raw, where, CASE_KEYS, "a case", cid):
             expected = self.text(case, "expected", at, card_id=cid)
             if expected is not None:
                 try:

@@ -4,44 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SQL_DECK = '''
-[deck]
-id = "mock-sql"
-title = "Mock SQL"
-round = "sql"
+from sql_cards import deck_header, latest_status_card
 
-[[cards]]
-id = "latest-order"
-type = "sql"
-title = "Latest status per order"
-prompt = "Each order's latest status (ties: the higher status_id wins)."
-answer = "At scale: partition by day, cluster by order_id."
-solution = """
-SELECT order_id, status
-FROM order_events
-QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1
-"""
-[cards.tables]
-order_events = "order_id VARCHAR, status_id INTEGER, status VARCHAR, updated_at TIMESTAMP"
-[[cards.cases]]
-name = "example"
-[cards.cases.data]
-order_events = """
-order_id,status_id,status,updated_at
-o1,1,NEW,2026-03-30 10:00:00
-o1,2,PAID,2026-03-30 11:00:00
-o2,3,NEW,2026-03-29 09:00:00
-"""
-[[cards.cases]]
-name = "tie on timestamp"
-hidden = true
-[cards.cases.data]
-order_events = """
-order_id,status_id,status,updated_at
-o1,5,PAID,2026-03-30 10:00:00
-o1,4,NEW,2026-03-30 10:00:00
-"""
-
+SQL_DECK = (
+    deck_header("mock-sql", "Mock SQL")
+    + latest_status_card(select="order_id, status", answer="At scale: partition by day, cluster by order_id.")
+    + '''
 [[cards]]
 id = "total-per-day"
 type = "sql"
@@ -81,6 +49,7 @@ prompt = "Why can NOT IN return nothing?"
 answer = "A NULL makes every comparison unknown."
 tags = ["null"]
 '''
+)
 
 DESIGN_DECK = """
 [deck]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sql_cards import load_card
+from sql_cards import case, latest_status_card, load_card
 
 from prepdeck.checkers.sql import check_sql
 from prepdeck.decks.model import Card
@@ -53,27 +53,23 @@ u1,3.00,refund,2026-03-30 23:59:59
 u1,,refund,2026-03-30 23:59:59
 """
 
-[[cards]]
-id = "latest-status"
-type = "sql"
-title = "Latest status"
-prompt = "Each order's latest status; ties: higher status_id."
-solution = """
-SELECT order_id, status FROM order_events
-QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1
-"""
-[cards.tables]
-order_events = "order_id VARCHAR, status_id INTEGER, status VARCHAR, updated_at TIMESTAMP"
-[[cards.cases]]
-name = "example"
-[cards.cases.data]
-order_events = """
+''' + latest_status_card(
+    "latest-status",
+    select="order_id, status",
+    title="Latest status",
+    prompt="Each order's latest status; ties: higher status_id.",
+    cases=[
+        case(
+            "example",
+            order_events="""
 order_id,status_id,status,updated_at
 o1,1,NEW,2026-03-30 10:00:00
 o1,2,PAID,2026-03-30 10:00:00
 o2,3,NEW,2026-03-29 09:00:00
-"""
-'''
+""",
+        )
+    ],
+)
 
 REFUND_ANSWERS = {
     "duckdb": """SELECT user_id, COALESCE(SUM(amount) FILTER (status = 'refund'), 0) / NULLIF(SUM(amount), 0)

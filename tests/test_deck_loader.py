@@ -64,6 +64,14 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def one_card_deck(card_type: str, card_id: str, keys: str, round_: str | None = None) -> str:
+    """A deck (named after its round) whose first card is `card_type`; `keys` are the card's keys after
+    its id and type, from line 9 (so problem lines stay where the tests expect them)."""
+    round_ = round_ or card_type
+    head = f'[deck]\nid = "{round_}"\ntitle = "{round_.title()}"\nround = "{round_}"\n\n'
+    return head + f'[[cards]]\nid = "{card_id}"\ntype = "{card_type}"\n' + textwrap.dedent(keys)
+
+
 def problems_of(tmp_path: Path, text: str) -> list[str]:
     path = write(tmp_path, "deck.toml", text)
     deck, problems = load_deck_file(path)
@@ -172,15 +180,10 @@ def test_duplicate_case_names_and_bad_tables(tmp_path: Path) -> None:
 
 
 def test_pyspark_card_needs_function_and_spark_types(tmp_path: Path) -> None:
-    text = """\
-    [deck]
-    id = "spark"
-    title = "Spark"
-    round = "pyspark"
-
-    [[cards]]
-    id = "a"
-    type = "pyspark"
+    text = one_card_deck(
+        "pyspark",
+        "a",
+        """\
     title = "t"
     prompt = "p"
     solution = "def f(t): return t"
@@ -189,7 +192,8 @@ def test_pyspark_card_needs_function_and_spark_types(tmp_path: Path) -> None:
 
     [[cards.cases]]
     name = "c"
-    """
+    """,
+    )
     assert problems_of(tmp_path, text) == [
         "6: a pyspark card needs 'function'",
         "12: table 't': column 'm' has type MAP(VARCHAR, INTEGER), which has no Spark mapping (use VARCHAR, "
@@ -199,15 +203,10 @@ def test_pyspark_card_needs_function_and_spark_types(tmp_path: Path) -> None:
 
 
 def test_design_numbers_and_target_seconds(tmp_path: Path) -> None:
-    text = """\
-    [deck]
-    id = "design"
-    title = "Design"
-    round = "design"
-
-    [[cards]]
-    id = "fraud"
-    type = "design"
+    text = one_card_deck(
+        "design",
+        "fraud",
+        """\
     title = "Fraud"
     prompt = "Design it."
     answer = "Kafka, Flink, a feature store."
@@ -216,7 +215,8 @@ def test_design_numbers_and_target_seconds(tmp_path: Path) -> None:
       { question = "MB/s at 50k TPS x 1 KB?", answer = 50, unit = "MB/s" },
       { question = "no answer" },
     ]
-    """
+    """,
+    )
     assert problems_of(tmp_path, text) == [
         "12: 'target_seconds' must be [min, max] whole seconds, 0 < min <= max <= 14400",
         "13: a numbers entry needs 'answer'",
@@ -224,14 +224,10 @@ def test_design_numbers_and_target_seconds(tmp_path: Path) -> None:
 
 
 def test_design_card_loads_numbers(tmp_path: Path) -> None:
-    text = """\
-    [deck]
-    id = "design"
-    title = "Design"
-    round = "design"
-    [[cards]]
-    id = "fraud"
-    type = "design"
+    text = one_card_deck(
+        "design",
+        "fraud",
+        """\
     title = "Fraud"
     prompt = "Design it."
     answer = "Kafka."
@@ -244,7 +240,8 @@ def test_design_card_loads_numbers(tmp_path: Path) -> None:
     prompt = "Tell me about an outage."
     competency = "ownership"
     checklist = ["a measurable result", "own decision"]
-    """
+    """,
+    )
     deck, problems = load_deck_file(write(tmp_path, "d.toml", text))
     assert problems == [] and deck is not None
     bad = text.replace('["a measurable result", "own decision"]', '"not a list"')

@@ -201,15 +201,10 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
     """(Re)create the card's tables holding this case's data; CardProblem when the data does not fit."""
     import duckdb
 
-    from prepdeck.decks.declaration import parse_columns
-    from prepdeck.decks.tabular import coerce, read_csv
+    from prepdeck.checkers.sql.declaration import card_columns, case_rows
 
     where = f"{card.global_id}, case '{case.name}'"
-    for table, spec in card.tables.items():
-        try:
-            columns = parse_columns(spec)
-        except ValueError as exc:
-            raise CardProblem(f"{card.global_id}: table {table}: {exc}") from None
+    for table, columns in card_columns(card).items():
         try:
             conn.execute(f"DROP TABLE IF EXISTS {_quote(table)}")
             # built from the parsed declaration: the deck's text is never run as SQL
@@ -217,46 +212,16 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
             conn.execute(f"CREATE TABLE {_quote(table)} ({defs})")
         except duckdb.Error as exc:
             raise CardProblem(f"{card.global_id}: table {table}: {str(exc).splitlines()[0]}") from None
-        text = case.data.get(table)
-        if not text or not text.strip():
-            continue
-        try:
-            csv = read_csv(text)
-        except ValueError as exc:
-            raise CardProblem(f"{where}: table {table}: {exc}") from None
-        by_name = {c.name.lower(): c for c in columns}
-        header = []
-        for name in csv.header:
-            column = by_name.get(name.lower())
-            if column is None:
-                raise CardProblem(f"{where}: table {table} has no column '{name}'")
-            header.append(column)
-        values: list[Any] = []
-        for number, record in enumerate(csv.rows, start=1):
-            if len(record) != len(header):
-                raise CardProblem(
-                    f"{where}: table {table}, row {number}: {len(record)} fields, "
-                    f"the header names {len(header)}"
-                )
-            for column, raw in zip(header, record, strict=True):
-                try:
-                    values.append(coerce(raw, column.written))
-                except ValueError as exc:
-                    raise CardProblem(
-                        f"{where}: table {table}, row {number}, column {column.name}: {exc}"
-                    ) from None
-        if not csv.rows:
+        header, rows = case_rows(card, case, table, columns)
+        if not rows:
             continue
         placeholders = "(" + ", ".join("?" * len(header)) + ")"
         names = ", ".join(_quote(c.name) for c in header)
-        width = len(header)
-        chunk = max(1, 1000 // width)
-        for start in range(0, len(csv.rows), chunk):
-            part = values[start * width : (start + chunk) * width]
-            sql = f"INSERT INTO {_quote(table)} ({names}) VALUES " + ", ".join(
-                [placeholders] * (len(part) // width)
-            )
+        chunk = max(1, 1000 // len(header))
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            sql = f"INSERT INTO {_quote(table)} ({names}) VALUES " + ", ".join([placeholders] * len(part))
             try:
-                conn.execute(sql, part)
+                conn.execute(sql, [value for row in part for value in row])
             except duckdb.Error as exc:
                 raise CardProblem(f"{where}: table {table}: {str(exc).splitlines()[0]}") from None

@@ -438,16 +438,10 @@ class PgSession:
         import psycopg
         from psycopg import sql
 
-        from prepdeck.decks.declaration import parse_columns
-        from prepdeck.decks.tabular import coerce, read_csv
+        from prepdeck.checkers.sql.declaration import card_columns, case_rows
 
         where = f"{card.global_id}, case '{case.name}'"
-        columns_of = {}
-        for table, spec in card.tables.items():
-            try:
-                columns_of[table] = parse_columns(spec)
-            except ValueError as exc:
-                raise CardProblem(f"{card.global_id}: table {table}: {exc}") from None
+        columns_of = card_columns(card)
         self.tables = [_quote(t) for t in card.tables]
         self.schema = self._schema_for(card, columns_of)
         script: list[str] = []
@@ -455,41 +449,15 @@ class PgSession:
             # DELETE, not TRUNCATE: for a few rows it skips TRUNCATE's new files per table
             script.extend(f"DELETE FROM {self.schema}.{t}" for t in self.tables)
         for table, columns in columns_of.items():
-            text = case.data.get(table)
-            if not text or not text.strip():
-                continue
-            try:
-                csv = read_csv(text)
-            except ValueError as exc:
-                raise CardProblem(f"{where}: table {table}: {exc}") from None
-            by_name = {c.name.lower(): c for c in columns}
-            header = []
-            for name in csv.header:
-                column = by_name.get(name.lower())
-                if column is None:
-                    raise CardProblem(f"{where}: table {table} has no column '{name}'")
-                header.append(column)
-            rows = []
-            for number, record in enumerate(csv.rows, start=1):
-                if len(record) != len(header):
-                    raise CardProblem(
-                        f"{where}: table {table}, row {number}: {len(record)} fields, "
-                        f"the header names {len(header)}"
-                    )
-                values = []
-                for column, raw in zip(header, record, strict=True):
-                    try:
-                        value = coerce(raw, column.written)
-                    except ValueError as exc:
-                        raise CardProblem(
-                            f"{where}: table {table}, row {number}, column {column.name}: {exc}"
-                        ) from None
-                    values.append(sql.Literal(value).as_string(self.admin))  # the column casts it
-                rows.append("(" + ", ".join(values) + ")")
+            header, rows = case_rows(card, case, table, columns)
             if rows:
+                # literals, one round trip for the whole case; the column casts each one
+                values = (
+                    "(" + ", ".join(sql.Literal(v).as_string(self.admin) for v in row) + ")" for row in rows
+                )
                 names = ", ".join(_quote(c.name) for c in header)
                 target = f"{self.schema}.{_quote(table)}"
-                script.append(f"INSERT INTO {target} ({names}) VALUES " + ", ".join(rows))
+                script.append(f"INSERT INTO {target} ({names}) VALUES " + ", ".join(values))
         try:
             self.admin.execute(";\n".join(script))  # one implicit transaction
         except psycopg.Error as exc:
