@@ -148,3 +148,39 @@ async def test_end_plan_and_cram_are_offered_only_with_a_plan(tmp_path, monkeypa
         await settle(pilot)
         assert load_settings(ctx.store()) is not None
         assert screen.check_action("clear_plan", ()) and screen.check_action("cram", ())
+
+
+@pilot_test
+async def test_ctrl_k_and_ctrl_d_edit_the_field_being_typed_in_and_act_outside_it(tmp_path, monkeypatch):
+    # they were priority keys: Ctrl+K in a field started a cram session, Ctrl+D ended the plan
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.click("#plan-date")
+        await pilot.press(*"2026-12-20", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlanScreen) and load_settings(ctx.store()) is not None
+        rounds = screen.query_one("#plan-rounds")
+        await pilot.click("#plan-rounds")
+        await pilot.press(*"sql,design", "home", "ctrl+d")
+        assert rounds.value == "ql,design"  # deleted right, the plan still there
+        assert load_settings(ctx.store()) is not None
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert rounds.value == "" and app.screen is screen  # deleted to the end, no cram session
+        assert not any("practise" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        # reopened with a plan, the screen starts outside the fields: Ctrl+K crams
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen)
+        assert app.focused is not None and app.focused.id == "plan-scroll"
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        # a new deck has nothing below target yet: the cram answers that it has nothing to practise
+        assert any(n.message == "Nothing to practise: last days." for n in app._notifications)

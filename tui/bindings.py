@@ -202,24 +202,11 @@ ACTIONS: tuple[KeyAction, ...] = (
         "story_delete", "d", "delete_story", "Delete", "stories", "delete the selected story (press twice)"
     ),
     KeyAction("plan_save", "ctrl+s", "save_plan", "Save", "plan", "save the date, rounds and minutes typed"),
-    # priority: the plan's fields would otherwise take Ctrl+D (delete right) and Ctrl+K (delete to end)
+    # not priority: in the plan's fields Ctrl+D deletes right and Ctrl+K to the end, as a typist expects;
+    # the screen opens outside the fields when there is a plan, so both keys work there
+    KeyAction("plan_clear", "ctrl+d", "clear_plan", "End plan", "plan", "end the plan (outside the fields)"),
     KeyAction(
-        "plan_clear",
-        "ctrl+d",
-        "clear_plan",
-        "End plan",
-        "plan",
-        "end the plan: back to deck retention",
-        priority=True,
-    ),
-    KeyAction(
-        "plan_cram",
-        "ctrl+k",
-        "cram",
-        "Cram",
-        "plan",
-        "practise every card below target on the day",
-        priority=True,
+        "plan_cram", "ctrl+k", "cram", "Cram", "plan", "practise every card below target (outside the fields)"
     ),
     KeyAction("week_report", "w", "write_report", "Write report", "stats", "write the shown week's report"),
     KeyAction("prev_week", "left_square_bracket", "week(-1)", "Prev week", "stats", "the week before"),

@@ -60,7 +60,7 @@ class PlanScreen(Screen[None]):
             yield Label("Min/day")
             yield Input(placeholder="30", id="plan-minutes", type="number")
             yield Button("Save", id="plan-save")
-        with VerticalScroll():
+        with VerticalScroll(id="plan-scroll"):
             yield Static("", id="plan-body")
         yield Footer()
 
@@ -72,6 +72,9 @@ class PlanScreen(Screen[None]):
             )
             self.query_one("#plan-rounds", Input).value = ",".join(settings.rounds)
             self.query_one("#plan-minutes", Input).value = f"{settings.minutes_per_day:g}"
+            # with a plan the screen is read (and crammed, ended) before it is edited: start outside the
+            # fields, where Ctrl+K and Ctrl+D are the screen's and not the field's line editing
+            self.query_one("#plan-scroll").focus()
         self.load()
 
     @background("Working out the plan", group="plan")
@@ -205,5 +208,8 @@ def plan_text(data: dict[str, Any]) -> str:
     for day in data["daily"]:
         when = dt.date.fromisoformat(day["date"])
         lines.append(f"{when:%a %d %b}    {day['reviews']:>8}{day['new']:>6}{day['minutes']:>9.1f}")
-    lines += ["", "[dim]Ctrl+K crams the cards below target on the day (the schedule is left alone).[/dim]"]
+    lines += [
+        "",
+        "[dim]Ctrl+K (outside the fields) crams the cards below target on the day (the schedule is left alone).[/dim]",
+    ]
     return "\n".join(lines)
