@@ -225,6 +225,7 @@ async def _design_round_to_scoring(pilot, screen: MockScreen, clock: Clock, view
         await pilot.press("n")
         await _step(pilot)
     assert screen.state == "wrapup" and view.revealed
+    assert _text(screen.query_one("#mock-phase")).startswith("Time. Tick")  # the time did run out
     for i in (0, 1, 3):
         view.query_one(f"#check-{i}", Checkbox).value = True
     await pilot.press("n")
@@ -442,3 +443,23 @@ async def test_the_palette_does_not_stack_a_second_mock_on_a_running_one(tmp_pat
         await _step(pilot)
         assert app.screen is screen
         assert sum(isinstance(s, MockScreen) for s in app.screen_stack) == 1
+
+
+@pilot_test
+async def test_ending_the_phases_early_says_so_instead_of_time(tmp_path, monkeypatch):
+    # n through every phase said "Time." and "Time: the System design round is over." though time was left
+    ctx = _context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "design")
+        for _ in range(3):
+            clock.advance(minutes=1)
+            await pilot.press("n")
+            await _step(pilot)
+        assert screen.state == "wrapup"
+        messages = [n.message for n in app._notifications]
+        assert "System design round ended early: 3:00 of 1:00:00 used." in messages
+        assert not any("round is over" in m for m in messages)
+        phase_line = _text(screen.query_one("#mock-phase"))
+        assert phase_line.startswith("Round ended. Tick what your design covered")

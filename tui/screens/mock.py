@@ -317,7 +317,18 @@ class MockScreen(Screen[None]):
 
     def _round_over(self) -> None:
         plan = self.current_plan
-        self.notify(f"Time: the {ROUND_TITLES[plan.round]} round is over.", title="Time", timeout=6)
+        title = ROUND_TITLES[plan.round]
+        timer = self.session.timer
+        last = timer.records[-1] if timer is not None else None
+        # n before the last phase's time ran out ends the round early: saying "Time" would be untrue
+        early = last is not None and last.used_s < last.planned_s
+        if early and timer is not None:
+            used, planned = format_clock(timer.total_used()), format_clock(timer.total_planned())
+            self.notify(
+                f"{title} round ended early: {used} of {planned} used.", title="Round ended", timeout=6
+            )
+        else:
+            self.notify(f"Time: the {title} round is over.", title="Time", timeout=6)
         self.app.bell()
         design = self._design_view()
         if design is not None:
@@ -327,7 +338,8 @@ class MockScreen(Screen[None]):
                 widget.display = widget is design
             design.reveal()
             self.query_one("#mock-phase", Static).update(
-                "[b]Time.[/b] Tick what your design covered and check your capacity numbers; n shows the rubric."
+                f"[b]{'Round ended.' if early else 'Time.'}[/b] Tick what your design covered and check your "
+                "capacity numbers; n shows the rubric."
             )
             self._update_bar()
             self.refresh_bindings()
