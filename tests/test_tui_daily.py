@@ -627,3 +627,31 @@ async def test_sql_card_shows_the_expected_output_of_the_visible_example(tmp_pat
         assert [str(c.label) for c in grid.columns.values()] == ["order_id", "status", "updated_at"]
         assert {r[:2] for r in rows} == {("o1", "PAID"), ("o2", "NEW")}
     ctx.close()
+
+
+@pilot_test
+async def test_ctrl_a_selects_all_in_the_code_editor_and_in_a_note_field(tmp_path, monkeypatch):
+    # Textual's Ctrl+A moved to the line start; a user who selects all and types expected a fresh answer
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        await pilot.press("e")
+        editor = view.query_one("#editor", TextArea)
+        editor.load_text("SELECT 1\nFROM t")
+        await pilot.press("ctrl+a")
+        assert editor.selected_text == "SELECT 1\nFROM t"
+        await pilot.press("x")
+        assert editor.text == "x"
+    ctx.close()
+    ctx = new_context(tmp_path / "design", monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("e", *"sla 99.9", "ctrl+a", "z")
+        assert screen.view.query_one("#note-requirements", Input).value == "z"  # type: ignore[union-attr]
+    ctx.close()

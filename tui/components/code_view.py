@@ -30,6 +30,7 @@ from prepdeck.decks.text import one_line, visible
 from prepdeck.scoring.evidence import CodeAnswer
 from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
+from prepdeck.tui.components.fields import EditorArea
 from prepdeck.tui.messages import WorkStatus
 from prepdeck.tui.text import plain
 from prepdeck.tui.workers import background
@@ -99,7 +100,7 @@ def naming_error(error: str | None) -> bool:
     return bool(error) and _NAMING.search(error or "") is not None
 
 
-class CodeEditor(TextArea):
+class CodeEditor(EditorArea):
     """The code editor. Escape is left to the screen's `leave` binding: TextArea's own handling moves focus
     to the next widget (the case tabs), which scrolled the card back up away from the run's results."""
 

@@ -1,8 +1,10 @@
-"""One-line text fields for card views: typing never replaces a whole note by surprise, Ctrl+Z undoes.
+"""Text fields and editors: typing never replaces a whole note by surprise, Ctrl+Z undoes, Ctrl+A selects all.
 
 Textual's `Input` selects its whole text when focused by Tab, so the next key (Space, a digit) replaced
 a note the user had written; and it has no undo. `TextField` keeps the cursor at the end on focus and
 keeps the values it had, so Ctrl+Z steps back one edit at a time (Ctrl+Y steps forward again).
+Textual binds Ctrl+A to "line start" (Home does that too); in both field kinds it selects all, as users of
+any desktop editor (and Anki's) expect.
 """
 
 from __future__ import annotations
@@ -10,13 +12,21 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 UNDO_DEPTH = 200  # edits kept per field
 
 
+SELECT_ALL = Binding("ctrl+a", "select_all", "Select all", show=False)
+
+
+class EditorArea(TextArea):
+    BINDINGS: ClassVar[list[BindingType]] = [SELECT_ALL]
+
+
 class TextField(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
+        SELECT_ALL,
         Binding("ctrl+z", "undo_edit", "Undo", show=False),
         Binding("ctrl+y", "redo_edit", "Redo", show=False),
     ]

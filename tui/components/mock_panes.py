@@ -15,6 +15,7 @@ from prepdeck.mocks import store as mock_store
 from prepdeck.mocks.plan import RoundPlan
 from prepdeck.scoring.card import Scorecard, parse_self_score
 from prepdeck.scoring.rubrics import RUBRICS
+from prepdeck.tui.components.fields import EditorArea
 
 
 class DiscussionPane(VerticalScroll):
@@ -33,7 +34,7 @@ class DiscussionPane(VerticalScroll):
         for i, prompt in enumerate(self.plan.prompts):
             yield Static(f"[b]{i + 1}. {escape(prompt.title)}[/b]", classes="mock-prompt-title")
             yield Markdown(prompt.text, classes="prompt")
-            yield TextArea("", id=f"answer-{i}", classes="mock-answer", soft_wrap=True)
+            yield EditorArea("", id=f"answer-{i}", classes="mock-answer", soft_wrap=True)
 
     def answers(self) -> list[dict[str, Any]]:
         return [

@@ -21,6 +21,7 @@ from prepdeck.core.plan import ROUNDS, PlanSettings, load_settings, save_setting
 from prepdeck.core.store import StoreError
 from prepdeck.reports.readiness import parse_dates
 from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.components.fields import TextField
 from prepdeck.tui.messages import ReviewsChanged
 from prepdeck.tui.workers import background
 
@@ -54,11 +55,11 @@ class PlanScreen(Screen[None]):
         yield Static("[b]Interview plan[/b]  [dim]loading…[/dim]", id="plan-top", classes="topbar")
         with Horizontal(id="plan-form"):
             yield Label("Date")
-            yield Input(placeholder="YYYY-MM-DD", id="plan-date")
+            yield TextField(placeholder="YYYY-MM-DD", id="plan-date")
             yield Label("Rounds")
-            yield Input(placeholder=",".join(ROUNDS), id="plan-rounds")
+            yield TextField(placeholder=",".join(ROUNDS), id="plan-rounds")
             yield Label("Min/day")
-            yield Input(placeholder="30", id="plan-minutes", type="number")
+            yield TextField(placeholder="30", id="plan-minutes", type="number")
             yield Button("Save", id="plan-save")
         with VerticalScroll(id="plan-scroll"):
             yield Static("", id="plan-body")

@@ -32,6 +32,7 @@ from prepdeck.core.stories import (
     save_story,
 )
 from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.components.fields import TextField
 from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
@@ -217,14 +218,14 @@ class StoryEditor(ModalScreen[bool]):
         # Scrolls: at 80x24 the seven fields are taller than the dialog, and Tab must bring each into view.
         with VerticalScroll(can_focus=False):
             yield Label("[b]Edit story[/b]" if story else "[b]New story[/b]")
-            yield Input(story.title if story else "", placeholder="Title", id="story-title")
+            yield TextField(story.title if story else "", placeholder="Title", id="story-title")
             for name in STORY_FIELDS:
-                yield Input(
+                yield TextField(
                     story.body.get(name, "") if story else "",
                     placeholder=name.capitalize(),
                     id=f"story-{name}",
                 )
-            yield Input(
+            yield TextField(
                 ", ".join(story.competencies) if story else "",
                 placeholder="Competencies: " + ", ".join(self.known),
                 id="story-competencies",
