@@ -6,8 +6,7 @@
    cards of four rounds, 45 days to the interview, 30 minutes a day: following the plan vs the queue alone.
 2. Load balancing: the same learner in steady state (150 days to settle, 90 measured, 6 new cards a day):
    the coefficient of variation of the daily number of answers, balanced vs not, and the total work.
-3. `build_plan` for 2,000 cards over a 90-day horizon (target ≤ 2 s), and `prepdeck sync` merging a machine
-   with 50,000 reviews into an empty one (target ≤ 2 s).
+3. `build_plan` for 2,000 cards over a 90-day horizon (target ≤ 2 s). (`prepdeck sync`: bench_sync.py.)
 """
 
 from __future__ import annotations
@@ -26,8 +25,7 @@ from benchmarks.plan_learner import learner_decks, run_with_plan, run_without_pl
 from prepdeck.core.config import Config
 from prepdeck.core.plan import PlanSettings, build_plan
 from prepdeck.core.scheduler import Scheduling
-from prepdeck.core.store import Store, to_iso
-from prepdeck.core.sync import sync
+from prepdeck.core.store import Store
 
 START, END = "<!-- plan:start -->", "<!-- plan:end -->"
 DAY0 = dt.date(2026, 3, 2)
@@ -109,34 +107,6 @@ def plan_speed(folder: Path) -> float:
     return statistics.median(timings)
 
 
-def sync_speed(folder: Path) -> float:
-    shared = folder / "shared"
-    shared.mkdir()
-    decks = learner_decks(500)
-    one = Store.open(folder / "one.db")
-    cards = list(decks.all_cards())
-    rows = []
-    at = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    for n in range(50_000):
-        card = cards[n % len(cards)]
-        rows.append((card.global_id, card.deck_id, to_iso(at + dt.timedelta(minutes=n)), 3, 20_000, "review"))
-    with one.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-    sync(one, shared, lambda ids: 0)
-    two = Store.open(folder / "two.db")
-    scheduling = Scheduling(two, decks, Config())
-    started = time.perf_counter()
-    summary = sync(two, shared, scheduling.replay_cards)
-    elapsed = time.perf_counter() - started
-    assert summary.received == {"review": 50_000}
-    one.close()
-    two.close()
-    return elapsed
-
-
 def main() -> int:
     write = "--write" in sys.argv
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,7 +114,6 @@ def main() -> int:
         learner = learner_figures(folder)
         balance = balance_figures(folder)
         plan_s = plan_speed(folder)
-        sync_s = sync_speed(folder)
     block = "\n".join(
         [
             START,
@@ -158,7 +127,7 @@ def main() -> int:
             *balance,
             "",
             f"- `build_plan` for 2,000 cards (1,200 seen, 800 new) over 90 days: **{plan_s:.2f} s** median of 3 (≤ 2 s)",
-            f"- `prepdeck sync` taking in 50,000 reviews from another machine and replaying 2,000 cards: **{sync_s:.2f} s** (≤ 2 s)",
+            "- `prepdeck sync` of 50,000 reviews: the Sync section (benchmarks/bench_sync.py)",
             END,
             "",
         ]
