@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import random
 import re
@@ -66,6 +67,7 @@ def _one_decimal(value: float) -> str:
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, math.inf, 0.05))
 
 
+@functools.lru_cache(maxsize=4096)  # a log's replay asks for the same few hundred intervals over and over
 def fuzz_range(days: int, maximum: int) -> tuple[int, int]:
     delta = 1.0 + sum(share * max(min(float(days), end) - start, 0.0) for start, end, share in _FUZZ_RANGES)
     high = min(round(days + delta), maximum)
@@ -80,5 +82,9 @@ def fuzz_days(days: int, seed: int, maximum: int) -> int:
     """
     if days < 2.5:
         return days
-    low, high = fuzz_range(days, maximum)
+    return fuzz_pick(*fuzz_range(days, maximum), seed)
+
+
+def fuzz_pick(low: int, high: int, seed: int) -> int:
+    """The seeded day within a fuzz range."""
     return random.Random(seed).randint(low, high)

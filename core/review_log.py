@@ -1,7 +1,7 @@
 """The review log and the `card_state` cache it feeds: every statement that reads or writes them for the
 scheduler, on a connection the caller holds (inside the store's transaction for a write).
 
-The log is the truth: `replay_card` and `rebuild` recompute states from it with the pure step the caller
+The log is the truth: `replay_cards` and `rebuild` recompute states from it with the pure step the caller
 passes in (core/transition.py), keeping the flags a live review recorded (a leech suspension, the day a
 balanced review was put on). Practice answers are logged with the card's state and never change it.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from prepdeck.core.store import Review, from_iso, inserted_id, to_iso, utcnow
@@ -33,8 +35,12 @@ _UPSERT_STATE = (
 )
 
 
+# one encoder for every state written (json.dumps would build a new one per call)
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def dumps(state: dict[str, Any]) -> str:
-    return json.dumps(state, separators=(",", ":"))
+    return _ENCODE(state)
 
 
 def read_state(conn: sqlite3.Connection, card_id: str) -> dict[str, Any] | None:
@@ -87,29 +93,52 @@ def state_after(conn: sqlite3.Connection, review_id: int) -> dict[str, Any]:
 
 
 def replay_card(conn: sqlite3.Connection, card_id: str, step: Step) -> dict[str, Any] | None:
-    """Recompute one card's states along its whole log (after a review inserted out of order, an undo of an
-    earlier one, or a sync); rewrites each review's state_before/after and the card's cached state."""
+    """Recompute one card's states along its whole log (after a review inserted out of order, or an undo of
+    an earlier one); returns its state, None when no scheduled review of it is left."""
+    return replay_cards(conn, [card_id], step)[card_id]
+
+
+def replay_cards(
+    conn: sqlite3.Connection, card_ids: Iterable[str], step: Step
+) -> dict[str, dict[str, Any] | None]:
+    """Recompute these cards' states along their whole logs (after a sync brought reviews in or took some
+    out): rewrites each review's state_before/after and the cards' cached states, in one statement each."""
+    wanted = sorted(set(card_ids))
     rows = conn.execute(
-        f"SELECT id, deck_id, reviewed_at, rating, kind, state_after FROM reviews "
-        f"WHERE card_id = ? ORDER BY {LOG_ORDER}",
-        (card_id,),
-    ).fetchall()
-    state: dict[str, Any] | None = None
-    updates: list[tuple[str | None, str | None, int]] = []
-    for review_id, deck_id, reviewed_at, rating, kind, old_after in rows:
-        if kind == PRACTICE:  # outside the schedule: it records the state, it does not change it
-            updates.append((dumps(state) if state else None, dumps(state) if state else "{}", review_id))
-            continue
-        flags = {k: v for k, v in json.loads(old_after or "{}").items() if k not in STATE_COLUMNS}
-        after, _ = step(card_id, deck_id, state, rating, from_iso(reviewed_at), flags.get("balanced_days"))
-        updates.append((dumps(state) if state else None, dumps({**after, **flags}), review_id))
-        state = after
+        f"SELECT card_id, id, deck_id, reviewed_at, rating, kind, state_after FROM reviews "
+        f"WHERE card_id IN (SELECT value FROM json_each(?)) ORDER BY card_id, {LOG_ORDER}",
+        (json.dumps(wanted),),
+    )
+    states: dict[str, dict[str, Any] | None] = dict.fromkeys(wanted)
+    updates: list[tuple[str | None, str, int]] = []
+    for card_id, reviews in groupby(rows, key=itemgetter(0)):
+        state: dict[str, Any] | None = None
+        before: str | None = None  # the state's JSON, written as the next review's state_before
+        for _, review_id, deck_id, reviewed_at, rating, kind, old_after in reviews:
+            if kind == PRACTICE:  # outside the schedule: it records the state, it does not change it
+                updates.append((before, before or "{}", review_id))
+                continue
+            # flags a live review recorded (a leech suspension, a balanced day) stay with the review
+            flags = (
+                {k: v for k, v in json.loads(old_after).items() if k not in STATE_COLUMNS}
+                if old_after
+                else {}
+            )
+            state, _ = step(
+                card_id, deck_id, state, rating, from_iso(reviewed_at), flags.get("balanced_days")
+            )
+            after = dumps(state)
+            updates.append((before, dumps({**state, **flags}) if flags else after, review_id))
+            before = after
+        states[card_id] = state
     conn.executemany("UPDATE reviews SET state_before = ?, state_after = ? WHERE id = ?", updates)
-    if state is None:
-        conn.execute("DELETE FROM card_state WHERE card_id = ?", (card_id,))
-    else:
-        write_state(conn, card_id, state)
-    return state
+    conn.executemany(
+        "DELETE FROM card_state WHERE card_id = ?", [(c,) for c, s in states.items() if s is None]
+    )
+    conn.executemany(
+        _UPSERT_STATE, [(c, *(s[k] for k in STATE_COLUMNS)) for c, s in states.items() if s is not None]
+    )
+    return states
 
 
 def rebuild(conn: sqlite3.Connection, step: Step) -> int:

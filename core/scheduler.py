@@ -26,6 +26,7 @@ import fsrs
 from prepdeck.core import review_log
 from prepdeck.core.config import Config
 from prepdeck.core.days import DayClock
+from prepdeck.core.fsrs6 import Fsrs6
 from prepdeck.core.intervals import format_interval, parse_steps
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
 from prepdeck.core.review_log import (
@@ -135,6 +136,7 @@ class Scheduling:
                 config.problems.append(problem)
         self.maximum_interval = max(1, int(review.maximum_interval_days))
         self._fsrs: dict[tuple[float, tuple[float, ...]], fsrs.Scheduler] = {}
+        self._fsrs6: dict[tuple[float, tuple[float, ...]], Fsrs6] = {}  # the same settings, for steps
         self._retention: dict[str, float] = {}
         # deck index: built once; the DeckSet does not change under a Scheduling
         self._cards: dict[str, Card] = {}
@@ -273,9 +275,13 @@ class Scheduling:
         logged_days: int | None = None,
     ) -> tuple[dict[str, Any], dt.timedelta]:
         """The pure FSRS step (core/transition.py) with this deck's retention and the parameters in force."""
-        scheduler = self._fsrs_for(deck_id, self.parameters_at(at))
+        params = self.parameters_at(at)
+        key = (self.retention_for(deck_id), params)
+        fsrs6 = self._fsrs6.get(key)
+        if fsrs6 is None:
+            fsrs6 = self._fsrs6[key] = Fsrs6(self._fsrs_for(deck_id, params))
         return transition(
-            scheduler, self.days, self.maximum_interval, card_id, deck_id, before, rating, at,
+            fsrs6, self.days, self.maximum_interval, card_id, deck_id, before, rating, at,
             balance=balance, logged_days=logged_days,
         )  # fmt: skip
 
@@ -490,11 +496,8 @@ class Scheduling:
 
     def replay_cards(self, card_ids: Iterable[str]) -> int:
         """Recompute these cards from their log (after `prepdeck sync` brought in or took out reviews)."""
-        count = 0
         with self.store.transaction() as conn:
-            for card_id in card_ids:
-                replay_card(conn, card_id, self._step)
-                count += 1
+            count = len(review_log.replay_cards(conn, card_ids, self._step))
         self._after_write(params_changed=True)  # cards appeared and disappeared: drop every cache
         return count
 

@@ -1,5 +1,5 @@
-"""One FSRS step, pure: a card's state and a rating in, its next state and interval out (as py-fsrs shapes
-`review_card`). No database and no clock: the scheduler and the log's replay both call it, which is why a
+"""One FSRS step, pure: a card's state and a rating in, its next state and interval out (FSRS-6 as py-fsrs's
+`review_card` computes it, core/fsrs6.py). No database and no clock: the scheduler and the log's replay both call it, which is why a
 replayed log lands every card exactly where the live reviews put it.
 
 A state is a dict of the `card_state` columns (STATE_COLUMNS). Review-state intervals are fuzzed with a
@@ -16,13 +16,14 @@ from typing import Any
 import fsrs
 
 from prepdeck.core.days import DayClock
-from prepdeck.core.intervals import fuzz_days, fuzz_range
+from prepdeck.core.fsrs6 import LEARNING, Fsrs6
+from prepdeck.core.intervals import fuzz_pick, fuzz_range
 from prepdeck.core.store import from_iso, to_iso
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
-REVIEW_STATE = fsrs.State.Review.value
+REVIEW_STATE = fsrs.State.Review.value  # = fsrs6.REVIEW
 STATE_COLUMNS = (
     "deck_id",
     "fsrs_id",
@@ -69,7 +70,7 @@ def fsrs_card(state: dict[str, Any]) -> fsrs.Card:
 
 
 def transition(
-    scheduler: fsrs.Scheduler,
+    scheduler: fsrs.Scheduler | Fsrs6,
     days: DayClock,
     maximum_interval: int,
     card_id: str,
@@ -85,29 +86,38 @@ def transition(
 
     `balance` picks the interval within the fuzz range by load; `logged_days` is the interval a balanced
     review was given, so a replay of the log lands on the same day."""
-    fsrs_id = before["fsrs_id"] if before else fsrs_id_for(card_id)
-    card = fsrs_card(before) if before is not None else fsrs.Card(card_id=fsrs_id, due=at)
-    after, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=at)
+    fsrs6 = scheduler if isinstance(scheduler, Fsrs6) else Fsrs6(scheduler)
+    if before is None:
+        fsrs_id = fsrs_id_for(card_id)
+        after = fsrs6.review(LEARNING, 0, None, None, None, rating, at)
+    else:
+        fsrs_id = before["fsrs_id"]
+        last = from_iso(before["last_review"]) if before["last_review"] else None
+        after = fsrs6.review(
+            before["state"], before["step"], before["stability"], before["difficulty"], last, rating, at
+        )
     reps = before["reps"] if before else 0
-    if after.state == fsrs.State.Review:
-        ideal = round((after.due - at) / dt.timedelta(days=1))
-        picked = fuzz_days(ideal, seed=fsrs_id ^ (reps * 0x9E3779B97F4A7C15), maximum=maximum_interval)
-        if ideal >= 3:
-            low, high = fuzz_range(ideal, maximum_interval)
+    if after.state == REVIEW_STATE:
+        picked = after.interval.days
+        day = days.day_of(at)
+        if picked >= 3:  # shorter intervals are not fuzzed
+            low, high = fuzz_range(picked, maximum_interval)
             if logged_days is not None and low <= logged_days <= high:
                 picked = logged_days
-            elif balance is not None:
-                picked = balance(days.day_of(at), low, high, picked)
+            else:
+                picked = fuzz_pick(low, high, seed=fsrs_id ^ (reps * 0x9E3779B97F4A7C15))
+                if balance is not None:
+                    picked = balance(day, low, high, picked)
         interval = dt.timedelta(days=picked)
-        due = days.start_of(days.day_of(at) + interval)
+        due = days.start_of(day + interval)
     else:
-        interval = after.due - at
-        due = after.due
+        interval = after.interval
+        due = at + interval
     lapsed = before is not None and before["state"] == REVIEW_STATE and rating == AGAIN
     state = {
         "deck_id": deck_id,
         "fsrs_id": fsrs_id,
-        "state": after.state.value,
+        "state": after.state,
         "step": after.step,
         "stability": after.stability,
         "difficulty": after.difficulty,
