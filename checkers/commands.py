@@ -119,6 +119,10 @@ def _check_sql(
         dialect = normalize_dialect(getattr(args, "dialect", None), normalize_dialect(config.sql.dialect))
     except ValueError as exc:
         return _fail(str(exc))
+    if dialect == "spark":  # Spark SQL runs on Spark: its start takes seconds, say so before the verdict
+        from prepdeck.checkers.spark.judge import announce_start
+
+        announce_start(None)  # the service check_sql's Spark path uses (it is given the [sql] settings only)
     results = []
     for name, raw in answers:
         try:

@@ -268,3 +268,21 @@ def test_the_help_names_every_card_type_check_judges(capsys) -> None:
         main(["--help"])
     line = next(x for x in capsys.readouterr().out.splitlines() if x.strip().startswith("check"))
     assert "python" in line and "pyspark" in line and "sql" in line
+
+
+def test_a_spark_sql_check_says_spark_is_starting_before_its_verdict(decks: Path, tmp_path: Path) -> None:
+    # the Spark SQL path started Spark silently (seconds with nothing on screen); the line must come first
+    # in what a terminal shows, stderr and stdout merged
+    answer = _answer(tmp_path, "a.sql", GOOD)
+    command = ["check", "--decks", str(decks), "judge-test/latest-order", answer, "--dialect", "spark"]
+    done = subprocess.run(
+        [sys.executable, "-m", "prepdeck", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+    )
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stdout
+    verdict = next(i for i, line in enumerate(lines) if "a.sql (spark): passed" in line)
+    assert "starting Spark…" in lines[:verdict]

@@ -112,6 +112,19 @@ def service(config: Config | SparkConfig | None = None) -> SparkService:
     return service_for(_home(config), spark)
 
 
+def announce_start(
+    config: Config | SparkConfig | None, status: Callable[[str], None] | None = None
+) -> SparkService:
+    """The Spark service for these settings; when it is not running yet, `status` hears the wait coming
+    (default: a line on stderr, flushed, so a terminal shows it before the verdict, not after)."""
+    svc = service(config)
+    if not svc.ready:
+        remote = _spark_config(config).remote
+        say = status or (lambda text: print(text, file=sys.stderr, flush=True))
+        say(f"connecting to Spark at {remote}…" if remote else "starting Spark…")
+    return svc
+
+
 def prewarm(config: Config | SparkConfig | None = None) -> SparkService:
     """Start Spark now (blocking; call it from a worker) so the first check does not wait."""
     return service(config).start()
@@ -177,10 +190,8 @@ def check_pyspark_answers(
     require_trusted(card, _home(config))
     spark_cfg = _spark_config(config)
     max_rows = config.sql.max_rows if isinstance(config, Config) else DEFAULT_MAX_ROWS
-    svc = service(config)
+    svc = announce_start(config, status)
     if not svc.ready:
-        say = status or (lambda text: print(text, file=sys.stderr, flush=True))
-        say("starting Spark…" if not spark_cfg.remote else f"connecting to Spark at {spark_cfg.remote}…")
         svc.start()
 
     expected_csv: dict[str, Any] = {}
