@@ -165,6 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["PREPDECK_HOME"] = os.path.expanduser(args.home)
     if command == "decks":
         command = f"decks {args.decks_command}"
+    streams = sys.stdout, sys.stderr
+    if not HANDLERS[command].startswith("prepdeck.tui."):  # the app draws its own screen
+        from prepdeck.decks.text import VisibleStream
+
+        sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)
     try:
         return int(resolve(command)(args) or 0)
     except KeyboardInterrupt:
@@ -178,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"prepdeck: {problem}", file=sys.stderr)
         return 2
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 def _database_problem(exc: Exception) -> str | None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.commands import warn_skipped
 from prepdeck.core.context import Context
-from prepdeck.decks.text import block, one_line
+from prepdeck.decks.text import block, json_text, one_line
 
 if TYPE_CHECKING:
     from prepdeck.checkers.result import CheckResult
@@ -93,7 +92,7 @@ def check(args: argparse.Namespace) -> int:
         return results
 
     if getattr(args, "json", False):
-        print(json.dumps([r.to_json(reveal_hidden=False) for r in results], indent=2))
+        print(json_text([r.to_json(reveal_hidden=False) for r in results]))
     else:
         for r in results:
             print_result(r)

@@ -10,14 +10,13 @@ import argparse
 import datetime as dt
 import difflib
 import functools
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from prepdeck.core.context import Context
 from prepdeck.core.store import StoreError, to_iso
-from prepdeck.decks.text import one_line
+from prepdeck.decks.text import json_text, one_line
 
 if TYPE_CHECKING:
     from prepdeck.core.scheduler import Scheduling
@@ -91,7 +90,7 @@ def decks_list(args: argparse.Namespace) -> int:
             for d in decks.decks
         ]
         if args.json:
-            print(json.dumps(rows, indent=2))
+            print(json_text(rows))
         else:
             _print_table(rows)
         _warn_broken(ctx)
@@ -190,7 +189,7 @@ def grade(args: argparse.Namespace) -> int:
         reviewed_at = at or now
         if args.json:
             print(
-                json.dumps(
+                json_text(
                     {
                         "card": outcome.card_id,
                         "rating": rating,
@@ -202,8 +201,7 @@ def grade(args: argparse.Namespace) -> int:
                         "interval": format_interval(outcome.interval),
                         "interval_days": round(outcome.interval.total_seconds() / 86400, 4),
                         "leech": outcome.leech,
-                    },
-                    indent=2,
+                    }
                 )
             )
         else:
@@ -239,7 +237,7 @@ def optimize(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if args.json:
-        print(json.dumps(result.to_json(), indent=2))
+        print(json_text(result.to_json()))
     else:
         print(result.message)
     return 0  # too little history is an answer, not a failure (docs/cli.md); database problems exit 2
@@ -262,7 +260,7 @@ def sync(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if args.json:
-        print(json.dumps(summary.to_json(), indent=2))
+        print(json_text(summary.to_json()))
         return 0
 
     def counted(counts: dict[str, int]) -> str:

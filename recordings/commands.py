@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.context import Context
-from prepdeck.decks.text import block
+from prepdeck.decks.text import block, json_text, one_line
 from prepdeck.recordings.analysis import analyze_text
 from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
 from prepdeck.recordings.service import (
@@ -26,6 +25,10 @@ from prepdeck.recordings.service import (
 
 if TYPE_CHECKING:
     from prepdeck.recordings.transcribe import Transcriber
+
+
+# the progress lines' own \r and erase-line codes go to the real stderr: sys.stderr shows controls visibly
+_TERMINAL = sys.__stderr__
 
 
 def _fail(message: str) -> int:
@@ -58,7 +61,7 @@ class _Progress:
     """`transcribing a.wav 42%` on stderr, only when stderr is a terminal."""
 
     def __init__(self, label: str):
-        self.label = label
+        self.label = one_line(label, 60)
         self.tty = sys.stderr.isatty()
         self.last = -1
 
@@ -66,11 +69,11 @@ class _Progress:
         pct = int(fraction * 100)
         if self.tty and pct != self.last:
             self.last = pct
-            print(f"\rtranscribing {self.label} {pct:3d}%", end="", file=sys.stderr, flush=True)
+            print(f"\rtranscribing {self.label} {pct:3d}%", end="", file=_TERMINAL, flush=True)
 
     def done(self) -> None:
         if self.tty and self.last >= 0:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
+            print("\r\033[K", end="", file=_TERMINAL, flush=True)
 
 
 def _load_transcriber(ctx: Context, model: str | None) -> Transcriber:
@@ -108,7 +111,7 @@ def transcribe(args: argparse.Namespace) -> int:
         if not args.json:
             print(block(summary(results[-1])))  # answer text: controls shown, never sent raw
     if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+        print(json_text(results))
     return status
 
 
@@ -131,7 +134,7 @@ def _record_from_microphone(path: Path, target: tuple[int, int]) -> float:
                     f"\r● {recorder.elapsed_s:5.1f} s (target {target[0]}–{target[1]} s) "
                     f"[{'#' * level:<20}]  Enter stops",
                     end="",
-                    file=sys.stderr,
+                    file=_TERMINAL,
                     flush=True,
                 )
 
@@ -191,7 +194,7 @@ def record(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     result["card"] = card.global_id
     if args.json:
-        print(json.dumps([result], indent=2, ensure_ascii=False))
+        print(json_text([result]))
     else:
         print(f"{card.global_id}: {card.title}")
         print(block(summary(result)))
@@ -226,5 +229,5 @@ def analyze_command(args: argparse.Namespace) -> int:
         if not args.json:
             print(block(text_summary(result)))
     if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+        print(json_text(results))
     return status

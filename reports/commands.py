@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import tempfile
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from prepdeck.core.paths import reports_dir
+from prepdeck.decks.text import json_text
 
 
 class ReportError(Exception):
@@ -145,7 +145,7 @@ def report(args: argparse.Namespace) -> int:
         print(f"prepdeck report: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(fig, indent=2, ensure_ascii=False))
+        print(json_text(fig))
     else:
         print(summary(fig))
     return 0

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from typing import Any
 
 from prepdeck.core.plan import ROUNDS, WEEKDAYS, Plan, PlanSettings, build_plan, load_settings, save_settings
+from prepdeck.decks.text import json_text
 from prepdeck.scoring.rubrics import RUBRICS
 
 
@@ -224,7 +224,7 @@ def plan(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(json_text(data))
     else:
         _print(data)
     return 0
