@@ -43,8 +43,8 @@ title = "{EVIL}"
 prompt = "{EVIL}"
 answer = "{EVIL}"
 tags = ["[/bold]"]
-solution = "SELECT v FROM t"
-tables = {{ t = "v VARCHAR" }}
+solution = 'SELECT v AS "[/bold]" FROM t'
+tables = {{ t = "v VARCHAR", u = '"[/b]" INT' }}
 [[cards.cases]]
 name = "{EVIL}"
 [cards.cases.data]

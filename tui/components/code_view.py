@@ -258,7 +258,7 @@ class CodeCardView(CardView):
             grid: DataTable[Any] = DataTable(
                 zebra_stripes=True, cursor_type="none", show_cursor=False, classes="case-table"
             )
-            grid.add_columns(*columns)
+            grid.add_columns(*(Text(name) for name in columns))  # a DataTable reads a str label as markup
             text = case.data.get(table)
             if text and text.strip():
                 try:
@@ -325,7 +325,7 @@ class CodeCardView(CardView):
         grid: DataTable[Any] = DataTable(
             zebra_stripes=True, cursor_type="none", show_cursor=False, classes="case-table expected-output"
         )
-        grid.add_columns(*message.columns)
+        grid.add_columns(*(Text(one_line(name, CELL_LIMIT)) for name in message.columns))
         for row in message.rows[:SHOWN_DIFF_ROWS]:
             grid.add_row(*_row_text(list(row)))
         pane.mount(Label("[b]expected output[/b]", classes="table-name"), grid)
