@@ -102,16 +102,15 @@ def _real(path: Path | str) -> Path:
 
 
 def _deck_sha256(deck: Deck) -> str | None:
-    """The hash of the content the deck was loaded from (its code is what would run)."""
-    loaded = getattr(deck, "sha256", "") or ""
-    if loaded:
-        return loaded
-    if deck.path is None:
-        return None
-    try:
-        return file_sha256(deck.path)
-    except OSError:
-        return None
+    """The hash of the bytes the deck was loaded from (its code is what would run); never the file's
+    current content, which may have changed since: a deck built without it is trusted by folder only."""
+    return getattr(deck, "sha256", "") or None
+
+
+def _deck_real(deck: Deck) -> Path | None:
+    """Where the deck was read from, symbolic links resolved as they were then."""
+    real = getattr(deck, "real_path", None)
+    return real if real is not None else (_real(deck.path) if deck.path is not None else None)
 
 
 def trust_state(deck: Deck, home: Path | str | None = None) -> str:
@@ -120,10 +119,10 @@ def trust_state(deck: Deck, home: Path | str | None = None) -> str:
         return "builtin"
     if not has_code(deck):
         return "no code"
-    if deck.path is None:
+    real = _deck_real(deck)
+    if real is None:
         return "untrusted"
     store = TrustStore.load(home)
-    real = _real(deck.path)
     if store.folder_of(real):
         return "folder"
     stored = store.files.get(str(real))
@@ -177,10 +176,10 @@ def trust(target: Deck | Path | str, home: Path | str | None = None, folder: boo
 def _trust(target: Deck | Path | str, home: Path | str | None, folder: bool) -> str:
     store = TrustStore.load(home)
     if not isinstance(target, (str, Path)):
-        if target.path is None:
+        real = _deck_real(target)
+        if real is None:
             raise ValueError(f"deck '{target.id}' has no file to trust")
-        real = _real(target.path)
-        digest = _deck_sha256(target)
+        digest = _deck_sha256(target)  # what the user was shown, even if the file changed since
     else:
         real = _real(target)
         digest = None

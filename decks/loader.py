@@ -104,8 +104,10 @@ NUMBER_KEYS = {"question", "answer", "tolerance", "unit", "x"}
 
 
 class _Validator:
-    def __init__(self, path: Path, text: str):
+    def __init__(self, path: Path, text: str, real: Path | None = None, sha256: str = ""):
         self.path = path
+        self.real = real
+        self.sha256 = sha256
         self.source_text = text
         self.text_lines = text.splitlines()
         self.problems: list[DeckProblem] = []
@@ -214,7 +216,7 @@ class _Validator:
                 self.problem((*where, key), f"unknown key '{key}' in {what}{hint}", card_id)
 
     # -- the deck -------------------------------------------------------------------------------------
-    def deck(self, data: dict[str, Any], builtin: bool, sha256: str = "") -> Deck | None:
+    def deck(self, data: dict[str, Any], builtin: bool) -> Deck | None:
         self.unknown_keys(data, {"deck", "cards", "x"}, (), "the file")
         meta = data.get("deck")
         if not isinstance(meta, dict):
@@ -275,7 +277,8 @@ class _Validator:
             desired_retention=retention,
             path=self.path,
             builtin=builtin,
-            sha256=sha256,
+            sha256=self.sha256,
+            real_path=self.real,
         )
 
     # -- a card ---------------------------------------------------------------------------------------
@@ -336,6 +339,8 @@ class _Validator:
             extra=extra if isinstance(extra, dict) else {},
             source=self.path,
             line=self.card_lines[index] if index < len(self.card_lines) else None,
+            source_real=self.real,
+            source_sha256=self.sha256,
             **fields,
         )
 
@@ -682,17 +687,21 @@ def load_deck_file(path: Path, builtin: bool = False) -> tuple[Deck | None, list
     """One deck file: the deck, or None and the problems that keep it from loading."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DECK_BYTES:
-            return None, [
-                DeckProblem(
-                    path,
-                    None,
-                    f"the file is {size / 1024 / 1024:.1f} MB; a deck may be at most "
-                    f"{MAX_DECK_BYTES // 1024 // 1024} MB: split it into smaller decks",
-                )
-            ]
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            # read at most one byte past the cap: a file that grew since fstat is refused all the same
+            raw = fh.read(MAX_DECK_BYTES + 1) if size <= MAX_DECK_BYTES else b""
+            if size > MAX_DECK_BYTES or len(raw) > MAX_DECK_BYTES:
+                size = max(size, len(raw))
+                return None, [
+                    DeckProblem(
+                        path,
+                        None,
+                        f"the file is {size / 1024 / 1024:.1f} MB; a deck may be at most "
+                        f"{MAX_DECK_BYTES // 1024 // 1024} MB: split it into smaller decks",
+                    )
+                ]
+            real = _real_path(fh.fileno(), path)
         text = raw.decode("utf-8-sig")  # a BOM (some Windows editors add one) is accepted
     except OSError as exc:
         return None, [DeckProblem(path, None, f"cannot read the file: {exc.strerror or exc}")]
@@ -701,14 +710,26 @@ def load_deck_file(path: Path, builtin: bool = False) -> tuple[Deck | None, list
         return None, [DeckProblem(path, line, "not UTF-8 text: save the file as UTF-8")]
     try:
         data = _visible_strings(tomllib.loads(text))
-        validator = _Validator(path, text)
-        deck = validator.deck(data, builtin, hashlib.sha256(raw).hexdigest())
+        validator = _Validator(path, text, real, hashlib.sha256(raw).hexdigest())
+        deck = validator.deck(data, builtin)
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_error(path, exc)]
     except RecursionError:  # arrays or tables nested thousands deep: no deck needs that
         return None, [DeckProblem(path, None, "values nested too deeply: a deck nests a few levels at most")]
     problems = sorted(validator.problems, key=lambda p: p.line or 0)
     return (deck if not problems else None), problems
+
+
+def _real_path(fd: int, path: Path) -> Path:
+    """The real path of the file open as `fd`: the one read, even if a symbolic link on the way changes
+    after (Linux names it in /proc); elsewhere the path resolved now."""
+    try:
+        real = os.readlink(f"/proc/self/fd/{fd}")
+        if real.startswith("/") and not real.endswith(" (deleted)"):
+            return Path(real)
+    except OSError:
+        pass
+    return path.resolve()
 
 
 def deck_files(directory: Path) -> list[Path]:

@@ -60,6 +60,10 @@ class Card:
     extra: dict[str, Any] = field(default_factory=dict)  # the card's `x` table
     source: Path | None = None
     line: int | None = None
+    # the file as the loader read it: its real path then and the sha256 of the bytes parsed, so trust is
+    # decided on the content whose code runs, not on whatever the file holds when the check starts
+    source_real: Path | None = None
+    source_sha256: str = ""
 
     @property
     def global_id(self) -> str:
@@ -90,6 +94,7 @@ class Deck:
     path: Path | None = None
     builtin: bool = False
     sha256: str = ""  # of the file content this deck was loaded from: trust is given to exact content
+    real_path: Path | None = None  # `path` with symbolic links resolved when it was read
 
     def card(self, card_id: str) -> Card | None:
         return next((c for c in self.cards if c.id == card_id), None)

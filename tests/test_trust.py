@@ -248,3 +248,92 @@ def test_trusting_from_many_processes_at_once_keeps_every_entry(tmp_path: Path, 
     assert all(p.wait(timeout=120) == 0 for p in procs)
     stored = json.loads(trust_path(isolated_home).read_text(encoding="utf-8"))
     assert sorted(stored["files"]) == sorted(str(f.resolve()) for f in files)
+
+
+# -- trust binds to the bytes loaded, not to the file's content when the check starts --------------------
+
+SWAP_DECK = """
+[deck]
+id = "swap"
+title = "Swapped on disk"
+round = "pyspark"
+
+[[cards]]
+id = "inc"
+type = "python"
+title = "Increment"
+prompt = "Return x plus one."
+function = "inc"
+solution = "def inc(x):\\n    return x + {step}\\n"
+[[cards.cases]]
+name = "one"
+args = '{{"x": 1}}'
+"""
+# the solution computes the expected value: an answer returning x + 2 passes only if the step-2 solution ran
+PLUS_TWO = ("a.py", "def inc(x):\n    return x + 2\n")
+
+
+def _swap_card(folder: Path):
+    decks = load_decks([folder])
+    card = decks.card("swap/inc")
+    assert card is not None, [str(p) for p in decks.problems]
+    return card
+
+
+def test_a_deck_swapped_for_trusted_content_after_loading_never_runs_the_loaded_code(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    from prepdeck.checkers.python_judge import check_python_answers
+    from prepdeck.checkers.sealed import UntrustedCode
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    path = folder / "swap.toml"
+    path.write_text(SWAP_DECK.format(step=2), encoding="utf-8")  # the stranger's version, loaded
+    loaded = _swap_card(folder)
+    path.write_text(SWAP_DECK.format(step=1), encoding="utf-8")  # then the file the user reads and trusts
+    trust(path, isolated_home)
+    with pytest.raises(UntrustedCode, match="not trusted"):
+        check_python_answers(loaded, [PLUS_TWO])  # the step-2 solution would have made PLUS_TWO pass
+    # the content trusted does run, and judges by its own solution
+    (result,) = check_python_answers(_swap_card(folder), [PLUS_TWO])
+    assert result.error is None and not result.passed
+
+
+def test_a_symbolic_link_moved_into_a_trusted_folder_after_loading_lends_no_trust(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    from prepdeck.checkers.python_judge import check_python_answers
+    from prepdeck.checkers.sealed import UntrustedCode
+
+    mine, downloads = tmp_path / "mine", tmp_path / "downloads"
+    mine.mkdir()
+    downloads.mkdir()
+    (downloads / "swap.toml").write_text(SWAP_DECK.format(step=2), encoding="utf-8")
+    (mine / "swap.toml").write_text(SWAP_DECK.format(step=1), encoding="utf-8")
+    trust(mine, isolated_home)  # the user's own folder
+    shown = tmp_path / "shown"
+    shown.mkdir()
+    link = shown / "swap.toml"
+    link.symlink_to(downloads / "swap.toml")
+    loaded = _swap_card(shown)  # read through the link: the stranger's file
+    link.unlink()
+    link.symlink_to(mine / "swap.toml")  # now the link leads into the trusted folder
+    with pytest.raises(UntrustedCode):
+        check_python_answers(loaded, [PLUS_TWO])
+
+
+def test_trusting_a_loaded_deck_trusts_what_was_shown_not_what_the_file_became(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    path = folder / "swap.toml"
+    path.write_text(SWAP_DECK.format(step=1), encoding="utf-8")
+    shown, _ = load_deck_file(path)  # the app shows this deck's code and the user presses t
+    assert shown is not None
+    path.write_text(SWAP_DECK.format(step=2), encoding="utf-8")  # swapped while the modal was open
+    trust(shown, isolated_home)
+    assert is_trusted(shown, isolated_home)
+    swapped, _ = load_deck_file(path)
+    assert swapped is not None and not is_trusted(swapped, isolated_home)

@@ -27,9 +27,20 @@ def require_trusted(card: Card, home: Path | None = None) -> None:
     from prepdeck.core.trust import is_trusted, refusal
     from prepdeck.decks.model import Deck
 
-    source = card.source.resolve() if card.source is not None else None
+    # the card as loaded (its real path and the sha256 of the bytes parsed): the solution that would run is
+    # this card's, so a file swapped on disk since cannot lend it the trust of other content
+    source = card.source_real or (card.source.resolve() if card.source is not None else None)
     builtin = source is not None and source.is_relative_to(BUILTIN_DECKS)
-    deck = Deck(id=card.deck_id, title="", round="pyspark", cards=(card,), path=source, builtin=builtin)
+    deck = Deck(
+        id=card.deck_id,
+        title="",
+        round="pyspark",
+        cards=(card,),
+        path=card.source,
+        builtin=builtin,
+        sha256=card.source_sha256,
+        real_path=source,
+    )
     if not is_trusted(deck, home):
         raise UntrustedCode(refusal(deck))
 
