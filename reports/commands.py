@@ -111,17 +111,19 @@ def _write(path: Path, text: str) -> None:
 
 
 def summary(fig: dict[str, Any]) -> str:
+    from prepdeck.core.retention import LABEL as RETENTION_LABEL
+    from prepdeck.core.retention import percent
+
     def score(r: dict[str, Any]) -> str:
         if r["score"] is None:
             return f"{r['title']} —"
         verdict = {True: "pass", False: "below pass", None: "partial"}[r["passed"]]
         return f"{r['title']} {r['score']:g}/{r['max']} ({verdict})"
 
-    retention = "—" if fig["retention"] is None else f"{fig['retention']:.0%}"
     lines = [
         f"week {fig['week']} ({fig['start']} – {fig['end']}): {fig['reviews']} reviews of "
-        f"{fig['cards_reviewed']} cards, {fig['minutes']:g} min, retention {retention}"
-        + (" — no activity" if fig["empty"] else ""),
+        f"{fig['cards_reviewed']} cards, {fig['minutes']:g} min, "
+        f"{RETENTION_LABEL.lower()} {percent(fig['retention'])}" + (" — no activity" if fig["empty"] else ""),
         "scores: " + " · ".join(score(r) for r in fig["rounds"].values()),
     ]
     if fig["focus"]:

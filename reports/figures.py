@@ -12,9 +12,12 @@ from collections import Counter, defaultdict
 from statistics import mean
 from typing import Any
 
+from prepdeck.core.retention import SEEN_BEFORE_SQL
+from prepdeck.core.retention import retention as _retention
 from prepdeck.core.store import Store, from_iso, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
-from prepdeck.reports.week import Week, local_date, local_midnight
+from prepdeck.reports.collection import forecast
+from prepdeck.reports.week import Week, local_date
 from prepdeck.scoring.card import score_round
 from prepdeck.scoring.evidence import (
     STAR_BEATS,
@@ -62,10 +65,6 @@ def _loads(text: str | None) -> Any:
         return None
 
 
-def _retention(ratings: list[int]) -> float | None:
-    return round(sum(r > 1 for r in ratings) / len(ratings), 4) if ratings else None
-
-
 def _round1(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
@@ -77,11 +76,9 @@ def _reviews(store: Store, start: dt.datetime, end: dt.datetime) -> list[dict[st
     """Reviews in [start, end), each with `repeat`: not the card's first review ever."""
     return list(
         store.db.query(
-            """
+            f"""
         SELECT r.id, r.card_id, r.deck_id, r.reviewed_at, r.rating, r.duration_ms, r.kind, r.payload,
-               EXISTS (SELECT 1 FROM reviews p WHERE p.card_id = r.card_id
-                       AND (p.reviewed_at < r.reviewed_at OR (p.reviewed_at = r.reviewed_at AND p.id < r.id)))
-               AS repeat
+               r.state_before, {SEEN_BEFORE_SQL} AS repeat
         FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? ORDER BY r.reviewed_at, r.id
         """,
             [to_iso(start), to_iso(end)],
@@ -360,25 +357,6 @@ def _retention_breakdown(
         for r in ROUNDS
     }
     return decks, rounds
-
-
-def _forecast(
-    store: Store, cat: _Catalog, has_decks: bool, now: dt.datetime, tz: dt.tzinfo | None
-) -> list[dict[str, Any]]:
-    today = local_date(now, tz)
-    horizon = local_midnight(today + dt.timedelta(days=FORECAST_DAYS), tz)
-    counts: Counter[dt.date] = Counter()
-    for card_id, due in store.db.execute(
-        "SELECT card_id, due FROM card_state WHERE due < ? AND card_id NOT IN (SELECT card_id FROM suspended)",
-        [to_iso(horizon)],
-    ).fetchall():
-        if has_decks and card_id not in cat.cards:
-            continue  # a card removed from its deck is no longer reviewed
-        counts[max(today, local_date(from_iso(due), tz))] += 1  # overdue cards are due today
-    return [
-        {"date": (today + dt.timedelta(days=i)).isoformat(), "due": counts[today + dt.timedelta(days=i)]}
-        for i in range(FORECAST_DAYS)
-    ]
 
 
 def _streak(days: Counter[dt.date], ref: dt.date) -> int:
@@ -660,7 +638,7 @@ def week_figures(
                 else None,
             }
         },
-        "forecast": _forecast(store, cat, bool(decks.decks), now, tz),
+        "forecast": forecast(store, decks, now, FORECAST_DAYS, tz),
         "heatmap": [
             {
                 "date": (heat_start + dt.timedelta(days=i)).isoformat(),

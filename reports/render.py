@@ -8,6 +8,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from prepdeck.core.retention import LABEL as RETENTION_LABEL
+from prepdeck.core.retention import MEANING as RETENTION_MEANING
+from prepdeck.core.retention import percent
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HEAT_LEVELS = ("#eef1f5", "#c6dbf7", "#8db5ef", "#4a86e0", "#1f4fa8")
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -19,8 +23,7 @@ def _num(x: float | None, digits: int = 1, none: str = "—") -> str:
     return f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:.0f}"
 
 
-def _pct(x: float | None, none: str = "—") -> str:
-    return none if x is None else f"{100 * x:.0f}%"
+_pct = percent  # every share as retention shows it
 
 
 def _signed(x: float | None, none: str = "") -> str:
@@ -101,7 +104,12 @@ def heatmap_grid(days: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _context(fig: dict[str, Any]) -> dict[str, Any]:
     start, end = dt.date.fromisoformat(fig["start"]), dt.date.fromisoformat(fig["end"])
-    return {"f": fig, "heat": heatmap_grid(fig["heatmap"]), "span": f"{start:%a %d %b} – {end:%a %d %b %Y}"}
+    return {
+        "f": fig,
+        "heat": heatmap_grid(fig["heatmap"]),
+        "span": f"{start:%a %d %b} – {end:%a %d %b %Y}",
+        "retention_text": {"label": RETENTION_LABEL, "meaning": RETENTION_MEANING},
+    }
 
 
 def render_html(fig: dict[str, Any], cache_dir: Path | None = None) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from prepdeck.core.retention import SEEN_BEFORE_SQL, retention
 from prepdeck.core.store import Store, to_iso
 from prepdeck.reports.figures import day_counts
 from prepdeck.reports.week import Week, local_date
@@ -41,21 +42,18 @@ def trends(
         weekly[wk.label] = []
         wk = Week.containing(wk.bounds()[1], wk.tz)
     rows = store.db.execute(
-        """SELECT r.reviewed_at, r.rating FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ?
-           AND EXISTS (SELECT 1 FROM reviews p WHERE p.card_id = r.card_id
-                       AND (p.reviewed_at < r.reviewed_at OR (p.reviewed_at = r.reviewed_at AND p.id < r.id)))""",
+        "SELECT r.reviewed_at, r.rating FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? "
+        f"AND {SEEN_BEFORE_SQL}",
         [to_iso(start), to_iso(end)],
     ).fetchall()
     for at, rating in rows:
         label = Week.containing(dt.datetime.fromisoformat(at), week.tz).label
         if label in weekly:
             weekly[label].append(rating)
-    retention = [
+    per_week = [
         {
             "week": label,
-            "retention": round(sum(r > 1 for r in weekly[label]) / len(weekly[label]), 4)
-            if weekly[label]
-            else None,
+            "retention": retention(weekly[label]),
             "reviews": len(weekly[label]),
         }
         for label in labels
@@ -80,4 +78,4 @@ def trends(
                 }
             )
     speech.reverse()
-    return {"per_day": per_day, "retention": retention, "speech": speech}
+    return {"per_day": per_day, "retention": per_week, "speech": speech}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from tui_support import Clock, new_context, pilot_test, settle
+import datetime as dt
+from pathlib import Path
 
+from tui_support import NOW, Clock, new_context, pilot_test, settle
+
+from prepdeck.reports.commands import write_report
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.screens.review import ReviewScreen
 
@@ -11,6 +15,10 @@ from prepdeck.tui.screens.review import ReviewScreen
 def screen_lines(app) -> list[str]:
     """The terminal's lines as the user reads them now (every layer composited)."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def _rows(ctx, sql: str) -> list[tuple]:
+    return ctx.store().db.execute(sql).fetchall()
 
 
 # a single-deck review names its deck by the title the home screen shows, not by its id
@@ -25,4 +33,162 @@ async def test_a_single_deck_review_shows_the_deck_title(tmp_path, monkeypatch):
         assert isinstance(app.screen, ReviewScreen)
         top = screen_lines(app)[0]
         assert top.lstrip().startswith("Alpha patterns") and "alpha " not in top
+    ctx.close()
+
+
+def _seed_first_reviews(app, days_ago: float = 8) -> None:
+    """Every alpha card answered once (Good) last week: each comes back today as a card seen before."""
+    for card in app.context.decks().deck("alpha").cards:
+        app.scheduling.review(card, 3, now=NOW - dt.timedelta(days=days_ago), duration_ms=10_000)
+
+
+# one retention, computed by hand from the log: the session summary, the statistics (header and the
+# breakdown by maturity), the report's Markdown, HTML and `report --json` all show it, labelled alike
+@pilot_test
+async def test_one_retention_everywhere_from_a_seeded_log(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    _seed_first_reviews(app)
+    again_once = {"alpha/window-frames"}  # forgotten once, then Good like the others
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        while screen.card is not None:
+            await pilot.press("space")
+            await settle(pilot)
+            card_id = screen.card.global_id
+            await pilot.press("1" if card_id in again_once else "3")
+            again_once.discard(card_id)
+            await settle(pilot)
+        # by hand: every answer this week is on a card seen last week; one of them Again
+        logged = [r for (r,) in _rows(ctx, "SELECT rating FROM reviews WHERE reviewed_at >= '2026-11-23'")]
+        assert logged.count(1) == 1 and len(logged) >= 4
+        share = f"{100 * (len(logged) - 1) / len(logged):.0f}%"
+        expected = f"Retention {share} (answers on cards seen before that were not Again)"
+        summary = " ".join(" ".join(screen_lines(app)).split())
+        assert expected in summary
+
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        stats = " ".join(" ".join(screen_lines(app)).split())
+        assert expected in stats
+        # the breakdown over the last 30 days holds the same answers, every one on a learning card
+        n = len(logged)
+        assert f"Retention {share} — — {share}" in stats and f"answers counted {n} 0 0 {n}" in stats
+
+    figures = write_report(ctx, None, None, now=NOW)
+    assert figures["retention"] == round((len(logged) - 1) / len(logged), 4)
+    md = Path(figures["files"]["md"]).read_text(encoding="utf-8")
+    assert (
+        f"| retention | {share} |" in md
+        and "Retention: answers on cards seen before that were not Again" in md
+    )
+    html = Path(figures["files"]["html"]).read_text(encoding="utf-8")
+    assert f'<div class="v">{share}</div><div class="k">retention</div>' in html
+    assert "Retention: answers on cards seen before that were not Again" in html
+    ctx.close()
+
+
+# Anki's line: a review card is mature from a 21-day interval on, young below it
+def test_maturity_follows_anki_21_day_line():
+    from prepdeck.core.retention import maturity
+    from prepdeck.core.store import to_iso
+
+    def review(days: float) -> dict:
+        return {"state": 2, "last_review": to_iso(NOW), "due": to_iso(NOW + dt.timedelta(days=days))}
+
+    assert maturity(None) == "new"
+    assert maturity({"state": 1, "last_review": to_iso(NOW), "due": to_iso(NOW)}) == "learning"
+    assert maturity({**review(40), "state": 3}) == "learning"  # relearning after a lapse
+    assert maturity(review(20.9)) == "young"
+    assert maturity(review(21)) == "mature"
+
+
+# answer buttons and retention by maturity, checked against the log read by hand
+def test_answer_shares_and_retention_by_maturity_match_the_log(tmp_path, monkeypatch):
+    import json
+
+    from prepdeck.core.store import from_iso
+    from prepdeck.reports.collection import answers, maturity_table
+
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    cards = ctx.decks().deck("alpha").cards
+    start = NOW - dt.timedelta(days=200)
+    # one card answered Good whenever due (it matures), one Again every fourth time, one never reviewed
+    for card, pattern in ((cards[0], [3]), (cards[1], [3, 3, 3, 1])):
+        at, n = start, 0
+        while at < NOW:
+            app.scheduling.review(card, pattern[n % len(pattern)], now=at, duration_ms=5_000)
+            n += 1
+            due = from_iso(app.scheduling.state(card.global_id)["due"])
+            at = max(due, at + dt.timedelta(minutes=1))
+
+    rows = _rows(ctx, "SELECT id, card_id, rating, state_before FROM reviews ORDER BY reviewed_at, id")
+    seen: set[str] = set()
+    by_kind: dict[str, list[int]] = {"learning": [], "young": [], "mature": []}
+    buttons: dict[str, list[int]] = {"learning": [], "review": []}
+    for _, card_id, rating, before in rows:
+        state = json.loads(before) if before else None
+        if state and state["state"] == 2:
+            days = (from_iso(state["due"]) - from_iso(state["last_review"])).total_seconds() / 86400
+            kind = "mature" if days >= 21 else "young"
+        else:
+            kind = "learning"
+        buttons["learning" if kind == "learning" else "review"].append(rating)
+        if card_id in seen:
+            by_kind[kind].append(rating)
+        seen.add(card_id)
+    assert by_kind["mature"] and by_kind["young"] and 1 in by_kind["mature"] + by_kind["young"]
+
+    got = answers(ctx.store(), start, NOW + dt.timedelta(days=1))
+    for kind, ratings in by_kind.items():
+        assert got["retention"][kind]["answers"] == len(ratings)
+        assert got["retention"][kind]["retention"] == round(sum(r > 1 for r in ratings) / len(ratings), 4)
+    every = [r for ratings in by_kind.values() for r in ratings]
+    assert got["retention"]["all"]["retention"] == round(sum(r > 1 for r in every) / len(every), 4)
+    for kind, ratings in buttons.items():
+        assert got["buttons"][kind]["answers"] == len(ratings)
+        assert got["buttons"][kind]["again"] == round(ratings.count(1) / len(ratings), 4)
+        assert got["buttons"][kind]["good"] == round(ratings.count(3) / len(ratings), 4)
+
+    table = maturity_table(ctx.store(), ctx.decks())
+    alpha = next(d for d in table["decks"] if d["deck"] == "alpha")
+    # the card always Good is mature; the one failing every fourth time was suspended as a leech
+    assert (alpha["new"], alpha["learning"], alpha["young"], alpha["mature"]) == (1, 0, 0, 1)
+    assert alpha["suspended"] == 1 and alpha["total"] == 3 and table["total"]["mature"] == 1
+    ctx.close()
+
+
+# the forecast reaches 30 days (f: 90) as text bars, the period (p) moves the answer shares, at 60x20
+@pilot_test
+async def test_stats_forecast_and_period_keys_at_60x20(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    app = PrepdeckApp(ctx, clock=Clock())
+    _seed_first_reviews(app, days_ago=40)  # overdue: all three are due today
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        lines = screen_lines(app)
+        text = "\n".join(lines)
+        assert "Due, next 30 days: 3 · today 3 · tomorrow 0" in text
+        chart = next(i for i, line in enumerate(lines) if line.lstrip().startswith("3┤"))
+        assert "today" in lines[chart + 5] and "+28d" in lines[chart + 5]  # four rows of bars, the axis
+        assert "Answer buttons, last 30 days" not in text  # below: the forecast comes first
+        await pilot.press("f")
+        await settle(pilot)
+        assert "Due, next 90 days: 3" in "\n".join(screen_lines(app))
+        await pilot.press("p")  # 30 → 90 days: the first answers, 40 days ago, now count
+        await settle(pilot)
+        answers = app.screen.query_one("#stats-answers")
+        answers.scroll_visible(animate=False)
+        await settle(pilot)
+        text = " ".join(" ".join(screen_lines(app)).split())
+        assert "Answer buttons, last 90 days" in text and "Learning cards 0% 0% 100% 0% 3" in text
     ctx.close()

@@ -209,8 +209,22 @@ ACTIONS: tuple[KeyAction, ...] = (
         "plan_cram", "ctrl+k", "cram", "Cram", "plan", "practise every card below target (outside the fields)"
     ),
     KeyAction("week_report", "w", "write_report", "Write report", "stats", "write the shown week's report"),
-    KeyAction("prev_week", "left_square_bracket", "week(-1)", "Prev week", "stats", "the week before"),
-    KeyAction("next_week", "right_square_bracket", "week(1)", "Next week", "stats", "the week after"),
+    # the weeks' keys are named in the screen's top bar: the footer keeps room for the period keys
+    KeyAction(
+        "prev_week", "left_square_bracket", "week(-1)", "Prev week", "stats", "the week before", show=False
+    ),
+    KeyAction(
+        "next_week", "right_square_bracket", "week(1)", "Next week", "stats", "the week after", show=False
+    ),
+    KeyAction(
+        "stats_period",
+        "p",
+        "period",
+        "Period",
+        "stats",
+        "answer buttons and retention over the last 7, 30, 90 or 365 days",
+    ),
+    KeyAction("forecast_span", "f", "forecast_span", "Forecast", "stats", "the forecast: next 30 or 90 days"),
     # mock interviews (tui/screens/mock.py); F8/F9 also work while an editor or a spoken view has focus
     KeyAction(
         "mock_pause",

@@ -20,6 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Static, TextArea
 
 from prepdeck.checkers import PREWARM_LOOKAHEAD
+from prepdeck.core.retention import LABEL as RETENTION_LABEL
+from prepdeck.core.retention import MEANING as RETENTION_MEANING
+from prepdeck.core.retention import percent, retention_of_reviews
 from prepdeck.core.scheduler import LEARN_AHEAD
 from prepdeck.core.store import StoreError
 from prepdeck.tui.bindings import actions_for, bindings_for
@@ -159,7 +162,6 @@ class ReviewScreen(Screen[None]):
         self.loaded = False
         self.status = ""
         self._kinds: dict[str, str] = {}  # card id -> new / learning / review, for the top bar
-        self._kinds_at_start: dict[str, str] = {}  # as the session began, for the summary's retention
 
     @property
     def papp(self) -> PrepdeckApp:
@@ -186,7 +188,6 @@ class ReviewScreen(Screen[None]):
         else:
             cards = app.scheduling.queue(self.deck_id, now=app.now())
         self._kinds = {c.global_id: _kind(app.scheduling.state(c.global_id)) for c in cards}
-        self._kinds_at_start = dict(self._kinds)
         self.post_message(QueueLoaded(cards))
 
     @on(QueueLoaded)
@@ -263,15 +264,8 @@ class ReviewScreen(Screen[None]):
         by_rating = {r: sum(1 for a in answered if a.rating == r) for r in RATINGS}
         cards = len({a.card.global_id for a in answered})
         seconds = sum(a.duration_ms for a in answered) / 1000
-        # retention as the statistics and the report define it: answers on cards seen before, not Again
-        # (a card's first answer ever is learning, not recall)
-        seen: set[str] = set()
-        repeats: list[int] = []
-        for a in answered:
-            if self._kinds_at_start.get(a.card.global_id) != "new" or a.card.global_id in seen:
-                repeats.append(a.rating)
-            seen.add(a.card.global_id)
-        retention = f"{sum(r > 1 for r in repeats) / len(repeats):.0%}" if repeats else "—"
+        # retention as the statistics and the report define it (core/retention.py), from the log
+        retention = retention_of_reviews(self.papp.context.store(), [a.review_id for a in answered])
         lines = [
             "[b]Practice done[/b] — the schedule was left as it was"
             if self.practice
@@ -280,8 +274,7 @@ class ReviewScreen(Screen[None]):
             f"{len(answered)} review{'s' if len(answered) != 1 else ''} of {cards} card{'s' if cards != 1 else ''}"
             f" in {_duration(seconds)}",
             "  ".join(f"{RATINGS[r]} [b]{n}[/b]" for r, n in by_rating.items()),
-            f"Retention [b]{retention}[/b] [dim](answers on cards seen before that were not Again;"
-            " first answers to new cards do not count)[/dim]",
+            f"{RETENTION_LABEL} [b]{percent(retention)}[/b] [dim]({RETENTION_MEANING})[/dim]",
         ]
         leeches = [a.card for a in answered if a.leech]
         if leeches:

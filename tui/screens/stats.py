@@ -1,6 +1,8 @@
-"""Statistics: terminal plots of reviews per day, retention per week, the 14-day due forecast and fillers
-per minute, the week's rubric scores, and `w` to write that week's report (in a worker; a notification
-says where). `[` and `]` step through the weeks.
+"""Statistics: the week's summary, the cards by maturity (per deck and in all), the answer buttons and
+retention by maturity over a period (`p`: 7, 30, 90 or 365 days), the due forecast as text bars (`f`: next
+30 or 90 days), terminal plots of reviews per day, retention per week and fillers per minute, the week's
+rubric scores, and `w` to write that week's report (in a worker; a notification says where). `[` and `]`
+step through the weeks.
 
 The figures come from `prepdeck.reports` (no Textual there); this screen only draws them.
 """
@@ -11,7 +13,10 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.console import Group
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -20,8 +25,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from prepdeck.core.retention import LABEL as RETENTION_LABEL
+from prepdeck.core.retention import MATURE_DAYS, percent
+from prepdeck.core.retention import MEANING as RETENTION_MEANING
+from prepdeck.reports.collection import FORECAST_SPANS, PERIODS, RATING_KEYS
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.footer import AdaptiveFooter
+from prepdeck.tui.components.text_bars import day_bars, days_per_column
 from prepdeck.tui.messages import ReviewsChanged
 from prepdeck.tui.workers import background
 
@@ -35,13 +45,17 @@ class StatsScreen(Screen[None]):
     DEFAULT_CSS = """
     StatsScreen #stats-plots { grid-size: 2 2; grid-gutter: 1 2; height: 36; min-height: 24; }
     StatsScreen PlotextPlot { height: 1fr; min-height: 10; }
+    StatsScreen #plot-fillers { column-span: 2; }
     StatsScreen #stats-summary { padding: 0 1; }
+    StatsScreen .stats-section { padding: 1 1 0 1; }
     StatsScreen #stats-scores { padding: 1 1 0 1; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.week_offset = 0  # 0 = this week, -1 = last week…
+        self.period_days = 30  # answers and retention over this many days up to the week's end (or now)
+        self.forecast_days = FORECAST_SPANS[0]
         self.data: dict[str, Any] | None = None
         self.last_report: dict[str, Any] | None = None
 
@@ -53,10 +67,12 @@ class StatsScreen(Screen[None]):
         yield Static("[b]Statistics[/b]  [dim]loading…[/dim]", id="stats-top", classes="topbar")
         with VerticalScroll():
             yield Static("", id="stats-summary")
+            yield Static("", id="stats-forecast", classes="stats-section")
+            yield Static("", id="stats-cards", classes="stats-section")
+            yield Static("", id="stats-answers", classes="stats-section")
             with Grid(id="stats-plots"):
                 yield PlotextPlot(id="plot-reviews")
                 yield PlotextPlot(id="plot-retention")
-                yield PlotextPlot(id="plot-forecast")
                 yield PlotextPlot(id="plot-fillers")
             yield Static("", id="stats-scores")
         yield AdaptiveFooter()
@@ -80,7 +96,13 @@ class StatsScreen(Screen[None]):
     def load(self) -> None:
         from prepdeck.reports.app import stats_data
 
-        data = stats_data(self.papp.context, self.selected_week(), now=self.papp.now())
+        data = stats_data(
+            self.papp.context,
+            self.selected_week(),
+            now=self.papp.now(),
+            period_days=self.period_days,
+            forecast_days=self.forecast_days,
+        )
         self.app.call_from_thread(self._show, data)
 
     def action_refresh(self) -> None:
@@ -92,6 +114,15 @@ class StatsScreen(Screen[None]):
             return
         self.week_offset += step
         self.query_one("#stats-top", Static).update("[b]Statistics[/b]  [dim]loading…[/dim]")
+        self.load()
+
+    def action_period(self) -> None:
+        self.period_days = PERIODS[(PERIODS.index(self.period_days) + 1) % len(PERIODS)]
+        self.load()
+
+    def action_forecast_span(self) -> None:
+        spans = FORECAST_SPANS
+        self.forecast_days = spans[(spans.index(self.forecast_days) + 1) % len(spans)]
         self.load()
 
     @on(ReviewsChanged)
@@ -106,24 +137,26 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-top", Static).update(
             f"[b]Statistics[/b]  {f['week']} ({span})   [dim]{escape(self._weeks_hint())}[/dim]"
         )
-        retention = "—" if f["retention"] is None else f"{f['retention']:.0%}"
         summary = (
             f"[b]{f['reviews']}[/b] review{'' if f['reviews'] == 1 else 's'} · [b]{f['minutes']:g}[/b] min · "
             f"{f['cards_reviewed']} card{'' if f['cards_reviewed'] == 1 else 's'} "
-            f"({f['new_cards']} new) · retention [b]{retention}[/b] [dim](cards seen before, not Again)[/dim] · "
+            f"({f['new_cards']} new) · {RETENTION_LABEL} [b]{percent(f['retention'])}[/b] "
+            f"[dim]({RETENTION_MEANING})[/dim] · "
             f"{f['active_days']}/7 days active · "
             f"streak {f['streak']}"
         )
         if f["empty"]:
             summary += "\n[i]No activity this week: scores stay empty until there is evidence.[/i]"
         self.query_one("#stats-summary", Static).update(summary)
+        self.query_one("#stats-cards", Static).update(self._maturity(data["maturity"]))
+        self.query_one("#stats-answers", Static).update(self._answers(data["period"]))
         self._draw_plots()
         self.query_one("#stats-scores", Static).update(self._scores_text(f))
 
     def _draw_plots(self) -> None:
         if self.data is None:
             return
-        f, t = self.data["figures"], self.data["trends"]
+        t = self.data["trends"]
         self._bars(
             "#plot-reviews",
             "Reviews per day (30 days)",
@@ -131,17 +164,82 @@ class StatsScreen(Screen[None]):
             [d["reviews"] for d in t["per_day"]],
         )
         self._retention(t["retention"])
-        self._bars(
-            "#plot-forecast",
-            "Due, next 14 days",
-            [d["date"][8:] for d in f["forecast"]],
-            [d["due"] for d in f["forecast"]],
-        )
+        self._forecast([d["due"] for d in self.data["forecast"]])
         self._fillers(t["speech"])
 
     def on_resize(self, event: events.Resize) -> None:
         # the axis labels are thinned for the plots' width: draw them again for the new one
         self.call_after_refresh(self._draw_plots)
+
+    # -- the collection, as Anki shows it ---------------------------------------------------------------
+    @staticmethod
+    def _maturity(m: dict[str, Any]) -> Group:
+        table = _table()
+        table.add_column("Deck", overflow="ellipsis", no_wrap=True, min_width=8)
+        heads = ("new", "learning", "young", "mature", "suspended", "total")
+        # short headings: the table fits 60 columns with the deck titles readable
+        for head in ("New", "Learn", "Young", "Mature", "Susp.", "Total"):
+            table.add_column(head, justify="right", no_wrap=True)
+        for row in m["decks"]:
+            table.add_row(Text(row["title"]), *(str(row[h]) for h in heads))
+        if len(m["decks"]) > 1:
+            table.add_row(Text("All decks", style="bold"), *(Text(str(m["total"][h]), "bold") for h in heads))
+        return _titled(
+            f"Cards by maturity [dim](young: interval under {MATURE_DAYS} days; mature: {MATURE_DAYS} or more)[/dim]",
+            table,
+        )
+
+    def _answers(self, p: dict[str, Any]) -> Group:
+        over = self._period_text(p["days"])
+        period = key_hint(self.app, "stats_period")
+        buttons = _table()
+        buttons.add_column("", no_wrap=True)
+        for head in (*RATING_KEYS, "answers"):
+            buttons.add_column(head.title(), justify="right", no_wrap=True)
+        for kind, label in (("learning", "Learning cards"), ("review", "Review cards")):
+            b = p["buttons"][kind]
+            buttons.add_row(label, *(percent(b[k]) for k in RATING_KEYS), str(b["answers"]))
+        r = p["retention"]
+        kinds = ("learning", "young", "mature", "all")
+        retention = _table()
+        retention.add_column("", no_wrap=True)
+        for kind in kinds:
+            retention.add_column(kind.title(), justify="right", no_wrap=True)
+        retention.add_row(
+            Text(RETENTION_LABEL),
+            *(Text(percent(r[k]["retention"]), style="bold" if k == "all" else "") for k in kinds),
+        )
+        retention.add_row("answers counted", *(str(r[k]["answers"]) for k in kinds))
+        return Group(
+            _titled(f"Answer buttons, {over} [dim]({escape(period)}: period)[/dim]", buttons),
+            Text(""),
+            _titled(
+                f"{RETENTION_LABEL} by card maturity, {over}",
+                retention,
+                f"{RETENTION_LABEL}: {RETENTION_MEANING}. Young and mature: Anki's true retention "
+                f"(review cards, interval under / from {MATURE_DAYS} days).",
+            ),
+        )
+
+    def _period_text(self, days: int) -> str:
+        if self.week_offset == 0:
+            return f"last {days} days"
+        last = dt.date.fromisoformat(self.data["period"]["last_day"]) if self.data else None
+        return f"{days} days to {last:%d %b}" if last else f"{days} days"
+
+    def _forecast(self, due: list[int]) -> None:
+        widget = self.query_one("#stats-forecast", Static)
+        width = (widget.content_region.width or self.size.width - 4) - 1
+        days = len(due)
+        other = next(s for s in FORECAST_SPANS if s != days) if days in FORECAST_SPANS else FORECAST_SPANS[0]
+        per = days_per_column(days, width - len(str(sum(due))) - 1)
+        head = (
+            f"[b]Due, next {days} days[/b]: {sum(due)} · today {due[0] if due else 0} · "
+            f"tomorrow {due[1] if days > 1 else 0} · {sum(due) / max(days, 1):.1f}/day"
+            + (f" · a bar = {per} days" if per > 1 else "")
+            + f"  [dim]({escape(key_hint(self.app, 'forecast_span'))}: {other} days)[/dim]"
+        )
+        widget.update(Text.from_markup(head) + Text("\n" + "\n".join(day_bars(due, width))))
 
     def _weeks_hint(self) -> str:
         app = self.app
@@ -230,6 +328,19 @@ class StatsScreen(Screen[None]):
         result = write_week_report(self.papp.context, self.selected_week(), now=self.papp.now())
         self.last_report = result
         self.app.call_from_thread(self.papp.report_written, result["files"])
+
+
+def _table() -> Table:
+    return Table(box=None, pad_edge=False, padding=(0, 1))
+
+
+def _titled(title: str, table: Table, note: str = "") -> Group:
+    """A table under its bold title (markup: key hints only) and over a dim note, each as wide as the screen
+    (a table's own title and caption wrap at the table's width)."""
+    parts: list[Any] = [Text.from_markup(f"[b]{title}[/b]"), table]
+    if note:
+        parts.append(Text(note, style="dim"))
+    return Group(*parts)
 
 
 def thinned_ticks(labels: list[str], width: int) -> tuple[list[int], list[str]]:
