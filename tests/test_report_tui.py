@@ -48,7 +48,7 @@ async def test_stats_screen_plots_and_writes_the_report(tmp_path, monkeypatch):
         reviews = plot_text(screen, "#plot-reviews")
         assert "Reviews per day" in reviews and any(block in reviews for block in "▄▀█▟▙▛▜")
         assert "Retention per week" in plot_text(screen, "#plot-retention")
-        assert "Due, next 14 days" in plot_text(screen, "#plot-forecast")
+        assert "Due, next 30 days" in str(screen.query_one("#stats-forecast").render())
         assert screen.data["trends"]["speech"] == [
             {"date": "2026-11-24", "fillers_per_minute": 4.0, "wpm": 140}
         ]
