@@ -184,6 +184,7 @@ class Store:
         self.busy_timeout_ms = busy_timeout_ms
         self._writer = writer
         self._write_lock = threading.RLock()
+        self._depth = 0  # transactions open on the writer (only the thread holding the lock opens one)
         self._local = threading.local()
         self._closed = False
         # bumped through note_change() by a writer whose readers keep caches (the scheduler's card_state):
@@ -342,22 +343,36 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One committed unit of work; BEGIN IMMEDIATE so a second writer waits instead of failing late."""
+        """One committed unit of work; BEGIN IMMEDIATE so a second writer waits instead of failing late.
+
+        Opened inside this thread's own transaction, it is a savepoint of that one: its failure takes back
+        only its own writes, and what it wrote is committed (or rolled back) with the outer transaction."""
         with self._write_lock:
             conn = self._writer
+            depth = self._depth
+            begin, end = (
+                ("BEGIN IMMEDIATE", "COMMIT") if depth == 0 else (f"SAVEPOINT t{depth}", f"RELEASE t{depth}")
+            )
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(begin)
             except sqlite3.OperationalError as exc:
                 raise diagnose(exc, self.path, self.busy_timeout_ms) from exc
+            self._depth = depth + 1
             try:
                 yield conn
-                conn.execute("COMMIT")
+                conn.execute(end)
             except BaseException as exc:
                 with contextlib.suppress(sqlite3.Error):  # e.g. SQLite already rolled back on a full disk
-                    conn.execute("ROLLBACK")
+                    if depth == 0:
+                        conn.execute("ROLLBACK")
+                    else:
+                        conn.execute(f"ROLLBACK TO t{depth}")
+                        conn.execute(f"RELEASE t{depth}")
                 if isinstance(exc, sqlite3.Error):  # a damaged page, a full disk: one line, as everywhere
                     raise diagnose(exc, self.path, self.busy_timeout_ms) from exc
                 raise
+            finally:
+                self._depth = depth
 
     # -- meta ----------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,112 +291,136 @@ def _dumps(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
+_INSERT_REVIEW = (
+    "INSERT OR IGNORE INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, payload, uid, "
+    "origin, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def merge_entries(
-    store: Store, entries: list[dict[str, Any]], machine: str
+    conn: sqlite3.Connection, entries: list[dict[str, Any]], machine: str
 ) -> tuple[dict[str, int], set[str]]:
-    """Store what is new among another machine's entries; returns counts and the cards whose log changed."""
+    """Store what is new among another machine's entries, inside the caller's transaction; returns counts
+    and the cards whose log changed."""
     received: dict[str, int] = {}
     touched: set[str] = set()
-    with store.transaction() as conn:
-        undone = {uid for (uid,) in conn.execute("SELECT uid FROM sync_undone")}
-        for entry in entries:
-            kind = entry["t"]
-            if kind == "review":
-                if entry["uid"] in undone:
-                    continue
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO reviews (card_id, deck_id, reviewed_at, rating, duration_ms, kind, "
-                    "payload, uid, origin, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        entry["card_id"],
-                        entry["deck_id"],
-                        to_iso(from_iso(entry["reviewed_at"])),
-                        entry["rating"],
-                        entry["duration_ms"],
-                        entry["kind"],
-                        _dumps(entry.get("payload")),
-                        entry["uid"],
-                        machine,
-                        # the day a balanced review was put on: the replay below keeps it (a flag of state_after)
-                        json.dumps({"balanced_days": entry["balanced_days"]})
-                        if entry.get("balanced_days")
-                        else None,
-                    ),
+    undone = {uid for (uid,) in conn.execute("SELECT uid FROM sync_undone")}
+    # that machine's reviews this database holds already (its uids all start "<machine>-")
+    known = {
+        uid
+        for (uid,) in conn.execute(
+            "SELECT uid FROM reviews WHERE uid >= ? AND uid < ?", (f"{machine}-", f"{machine}.")
+        )
+    }
+    new_reviews: list[tuple[Any, ...]] = []  # inserted together, before anything that may look for them
+
+    def insert_new_reviews() -> None:
+        if new_reviews:
+            added = conn.executemany(_INSERT_REVIEW, new_reviews).rowcount
+            if added:
+                received["review"] = received.get("review", 0) + added
+            new_reviews.clear()
+
+    for entry in entries:
+        kind = entry["t"]
+        if kind == "review":
+            if entry["uid"] in undone or entry["uid"] in known:
+                continue
+            known.add(entry["uid"])
+            touched.add(entry["card_id"])
+            new_reviews.append(
+                (
+                    entry["card_id"],
+                    entry["deck_id"],
+                    to_iso(from_iso(entry["reviewed_at"])),
+                    entry["rating"],
+                    entry["duration_ms"],
+                    entry["kind"],
+                    _dumps(entry.get("payload")),
+                    entry["uid"],
+                    machine,
+                    # the day a balanced review was put on: the replay keeps it (a flag of state_after)
+                    json.dumps({"balanced_days": entry["balanced_days"]})
+                    if entry.get("balanced_days")
+                    else None,
                 )
-                if cur.rowcount:
-                    touched.add(entry["card_id"])
-                    received["review"] = received.get("review", 0) + 1
-            elif kind == "undo":
-                if entry["uid"] in undone:
-                    continue
-                undone.add(entry["uid"])
-                conn.execute(
-                    "INSERT OR IGNORE INTO sync_undone (uid, at) VALUES (?, ?)",
-                    (entry["uid"], to_iso(utcnow())),
-                )
-                row = conn.execute("SELECT card_id FROM reviews WHERE uid = ?", (entry["uid"],)).fetchone()
-                if row:
-                    conn.execute("DELETE FROM reviews WHERE uid = ?", (entry["uid"],))
-                    touched.add(row[0])
-                    received["undo"] = received.get("undo", 0) + 1
-            elif kind == "note":
-                cur = conn.execute(
-                    "INSERT INTO notes (card_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (card_id) DO UPDATE "
-                    "SET body = excluded.body, updated_at = excluded.updated_at "
-                    "WHERE excluded.updated_at > notes.updated_at",
-                    (entry["card_id"], json.dumps(entry["body"]), entry["updated_at"]),
-                )
-                if cur.rowcount:
-                    received["note"] = received.get("note", 0) + 1
-            elif kind == "story":
-                cur = conn.execute(
-                    "INSERT INTO stories (uid, title, body, competencies, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (uid) DO UPDATE SET title = excluded.title, body = excluded.body, "
-                    "competencies = excluded.competencies, updated_at = excluded.updated_at, deleted = excluded.deleted "
-                    "WHERE excluded.updated_at > stories.updated_at",
-                    (
-                        entry["uid"],
-                        entry["title"],
-                        json.dumps(entry["body"]),
-                        json.dumps(entry["competencies"]),
-                        entry["updated_at"],
-                        int(entry["deleted"]),
-                    ),
-                )
-                if cur.rowcount:
-                    received["story"] = received.get("story", 0) + 1
-            elif kind == "recording":
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO recordings (card_id, at, path, duration_s, model, status, transcript, "
-                    "analysis, self_score, uid, origin) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        entry.get("card_id"),
-                        entry["at"],
-                        entry.get("duration_s"),
-                        entry.get("model"),
-                        entry["status"],
-                        _dumps(entry.get("transcript")),
-                        _dumps(entry.get("analysis")),
-                        _dumps(entry.get("self_score")),
-                        entry["uid"],
-                        machine,
-                    ),
-                )
-                if cur.rowcount:
-                    received["recording"] = received.get("recording", 0) + 1
+            )
+            continue
+        insert_new_reviews()
+        if kind == "undo":
+            if entry["uid"] in undone:
+                continue
+            undone.add(entry["uid"])
+            conn.execute(
+                "INSERT OR IGNORE INTO sync_undone (uid, at) VALUES (?, ?)",
+                (entry["uid"], to_iso(utcnow())),
+            )
+            row = conn.execute("SELECT card_id FROM reviews WHERE uid = ?", (entry["uid"],)).fetchone()
+            if row:
+                conn.execute("DELETE FROM reviews WHERE uid = ?", (entry["uid"],))
+                touched.add(row[0])
+                received["undo"] = received.get("undo", 0) + 1
+        elif kind == "note":
+            cur = conn.execute(
+                "INSERT INTO notes (card_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (card_id) DO UPDATE "
+                "SET body = excluded.body, updated_at = excluded.updated_at "
+                "WHERE excluded.updated_at > notes.updated_at",
+                (entry["card_id"], json.dumps(entry["body"]), entry["updated_at"]),
+            )
+            if cur.rowcount:
+                received["note"] = received.get("note", 0) + 1
+        elif kind == "story":
+            cur = conn.execute(
+                "INSERT INTO stories (uid, title, body, competencies, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (uid) DO UPDATE SET title = excluded.title, body = excluded.body, "
+                "competencies = excluded.competencies, updated_at = excluded.updated_at, deleted = excluded.deleted "
+                "WHERE excluded.updated_at > stories.updated_at",
+                (
+                    entry["uid"],
+                    entry["title"],
+                    json.dumps(entry["body"]),
+                    json.dumps(entry["competencies"]),
+                    entry["updated_at"],
+                    int(entry["deleted"]),
+                ),
+            )
+            if cur.rowcount:
+                received["story"] = received.get("story", 0) + 1
+        elif kind == "recording":
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO recordings (card_id, at, path, duration_s, model, status, transcript, "
+                "analysis, self_score, uid, origin) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.get("card_id"),
+                    entry["at"],
+                    entry.get("duration_s"),
+                    entry.get("model"),
+                    entry["status"],
+                    _dumps(entry.get("transcript")),
+                    _dumps(entry.get("analysis")),
+                    _dumps(entry.get("self_score")),
+                    entry["uid"],
+                    machine,
+                ),
+            )
+            if cur.rowcount:
+                received["recording"] = received.get("recording", 0) + 1
+    insert_new_reviews()
     return received, touched
 
 
 def sync(store: Store, folder: Path, replay: Any) -> SyncSummary:
     """Write this machine's file, merge every other machine's, replay the cards whose log changed.
 
-    `replay(card_ids)` recomputes those cards from their log (the scheduler's job: it knows the decks)."""
+    `replay(card_ids)` recomputes those cards from their log (the scheduler's job: it knows the decks); its
+    transaction is part of the merge's, so the reviews taken in and the states they give are stored
+    together or not at all (reviews stored without their replay would never be replayed: a later sync
+    finds nothing new in them)."""
     folder = Path(folder).expanduser()
     _check_folder(folder)
     machine = machine_id(store)
     summary = SyncSummary(folder=str(folder), machine=machine)
-    touched: set[str] = set()
-    # read first, then write: what we write then already holds the undos of reviews that came in
+    files = []
     for path in sorted(folder.iterdir()):
         match = _FILE_RE.match(path.name)
         if not match or match.group(1) == machine:
@@ -403,10 +428,16 @@ def sync(store: Store, folder: Path, replay: Any) -> SyncSummary:
         entries, skipped = read_entries(path, match.group(1))
         summary.skipped += skipped
         summary.machines.append(match.group(1))
-        received, cards = merge_entries(store, entries, match.group(1))
-        touched |= cards
-        for kind, count in received.items():
-            summary.received[kind] = summary.received.get(kind, 0) + count
-    summary.cards_replayed = replay(sorted(touched)) if touched else 0
+        files.append((match.group(1), entries))
+    touched: set[str] = set()
+    # read first, then write: what we write then already holds the undos of reviews that came in
+    with store.transaction() as conn:
+        for other, entries in files:
+            received, cards = merge_entries(conn, entries, other)
+            touched |= cards
+            for kind, count in received.items():
+                summary.received[kind] = summary.received.get(kind, 0) + count
+        summary.cards_replayed = replay(sorted(touched)) if touched else 0
+    store.note_change()  # caches read while the transaction was open are stale now that it committed
     summary.sent = write_own_file(store, folder, machine)
     return summary

@@ -187,3 +187,34 @@ def test_process_killed_mid_session_keeps_every_committed_review(tmp_path: Path)
         after = json.loads(state_after)
         assert row == (after["due"], after["reps"])
     store.close()
+
+
+def test_a_transaction_inside_another_is_part_of_it(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "prepdeck.db")
+    try:
+
+        def put(conn, key: str) -> None:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", (key,))
+
+        def keys() -> set[str]:
+            return {k for (k,) in store.db.execute("SELECT key FROM meta WHERE key LIKE 'k%'")}
+
+        with store.transaction() as outer:
+            put(outer, "k1")
+            with pytest.raises(RuntimeError), store.transaction() as inner:
+                put(inner, "k2")
+                raise RuntimeError  # takes back only its own write
+            with store.transaction() as inner:
+                put(inner, "k3")
+            assert keys() == set()  # another connection sees nothing before the outer commit
+        assert keys() == {"k1", "k3"}
+        with pytest.raises(RuntimeError), store.transaction() as outer:
+            with store.transaction() as inner:
+                put(inner, "k4")
+            raise RuntimeError  # takes back the inner one's committed part too
+        assert keys() == {"k1", "k3"}
+        with store.transaction() as again:  # and a new transaction opens normally afterwards
+            put(again, "k5")
+        assert keys() == {"k1", "k3", "k5"}
+    finally:
+        store.close()

@@ -146,6 +146,31 @@ def test_a_half_written_file_is_skipped_line_by_line_and_read_later(tmp_path: Pa
     assert b.states() == a.states()
 
 
+def test_a_sync_that_fails_while_replaying_stores_nothing_and_the_next_takes_everything(
+    tmp_path: Path,
+) -> None:
+    clock = [T0]
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b = Machine(tmp_path / "a.db", clock), Machine(tmp_path / "b.db", clock)
+    for i in range(3):
+        clock[0] += dt.timedelta(hours=1)
+        a.sched.review(DECKS.decks[0].cards[i], 3)
+    a.sync(folder)
+
+    def replay_then_fail(card_ids):  # e.g. the disk fills while the states are written
+        b.sched.replay_cards(card_ids)
+        raise OSError("no space left on device")
+
+    with pytest.raises(OSError):
+        sync(b.store, folder, replay_then_fail)
+    # stored reviews without their states would never be replayed: a later sync finds nothing new in them
+    assert b.log() == [] and b.states() == []
+    summary = b.sync(folder)
+    assert summary.received == {"review": 3} and summary.cards_replayed == 3
+    assert b.log() == a.log() and b.states() == a.states()
+
+
 def test_entries_that_do_not_validate_are_never_stored(tmp_path: Path) -> None:
     clock = [T0]
     folder = tmp_path / "shared"
