@@ -64,6 +64,7 @@ def build_log(home: Path, target: int) -> dict[str, Any]:
     """Simulate a daily user until the log holds `target` reviews; returns "now" (the next morning)."""
     from prepdeck.core.config import Config
     from prepdeck.core.review_log import dumps as _dumps
+    from prepdeck.core.review_log import write_states
     from prepdeck.core.scheduler import Scheduling
     from prepdeck.core.store import Store, from_iso, to_iso
     from prepdeck.decks.loader import load_decks
@@ -96,7 +97,7 @@ def build_log(home: Path, target: int) -> dict[str, Any]:
             gid = card.global_id
             before = states.get(gid)
             rating = _rating(rng, before["state"] if before else None)
-            after, _ = s._transition(gid, card.deck_id, before, rating, moment)
+            after, _ = s._step(gid, card.deck_id, before, rating, moment)
             rows.append(
                 (
                     gid,
@@ -121,23 +122,7 @@ def build_log(home: Path, target: int) -> dict[str, Any]:
             "state_before, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        columns = (
-            "deck_id",
-            "fsrs_id",
-            "state",
-            "step",
-            "stability",
-            "difficulty",
-            "due",
-            "last_review",
-            "reps",
-            "lapses",
-        )
-        conn.executemany(
-            f"INSERT INTO card_state (card_id, {', '.join(columns)}) VALUES "
-            f"(?, {', '.join('?' for _ in columns)})",
-            [(gid, *(st[c] for c in columns)) for gid, st in states.items()],
-        )
+        write_states(conn, states)
         for card in rng.sample(cards, len(cards) // 100):  # 1 % suspended
             conn.execute(
                 "INSERT OR IGNORE INTO suspended (card_id, reason, since) VALUES (?, 'user', ?)",

@@ -54,7 +54,11 @@ def read_states(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
 
 
 def write_state(conn: sqlite3.Connection, card_id: str, state: dict[str, Any]) -> None:
-    conn.execute(_UPSERT_STATE, (card_id, *(state[c] for c in STATE_COLUMNS)))
+    write_states(conn, {card_id: state})
+
+
+def write_states(conn: sqlite3.Connection, states: dict[str, dict[str, Any]]) -> None:
+    conn.executemany(_UPSERT_STATE, [(c, *(s[k] for k in STATE_COLUMNS)) for c, s in states.items()])
 
 
 def insert_review(
@@ -135,9 +139,7 @@ def replay_cards(
     conn.executemany(
         "DELETE FROM card_state WHERE card_id = ?", [(c,) for c, s in states.items() if s is None]
     )
-    conn.executemany(
-        _UPSERT_STATE, [(c, *(s[k] for k in STATE_COLUMNS)) for c, s in states.items() if s is not None]
-    )
+    write_states(conn, {c: s for c, s in states.items() if s is not None})
     return states
 
 
@@ -153,7 +155,7 @@ def rebuild(conn: sqlite3.Connection, step: Step) -> int:
             card_id, deck_id, states.get(card_id), rating, from_iso(reviewed_at), logged_days
         )
     conn.execute("DELETE FROM card_state")
-    conn.executemany(_UPSERT_STATE, [(cid, *(s[c] for c in STATE_COLUMNS)) for cid, s in states.items()])
+    write_states(conn, states)
     return len(states)
 
 

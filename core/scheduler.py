@@ -101,7 +101,7 @@ class ReviewOutcome:
     due: dt.datetime
     interval: dt.timedelta
     leech: bool  # this lapse made the card a leech (it has been suspended unless it already was)
-    state: str = "review"  # learning | review | relearning after the review
+    state: str = "review"  # learning | review | relearning after the review (new: a new card practised)
 
 
 @dataclass(frozen=True)
@@ -263,18 +263,18 @@ class Scheduling:
             self._fsrs[key] = scheduler
         return scheduler
 
-    def _transition(
+    def _step(
         self,
         card_id: str,
         deck_id: str,
         before: dict[str, Any] | None,
         rating: int,
         at: dt.datetime,
-        *,
-        balance: Balance | None = None,
         logged_days: int | None = None,
+        balance: Balance | None = None,
     ) -> tuple[dict[str, Any], dt.timedelta]:
-        """The pure FSRS step (core/transition.py) with this deck's retention and the parameters in force."""
+        """The pure FSRS step (core/transition.py) with this deck's retention and the parameters in force;
+        the log's replay applies it too (review_log.Step)."""
         params = self.parameters_at(at)
         key = (self.retention_for(deck_id), params)
         fsrs6 = self._fsrs6.get(key)
@@ -284,18 +284,6 @@ class Scheduling:
             fsrs6, self.days, self.maximum_interval, card_id, deck_id, before, rating, at,
             balance=balance, logged_days=logged_days,
         )  # fmt: skip
-
-    def _step(
-        self,
-        card_id: str,
-        deck_id: str,
-        before: dict[str, Any] | None,
-        rating: int,
-        at: dt.datetime,
-        logged_days: int | None,
-    ) -> tuple[dict[str, Any], dt.timedelta]:
-        """The step the log's replay applies (review_log.Step)."""
-        return self._transition(card_id, deck_id, before, rating, at, logged_days=logged_days)
 
     def _balancer(self, conn: sqlite3.Connection, chosen: list[int]) -> Balance | None:
         """With `[review] load_balance`, an interval picker: within the card's fuzz range, the day with the
@@ -336,24 +324,39 @@ class Scheduling:
         card: Card,
         rating: int,
         *,
+        kind: str = "review",
         now: dt.datetime | None = None,
         duration_ms: int | None = None,
         payload: dict[str, Any] | None = None,
-        kind: str = "review",
     ) -> ReviewOutcome:
-        """Record a rating: the review row and the new card state commit together before this returns."""
+        """Record a rating: the review row and the new card state commit together before this returns.
+
+        A `practice` answer (outside the schedule) is logged with the card's state and leaves it alone."""
         rating = parse_rating(rating)
         at = self._now(now)
         card_id = card.global_id
         with self.store.transaction() as conn:
             self._sync()  # parameters another process optimized apply here too
             before = read_state(conn, card_id)
+            if kind == PRACTICE:
+                review_id = insert_review(
+                    conn, card_id, card.deck_id, at, rating, duration_ms, kind, before, before or {}, payload
+                )  # fmt: skip
+                return ReviewOutcome(
+                    review_id=review_id,
+                    card_id=card_id,
+                    rating=rating,
+                    due=from_iso(before["due"]) if before else at,
+                    interval=dt.timedelta(0),
+                    leech=False,
+                    state=STATE_NAMES[before["state"]] if before else "new",
+                )
             in_order = (
                 before is None or before["last_review"] is None or from_iso(before["last_review"]) <= at
             )
             balanced: list[int] = []
             if in_order:
-                after, interval = self._transition(
+                after, interval = self._step(
                     card_id, card.deck_id, before, rating, at, balance=self._balancer(conn, balanced)
                 )
             else:  # a review made elsewhere, earlier than the last one here (`grade --at`)
@@ -397,7 +400,7 @@ class Scheduling:
         with self._lock:
             balance = self._balancer(self._conn, [])
             return {
-                rating: self._transition(card_id, card.deck_id, before, rating, at, balance=balance)[1]
+                rating: self._step(card_id, card.deck_id, before, rating, at, balance=balance)[1]
                 for rating in RATING_NAMES
             }
 
@@ -421,22 +424,8 @@ class Scheduling:
         payload: dict[str, Any] | None = None,
     ) -> int:
         """Log an answer given outside the schedule: the time and rating count, the FSRS state stays."""
-        rating = parse_rating(rating)
-        at = self._now(now)
-        with self.store.transaction() as conn:
-            state = read_state(conn, card.global_id)
-            return insert_review(
-                conn,
-                card.global_id,
-                card.deck_id,
-                at,
-                rating,
-                duration_ms,
-                PRACTICE,
-                state,
-                state or {},
-                payload,
-            )
+        outcome = self.review(card, rating, now=now, duration_ms=duration_ms, payload=payload, kind=PRACTICE)
+        return outcome.review_id
 
     def practice_cards(
         self, what: str, value: str | None = None, now: dt.datetime | None = None, limit: int = 50
