@@ -57,7 +57,9 @@ def judge(answers: list[dict[str, str]], show: bool) -> dict[str, list[int]]:
             tally[a["dialect"]][0] += 1
         elif show:
             failures = [f"{c.name}: {c.error or c.message}" for c in result.cases if not c.passed]
-            print(f"DISAGREE {a['card']} [{a['dialect']}] judge={verdict} real={a['expected']} on {result.engine}")
+            print(
+                f"DISAGREE {a['card']} [{a['dialect']}] judge={verdict} real={a['expected']} on {result.engine}"
+            )
             print(f"  why: {a['why']}")
             print(f"  judge: {result.error or failures}")
     return tally
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> None:
     chosen = [
         a
         for a in answers
-        if (args.dialect is None or a["dialect"] == args.dialect) and (args.card is None or a["card"] == args.card)
+        if (args.dialect is None or a["dialect"] == args.dialect)
+        and (args.card is None or a["card"] == args.card)
     ]
     os.environ["PREPDECK_HOME"] = tempfile.mkdtemp(prefix="prepdeck-heldout-")
     tally = judge(chosen, args.show)

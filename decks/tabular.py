@@ -261,6 +261,60 @@ def coerce(value: str | None, sql_type: str) -> object:
     return value  # other DuckDB types (JSON, arrays, intervals…) are left for the engine to cast
 
 
+def list_type_element(sql_type: str) -> str | None:
+    """The element type of a list column's type ('VARCHAR' for 'VARCHAR[]'), or None for other types."""
+    m = re.fullmatch(r"\s*(.+?)\s*\[\s*\]\s*", sql_type)
+    return m.group(1) if m else None
+
+
+def list_value(value: str | None, sql_type: str) -> list[object] | None:
+    """A list column's field, written in DuckDB's list syntax as decks write it ("[sql, ' sql ', NULL]":
+    elements trimmed unless quoted, NULL unquoted is NULL), as a Python list of the element type; for the
+    engines that cannot cast that text themselves (PostgreSQL, Spark). ValueError when it is not one."""
+    element = list_type_element(sql_type)
+    if value is None or element is None:
+        return None
+    text = value.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        raise ValueError(f"{value!r} is not a list ([a, b, …])")
+    if list_type_element(element) is not None:
+        raise ValueError(f"{sql_type}: nested lists are not supported here")
+    inner, items, token, quote, quoted = text[1:-1], [], [], "", False
+    if not inner.strip():
+        return []
+    i = 0
+    while i < len(inner):
+        ch = inner[i]
+        if quote:
+            if ch == quote and inner[i + 1 : i + 2] == quote:  # '' inside quotes
+                token.append(ch)
+                i += 1
+            elif ch == quote:
+                quote = ""
+            else:
+                token.append(ch)
+        elif ch in "'\"":
+            if not "".join(token).strip():
+                token = []  # the blanks before an opening quote are not part of the element
+            quote, quoted = ch, True
+        elif ch == ",":
+            items.append(("".join(token), quoted))
+            token, quoted = [], False
+        elif ch in "[]{}":
+            raise ValueError(f"{value!r}: nested lists are not supported here")
+        else:
+            token.append(ch)
+        i += 1
+    if quote:
+        raise ValueError(f"{value!r}: a quote is not closed")
+    items.append(("".join(token), quoted))
+    out: list[object] = []
+    for raw, was_quoted in items:
+        item = raw if was_quoted else raw.strip()
+        out.append(None if not was_quoted and item.upper() == "NULL" else coerce(item, element))
+    return out
+
+
 def sniff(value: str | None) -> object:
     """An `expected` CSV field: a number, date or timestamp where it reads as one, else text."""
     if value is None:

@@ -130,7 +130,7 @@ def describe_syntax_error(exc: SyntaxError) -> str:
 def spark_schema(spec: str) -> Any:
     from pyspark.sql import types as T
 
-    from prepdeck.decks.tabular import SPARK_TYPES, parse_columns
+    from prepdeck.decks.tabular import SPARK_TYPES, base_type, list_type_element, parse_columns
 
     simple = {
         "string": T.StringType(),
@@ -144,25 +144,27 @@ def spark_schema(spec: str) -> Any:
         "timestamp": T.TimestampType(),
         "boolean": T.BooleanType(),
     }
-    fields = []
-    for column in parse_columns(spec):
-        name = SPARK_TYPES.get(column.base)
+
+    def spark_type(column: str, declared: str) -> T.DataType:
+        element = list_type_element(declared)
+        if element is not None:  # VARCHAR[]: an array of the element type
+            return T.ArrayType(spark_type(column, element), True)
+        name = SPARK_TYPES.get(base_type(declared))
         if name is None:
-            raise ValueError(f"column {column.name}: type {column.type} has no Spark equivalent here")
+            raise ValueError(f"column {column}: type {declared} has no Spark equivalent here")
         if name == "decimal":
-            m = re.search(r"\((\d+)\s*(?:,\s*(\d+))?\)", column.type)
-            kind: T.DataType = (
-                T.DecimalType(int(m.group(1)), int(m.group(2) or 0)) if m else T.DecimalType(10, 0)
-            )
-        else:
-            kind = simple[name]
-        fields.append(T.StructField(column.name, kind, True))
-    return T.StructType(fields)
+            m = re.search(r"\((\d+)\s*(?:,\s*(\d+))?\)", declared)
+            return T.DecimalType(int(m.group(1)), int(m.group(2) or 0)) if m else T.DecimalType(10, 0)
+        return simple[name]
+
+    return T.StructType(
+        [T.StructField(c.name, spark_type(c.name, c.type), True) for c in parse_columns(spec)]
+    )
 
 
 def table_rows(spec: str, text: str | None) -> list[tuple]:
     """The case's CSV as typed tuples in the declared column order (absent columns are NULL)."""
-    from prepdeck.decks.tabular import coerce, parse_columns, read_csv
+    from prepdeck.decks.tabular import coerce, list_type_element, list_value, parse_columns, read_csv
 
     columns = parse_columns(spec)
     if not text or not text.strip():
@@ -181,7 +183,8 @@ def table_rows(spec: str, text: str | None) -> list[tuple]:
         for c in columns:
             i = index.get(c.name.lower())
             try:
-                values.append(coerce(record[i], c.type) if i is not None else None)
+                convert = list_value if list_type_element(c.type) is not None else coerce
+                values.append(convert(record[i], c.type) if i is not None else None)
             except ValueError as exc:
                 raise ValueError(f"row {number}, column {c.name}: {exc}") from None
         rows.append(tuple(values))

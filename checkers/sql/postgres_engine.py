@@ -48,6 +48,7 @@ from prepdeck.core.config import SqlConfig
 if TYPE_CHECKING:
     import psycopg
 
+    from prepdeck.checkers.sql.declaration import DeclaredColumn
     from prepdeck.checkers.sql.duckdb_engine import QueryResult
     from prepdeck.decks.model import Card, Case
 
@@ -397,13 +398,33 @@ def freeze_clock_keywords(text: str, today: dt.datetime) -> str:
 
 @functools.lru_cache(maxsize=256)
 def pg_type(declared: str) -> str:
-    """A declared column type (DuckDB spelling, as decks write them) in PostgreSQL's spelling."""
+    """A declared column type (DuckDB spelling, as decks write them) in PostgreSQL's spelling.
+
+    VARCHAR and VARCHAR(n) stay so (sqlglot reads DuckDB's VARCHAR as TEXT): PostgreSQL keeps them apart
+    from text (pg_typeof, a varchar(n) length, a recursive CTE whose varchar(n) anchor column the
+    recursive term lengthens is refused), and the table is the one the card declares."""
     from sqlglot import exp
 
+    varchar = re.fullmatch(r"\s*(varchar\s*(?:\(\s*\d+\s*\))?)\s*((?:\[\s*\])*)\s*", declared, re.I)
+    if varchar:
+        return re.sub(r"\s+", "", varchar.group(1)).upper() + varchar.group(2).replace(" ", "")
     try:
         return exp.DataType.build(declared, dialect="duckdb").sql(dialect="postgres")
     except Exception:
         return declared
+
+
+def _pg_value(value: Any, column: DeclaredColumn) -> Any:
+    """A case value as PostgreSQL takes it: a list column's text ('[a, b]', DuckDB's list syntax, which
+    DuckDB casts itself) becomes a Python list, which psycopg sends as an ARRAY."""
+    from prepdeck.decks.tabular import list_value
+
+    if isinstance(value, str) and column.written.rstrip().endswith("]"):
+        try:
+            return list_value(value, column.written)
+        except ValueError as exc:
+            raise CardProblem(f"column {column.name}: {exc}") from None
+    return value
 
 
 def _quote(name: str) -> str:
@@ -453,7 +474,13 @@ class PgSession:
             if rows:
                 # literals, one round trip for the whole case; the column casts each one
                 values = (
-                    "(" + ", ".join(sql.Literal(v).as_string(self.admin) for v in row) + ")" for row in rows
+                    "("
+                    + ", ".join(
+                        sql.Literal(_pg_value(v, c)).as_string(self.admin)
+                        for v, c in zip(row, header, strict=True)
+                    )
+                    + ")"
+                    for row in rows
                 )
                 names = ", ".join(_quote(c.name) for c in header)
                 target = f"{self.schema}.{_quote(table)}"
@@ -476,7 +503,7 @@ class PgSession:
         name = f"tables_{len(self.schemas)}_{time.perf_counter_ns():x}"
         script = [f"CREATE SCHEMA {name}"]
         for table, columns in columns_of.items():
-            defs = ", ".join(f"{_quote(c.name)} {pg_type(c.type)}" for c in columns)
+            defs = ", ".join(f"{_quote(c.name)} {pg_type(c.written)}" for c in columns)
             script.append(f"CREATE TABLE {name}.{_quote(table)} ({defs})")
         script.append(f"GRANT USAGE ON SCHEMA {name} TO {ANSWER_ROLE}")
         script.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA {name} TO {ANSWER_ROLE}")

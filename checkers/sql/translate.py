@@ -120,6 +120,12 @@ def refuse_missing_syntax(statement: exp.Expression, cleaned_source: str, dialec
     if dialect in _LACKS_ILIKE and statement.find(exp.ILike):
         return f"ILIKE is not {name} syntax: compare LOWER(x) LIKE LOWER(pattern)"
     if dialect == "mysql":
+        for pivot in statement.find_all(exp.Pivot):
+            if pivot.args.get("unpivot"):
+                return (
+                    "UNPIVOT is not MySQL syntax: UNION ALL one SELECT per column (… WHERE col IS NOT NULL)"
+                )
+            return "PIVOT is not MySQL syntax: one SUM(CASE WHEN … THEN … END) per column, with GROUP BY"
         if any(j.side.upper() == "FULL" for j in statement.find_all(exp.Join)):
             return "FULL OUTER JOIN is not MySQL syntax: UNION a LEFT JOIN and a RIGHT JOIN"
         if re.search(r"\bnulls\s+(first|last)\b", cleaned_source, re.I):
@@ -231,7 +237,14 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
             if not cast.args.get("safe"):  # CAST, not TRY_CAST: ANSI casts fail on bad input
                 cast.replace(exp.Cast(this=cast.this, to=cast.to))
 
+    if dialect in _DIVISION_BY_ZERO_RAISES:
+        statement = _raise_on_zero_division(statement, dialect)
+    if dialect == "snowflake":
+        statement = _snowflake_flatten(statement)
+
     def rewrite(node: exp.Expression) -> exp.Expression:
+        if dialect == "snowflake" and isinstance(node, exp.Pivot) and node.args.get("unpivot"):
+            return _snowflake_unpivot_names(node)
         if dialect in SPARK_FAMILY:
             if (
                 isinstance(node, exp.Cast)
@@ -329,6 +342,94 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
 
 
 _SUNDAY_IS_ONE = {"mysql", "bigquery"} | SPARK_FAMILY
+_DIVISION_BY_ZERO_RAISES = {"bigquery": "SAFE_DIVIDE(a, b)", "snowflake": "a / NULLIF(b, 0)"}
+
+
+def _raise_on_zero_division(statement: exp.Expression, dialect: str) -> exp.Expression:
+    """BigQuery and Snowflake raise on `a / 0` where DuckDB returns inf or NaN (and sqlglot adds
+    nothing): the divisor becomes CASE WHEN divisor = 0 AND a IS NOT NULL THEN error(…) END. A division
+    under a CASE/IF that tests its divisor (the user's guard, or DIV0/DIV0NULL as sqlglot writes them)
+    is left alone: DuckDB evaluates CASE branches lazily, but DIV0(NULL, 0) is NULL, not an error."""
+    from sqlglot import exp
+
+    name = DIALECT_NAMES[dialect]
+    message = f"division by zero ({name} raises it; {_DIVISION_BY_ZERO_RAISES[dialect]} gives NULL)"
+    statement = statement.copy()
+    for div in list(statement.find_all(exp.Div)):
+        divisor = div.expression
+        if _guarded(div, divisor):
+            continue
+        zero = exp.and_(
+            exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0)),
+            exp.Not(this=exp.Is(this=div.this.copy(), expression=exp.Null())),
+        )
+        fail = exp.Anonymous(this="error", expressions=[exp.Literal.string(message)])
+        div.set("expression", exp.Case(ifs=[exp.If(this=zero, true=fail)], default=divisor))
+    return statement
+
+
+def _guarded(div: exp.Expression, divisor: exp.Expression) -> bool:
+    """A CASE/IF around `div` whose condition mentions the divisor."""
+    from sqlglot import exp
+
+    text = divisor.sql()
+    node = div.parent
+    while node is not None:
+        conditions = []
+        if isinstance(node, exp.If):
+            conditions.append(node.this)
+        if isinstance(node, exp.Case):
+            conditions.extend(i.this for i in node.args.get("ifs") or [])
+        if any(c is not None and any(n.sql() == text for n in c.walk()) for c in conditions):
+            return True
+        node = node.parent
+    return False
+
+
+def _snowflake_unpivot_names(pivot: exp.Expression) -> exp.Expression:
+    """Snowflake's UNPIVOT names each row by its column as Snowflake stores unquoted names: in upper case
+    ('SIGNUPS'); DuckDB keeps the spelling of the query. Each unquoted column gets that name as alias."""
+    from sqlglot import exp
+
+    for field in pivot.args.get("fields") or []:
+        if not isinstance(field, exp.In):
+            continue
+        for column in list(field.expressions):
+            if isinstance(column, exp.Column) and not column.this.args.get("quoted"):
+                column.replace(
+                    exp.PivotAlias(this=column.copy(), alias=exp.Literal.string(column.name.upper()))
+                )
+    return pivot
+
+
+def _snowflake_flatten(statement: exp.Expression) -> exp.Expression:
+    """`LATERAL FLATTEN(input => arr) f` (or TABLE(FLATTEN(…))) as a DuckDB lateral subquery with
+    FLATTEN's VALUE and INDEX columns (sqlglot's own translation does not parse in DuckDB). OUTER => TRUE
+    keeps a row of NULLs for an empty or NULL array, as a LEFT JOIN … ON TRUE."""
+    import sqlglot
+    from sqlglot import exp
+
+    for source in list(statement.find_all(exp.Lateral, exp.TableFromRows)):
+        explode = source.this
+        if not isinstance(explode, exp.Explode):
+            continue
+        args = [explode.this, *explode.expressions]
+        named = {str(a.this.name).lower(): a.expression for a in args if isinstance(a, exp.Kwarg)}
+        array = named.get("input", args[0] if not isinstance(args[0], exp.Kwarg) else None)
+        if array is None:
+            continue
+        outer = named.get("outer")
+        values = f'SELECT UNNEST({array.sql(dialect="duckdb")}) AS "VALUE", generate_subscripts({array.sql(dialect="duckdb")}, 1) - 1 AS "INDEX"'
+        if isinstance(outer, exp.Boolean) and outer.this:
+            # a NULL or empty array still gives one row, of NULLs
+            values = f'SELECT v."VALUE", v."INDEX" FROM (SELECT 1) AS one LEFT JOIN ({values}) AS v ON TRUE'
+        body = sqlglot.parse_one(values, read="duckdb")
+        alias = source.args.get("alias")
+        name = (
+            alias.this.copy() if isinstance(alias, exp.TableAlias) and alias.this else exp.to_identifier("f")
+        )
+        source.replace(exp.Subquery(this=body, alias=exp.TableAlias(this=name)))
+    return statement
 
 
 def _is_day_of_week(node: exp.Expression) -> bool:
