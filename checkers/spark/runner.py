@@ -527,43 +527,6 @@ if __name__ == "__main__":
 # ----------------------------------------------------------------------------------------------
 # the sealed runner's entry points (checkers/sealed/supervisor.py forks a child per case and calls these)
 
-# IDENTIFIER(...) and EXECUTE IMMEDIATE build a function name or a statement from strings at run time
-# ('ref' || 'lect'), so they are refused with the functions themselves
-_JAVA_CALLS = re.compile(
-    r"\b(try_reflect|reflect|java_method)\b|\bidentifier\s*\(|\bexecute\s+immediate\b", re.IGNORECASE
-)
-JAVA_CALLS_REFUSED = (
-    "reflect()/java_method() call Java methods on the server and are not allowed here "
-    "(nor IDENTIFIER() or EXECUTE IMMEDIATE, which can name them)"
-)
-
-
-class JavaCallRefused(Exception):
-    pass
-
-
-def refuses_java_calls(text: str) -> bool:
-    """True when code or SQL text names reflect/java_method (checked before anything runs)."""
-    return bool(_JAVA_CALLS.search(text))
-
-
-def _guard_java_calls() -> None:
-    """Refuse any plan that names reflect/java_method before it is sent: they run arbitrary static Java
-    methods in the server (`java.lang.System.exit` stops it for every check)."""
-    from pyspark.sql.connect.client.core import SparkConnectClient
-
-    def guarded(method: Any) -> Any:
-        def call(self: Any, req: Any, *args: Any, **kwargs: Any) -> Any:
-            if refuses_java_calls(str(getattr(req, "plan", ""))):
-                raise JavaCallRefused(JAVA_CALLS_REFUSED)
-            return method(self, req, *args, **kwargs)
-
-        return call
-
-    name = "_execute_and_fetch_as_iterator"  # every plan and command on its way to the server
-    if hasattr(SparkConnectClient, name):
-        setattr(SparkConnectClient, name, guarded(getattr(SparkConnectClient, name)))
-
 
 def _url(port: int | None, job: dict[str, Any] | None = None) -> str:
     if job and job.get("url"):
@@ -591,6 +554,7 @@ def preload() -> None:
         "pyspark.sql.types",
         "pyspark.errors",
         "prepdeck.checkers.spark.clock",
+        "prepdeck.checkers.spark.java_calls",
         "prepdeck.decks.tabular",
     ):
         with contextlib.suppress(ImportError):
@@ -639,6 +603,8 @@ def run_sealed(job: dict[str, Any], seal: Any) -> dict[str, Any]:
     _quiet()
     from pyspark.sql import DataFrame, SparkSession
 
+    from prepdeck.checkers.spark.java_calls import guard_plans
+
     if job.get("today"):
         from prepdeck.checkers.spark.clock import freeze
 
@@ -654,7 +620,7 @@ def run_sealed(job: dict[str, Any], seal: Any) -> dict[str, Any]:
     with contextlib.suppress(AttributeError):
         spark.client.disable_reattachable_execute()
     frames = {name: spark.createDataFrame(rows[name], schemas[name]) for name in tables}
-    _guard_java_calls()
+    guard_plans()
     if job.get("sql") is not None:
         return {"events": _run_sql(job, spark, frames, seal)}
     channel = io.StringIO()

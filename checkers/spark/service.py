@@ -34,6 +34,7 @@ from typing import Any
 from prepdeck.checkers.sealed.client import Sealed, SealedUnavailable
 from prepdeck.checkers.sealed.supervisor import CappedLog
 from prepdeck.checkers.spark.java import Java, JavaNotFound, find_java
+from prepdeck.checkers.spark.java_calls import SERVER_CONFS
 from prepdeck.core.config import SparkConfig
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
@@ -312,6 +313,7 @@ class SparkService:
             # tiny data: compiling generated code (Janino, then the JIT) costs far more than it saves
             "spark.sql.codegen.wholeStage": "false",
             "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+            **SERVER_CONFS,  # reflect/java_method and TRANSFORM scripts refused by Spark's analyser
         }
         cmd = [
             str(home / "bin" / "spark-submit"),
@@ -513,7 +515,7 @@ class SparkService:
         outcome: JobOutcome,
     ) -> bool:
         """One source on every case; True when the job must stop (a card error, cancel)."""
-        from prepdeck.checkers.spark.runner import JAVA_CALLS_REFUSED, refuses_java_calls
+        from prepdeck.checkers.spark.java_calls import JAVA_CALLS_REFUSED, refuses_java_calls
 
         if refuses_java_calls(run["source"] or run.get("sql") or ""):
             outcome.events.append({"event": "run_error", "run": index, "error": JAVA_CALLS_REFUSED})

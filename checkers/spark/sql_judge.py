@@ -14,6 +14,7 @@ from typing import Any
 
 from prepdeck.checkers.result import CaseResult, CheckResult
 from prepdeck.checkers.sealed import hidden_error
+from prepdeck.checkers.spark.java_calls import JAVA_CALLS_REFUSED, refuses_java_calls
 from prepdeck.checkers.spark.judge import (
     DEFAULT_MAX_ROWS,
     _engine,
@@ -22,7 +23,6 @@ from prepdeck.checkers.spark.judge import (
     decode,
     service,
 )
-from prepdeck.checkers.spark.runner import JAVA_CALLS_REFUSED, refuses_java_calls
 from prepdeck.core.config import Config
 from prepdeck.decks.model import Card
 
