@@ -375,3 +375,23 @@ async def test_a_python_check_says_the_remapped_key_cancels_it(tmp_path, monkeyp
         assert view.card.type == "python"
         assert "F2 cancels" in view.running_status() and "Ctrl+R" not in view.running_status()
     ctx.close()
+
+
+@pilot_test
+async def test_a_narrow_wrong_answer_shows_the_diff_titles_whole_at_80_columns(tmp_path, monkeypatch):
+    # as a table title, "unexpected (returned, not expected)" wrapped to the width of a narrow result:
+    # three letters a line, twenty lines tall
+    ctx = _context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        _screen, view = await _open_card(pilot)
+        await _write_and_run(pilot, view, "SELECT 1 AS a, 2 AS b, 3 AS c")
+        static = view.query_one("#results", Static)
+        from rich.console import Console
+
+        console = Console(width=static.content_region.width, record=True)
+        console.print(static.content)
+        lines = [line.strip() for line in console.export_text().splitlines()]
+        assert "unexpected (returned, not expected)" in lines
+        assert "missing (expected, not returned)" in lines
+    ctx.close()

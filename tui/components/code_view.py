@@ -803,10 +803,10 @@ def _case_lines(case: CaseResult, reveal_hidden: bool, check_error: str | None) 
     ):
         if not rows:
             continue
+        # the title on its own line: as a Table title it is wrapped to the table's width, so a one-column
+        # result ("x" / "1") showed it three letters a line
+        out.append(Text(f" {title}", style=style))
         table = Table(
-            title=title,
-            title_style=style,
-            title_justify="left",
             show_header=bool(case.columns),
             box=None,
             padding=(0, 1),
