@@ -81,7 +81,9 @@ async def test_practice_from_the_palette_logs_answers_without_moving_the_schedul
         assert "practice: today's failures" in text(screen.query_one("#top"))
         await pilot.press("space")
         await settle(pilot)
-        assert "practice" in str(screen.query_one("#rate-3").label)  # no interval: nothing moves
+        # no interval: nothing moves, and the top bar says practice; "3 Good · practice" on each button
+        # wrapped to two lines at 80 columns
+        assert [str(screen.query_one(f"#rate-{r}").label) for r in (1, 3)] == ["1 Again", "3 Good"]
         await pilot.press("3")
         await settle(pilot)
         assert app.scheduling.state(card.global_id) == before

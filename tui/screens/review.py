@@ -110,7 +110,8 @@ class RatingBar(Horizontal):
         for rating, name in RATINGS.items():
             button = self.query_one(f"#rate-{rating}", Button)
             mark = "▸ " if rating == suggested else ""
-            button.label = f"{mark}{rating} {name}{sep}{intervals.get(rating, '?')}"
+            interval = intervals.get(rating, "?")
+            button.label = f"{mark}{rating} {name}{sep}{interval}" if interval else f"{mark}{rating} {name}"
             button.remove_class("hidden")
             button.set_class(rating == suggested, "suggested")
 
@@ -342,8 +343,8 @@ class ReviewScreen(Screen[None]):
         from prepdeck.core.scheduler import format_interval
 
         assert self.card is not None
-        if self.practice is not None:  # practice does not move the card: no interval to show
-            self.intervals = dict.fromkeys(RATINGS, "practice")
+        if self.practice is not None:  # practice moves nothing: no interval (the top bar says practice)
+            self.intervals = dict.fromkeys(RATINGS, "")
             return
         raw = self.papp.scheduling.next_intervals(self.card, now=self.papp.now())
         self.intervals = {r: format_interval(td) for r, td in raw.items()}
