@@ -4,6 +4,7 @@ Run one with `.venv/bin/python -m benchmarks.bench_<area>`, or all with `.venv/b
 Tests never time anything; figures live here.
 """
 
+import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -19,3 +20,12 @@ def write_section(block: str, start: str, end: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block
     RESULTS.write_text(text)
+
+
+def publish(lines: list[str], start: str, end: str) -> int:
+    """Print a benchmark's section (`lines` between its markers) and, with --write, put it into RESULTS.md."""
+    block = "\n".join([start, *lines, end, ""])
+    print(block)
+    if "--write" in sys.argv:
+        write_section(block, start, end)
+    return 0

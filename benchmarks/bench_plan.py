@@ -15,12 +15,11 @@ import datetime as dt
 import platform
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import write_section
+from benchmarks import publish
 from benchmarks.plan_learner import learner_decks, run_with_plan, run_without_plan
 from prepdeck.core.config import Config
 from prepdeck.core.plan import PlanSettings, build_plan
@@ -108,34 +107,25 @@ def plan_speed(folder: Path) -> float:
 
 
 def main() -> int:
-    write = "--write" in sys.argv
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         learner = learner_figures(folder)
         balance = balance_figures(folder)
         plan_s = plan_speed(folder)
-    block = "\n".join(
-        [
-            START,
-            "## Interview plan, load balancing, sync",
-            "",
-            f"`.venv/bin/python -m benchmarks.bench_plan --write` on {platform.machine()}, Python "
-            f"{platform.python_version()}, {dt.date.today()}; the learner: benchmarks/plan_learner.py.",
-            "",
-            *learner,
-            "",
-            *balance,
-            "",
-            f"- `build_plan` for 2,000 cards (1,200 seen, 800 new) over 90 days: **{plan_s:.2f} s** median of 3 (≤ 2 s)",
-            "- `prepdeck sync` of 50,000 reviews: the Sync section (benchmarks/bench_sync.py)",
-            END,
-            "",
-        ]
-    )
-    print(block)
-    if write:
-        write_section(block, START, END)
-    return 0
+    lines = [
+        "## Interview plan, load balancing, sync",
+        "",
+        f"`.venv/bin/python -m benchmarks.bench_plan --write` on {platform.machine()}, Python "
+        f"{platform.python_version()}, {dt.date.today()}; the learner: benchmarks/plan_learner.py.",
+        "",
+        *learner,
+        "",
+        *balance,
+        "",
+        f"- `build_plan` for 2,000 cards (1,200 seen, 800 new) over 90 days: **{plan_s:.2f} s** median of 3 (≤ 2 s)",
+        "- `prepdeck sync` of 50,000 reviews: the Sync section (benchmarks/bench_sync.py)",
+    ]
+    return publish(lines, START, END)
 
 
 if __name__ == "__main__":

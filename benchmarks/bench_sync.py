@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import write_section
+from benchmarks import publish
 from benchmarks.plan_learner import learner_decks
 from prepdeck.core.config import Config
 from prepdeck.core.scheduler import Scheduling
@@ -64,7 +64,6 @@ def one_run(folder: Path, shared: Path, run: int) -> tuple[float, float]:
 
 
 def main() -> int:
-    write = "--write" in sys.argv
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -73,27 +72,19 @@ def main() -> int:
         timings = [one_run(folder, shared, run) for run in range(runs)]
         load_after = os.getloadavg()
     walls, cpus = [w for w, _ in timings], [c for _, c in timings]
-    block = "\n".join(
-        [
-            START,
-            "## Sync",
-            "",
-            f"`.venv/bin/python -m benchmarks.bench_sync --write` on {platform.machine()}, Python "
-            f"{platform.python_version()}, {dt.date.today()}, {os.cpu_count()} cores; load average (1 min) "
-            f"{load_before[0]:.2f} before, {load_after[0]:.2f} after.",
-            "",
-            f"- `prepdeck sync` taking in {REVIEWS:,} reviews of 2,000 cards from another machine (read, store, "
-            f"replay every card, write its own file), {runs} runs: wall **{min(walls):.2f} s** min, "
-            f"{statistics.median(walls):.2f} s median; CPU {min(cpus):.2f} s min, {statistics.median(cpus):.2f} s "
-            "median (≤ 2 s)",
-            END,
-            "",
-        ]
-    )
-    print(block)
-    if write:
-        write_section(block, START, END)
-    return 0
+    lines = [
+        "## Sync",
+        "",
+        f"`.venv/bin/python -m benchmarks.bench_sync --write` on {platform.machine()}, Python "
+        f"{platform.python_version()}, {dt.date.today()}, {os.cpu_count()} cores; load average (1 min) "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after.",
+        "",
+        f"- `prepdeck sync` taking in {REVIEWS:,} reviews of 2,000 cards from another machine (read, store, "
+        f"replay every card, write its own file), {runs} runs: wall **{min(walls):.2f} s** min, "
+        f"{statistics.median(walls):.2f} s median; CPU {min(cpus):.2f} s min, {statistics.median(cpus):.2f} s "
+        "median (≤ 2 s)",
+    ]
+    return publish(lines, START, END)
 
 
 if __name__ == "__main__":

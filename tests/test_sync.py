@@ -122,7 +122,8 @@ def test_undo_on_one_machine_removes_the_review_on_the_other(tmp_path: Path) -> 
     assert b.log() == [] and b.states() == []
 
 
-def test_a_half_written_file_is_skipped_line_by_line_and_read_later(tmp_path: Path) -> None:
+def three_reviews_shared(tmp_path: Path) -> tuple[Machine, Machine, Path]:
+    """Machines A and B; A reviewed three cards an hour apart and synced."""
     clock = [T0]
     folder = tmp_path / "shared"
     folder.mkdir()
@@ -131,6 +132,11 @@ def test_a_half_written_file_is_skipped_line_by_line_and_read_later(tmp_path: Pa
         clock[0] += dt.timedelta(hours=1)
         a.sched.review(DECKS.decks[0].cards[i], 3)
     a.sync(folder)
+    return a, b, folder
+
+
+def test_a_half_written_file_is_skipped_line_by_line_and_read_later(tmp_path: Path) -> None:
+    a, b, folder = three_reviews_shared(tmp_path)
     path = sync_file(folder, machine_id(a.store))
     whole = path.read_bytes()
     lines = whole.split(b"\n")
@@ -149,14 +155,7 @@ def test_a_half_written_file_is_skipped_line_by_line_and_read_later(tmp_path: Pa
 def test_a_sync_that_fails_while_replaying_stores_nothing_and_the_next_takes_everything(
     tmp_path: Path,
 ) -> None:
-    clock = [T0]
-    folder = tmp_path / "shared"
-    folder.mkdir()
-    a, b = Machine(tmp_path / "a.db", clock), Machine(tmp_path / "b.db", clock)
-    for i in range(3):
-        clock[0] += dt.timedelta(hours=1)
-        a.sched.review(DECKS.decks[0].cards[i], 3)
-    a.sync(folder)
+    a, b, folder = three_reviews_shared(tmp_path)
 
     def replay_then_fail(card_ids):  # e.g. the disk fills while the states are written
         b.sched.replay_cards(card_ids)
