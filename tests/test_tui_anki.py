@@ -192,3 +192,67 @@ async def test_stats_forecast_and_period_keys_at_60x20(tmp_path, monkeypatch):
         text = " ".join(" ".join(screen_lines(app)).split())
         assert "Answer buttons, last 90 days" in text and "Learning cards 0% 0% 100% 0% 3" in text
     ctx.close()
+
+
+# the home footer names the keys a user needs (plan, stories) at 80 columns; what does not fit is behind ?
+@pilot_test
+async def test_home_footer_lists_plan_and_stories_at_80_columns(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    for size, shown, behind in (
+        (
+            (80, 24),
+            ["r Review all", "b Browse", "t Stats", "m Mock", "i Plan", "s Stories", "q Quit", "? Help"],
+            [],
+        ),
+        ((120, 40), ["i Plan", "s Stories", "w Report", "o Optimize", "q Quit", "? Help", "^p Commands"], []),
+        ((60, 20), ["q Quit", "? Help", "r Review all", "i Plan"], ["s Stories"]),
+    ):
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            footer = screen_lines(app)[-1]
+            assert len(footer.rstrip()) <= size[0]
+            for key in shown:
+                assert key in footer, (size, key, footer)
+            for key in behind:
+                assert key not in footer
+        app = PrepdeckApp(ctx, clock=Clock())
+    ctx.close()
+
+
+# a dialog's footer shows its own keys, not the keys of the screen underneath
+@pilot_test
+async def test_dialogs_show_only_their_own_keys(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert "esc Close" in footer and "Review all" not in footer and "Commands" not in footer
+        await pilot.press("escape", "s")
+        await settle(pilot)
+        assert "n New" in screen_lines(app)[-1]  # the story bank's own footer
+        await pilot.press("n")
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert "^s Save" in footer and "esc Cancel" in footer and "n New" not in footer
+    ctx.close()
+
+
+# the PySpark card's hint line comes from the key registry: remapped keys show, F3 (tables/editor) too
+@pilot_test
+async def test_pyspark_hint_names_the_keys_in_force(tmp_path, monkeypatch):
+    from prepdeck.decks.model import Card
+    from prepdeck.tui.components.spark_view import PySparkCardView
+
+    ctx = new_context(tmp_path, monkeypatch, config='[keys]\nrun_check = "f2"\nflip_schema = "f4"\n')
+    app = PrepdeckApp(ctx, clock=Clock())
+    card = Card(deck_id="d", id="c", type="pyspark", title="t", prompt="p", solution="def f(t): return t")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hint = PySparkCardView(card, ctx)._hint()  # not mounted: Spark is not started
+        assert "F2 run" in hint and "F4 tables/editor" in hint and "Ctrl+R" not in hint
+        assert "dialect" not in hint
+    ctx.close()

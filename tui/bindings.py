@@ -87,6 +87,10 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("review_deck", "enter", "review_deck", "Review deck", "home", "review the selected deck"),
     KeyAction("browse", "b", "app.browse", "Browse", "home", "browse: search, suspend, history"),
     KeyAction("stats", "t", "app.stats", "Stats", "home", "statistics"),
+    KeyAction("mock", "m", "app.mock", "Mock", "home", "a timed mock interview round"),
+    KeyAction("plan", "i", "app.plan", "Plan", "home", "the interview plan: date, forecast, daily load"),
+    KeyAction("stories", "s", "app.stories", "Stories", "home", "the story bank: competencies x stories"),
+    # the footer leaves out keys from the end when they do not fit (80 columns): these go first
     KeyAction("report", "w", "app.write_report", "Report", "home", "write this week's report"),
     KeyAction(
         "open_report",
@@ -97,14 +101,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "open the report just written (or show its path)",
         show=False,
     ),
-    KeyAction("mock", "m", "app.mock", "Mock", "home", "a timed mock interview round"),
-    KeyAction("optimize", "o", "app.optimize", "Optimize", "home", "fit FSRS to your history", show=False),
-    KeyAction(
-        "plan", "i", "app.plan", "Plan", "home", "the interview plan: date, forecast, daily load", show=False
-    ),
-    KeyAction(
-        "stories", "s", "app.stories", "Stories", "home", "the story bank: competencies x stories", show=False
-    ),
+    KeyAction("optimize", "o", "app.optimize", "Optimize", "home", "fit FSRS to your history"),
     KeyAction("refresh", "f5", "refresh", "Refresh", "home,stats", "reload counts / plots", show=False),
     KeyAction("quit_home", "q", "app.quit", "Quit", "home", "quit"),
     # review

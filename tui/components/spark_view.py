@@ -89,21 +89,6 @@ class PySparkCardView(CodeCardView):
         yield from super().compose()
         yield Static("", id="spark-status")
 
-    def _hint(self) -> str:
-        return (
-            "[dim]"
-            + " · ".join(
-                [
-                    "e edit",
-                    "Ctrl+R run",
-                    "Ctrl+T physical plan",
-                    "Ctrl+G give up",
-                    "Esc leaves the editor, then Space reveals and 1–4 rate",
-                ]
-            )
-            + "[/dim]"
-        )
-
     def on_mount(self) -> None:
         super().on_mount()
         svc = self._service()

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from prepdeck.tui.bindings import SCOPES, actions_for, display_key
+from prepdeck.tui.components.footer import AdaptiveFooter
 
 
 class HelpScreen(ModalScreen[None]):
@@ -24,6 +25,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static("[b]Keys[/b]  [dim]Escape closes[/dim]", classes="topbar")
             with VerticalScroll(id="help-scroll"):
                 yield Static(self._text(), id="help-text")
+        yield AdaptiveFooter(own_keys_only=True)
 
     def _text(self) -> Group:
         """Rich renderables, not markup: keys such as "[" and deck text must show as written; one table

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from prepdeck.core.plan import ROUNDS, PlanSettings, load_settings, save_settings
 from prepdeck.core.store import StoreError
 from prepdeck.reports.readiness import parse_dates
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.fields import TextField
+from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.messages import ReviewsChanged
 from prepdeck.tui.workers import background
 
@@ -63,7 +64,7 @@ class PlanScreen(Screen[None]):
             yield Button("Save", id="plan-save")
         with VerticalScroll(id="plan-scroll"):
             yield Static("", id="plan-body")
-        yield Footer()
+        yield AdaptiveFooter()
 
     def on_mount(self) -> None:
         settings = load_settings(self.papp.context.store())

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from prepdeck.core.store import StoreError
@@ -33,6 +33,7 @@ from prepdeck.core.stories import (
 )
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.fields import TextField
+from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class StoryBankScreen(Screen[None]):
             yield DataTable(id="story-matrix", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="story-list", cursor_type="row")
             yield Static("", id="story-detail")
-        yield Footer()
+        yield AdaptiveFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -231,6 +232,7 @@ class StoryEditor(ModalScreen[bool]):
                 id="story-competencies",
             )
             yield Label("[dim]Ctrl+S saves · Esc cancels[/dim]")
+        yield AdaptiveFooter(own_keys_only=True)
 
     def action_save(self) -> None:
         app = cast("PrepdeckApp", self.app)
@@ -259,7 +261,10 @@ class StoryEditor(ModalScreen[bool]):
 class StoryPicker(ModalScreen[Any]):
     """Choose the story a star card is answered from (Enter), or Escape."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Choose"),  # the list takes Enter first: this one names it in the footer
+        Binding("escape", "cancel", "Cancel"),
+    ]
     DEFAULT_CSS = """
     StoryPicker { align: center middle; }
     StoryPicker > Vertical { width: 80%; max-width: 90; height: auto; max-height: 80%;
@@ -285,10 +290,16 @@ class StoryPicker(ModalScreen[Any]):
                     for s in fitting
                 ]
             )
+        yield AdaptiveFooter(own_keys_only=True)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.ordered[event.option_index])
+
+    def action_choose(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is not None:
+            self.dismiss(self.ordered[index])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from prepdeck.core.trust import CODE_CARD_TYPES
+from prepdeck.tui.components.footer import AdaptiveFooter
 
 if TYPE_CHECKING:
     from prepdeck.decks.model import Deck
@@ -60,6 +61,7 @@ class TrustScreen(ModalScreen[str | None]):
                 yield Button("Trust this file (t)", id="file", variant="warning")
                 yield Button("Trust the folder (f)", id="folder")
                 yield Button("Cancel (Esc)", id="cancel", variant="primary")
+        yield AdaptiveFooter(own_keys_only=True)
 
     def code(self) -> str:
         """Every solution of the deck that would run, card by card."""
