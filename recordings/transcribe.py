@@ -114,6 +114,7 @@ from typing import Any
 import numpy as np
 
 from prepdeck.recordings.audio import SAMPLE_RATE, AudioError, audio_duration, iter_audio
+from prepdeck.recordings.hesitation import find_hesitations
 from prepdeck.recordings.models import ModelSpec, ModelUnavailable, resolve_model
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
@@ -130,6 +131,7 @@ HYPHEN_GAP_S = 0.15  # a hyphenated word's pieces are contiguous; a longer gap i
 TIMELESS_S = 0.02  # a word timed shorter than this was not spoken (see drop_timeless_runs)
 TIMELESS_RUN = 3
 STRETCHED_S = 2.0  # no word takes this long to say (see drop_stretched)
+ACOUSTIC_PROB = 0.5  # the prob given to a hesitation found in the audio, not by Whisper
 PIECE_SPEECH_S = 24.0  # speech per prompted call, under Whisper's 30-s window (see prompt_pieces)
 
 
@@ -143,7 +145,7 @@ class Word:
     start: float
     end: float
     prob: float
-    source: str = "pass1"  # pass1 | filler-pass
+    source: str = "pass1"  # pass1 | filler-pass | acoustic (recordings/hesitation.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -464,6 +466,16 @@ def drop_stretched(words: list[Word]) -> list[Word]:
     return [w for w in words if w.end - w.start <= STRETCHED_S or is_vocal_filler(w.text)]
 
 
+def add_hesitations(words: list[Word], window: np.ndarray, offset: float) -> list[Word]:
+    """`words` plus the hesitations Whisper left out that the audio shows (recordings/hesitation.py), in
+    time order. They carry prob ACOUSTIC_PROB: no decoder scored them."""
+    extra = [
+        Word(h.kind, h.start, h.end, ACOUSTIC_PROB, source="acoustic")
+        for h in find_hesitations(window, words, offset)
+    ]
+    return sorted([*words, *extra], key=lambda w: (w.start, w.end)) if extra else words
+
+
 def join_hyphenated(words: list[Word]) -> list[Word]:
     """ "on-premise" stays one word: Whisper times a hyphenated word as "on" + "-premise" (or "on" + "-" +
     "premise"), which would read as two words and a dash. A piece starting with a hyphen, or the piece
@@ -587,6 +599,7 @@ class Transcriber:
                 )
                 status = "partial"
             found.sort(key=lambda w: (w.start, w.end))
+            found = add_hesitations(found, window, offset)
             statuses.append(status)
             words.extend(drop_echoed_fillers(found))
             report(win_len)
