@@ -6,12 +6,15 @@ Voices, two rates each:
   `festvox-kallpc16k`), duration stretch 1.0 and 0.8;
 - espeak-ng `en-us` at 160 and 215 wpm.
 
-The scripts are benchmarks/speech_corpus.py's (`{um,}` an annotated filler, `[1.5]` an exact silence).
+The scripts are benchmarks/speech_corpus.py's 0-11 and this module's DEV_EXTRA 12-17 (`{um,}` an annotated
+filler, `[1.5]` an exact silence).
 Hesitations are rendered as each voice really renders them: piper and festival get the filler written in
 the sentence as a person would type it ("So, um, at my last job") and say it with the sentence's prosody,
 one synthesis call per stretch between silences; espeak, which says "um" as a clipped word, gets the
-lengthened flat-pitch hesitations of speech_corpus's "realistic" rendering. Scripts 0-5 are development
-material, 6-11 held out (as in speech_corpus.SPLIT). These are benchmark dependencies (the `bench` extra
+lengthened flat-pitch hesitations of speech_corpus's "realistic" rendering. Each um/uh's span in the audio
+is stored (`Clip.filled_pauses`): piper's phoneme alignments (needs the `onnx` package), festival's own word
+times, espeak's rendering. Scripts 0-5 and 12-17 are development material, 6-11 held out (as in
+speech_corpus.SPLIT). These are benchmark dependencies (the `bench` extra
 and the Debian packages above), never the app's.
 
     .venv/bin/python -m benchmarks.natural_corpus OUT_DIR [--voices piper,slt,kal,espeak] [--scripts 0-5]
@@ -245,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="benchmarks.natural_corpus")
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--voices", default=",".join(VOICES))
-    ap.add_argument("--scripts", default="0-11")
+    ap.add_argument("--scripts", default=f"0-{len(SCRIPTS) - 1}")
     args = ap.parse_args(argv)
     clips = build(args.out_dir, args.voices.split(","), _range(args.scripts))
     print(f"{len(clips)} clips, {sum(c.duration_s for c in clips):.0f} s, in {args.out_dir}")
