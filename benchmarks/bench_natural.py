@@ -182,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.split, args.setting = args.split or "dev", "prompt"
     if not (args.corpus / "corpus.json").exists():
-        natural_corpus.build(args.corpus, list(natural_corpus.VOICES), list(range(len(natural_corpus.SCRIPTS))))
+        natural_corpus.build(
+            args.corpus, list(natural_corpus.VOICES), list(range(len(natural_corpus.SCRIPTS)))
+        )
 
     clips = load(args.corpus)
     if args.split:
