@@ -12,6 +12,7 @@ import pytest
 from benchmarks.heldout_sql import DIALECTS, load_answers
 from prepdeck.checkers.sql import check_sql, prepare
 from prepdeck.checkers.sql.postgres_engine import pg_type
+from prepdeck.checkers.sql.translate import DIALECT_NAMES
 from prepdeck.decks.loader import load_deck_file
 from prepdeck.decks.tabular import list_value, parse_columns, read_csv
 
@@ -20,6 +21,7 @@ DECK, _ = load_deck_file(ROOT / "decks" / "sql-exercises.toml", builtin=True)
 assert DECK is not None
 CARDS = {card.id: card for card in DECK.cards}
 ANSWERS = load_answers()
+COLUMNS = {"user_id": "VARCHAR", "login_ts": "TIMESTAMP"}
 
 
 def _check(card: str, sql: str, dialect: str) -> tuple[bool, str]:
@@ -199,3 +201,92 @@ TRANSLATED = [a for a in ANSWERS if a["dialect"] in ("duckdb", "mysql", "bigquer
 def test_heldout_translated_answers_get_the_real_engines_verdict(answer: dict[str, str]) -> None:
     passed, why = _check(answer["card"], answer["sql"], answer["dialect"])
     assert ("pass" if passed else "fail") == answer["expected"], f"{answer['why']} / judge: {why}"
+
+
+LATEST2 = """SELECT customer_id, order_id, order_ts, amount, recency FROM (
+  SELECT customer_id, order_id, order_ts, amount,
+         ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY order_ts DESC, order_id DESC) AS recency
+  FROM orders
+) {alias} WHERE recency <= 2"""
+
+
+def test_mysql_needs_an_alias_on_a_derived_table() -> None:
+    passed, why = _check("top-n-row-number", LATEST2.format(alias=""), "mysql")
+    assert not passed and "derived table needs an alias in MySQL" in why
+    assert _check("top-n-row-number", LATEST2.format(alias="AS t"), "mysql") == (True, "[]")
+    for dialect in ("bigquery", "snowflake"):  # both take it without
+        assert _check("top-n-row-number", LATEST2.format(alias=""), dialect) == (True, "[]")
+
+
+def test_mysql_refuses_limit_in_an_in_subquery() -> None:
+    top3 = """SELECT e.dept, e.name, e.salary FROM employees e
+WHERE e.salary IN (SELECT DISTINCT e2.salary FROM employees e2 WHERE e2.dept = e.dept AND e2.salary IS NOT NULL
+                   ORDER BY e2.salary DESC LIMIT 3)"""
+    passed, why = _check("top-n-dense-rank", top3, "mysql")
+    assert not passed and "MySQL does not support LIMIT in an IN" in why
+
+
+ALIAS_IN_WHERE = """SELECT user_id, login_day FROM (
+  SELECT DISTINCT user_id, {day} AS login_day FROM logins WHERE login_day <= {today}) AS d"""
+
+
+def test_an_alias_in_where_is_refused_where_the_dialect_does_not_resolve_it() -> None:
+    for dialect, day, today in (
+        ("mysql", "DATE(login_ts)", "CURDATE()"),
+        ("bigquery", "DATE(login_ts)", "CURRENT_DATE()"),
+    ):
+        with pytest.raises(
+            Exception, match=f"'login_day' is an alias of this SELECT: {DIALECT_NAMES[dialect]}"
+        ):
+            prepare(ALIAS_IN_WHERE.format(day=day, today=today), dialect, COLUMNS)
+    # Snowflake resolves it; a name that is also a table column is the column (no refusal)
+    prepare(ALIAS_IN_WHERE.format(day="login_ts::date", today="CURRENT_DATE()"), "snowflake", COLUMNS)
+    prepare("SELECT user_id, login_ts AS user_id FROM logins WHERE user_id = 'u1'", "mysql", COLUMNS)
+    # MySQL takes aliases in GROUP BY, HAVING and ORDER BY
+    prepare(
+        "SELECT DATE(login_ts) AS d, COUNT(*) AS n FROM logins GROUP BY d HAVING n > 1 ORDER BY d",
+        "mysql",
+        COLUMNS,
+    )
+
+
+def test_an_alias_of_the_same_select_list_is_refused_in_mysql_and_bigquery() -> None:
+    lateral = "SELECT user_id, COUNT(*) AS n, n * 2 AS twice FROM logins GROUP BY user_id"
+    for dialect in ("mysql", "bigquery"):
+        with pytest.raises(Exception, match="'n' is an alias of the same SELECT list"):
+            prepare(lateral, dialect, COLUMNS)
+    prepare(lateral, "snowflake", COLUMNS)
+
+
+def test_mysql_timestampdiff_counts_whole_units_and_period_diff_months() -> None:
+    con = duckdb.connect()
+    sql = prepare(
+        "SELECT TIMESTAMPDIFF(MONTH, DATE '2025-03-31', DATE '2025-04-01'), "
+        "TIMESTAMPDIFF(MONTH, DATE '2025-03-15', DATE '2025-05-01'), "
+        "TIMESTAMPDIFF(MINUTE, TIMESTAMP '2026-01-01 10:00:59', TIMESTAMP '2026-01-01 10:30:00'), "
+        "PERIOD_DIFF(202501, 202412), PERIOD_DIFF(2501, 9912)",
+        "mysql",
+    ).sql
+    assert con.sql(sql).fetchall() == [(0, 1, 29, 1, 301)]
+
+
+def test_mysql_date_minus_integer_is_a_number() -> None:
+    # DATE - 1 is 20260200 on Feb 1 in MySQL: a self-join on `day - 1` misses the month boundary
+    con = duckdb.connect()
+    sql = prepare(
+        "SELECT d - 1, d - 1 = DATE '2026-01-31' FROM (SELECT DATE '2026-02-01' AS d) t", "mysql"
+    ).sql
+    assert con.sql(sql).fetchall() == [(20260200, False)]
+    # INTERVAL arithmetic stays date arithmetic
+    sql = prepare("SELECT d - INTERVAL 1 DAY FROM (SELECT DATE '2026-02-01' AS d) t", "mysql").sql
+    assert str(con.sql(sql).fetchall()[0][0])[:10] == "2026-01-31"
+
+
+def test_snowflake_runs_a_self_referencing_cte_without_recursive() -> None:
+    chain = """WITH chain AS (
+  SELECT emp_id, name, 1 AS level, name AS path FROM employees WHERE manager_id IS NULL
+  UNION ALL
+  SELECT e.emp_id, e.name, c.level + 1, c.path || ' > ' || e.name FROM employees e JOIN chain c ON e.manager_id = c.emp_id
+) SELECT emp_id, name, level, path FROM chain"""
+    assert _check("org-chart-levels", chain, "snowflake") == (True, "[]")
+    assert not _check("org-chart-levels", chain, "bigquery")[0]  # BigQuery needs WITH RECURSIVE

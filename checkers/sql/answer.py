@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from prepdeck.checkers.sql.dialects import normalize_dialect
 from prepdeck.checkers.sql.errors import AnswerError
+from prepdeck.checkers.sql.scoping import refuse_scoping
 from prepdeck.checkers.sql.translate import (
     SPARK_FAMILY,
     fix_spark_epochs,
@@ -194,7 +195,9 @@ def prepare(
         if isinstance(node, exp.Anonymous) and str(node.this).lower() in _BLOCKED_FUNCTIONS:
             raise AnswerError(f"{str(node.this).lower()}() is not allowed: write the query itself")
     types = dict(columns or {})
-    refused = refuse_missing_syntax(statement, strip_literals(source), dialect)
+    refused = refuse_missing_syntax(statement, strip_literals(source), dialect) or refuse_scoping(
+        statement, dialect, types
+    )
     if refused:
         raise AnswerError(refused)
     statement = source_semantics(statement, dialect, types)

@@ -180,8 +180,12 @@ def _category(node: exp.Expression | None, columns: dict[str, str]) -> str | Non
         return "int" if kinds == {"int"} else None
     if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
         return _category(node.this, columns)
-    if isinstance(node, exp.Count):
+    if isinstance(node, (exp.Count, exp.RowNumber, exp.Rank, exp.DenseRank)):
         return "int"
+    if isinstance(node, exp.Window):
+        return _category(node.this, columns)
+    if isinstance(node, exp.TsOrDsToDate):
+        return "date"
     if isinstance(node, (exp.CurrentDate, exp.DateAdd, exp.DateSub, exp.DateTrunc)):
         return "date" if isinstance(node, exp.CurrentDate) else None
     return None
@@ -241,6 +245,9 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
         statement = _raise_on_zero_division(statement, dialect)
     if dialect == "snowflake":
         statement = _snowflake_flatten(statement)
+        _implicit_recursion(statement)
+    if dialect == "mysql":
+        statement = _mysql_numeric_dates(statement, columns)
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         if dialect == "snowflake" and isinstance(node, exp.Pivot) and node.args.get("unpivot"):
@@ -327,6 +334,14 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
                 return exp.ILike(this=node.this, expression=node.expression)
             lowered = [exp.Lower(this=side) for side in (node.this, node.expression)]
             return type(node)(this=lowered[0], expression=lowered[1])
+        if dialect == "mysql" and isinstance(node, exp.TimestampDiff):
+            # TIMESTAMPDIFF counts whole units (Mar 31 -> Apr 1 is 0 months); DuckDB's date_diff counts
+            # boundaries crossed, its date_sub whole units
+            part = exp.Literal.string(str(node.args.get("unit") or "DAY").lower())
+            return exp.Anonymous(this="date_sub", expressions=[part, node.expression, node.this])
+        if dialect == "mysql" and _is_call(node, "period_diff") and len(node.expressions) == 2:
+            first, second = (_period_months(arg) for arg in node.expressions)
+            return exp.Paren(this=exp.Sub(this=first, expression=second))
         if dialect == "mysql" and isinstance(node, exp.IntDiv):
             quotient = exp.Div(this=node.this, expression=node.expression, typed=False, safe=False)
             return exp.cast(exp.Anonymous(this="trunc", expressions=[quotient]), "BIGINT")
@@ -342,6 +357,82 @@ def source_semantics(statement: exp.Expression, dialect: str, columns: dict[str,
 
 
 _SUNDAY_IS_ONE = {"mysql", "bigquery"} | SPARK_FAMILY
+
+
+def _period_months(period: exp.Expression) -> exp.Expression:
+    """MySQL's period (YYYYMM, or YYMM with 70-99 in the 1900s) as a count of months."""
+    import sqlglot
+    from sqlglot import exp
+
+    months = sqlglot.parse_one(
+        "CASE WHEN p < 10000 THEN (p // 100 + CASE WHEN p // 100 < 70 THEN 2000 ELSE 1900 END) * 12 + p % 100 "
+        "ELSE (p // 100) * 12 + p % 100 END",
+        read="duckdb",
+    )
+    value = exp.cast(period.copy(), "BIGINT")
+    return exp.Paren(
+        this=months.transform(lambda n: value.copy() if isinstance(n, exp.Column) and n.name == "p" else n)
+    )
+
+
+def _mysql_numeric_dates(statement: exp.Expression, columns: dict[str, str]) -> exp.Expression:
+    """MySQL has no `date ± integer`: the date is a number there (2026-02-01 - 1 = 20260200), and a
+    comparison of that number with a date compares numbers. Both are written so; DuckDB would step a day.
+    `date ± INTERVAL n DAY`, DATE_ADD and DATEDIFF stay date arithmetic."""
+    from sqlglot import exp
+
+    # names the query gives to dates (a CTE's `DATE(login_ts) AS day`), as far as declared names allow
+    columns = dict(columns)
+    for alias in statement.find_all(exp.Alias):
+        name = alias.alias.lower()
+        if name not in columns and _category(alias.this, columns) == "date":
+            columns[name] = "DATE"
+
+    def ymd(date: exp.Expression) -> exp.Expression:
+        text = exp.Anonymous(this="strftime", expressions=[date.copy(), exp.Literal.string("%Y%m%d")])
+        return exp.cast(text, "BIGINT")
+
+    def numeric(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, (exp.Add, exp.Sub)):
+            kinds = (_category(node.this, columns), _category(node.expression, columns))
+            if kinds in (("date", "int"), ("int", "date")):
+                sides = [
+                    ymd(side) if kind == "date" else side
+                    for side, kind in zip((node.this, node.expression), kinds, strict=True)
+                ]
+                rewritten = type(node)(this=sides[0], expression=sides[1])
+                rewritten.meta["mysql_date_number"] = True
+                return rewritten
+        return node
+
+    statement = statement.transform(numeric)
+
+    def compare(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)):
+            left, right = node.this, node.expression
+            if left.meta.get("mysql_date_number") and _category(right, columns) == "date":
+                node.set("expression", ymd(right))
+            elif right.meta.get("mysql_date_number") and _category(left, columns) == "date":
+                node.set("this", ymd(left))
+        return node
+
+    return statement.transform(compare)
+
+
+def _implicit_recursion(statement: exp.Expression) -> None:
+    """Snowflake runs a CTE that names itself without the RECURSIVE keyword; DuckDB needs it."""
+    from sqlglot import exp
+
+    for with_ in statement.find_all(exp.With):
+        if with_.args.get("recursive"):
+            continue
+        for cte in with_.expressions:
+            name = cte.alias_or_name.lower()
+            if any(t.name.lower() == name for t in cte.this.find_all(exp.Table)):
+                with_.set("recursive", True)
+                break
+
+
 _DIVISION_BY_ZERO_RAISES = {"bigquery": "SAFE_DIVIDE(a, b)", "snowflake": "a / NULLIF(b, 0)"}
 
 
