@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,55 @@ def test_a_sync_that_fails_while_replaying_stores_nothing_and_the_next_takes_eve
     summary = b.sync(folder)
     assert summary.received == {"review": 3} and summary.cards_replayed == 3
     assert b.log() == a.log() and b.states() == a.states()
+
+
+# a machine that dies while the replay of a sync is written: after replaying it reports and waits, killed
+KILLED_SYNC = """
+import sys
+from pathlib import Path
+
+sys.path.insert(0, sys.argv[3])
+from test_sync import DECKS
+
+from prepdeck.core.config import Config
+from prepdeck.core.scheduler import Scheduling
+from prepdeck.core.store import Store
+from prepdeck.core.sync import sync
+
+store = Store.open(Path(sys.argv[1]))
+scheduling = Scheduling(store, DECKS, Config())
+
+
+def replay(card_ids):
+    count = scheduling.replay_cards(card_ids)
+    print(count, flush=True)
+    sys.stdin.readline()  # killed here, before the sync commits
+    return count
+
+
+sync(store, Path(sys.argv[2]), replay)
+"""
+
+
+def test_a_machine_killed_in_the_middle_of_a_sync_keeps_a_whole_database(tmp_path: Path) -> None:
+    a, b, folder = three_reviews_shared(tmp_path)
+    b.store.close()
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SYNC, str(tmp_path / "b.db"), str(folder), str(Path(__file__).parent)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "3"  # the three cards' states are written, not committed
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    b = Machine(tmp_path / "b.db", [T0])
+    assert b.store.db.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    assert b.log() == [] and b.states() == []
+    assert b.sync(folder).received == {"review": 3}
+    assert b.log() == a.log() and b.states() == a.states()
+    b.store.close()
 
 
 def test_entries_that_do_not_validate_are_never_stored(tmp_path: Path) -> None:
