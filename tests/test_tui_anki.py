@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from tui_support import NOW, Clock, new_context, pilot_test, settle
 
+from prepdeck.cli import main
 from prepdeck.reports.commands import write_report
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.screens.review import ReviewScreen
@@ -45,7 +47,7 @@ def _seed_first_reviews(app, days_ago: float = 8) -> None:
 # one retention, computed by hand from the log: the session summary, the statistics (header and the
 # breakdown by maturity), the report's Markdown, HTML and `report --json` all show it, labelled alike
 @pilot_test
-async def test_one_retention_everywhere_from_a_seeded_log(tmp_path, monkeypatch):
+async def test_one_retention_everywhere_from_a_seeded_log(tmp_path, monkeypatch, capsys):
     ctx = new_context(tmp_path, monkeypatch, design=False)
     app = PrepdeckApp(ctx, clock=Clock())
     _seed_first_reviews(app)
@@ -91,6 +93,14 @@ async def test_one_retention_everywhere_from_a_seeded_log(tmp_path, monkeypatch)
     html = Path(figures["files"]["html"]).read_text(encoding="utf-8")
     assert f'<div class="v">{share}</div><div class="k">retention</div>' in html
     assert "Retention: answers on cards seen before that were not Again" in html
+    # the command line: `report --json` carries the same value, its summary line the same figure
+    monkeypatch.setenv("PREPDECK_HOME", str(ctx.home))  # main() sets it for its children: put back after
+    argv = ["--home", str(ctx.home), "--decks", str(tmp_path / "decks"), "report", "--week", "2026-W48"]
+    capsys.readouterr()
+    assert main([*argv, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["retention"] == figures["retention"]
+    assert main(argv) == 0
+    assert f"retention {share}" in capsys.readouterr().out
     ctx.close()
 
 
@@ -255,4 +265,18 @@ async def test_pyspark_hint_names_the_keys_in_force(tmp_path, monkeypatch):
         hint = PySparkCardView(card, ctx)._hint()  # not mounted: Spark is not started
         assert "F2 run" in hint and "F4 tables/editor" in hint and "Ctrl+R" not in hint
         assert "dialect" not in hint
+    ctx.close()
+
+
+# at 60 columns the review's top bar keeps the deck title, the counts and the clock whole
+@pilot_test
+async def test_the_review_top_bar_fits_60_columns(tmp_path, monkeypatch):
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        app.start_review("alpha")
+        await settle(pilot)
+        top = screen_lines(app)[0].rstrip()
+        assert top.lstrip().startswith("Alpha patterns") and top.endswith("0:00")
     ctx.close()

@@ -28,7 +28,7 @@ from prepdeck.core.store import StoreError
 from prepdeck.tui.bindings import actions_for, bindings_for
 from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
-from prepdeck.tui.components.footer import AdaptiveFooter
+from prepdeck.tui.components.footer import NARROW, AdaptiveFooter
 from prepdeck.tui.messages import QueueLoaded, WorkStatus
 from prepdeck.tui.workers import background
 
@@ -295,7 +295,9 @@ class ReviewScreen(Screen[None]):
             parts.append(self._counts())
             if self.shown_at is not None:
                 seconds = max(0.0, (self.papp.now() - self.shown_at).total_seconds())
-                parts.append(f"{int(seconds) // 60}:{int(seconds) % 60:02d} on card")
+                clock = f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+                # a 60-column bar holds the deck's title and the counts, and the clock without its words
+                parts.append(clock if self.size.width < NARROW else f"{clock} on card")
         elif self.finished:
             parts.append(f"{len(session.answered)} reviewed")
         if self.status:
