@@ -17,6 +17,7 @@ import fsrs
 
 from prepdeck.core.config import Config
 from prepdeck.core.plan import PlanSettings, build_plan, noon
+from prepdeck.core.review_log import state_after
 from prepdeck.core.scheduler import AGAIN, GOOD, Scheduling
 from prepdeck.core.store import Store
 from prepdeck.decks.model import Card, Deck, DeckSet
@@ -62,6 +63,9 @@ class Outcome:
     daily_minutes: list[float] = field(default_factory=list)
     daily_reviews: list[int] = field(default_factory=list)  # every answer, learning steps included
     daily_due_reviews: list[int] = field(default_factory=list)  # answers to cards in the review state
+    # answers to cards the load balancer had placed: the only ones it can move (the rest is new cards, learning
+    # and relearning steps, and intervals under 3 days, which have no fuzz range)
+    daily_balanced: list[int] = field(default_factory=list)
 
 
 class Learner:
@@ -75,10 +79,13 @@ class Learner:
         self.decks = decks
         self.truth = fsrs.Scheduler(parameters=TRUE_PARAMETERS, enable_fuzzing=False)
         self.memory: dict[str, fsrs.Card] = {}
+        self.answers: dict[str, int] = {}
         self.days_seen: dict[str, set[dt.date]] = {}
-        self.rng = random.Random(seed)
+        self.seed = seed
         self.reviews = 0
         self.review_state_answers = 0  # answers to cards in the review state (not new, not (re)learning)
+        self.placed: set[str] = set()  # cards whose current due day the load balancer picked
+        self.balanced_answers = 0
 
     def close(self) -> None:
         self.store.close()
@@ -91,17 +98,30 @@ class Learner:
             memory = fsrs.Card(card_id=1, due=at)
         else:
             recall = self.truth.get_card_retrievability(memory, at)
-            rating = GOOD if self.rng.random() < recall else AGAIN
+            rating = GOOD if self.luck(card) < recall else AGAIN
         self.memory[card.global_id], _ = self.truth.review_card(
             memory, fsrs.Rating(rating), review_datetime=at
         )
         seconds = SECONDS[card.type]
         before = self.scheduling.state(card.global_id)
         self.review_state_answers += before is not None and before["state"] == 2
-        self.scheduling.review(card, rating, now=at, duration_ms=int(seconds * 1000))
+        self.balanced_answers += card.global_id in self.placed
+        outcome = self.scheduling.review(card, rating, now=at, duration_ms=int(seconds * 1000))
+        if "balanced_days" in state_after(self.store.reader(), outcome.review_id):
+            self.placed.add(card.global_id)
+        else:
+            self.placed.discard(card.global_id)
         self.days_seen.setdefault(card.global_id, set()).add(at.date())
+        self.answers[card.global_id] = self.answers.get(card.global_id, 0) + 1
         self.reviews += 1
         return seconds
+
+    def luck(self, card: Card) -> float:
+        """The uniform draw the card's next answer is judged by: one per card and answer, not one stream, so two
+        runs that schedule differently (balanced or not) still give each card the same luck, and what differs
+        between them is the scheduler, not the dice."""
+        count = self.answers.get(card.global_id, 0)
+        return random.Random(f"{self.seed}:{card.global_id}:{count}").random()
 
     def study(self, cards: list[Card], day: dt.date) -> float:
         """Answer these cards on `day`, then every learning step that falls due the same day."""
@@ -193,18 +213,21 @@ def run_without_plan(
     daily: list[float] = []
     counts: list[int] = []
     due_counts: list[int] = []
+    balanced: list[int] = []
     try:
         for offset in range(days):
             day = start + dt.timedelta(days=offset)
             learner.clock[0] = noon(day) - dt.timedelta(hours=4)
             queue = [c for c in learner.scheduling.queue() if not learner._learning(c)]
-            before = learner.reviews, learner.review_state_answers
+            before = learner.reviews, learner.review_state_answers, learner.balanced_answers
             daily.append(learner.study(queue, day) / 60)
             counts.append(learner.reviews - before[0])
             due_counts.append(learner.review_state_answers - before[1])
+            balanced.append(learner.balanced_answers - before[2])
         outcome = learner.outcome(start + dt.timedelta(days=days), minutes, daily)
         outcome.daily_reviews = counts
         outcome.daily_due_reviews = due_counts
+        outcome.daily_balanced = balanced
         return outcome
     finally:
         learner.close()

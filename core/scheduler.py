@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import fsrs
 
 from prepdeck.core import review_log
-from prepdeck.core.config import Config
+from prepdeck.core.balance import balanced_interval
+from prepdeck.core.config import WEEKDAYS, Config
 from prepdeck.core.days import DayClock
 from prepdeck.core.fsrs6 import Fsrs6
 from prepdeck.core.intervals import format_interval, parse_steps
@@ -286,33 +287,25 @@ class Scheduling:
         )  # fmt: skip
 
     def _balancer(self, conn: sqlite3.Connection, chosen: list[int]) -> Balance | None:
-        """With `[review] load_balance`, an interval picker: within the card's fuzz range, the day with the
-        fewest reviews already due there (an easy day's count doubled, so it gets about half), weighed a little
-        toward the nearer days, the seeded fuzz breaking ties. The pick is appended to `chosen`. Without the
+        """With `[review] load_balance`, an interval picker: the day of the card's fuzz range with the least
+        load by the reviews already due there (core/balance.py). The pick is appended to `chosen`. Without the
         setting, None: the seeded fuzz alone."""
         review = self.config.review
         if not review.load_balance:
             return None
-        easy = {("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(d) for d in review.easy_days}
+        easy = {WEEKDAYS.index(d) for d in review.easy_days}
 
         def pick(day: dt.date, low: int, high: int, fuzzed: int) -> int:
-            first, last = day + dt.timedelta(days=low), day + dt.timedelta(days=high)
+            targets = [day + dt.timedelta(days=n) for n in range(low, high + 1)]
             rows = reviews_due_by_day(
-                conn, self.days.start_of(first), self.days.start_of(last + dt.timedelta(days=1))
+                conn, self.days.start_of(targets[0]), self.days.start_of(targets[-1] + dt.timedelta(days=1))
             )
-            load: dict[dt.date, int] = {}
+            load = dict.fromkeys(targets, 0)
             for due, count in rows:
-                target = self.days.day_of(from_iso(due))
-                load[target] = load.get(target, 0) + count
-
-            def cost(n: int) -> tuple[float, int]:
-                target = day + dt.timedelta(days=n)
-                booked = load.get(target, 0) * (2 if target.weekday() in easy else 1)
-                # n ** 0.2: days further out are less booked *yet*; without it the pick drifts late, the
-                # intervals grow and the learner reviews less (-5.8 % in benchmarks/bench_plan.py)
-                return (booked + 1) * n**0.2, abs(n - fuzzed)
-
-            best = min(range(low, high + 1), key=cost)
+                load[self.days.day_of(from_iso(due))] += count
+            best = balanced_interval(
+                [load[t] for t in targets], [t.weekday() in easy for t in targets], low, high, fuzzed
+            )
             chosen.append(best)
             return best
 
