@@ -20,8 +20,8 @@ def balanced_interval(booked: Sequence[int], easy: Sequence[bool], low: int, hig
     """The interval in [low, high] whose day carries the least load.
 
     `booked[i]` and `easy[i]` are the reviews already due on the day `low + i` days ahead and whether it is an
-    easy day; `fuzzed` is the card's seeded fuzz pick, which breaks ties (nearest to it wins), so the choice is
-    deterministic and a card with an empty range around it keeps its usual day."""
+    easy day. Equally loaded days go to the nearest; an exact tie of costs to the one nearest `fuzzed`, the
+    card's seeded fuzz pick, so the choice is deterministic."""
     if not 1 <= low <= high or len(booked) != high - low + 1 or len(easy) != len(booked):
         raise ValueError(f"a range of {high - low + 1} days needs that many counts, got {len(booked)}")
 
