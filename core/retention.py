@@ -82,3 +82,15 @@ def answered_as(state_before: str | dict[str, Any] | None) -> str:
         state_before = json.loads(state_before) if state_before else None
     kind = maturity(state_before)
     return "learning" if kind == "new" else kind
+
+
+def by_maturity(answers: Iterable[tuple[int, str | dict[str, Any] | None]]) -> dict[str, dict[str, Any]]:
+    """Retention of answers on cards seen before — (rating, logged state before) — in all and split by what
+    the card was when answered (learning / young / mature): {kind: {"retention", "answers"}}."""
+    seen: dict[str, list[int]] = {kind: [] for kind in ("learning", "young", "mature")}
+    for rating, before in answers:
+        seen[answered_as(before)].append(rating)
+    seen["all"] = [r for ratings in seen.values() for r in ratings]
+    return {
+        kind: {"retention": retention(ratings), "answers": len(ratings)} for kind, ratings in seen.items()
+    }

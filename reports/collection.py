@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from prepdeck.core.retention import MATURITIES, SEEN_BEFORE_SQL, answered_as, maturity, retention
+from prepdeck.core.retention import MATURITIES, SEEN_BEFORE_SQL, answered_as, by_maturity, maturity
 from prepdeck.core.store import Store, from_iso, to_iso
 from prepdeck.decks.model import DeckSet
 from prepdeck.reports.week import local_date, local_midnight
@@ -47,7 +47,7 @@ def answers(store: Store, start: dt.datetime, end: dt.datetime) -> dict[str, Any
     """The reviews logged in [start, end): the answer-button shares on learning and on review cards, and
     retention on cards seen before, in all and by what the card was when answered."""
     buttons = {kind: Counter[int]() for kind in ("learning", "review")}
-    seen: dict[str, list[int]] = {kind: [] for kind in ("learning", "young", "mature")}
+    seen_before: list[tuple[int, str | None]] = []
     for rating, state_before, repeat in store.db.execute(
         f"SELECT r.rating, r.state_before, {SEEN_BEFORE_SQL} FROM reviews r "
         "WHERE r.reviewed_at >= ? AND r.reviewed_at < ?",
@@ -56,7 +56,7 @@ def answers(store: Store, start: dt.datetime, end: dt.datetime) -> dict[str, Any
         kind = answered_as(state_before)
         buttons["learning" if kind == "learning" else "review"][rating] += 1
         if repeat:
-            seen[kind].append(rating)
+            seen_before.append((rating, state_before))
 
     def shares(counts: Counter[int]) -> dict[str, Any]:
         n = sum(counts.values())
@@ -64,13 +64,9 @@ def answers(store: Store, start: dt.datetime, end: dt.datetime) -> dict[str, Any
             key: (round(counts[i] / n, 4) if n else None) for i, key in enumerate(RATING_KEYS, 1)
         }
 
-    every = [r for ratings in seen.values() for r in ratings]
     return {
         "buttons": {kind: shares(c) for kind, c in buttons.items()},
-        "retention": {
-            kind: {"retention": retention(ratings), "answers": len(ratings)}
-            for kind, ratings in {**seen, "all": every}.items()
-        },
+        "retention": by_maturity(seen_before),
     }
 
 

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from statistics import mean
 from typing import Any
 
-from prepdeck.core.retention import SEEN_BEFORE_SQL
+from prepdeck.core.retention import SEEN_BEFORE_SQL, by_maturity
 from prepdeck.core.retention import retention as _retention
 from prepdeck.core.store import Store, from_iso, to_iso, utcnow
 from prepdeck.decks.model import Card, DeckSet
@@ -626,6 +626,8 @@ def week_figures(
             "minutes": round(sum(r["duration_ms"] or 0 for r in last) / 60000, 1),
             "retention": _retention([r["rating"] for r in last if r["repeat"]]),
         },
+        # the same retention split by what the card was when answered (young + mature: Anki's true retention)
+        "retention_by_maturity": by_maturity((r["rating"], r["state_before"]) for r in this if r["repeat"]),
         "retention_by_deck": deck_ret,
         "retention_by_round": round_ret,
         "combined": {

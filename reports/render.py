@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from prepdeck.core.retention import LABEL as RETENTION_LABEL
+from prepdeck.core.retention import MATURE_DAYS, percent
 from prepdeck.core.retention import MEANING as RETENTION_MEANING
-from prepdeck.core.retention import percent
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HEAT_LEVELS = ("#eef1f5", "#c6dbf7", "#8db5ef", "#4a86e0", "#1f4fa8")
@@ -108,7 +108,11 @@ def _context(fig: dict[str, Any]) -> dict[str, Any]:
         "f": fig,
         "heat": heatmap_grid(fig["heatmap"]),
         "span": f"{start:%a %d %b} – {end:%a %d %b %Y}",
-        "retention_text": {"label": RETENTION_LABEL, "meaning": RETENTION_MEANING},
+        "retention_text": {
+            "label": RETENTION_LABEL,
+            "meaning": RETENTION_MEANING,
+            "mature_days": MATURE_DAYS,
+        },
     }
 
 

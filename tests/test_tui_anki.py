@@ -90,6 +90,8 @@ async def test_one_retention_everywhere_from_a_seeded_log(tmp_path, monkeypatch,
         f"| retention | {share} |" in md
         and "Retention: answers on cards seen before that were not Again" in md
     )
+    assert f"By what the card was when answered: learning {share} · young — · mature —" in md
+    assert figures["retention_by_maturity"]["all"]["retention"] == figures["retention"]
     html = Path(figures["files"]["html"]).read_text(encoding="utf-8")
     assert f'<div class="v">{share}</div><div class="k">retention</div>' in html
     assert "Retention: answers on cards seen before that were not Again" in html
