@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -151,6 +151,7 @@ def prepare(
     columns: Mapping[str, str] | None = None,
     *,
     native: bool = False,
+    tables: Collection[str] = (),
 ) -> PreparedQuery:
     """Check that `text` is one query and produce the DuckDB SQL to run; AnswerError otherwise.
 
@@ -200,7 +201,7 @@ def prepare(
     )
     if refused:
         raise AnswerError(refused)
-    statement = source_semantics(statement, dialect, types)
+    statement = source_semantics(statement, dialect, types, tables)
     if dialect in SPARK_FAMILY:
         timestamps = frozenset(name for name, base in types.items() if base in _TIMESTAMP_BASES)
         statement = fix_spark_epochs(statement, timestamps)

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from prepdeck.decks.model import Card, Case
 
 STOP_KINDS = ("Binder Error", "Catalog Error", "Parser Error", "Permission Error")
+TEXT_BASES = frozenset({"VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR"})
+# MySQL's default collation (utf8mb4_0900_ai_ci) ignores case and accents when it compares, groups,
+# sorts and joins text: MySQL answers read each table through a view of this schema whose text columns
+# carry DuckDB's nearest collation (translate.py qualifies their table names)
+COLLATED_SCHEMA = "mysql_ci"
+COLLATION = "nocase.noaccent"
 
 
 def _locate(name: str, source: str) -> tuple[int, int] | None:
@@ -137,6 +143,7 @@ def connect(config: SqlConfig, today: dt.datetime) -> duckdb.DuckDBPyConnection:
         conn.execute("SET TimeZone = 'UTC'")  # a setting of the built-in ICU extension
         for macro in _clock_macros(today):
             conn.execute(macro)
+        conn.execute(f"CREATE SCHEMA {COLLATED_SCHEMA}")  # its views: load_case
         conn.execute("SET lock_configuration = true")
     except Exception:
         conn.close()
@@ -210,6 +217,16 @@ def load_case(conn: duckdb.DuckDBPyConnection, card: Card, case: Case) -> None:
             # built from the parsed declaration: the deck's text is never run as SQL
             defs = ", ".join(f"{_quote(c.name)} {c.type}" for c in columns)
             conn.execute(f"CREATE TABLE {_quote(table)} ({defs})")
+            collated = ", ".join(
+                f"{_quote(c.name)} COLLATE {_quote(COLLATION)} AS {_quote(c.name)}"
+                if c.base in TEXT_BASES
+                else _quote(c.name)
+                for c in columns
+            )
+            conn.execute(
+                f"CREATE OR REPLACE VIEW {COLLATED_SCHEMA}.{_quote(table)} AS "
+                f"SELECT {collated} FROM main.{_quote(table)}"
+            )
         except duckdb.Error as exc:
             raise CardProblem(f"{card.global_id}: table {table}: {str(exc).splitlines()[0]}") from None
         header, rows = case_rows(card, case, table, columns)

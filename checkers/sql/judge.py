@@ -116,6 +116,7 @@ class _Run:
                     dialect,
                     column_types(card),
                     native=self.pg is not None and dialect == "postgres",
+                    tables=card.tables,
                 )
             except (AnswerError, ValueError) as exc:
                 raise CardProblem(f"{card.global_id}: the card's solution: {exc}") from None
@@ -207,7 +208,9 @@ def check_sql(
     elif fallback:
         result.engine = f"{engine_label(dialect)[:-1]}; {fallback})"
     try:
-        prepared = prepare(answer, dialect, column_types(card), native=pg_service is not None)
+        prepared = prepare(
+            answer, dialect, column_types(card), native=pg_service is not None, tables=card.tables
+        )
     except AnswerError as exc:
         result.error = str(exc)
         result.cases = [CaseResult(c.name, c.hidden, False, error="not run") for c in card.cases]
@@ -340,6 +343,12 @@ def _judge_case(
     if card.ordered and not prepared.has_order_by:
         out.message = NO_ORDER_BY if out.passed else f"{out.message}; also {NO_ORDER_BY}"
         out.passed = False
+    if not out.passed and prepared.dialect == "mysql":
+        from prepdeck.checkers.sql.collation import mysql_collation_note
+
+        note = mysql_collation_note(card, case)
+        if note:
+            out.message = f"{out.message}; {note}" if out.message else note
     return out
 
 
@@ -365,7 +374,7 @@ def explain_sql(
         if isinstance(native, CheckResult) and native.plan:
             return answer_text(answer), native.plan
     pg_service, _ = _native_postgres(dialect, cfg)
-    prepared = prepare(answer, dialect, column_types(card), native=pg_service is not None)
+    prepared = prepare(answer, dialect, column_types(card), native=pg_service is not None, tables=card.tables)
     with _sessions(pg_service, cfg, card, None) as pg:
         run = _Run(card, cfg, None, pg)
         try:
