@@ -177,10 +177,26 @@ def test_answer_shares_and_retention_by_maturity_match_the_log(tmp_path, monkeyp
     ctx.close()
 
 
+LONG_TITLED_DECK = """
+[deck]
+id = "orchestration"
+title = "Orchestration, dbt, data quality, governance and lineage"
+round = "design"
+
+[[cards]]
+id = "idempotent-runs"
+type = "recall"
+title = "Idempotent runs"
+prompt = "Why must a backfill be idempotent?"
+answer = "Reruns happen: the same input must give the same output, never duplicates."
+"""
+
+
 # the forecast reaches 30 days (f: 90) as text bars, the period (p) moves the answer shares, at 60x20
 @pilot_test
 async def test_stats_forecast_and_period_keys_at_60x20(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
+    (tmp_path / "decks" / "long.toml").write_text(LONG_TITLED_DECK, encoding="utf-8")
     app = PrepdeckApp(ctx, clock=Clock())
     _seed_first_reviews(app, days_ago=40)  # overdue: all three are due today
     async with app.run_test(size=(60, 20)) as pilot:
@@ -198,6 +214,12 @@ async def test_stats_forecast_and_period_keys_at_60x20(tmp_path, monkeypatch):
         assert "Due, next 90 days: 3" in "\n".join(screen_lines(app))
         await pilot.press("p")  # 30 → 90 days: the first answers, 40 days ago, now count
         await settle(pilot)
+        # a long deck title is cut, never the counts
+        cards = app.screen.query_one("#stats-cards")
+        cards.scroll_visible(animate=False)
+        await settle(pilot)
+        row = next(line for line in screen_lines(app) if "Orchestration" in line)
+        assert row.split()[-6:] == ["1", "0", "0", "0", "0", "1"] and "…" in row
         answers = app.screen.query_one("#stats-answers")
         answers.scroll_visible(animate=False)
         await settle(pilot)

@@ -148,14 +148,15 @@ class StatsScreen(Screen[None]):
         if f["empty"]:
             summary += "\n[i]No activity this week: scores stay empty until there is evidence.[/i]"
         self.query_one("#stats-summary", Static).update(summary)
-        self.query_one("#stats-cards", Static).update(self._maturity(data["maturity"]))
         self.query_one("#stats-answers", Static).update(self._answers(data["period"]))
         self._draw_plots()
         self.query_one("#stats-scores", Static).update(self._scores_text(f))
 
     def _draw_plots(self) -> None:
+        """Everything laid out for the screen's width (again after a resize)."""
         if self.data is None:
             return
+        self.query_one("#stats-cards", Static).update(self._maturity(self.data["maturity"]))
         t = self.data["trends"]
         self._bars(
             "#plot-reviews",
@@ -172,10 +173,12 @@ class StatsScreen(Screen[None]):
         self.call_after_refresh(self._draw_plots)
 
     # -- the collection, as Anki shows it ---------------------------------------------------------------
-    @staticmethod
-    def _maturity(m: dict[str, Any]) -> Group:
+    def _maturity(self, m: dict[str, Any]) -> Group:
         table = _table()
-        table.add_column("Deck", overflow="ellipsis", no_wrap=True, min_width=8)
+        # the counts keep their width: a long deck title is cut instead (six columns of 5-6 cells, gaps,
+        # the section's padding and the scrollbar)
+        title_width = max(10, (self.size.width or 80) - 45)
+        table.add_column("Deck", overflow="ellipsis", no_wrap=True, min_width=8, max_width=title_width)
         heads = ("new", "learning", "young", "mature", "suspended", "total")
         # short headings: the table fits 60 columns with the deck titles readable
         for head in ("New", "Learn", "Young", "Mature", "Susp.", "Total"):
