@@ -61,45 +61,35 @@ def test_a_plan_is_read_string_by_string() -> None:
     assert not plan_refused(plan)
 
 
-DECK = textwrap.dedent('''
-    [deck]
-    id = "java-calls"
-    title = "Java calls"
-    round = "pyspark"
+TABLE_AND_CASE = """
+[cards.tables]
+t = "a INTEGER, b INTEGER"
+[[cards.cases]]
+name = "one"
+[cards.cases.data]
+t = "a,b\\n1,2\\n"
+"""
+DECK = f"""
+[deck]
+id = "java-calls"
+title = "Java calls"
+round = "pyspark"
 
-    [[cards]]
-    id = "same"
-    type = "pyspark"
-    title = "the table as it is"
-    prompt = "return t"
-    function = "same"
-    solution = "def same(t):\\n    return t.select('a', 'b')\\n"
-    [cards.tables]
-    t = "a INTEGER, b INTEGER"
-    [[cards.cases]]
-    name = "one"
-    [cards.cases.data]
-    t = """
-    a,b
-    1,2
-    """
-
-    [[cards]]
-    id = "query"
-    type = "sql"
-    title = "the table as it is"
-    prompt = "return t"
-    solution = "SELECT a, b FROM t"
-    [cards.tables]
-    t = "a INTEGER, b INTEGER"
-    [[cards.cases]]
-    name = "one"
-    [cards.cases.data]
-    t = """
-    a,b
-    1,2
-    """
-''')
+[[cards]]
+id = "same"
+type = "pyspark"
+title = "the table as it is"
+prompt = "return t"
+function = "same"
+solution = "def same(t):\\n    return t.select('a', 'b')\\n"
+{TABLE_AND_CASE}
+[[cards]]
+id = "query"
+type = "sql"
+title = "the table as it is"
+prompt = "return t"
+solution = "SELECT a, b FROM t"
+{TABLE_AND_CASE}"""
 
 
 @pytest.fixture(scope="module")

@@ -273,6 +273,14 @@ args = '{{"x": 1}}'
 PLUS_TWO = ("a.py", "def inc(x):\n    return x + 2\n")
 
 
+def _write_swap(folder: Path, step: int) -> Path:
+    """The swap deck whose solution adds `step`, as folder/swap.toml."""
+    folder.mkdir(exist_ok=True)
+    path = folder / "swap.toml"
+    path.write_text(SWAP_DECK.format(step=step), encoding="utf-8")
+    return path
+
+
 def _swap_card(folder: Path):
     decks = load_decks([folder])
     card = decks.card("swap/inc")
@@ -287,12 +295,9 @@ def test_a_deck_swapped_for_trusted_content_after_loading_never_runs_the_loaded_
     from prepdeck.checkers.sealed import UntrustedCode
 
     folder = tmp_path / "downloads"
-    folder.mkdir()
-    path = folder / "swap.toml"
-    path.write_text(SWAP_DECK.format(step=2), encoding="utf-8")  # the stranger's version, loaded
+    _write_swap(folder, 2)  # the stranger's version, loaded
     loaded = _swap_card(folder)
-    path.write_text(SWAP_DECK.format(step=1), encoding="utf-8")  # then the file the user reads and trusts
-    trust(path, isolated_home)
+    trust(_write_swap(folder, 1), isolated_home)  # then the file the user reads and trusts
     with pytest.raises(UntrustedCode, match="not trusted"):
         check_python_answers(loaded, [PLUS_TWO])  # the step-2 solution would have made PLUS_TWO pass
     # the content trusted does run, and judges by its own solution
@@ -307,10 +312,8 @@ def test_a_symbolic_link_moved_into_a_trusted_folder_after_loading_lends_no_trus
     from prepdeck.checkers.sealed import UntrustedCode
 
     mine, downloads = tmp_path / "mine", tmp_path / "downloads"
-    mine.mkdir()
-    downloads.mkdir()
-    (downloads / "swap.toml").write_text(SWAP_DECK.format(step=2), encoding="utf-8")
-    (mine / "swap.toml").write_text(SWAP_DECK.format(step=1), encoding="utf-8")
+    _write_swap(downloads, 2)
+    _write_swap(mine, 1)
     trust(mine, isolated_home)  # the user's own folder
     shown = tmp_path / "shown"
     shown.mkdir()
@@ -326,13 +329,10 @@ def test_a_symbolic_link_moved_into_a_trusted_folder_after_loading_lends_no_trus
 def test_trusting_a_loaded_deck_trusts_what_was_shown_not_what_the_file_became(
     tmp_path: Path, isolated_home: Path
 ) -> None:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
-    path = folder / "swap.toml"
-    path.write_text(SWAP_DECK.format(step=1), encoding="utf-8")
+    path = _write_swap(tmp_path / "downloads", 1)
     shown, _ = load_deck_file(path)  # the app shows this deck's code and the user presses t
     assert shown is not None
-    path.write_text(SWAP_DECK.format(step=2), encoding="utf-8")  # swapped while the modal was open
+    _write_swap(path.parent, 2)  # swapped while the modal was open
     trust(shown, isolated_home)
     assert is_trusted(shown, isolated_home)
     swapped, _ = load_deck_file(path)
