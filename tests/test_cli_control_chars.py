@@ -140,6 +140,7 @@ def test_every_command_shows_hostile_text_harmlessly(hostile: dict[str, Path], i
         ("--decks", decks, "report", "--out", str(tmp / "out")),
         ("--decks", decks, "plan"),
         ("sync", str(sync_dir)),
+        ("--decks", decks, "optimize"),
     ]
     for args in runs:
         code, out, err = run(isolated_home, *args, stdin=ANSWER_TEXT.encode())

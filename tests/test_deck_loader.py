@@ -64,12 +64,15 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def one_card_deck(card_type: str, card_id: str, keys: str, round_: str | None = None) -> str:
-    """A deck (named after its round) whose first card is `card_type`; `keys` are the card's keys after
-    its id and type, from line 9 (so problem lines stay where the tests expect them)."""
+def one_card_deck(
+    card_type: str, card_id: str, keys: str, *, title: str = "t", prompt: str = "p", round_: str | None = None
+) -> str:
+    """A deck (named after its round) whose first card is `card_type` with its title and prompt; `keys` are
+    the card's other keys, from line 11 (so problem lines stay where the tests expect them)."""
     round_ = round_ or card_type
     head = f'[deck]\nid = "{round_}"\ntitle = "{round_.title()}"\nround = "{round_}"\n\n'
-    return head + f'[[cards]]\nid = "{card_id}"\ntype = "{card_type}"\n' + textwrap.dedent(keys)
+    card = f'[[cards]]\nid = "{card_id}"\ntype = "{card_type}"\ntitle = "{title}"\nprompt = "{prompt}"\n'
+    return head + card + textwrap.dedent(keys)
 
 
 def problems_of(tmp_path: Path, text: str) -> list[str]:
@@ -184,8 +187,6 @@ def test_pyspark_card_needs_function_and_spark_types(tmp_path: Path) -> None:
         "pyspark",
         "a",
         """\
-    title = "t"
-    prompt = "p"
     solution = "def f(t): return t"
     tables = { t = "m MAP(VARCHAR, INTEGER)" }
     dialect = "spark"
@@ -207,8 +208,6 @@ def test_design_numbers_and_target_seconds(tmp_path: Path) -> None:
         "design",
         "fraud",
         """\
-    title = "Fraud"
-    prompt = "Design it."
     answer = "Kafka, Flink, a feature store."
     target_seconds = [300, 120]
     numbers = [
@@ -216,6 +215,8 @@ def test_design_numbers_and_target_seconds(tmp_path: Path) -> None:
       { question = "no answer" },
     ]
     """,
+        title="Fraud",
+        prompt="Design it.",
     )
     assert problems_of(tmp_path, text) == [
         "12: 'target_seconds' must be [min, max] whole seconds, 0 < min <= max <= 14400",
@@ -228,8 +229,6 @@ def test_design_card_loads_numbers(tmp_path: Path) -> None:
         "design",
         "fraud",
         """\
-    title = "Fraud"
-    prompt = "Design it."
     answer = "Kafka."
     checklist = ["clarify", "capacity"]
     numbers = [{ question = "MB/s?", answer = 50, unit = "MB/s" }]
@@ -241,6 +240,8 @@ def test_design_card_loads_numbers(tmp_path: Path) -> None:
     competency = "ownership"
     checklist = ["a measurable result", "own decision"]
     """,
+        title="Fraud",
+        prompt="Design it.",
     )
     deck, problems = load_deck_file(write(tmp_path, "d.toml", text))
     assert problems == [] and deck is not None
