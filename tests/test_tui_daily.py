@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sql_cards import DECK, write_deck
 from textual.widgets import Checkbox, Input, Static, TextArea
-from tui_support import Clock, make_context, new_context, pilot_test, review_rows, settle, use_utc
+from tui_support import Clock, burst, make_context, new_context, pilot_test, review_rows, settle, use_utc
 
 from prepdeck.core.paths import database_path
 from prepdeck.tui.app import PrepdeckApp
@@ -192,6 +192,35 @@ async def test_digits_in_design_fields_never_rate(tmp_path, monkeypatch):
         await pilot.press("escape", "2")
         await pilot.pause()
         assert [r[1] for r in review_rows(database_path(ctx.home))] == [2]
+    ctx.close()
+
+
+@pilot_test
+async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tmp_path, monkeypatch):
+    # tmux send-keys / a fast typist: "e" then "11574" reached the screen before "e" had focused the first
+    # field, and after Tab "4.32" went into the field just left; a digit could then rate the card
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await pilot.press("space")
+        await burst(pilot, "e", *"11574", "tab", *"4.32", "tab", "4")
+        view = screen.view
+        assert view is not None
+        assert view.query_one("#number-0", Input).value == "11574"
+        assert view.query_one("#number-1", Input).value == "4.32"
+        assert isinstance(screen.focused, Checkbox)  # the second Tab went on to the checklist
+        assert review_rows(database_path(ctx.home)) == []  # and the "4" there did not rate
+    ctx.close()
+    ctx = _sql_context(tmp_path / "sql", monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        assert isinstance(screen.view, CodeCardView)
+        editor = screen.view.query_one("#editor", TextArea)
+        editor.load_text("")
+        await burst(pilot, "e", *"SELECT 1")
+        assert editor.text == "SELECT 1"
     ctx.close()
 
 

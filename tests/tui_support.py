@@ -155,3 +155,17 @@ def pilot_test(fn):
         asyncio.run(fn(*args, **kwargs))
 
     return wrapper
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Send keys as one burst from the terminal (a fast typist, a paste, tmux send-keys): all arrive before
+    the app handles the first, unlike `pilot.press`, which waits for each key to be handled."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, {"tab": "\t", "space": " "}.get(key, key if len(key) == 1 else None))
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await settle(pilot)
+    for _ in range(3):
+        await pilot.pause()

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 
 from prepdeck.core.logs import log_exception
@@ -22,6 +23,7 @@ from prepdeck.core.paths import database_path
 from prepdeck.core.store import StoreError, diagnose, utcnow
 from prepdeck.decks.text import one_line
 from prepdeck.reports.commands import ReportError
+from prepdeck.tui import keyflow
 from prepdeck.tui.bindings import bindings_for, key_hint, validate_keymap
 from prepdeck.tui.commands import PrepdeckCommands
 from prepdeck.tui.messages import ReviewsChanged
@@ -126,6 +128,15 @@ class PrepdeckApp(App[int]):
         """Read the deck folders again; the scheduler is rebuilt over them when next used."""
         self.context.reload_decks()
         self.__dict__.pop("scheduling", None)  # functools.cached_property keeps its value here
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            keyflow.routed(self, event)  # a burst of keys follows the focus its first keys move
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if keyflow.came_back_elsewhere(self, event):
+            event.prevent_default()  # handed to the widget focused since: not the bindings of where it was
 
     def on_mount(self) -> None:
         config = self.context.config

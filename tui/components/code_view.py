@@ -30,7 +30,7 @@ from prepdeck.decks.text import one_line, visible
 from prepdeck.scoring.evidence import CodeAnswer
 from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
-from prepdeck.tui.components.fields import EditorArea
+from prepdeck.tui.components.fields import EditorArea, focus_now
 from prepdeck.tui.messages import WorkStatus
 from prepdeck.tui.text import plain
 from prepdeck.tui.workers import background
@@ -341,7 +341,7 @@ class CodeCardView(CardView):
         return self.query_one("#editor", TextArea)
 
     def focus_editor(self) -> bool:
-        self.editor.focus()
+        focus_now(self.editor)
         return True
 
     @on(TextArea.Changed, "#editor")

@@ -23,7 +23,7 @@ from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, sugge
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer
 from prepdeck.tui.bindings import key_hint
 from prepdeck.tui.components.card_view import CardView
-from prepdeck.tui.components.fields import TextField
+from prepdeck.tui.components.fields import TextField, focus_now
 from prepdeck.tui.text import plain
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ class DesignCardView(CardView):
         target = (empty or targets or [None])[0]
         if target is None:
             return False
-        target.focus()
+        focus_now(target)
         return True
 
     # -- events ----------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ class DesignCardView(CardView):
         inputs = list(self.query(Input))
         index = inputs.index(event.input)
         if index + 1 < len(inputs):
-            inputs[index + 1].focus()
+            focus_now(inputs[index + 1])
         else:
             self.screen.set_focus(None)  # back to the screen's keys: Space reveals, 1–4 rate
 

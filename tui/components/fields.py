@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
+
+from prepdeck.tui.keyflow import field_key
 
 UNDO_DEPTH = 200  # edits kept per field
 
@@ -22,6 +26,11 @@ SELECT_ALL = Binding("ctrl+a", "select_all", "Select all", show=False)
 
 class EditorArea(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [SELECT_ALL]
+
+    async def _on_key(self, event: events.Key) -> None:
+        if field_key(self, event, tab_moves_focus=self.tab_behavior == "focus"):
+            event.stop()
+            event.prevent_default()  # TextArea's own handler would type it here
 
 
 class TextField(Input):
@@ -38,6 +47,11 @@ class TextField(Input):
         self._future: list[str] = []
         self._shown = value or ""
         self._restoring = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if field_key(self, event):
+            event.stop()
+            event.prevent_default()  # Input's own handler would type it here
 
     def _watch_value(self, value: str) -> None:
         super()._watch_value(value)
@@ -64,3 +78,10 @@ class TextField(Input):
 
     def action_redo_edit(self) -> None:
         self._step(self._future, self._past)
+
+
+def focus_now(widget: Widget) -> None:
+    """Focus `widget` before the next key is handled. `Widget.focus()` waits its turn in the message
+    queue, behind keys already typed: `e` then "50" in one burst (a fast typist, a paste, tmux) sent the
+    digits to the screen, and a Tab then took the rest to another field."""
+    widget.screen.set_focus(widget)

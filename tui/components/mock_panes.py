@@ -15,7 +15,7 @@ from prepdeck.mocks import store as mock_store
 from prepdeck.mocks.plan import RoundPlan
 from prepdeck.scoring.card import Scorecard, parse_self_score
 from prepdeck.scoring.rubrics import RUBRICS
-from prepdeck.tui.components.fields import EditorArea
+from prepdeck.tui.components.fields import EditorArea, focus_now
 
 
 class DiscussionPane(VerticalScroll):
@@ -48,7 +48,7 @@ class DiscussionPane(VerticalScroll):
         target = (empty or boxes or [None])[0]
         if target is None:
             return False
-        target.focus()
+        focus_now(target)
         return True
 
 

@@ -36,7 +36,7 @@ from prepdeck.scoring.rubrics import RUBRICS, Rubric
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.design_view import DesignSheet, design_answer
-from prepdeck.tui.components.fields import TextField
+from prepdeck.tui.components.fields import TextField, focus_now
 from prepdeck.tui.components.speech_result import metrics_text, transcript_text, trend_text
 from prepdeck.tui.workers import background
 
@@ -556,7 +556,7 @@ class SpokenCardView(CardView):
         return self.sheet.first_point() if self.sheet is not None and self.revealed else None
 
     def focus_editor(self) -> bool:
-        self.query_one(f"#note-{self.fields[0]}", Input).focus()
+        focus_now(self.query_one(f"#note-{self.fields[0]}", Input))
         return True
 
     # -- design cards: the model answer, the checklist and the numbers ---------------------------------
@@ -587,6 +587,6 @@ class SpokenCardView(CardView):
         numbers = list(self.query(".number-input"))
         index = numbers.index(event.input)
         if index + 1 < len(numbers):
-            numbers[index + 1].focus()
+            focus_now(numbers[index + 1])
         else:
             self.focus()  # back on the view: its keys record, and 1–4 rate

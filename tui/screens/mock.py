@@ -49,6 +49,7 @@ from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
+from prepdeck.tui.components.fields import focus_now
 from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.components.mock_panes import BreakPane, DiscussionPane, ScoringPane
 
@@ -353,7 +354,7 @@ class MockScreen(Screen[None]):
                     self.notify("Nothing to type into here.", timeout=2)
                 return
         if self.scoring is not None and self.scoring.display:
-            self.scoring.query(Input).first().focus()
+            focus_now(self.scoring.query(Input).first())
 
     def action_leave(self) -> None:
         focused = self.focused
