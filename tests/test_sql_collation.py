@@ -151,3 +151,24 @@ def test_a_failed_mysql_case_says_which_values_mysql_calls_equal() -> None:
     hidden = Card(**{**card.__dict__, "cases": (Case("secret", {"orders": ORDERS}, hidden=True),)})
     shown = check_sql(hidden, "SELECT COUNT(DISTINCT status) AS n FROM orders", "mysql", translate_only=True)
     assert "some values of this case" in shown.cases[0].message and "PAID" not in shown.cases[0].message
+
+
+def test_bigquery_offset_past_the_end_raises_as_in_bigquery_safe_offset_gives_null() -> None:
+    card = Card(
+        deck_id="collation",
+        id="domain",
+        type="sql",
+        title="t",
+        prompt="",
+        solution="SELECT id, CASE WHEN contains(email, '@') THEN split_part(email, '@', 2) END AS domain FROM u",
+        tables={"u": "id INTEGER, email VARCHAR"},
+        cases=(Case("example", {"u": "id,email\n1,a@x.io\n2,nobody\n"}),),
+    )
+    strict = check_sql(card, "SELECT id, SPLIT(email, '@')[OFFSET(1)] AS domain FROM u", "bigquery")
+    assert not strict.passed and "out of bounds" in (strict.cases[0].error or ""), strict.to_json()
+    assert check_sql(card, "SELECT id, SPLIT(email, '@')[SAFE_OFFSET(1)] AS domain FROM u", "bigquery").passed
+    assert check_sql(
+        card, "SELECT id, SPLIT(email, '@')[SAFE_ORDINAL(2)] AS domain FROM u", "bigquery"
+    ).passed
+    ordinal = check_sql(card, "SELECT id, SPLIT(email, '@')[ORDINAL(2)] AS domain FROM u", "bigquery")
+    assert not ordinal.passed

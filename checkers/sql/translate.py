@@ -350,6 +350,14 @@ def source_semantics(
         if dialect == "mysql" and isinstance(node, exp.IntDiv):
             quotient = exp.Div(this=node.this, expression=node.expression, typed=False, safe=False)
             return exp.cast(exp.Anonymous(this="trunc", expressions=[quotient]), "BIGINT")
+        if dialect == "bigquery" and isinstance(node, exp.Bracket) and not node.args.get("safe"):
+            # the replacement's parts are not visited again: rewrite them first
+            inner = node.copy()
+            inner.set("this", node.this.transform(rewrite))
+            inner.set("expressions", [e.transform(rewrite) for e in node.expressions])
+            strict = _bigquery_strict_index(inner)
+            if strict is not None:
+                return strict
         if (
             dialect == "bigquery"
             and isinstance(node, exp.IgnoreNulls)
@@ -620,6 +628,32 @@ def _snowflake_format(text: str) -> str | None:
             out.append(text[i].replace("%", "%%"))
             i += 1
     return "".join(out)
+
+
+def _bigquery_strict_index(node: exp.Bracket) -> exp.Expression | None:
+    """BigQuery `arr[OFFSET(i)]` / `arr[ORDINAL(i)]` raise an error past the array's end (SAFE_OFFSET and
+    SAFE_ORDINAL give NULL; DuckDB's index always does): the index checked first. A NULL array or index
+    stays NULL, as in BigQuery. None for a subscript that is not an array position (a JSON key)."""
+    from sqlglot import exp
+
+    index = node.expressions[0] if len(node.expressions) == 1 else None
+    if index is None or (isinstance(index, exp.Literal) and index.is_string):
+        return None
+    position = index.copy()
+    if node.args.get("offset", 0) != 0:  # ORDINAL counts from 1
+        position = exp.Sub(this=position, expression=exp.Literal.number(1))
+    outside = exp.Or(
+        this=exp.LT(this=position.copy(), expression=exp.Literal.number(0)),
+        expression=exp.GTE(this=position, expression=exp.ArraySize(this=node.this.copy())),
+    )
+    message = (
+        "array index out of bounds: BigQuery's OFFSET/ORDINAL raise an error there "
+        "(SAFE_OFFSET/SAFE_ORDINAL give NULL)"
+    )
+    fail = exp.Anonymous(this="error", expressions=[exp.Literal.string(message)])
+    within = node.copy()
+    within.set("safe", True)  # the same position, not checked again
+    return exp.Case(ifs=[exp.If(this=outside, true=fail)], default=within)
 
 
 def _array_agg_limit(agg: exp.Expression, limit: exp.Expression) -> exp.Expression:
