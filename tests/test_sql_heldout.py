@@ -290,3 +290,32 @@ def test_snowflake_runs_a_self_referencing_cte_without_recursive() -> None:
 ) SELECT emp_id, name, level, path FROM chain"""
     assert _check("org-chart-levels", chain, "snowflake") == (True, "[]")
     assert not _check("org-chart-levels", chain, "bigquery")[0]  # BigQuery needs WITH RECURSIVE
+
+
+def test_mysql_unquotes_a_json_null_to_the_text_null() -> None:
+    con = duckdb.connect()
+    doc = """'{"a": null, "b": "x"}'"""
+    sql = prepare(
+        f"SELECT {doc}->>'$.a', {doc}->>'$.b', {doc}->>'$.zz', JSON_UNQUOTE(JSON_EXTRACT({doc}, '$.a'))",
+        "mysql",
+    ).sql
+    assert con.sql(sql).fetchall() == [("null", "x", None, "null")]
+    nullif = "NULLIF(payload->>'$.user.id', 'null')"
+    right = f"""SELECT event_id, {nullif} AS user_id, NULLIF(payload->>'$.user.country', 'null') AS country,
+       CAST(NULLIF(payload->>'$.amount', 'null') AS DECIMAL(10,2)) AS amount FROM events WHERE JSON_VALID(payload)"""
+    assert _check("json-extract-fields", right, "mysql") == (True, "[]")
+    assert not _check("json-extract-fields", right.replace(nullif, "payload->>'$.user.id'"), "mysql")[0]
+
+
+def test_bigquery_array_positions_raise_out_of_range_and_safe_parse_json() -> None:
+    con = duckdb.connect()
+    ok = prepare(
+        "SELECT [1, 2][OFFSET(1)], [1, 2][ORDINAL(1)], [1, 2][SAFE_OFFSET(2)], [1, 2][SAFE_ORDINAL(0)]",
+        "bigquery",
+    )
+    assert con.sql(ok.sql).fetchall() == [(2, 1, None, None)]
+    for bad in ("[1, 2][OFFSET(2)]", "[1, 2][OFFSET(-1)]", "[1, 2][ORDINAL(0)]"):
+        with pytest.raises(duckdb.Error, match=r"out of bounds.*SAFE_OFFSET"):
+            con.sql(prepare(f"SELECT {bad}", "bigquery").sql).fetchall()
+    parsed = prepare("SELECT SAFE.PARSE_JSON('not json') IS NULL, SAFE.PARSE_JSON('{}') IS NULL", "bigquery")
+    assert con.sql(parsed.sql).fetchall() == [(True, False)]

@@ -339,6 +339,19 @@ def source_semantics(
         ):
             # BINARY s: compared byte by byte; text kept as text (DuckDB's BLOB cast refuses non-ASCII)
             return exp.Collate(this=exp.cast(node.this, "VARCHAR"), expression=_duckdb_collation("binary"))
+        if dialect == "mysql" and isinstance(node, exp.JSONExtractScalar):
+            # ->> unquotes a JSON null to the text 'null' in MySQL (DuckDB gives NULL)
+            kind = exp.Anonymous(this="json_type", expressions=[node.this.copy(), node.expression.copy()])
+            return _json_null_as_text(kind, node)
+        if dialect == "mysql" and _is_call(node, "json_unquote") and len(node.expressions) == 1:
+            value = node.expressions[0]
+            kind = exp.Anonymous(this="json_type", expressions=[value.copy()])
+            unquoted = exp.Anonymous(this="json_extract_string", expressions=[value, exp.Literal.string("$")])
+            return _json_null_as_text(kind, unquoted)
+        if dialect == "bigquery" and isinstance(node, exp.SafeFunc) and isinstance(node.this, exp.ParseJSON):
+            text = node.this.this
+            valid = exp.Anonymous(this="json_valid", expressions=[text.copy()])
+            return exp.Case(ifs=[exp.If(this=valid, true=exp.cast(text, "JSON"))])
         if dialect == "mysql" and isinstance(node, exp.TimestampDiff):
             # TIMESTAMPDIFF counts whole units (Mar 31 -> Apr 1 is 0 months); DuckDB's date_diff counts
             # boundaries crossed, its date_sub whole units
@@ -368,10 +381,47 @@ def source_semantics(
             return _array_agg_limit(node, node.this)
         return node
 
-    return statement.transform(rewrite)
+    statement = statement.transform(rewrite)
+    if dialect == "bigquery":  # after the rewrites above, so the array inside is already DuckDB's
+        statement = statement.transform(
+            lambda n: (
+                _bigquery_checked_index(n) if isinstance(n, exp.Bracket) and not n.args.get("safe") else n
+            )
+        )
+    return statement
 
 
 _SUNDAY_IS_ONE = {"mysql", "bigquery"} | SPARK_FAMILY
+
+
+def _json_null_as_text(kind: exp.Expression, value: exp.Expression) -> exp.Expression:
+    from sqlglot import exp
+
+    is_null = exp.EQ(this=kind, expression=exp.Literal.string("NULL"))
+    return exp.Case(ifs=[exp.If(this=is_null, true=exp.Literal.string("null"))], default=value)
+
+
+def _bigquery_checked_index(node: exp.Expression) -> exp.Expression:
+    """BigQuery's arr[OFFSET(i)] / arr[ORDINAL(i)] / arr[i] raise out of range (DuckDB gives NULL, and
+    counts a negative index from the end); the SAFE_ forms give NULL."""
+    from sqlglot import exp
+
+    if len(node.expressions) != 1 or (
+        isinstance(node.expressions[0], exp.Literal) and node.expressions[0].is_string
+    ):
+        return node  # a struct field or JSON key, not an array position
+    index = node.expressions[0]
+    first = exp.Literal.number(int(node.args.get("offset") or 0))
+    size = exp.Anonymous(this="len", expressions=[node.this.copy()])
+    outside = exp.or_(
+        exp.LT(this=index.copy(), expression=first),
+        exp.GTE(this=index.copy(), expression=exp.Add(this=size, expression=first.copy())),
+    )
+    message = exp.Literal.string(
+        "array index out of bounds (BigQuery raises it; SAFE_OFFSET/SAFE_ORDINAL give NULL)"
+    )
+    fail = exp.Anonymous(this="error", expressions=[message])
+    return exp.Case(ifs=[exp.If(this=exp.paren(outside), true=fail)], default=node)
 
 
 def _period_months(period: exp.Expression) -> exp.Expression:
