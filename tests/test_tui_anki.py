@@ -261,6 +261,12 @@ async def test_dialogs_show_only_their_own_keys(tmp_path, monkeypatch):
     app = PrepdeckApp(ctx, clock=Clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("ctrl+p")  # the command palette has no footer: the home keys do not show under it
+        await settle(pilot)
+        assert "Review all" not in screen_lines(app)[-1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Review all" in screen_lines(app)[-1]
         await pilot.press("question_mark")
         await settle(pilot)
         footer = screen_lines(app)[-1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -34,6 +35,14 @@ class AdaptiveFooter(Footer):
         never offers what the dialog does not do."""
         super().__init__(show_command_palette=not own_keys_only)
         self.own_keys_only = own_keys_only
+
+    def on_mount(self) -> None:
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        # under a dialog (the command palette has no footer of its own) these keys are not the ones in
+        # force: hidden, not removed, so the screen beneath keeps its layout
+        self.styles.visibility = "visible" if screen is self.screen else "hidden"
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
