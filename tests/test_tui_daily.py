@@ -505,6 +505,25 @@ async def test_plan_panel_opens_in_sight_with_unbroken_boxes(tmp_path, monkeypat
     ctx.close()
 
 
+@pilot_test
+async def test_a_plan_that_cannot_be_made_says_why_in_sight(tmp_path, monkeypatch):
+    # Ctrl+T in the editor on a query naming an unknown table: the error box opened below the fold
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        await pilot.press("e")
+        view.query_one("#editor", TextArea).load_text("select * from no_such_table")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        panel = view.query_one("#translation", Static)
+        assert "no_such_table" in _text(panel)
+        assert _visible(panel) and panel.region.bottom <= 24 - 4  # above the rating bar and the footer
+    ctx.close()
+
+
 # as in Anki: the top bar counts what is left as new / learning / review, never a total that grows
 @pilot_test
 async def test_top_bar_counts_new_learning_and_review(tmp_path, monkeypatch):

@@ -552,8 +552,9 @@ class CodeCardView(CardView):
     def _explain_done(self, message: ExplainDone) -> None:
         message.stop()
         panel = self.query_one("#translation", Static)
-        if message.problem:
+        if message.problem:  # e.g. an unknown table: the one line must be in sight too
             panel.update(Text(message.problem, style="red"))
+            self.call_after_refresh(self.scroll_to_widget, panel, animate=False)
             return
         from rich.console import Group
         from rich.syntax import Syntax
