@@ -703,3 +703,18 @@ async def test_ctrl_a_selects_all_in_the_code_editor_and_in_a_note_field(tmp_pat
         await pilot.press("e", *"sla 99.9", "ctrl+a", "z")
         assert screen.view.query_one("#note-requirements", Input).value == "z"  # type: ignore[union-attr]
     ctx.close()
+
+
+@pilot_test
+async def test_the_home_heatmap_counts_one_review_in_the_singular(tmp_path, monkeypatch):
+    # "1 reviews in 12 weeks" under the heatmap after the first answer
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _review(pilot)
+        await pilot.press("space", "3")
+        await settle(pilot)
+        await pilot.press("escape", "escape")  # the session's summary, then home
+        await settle(pilot)
+        assert "1 review in 12 weeks" in _text(app.screen.query_one("#today", Static))
+    ctx.close()

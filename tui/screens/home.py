@@ -187,8 +187,9 @@ class HomeScreen(Screen[None]):
             f"[b]prepdeck[/b]  {countdown}Today [b]{today.reviewed}[/b] reviewed · {today.minutes:.0f} min · "
             f"{today.new_seen} new  ·  streak [b]{streak}[/b] day{'s' if streak != 1 else ''}"
         )
+        reviews = sum(message.heatmap.values())
         self.query_one("#today", Static).update(
-            f"[dim]{sum(message.heatmap.values())} reviews in 12 weeks[/dim]"
+            f"[dim]{reviews} review{'s' if reviews != 1 else ''} in 12 weeks[/dim]"
         )
         self._totals = totals
         self._update_summary()
