@@ -319,3 +319,13 @@ def test_bigquery_array_positions_raise_out_of_range_and_safe_parse_json() -> No
             con.sql(prepare(f"SELECT {bad}", "bigquery").sql).fetchall()
     parsed = prepare("SELECT SAFE.PARSE_JSON('not json') IS NULL, SAFE.PARSE_JSON('{}') IS NULL", "bigquery")
     assert con.sql(parsed.sql).fetchall() == [(True, False)]
+
+
+def test_snowflake_get_of_an_array_is_zero_based_and_null_out_of_range() -> None:
+    sql = prepare(
+        "SELECT GET(['a', 'b'], 0), GET(['a', 'b'], 1), GET(['a', 'b'], 2), GET(['a', 'b'], -1)", "snowflake"
+    )
+    assert duckdb.connect().sql(sql.sql).fetchall() == [("a", "b", None, None)]
+    get = """SELECT session_id, GET(pages, 0)::string AS landing_page,
+       GET(pages, ARRAY_SIZE(pages) - 1)::string AS exit_page, ARRAY_SIZE(pages) AS page_count FROM sessions"""
+    assert _check("array-first-last-element", get, "snowflake") == (True, "[]")

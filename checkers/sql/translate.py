@@ -320,6 +320,19 @@ def source_semantics(
             total = node.copy()
             total.set("this", exp.Sum(this=value.copy()))
             return exp.Div(this=value, expression=total, typed=False, safe=True)
+        if (
+            dialect == "snowflake"
+            and isinstance(node, exp.GetExtract)
+            and not (isinstance(node.expression, exp.Literal) and node.expression.is_string)
+        ):
+            # GET(array, i): 0-based, NULL out of range (also below 0, where DuckDB counts from the end)
+            index = node.expression
+            element = exp.Anonymous(
+                this="list_extract",
+                expressions=[node.this, exp.Add(this=index.copy(), expression=exp.Literal.number(1))],
+            )
+            below = exp.LT(this=index, expression=exp.Literal.number(0))
+            return exp.Case(ifs=[exp.If(this=below, true=exp.Null())], default=element)
         if dialect == "snowflake" and isinstance(node, exp.ToChar):
             fmt = node.args.get("format")
             if isinstance(fmt, exp.Literal) and fmt.is_string:
