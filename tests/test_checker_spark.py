@@ -712,6 +712,31 @@ def test_spark_sql_answers_get_the_verdict_real_spark_gives(tmp_path: Path, spar
     assert built.error and "reflect()/java_method()" in built.error
     on_files = verdict("ratio", "SELECT * FROM csv.`/etc/passwd`")
     assert not on_files.passed and on_files.cases[0].error
+    writer = tmp_path / "written"
+    wrote = verdict(
+        "ratio", f"WITH a AS (SELECT 1 AS r) INSERT OVERWRITE DIRECTORY '{writer}' USING csv SELECT * FROM a"
+    )
+    assert wrote.error and "INSERT" in wrote.error and not writer.exists()
+    # each case's tables live for its own query only: nothing of the calendar card's check is left
+    leftover = verdict("ratio", "SELECT COUNT(*) AS r FROM ranges")
+    assert not leftover.passed and "TABLE_OR_VIEW_NOT_FOUND" in (leftover.cases[0].error or "")
     planned = check_sql(cards["calendar"], "SELECT explode(sequence(lo, hi)) FROM ranges", "spark", cfg, True)
     assert "Physical Plan" in (planned.plan or "")  # Ctrl+T: Spark's formatted plan
     assert service(cfg).ready  # Spark survived all of it
+
+
+def test_spark_sql_time_limit_stops_the_query_and_spark_is_idle_after(
+    tmp_path: Path, spark_home: Path
+) -> None:
+    from prepdeck.checkers.sql import check_sql
+
+    (tmp_path / "spark-sql.toml").write_text(SPARK_SQL_DECK, encoding="utf-8")
+    card = load_decks([tmp_path]).card("spark-sql/ratio")
+    assert card is not None
+    runaway = check_sql(
+        card, "SELECT SUM(id) AS r FROM range(1000000000000)", "spark", config_for(spark_home, 4)
+    )
+    assert not runaway.passed and (runaway.error or "").startswith("time limit: stopped after 4 s")
+    assert [c.error for c in runaway.cases] == ["not run"]
+    after = check_sql(card, "SELECT a / NULLIF(b, 0) AS r FROM t", "spark", config_for(spark_home, 30))
+    assert after.passed, after.cases  # the runaway query was interrupted: Spark answers the next check

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prepdeck.checkers.sealed.client import Sealed, SealedUnavailable
+from prepdeck.checkers.sealed.client import Sealed, SealedOutcome, SealedUnavailable
 from prepdeck.checkers.sealed.supervisor import CappedLog
 from prepdeck.checkers.spark.java import Java, JavaNotFound, find_java
 from prepdeck.checkers.spark.java_calls import SERVER_CONFS
@@ -520,6 +520,8 @@ class SparkService:
         if refuses_java_calls(run["source"] or run.get("sql") or ""):
             outcome.events.append({"event": "run_error", "run": index, "error": JAVA_CALLS_REFUSED})
             return False
+        if run.get("sql") is not None:
+            return self._run_sql(sealed, index, run, job, cases, time_limit_s, cancel, outcome)
         # one Spark session per source: its cases attach to it in turn (visible ones first, so what a hidden
         # case leaves in the session never reaches a shown result); the last case releases it
         session = str(uuid.uuid4())
@@ -546,22 +548,9 @@ class SparkService:
                 clean_after=last and run.get("untrusted", True),
                 cancel=cancel,
             )
-            if done.status != "ok":
-                if done.status == "cancelled":
-                    outcome.stopped, outcome.stopped_run = "cancelled", index
-                    return True
-                if not self.ready:
-                    outcome.stopped, outcome.stopped_run = "crashed: the Spark server stopped", index
-                    return True
-                reason = {"time limit": "time limit", "too large": "crashed: the result is too large"}.get(
-                    done.status, f"crashed: the answer's process ended (exit status {done.exit})"
-                )
-                outcome.stopped, outcome.stopped_run = reason, index
-                return False
             result = done.result or {}
-            if result.get("internal_error"):
-                outcome.stopped, outcome.stopped_run = f"crashed: {result['internal_error']}", index
-                return False
+            if done.status != "ok" or result.get("internal_error"):
+                return self._stopped(done, index, outcome)
             events = [e for e in result.get("events", []) if isinstance(e, dict)]
             for event in events:
                 event["run"] = index
@@ -570,6 +559,70 @@ class SparkService:
                     return True
             if any(e.get("event") == "run_error" for e in events):
                 return False  # the source does not load: its other cases would say the same
+        return False
+
+    def _run_sql(
+        self,
+        sealed: Sealed,
+        index: int,
+        run: dict[str, Any],
+        job: dict[str, Any],
+        cases: list[dict[str, Any]],
+        time_limit_s: float,
+        cancel: threading.Event | None,
+        outcome: JobOutcome,
+    ) -> bool:
+        """A Spark SQL answer: every case in one sealed child and one session (no code of the answer's runs
+        in the child, so a fork, a channel and a session per case would buy nothing), visible cases first.
+        The child stops a case's query at the time limit itself; the supervisor's limit is the backstop. A
+        query cannot change the catalog (the judge refuses anything but a query), so there is nothing to
+        clean after it unless the child was stopped."""
+        payload = {
+            "url": self.url,
+            "session": str(uuid.uuid4()),
+            "sql": run["sql"],
+            "explain": bool(run.get("explain")),
+            "tables": job["tables"],
+            "cases": [{"name": c["name"], "data": c["data"]} for c in cases],
+            "max_rows": job["max_rows"],
+            "today": job.get("today"),
+            "case_time_limit_s": time_limit_s,
+        }
+        done = sealed.run(
+            payload,
+            time_limit_s * len(cases) + 5.0,
+            session=payload["session"],
+            clean_after=False,
+            cancel=cancel,
+        )
+        if done.status == "ok" and not (done.result or {}).get("internal_error"):
+            result = done.result or {}
+            for event in result.get("events", []):
+                if isinstance(event, dict):
+                    outcome.events.append({**event, "run": index})
+            if result.get("stopped"):
+                outcome.stopped, outcome.stopped_run = str(result["stopped"]), index
+            return any(e.get("event") == "card_error" for e in outcome.events)
+        return self._stopped(done, index, outcome)
+
+    def _stopped(self, done: SealedOutcome, index: int, outcome: JobOutcome) -> bool:
+        """Why a sealed child gave no result, in the outcome; True when the job must stop."""
+        if done.status == "cancelled":
+            outcome.stopped, outcome.stopped_run = "cancelled", index
+            return True
+        if not self.ready:
+            outcome.stopped, outcome.stopped_run = "crashed: the Spark server stopped", index
+            return True
+        internal = (done.result or {}).get("internal_error") if done.status == "ok" else None
+        reason = (
+            f"crashed: {internal}"
+            if internal
+            else {
+                "time limit": "time limit",
+                "too large": "crashed: the result is too large",
+            }.get(done.status, f"crashed: the answer's process ended (exit status {done.exit})")
+        )
+        outcome.stopped, outcome.stopped_run = reason, index
         return False
 
     def interrupt(self, session_id: str) -> None:

@@ -1,8 +1,9 @@
 """Spark SQL answers judged natively (issue 11, item 2): on the PySpark cards' warm local Spark, ANSI on,
-session time zone UTC, each case's tables as temp views in a session of its own sealed child (visible cases
-first), `spark.sql.runSQLOnFiles=false`, reflect/java_method refused before anything runs, the card's
-`today` as Spark's clock (checkers/spark/clock.py). The expected rows are the SQL judge's (the case's
-`expected` CSV, else the card's solution on its own engine), compared here as for every SQL answer.
+session time zone UTC, every case of a check in one sealed child and one Spark session of its own (visible
+cases first, each case's tables sent with its query as temp views that live for that query alone),
+`spark.sql.runSQLOnFiles=false`, reflect/java_method and writing statements refused before anything runs,
+the card's `today` as Spark's clock (checkers/spark/clock.py). The expected rows are the SQL judge's (the
+case's `expected` CSV, else the card's solution on its own engine), compared here as for every SQL answer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ from prepdeck.checkers.spark.judge import (
 )
 from prepdeck.core.config import Config
 from prepdeck.decks.model import Card
+
+# Spark runs `WITH … INSERT/UPDATE/DELETE/MERGE` (the statement starts like a query) at once, when it is read:
+# `WITH a AS (SELECT 1) INSERT OVERWRITE DIRECTORY '/path' USING csv SELECT * FROM a` writes files
+_WRITES = re.compile(r"\b(insert|update|delete|merge)\b", re.IGNORECASE)
+WRITES_REFUSED = "INSERT, UPDATE, DELETE and MERGE are not allowed: the answer must be a single query"
+
+
+def writes(answer: str) -> bool:
+    """True when the answer names a writing statement outside strings, quoted names and comments."""
+    from prepdeck.checkers.sql.answer import strip_literals
+
+    return bool(_WRITES.search(strip_literals(answer)))
 
 
 def check_spark_sql(
@@ -57,6 +70,8 @@ def check_spark_sql(
 
     if refuses_java_calls(answer):
         return not_run(JAVA_CALLS_REFUSED)
+    if writes(answer):
+        return not_run(WRITES_REFUSED)
     try:
         prepared = prepare(answer, "spark", column_types(card), native=True)
     except AnswerError as exc:
