@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# one value in `check --json`: whole up to this, then cut and said so (an answer can return 50 MB in a cell)
+JSON_VALUE_LIMIT = 10_000
+
+
+def capped(value: Any) -> Any:
+    """A JSON-ready value with every string longer than JSON_VALUE_LIMIT cut, saying how much is left out."""
+    if isinstance(value, str) and len(value) > JSON_VALUE_LIMIT:
+        return f"{value[:JSON_VALUE_LIMIT]}… ({len(value) - JSON_VALUE_LIMIT:,} more characters)"
+    if isinstance(value, list):
+        return [capped(v) for v in value]
+    return value
+
 
 @dataclass
 class CaseResult:
@@ -25,10 +37,10 @@ class CaseResult:
             "name": self.name,
             "hidden": self.hidden,
             "passed": self.passed,
-            "error": self.error,
-            "message": self.message,
-            "missing": self.missing,
-            "unexpected": self.unexpected,
+            "error": capped(self.error),
+            "message": capped(self.message),
+            "missing": capped(self.missing),
+            "unexpected": capped(self.unexpected),
         }
         if self.order_mismatch_at is not None:
             d["order_mismatch_at"] = self.order_mismatch_at
@@ -60,7 +72,7 @@ class CheckResult:
             "engine": self.engine,
             "passed": self.passed,
             "elapsed_ms": round(self.elapsed_ms, 1),
-            "error": self.error,
+            "error": capped(self.error),
             "cases": [c.to_json(reveal_hidden) for c in self.cases],
         }
 

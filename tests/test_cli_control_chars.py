@@ -206,3 +206,19 @@ def test_transcribe_and_record_json_escape_a_hostile_file_name(tmp_path: Path, i
             assert result["audio"] == str(audio) and result["text"]
         if args[-1] != "--json" and "record" in args:
             assert "story <U+009B>31m<U+009D>0;pwned" in out, out
+
+
+def test_a_huge_result_value_is_cut_in_json_and_in_text(
+    hostile: dict[str, Path], isolated_home: Path
+) -> None:
+    """`check --json` keeps values whole up to 10,000 characters and says how much it cut; the text output
+    cuts each value to one terminal line."""
+    answer = hostile["tmp"] / "huge.sql"
+    answer.write_text("SELECT repeat('x', 200000) AS v FROM t", encoding="utf-8")
+    args = ("--decks", str(hostile["decks"]), "check", "hostile/query", str(answer))
+    code, out, _ = run(isolated_home, *args, "--json")
+    (result,) = json.loads(out)
+    (value,) = result["cases"][0]["unexpected"][0]
+    assert code == 1 and value == "x" * 10_000 + "… (190,000 more characters)"
+    code, out, _ = run(isolated_home, *args)
+    assert code == 1 and max(len(line) for line in out.splitlines()) < 1000
