@@ -145,7 +145,7 @@ class Word:
     start: float
     end: float
     prob: float
-    source: str = "pass1"  # pass1 | filler-pass | acoustic (recordings/hesitation.py)
+    source: str = "pass1"  # pass1 | filler-pass | acoustic (recordings/hesitation.py, stranded_articles)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -476,6 +476,17 @@ def add_hesitations(words: list[Word], window: np.ndarray, offset: float) -> lis
     return sorted([*words, *extra], key=lambda w: (w.start, w.end)) if extra else words
 
 
+def stranded_articles(words: list[Word]) -> list[Word]:
+    """ "were a, doubling" -> "were uh, doubling": an article never ends a phrase, so a lower-case "a", "an" or
+    "the" that Whisper wrote with a comma or a full stop after it is a hesitation it heard as a schwa (seen on
+    festival's voices, whose "uh" is a 100-ms schwa). Capitals stay ("plan A, plan B")."""
+    out: list[Word] = []
+    for w in words:
+        m = re.fullmatch(r"(a|an|the)([,.])", w.text)
+        out.append(Word("uh" + m.group(2), w.start, w.end, w.prob, "acoustic") if m else w)
+    return out
+
+
 def join_hyphenated(words: list[Word]) -> list[Word]:
     """ "on-premise" stays one word: Whisper times a hyphenated word as "on" + "-premise" (or "on" + "-" +
     "premise"), which would read as two words and a dash. A piece starting with a hyphen, or the piece
@@ -599,7 +610,7 @@ class Transcriber:
                 )
                 status = "partial"
             found.sort(key=lambda w: (w.start, w.end))
-            found = add_hesitations(found, window, offset)
+            found = add_hesitations(stranded_articles(found), window, offset)
             statuses.append(status)
             words.extend(drop_echoed_fillers(found))
             report(win_len)

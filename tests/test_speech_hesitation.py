@@ -10,7 +10,7 @@ import pytest
 from prepdeck.recordings.analysis import analyze
 from prepdeck.recordings.audio import SAMPLE_RATE, load_audio
 from prepdeck.recordings.hesitation import find_hesitations, islands
-from prepdeck.recordings.transcribe import Transcriber, Word
+from prepdeck.recordings.transcribe import Transcriber, Word, stranded_articles
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audio"
 
@@ -75,3 +75,12 @@ def test_transcriber_adds_the_hesitation_whisper_dropped() -> None:
     # a real word alone between commas stays a word, and nothing is added to a clean "Well, at my last job"
     for name in ("real_word_alone.flac", "well_then.flac"):
         assert not [w for w in tiny.transcribe(FIXTURES / name).words if w.source == "acoustic"]
+
+
+def test_an_article_before_a_comma_is_a_hesitation() -> None:
+    words = stranded_articles(timed(("were", 1.6, 2.0), ("a,", 2.0, 2.2), ("doubling", 2.2, 2.5)))
+    assert [w.text for w in words] == ["were", "uh,", "doubling"] and words[1].start == 2.0
+    kept = timed(
+        ("a", 1.0, 1.1), ("plan", 1.1, 1.4), ("A,", 1.4, 1.6), ("the", 1.6, 1.7), ("thing.", 1.7, 2.0)
+    )
+    assert [w.text for w in stranded_articles(kept)] == ["a", "plan", "A,", "the", "thing."]
