@@ -113,10 +113,11 @@ def figures(g: dict) -> dict:
         "pauses": _ratio(g["pauses_found"], g["pauses_true"]),
         "pace": sum(errs) / len(errs) if errs else None,
         "rtf": _ratio(g["work"], g["audio"]),
+        "placed": f"{g['timed_found']}/{g['timed_true']}",
     }
 
 
-def markdown(results: dict[str, dict], order: list[str]) -> str:
+def markdown(results: dict[str, dict], order: list[str], before: dict | None = None) -> str:
     p, q = results.get("prompt"), results.get("plain")
     lines = [
         START,
@@ -128,8 +129,8 @@ def markdown(results: dict[str, dict], order: list[str]) -> str:
         "default transcriber (filler prompt), “plain” the same without it. RTF = wall time / audio on the "
         "shared 2-core machine (other helpers' jobs running).",
         "",
-        "| voice@rate | split | filler recall | precision | um/uh recall | WER prompt | WER plain | pauses | pace error | RTF |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| voice@rate | split | filler recall | precision | um/uh recall | um/uh in place | WER prompt | WER plain | pauses | pace error | RTF |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in order:
         main = p or q
@@ -140,9 +141,25 @@ def markdown(results: dict[str, dict], order: list[str]) -> str:
         wp = f["wer"] if p else None
         voice, _, split = key.partition(" ")
         lines.append(
-            f"| {voice} | {split or 'both'} | {_fmt(f['recall'])} | {_fmt(f['precision'])} | {_fmt(f['umuh'])} ({f['umuh_n']}) "
+            f"| {voice} | {split or 'both'} | {_fmt(f['recall'])} | {_fmt(f['precision'])} | {_fmt(f['umuh'])} ({f['umuh_n']}) | {f['placed']} "
             f"| {_fmt(wp, True)} | {_fmt(wq, True)} | {_fmt(f['pauses'])} | {_fmt(f['pace'], True)} | {_fmt(f['rtf'])} |"
         )
+    if before:
+        lines += [
+            "",
+            "The same clips, Whisper's words only (the default transcriber before the hesitation detector, "
+            "transcripts cached as `transcripts-before.json`):",
+            "",
+            "| split | filler recall | precision | um/uh recall | um/uh in place |",
+            "|---|---|---|---|---|",
+        ]
+        for key in ("dev", "held-out", "all"):
+            if key in before["groups"]:
+                f = figures(before["groups"][key])
+                lines.append(
+                    f"| {key} | {_fmt(f['recall'])} | {_fmt(f['precision'])} | {_fmt(f['umuh'])} ({f['umuh_n']}) "
+                    f"| {f['placed']} |"
+                )
     peaks = ", ".join(f"{s} {r['peak_mb']:.0f} MB" for s, r in results.items() if r.get("peak_mb"))
     lines += [
         "",
@@ -204,7 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     results = {s: score(args.corpus, clips, s) for s in settings}
     keys = sorted({f"{c.voice}@{c.speed}" for c in clips})
     order = [k2 for k in keys for k2 in (k, f"{k} dev", f"{k} held-out")] + ["dev", "held-out", "all"]
-    text = markdown(results, order)
+    before = (
+        score(args.corpus, clips, "before") if (args.corpus / "transcripts-before.json").exists() else None
+    )
+    text = markdown(results, order, before)
     print(text)
     if args.write:
         write_section(text, START, END)
