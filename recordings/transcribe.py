@@ -92,6 +92,13 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
   "up"), at high probability. Tried and rejected: re-decoding a 1.2-s window around each such short word
   with `base` and the prompt (73 candidates on dev): it found 5 of the 30 real fillers and put an um/uh on
   3 of the 43 real words, at 580 s of CPU for 20 minutes of audio.
+- Hesitations Whisper drops are looked for in the audio (recordings/hesitation.py): a short voiced stretch
+  between silences that no word accounts for becomes an "uh" or "um" (source "acoustic", prob
+  ACOUSTIC_PROB); and a lower-case article written before a comma or full stop ("were a, doubling") is
+  read as "uh" (`stranded_articles`). Figures: benchmarks/RESULTS.md, "Fillers on natural voices". Tried
+  and not kept: rescoring the transcript with Whisper's own decoder (ctranslate2 `align`, the prompt as
+  context) with an "uh" inserted before each word. The best-scoring insertion of a clip was often a real
+  dropped hesitation, but scoring every position of a 28-s clip took 10 s of CPU (RTF +0.37).
 - Long files are transcribed in windows of about 4 minutes, cut at the quietest 100 ms near each
   window's end, so a 30-minute answer keeps memory bounded (~15 MB of samples at a time).
 
