@@ -329,3 +329,37 @@ def test_snowflake_get_of_an_array_is_zero_based_and_null_out_of_range() -> None
     get = """SELECT session_id, GET(pages, 0)::string AS landing_page,
        GET(pages, ARRAY_SIZE(pages) - 1)::string AS exit_page, ARRAY_SIZE(pages) AS page_count FROM sessions"""
     assert _check("array-first-last-element", get, "snowflake") == (True, "[]")
+
+
+def test_bigquery_refuses_comparing_a_timestamp_with_a_date() -> None:
+    for where in (
+        "login_ts >= CURRENT_DATE()",
+        "login_ts < DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY)",
+        "login_ts BETWEEN DATE '2026-01-01' AND DATE '2026-02-01'",
+    ):
+        with pytest.raises(Exception, match="BigQuery does not compare a TIMESTAMP with a DATE"):
+            prepare(f"SELECT user_id FROM logins WHERE {where}", "bigquery", COLUMNS)
+    # a DATE against a DATE, a TIMESTAMP against a string or a TIMESTAMP: fine; Snowflake and MySQL compare them
+    prepare("SELECT user_id FROM logins WHERE DATE(login_ts) >= CURRENT_DATE()", "bigquery", COLUMNS)
+    prepare("SELECT user_id FROM logins WHERE login_ts >= '2026-01-01'", "bigquery", COLUMNS)
+    prepare("SELECT user_id FROM logins WHERE login_ts >= TIMESTAMP(CURRENT_DATE())", "bigquery", COLUMNS)
+    prepare("SELECT user_id FROM logins WHERE login_ts >= CURRENT_DATE()", "snowflake", COLUMNS)
+    prepare("SELECT user_id FROM logins WHERE login_ts >= CURDATE()", "mysql", COLUMNS)
+
+
+def test_range_frames_over_dates_follow_bigquery_and_mysql() -> None:
+    frame = (
+        "SELECT AVG(n) OVER (ORDER BY {key} RANGE BETWEEN {bound} PRECEDING AND CURRENT ROW) FROM ({days}) t"
+    )
+    days = {
+        "bigquery": "SELECT day, 1 AS n FROM UNNEST(GENERATE_DATE_ARRAY(DATE '2026-01-01', DATE '2026-01-09')) AS day",
+        "mysql": "SELECT CURDATE() AS day, 1 AS n",
+    }
+    with pytest.raises(Exception, match="BigQuery's RANGE frames with an offset need a numeric ORDER BY"):
+        prepare(frame.format(key="day", bound="6", days=days["bigquery"]), "bigquery")
+    prepare(frame.format(key="UNIX_DATE(day)", bound="6", days=days["bigquery"]), "bigquery")
+    with pytest.raises(
+        Exception, match="MySQL: a RANGE frame ordered by a DATE or DATETIME takes INTERVAL bounds"
+    ):
+        prepare(frame.format(key="day", bound="6", days=days["mysql"]), "mysql")
+    prepare(frame.format(key="day", bound="INTERVAL 6 DAY", days=days["mysql"]), "mysql")

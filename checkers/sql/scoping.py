@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from prepdeck.checkers.sql.translate import DIALECT_NAMES
+from prepdeck.checkers.sql.translate import DIALECT_NAMES, category, known_kinds
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -35,6 +35,10 @@ def refuse_scoping(statement: exp.Expression, dialect: str, columns: dict[str, s
                     "MySQL does not support LIMIT in an IN/ANY/ALL subquery: rank with ROW_NUMBER()/"
                     "DENSE_RANK() in a derived table instead"
                 )
+    if dialect in ("bigquery", "mysql"):
+        refused = _time_types(statement, dialect, known_kinds(statement, columns))
+        if refused:
+            return refused
     if dialect not in _NO_LATERAL_ALIAS:
         return None
     ctes = {cte.alias_or_name.lower(): cte.this for cte in statement.find_all(exp.CTE)}
@@ -61,6 +65,54 @@ def refuse_scoping(statement: exp.Expression, dialect: str, columns: dict[str, s
                         f"'{column.name}' is an alias of the same SELECT list: {name} cannot use it there; "
                         "repeat the expression, or compute it in a subquery"
                     )
+    return None
+
+
+def _time_types(statement: exp.Expression, dialect: str, kinds: dict[str, str]) -> str | None:
+    """BigQuery compares no TIMESTAMP with a DATE; BigQuery's RANGE frames with an offset need a numeric
+    ORDER BY, MySQL's take INTERVAL bounds over a DATE/DATETIME and numbers over a number."""
+    from sqlglot import exp
+
+    if dialect == "bigquery":
+        for node in statement.find_all(exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Between):
+            sides = (
+                [node.this, node.expression]
+                if not isinstance(node, exp.Between)
+                else [node.this, node.args.get("low"), node.args.get("high")]
+            )
+            found = {category(side, kinds) for side in sides}
+            if {"date", "timestamp"} <= found:
+                return (
+                    "BigQuery does not compare a TIMESTAMP with a DATE: compare DATE(ts) with the date, "
+                    "or the timestamp with TIMESTAMP(d)"
+                )
+    for window in statement.find_all(exp.Window):
+        spec = window.args.get("spec")
+        order = window.args.get("order")
+        if (
+            not isinstance(spec, exp.WindowSpec)
+            or str(spec.args.get("kind") or "").upper() != "RANGE"
+            or order is None
+        ):
+            continue
+        bounds = [b for b in (spec.args.get("start"), spec.args.get("end")) if isinstance(b, exp.Expression)]
+        if not bounds or len(order.expressions) != 1:
+            continue
+        key = category(order.expressions[0].this, kinds)
+        temporal = key in ("date", "timestamp")
+        if dialect == "bigquery" and temporal:
+            return (
+                "BigQuery's RANGE frames with an offset need a numeric ORDER BY: order by UNIX_DATE(day) "
+                "(or UNIX_SECONDS(ts)), or use ROWS over a calendar of days"
+            )
+        intervals = any(isinstance(b, exp.Interval) for b in bounds)
+        if dialect == "mysql" and temporal and not intervals:
+            return (
+                "MySQL: a RANGE frame ordered by a DATE or DATETIME takes INTERVAL bounds "
+                "(RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW)"
+            )
+        if dialect == "mysql" and intervals and key in ("int", "fraction"):
+            return "MySQL: INTERVAL bounds of a RANGE frame need a DATE or DATETIME ORDER BY"
     return None
 
 

@@ -141,6 +141,7 @@ _FRACTION = "fraction"  # a number that may have a fractional part (DECIMAL, DOU
 _INT_BASES = {"INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "LONG", "INT64", "SHORT", "BYTE"}
 _FRACTION_BASES = {"DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "FLOAT64", "FLOAT4", "FLOAT8", "NUMBER"}
 _DATE_BASES = {"DATE"}
+_TIMESTAMP_BASES = {"TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ", "TIMESTAMPNTZ"}
 
 
 def _category(node: exp.Expression | None, columns: dict[str, str]) -> str | None:
@@ -160,7 +161,7 @@ def _category(node: exp.Expression | None, columns: dict[str, str]) -> str | Non
             return _FRACTION
         if base in _DATE_BASES:
             return "date"
-        return None
+        return "timestamp" if base in _TIMESTAMP_BASES else None
     if isinstance(node, exp.Literal):
         if node.is_string:
             return None
@@ -171,6 +172,8 @@ def _category(node: exp.Expression | None, columns: dict[str, str]) -> str | Non
             return "int"
         if target in _FRACTION_BASES:
             return _FRACTION
+        if target in _TIMESTAMP_BASES:
+            return "timestamp"
         return "date" if target == "DATE" else None
     if isinstance(node, (exp.Div, exp.Avg, exp.Round)):
         return _FRACTION
@@ -179,7 +182,9 @@ def _category(node: exp.Expression | None, columns: dict[str, str]) -> str | Non
         if _FRACTION in kinds:
             return _FRACTION
         return "int" if kinds == {"int"} else None
-    if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
+    if isinstance(
+        node, (exp.Sum, exp.Min, exp.Max, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue)
+    ):
         return _category(node.this, columns)
     if isinstance(node, (exp.Count, exp.RowNumber, exp.Rank, exp.DenseRank)):
         return "int"
@@ -187,9 +192,36 @@ def _category(node: exp.Expression | None, columns: dict[str, str]) -> str | Non
         return _category(node.this, columns)
     if isinstance(node, exp.TsOrDsToDate):
         return "date"
-    if isinstance(node, (exp.CurrentDate, exp.DateAdd, exp.DateSub, exp.DateTrunc)):
-        return "date" if isinstance(node, exp.CurrentDate) else None
+    if isinstance(node, exp.CurrentDate):
+        return "date"
+    if isinstance(node, (exp.DateAdd, exp.DateSub)):
+        return "date" if _category(node.this, columns) == "date" else None
+    if isinstance(node, (exp.CurrentTimestamp, exp.TimestampAdd, exp.TimestampSub, exp.TimestampTrunc)):
+        return "timestamp"
     return None
+
+
+category = _category  # what other checks of the answer (checkers/sql/scoping.py) ask of a value too
+
+
+def known_kinds(statement: exp.Expression, columns: dict[str, str]) -> dict[str, str]:
+    """The declared columns plus the names the query gives to dates and timestamps (a CTE's
+    `DATE(login_ts) AS day`, BigQuery's `UNNEST(GENERATE_DATE_ARRAY(…)) AS day`), where they do not
+    clash with a declared name: enough for the date rules, which would otherwise not see them."""
+    from sqlglot import exp
+
+    kinds = dict(columns)
+    for alias in statement.find_all(exp.Alias):
+        name = alias.alias.lower()
+        kind = _category(alias.this, kinds)
+        if name not in kinds and kind in ("date", "timestamp"):
+            kinds[name] = "DATE" if kind == "date" else "TIMESTAMP"
+    for unnest in statement.find_all(exp.Unnest):
+        table_alias = unnest.args.get("alias")
+        names = table_alias.columns if isinstance(table_alias, exp.TableAlias) else []
+        if len(names) == 1 and any(isinstance(e, exp.GenerateDateArray) for e in unnest.expressions):
+            kinds.setdefault(names[0].name.lower(), "DATE")
+    return kinds
 
 
 _SPARK_TRUNC_UNITS = {
@@ -459,12 +491,7 @@ def _mysql_numeric_dates(statement: exp.Expression, columns: dict[str, str]) -> 
     `date ± INTERVAL n DAY`, DATE_ADD and DATEDIFF stay date arithmetic."""
     from sqlglot import exp
 
-    # names the query gives to dates (a CTE's `DATE(login_ts) AS day`), as far as declared names allow
-    columns = dict(columns)
-    for alias in statement.find_all(exp.Alias):
-        name = alias.alias.lower()
-        if name not in columns and _category(alias.this, columns) == "date":
-            columns[name] = "DATE"
+    columns = known_kinds(statement, columns)
 
     def ymd(date: exp.Expression) -> exp.Expression:
         text = exp.Anonymous(this="strftime", expressions=[date.copy(), exp.Literal.string("%Y%m%d")])
