@@ -310,3 +310,29 @@ async def test_the_review_top_bar_fits_60_columns(tmp_path, monkeypatch):
         top = screen_lines(app)[0].rstrip()
         assert top.lstrip().startswith("Alpha patterns") and top.endswith("0:00")
     ctx.close()
+
+
+# hints on screen name the keys in force: remapped under [keys], the home line, the design card and the
+# session summary say so (they said r, e / Esc and u whatever the user had)
+@pilot_test
+async def test_on_screen_hints_follow_remapped_keys(tmp_path, monkeypatch):
+    config = '[keys]\nreview_all = "a"\nundo = "z"\nleave = "f6"\nedit = "f7"\n'
+    ctx = new_context(tmp_path, monkeypatch, config=config)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = " ".join(" ".join(screen_lines(app)).split())
+        assert "a reviews all" in text
+        app.start_review("design-basics")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert "F7: type your answers; F6 leaves the field" in " ".join(screen_lines(app))
+        while screen.card is not None:
+            await pilot.press("space")
+            await settle(pilot)
+            await pilot.press("4")
+            await settle(pilot)
+        text = " ".join(" ".join(screen_lines(app)).split())
+        assert "z undoes the last one; F6 goes home." in text
+    ctx.close()

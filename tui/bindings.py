@@ -288,6 +288,15 @@ def key_hint(app: object, action_id: str) -> str:
     return display_key(app, current_keys(app, action_id)[0])
 
 
+def key_in_force(node: object, action_id: str) -> str:
+    """`key_hint` for a widget that may not be in an app yet (a view built outside one): the default key."""
+    try:
+        app = getattr(node, "app", None)
+    except Exception:  # Textual raises when there is no active app
+        app = None
+    return key_hint(app, action_id)
+
+
 def _valid_key(key: str) -> bool:
     *mods, base = key.split("+")
     if any(m not in MODIFIERS for m in mods) or not base:

@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input, Label, Markdown, Static
 
 from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer
-from prepdeck.tui.bindings import key_hint
+from prepdeck.tui.bindings import key_in_force
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.fields import TextField, focus_now
 from prepdeck.tui.text import plain
@@ -48,7 +48,10 @@ class DesignSheet:
         if not self.card.numbers:
             return
         with Vertical(id="numbers", classes="design-section"):
-            yield Label("[b]Capacity numbers[/b] [dim](e: type your answers; Esc leaves the field)[/dim]")
+            edit, leave = (escape(key_in_force(self.host, a)) for a in ("edit", "leave"))
+            yield Label(
+                f"[b]Capacity numbers[/b] [dim]({edit}: type your answers; {leave} leaves the field)[/dim]"
+            )
             for i, q in enumerate(self.card.numbers):
                 with Horizontal(classes="number-row"):
                     yield Label(escape(q.question), classes="number-question")
@@ -196,10 +199,7 @@ class DesignCardView(CardView):
         yield self.card_header()
         lo, hi = card.speaking_target()
         yield Markdown(card.prompt, classes="prompt")
-        try:
-            speak, reveal = key_hint(self.app, "speak"), key_hint(self.app, "reveal")
-        except Exception:  # no app yet: the default keys
-            speak, reveal = key_hint(None, "speak"), key_hint(None, "reveal")
+        speak, reveal = key_in_force(self, "speak"), key_in_force(self, "reveal")
         yield Static(
             f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {escape(reveal)}; or "
             f"{escape(speak)} to answer aloud (recorded, scored /100).[/dim]",

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.components.heatmap import Heatmap
 from prepdeck.tui.messages import HomeDataLoaded, ReviewsChanged
@@ -202,16 +202,18 @@ class HomeScreen(Screen[None]):
         if not decks.decks:
             summary = "No decks loaded. Add .toml decks to a deck folder (see `prepdeck decks check`)."
         elif totals["due"] + totals["new"] == 0:
-            summary = "Nothing due: all caught up. [b]b[/b] browses every card."
+            summary = f"Nothing due: all caught up. [b]{escape(key_hint(self.app, 'browse'))}[/b] browses every card."
         else:
             summary = (
                 f"[b]{totals['due']}[/b] due, [b]{totals['new']}[/b] new today "
-                f"[dim]({totals['unseen']} unseen)[/dim] · [b]r[/b] reviews all"
+                f"[dim]({totals['unseen']} unseen)[/dim] · [b]{escape(key_hint(self.app, 'review_all'))}[/b] "
+                "reviews all"
             )
         deck = decks.deck(self._selected_key() or "")
         if deck is not None:
             summary += (
-                f"\n[dim]{escape(deck.id)}: {len(deck.cards)} cards · prepdeck review {escape(deck.id)}[/dim]"
+                f"\n[dim]{escape(deck.id)}: {len(deck.cards)} cards · {escape(key_hint(self.app, 'review_deck'))} "
+                f"reviews it · prepdeck review {escape(deck.id)}[/dim]"
             )
         self.query_one("#due-summary", Static).update(summary)
 

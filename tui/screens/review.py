@@ -25,7 +25,7 @@ from prepdeck.core.retention import MEANING as RETENTION_MEANING
 from prepdeck.core.retention import percent, retention_of_reviews
 from prepdeck.core.scheduler import LEARN_AHEAD
 from prepdeck.core.store import StoreError
-from prepdeck.tui.bindings import actions_for, bindings_for
+from prepdeck.tui.bindings import actions_for, bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.components.footer import NARROW, AdaptiveFooter
@@ -255,11 +255,12 @@ class ReviewScreen(Screen[None]):
     def _summary_text(self) -> str:
         answered = self.session.answered
         if not answered and not self.session.suspended and self.practice is not None:
-            return f"[b]Nothing to practise: {escape(self.practice.label)}.[/b]\n\nEscape goes home."
+            return f"[b]Nothing to practise: {escape(self.practice.label)}.[/b]\n\n{self._key('leave')} goes home."
         if not answered and not self.session.suspended:
             deck = f" in {escape(self._deck_title())}" if self.deck_id else ""
             return (
-                f"[b]Nothing due{deck}.[/b]\n\nAll caught up. Escape goes home; the browser (b on the "
+                f"[b]Nothing due{deck}.[/b]\n\nAll caught up. {self._key('leave')} goes home; the browser "
+                f"({self._key('browse')} on the "
                 "home screen) shows every card."
             )
         by_rating = {r: sum(1 for a in answered if a.rating == r) for r in RATINGS}
@@ -282,7 +283,11 @@ class ReviewScreen(Screen[None]):
             lines.append("[yellow]Leeches suspended:[/yellow] " + ", ".join(escape(c.title) for c in leeches))
         if self.session.suspended:
             lines.append(f"Suspended by you: {len(self.session.suspended)}")
-        lines += ["", "[dim]Every review is saved. u undoes the last one; Escape goes home.[/dim]"]
+        lines += [
+            "",
+            f"[dim]Every review is saved. {self._key('undo')} undoes the last one; "
+            f"{self._key('leave')} goes home.[/dim]",
+        ]
         return "\n".join(lines)
 
     def _update_top(self) -> None:
@@ -303,6 +308,10 @@ class ReviewScreen(Screen[None]):
         if self.status:
             parts.append(f"[dim]{escape(self.status)}[/dim]")
         self.query_one("#top", Static).update("  ·  ".join(parts))
+
+    def _key(self, action_id: str) -> str:
+        """The key in force for `action_id` (config.toml [keys] may remap it), escaped for markup."""
+        return escape(key_hint(self.app, action_id))
 
     def _deck_title(self) -> str:
         """The reviewed deck as the home screen names it: its title, not its id."""
