@@ -221,6 +221,12 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
         editor.load_text("")
         await burst(pilot, "e", *"SELECT 1")
         assert editor.text == "SELECT 1"
+        # a priority key (Ctrl+G) is handled before the keys typed ahead of it: they stay in the editor
+        # (handed to the screen, the "s" of "select" suspended the card)
+        editor.load_text("")
+        await burst(pilot, *"select 1", "ctrl+g")
+        assert editor.text == "select 1" and screen.view.revealed and screen.card is not None
+        assert not screen.session.suspended
     ctx.close()
 
 

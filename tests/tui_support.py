@@ -161,9 +161,13 @@ async def burst(pilot, *keys: str) -> None:
     """Send keys as one burst from the terminal (a fast typist, a paste, tmux send-keys): all arrive before
     the app handles the first, unlike `pilot.press`, which waits for each key to be handled."""
     from textual import events
+    from textual.keys import _character_to_key
 
     for key in keys:
-        event = events.Key(key, {"tab": "\t", "space": " "}.get(key, key if len(key) == 1 else None))
+        char = {"tab": "\t", "space": " ", "enter": "\r"}.get(key, key if len(key) == 1 else None)
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)  # " " is the key "space", "." "full_stop", as a terminal sends them
+        event = events.Key(key, char)
         event.set_sender(pilot.app)
         pilot.app._driver.send_message(event)
     await settle(pilot)

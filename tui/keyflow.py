@@ -6,8 +6,8 @@ in the same burst (a fast typist, a paste, tmux send-keys) were all routed befor
 `e`, "50" reached the screen's bindings instead of the field; after Tab, "4.32" went into the field just
 left; and a digit meant for a field could rate the card. So:
 - the app hands a key that comes back up from where it was routed on to the widget focused since;
-- a text field hands a key it gets once the focus has moved on to the widget focused now, and moves the
-  focus for Tab / Shift+Tab itself, at once, so the keys queued behind them follow.
+- a text field moves the focus for Tab / Shift+Tab itself, at once, and hands the keys queued behind the
+  Tab on to the widget focused now.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from textual.app import App
 from textual.widget import Widget
 
 _ROUTED = "_prepdeck_routed_to"  # set on a key: the widget Textual sent it to
+_HANDED_ON = "_prepdeck_handed_on"  # set on a field: its own Tab moved the focus on, in the keys' order
 
 
 def routed(app: App[Any], event: events.Key) -> None:
@@ -49,12 +50,18 @@ def field_key(field: Widget, event: events.Key, tab_moves_focus: bool = True) ->
     widget focused now, or Tab / Shift+Tab moved the focus)."""
     screen = field.screen
     if screen.focused is not field:
-        pass_on(event, screen.focused or screen)  # typed after the focus left: where it went
-        return True
+        if getattr(field, _HANDED_ON, False):  # typed after this field's own Tab: where the focus went
+            pass_on(event, screen.focused or screen)
+            return True
+        # the focus went elsewhere ahead of this key's turn (a priority key such as Ctrl+G typed after
+        # it): it was typed here, so it stays here (sent to the screen, an "s" would suspend the card)
+        return False
+    setattr(field, _HANDED_ON, False)
     if tab_moves_focus and event.key in ("tab", "shift+tab"):
         if event.key == "tab":
             screen.focus_next()
         else:
             screen.focus_previous()
+        setattr(field, _HANDED_ON, True)
         return True
     return False
