@@ -2,8 +2,9 @@
 
 The step is the one `fsrs.Scheduler.review_card` takes (py-fsrs 6, without its own fuzz): the same
 formulas, each float computed with the same operations in the same order (`math.e ** x`, not `exp`), so it
-gives the very same floats; what it saves is the library's Card copies, enums and keyword calls (about a
-third of a step). tests/test_fsrs6.py holds it to the library on random review sequences.
+gives the very same floats, without the library's Card objects, copies, enums and keyword calls (it takes
+about a third of the library's time: 2.8 against 8 us with the Card built). tests/test_fsrs6.py holds it to
+the library on random review sequences.
 """
 
 from __future__ import annotations
