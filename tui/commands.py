@@ -20,7 +20,7 @@ class PrepdeckCommands(Provider):
         commands: list[tuple[str, Callable[[], object], str]] = [
             ("Review all due cards", lambda: app.start_review(None), "every deck, in scheduling order"),
             ("Browse cards", app.action_browse, "search, suspend / unsuspend, history"),
-            ("Statistics", app.action_stats, "reviews, retention, forecast"),
+            ("Statistics", app.action_stats, "maturity, answer buttons, retention, forecast"),
             ("Write this week's report", app.action_write_report, "HTML and Markdown in the reports folder"),
             ("Mock interview", app.action_mock, "a timed round, scored against the rubric"),
             ("Optimize FSRS parameters", app.action_optimize, "fit the scheduler to your own history"),
