@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import prepdeck
 
 DECK = """
 [deck]
@@ -50,15 +49,7 @@ I chose Flink rather than Spark because of event-time windows.
 
 
 def run(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PREPDECK_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "prepdeck", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        timeout=120,
-    )
+    return prepdeck(home, *args, stdin=stdin)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import prepdeck
 
 DECK = """\
 [deck]
@@ -51,10 +52,7 @@ colour = "red"
 
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PREPDECK_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "prepdeck", *args], capture_output=True, text=True, env=env, timeout=120
-    )
+    return prepdeck(home, *args)
 
 
 @pytest.fixture

@@ -4,22 +4,14 @@ not run. Each ends in one line and exit 2 (or a graded failure), never a traceba
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 import wave
 from pathlib import Path
 
 import pytest
+from cli_support import prepdeck
 from sql_cards import DECK, write_deck
-
-
-def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PREPDECK_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "prepdeck.cli", *args], capture_output=True, text=True, env=env, timeout=300
-    )
 
 
 def _one_line(done: subprocess.CompletedProcess[str], status: int = 2) -> str:
@@ -39,7 +31,7 @@ def _one_line(done: subprocess.CompletedProcess[str], status: int = 2) -> str:
     ],
 )
 def test_grade_at_the_edges_of_the_calendar(isolated_home: Path, at: str, says: str) -> None:
-    line = _one_line(_cli(isolated_home, "grade", "sql-exercises/top-n-row-number", "good", "--at", at))
+    line = _one_line(prepdeck(isolated_home, "grade", "sql-exercises/top-n-row-number", "good", "--at", at))
     assert says in line and at in line
     db = isolated_home / "prepdeck.db"
     if db.exists():
@@ -48,7 +40,7 @@ def test_grade_at_the_edges_of_the_calendar(isolated_home: Path, at: str, says: 
 
 @pytest.mark.parametrize("week", ["9999-W52", "0001-W01"])
 def test_report_week_at_the_edges_of_the_calendar(isolated_home: Path, tmp_path: Path, week: str) -> None:
-    line = _one_line(_cli(isolated_home, "report", "--week", week, "--out", str(tmp_path / "out")))
+    line = _one_line(prepdeck(isolated_home, "report", "--week", week, "--out", str(tmp_path / "out")))
     assert f"invalid week '{week}'" in line and "1970" in line
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -66,13 +58,13 @@ def test_a_wav_claiming_1_hz_is_refused_before_anything_is_stored(
     isolated_home: Path, tmp_path: Path
 ) -> None:
     wav = _one_hz_wav(tmp_path / "one_hz.wav")
-    line = _one_line(_cli(isolated_home, "record", "behavioral/failure-outage", "--from", str(wav)))
+    line = _one_line(prepdeck(isolated_home, "record", "behavioral/failure-outage", "--from", str(wav)))
     assert "sample rate of 1 Hz" in line
     db = isolated_home / "prepdeck.db"
     if db.exists():
         assert sqlite3.connect(db).execute("SELECT count(*) FROM recordings").fetchone() == (0,)
     assert not any((isolated_home / "recordings").glob("**/*.wav"))
-    assert "sample rate of 1 Hz" in _one_line(_cli(isolated_home, "transcribe", str(wav)))
+    assert "sample rate of 1 Hz" in _one_line(prepdeck(isolated_home, "transcribe", str(wav)))
 
 
 def test_too_deep_an_answer_is_not_told_to_run_set(isolated_home: Path, tmp_path: Path) -> None:
@@ -80,7 +72,7 @@ def test_too_deep_an_answer_is_not_told_to_run_set(isolated_home: Path, tmp_path
     write_deck(decks, DECK)
     answer = tmp_path / "deep.sql"
     answer.write_text("SELECT " + "(" * 1500 + "1" + ")" * 1500 + " AS x", encoding="utf-8")
-    done = _cli(isolated_home, "--decks", str(decks), "check", "judge-test/latest-order", str(answer))
+    done = prepdeck(isolated_home, "--decks", str(decks), "check", "judge-test/latest-order", str(answer))
     assert done.returncode == 1, done.stderr
     assert "depth" in done.stdout and "nest fewer expressions" in done.stdout
     assert "SET" not in done.stdout

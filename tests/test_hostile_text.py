@@ -4,11 +4,9 @@ in every text field of a deck reach no screen, terminal or report as anything bu
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_support import prepdeck
 from tui_support import Clock, make_context, pilot_test, settle, use_utc
 
 from prepdeck.tui.app import PrepdeckApp
@@ -165,7 +163,6 @@ async def test_every_screen_shows_hostile_deck_text_as_written(tmp_path, monkeyp
 def test_cli_shows_control_characters_visibly(tmp_path: Path, isolated_home: Path) -> None:
     decks = tmp_path / "decks"
     write_hostile(decks)
-    env = {**os.environ, "PREPDECK_HOME": str(isolated_home)}
     answer = tmp_path / "a.sql"
     # the answer makes escape sequences of its own: result values are shown visibly too
     answer.write_text(
@@ -177,13 +174,7 @@ def test_cli_shows_control_characters_visibly(tmp_path: Path, isolated_home: Pat
         ["--decks", str(decks), "grade", "hostile/recall", "good"],
     ]
     for args in runs:
-        done = subprocess.run(
-            [sys.executable, "-m", "prepdeck.cli", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        done = prepdeck(isolated_home, *args)
         assert done.returncode in (0, 1), done.stderr
         for stream in (done.stdout, done.stderr):
             assert "\x1b" not in stream and "\x07" not in stream, (args, stream)
@@ -195,13 +186,7 @@ def test_cli_shows_control_characters_visibly(tmp_path: Path, isolated_home: Pat
             )  # a long title is cut
         assert max(len(line) for line in done.stdout.splitlines()) < 1000  # a 5000-character value is cut
     # --json keeps the values as data (JSON escapes them), whole
-    done = subprocess.run(
-        [sys.executable, "-m", "prepdeck.cli", "--decks", str(decks), "decks", "list", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    done = prepdeck(isolated_home, "--decks", str(decks), "decks", "list", "--json")
     rows = {r["id"]: r for r in json.loads(done.stdout)}
     assert "␛[31m" in rows["hostile"]["title"] and "\\u001b" not in done.stdout
 
@@ -216,15 +201,8 @@ def test_reports_escape_deck_titles_and_tags(tmp_path: Path, isolated_home: Path
         ),
         encoding="utf-8",
     )
-    env = {**os.environ, "PREPDECK_HOME": str(isolated_home)}
     for args in (["grade", "hostile/recall", "again"], ["report", "--out", str(tmp_path / "out")]):
-        done = subprocess.run(
-            [sys.executable, "-m", "prepdeck.cli", "--decks", str(decks), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        done = prepdeck(isolated_home, "--decks", str(decks), *args)
         assert done.returncode == 0, done.stderr
     md = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
     page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
@@ -243,13 +221,7 @@ def test_a_written_answer_with_escape_codes_is_analysed_and_shown_visibly(
         "pipeline. Result: latency dropped 40%.\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "prepdeck.cli", "analyze", str(answer)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PREPDECK_HOME": str(isolated_home)},
-        timeout=120,
-    )
+    done = prepdeck(isolated_home, "analyze", str(answer))
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert "␛]0;pwned␇" in done.stdout
@@ -269,14 +241,7 @@ def test_a_deck_file_named_with_escape_codes_is_named_visibly(tmp_path: Path, is
     decks = tmp_path / "downloads"
     decks.mkdir()
     (decks / "\x1b]0;pwned\x07x.toml").write_text("not toml", encoding="utf-8")
-    env = {**os.environ, "PREPDECK_HOME": str(isolated_home)}
     for args in (["--decks", str(decks), "decks", "list"], ["decks", "check", str(decks)]):
-        done = subprocess.run(
-            [sys.executable, "-m", "prepdeck.cli", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        done = prepdeck(isolated_home, *args)
         both = done.stdout + done.stderr
         assert "\x1b" not in both and "\x07" not in both and "␛]0;pwned␇x.toml" in both, both

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import prepdeck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,14 +32,6 @@ answer = "A."
 """
 
 
-def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PREPDECK_DECKS"}
-    env["PREPDECK_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "prepdeck.cli", *args], capture_output=True, text=True, env=env, timeout=120
-    )
-
-
 def _deep(kind: str) -> str:
     if kind == "array":
         return "x = " + "[" * 5000 + "]" * 5000 + "\n"
@@ -52,10 +45,10 @@ def test_a_deck_nested_5000_deep_is_one_problem_and_every_command_runs(
     folder = tmp_path / "decks"
     folder.mkdir()
     (folder / "deep.toml").write_text(_deep(kind), encoding="utf-8")
-    listed = _cli(isolated_home, "--decks", str(folder), "decks", "list")
+    listed = prepdeck(isolated_home, "--decks", str(folder), "decks", "list")
     assert listed.returncode == 0, listed.stderr
     assert "Traceback" not in listed.stderr and "deep.toml" in listed.stderr
-    checked = _cli(isolated_home, "decks", "check", str(folder / "deep.toml"))
+    checked = prepdeck(isolated_home, "decks", "check", str(folder / "deep.toml"))
     assert checked.returncode == 1
     assert f"{folder / 'deep.toml'}: values nested too deeply" in checked.stdout
 
@@ -63,7 +56,7 @@ def test_a_deck_nested_5000_deep_is_one_problem_and_every_command_runs(
 @pytest.mark.parametrize("kind", ["array", "table"])
 def test_a_config_nested_5000_deep_falls_back_to_defaults(isolated_home: Path, kind: str) -> None:
     (isolated_home / "config.toml").write_text(_deep(kind), encoding="utf-8")
-    done = _cli(isolated_home, "decks", "list")
+    done = prepdeck(isolated_home, "decks", "list")
     assert done.returncode == 0, done.stderr
     assert "nested too deeply" in done.stderr and "Traceback" not in done.stderr
 
@@ -74,7 +67,7 @@ def test_a_1gb_deck_is_skipped_unread_with_a_message(tmp_path: Path, isolated_ho
     huge = folder / "huge.toml"
     with open(huge, "wb") as fh:  # sparse: costs no disk, but 1 GB to anyone who reads it
         fh.truncate(1024**3)
-    done = _cli(isolated_home, "--decks", str(folder), "decks", "list")
+    done = prepdeck(isolated_home, "--decks", str(folder), "decks", "list")
     assert done.returncode == 0, done.stderr
     assert "huge.toml" in done.stderr
     problem = load_deck_file(huge)[1]
@@ -157,7 +150,7 @@ def test_a_bad_setting_is_reported_with_its_line_and_the_default_kept(
     section, key, default = expect
     assert getattr(getattr(cfg, section), key) == default
     assert len(cfg.problems) == 1 and cfg.problems[0].startswith(f"{path}:{line}: {label} = ")
-    done = _cli(isolated_home, "decks", "list")
+    done = prepdeck(isolated_home, "decks", "list")
     assert (
         done.returncode == 0 and f"{path}:{line}: {label}" in done.stderr and "Traceback" not in done.stderr
     )
@@ -178,7 +171,7 @@ def test_good_settings_still_apply(isolated_home: Path) -> None:
 
 def test_an_escape_code_in_a_setting_name_is_shown_not_sent(isolated_home: Path) -> None:
     (isolated_home / "config.toml").write_text('[review]\n"\\u001b]0;pwned\\u0007" = 1\n', encoding="utf-8")
-    done = _cli(isolated_home, "decks", "list")
+    done = prepdeck(isolated_home, "decks", "list")
     assert done.returncode == 0
     assert "\x1b" not in done.stderr and "\x07" not in done.stderr and "␛]0;pwned␇" in done.stderr
 
@@ -197,19 +190,13 @@ def test_a_downloaded_deck_never_replaces_the_users_own_or_a_builtin(
     (downloads / "evil.toml").write_text(DECK.format(id="mine", title="A stranger's deck"), encoding="utf-8")
     (downloads / "evil2.toml").write_text(DECK.format(id="sql-exercises", title="Fake"), encoding="utf-8")
 
-    done = _cli(isolated_home, "--decks", str(downloads), "grade", "mine/one", "good")
+    done = prepdeck(isolated_home, "--decks", str(downloads), "grade", "mine/one", "good")
     assert done.returncode == 0, done.stderr
     assert (
         f"{downloads / 'evil.toml'}:3: duplicate deck id 'mine': already loaded from {own / 'mine.toml'}"
         in (done.stderr)
     )
-    env_done = subprocess.run(
-        [sys.executable, "-m", "prepdeck.cli", "decks", "list", "--json"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PREPDECK_HOME": str(isolated_home), "PREPDECK_DECKS": str(downloads)},
-        timeout=120,
-    )
+    env_done = prepdeck(isolated_home, "decks", "list", "--json", env={"PREPDECK_DECKS": str(downloads)})
     import json
 
     rows = {r["id"]: r for r in json.loads(env_done.stdout)}
@@ -414,7 +401,7 @@ def test_a_megabyte_id_or_key_gives_a_short_problem_line(tmp_path: Path, isolate
         'answer = "A."', f'answer = "A."\n{"k" * 500_000} = 1'
     )
     (folder / "huge-id.toml").write_text(text, encoding="utf-8")
-    done = _cli(isolated_home, "decks", "check", str(folder))
+    done = prepdeck(isolated_home, "decks", "check", str(folder))
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert len(lines) == 2 and all(len(line) <= 1000 for line in lines)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import prepdeck
 
 from prepdeck.cli import main
 from prepdeck.core.trust import is_trusted, trust, trust_path, untrust
@@ -55,24 +56,12 @@ def stranger(tmp_path: Path) -> Path:
     return path
 
 
-def _cli(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PREPDECK_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "prepdeck.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
-
-
 def test_check_refuses_an_untrusted_decks_pyspark_card_as_a_real_process(
     stranger: Path, isolated_home: Path, tmp_path: Path
 ) -> None:
     answer = tmp_path / "a.py"
     answer.write_text("def solve(t):\n    return t\n", encoding="utf-8")
-    done = _cli(
+    done = prepdeck(
         isolated_home,
         "--decks",
         str(stranger.parent),
@@ -91,7 +80,7 @@ def test_check_refuses_an_untrusted_decks_pyspark_card_as_a_real_process(
 def test_an_untrusted_decks_sql_card_still_runs(stranger: Path, isolated_home: Path, tmp_path: Path) -> None:
     answer = tmp_path / "a.sql"
     answer.write_text("SELECT id FROM t", encoding="utf-8")
-    done = _cli(isolated_home, "--decks", str(stranger.parent), "check", "stranger/plain", str(answer))
+    done = prepdeck(isolated_home, "--decks", str(stranger.parent), "check", "stranger/plain", str(answer))
     assert done.returncode == 0, done.stderr
     assert "passed" in done.stdout
 
@@ -99,7 +88,7 @@ def test_an_untrusted_decks_sql_card_still_runs(stranger: Path, isolated_home: P
 def test_trusting_by_cli_lets_the_check_through_and_editing_withdraws_it(
     stranger: Path, isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    done = _cli(isolated_home, "--decks", str(stranger.parent), "decks", "trust", "stranger")
+    done = prepdeck(isolated_home, "--decks", str(stranger.parent), "decks", "trust", "stranger")
     assert done.returncode == 0, done.stderr
     assert str(stranger) in done.stdout
     stored = json.loads(trust_path(isolated_home).read_text(encoding="utf-8"))
@@ -134,22 +123,22 @@ def test_trust_is_by_exact_content(stranger: Path, isolated_home: Path) -> None:
 
 
 def test_folder_trust_covers_every_deck_written_there(stranger: Path, isolated_home: Path) -> None:
-    done = _cli(isolated_home, "decks", "trust", str(stranger.parent))
+    done = prepdeck(isolated_home, "decks", "trust", str(stranger.parent))
     assert done.returncode == 0, done.stderr
     stranger.write_text(SPARK_DECK.replace("touch PWNED", "pass"), encoding="utf-8")
     deck = load_decks([stranger.parent]).deck("stranger")
     assert deck is not None and is_trusted(deck, isolated_home)
-    done = _cli(
+    done = prepdeck(
         isolated_home, "decks", "untrust", str(stranger)
     )  # the file alone: its folder still trusts it
     assert done.returncode == 0 and "still trusted through its folder" in done.stdout
-    done = _cli(isolated_home, "decks", "untrust", str(stranger.parent))
+    done = prepdeck(isolated_home, "decks", "untrust", str(stranger.parent))
     assert done.returncode == 0 and "untrusted folder" in done.stdout
     assert not is_trusted(deck, isolated_home)
 
 
 def test_unknown_deck_exits_2_and_builtin_decks_are_trusted(isolated_home: Path) -> None:
-    done = _cli(isolated_home, "decks", "trust", "no-such-deck")
+    done = prepdeck(isolated_home, "decks", "trust", "no-such-deck")
     assert done.returncode == 2
     assert "unknown deck 'no-such-deck'" in done.stderr and "Traceback" not in done.stderr
     builtin = load_decks([Path(__file__).resolve().parents[1] / "decks"])
@@ -168,7 +157,7 @@ def test_a_damaged_trust_file_trusts_nothing(stranger: Path, isolated_home: Path
 
 
 def test_decks_list_json_shows_trust(stranger: Path, isolated_home: Path) -> None:
-    done = _cli(isolated_home, "--decks", str(stranger.parent), "decks", "list", "--json")
+    done = prepdeck(isolated_home, "--decks", str(stranger.parent), "decks", "list", "--json")
     assert done.returncode == 0, done.stderr
     rows = {r["id"]: r for r in json.loads(done.stdout)}
     assert rows["stranger"]["trust"] == "untrusted"
