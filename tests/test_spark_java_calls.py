@@ -31,16 +31,24 @@ SQL_ATTACKS = [
     f"SELECT transform(array(1), x -> reflect({UUID})) AS r FROM t",
     "SELECT TRANSFORM(a) USING 'cat /etc/hostname' AS (r) FROM t",
 ]
+# forms that load a class as a function: refused before they are sent (PySpark's spark.sql can send them)
+LOADING = [
+    "ADD JAR '/tmp/evil.jar'",
+    "add /* x */ jars '/tmp/a.jar'",
+    "CREATE TEMPORARY FUNCTION f AS 'com.example.Evil'",
+    "CREATE OR REPLACE TEMP FUNCTION f AS 'com.example.Evil' USING JAR '/tmp/evil.jar'",
+]
 # what the client-side check must still let through
 NOT_JAVA = [
     "SELECT transform(array(a, b), x -> x + 1) AS r FROM t",
     "SELECT t.a FROM t JOIN t AS u USING (a)",
     "SELECT a AS reflection_count, 'execute' || ' immediate' AS s FROM t",
     "SELECT /* identifier( */ a FROM t",
+    "SELECT a AS function_name, 'add jar' AS note FROM t",
 ]
 
 
-@pytest.mark.parametrize("sql", SQL_ATTACKS)
+@pytest.mark.parametrize("sql", SQL_ATTACKS + LOADING)
 def test_every_written_form_is_refused_before_it_is_sent(sql: str) -> None:
     assert refuses_java_calls(sql)
 
@@ -178,6 +186,11 @@ def test_pyspark_answers_that_build_java_calls_at_run_time_are_refused(spark) ->
             def same(t):
                 q = "EXECUTE/**/IMMEDIATE 'SELECT ref' || 'lect(''java.util.UUID'', ''randomUUID'') AS a'"
                 return spark.sql(q)
+            """,
+        "add jar": """
+            def same(t):
+                spark.sql("ADD JAR '/tmp/prepdeck-no-such.jar'")
+                return t
             """,
         "chr": """
             def same(t):

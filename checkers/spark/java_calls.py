@@ -24,7 +24,8 @@ JAVA_FUNCTIONS = frozenset({"reflect", "try_reflect", "java_method"})
 SERVER_CONFS = {"spark.sql.restrictedMode.enabled": "true", "spark.sql.reflect.allowList": "refused .+"}
 JAVA_CALLS_REFUSED = (
     "reflect()/java_method() call Java methods on the server and are not allowed here "
-    "(nor IDENTIFIER() or EXECUTE IMMEDIATE, which can name them, nor TRANSFORM … USING a script)"
+    "(nor IDENTIFIER() or EXECUTE IMMEDIATE, which can name them, nor TRANSFORM … USING a script, "
+    "ADD JAR or CREATE FUNCTION)"
 )
 
 _NAMES = re.compile(r"\b(try_reflect|reflect|java_method)\b", re.IGNORECASE)
@@ -38,6 +39,10 @@ _TOKEN = re.compile(
     r"|(?P<other>\S)",
     re.DOTALL,
 )
+
+
+_BEFORE_FUNCTION = frozenset({"create", "temporary", "temp", "replace", "exists"})
+_ADDED_RESOURCES = frozenset({"jar", "jars", "file", "files", "archive", "archives"})
 
 
 class JavaCallRefused(Exception):
@@ -80,9 +85,10 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
 
 
 def refuses_java_calls(text: str) -> bool:
-    """True when SQL (or code holding SQL) names a Java-calling function, or a form that can build one or
-    run a script: IDENTIFIER(…), EXECUTE IMMEDIATE, TRANSFORM … USING 'script'. Checked before anything
-    runs; names inside strings count too (they may be fed to one of those forms)."""
+    """True when SQL (or code holding SQL) names a Java-calling function, or a form that can build one,
+    load one or run a script: IDENTIFIER(…), EXECUTE IMMEDIATE, TRANSFORM … USING 'script', ADD JAR,
+    CREATE [TEMPORARY] FUNCTION. Checked before anything runs; names inside strings count too (they may be
+    fed to one of those forms)."""
     if _NAMES.search(text):
         return True
     previous = ("", "")
@@ -94,6 +100,15 @@ def refuses_java_calls(text: str) -> bool:
         if previous == ("word", "execute") and (kind, value) == ("word", "immediate"):
             return True
         if previous == ("word", "using") and kind == "string":
+            return True
+        # a class from a jar, or any class on the server's path, as a function (restricted mode allows it)
+        if (
+            previous[0] == "word"
+            and previous[1] in _BEFORE_FUNCTION
+            and (kind, value) == ("word", "function")
+        ):
+            return True
+        if previous == ("word", "add") and kind == "word" and value in _ADDED_RESOURCES:
             return True
         previous = (kind, value)
     return False
