@@ -363,3 +363,18 @@ def test_range_frames_over_dates_follow_bigquery_and_mysql() -> None:
     ):
         prepare(frame.format(key="day", bound="6", days=days["mysql"]), "mysql")
     prepare(frame.format(key="day", bound="INTERVAL 6 DAY", days=days["mysql"]), "mysql")
+
+
+def test_mysql_and_bigquery_have_limit_offset_only() -> None:
+    for dialect in ("mysql", "bigquery"):
+        with pytest.raises(
+            Exception, match=f"FETCH FIRST/NEXT … ROWS ONLY is not {DIALECT_NAMES[dialect]} syntax"
+        ):
+            prepare(
+                "SELECT user_id FROM logins ORDER BY login_ts OFFSET 1 ROWS FETCH NEXT 1 ROWS ONLY", dialect
+            )
+        with pytest.raises(Exception, match=f"OFFSET before LIMIT is not {DIALECT_NAMES[dialect]} syntax"):
+            prepare("SELECT user_id FROM logins ORDER BY login_ts OFFSET 1 LIMIT 1", dialect)
+        prepare("SELECT user_id FROM logins ORDER BY login_ts LIMIT 1 OFFSET 1", dialect)
+    prepare("SELECT user_id FROM logins ORDER BY login_ts LIMIT 1, 1", "mysql")
+    prepare("SELECT user_id FROM logins ORDER BY login_ts OFFSET 1 ROWS FETCH NEXT 1 ROWS ONLY", "snowflake")

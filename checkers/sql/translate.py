@@ -93,6 +93,7 @@ _LACKS_FILTER = {"bigquery", "mysql", "snowflake"}
 _HAS_DISTINCT_ON = {"postgres", "duckdb"}
 _LACKS_DOUBLE_COLON = {"mysql", "bigquery"}
 _LACKS_ILIKE = {"mysql", "bigquery"}
+_LIMIT_ONLY = {"mysql", "bigquery"}  # no FETCH FIRST, and LIMIT comes before OFFSET
 
 
 def refuse_missing_syntax(statement: exp.Expression, cleaned_source: str, dialect: str) -> str | None:
@@ -120,6 +121,11 @@ def refuse_missing_syntax(statement: exp.Expression, cleaned_source: str, dialec
         return f"'::' casts are not {name} syntax: write CAST(x AS type)"
     if dialect in _LACKS_ILIKE and statement.find(exp.ILike):
         return f"ILIKE is not {name} syntax: compare LOWER(x) LIKE LOWER(pattern)"
+    if dialect in _LIMIT_ONLY:
+        if re.search(r"\bfetch\s+(first|next)\b", cleaned_source, re.I):
+            return f"FETCH FIRST/NEXT … ROWS ONLY is not {name} syntax: write LIMIT n (OFFSET m after it)"
+        if re.search(r"\boffset\s+[^\s()]+(\s+rows?)?\s+limit\b", cleaned_source, re.I):
+            return f"OFFSET before LIMIT is not {name} syntax: write LIMIT n OFFSET m"
     if dialect == "mysql":
         for pivot in statement.find_all(exp.Pivot):
             if pivot.args.get("unpivot"):
