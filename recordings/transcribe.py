@@ -92,7 +92,8 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
   "up"), at high probability. Tried and rejected: re-decoding a 1.2-s window around each such short word
   with `base` and the prompt (73 candidates on dev): it found 5 of the 30 real fillers and put an um/uh on
   3 of the 43 real words, at 580 s of CPU for 20 minutes of audio.
-- Hesitations Whisper drops are looked for in the audio (recordings/hesitation.py): a short voiced stretch
+- Hesitations Whisper drops are looked for in the audio (recordings/hesitation.py; in the default prompted
+  path, `filler_pass=False` keeps Whisper's words only): a short voiced stretch
   between silences that no word accounts for becomes an "uh" or "um" (source "acoustic", prob
   ACOUSTIC_PROB); and a lower-case article written before a comma or full stop ("were a, doubling") is
   read as "uh" (`stranded_articles`). Figures: benchmarks/RESULTS.md, "Fillers on natural voices". Tried
