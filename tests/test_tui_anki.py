@@ -336,3 +336,25 @@ async def test_on_screen_hints_follow_remapped_keys(tmp_path, monkeypatch):
         text = " ".join(" ".join(screen_lines(app)).split())
         assert "z undoes the last one; F6 goes home." in text
     ctx.close()
+
+
+# the mock's rubric hint names the mock's keys in force (it said Esc and n whatever [keys] held)
+@pilot_test
+async def test_the_mock_rubric_hint_follows_remapped_keys(tmp_path, monkeypatch):
+    from prepdeck.tui.screens.mock import MockScreen
+
+    ctx = new_context(tmp_path, monkeypatch, config='[keys]\nmock_next = "f10"\nmock_leave = "f6"\n')
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(MockScreen("design", seed=1))
+        await settle(pilot)
+        for _ in range(5):  # the round starts after the first refresh
+            await pilot.pause()
+        for minutes in (10, 40, 10, 0):  # the phases run out, then the wrap-up: the rubric
+            app.clock.advance(minutes=minutes)
+            await pilot.press("f10")
+            await settle(pilot)
+        text = " ".join(" ".join(screen_lines(app)).split())
+        assert "F6 leaves a box · F10 continues · F6 again goes home" in text
+    ctx.close()

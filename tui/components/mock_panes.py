@@ -15,6 +15,7 @@ from prepdeck.mocks import store as mock_store
 from prepdeck.mocks.plan import RoundPlan
 from prepdeck.scoring.card import Scorecard, parse_self_score
 from prepdeck.scoring.rubrics import RUBRICS
+from prepdeck.tui.bindings import key_in_force
 from prepdeck.tui.components.fields import EditorArea, focus_now
 
 
@@ -26,9 +27,10 @@ class DiscussionPane(VerticalScroll):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
+        edit, leave = (escape(key_in_force(self, a)) for a in ("mock_edit", "mock_leave"))
         yield Static(
             "[b]Follow-up questions[/b] [dim]Answer aloud as you would to the interviewer, and jot the "
-            "key points in the box (they are scored). e: first box · Tab: next · Esc leaves a box[/dim]",
+            f"key points in the box (they are scored). {edit}: first box · Tab: next · {leave} leaves a box[/dim]",
             classes="card-title",
         )
         for i, prompt in enumerate(self.plan.prompts):
@@ -73,9 +75,10 @@ class ScoringPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         card = self.card
+        leave, next_ = (escape(key_in_force(self, a)) for a in ("mock_leave", "mock_next"))
         yield Static(
             f"[b]{escape(card.title)} mock: the rubric[/b]  [dim]type your own score per line (blank = "
-            "the automatic score); Esc leaves a box · n continues · Esc again goes home[/dim]",
+            f"the automatic score); {leave} leaves a box · {next_} continues · {leave} again goes home[/dim]",
             classes="card-title",
         )
         yield Static("", id="score-total")
