@@ -37,8 +37,10 @@ HANDLERS: dict[str, str] = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # usage errors exit 2 with one line, as argparse does
+        from prepdeck.decks.text import visible  # the message quotes arguments: a file name from a glob
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"prepdeck: error: {message}\n")
+        self.exit(2, f"prepdeck: error: {visible(message)}\n")
 
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:

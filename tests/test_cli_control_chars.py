@@ -141,6 +141,8 @@ def test_every_command_shows_hostile_text_harmlessly(hostile: dict[str, Path], i
         ("--decks", decks, "plan"),
         ("sync", str(sync_dir)),
         ("--decks", decks, "optimize"),
+        ("analyze", "a.txt", f"--{C1}{C0}"),  # an unknown option (a file name from a glob): argparse
+        (f"{C1}",),
     ]
     for args in runs:
         code, out, err = run(isolated_home, *args, stdin=ANSWER_TEXT.encode())
