@@ -26,6 +26,7 @@ SQL_ATTACKS = [
     f"SELECT IDENTIFIER/**/('ref' || 'lect')({UUID}) AS r FROM t",
     f"SELECT IDENTIFIER -- hidden\n ('java_' || 'method')({UUID}) AS r FROM t",
     f"SELECT '/*', IDENTIFIER/* x */('ref' || 'lect')({UUID}) AS r FROM t",
+    f"SELECT r'\\', IDENTIFIER('ref' || 'lect')({UUID}) AS r FROM t",  # a raw string ends at its first quote
     f"SELECT (SELECT max(reflect({UUID})) FROM t) AS r",
     f"WITH c AS (SELECT java_method({UUID}) AS r FROM t) SELECT r FROM c",
     f"SELECT transform(array(1), x -> reflect({UUID})) AS r FROM t",

@@ -29,10 +29,11 @@ JAVA_CALLS_REFUSED = (
 )
 
 _NAMES = re.compile(r"\b(try_reflect|reflect|java_method)\b", re.IGNORECASE)
-# Spark SQL's lexer in short: comments (bracketed ones nest), quoted strings with backslash escapes,
-# backquoted identifiers (`` doubled), words, and any other single character
+# Spark SQL's lexer in short: comments (bracketed ones nest), quoted strings with backslash escapes, raw
+# strings r'…' without them, backquoted identifiers (`` doubled), words, and any other single character
 _TOKEN = re.compile(
     r"(?P<comment>--[^\n]*|/\*)"
+    r"|(?P<raw>[rR](?:'[^']*'?|\"[^\"]*\"?))"
     r"|(?P<string>'(?:\\.|''|[^'\\])*'?|\"(?:\\.|\"\"|[^\"\\])*\"?)"
     r"|(?P<quoted>`(?:``|[^`])*`?)"
     r"|(?P<word>[A-Za-z_][A-Za-z_0-9]*)"
@@ -79,6 +80,8 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
                 pos = _skip_comment(text, found.start())
             continue
         value = found.group(0)
+        if kind == "raw":
+            kind = "string"
         if kind == "quoted":
             kind, value = "word", value.strip("`").replace("``", "`")
         yield kind, value.lower() if kind == "word" else value
