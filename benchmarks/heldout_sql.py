@@ -15,7 +15,9 @@ PostgreSQL server and Spark it starts stop when it exits).
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import tomllib
@@ -50,9 +52,14 @@ def judge(answers: list[dict[str, str]], show: bool) -> dict[str, list[int]]:
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     # Spark last: its first check starts the server, the rest reuse it
     for a in sorted(answers, key=lambda a: a["dialect"] == "spark"):
-        result = check_sql(cards[a["card"]], a["sql"], a["dialect"])
-        verdict = "pass" if result.passed else "fail"
         tally[a["dialect"]][1] += 1
+        try:
+            result = check_sql(cards[a["card"]], a["sql"], a["dialect"])
+        except Exception as exc:  # the judge could not judge the card at all: no verdict, a disagreement
+            if show:
+                print(f"DISAGREE {a['card']} [{a['dialect']}] judge raised {type(exc).__name__}: {exc}")
+            continue
+        verdict = "pass" if result.passed else "fail"
         if verdict == a["expected"]:
             tally[a["dialect"]][0] += 1
         elif show:
@@ -99,7 +106,9 @@ def main(argv: list[str] | None = None) -> None:
         if (args.dialect is None or a["dialect"] == args.dialect)
         and (args.card is None or a["card"] == args.card)
     ]
-    os.environ["PREPDECK_HOME"] = tempfile.mkdtemp(prefix="prepdeck-heldout-")
+    home = tempfile.mkdtemp(prefix="prepdeck-heldout-")
+    atexit.register(shutil.rmtree, home, True)  # registered first, so it runs after the engines stopped
+    os.environ["PREPDECK_HOME"] = home
     tally = judge(chosen, args.show)
     text = table(tally, chosen)
     print(text)

@@ -378,3 +378,17 @@ def test_mysql_and_bigquery_have_limit_offset_only() -> None:
         prepare("SELECT user_id FROM logins ORDER BY login_ts LIMIT 1 OFFSET 1", dialect)
     prepare("SELECT user_id FROM logins ORDER BY login_ts LIMIT 1, 1", "mysql")
     prepare("SELECT user_id FROM logins ORDER BY login_ts OFFSET 1 ROWS FETCH NEXT 1 ROWS ONLY", "snowflake")
+
+
+def test_cast_targets_each_dialect_has() -> None:
+    for dialect, bad, good in (
+        ("mysql", "CAST(login_ts AS INT)", "CAST(login_ts AS SIGNED)"),
+        ("mysql", "CAST(user_id AS VARCHAR(10))", "CAST(user_id AS CHAR(10))"),
+        ("mysql", "CONVERT(user_id, TEXT)", "CONVERT(user_id, CHAR)"),
+        ("bigquery", "CAST(user_id AS VARCHAR)", "CAST(user_id AS STRING)"),
+        ("bigquery", "SAFE_CAST(user_id AS DOUBLE)", "SAFE_CAST(user_id AS FLOAT64)"),
+    ):
+        with pytest.raises(Exception, match=f"is not a {DIALECT_NAMES[dialect]} type for CAST"):
+            prepare(f"SELECT {bad} FROM logins", dialect)
+        prepare(f"SELECT {good} FROM logins", dialect)
+    prepare("SELECT CAST(user_id AS VARCHAR), CAST(1.5 AS INT) FROM logins", "snowflake")

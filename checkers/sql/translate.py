@@ -96,6 +96,101 @@ _LACKS_ILIKE = {"mysql", "bigquery"}
 _LIMIT_ONLY = {"mysql", "bigquery"}  # no FETCH FIRST, and LIMIT comes before OFFSET
 
 
+# CAST targets each dialect has (the first word of the type); MySQL: CAST(x AS type) and CONVERT(x, type)
+_CAST_TYPES = {
+    "mysql": {
+        "BINARY",
+        "CHAR",
+        "DATE",
+        "DATETIME",
+        "DECIMAL",
+        "DOUBLE",
+        "FLOAT",
+        "JSON",
+        "NCHAR",
+        "REAL",
+        "SIGNED",
+        "TIME",
+        "UNSIGNED",
+        "YEAR",
+    },
+    "bigquery": {
+        "INT64",
+        "INT",
+        "INTEGER",
+        "BIGINT",
+        "SMALLINT",
+        "TINYINT",
+        "BYTEINT",
+        "NUMERIC",
+        "DECIMAL",
+        "BIGNUMERIC",
+        "BIGDECIMAL",
+        "FLOAT64",
+        "STRING",
+        "BYTES",
+        "BOOL",
+        "BOOLEAN",
+        "DATE",
+        "DATETIME",
+        "TIME",
+        "TIMESTAMP",
+        "INTERVAL",
+        "JSON",
+        "GEOGRAPHY",
+        "ARRAY",
+        "STRUCT",
+        "RANGE",
+    },
+}
+_CAST_HINT = {
+    "mysql": "cast to SIGNED, UNSIGNED, DECIMAL(p,s), DOUBLE, CHAR(n), DATE or DATETIME",
+    "bigquery": "cast to INT64, NUMERIC, FLOAT64, STRING, BOOL, DATE or TIMESTAMP",
+}
+
+
+def _cast_targets(cleaned: str, dialect: str) -> list[str]:
+    """The first word of every CAST/SAFE_CAST (… AS type) target in the answer, and of MySQL's
+    CONVERT(x, type), read from the text: sqlglot's AST already spells the types its own way."""
+    import re
+
+    words = []
+    calls = r"\b(cast|safe_cast|try_cast|convert)\s*\("
+    for match in re.finditer(calls, cleaned, re.I):
+        depth, start, last_as, last_comma = 0, match.end(), None, None
+        for i in range(start, len(cleaned)):
+            ch = cleaned[i]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and ch == ",":
+                last_comma = i
+            elif (
+                depth == 0
+                and re.match(r"\bas\b", cleaned[i : i + 3], re.I)
+                and (i == 0 or not cleaned[i - 1].isalnum())
+            ):
+                last_as = i
+        else:
+            continue
+        function = match.group(1).lower()
+        if function == "convert":
+            if dialect != "mysql" or last_comma is None:
+                continue
+            target = cleaned[last_comma + 1 : i]
+        elif last_as is not None:
+            target = cleaned[last_as + 2 : i]
+        else:
+            continue
+        word = re.match(r"\s*([A-Za-z_][A-Za-z0-9_]*)", target)
+        if word:
+            words.append(word.group(1))
+    return words
+
+
 def refuse_missing_syntax(statement: exp.Expression, cleaned_source: str, dialect: str) -> str | None:
     """Why the query is not valid in `dialect` (one line naming the dialect), or None.
 
@@ -126,6 +221,11 @@ def refuse_missing_syntax(statement: exp.Expression, cleaned_source: str, dialec
             return f"FETCH FIRST/NEXT … ROWS ONLY is not {name} syntax: write LIMIT n (OFFSET m after it)"
         if re.search(r"\boffset\s+[^\s()]+(\s+rows?)?\s+limit\b", cleaned_source, re.I):
             return f"OFFSET before LIMIT is not {name} syntax: write LIMIT n OFFSET m"
+    allowed = _CAST_TYPES.get(dialect)
+    if allowed is not None:
+        for word in _cast_targets(cleaned_source, dialect):
+            if word.upper() not in allowed:
+                return f"{word.upper()} is not a {name} type for CAST: {_CAST_HINT[dialect]}"
     if dialect == "mysql":
         for pivot in statement.find_all(exp.Pivot):
             if pivot.args.get("unpivot"):
