@@ -29,6 +29,7 @@ the natural-voice corpus and then run once on its held-out half (benchmarks/RESU
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -150,7 +151,7 @@ def _hesitation_like(isl: Island) -> bool:
     )
 
 
-def find_hesitations(samples: np.ndarray, words: list[_Word], offset: float = 0.0) -> list[Hesitation]:
+def find_hesitations(samples: np.ndarray, words: Sequence[_Word], offset: float = 0.0) -> list[Hesitation]:
     """Hesitations Whisper left out of `words` (timed in the file's timeline; `samples` start at `offset`):
     islands that sound like one (`_hesitation_like`) and that no word accounts for. A word accounts for the
     island its end falls in, or the island it starts in when it ends in the silence after that island:
