@@ -221,12 +221,16 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
         editor.load_text("")
         await burst(pilot, "e", *"SELECT 1")
         assert editor.text == "SELECT 1"
-        # a priority key (Ctrl+G) is handled before the keys typed ahead of it: they stay in the editor
-        # (handed to the screen, the "s" of "select" suspended the card)
+        # a priority key waits for the keys typed before it: Ctrl+R ran the query before it was typed
         editor.load_text("")
-        await burst(pilot, *"select 1", "ctrl+g")
-        assert editor.text == "select 1" and screen.view.revealed and screen.card is not None
-        assert not screen.session.suspended
+        await burst(pilot, *"select 1", "ctrl+r")
+        assert editor.text == "select 1"
+        result = screen.view.last_result
+        assert result is not None and "1 column, expected 3" in str(result.cases[0].message)
+        # and the keys typed after it go where it put the focus: Ctrl+G leaves the editor, Enter rates
+        await burst(pilot, "x", "ctrl+g", "enter")
+        assert editor.text == "select 1x" and not screen.session.suspended
+        assert [r[1] for r in review_rows(database_path(ctx.home))] == [1]  # Again, the suggestion
     ctx.close()
 
 

@@ -130,8 +130,10 @@ class PrepdeckApp(App[int]):
         self.__dict__.pop("scheduling", None)  # functools.cached_property keeps its value here
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            keyflow.routed(self, event)  # a burst of keys follows the focus its first keys move
+        if isinstance(event, events.Key):  # a burst of keys is handled in the order typed (tui/keyflow.py)
+            if keyflow.in_order(self, event):
+                return
+            keyflow.routed(self, event)
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:

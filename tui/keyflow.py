@@ -1,13 +1,16 @@
-"""Keys typed in one burst land where the focus is when each is handled, as the user typed them.
+"""Keys typed in one burst are handled in the order typed, each where the focus is by then.
 
 Textual routes a key when it arrives: to the focused widget, else to the screen; a key the widget does not
-use goes back up to the app, whose bindings then run (`e` focuses a field, Tab moves on). Keys that came
-in the same burst (a fast typist, a paste, tmux send-keys) were all routed before that happened: after
-`e`, "50" reached the screen's bindings instead of the field; after Tab, "4.32" went into the field just
-left; and a digit meant for a field could rate the card. So:
+use goes back up to the app, whose bindings then run (`e` focuses a field, Tab moves on); priority keys
+(Ctrl+R, Ctrl+G on code cards) run at once, ahead of the keys still on their way. Keys that came in one
+burst (a fast typist, a paste, tmux send-keys) were all routed before any of that happened: after `e`,
+"50" reached the screen's bindings instead of the field; after Tab, "4.32" went into the field just left;
+"select 1" then Ctrl+R ran before the query was typed. So:
 - the app hands a key that comes back up from where it was routed on to the widget focused since;
-- a text field moves the focus for Tab / Shift+Tab itself, at once, and hands the keys queued behind the
-  Tab on to the widget focused now.
+- a fresh key for a focused text field of ours goes to that field, priority or not; when its turn comes,
+  a priority key (and every key queued behind it) goes back to the app, which then handles it as usual;
+- the field moves the focus for Tab / Shift+Tab itself, at once, and hands the keys queued behind the Tab
+  on to the widget focused now.
 """
 
 from __future__ import annotations
@@ -18,12 +21,26 @@ from textual import events
 from textual.app import App
 from textual.widget import Widget
 
-_ROUTED = "_prepdeck_routed_to"  # set on a key: the widget Textual sent it to
-_HANDED_ON = "_prepdeck_handed_on"  # set on a field: its own Tab moved the focus on, in the keys' order
+_ROUTED = "_prepdeck_routed_to"  # on a key: the widget Textual sent it to
+_REQUEUED = "_prepdeck_requeued"  # on a key: sent back to the app by a field, to be handled as usual
+_HANDED_ON = "_prepdeck_handed_on"  # on a field: its own Tab moved the focus on, in the keys' order
+WAITING = "_prepdeck_waiting"  # on a field (a class attribute marks our fields): keys go back to the app
+
+
+def in_order(app: App[Any], event: events.Key) -> bool:
+    """The app's on_event, for a key fresh from the terminal: True when it was sent to the focused field
+    of ours, to be handled there in its turn (Textual would run a priority key now)."""
+    focused = app.focused
+    if event.is_forwarded or getattr(event, _REQUEUED, False) or not hasattr(focused, WAITING):
+        return False
+    assert focused is not None
+    setattr(event, _ROUTED, focused)
+    focused._forward_event(event)
+    return True
 
 
 def routed(app: App[Any], event: events.Key) -> None:
-    """Note where Textual is about to send a key fresh from the terminal (the app's on_event)."""
+    """Note where Textual is about to send a key (the app's on_event)."""
     if not event.is_forwarded:
         setattr(event, _ROUTED, app.focused or app.screen)
 
@@ -45,17 +62,31 @@ def came_back_elsewhere(app: App[Any], event: events.Key) -> bool:
     return True
 
 
+def _priority(app: App[Any], key: str) -> bool:
+    return any(
+        binding.priority
+        for _, bindings in app.screen._binding_chain
+        for binding in bindings.key_to_bindings.get(key, ())
+    )
+
+
 def field_key(field: Widget, event: events.Key, tab_moves_focus: bool = True) -> bool:
-    """In a text field's key handler, before it types: True when the key was handled here (handed to the
-    widget focused now, or Tab / Shift+Tab moved the focus)."""
+    """In a text field's key handler, before it types: True when the key was handled here (sent back to
+    the app, handed to the widget focused now, or Tab / Shift+Tab moved the focus)."""
+    if getattr(event, _REQUEUED, False):
+        setattr(field, WAITING, False)  # the keys sent back are through: type here again
+    elif getattr(field, WAITING) or _priority(field.app, event.key):
+        setattr(field, WAITING, True)
+        again = events.Key(event.key, event.character)
+        setattr(again, _REQUEUED, True)
+        field.app.post_message(again)
+        return True
     screen = field.screen
     if screen.focused is not field:
         if getattr(field, _HANDED_ON, False):  # typed after this field's own Tab: where the focus went
             pass_on(event, screen.focused or screen)
             return True
-        # the focus went elsewhere ahead of this key's turn (a priority key such as Ctrl+G typed after
-        # it): it was typed here, so it stays here (sent to the screen, an "s" would suspend the card)
-        return False
+        return False  # the focus went elsewhere ahead of this key's turn: it was typed here, it stays here
     setattr(field, _HANDED_ON, False)
     if tab_moves_focus and event.key in ("tab", "shift+tab"):
         if event.key == "tab":

@@ -26,6 +26,7 @@ SELECT_ALL = Binding("ctrl+a", "select_all", "Select all", show=False)
 
 class EditorArea(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [SELECT_ALL]
+    _prepdeck_waiting = False  # keyflow.WAITING: keys typed here are handled in order (tui/keyflow.py)
 
     async def _on_key(self, event: events.Key) -> None:
         if field_key(self, event, tab_moves_focus=self.tab_behavior == "focus"):
@@ -34,6 +35,7 @@ class EditorArea(TextArea):
 
 
 class TextField(Input):
+    _prepdeck_waiting = False  # keyflow.WAITING: keys typed here are handled in order (tui/keyflow.py)
     BINDINGS: ClassVar[list[BindingType]] = [
         SELECT_ALL,
         Binding("ctrl+z", "undo_edit", "Undo", show=False),
