@@ -392,3 +392,15 @@ def test_cast_targets_each_dialect_has() -> None:
             prepare(f"SELECT {bad} FROM logins", dialect)
         prepare(f"SELECT {good} FROM logins", dialect)
     prepare("SELECT CAST(user_id AS VARCHAR), CAST(1.5 AS INT) FROM logins", "snowflake")
+
+
+def test_bigquery_approx_quantiles_returns_observed_values() -> None:
+    # BigQuery's documented example: the median boundary of 1,1,1,4,5,6,7,8,9,10 is 5, not 5.5
+    sql = prepare(
+        "SELECT APPROX_QUANTILES(x, 2) FROM UNNEST([1, 1, 1, 4, 5, 6, 7, 8, 9, 10]) AS x", "bigquery"
+    ).sql
+    assert duckdb.connect().sql(sql).fetchall() == [([1, 5, 10],)]
+    median = (
+        "SELECT country, APPROX_QUANTILES(amount, 2)[OFFSET(1)] AS median_amount FROM orders GROUP BY country"
+    )
+    assert not _check("median-per-group", median, "bigquery")[0]  # an even count has no observed middle

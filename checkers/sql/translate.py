@@ -499,6 +499,18 @@ def source_semantics(
             kind = exp.Anonymous(this="json_type", expressions=[value.copy()])
             unquoted = exp.Anonymous(this="json_extract_string", expressions=[value, exp.Literal.string("$")])
             return _json_null_as_text(kind, unquoted)
+        if (
+            dialect == "bigquery"
+            and isinstance(node, exp.ApproxQuantiles)
+            and isinstance(node.expression, exp.Literal)
+            and not node.expression.is_string
+            and int(node.expression.this) > 0
+        ):
+            # the boundaries are values of the input (the median of 1..10 is 5), never interpolated as
+            # DuckDB's approx_quantile does: quantile_disc picks the same observed values
+            buckets = int(node.expression.this)
+            points = exp.Array(expressions=[exp.Literal.number(i / buckets) for i in range(buckets + 1)])
+            return exp.Anonymous(this="quantile_disc", expressions=[node.this, points])
         if dialect == "bigquery" and isinstance(node, exp.SafeFunc) and isinstance(node.this, exp.ParseJSON):
             text = node.this.this
             valid = exp.Anonymous(this="json_valid", expressions=[text.copy()])
@@ -532,14 +544,7 @@ def source_semantics(
             return _array_agg_limit(node, node.this)
         return node
 
-    statement = statement.transform(rewrite)
-    if dialect == "bigquery":  # after the rewrites above, so the array inside is already DuckDB's
-        statement = statement.transform(
-            lambda n: (
-                _bigquery_checked_index(n) if isinstance(n, exp.Bracket) and not n.args.get("safe") else n
-            )
-        )
-    return statement
+    return statement.transform(rewrite)
 
 
 _SUNDAY_IS_ONE = {"mysql", "bigquery"} | SPARK_FAMILY
@@ -550,29 +555,6 @@ def _json_null_as_text(kind: exp.Expression, value: exp.Expression) -> exp.Expre
 
     is_null = exp.EQ(this=kind, expression=exp.Literal.string("NULL"))
     return exp.Case(ifs=[exp.If(this=is_null, true=exp.Literal.string("null"))], default=value)
-
-
-def _bigquery_checked_index(node: exp.Expression) -> exp.Expression:
-    """BigQuery's arr[OFFSET(i)] / arr[ORDINAL(i)] / arr[i] raise out of range (DuckDB gives NULL, and
-    counts a negative index from the end); the SAFE_ forms give NULL."""
-    from sqlglot import exp
-
-    if len(node.expressions) != 1 or (
-        isinstance(node.expressions[0], exp.Literal) and node.expressions[0].is_string
-    ):
-        return node  # a struct field or JSON key, not an array position
-    index = node.expressions[0]
-    first = exp.Literal.number(int(node.args.get("offset") or 0))
-    size = exp.Anonymous(this="len", expressions=[node.this.copy()])
-    outside = exp.or_(
-        exp.LT(this=index.copy(), expression=first),
-        exp.GTE(this=index.copy(), expression=exp.Add(this=size, expression=first.copy())),
-    )
-    message = exp.Literal.string(
-        "array index out of bounds (BigQuery raises it; SAFE_OFFSET/SAFE_ORDINAL give NULL)"
-    )
-    fail = exp.Anonymous(this="error", expressions=[message])
-    return exp.Case(ifs=[exp.If(this=exp.paren(outside), true=fail)], default=node)
 
 
 def _period_months(period: exp.Expression) -> exp.Expression:
