@@ -404,3 +404,22 @@ def test_bigquery_approx_quantiles_returns_observed_values() -> None:
         "SELECT country, APPROX_QUANTILES(amount, 2)[OFFSET(1)] AS median_amount FROM orders GROUP BY country"
     )
     assert not _check("median-per-group", median, "bigquery")[0]  # an even count has no observed middle
+
+
+def test_mysql_json_table_over_an_array() -> None:
+    lines = """SELECT o.order_id, COUNT(jt.qty) AS lines, COALESCE(SUM(jt.qty * jt.price), 0) AS total
+FROM orders o
+LEFT JOIN JSON_TABLE(o.items, '$[*]' COLUMNS (qty INT PATH '$.qty', price DECIMAL(10,2) PATH '$.price')) AS jt ON TRUE
+GROUP BY o.order_id"""
+    assert _check("json-array-line-items", lines, "mysql") == (True, "[]")
+    inner = lines.replace("LEFT JOIN", "JOIN").replace(" ON TRUE", "")  # drops the empty orders
+    assert not _check("json-array-line-items", inner, "mysql")[0]
+
+
+def test_snowflake_conditional_true_event_counts_row_by_row() -> None:
+    sql = prepare(
+        "SELECT t, CONDITIONAL_TRUE_EVENT(g > 1) OVER (ORDER BY t) FROM (SELECT 1 AS t, NULL AS g UNION ALL "
+        "SELECT 2, 5 UNION ALL SELECT 3, 0 UNION ALL SELECT 4, 2) x ORDER BY t",
+        "snowflake",
+    ).sql
+    assert duckdb.connect().sql(sql).fetchall() == [(1, 0), (2, 1), (3, 1), (4, 2)]

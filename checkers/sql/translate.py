@@ -471,6 +471,23 @@ def source_semantics(
             )
             below = exp.LT(this=index, expression=exp.Literal.number(0))
             return exp.Case(ifs=[exp.If(this=below, true=exp.Null())], default=element)
+        if (
+            dialect == "snowflake"
+            and isinstance(node, exp.Window)
+            and _is_call(node.this, "conditional_true_event")
+        ):
+            # the number of rows so far (this one included) where the condition held, counted row by row
+            condition = node.this.expressions[0]
+            counted = exp.Case(
+                ifs=[exp.If(this=condition, true=exp.Literal.number(1))], default=exp.Literal.number(0)
+            )
+            running = node.copy()
+            running.set("this", exp.Sum(this=counted))
+            running.set(
+                "spec",
+                exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"),
+            )
+            return running
         if dialect == "snowflake" and isinstance(node, exp.ToChar):
             fmt = node.args.get("format")
             if isinstance(fmt, exp.Literal) and fmt.is_string:
@@ -544,7 +561,10 @@ def source_semantics(
             return _array_agg_limit(node, node.this)
         return node
 
-    return statement.transform(rewrite)
+    statement = statement.transform(rewrite)
+    if dialect == "mysql":  # after the rewrites: its DuckDB subquery is not MySQL to rewrite
+        statement = _mysql_json_table(statement)
+    return statement
 
 
 _SUNDAY_IS_ONE = {"mysql", "bigquery"} | SPARK_FAMILY
@@ -610,6 +630,48 @@ def _mysql_numeric_dates(statement: exp.Expression, columns: dict[str, str]) -> 
         return node
 
     return statement.transform(compare)
+
+
+def _mysql_json_table(statement: exp.Expression) -> exp.Expression:
+    """MySQL `JSON_TABLE(doc, '$[*]' COLUMNS (name TYPE PATH '$.k', n FOR ORDINALITY, …)) AS t`: a DuckDB
+    lateral subquery over the array's elements (sqlglot's DuckDB output does not parse). Only the array
+    form ('…[*]') with PATH and FOR ORDINALITY columns; anything else is left for DuckDB to refuse."""
+    import sqlglot
+    from sqlglot import exp
+
+    for table in list(statement.find_all(exp.Table)):
+        source = table.this
+        path = source.args.get("path") if isinstance(source, exp.JSONTable) else None
+        schema = source.args.get("schema") if isinstance(source, exp.JSONTable) else None
+        if not (
+            isinstance(path, exp.Literal)
+            and str(path.this).endswith("[*]")
+            and isinstance(schema, exp.JSONSchema)
+        ):
+            continue
+        doc = source.this.sql(dialect="duckdb")
+        array = f"CAST(json_extract({doc}, {exp.Literal.string(str(path.this)).sql()}) AS JSON[])"
+        outputs = []
+        for column in schema.expressions:
+            name = exp.to_identifier(column.name).sql(dialect="duckdb")
+            if column.args.get("ordinality"):
+                outputs.append(f"generate_subscripts({array}, 1) AS {name}")
+            elif isinstance(column.args.get("path"), exp.Literal) and isinstance(
+                column.args.get("kind"), exp.DataType
+            ):
+                kind = column.args["kind"].sql(dialect="duckdb")
+                value = f"json_extract_string(UNNEST({array}), {column.args['path'].sql()})"
+                outputs.append(f"TRY_CAST({value} AS {kind}) AS {name}")
+            else:
+                break
+        else:
+            body = sqlglot.parse_one(f"SELECT {', '.join(outputs)}", read="duckdb")
+            alias = table.args.get("alias")
+            subquery = exp.Subquery(
+                this=body, alias=alias.copy() if alias else exp.TableAlias(this=exp.to_identifier("jt"))
+            )
+            table.replace(subquery)
+    return statement
 
 
 def _implicit_recursion(statement: exp.Expression) -> None:
