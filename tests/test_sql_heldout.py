@@ -423,3 +423,14 @@ def test_snowflake_conditional_true_event_counts_row_by_row() -> None:
         "snowflake",
     ).sql
     assert duckdb.connect().sql(sql).fetchall() == [(1, 0), (2, 1), (3, 1), (4, 2)]
+
+
+def test_snowflake_variant_paths_cast_the_value_and_need_a_variant() -> None:
+    right = """SELECT event_id, TRY_PARSE_JSON(payload):user.id::string AS user_id,
+       TRY_PARSE_JSON(payload):user.country::string AS country,
+       TRY_PARSE_JSON(payload):amount::number(10,2) AS amount
+FROM events WHERE TRY_PARSE_JSON(payload) IS NOT NULL"""
+    assert _check("json-extract-fields", right, "snowflake") == (True, "[]")  # "u1" without its JSON quotes
+    text_path = right.replace("TRY_PARSE_JSON(payload):", "payload:")
+    passed, why = _check("json-extract-fields", text_path, "snowflake")
+    assert not passed and "'payload' is text: Snowflake's :path needs a VARIANT" in why

@@ -14,7 +14,8 @@ from prepdeck.checkers.sql.translate import DIALECT_NAMES, category, known_kinds
 if TYPE_CHECKING:
     from sqlglot import exp
 
-_NO_LATERAL_ALIAS = {"mysql", "bigquery"}  # Snowflake, Spark and DuckDB resolve them
+_NO_LATERAL_ALIAS = {"mysql", "bigquery"}
+_TEXT_BASES = {"VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR"}  # Snowflake, Spark and DuckDB resolve them
 
 
 def refuse_scoping(statement: exp.Expression, dialect: str, columns: dict[str, str]) -> str | None:
@@ -34,6 +35,18 @@ def refuse_scoping(statement: exp.Expression, dialect: str, columns: dict[str, s
                 return (
                     "MySQL does not support LIMIT in an IN/ANY/ALL subquery: rank with ROW_NUMBER()/"
                     "DENSE_RANK() in a derived table instead"
+                )
+    if dialect == "snowflake":
+        for extract in statement.find_all(exp.JSONExtract):
+            source = extract.this
+            if (
+                extract.args.get("variant_extract")
+                and isinstance(source, exp.Column)
+                and columns.get(source.name.lower()) in _TEXT_BASES
+            ):
+                return (
+                    f"'{source.name}' is text: Snowflake's :path needs a VARIANT; parse it first, "
+                    f"TRY_PARSE_JSON({source.name}):…"
                 )
     if dialect in ("bigquery", "mysql"):
         refused = _time_types(statement, dialect, known_kinds(statement, columns))

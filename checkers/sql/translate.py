@@ -473,6 +473,16 @@ def source_semantics(
             return exp.Case(ifs=[exp.If(this=below, true=exp.Null())], default=element)
         if (
             dialect == "snowflake"
+            and isinstance(node, exp.Cast)
+            and isinstance(node.this, exp.JSONExtract)
+            and node.this.args.get("variant_extract")
+        ):
+            # v:path::type casts the VARIANT's value: a string without its JSON quotes, "7.25" to 7.25
+            extract = node.this
+            text = exp.JSONExtractScalar(this=extract.this, expression=extract.expression)
+            return exp.Cast(this=text, to=node.to)
+        if (
+            dialect == "snowflake"
             and isinstance(node, exp.Window)
             and _is_call(node.this, "conditional_true_event")
         ):
