@@ -245,3 +245,71 @@ def test_a_deck_file_named_with_escape_codes_is_named_visibly(tmp_path: Path, is
         done = prepdeck(isolated_home, *args)
         both = done.stdout + done.stderr
         assert "\x1b" not in both and "\x07" not in both and "␛]0;pwned␇x.toml" in both, both
+
+
+LINK_DECK = """
+[deck]
+id = "links"
+title = "Links"
+round = "sql"
+
+[[cards]]
+id = "linked"
+type = "recall"
+title = "A card with links"
+prompt = "[click](https://evil.example/x) <https://auto.example/y> [js](javascript:alert(1)) [f](file:///etc/passwd)"
+answer = "See [the docs](https://evil.example/answer)."
+"""
+
+
+@pilot_test
+async def test_a_link_in_a_deck_is_shown_as_text_never_opened(tmp_path, monkeypatch):
+    """A stranger's deck cannot make the app open a URL (browser, file:, javascript:) or run an action."""
+    import webbrowser
+
+    from textual.widgets import Markdown
+    from textual.widgets._markdown import MarkdownParagraph
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url))
+    use_utc(monkeypatch)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "links.toml").write_text(LINK_DECK, encoding="utf-8")
+    ctx = make_context(tmp_path / "home", decks)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        prompt = app.screen.query_one(".prompt", Markdown)
+        paragraph = prompt.query_one(MarkdownParagraph)
+        await pilot.click(paragraph, offset=(1, 0))  # on "click", the first link
+        await settle(pilot)
+        # the other hrefs, and an action-looking one, as a click on them would deliver them
+        for href in (
+            "https://auto.example/y",
+            "file:///etc/passwd",
+            "action:app.quit",
+            "[@click=app.quit]x[/]",
+        ):
+            prompt.post_message(Markdown.LinkClicked(prompt, href))
+            await settle(pilot)
+        await pilot.press("space")  # the answer's link too
+        await settle(pilot)
+        answer = app.screen.query_one("#answer", Markdown)
+        answer.post_message(Markdown.LinkClicked(answer, "https://evil.example/answer"))
+        await settle(pilot)
+        notes = [(n.message, n.markup) for n in app._notifications]
+        assert opened == []
+        for href in (
+            "https://evil.example/x",
+            "https://auto.example/y",
+            "file:///etc/passwd",
+            "action:app.quit",
+            "[@click=app.quit]x[/]",
+            "https://evil.example/answer",
+        ):
+            assert (f"link: {href}", False) in notes, notes
+        assert app.is_running and app.return_code is None
+    ctx.close()

@@ -18,7 +18,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
+
+from prepdeck.tui.components.deck_markdown import DeckMarkdown
 
 if TYPE_CHECKING:
     from prepdeck.core.context import Context
@@ -120,14 +122,14 @@ class BasicCardView(CardView):
 
     def compose(self) -> ComposeResult:
         yield self.card_header()
-        yield Markdown(self.card.prompt, classes="prompt")
-        yield Markdown("", classes="answer hidden", id="answer")
+        yield DeckMarkdown(self.card.prompt, classes="prompt")
+        yield DeckMarkdown("", classes="answer hidden", id="answer")
 
     def reveal(self) -> None:
         if self.revealed:
             return
         super().reveal()
-        answer = self.query_one("#answer", Markdown)
+        answer = self.query_one("#answer", DeckMarkdown)
         answer.update(self.answer_markdown())
         answer.remove_class("hidden")
         self.call_after_refresh(self.scroll_to_widget, answer, top=True, animate=False)

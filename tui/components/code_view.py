@@ -23,13 +23,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label, Markdown, Select, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import DataTable, Label, Select, Static, TabbedContent, TabPane, TextArea
 
 from prepdeck.decks.starter import is_untouched, starter_code
 from prepdeck.decks.text import one_line, visible
 from prepdeck.scoring.evidence import CodeAnswer
 from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
+from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.fields import EditorArea, focus_now
 from prepdeck.tui.messages import WorkStatus
 from prepdeck.tui.text import plain
@@ -189,7 +190,7 @@ class CodeCardView(CardView):
     def compose(self) -> ComposeResult:
         card = self.card
         yield self.card_header()
-        yield Markdown(card.prompt, classes="prompt")
+        yield DeckMarkdown(card.prompt, classes="prompt")
         with TabbedContent(id="cases"):
             for index, case in enumerate(card.cases):
                 title = f"{case.name} (hidden)" if case.hidden else case.name
@@ -222,7 +223,7 @@ class CodeCardView(CardView):
         # the plan's boxes are wider than 80 columns: they scroll sideways instead of breaking across lines
         with ScrollableContainer(id="translation-box"):
             yield Static("", id="translation", classes="hidden")
-        yield Markdown("", id="answer", classes="answer hidden")
+        yield DeckMarkdown("", id="answer", classes="answer hidden")
 
     def _hint(self) -> str:
         k = self._key
@@ -613,7 +614,7 @@ class CodeCardView(CardView):
         self._show_hidden_data()
         if self.last_result is not None:
             self._render_results(self.last_result)
-        answer = self.query_one("#answer", Markdown)
+        answer = self.query_one("#answer", DeckMarkdown)
         rendered = answer.update(self.answer_markdown())
         answer.remove_class("hidden")
 

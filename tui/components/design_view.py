@@ -17,12 +17,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Markdown, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer
 from prepdeck.tui.bindings import key_in_force
 from prepdeck.tui.components.card_view import CardView
+from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.fields import TextField, focus_now
 from prepdeck.tui.text import plain
 
@@ -198,7 +199,7 @@ class DesignCardView(CardView):
         card = self.card
         yield self.card_header()
         lo, hi = card.speaking_target()
-        yield Markdown(card.prompt, classes="prompt")
+        yield DeckMarkdown(card.prompt, classes="prompt")
         speak, reveal = key_in_force(self, "speak"), key_in_force(self, "reveal")
         yield Static(
             f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {escape(reveal)}; or "
@@ -208,7 +209,7 @@ class DesignCardView(CardView):
         yield from self.sheet.compose_numbers()
         with Vertical(id="revealed", classes="hidden"):
             if card.answer:
-                yield Markdown(card.answer, classes="answer")
+                yield DeckMarkdown(card.answer, classes="answer")
             yield from self.sheet.compose_checklist()
 
     # -- state -----------------------------------------------------------------------------------

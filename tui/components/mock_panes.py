@@ -9,13 +9,14 @@ from typing import Any
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Markdown, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from prepdeck.mocks import store as mock_store
 from prepdeck.mocks.plan import RoundPlan
 from prepdeck.scoring.card import Scorecard, parse_self_score
 from prepdeck.scoring.rubrics import RUBRICS
 from prepdeck.tui.bindings import key_in_force
+from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.fields import EditorArea, focus_now
 
 
@@ -35,7 +36,7 @@ class DiscussionPane(VerticalScroll):
         )
         for i, prompt in enumerate(self.plan.prompts):
             yield Static(f"[b]{i + 1}. {escape(prompt.title)}[/b]", classes="mock-prompt-title")
-            yield Markdown(prompt.text, classes="prompt")
+            yield DeckMarkdown(prompt.text, classes="prompt")
             yield EditorArea("", id=f"answer-{i}", classes="mock-answer", soft_wrap=True)
 
     def answers(self) -> list[dict[str, Any]]:
@@ -94,7 +95,7 @@ class ScoringPane(VerticalScroll):
         if self.references:
             yield Static("[b]What strong follow-up answers say[/b]", classes="mock-prompt-title")
             for title, text in self.references:
-                yield Markdown(f"**{title}**\n\n{text}", classes="answer")
+                yield DeckMarkdown(f"**{title}**\n\n{text}", classes="answer")
 
     def on_mount(self) -> None:
         self.refresh_card(self.card)

@@ -28,13 +28,14 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Markdown, ProgressBar, Static
+from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
 from prepdeck.scoring.card import Scorecard, score_round, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer, answer_evidence
 from prepdeck.scoring.rubrics import RUBRICS, Rubric
 from prepdeck.tui.bindings import bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView
+from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.design_view import DesignSheet, design_answer
 from prepdeck.tui.components.fields import TextField, focus_now
 from prepdeck.tui.components.speech_result import metrics_text, transcript_text, trend_text
@@ -105,7 +106,7 @@ class SpokenCardView(CardView):
         card = self.card
         lo, hi = card.speaking_target()
         yield self.card_header()
-        yield Markdown(card.prompt, classes="prompt")
+        yield DeckMarkdown(card.prompt, classes="prompt")
         notes = self._notes()
         self._note_values = {name: str(notes.get(name, "")) for name in self.fields}
         self._story = notes.get("story")  # the story bank's story these notes came from, if any
@@ -144,7 +145,7 @@ class SpokenCardView(CardView):
         if self.sheet is not None:
             with Vertical(id="revealed", classes="hidden"):
                 if card.answer:
-                    yield Markdown(card.answer, classes="answer")
+                    yield DeckMarkdown(card.answer, classes="answer")
                 yield from self.sheet.compose_checklist()
         rubric = self.rubric
         with Vertical(id="speech-result", classes="hidden"):
