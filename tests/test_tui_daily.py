@@ -222,8 +222,9 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
         await burst(pilot, "e", *"SELECT 1")
         assert editor.text == "SELECT 1"
         # a priority key waits for the keys typed before it: Ctrl+R ran the query before it was typed
+        await pilot.press("escape")
         editor.load_text("")
-        await burst(pilot, *"select 1", "ctrl+r")
+        await burst(pilot, "e", *"select 1", "ctrl+r")
         assert editor.text == "select 1"
         result = screen.view.last_result
         assert result is not None and "1 column, expected 3" in str(result.cases[0].message)

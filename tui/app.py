@@ -137,7 +137,7 @@ class PrepdeckApp(App[int]):
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:
-        if keyflow.came_back_elsewhere(self, event):
+        if keyflow.came_back(self, event):
             event.prevent_default()  # handed to the widget focused since: not the bindings of where it was
 
     def on_mount(self) -> None:

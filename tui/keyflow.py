@@ -9,6 +9,7 @@ burst (a fast typist, a paste, tmux send-keys) were all routed before any of tha
 - the app hands a key that comes back up from where it was routed on to the widget focused since;
 - a fresh key for a focused text field of ours goes to that field, priority or not; when its turn comes,
   a priority key (and every key queued behind it) goes back to the app, which then handles it as usual;
+  with nothing focused, a priority key goes through the screen like the keys before it, then runs;
 - the field moves the focus for Tab / Shift+Tab itself, at once, and hands the keys queued behind the Tab
   on to the widget focused now.
 """
@@ -23,20 +24,30 @@ from textual.widget import Widget
 
 _ROUTED = "_prepdeck_routed_to"  # on a key: the widget Textual sent it to
 _REQUEUED = "_prepdeck_requeued"  # on a key: sent back to the app by a field, to be handled as usual
+_DEFERRED = "_prepdeck_deferred"  # on a key: a priority key sent to the screen to wait its turn
 _HANDED_ON = "_prepdeck_handed_on"  # on a field: its own Tab moved the focus on, in the keys' order
 WAITING = "_prepdeck_waiting"  # on a field (a class attribute marks our fields): keys go back to the app
 
 
 def in_order(app: App[Any], event: events.Key) -> bool:
-    """The app's on_event, for a key fresh from the terminal: True when it was sent to the focused field
-    of ours, to be handled there in its turn (Textual would run a priority key now)."""
-    focused = app.focused
-    if event.is_forwarded or getattr(event, _REQUEUED, False) or not hasattr(focused, WAITING):
+    """The app's on_event, for a key fresh from the terminal: True when it was sent on to be handled in its
+    turn (Textual would run a priority key now): to the focused field of ours, or, with nothing focused,
+    a priority key to the screen like any other key (it comes back to `came_back`, after the keys before
+    it, e.g. an `e` that focuses the editor and the query typed after it)."""
+    if event.is_forwarded or getattr(event, _REQUEUED, False):
         return False
-    assert focused is not None
-    setattr(event, _ROUTED, focused)
-    focused._forward_event(event)
-    return True
+    focused = app.focused
+    if hasattr(focused, WAITING):
+        assert focused is not None
+        setattr(event, _ROUTED, focused)
+        focused._forward_event(event)
+        return True
+    if focused is None and _priority(app, event.key):
+        setattr(event, _ROUTED, app.screen)
+        setattr(event, _DEFERRED, True)
+        app.screen._forward_event(event)
+        return True
+    return False
 
 
 def routed(app: App[Any], event: events.Key) -> None:
@@ -51,15 +62,25 @@ def pass_on(event: events.Key, to: Widget) -> None:
     to._forward_event(again)
 
 
-def came_back_elsewhere(app: App[Any], event: events.Key) -> bool:
+def came_back(app: App[Any], event: events.Key) -> bool:
     """A key back at the app (no widget used it): True when it was handed on to the widget focused since
-    it was routed, instead of running the bindings of the place it was routed to."""
+    it was routed, instead of running the bindings of the place it was routed to, or when it is a
+    deferred priority key, sent to the app again to run as one."""
     target = getattr(event, _ROUTED, None)
     focused = app.focused
-    if target is None or focused is None or target is focused:
-        return False
-    pass_on(event, focused)
-    return True
+    if target is not None and focused is not None and target is not focused:
+        pass_on(event, focused)
+        return True
+    if getattr(event, _DEFERRED, False):
+        requeue(app, event)
+        return True
+    return False
+
+
+def requeue(app: App[Any], event: events.Key) -> None:
+    again = events.Key(event.key, event.character)
+    setattr(again, _REQUEUED, True)
+    app.post_message(again)
 
 
 def _priority(app: App[Any], key: str) -> bool:
@@ -77,9 +98,7 @@ def field_key(field: Widget, event: events.Key, tab_moves_focus: bool = True) ->
         setattr(field, WAITING, False)  # the keys sent back are through: type here again
     elif getattr(field, WAITING) or _priority(field.app, event.key):
         setattr(field, WAITING, True)
-        again = events.Key(event.key, event.character)
-        setattr(again, _REQUEUED, True)
-        field.app.post_message(again)
+        requeue(field.app, event)
         return True
     screen = field.screen
     if screen.focused is not field:
