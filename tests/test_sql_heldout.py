@@ -434,3 +434,10 @@ FROM events WHERE TRY_PARSE_JSON(payload) IS NOT NULL"""
     text_path = right.replace("TRY_PARSE_JSON(payload):", "payload:")
     passed, why = _check("json-extract-fields", text_path, "snowflake")
     assert not passed and "'payload' is text: Snowflake's :path needs a VARIANT" in why
+
+
+def test_mysql_find_in_set() -> None:
+    sql = prepare(
+        "SELECT FIND_IN_SET('b', 'a,b,c'), FIND_IN_SET('z', 'a,b'), FIND_IN_SET(NULL, 'a')", "mysql"
+    ).sql
+    assert duckdb.connect().sql(sql).fetchall() == [(2, 0, None)]

@@ -814,6 +814,23 @@ def _function_equivalent(node: exp.Expression, dialect: str) -> exp.Expression |
     args = list(node.expressions)
     if dialect == "mysql" and name == "unix_timestamp" and len(args) == 1:
         return exp.cast(exp.Anonymous(this="epoch", expressions=[args[0]]), "BIGINT")
+    if dialect == "mysql" and name == "find_in_set" and len(args) == 2:
+        # the 1-based position of the text in a comma-separated list, 0 when absent, NULL for a NULL
+        found = exp.Anonymous(
+            this="list_position",
+            expressions=[
+                exp.Anonymous(this="string_split", expressions=[args[1], exp.Literal.string(",")]),
+                args[0],
+            ],
+        )
+        either_null = exp.or_(
+            exp.Is(this=args[0].copy(), expression=exp.Null()),
+            exp.Is(this=args[1].copy(), expression=exp.Null()),
+        )
+        return exp.Case(
+            ifs=[exp.If(this=either_null, true=exp.Null())],
+            default=exp.Coalesce(this=found, expressions=[exp.Literal.number(0)]),
+        )
     if dialect in SPARK_FAMILY and name == "bround" and args:
         return exp.Anonymous(
             this="round_even", expressions=[args[0], args[1] if len(args) > 1 else exp.Literal.number(0)]
