@@ -358,3 +358,51 @@ async def test_the_mock_rubric_hint_follows_remapped_keys(tmp_path, monkeypatch)
         text = " ".join(" ".join(screen_lines(app)).split())
         assert "F6 leaves a box · F10 continues · F6 again goes home" in text
     ctx.close()
+
+
+def _static_texts(screen) -> str:
+    """Every Static's text on the screen, shown or scrolled out of sight."""
+    from textual.widgets import Static
+
+    return " ".join(str(w.render()) for w in screen.query(Static))
+
+
+# the mock screen's own messages (picker, end-the-mock warning, scoring line, last round) and the hints of
+# the views it hosts name the mock's keys as [keys] has them, not "Escape"/"n"
+@pilot_test
+async def test_the_mock_messages_follow_remapped_keys(tmp_path, monkeypatch):
+    from prepdeck.tui.screens.mock import MockScreen
+
+    config = '[keys]\nmock_next = "f10"\nmock_leave = "f6"\nmock_quit = "f7"\nmock_edit = "f2"\nmock_speak = "f3"\n'
+    ctx = new_context(tmp_path, monkeypatch, config=config)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(MockScreen())
+        await settle(pilot)
+        assert "F6 goes back." in _static_texts(app.screen)
+        app.pop_screen()
+        await settle(pilot)
+        app.push_screen(MockScreen("design", seed=1))
+        await settle(pilot)
+        for _ in range(5):  # the round starts after the first refresh; its view composes a frame later
+            await pilot.pause()
+        shown = _static_texts(app.screen)
+        assert "F3 to answer aloud" in shown and "F2: type your answers; F6 leaves the field" in shown, shown
+        await pilot.press("f3")  # aloud: the spoken view's notes
+        await settle(pilot)
+        assert "saved as you type; F6 leaves a field" in _static_texts(app.screen)
+        await pilot.press("f6")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert any(m.startswith("Press F6 (or F7) again to end the mock") for m in notes), notes
+        for minutes in (10, 40, 10, 0):  # the phases run out, then the wrap-up: the rubric
+            app.clock.advance(minutes=minutes)
+            await pilot.press("f10")
+            await settle(pilot)
+        assert "Saved as you type; F6 goes home." in _static_texts(app.screen)
+        await pilot.press("f10")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert "That was the last round; F6 goes home." in notes, notes
+    ctx.close()

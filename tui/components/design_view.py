@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer
-from prepdeck.tui.bindings import key_in_force
+from prepdeck.tui.bindings import key_here, key_in_force
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.fields import TextField, focus_now
@@ -49,7 +49,7 @@ class DesignSheet:
         if not self.card.numbers:
             return
         with Vertical(id="numbers", classes="design-section"):
-            edit, leave = (escape(key_in_force(self.host, a)) for a in ("edit", "leave"))
+            edit, leave = (escape(key_here(self.host, a)) for a in ("edit", "leave"))
             yield Label(
                 f"[b]Capacity numbers[/b] [dim]({edit}: type your answers; {leave} leaves the field)[/dim]"
             )
@@ -200,7 +200,7 @@ class DesignCardView(CardView):
         yield self.card_header()
         lo, hi = card.speaking_target()
         yield DeckMarkdown(card.prompt, classes="prompt")
-        speak, reveal = key_in_force(self, "speak"), key_in_force(self, "reveal")
+        speak, reveal = key_here(self, "speak"), key_in_force(self, "reveal")
         yield Static(
             f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {escape(reveal)}; or "
             f"{escape(speak)} to answer aloud (recorded, scored /100).[/dim]",

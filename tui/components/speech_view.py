@@ -33,7 +33,7 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 from prepdeck.scoring.card import Scorecard, score_round, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer, answer_evidence
 from prepdeck.scoring.rubrics import RUBRICS, Rubric
-from prepdeck.tui.bindings import bindings_for, key_hint
+from prepdeck.tui.bindings import bindings_for, key_here, key_hint
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.design_view import DesignSheet, design_answer
@@ -112,7 +112,8 @@ class SpokenCardView(CardView):
         self._story = notes.get("story")  # the story bank's story these notes came from, if any
         what = "design" if self.sheet is not None else "story"
         with Vertical(id="notes", classes="speech-section"):
-            yield Label(f"[b]Your {what} notes[/b] [dim](saved as you type; Esc leaves a field)[/dim]")
+            leave = escape(key_here(self, "leave"))
+            yield Label(f"[b]Your {what} notes[/b] [dim](saved as you type; {leave} leaves a field)[/dim]")
             for name in self.fields:
                 with Horizontal(classes="note-row"):
                     yield Label(name.capitalize(), classes="note-label")

@@ -46,7 +46,7 @@ from prepdeck.scoring.card import Scorecard
 from prepdeck.scoring.evidence import AnswerEvidence, CodeAnswer, DesignAnswer
 from prepdeck.scoring.rubrics import ROUND_PHASES
 from prepdeck.tui.app import PrepdeckApp
-from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.bindings import bindings_for, key_in_force
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.components.fields import focus_now
@@ -91,6 +91,8 @@ class MockScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("mock")
+    # the review actions a hosted card view names in its hints, as this screen's (bindings.key_here)
+    KEY_IDS: ClassVar[dict[str, str]] = {"leave": "mock_leave", "edit": "mock_edit", "speak": "mock_speak"}
 
     def __init__(
         self, round_: str | None = None, *, seed: int | None = None, clock: Monotonic | None = None
@@ -139,10 +141,11 @@ class MockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         picker = self.query_one("#mock-picker")
+        leave = escape(key_in_force(self, "mock_leave"))
         picker.mount(
             Static(
                 "[b]Mock interview[/b] [dim]— which round? Enter starts; the timer starts at once. "
-                "Escape goes back.[/dim]",
+                f"{leave} goes back.[/dim]",
                 classes="card-title",
             )
         )
@@ -370,9 +373,11 @@ class MockScreen(Screen[None]):
     def action_quit_mock(self) -> None:
         if self.state in ("running", "wrapup") and not self._quit_armed:
             self._quit_armed = True
+            leave, quit_ = (key_in_force(self, a) for a in ("mock_leave", "mock_quit"))
             self.notify(
-                "Press Escape (or q) again to end the mock here; what you did is kept as an unfinished mock.",
+                f"Press {leave} (or {quit_}) again to end the mock here; what you did is kept as an unfinished mock.",
                 title="End the mock?",
+                markup=False,
                 severity="warning",
                 timeout=6,
             )
@@ -494,12 +499,13 @@ class MockScreen(Screen[None]):
         self.scoring = ScoringPane(card, earlier, references, id=f"scoring-{self.session.round_index}")
         self.query_one("#mock-host").mount(self.scoring)
         self._store_scores(card)
+        leave, next_ = (escape(key_in_force(self, a)) for a in ("mock_leave", "mock_next"))
         self.query_one("#mock-phase", Static).update(
             "[b]Scoring.[/b] "
             + (
-                "n: on to the break and the next round."
+                f"{next_}: on to the break and the next round."
                 if self.session.more_rounds
-                else "Saved as you type; Escape goes home."
+                else f"Saved as you type; {leave} goes home."
             )
         )
         self._update_bar()
@@ -528,7 +534,8 @@ class MockScreen(Screen[None]):
 
     def _next_round(self) -> None:
         if not self.session.more_rounds:
-            self.notify("That was the last round; Escape goes home.", timeout=4)
+            leave = key_in_force(self, "mock_leave")
+            self.notify(f"That was the last round; {leave} goes home.", timeout=4, markup=False)
             return
         for widget in [*self.views.values(), *([self.scoring] if self.scoring else [])]:
             widget.remove()
