@@ -258,3 +258,42 @@ async def test_a_transcribed_answer_reveals_the_ratings_with_their_intervals(tmp
         assert labels[0].endswith(screen.intervals[1]) and screen.intervals[1]
         assert not screen.check_action("reveal", ())  # the footer offers the ratings, not Show
     app.context.close()
+
+
+@pilot_test
+async def test_r_on_a_revealed_design_card_keeps_the_answer_and_the_ticks_with_the_record_keys_in_sight(
+    tmp_path, monkeypatch
+):
+    # r after Space swapped in an unrevealed spoken view: the footer offered Show again and the points
+    # ticked on paper were gone (the user's work)
+    app = _app(tmp_path, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.start_review("spoken-design")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and isinstance(screen.view, DesignCardView)
+        await pilot.press("e", *"48000", "escape", "space")
+        await settle(pilot)
+        await pilot.press("e")  # the first empty field: the second number
+        await pilot.press("escape")
+        screen.view.query_one("#check-0").value = True
+        screen.view.query_one("#check-2").value = True
+        await settle(pilot)
+        assert screen.view.ticks() == [True, False, True]
+        await pilot.press("r")
+        await settle(pilot)
+        view = screen.view
+        assert isinstance(view, SpokenCardView)
+        assert view.revealed and not view.query_one("#revealed").has_class("hidden")
+        assert [view.query_one(f"#check-{i}").value for i in range(3)] == [True, False, True]
+        assert view.query_one("#number-0", Input).value == "48000"
+        assert not screen.check_action("reveal", ())  # the footer offers the ratings, not Show
+        assert screen.query_one("#rate-3").display
+        help_line = view.query_one("#speech-help")
+        assert view.region.y <= help_line.region.y and help_line.region.bottom <= view.region.bottom
+        await pilot.press("3")
+        await settle(pilot)
+    rows = app.context.store().db.execute("SELECT payload FROM reviews").fetchall()
+    assert json.loads(rows[0][0])["self_check"]["checklist"] == [True, False, True]
+    app.context.close()

@@ -68,6 +68,10 @@ class CardView(VerticalScroll):
         """Show the answer side. Called once per card (again is harmless)."""
         self.revealed = True
 
+    def keep_revealed(self) -> None:
+        """Show the answer side at once, the view having replaced one of the same card already revealed."""
+        self.reveal()
+
     def review_payload(self) -> dict[str, Any] | None:
         """JSON stored with the review (attempts, verdicts, self-checks); None for nothing."""
         return None

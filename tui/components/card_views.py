@@ -45,10 +45,10 @@ def view_for(card: Card, context: Context, *, spoken: bool = False) -> CardView:
 
 
 def spoken_twin(view: CardView, context: Context) -> CardView:
-    """The card of a written design view in the spoken view (key `r`), with the capacity numbers typed so
-    far; mount it in the written view's place."""
+    """The card of a written design view in the spoken view (key `r`), with the capacity numbers typed and
+    the points ticked so far; mount it in the written view's place (then reveal it if `view` was)."""
     spoken = view_for(view.card, context, spoken=True)
     written, sheet = getattr(view, "sheet", None), getattr(spoken, "sheet", None)
     if written is not None and sheet is not None:
-        sheet.numbers = written.typed_numbers()
+        sheet.carry_from(written)
     return spoken

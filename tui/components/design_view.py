@@ -39,6 +39,15 @@ class DesignSheet:
         self.host = host
         self.card = card
         self.numbers: dict[str, str] = {}  # input id -> text to start with (set before the host mounts)
+        self.ticked: list[bool] = []  # checklist ticks to start with (set before the host mounts)
+        self._auto_ticked: set[int] = set()  # points a right number ticked (once: the user may untick)
+
+    def carry_from(self, other: DesignSheet) -> None:
+        """Start with what was typed and ticked on `other`, the same card's sheet in another view: the
+        user's work never vanishes when the view changes, nor does a point they unticked tick again."""
+        self.numbers = other.typed_numbers()
+        self.ticked = other.ticks()
+        self._auto_ticked = set(other._auto_ticked)
 
     @property
     def empty(self) -> bool:
@@ -69,7 +78,8 @@ class DesignSheet:
             with Vertical(id="checklist", classes="design-section"):
                 yield Label("[b]Tick what you covered[/b] [dim](Tab to a point, Space ticks)[/dim]")
                 for i, item in enumerate(self.card.checklist):
-                    yield Checkbox(plain(item), id=f"check-{i}", classes="check-item")
+                    ticked = i < len(self.ticked) and self.ticked[i]
+                    yield Checkbox(plain(item), ticked, id=f"check-{i}", classes="check-item")
         yield Static("", id="coverage")
 
     # -- state ------------------------------------------------------------------------------------
@@ -115,7 +125,7 @@ class DesignSheet:
         """Tick, once, each checklist point that names a number the user got right ("Ingest rate 50 MB/s"
         for 50 MB/s): the arithmetic is that point. The points ticked, for the coverage line."""
         ticked: list[str] = []
-        done: set[int] = getattr(self, "_auto_ticked", set())
+        done = self._auto_ticked
         for q, verdict in zip(self.card.numbers, verdicts, strict=True):
             if not verdict.correct:
                 continue
@@ -151,7 +161,7 @@ class DesignSheet:
         if self.card.numbers:
             parts.append(f"{right}/{len(self.card.numbers)} numbers")
         if self.card.numbers and right == len(self.card.numbers):
-            named = sorted(getattr(self, "_auto_ticked", set()))
+            named = sorted(self._auto_ticked)
             parts.append(
                 "numbers ticked their points"
                 if named

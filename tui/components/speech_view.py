@@ -563,14 +563,24 @@ class SpokenCardView(CardView):
 
     # -- design cards: the model answer, the checklist and the numbers ---------------------------------
     def reveal(self) -> None:
+        self._reveal()
+
+    def keep_revealed(self) -> None:
+        """Revealed as the written view it replaces was (`r` after Space): the answer and checklist stay
+        shown, and the record controls, not the answer, are brought into sight."""
+        self._reveal(scroll_to="#speech-help")
+
+    def _reveal(self, scroll_to: str = "#revealed") -> None:
         if self.revealed:
             return
         super().reveal()
         if self.sheet is not None:
-            revealed = self.query_one("#revealed")
-            revealed.remove_class("hidden")
+            self.query_one("#revealed").remove_class("hidden")
             self._sheet_changed()
-            self.call_after_refresh(self.scroll_to_widget, revealed, top=True, animate=False)
+            target = self.query_one(scroll_to)
+            self.call_after_refresh(
+                self.scroll_to_widget, target, top=scroll_to == "#revealed", animate=False
+            )
 
     @on(Checkbox.Changed)
     @on(Input.Changed, ".number-input")

@@ -612,11 +612,14 @@ class ReviewScreen(Screen[None]):
             return
         # capacity numbers already typed come along; the timer on the card keeps running
         spoken = spoken_twin(self.view, self.papp.context)
+        revealed = self.view.revealed
         host = self.query_one("#card-host")
         await host.remove_children()
         self.view = spoken
         self.view.id = "card-view"
         await host.mount(self.view)
+        if revealed:
+            spoken.keep_revealed()
         self.set_focus(self.view if self.view.can_focus else None)
         self.refresh_bindings()
 
