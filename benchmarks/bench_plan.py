@@ -4,7 +4,7 @@
 
 1. A synthetic FSRS-6 learner (benchmarks/plan_learner.py: true memory weaker than prepdeck's model) with 300
    cards of four rounds, 45 days to the interview, 30 minutes a day: following the plan vs the queue alone.
-2. Load balancing: the same learner in steady state (150 days to settle, 90 measured, 6 new cards a day):
+2. Load balancing: the same learner in steady state (150 days to settle, 6 new cards a day; and 300, 4):
    the coefficient of variation of the daily number of answers, balanced vs not, and the total work.
 3. `build_plan` for 2,000 cards over a 90-day horizon (target ≤ 2 s). (`prepdeck sync`: bench_sync.py.)
 """
@@ -59,11 +59,17 @@ def learner_figures(folder: Path) -> list[str]:
     ]
 
 
-SETTLE, MEASURED, NEW_PER_DAY = 150, 90, 6
-TUNED, HELD_OUT = tuple(range(6)), tuple(range(100, 110))  # the balancer was tuned on the first seeds only
+MEASURED = 90
+# (days to settle, new cards a day) -> seed sets; the balancer was tuned on seeds 0-5 of the first only
+SCENARIOS = {
+    (150, 6): (("tuned on, seeds 0–5", tuple(range(6))), ("held out, seeds 100–109", tuple(range(100, 110)))),
+    (300, 4): (("seeds 0–5", tuple(range(6))), ("seeds 100–105", tuple(range(100, 106)))),
+}
 
 
-def balance_row(folder: Path, seed: int) -> tuple[str, float, float, float, float, float]:
+def balance_row(
+    folder: Path, seed: int, settle: int, new: int
+) -> tuple[str, float, float, float, float, float]:
     """One seed of the steady state, unbalanced and balanced (same learner, same luck, same fuzz seeds):
     the table row, the CV ratio, the change of the total work, and the floor — the ratio if every answer the
     balancer placed fell on a perfectly even schedule and the rest (new cards, learning and relearning steps,
@@ -72,12 +78,11 @@ def balance_row(folder: Path, seed: int) -> tuple[str, float, float, float, floa
     runs = {}
     for balanced in (False, True):
         o = run_without_plan(
-            folder / f"lb-{seed}-{balanced}.db", DAY0, days=SETTLE + MEASURED,
-            per_round=(SETTLE + MEASURED) * NEW_PER_DAY // 4 + 5, new_per_day=NEW_PER_DAY,
-            load_balance=balanced, seed=seed,
+            folder / f"lb-{settle}-{seed}-{balanced}.db", DAY0, days=settle + MEASURED,
+            per_round=(settle + MEASURED) * new // 4 + 5, new_per_day=new, load_balance=balanced, seed=seed,
         )  # fmt: skip
         runs[balanced] = (
-            o.daily_reviews[SETTLE:], o.daily_due_reviews[SETTLE:], o.daily_balanced[SETTLE:], o.daily_reviews[:90]
+            o.daily_reviews[settle:], o.daily_due_reviews[settle:], o.daily_balanced[settle:], o.daily_reviews[:90]
         )  # fmt: skip
     (plain, plain_due, _, plain_start), (even, even_due, placed, even_start) = runs[False], runs[True]
     ratio, work = cv(even) / cv(plain), sum(even) / sum(plain) - 1
@@ -85,37 +90,43 @@ def balance_row(folder: Path, seed: int) -> tuple[str, float, float, float, floa
     floor = statistics.pstdev(unmovable) / statistics.mean(even) / cv(plain)
     about_trend = cv_about_trend(even) / cv_about_trend(plain)
     row = (
-        f"| {seed} | {cv(plain):.3f} → {cv(even):.3f} | **{ratio:.2f}** | {cv(even_due) / cv(plain_due):.2f} | "
-        f"{work:+.1%} | {floor:.2f} | {about_trend:.2f} |"
+        f"| {settle} days, {new} new/day | {seed} | {cv(plain):.3f} → {cv(even):.3f} | **{ratio:.2f}** | "
+        f"{cv(even_due) / cv(plain_due):.2f} | {work:+.1%} | {floor:.2f} | {about_trend:.2f} |"
     )
     return row, ratio, work, floor, about_trend, cv(even_start) / cv(plain_start)
 
 
 def balance_figures(folder: Path) -> list[str]:
-    """Steady state: a collection that has settled for SETTLE days, then MEASURED days, on every seed."""
+    """Each scenario: a collection that has settled for some days, then MEASURED days, on every seed."""
     lines = [
-        f"Load balancing, steady state: {SETTLE} days to settle, {MEASURED} measured, {NEW_PER_DAY} new cards a "
-        "day, every answer counted (learning steps included); each answer judged by the learner's own seeded "
-        "draw for that card and answer, so both arms get the same luck.",
+        f"Load balancing, steady state: a collection settled for some days, then {MEASURED} days measured, "
+        "every answer counted (learning steps included); each answer judged by the learner's own seeded draw for "
+        "that card and answer, so both arms get the same luck.",
         "",
-        "| seed | CV of daily answers, not balanced → balanced | ratio | review-state answers ratio | total work | "
-        "floor | ratio about the trend |",
-        "|---|---|---|---|---|---|---|",
+        "| settled, new cards | seed | CV of daily answers, not balanced → balanced | ratio | "
+        "review-state answers ratio | total work | floor | ratio about the trend |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     summary = []
     all_floors: list[tuple[float, float]] = []
-    for name, seeds in (("tuned on, seeds 0–5", TUNED), ("held out, seeds 100–109", HELD_OUT)):
-        rows = [balance_row(folder, seed) for seed in seeds]
-        lines += [row for row, *_ in rows]
-        ratios, works, floors, trend, start = ([r[i] for r in rows] for i in range(1, 6))
-        all_floors += zip(ratios, floors, strict=True)
-        summary.append(
-            f"- {name}: CV ratio **{statistics.mean(ratios):.2f}** (range {min(ratios):.2f}–{max(ratios):.2f}), "
-            f"total work {statistics.mean(works):+.1%} ({min(works):+.1%} to {max(works):+.1%}), floor "
-            f"{statistics.mean(floors):.2f} ({min(floors):.2f}–{max(floors):.2f}), about the trend "
-            f"{statistics.mean(trend):.2f} ({min(trend):.2f}–{max(trend):.2f}); over the first 90 days instead "
-            f"(the ramp-up) {statistics.mean(start):.2f} ({min(start):.2f}–{max(start):.2f})"
-        )
+    outside: list[str] = []  # runs whose balanced arm's total work is not within ±5 % of the unbalanced one
+    for (settle, new), seed_sets in SCENARIOS.items():
+        for name, seeds in seed_sets:
+            rows = [balance_row(folder, seed, settle, new) for seed in seeds]
+            lines += [row for row, *_ in rows]
+            ratios, works, floors, trend, start = ([r[i] for r in rows] for i in range(1, 6))
+            all_floors += zip(ratios, floors, strict=True)
+            outside += [
+                f"{settle} days seed {seed}" for seed, w in zip(seeds, works, strict=True) if abs(w) > 0.05
+            ]
+            summary.append(
+                f"- {settle} days settled, {new} new/day, {name}: CV ratio **{statistics.mean(ratios):.2f}** "
+                f"(range {min(ratios):.2f}–{max(ratios):.2f}), total work {statistics.mean(works):+.1%} "
+                f"({min(works):+.1%} to {max(works):+.1%}), floor {statistics.mean(floors):.2f} "
+                f"({min(floors):.2f}–{max(floors):.2f}), about the trend {statistics.mean(trend):.2f} "
+                f"({min(trend):.2f}–{max(trend):.2f}); over the first 90 days instead (the ramp-up) "
+                f"{statistics.mean(start):.2f} ({min(start):.2f}–{max(start):.2f})"
+            )
     floors = [floor for _, floor in all_floors]
     gap = statistics.mean(ratio - floor for ratio, floor in all_floors)
     return [
@@ -123,27 +134,36 @@ def balance_figures(folder: Path) -> list[str]:
         "",
         *summary,
         "",
-        f"{BALANCE_NOTES[0]} The balanced arm's ratio is {gap:.2f} above that floor on average, and the floor "
-        f"itself is above 0.50 on {sum(f > 0.5 for f in floors)} of {len(floors)} seeds.",
-        *BALANCE_NOTES[1:],
+        f"{FLOOR_NOTE} The balanced arm's ratio is {gap:.2f} above its floor on average, and the floor itself is "
+        f"above 0.50 on {sum(f > 0.5 for f in floors)} of {len(floors)} runs. Total work outside ±5 %: "
+        f"{', '.join(outside) or 'none'}. {TREND_NOTE}",
+        "",
+        PICKERS_NOTE,
     ]
 
 
-BALANCE_NOTES = [
+FLOOR_NOTE = (
     "The issue's target (ratio ≤ 0.50) is **not met**. *floor*: the ratio if every answer the balancer placed "
     "fell on a perfectly even schedule and all the rest stayed as it was: new cards and their learning steps, "
     "same-day relearning steps after a lapse, and intervals under 3 days (no fuzz range, so nothing a balancer "
-    "may move) are about half of the answers and vary from day to day on their own. *about the trend*: both "
-    "arms with their straight-line trend taken out (6 new cards a day: the load still grows by ~0.1 answers a "
-    "day, which no balancer removes). Over the first 90 days the ramp-up dominates both arms.",
-    "",
-    "Other pickers, evaluated on seeds 0–5 only (same scenario, throwaway variants of the cost in "
+    "may move) are about half of the answers and vary from day to day on their own."
+)
+TREND_NOTE = (
+    "*about the trend*: both arms with their straight-line trend taken out (the load still grows by ~0.1 "
+    "answers a day with 6 new cards a day, which no balancer removes). Over the first 90 days the ramp-up "
+    "dominates both arms. The 300-day collection (fewer new cards, so a smaller share that may not move) comes "
+    "near the target, but its balanced arm does more work: more answers to review-state cards, not more lapses "
+    "(checked on seeds 5 and 105: +9 % review-state answers, +3–4 % others); why is not pinned down."
+)
+PICKERS_NOTE = (
+    "Other pickers, evaluated on seeds 0–5 of the 150-day scenario only (throwaway variants of the cost in "
     "core/balance.py, not kept): plain lightest day 0.65 (work −3.6 %, down to −5.9 %); Anki 24.11-like "
     "weighted random choice ∝ 1/(count² · interval) 0.78; the lightest by *predicted* load (due counts plus the "
     "cards still to come, from the last 28 days' intervals) 0.65, with the nearness pull as well 0.59 but "
-    "+5.5 % work; nearness n^0.1 0.61, n^0.3 0.66. Kept: lightest day × n^0.2, the seeded fuzz breaking exact "
-    "ties, over the whole fuzz range (0.58).",
-]
+    "+5.5 % work; the day furthest below the straight line through the counts around the range 0.63 (on the "
+    "300-day collection 0.53, work +2.3 %); nearness n^0.1 0.61, n^0.3 0.66. Kept: lightest day × n^0.2, the "
+    "seeded fuzz breaking exact ties, over the whole fuzz range (0.58)."
+)
 
 
 def plan_speed(folder: Path) -> float:
