@@ -441,3 +441,13 @@ def test_mysql_find_in_set() -> None:
         "SELECT FIND_IN_SET('b', 'a,b,c'), FIND_IN_SET('z', 'a,b'), FIND_IN_SET(NULL, 'a')", "mysql"
     ).sql
     assert duckdb.connect().sql(sql).fetchall() == [(2, 0, None)]
+
+
+def test_mysql_weekday_and_bigquery_extract_date() -> None:
+    con = duckdb.connect()
+    monday_sunday = "SELECT WEEKDAY(DATE '2026-03-02'), WEEKDAY(DATE '2026-03-01')"
+    assert con.sql(prepare(monday_sunday, "mysql").sql).fetchall() == [(0, 6)]  # Monday = 0 … Sunday = 6
+    part = prepare("SELECT EXTRACT(DATE FROM login_ts) FROM logins", "bigquery", COLUMNS).sql
+    con.execute("CREATE TABLE logins (user_id VARCHAR, login_ts TIMESTAMP)")
+    con.execute("INSERT INTO logins VALUES ('u1', '2026-01-31 23:00:00')")
+    assert str(con.sql(part).fetchall()[0][0]) == "2026-01-31"

@@ -446,6 +446,8 @@ def source_semantics(
             )
         if dialect == "bigquery" and isinstance(node, exp.Extract):
             unit = node.this.name.upper() if isinstance(node.this, exp.Expression) else ""
+            if unit in ("DATE", "TIME", "DATETIME"):  # EXTRACT(DATE FROM ts): the date part, a cast in DuckDB
+                return exp.cast(node.expression, "TIMESTAMP" if unit == "DATETIME" else unit)
             if unit in ("ISOWEEK", "ISOYEAR"):
                 name = "isoyear" if unit == "ISOYEAR" else "week"  # DuckDB's week is the ISO week
                 return exp.Anonymous(this=name, expressions=[node.expression])
@@ -814,6 +816,13 @@ def _function_equivalent(node: exp.Expression, dialect: str) -> exp.Expression |
     args = list(node.expressions)
     if dialect == "mysql" and name == "unix_timestamp" and len(args) == 1:
         return exp.cast(exp.Anonymous(this="epoch", expressions=[args[0]]), "BIGINT")
+    if dialect == "mysql" and name == "weekday" and len(args) == 1:
+        # Monday = 0 … Sunday = 6 (DuckDB's weekday is Sunday = 0)
+        return exp.Paren(
+            this=exp.Sub(
+                this=exp.Anonymous(this="isodow", expressions=[args[0]]), expression=exp.Literal.number(1)
+            )
+        )
     if dialect == "mysql" and name == "find_in_set" and len(args) == 2:
         # the 1-based position of the text in a comma-separated list, 0 when absent, NULL for a NULL
         found = exp.Anonymous(
