@@ -588,7 +588,8 @@ class Scheduling:
         return result
 
     def queue(self, deck_id: str | None = None, now: dt.datetime | None = None) -> list[Card]:
-        """Today's session in order: due learning cards and reviews by due time, then new cards."""
+        """Today's session in order: due learning cards and reviews by due time, then new cards, then
+        learning cards due within the learn-ahead (LEARN_AHEAD) by due time."""
         at = self._now(now)
         review_limit, new_limit = self.config.review.reviews_per_day, self.config.review.new_per_day
         with self._lock:
@@ -598,6 +599,11 @@ class Scheduling:
             new_done, reviews_done = self._done_today(at)
             reviews_left = max(0, review_limit - reviews_done)
             learning = self._due_cards(at, deck_id, reviews=False, skip=suspended)
+            # as in Anki, a learning card due within the learn-ahead but not yet is shown ahead of its time
+            # only when nothing else is left: after the new cards
+            now_iso = to_iso(at)
+            ahead = [self._cards[card_id] for due, card_id in learning if due > now_iso]
+            learning = [(due, card_id) for due, card_id in learning if due <= now_iso]
             reviews = self._due_cards(at, deck_id, reviews=True, skip=suspended, limit=reviews_left)
             session = [self._cards[card_id] for _, card_id in heapq.merge(learning, reviews)]
             new_left = max(0, new_limit - new_done)
@@ -606,7 +612,7 @@ class Scheduling:
             if today is not None:  # the interview plan sets the new cards of its rounds, and advances some
                 planned = [d for d in deck_ids if self._deck_round.get(d) in today.rounds]
                 deck_ids = [d for d in deck_ids if d not in planned]
-                listed = {c.global_id for c in session}
+                listed = {c.global_id for c in [*session, *ahead]}
                 session.extend(
                     self._cards[cid]
                     for cid in today.advanced
@@ -619,7 +625,7 @@ class Scheduling:
                 session.extend(self._cards[cid] for cid in _round_robin(fresh, plan_new_left))
             fresh = [(cid for cid in unseen.get(d, ()) if cid not in suspended) for d in deck_ids]
             session.extend(self._cards[cid] for cid in _round_robin(fresh, new_left))
-        return session
+        return session + ahead
 
     def plan_today(self, now: dt.datetime | None = None) -> PlanDay | None:
         """What the interview plan asks of today (None without a plan, or once its date has come).

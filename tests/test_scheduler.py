@@ -93,9 +93,11 @@ def test_again_lapses_into_relearning(store: Store, decks: DeckSet) -> None:
     after = s.state(card.global_id)
     assert after["lapses"] == before["lapses"] + 1
     assert after["stability"] < before["stability"]
-    # due within the learn-ahead window: it comes back in today's queue before new cards
+    # due within the learn-ahead window: it comes back in today's queue, after the new cards (as in Anki,
+    # ahead of its time only when nothing else is left); once due, before them
     queue = s.queue(now=due + dt.timedelta(hours=1, minutes=1))
-    assert queue[0] == card
+    assert queue[-1] == card and queue.count(card) == 1
+    assert s.queue(now=lapse.due)[0] == card
     back = s.review(card, GOOD, now=lapse.due)
     assert back.state == "review"
 
@@ -504,3 +506,25 @@ def test_cards_removed_from_their_deck_are_not_counted_or_queued(store: Store, d
     after = sched(store, edited)
     assert after.counts(now=later)["beta"].due == 1
     assert gone not in after.queue(now=later) and kept in after.queue(now=later)
+
+
+def test_a_learning_card_comes_when_due_and_ahead_of_time_only_after_everything_else(
+    store: Store, decks: DeckSet
+) -> None:
+    # at session start a learning card due in 10 minutes was shown before the new cards left
+    s = sched(store, decks)
+    soon, later, now_due = decks.decks[1].cards[0], decks.decks[1].cards[1], decks.decks[1].cards[2]
+    s.review(now_due, GOOD, now=T0 - dt.timedelta(minutes=12))  # due 2 minutes ago
+    s.review(later, GOOD, now=T0 + dt.timedelta(minutes=5))  # due in 15 minutes
+    s.review(soon, GOOD, now=T0)  # due in 10 minutes
+    queue = s.queue(now=T0)
+    assert queue[0] == now_due
+    assert queue[-2:] == [soon, later]  # after every new card, by due time
+    new = [c for c in queue if s.state(c.global_id) is None]
+    assert len(new) == len(queue) - 3 and new
+    assert len(queue) == len({c.global_id for c in queue})
+    assert s.counts(now=T0)["beta"].learning == 3  # the top bar still counts all three
+    # nothing new left (today's new cards done): the learn-ahead cards are the session
+    only_learning = Config()
+    only_learning.review.new_per_day = 0
+    assert sched(store, decks, only_learning).queue(now=T0) == [now_due, soon, later]

@@ -303,3 +303,29 @@ async def test_a_review_started_from_the_palette_replaces_the_one_on_screen(tmp_
         await settle(pilot)
         assert not isinstance(app.screen, ReviewScreen)
     ctx.close()
+
+
+@pilot_test
+async def test_a_learning_card_waits_for_its_time_at_session_start_and_comes_when_due(tmp_path, monkeypatch):
+    # after a restart mid-session, a card due in ten minutes was shown before the new cards left
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        learning = screen.card
+        await pilot.press("space", "3")  # Good on a new card: learning, back in 10 minutes
+        await settle(pilot)
+        assert screen.card is not None and screen.card.global_id != learning.global_id
+        app.pop_screen()  # home (Esc would first leave the SQL card's editor)
+        await settle(pilot)
+        clock.advance(minutes=1)
+        screen = await start_review(pilot)  # the session starts again
+        assert screen.card.global_id != learning.global_id  # new cards first
+        assert screen.session.left() >= 1
+        clock.advance(minutes=10)  # now it is due: it comes next, before the new cards left
+        await pilot.press("space", "4")
+        await settle(pilot)
+        assert screen.card.global_id == learning.global_id
+        assert screen.session.pending  # new cards were still waiting
+    ctx.close()

@@ -47,6 +47,8 @@ class BrowserRowsLoaded(Message):
 
 @dataclass
 class QueueLoaded(Message):
-    """Today's review session, in order."""
+    """Today's review session: the cards in order, and the learning cards not due yet, each with its due
+    time (shown when due, or when nothing else is left)."""
 
     cards: list[Any]
+    learning: list[tuple[Any, Any]]

@@ -184,16 +184,27 @@ class ReviewScreen(Screen[None]):
     @background("Loading today's cards", group="queue")
     def load_queue(self) -> None:
         app = self.papp
+        now = app.now()
         if self.practice is not None:
             cards = list(self.practice.cards)
         else:
-            cards = app.scheduling.queue(self.deck_id, now=app.now())
-        self._kinds = {c.global_id: _kind(app.scheduling.state(c.global_id)) for c in cards}
-        self.post_message(QueueLoaded(cards))
+            cards = app.scheduling.queue(self.deck_id, now=now)
+        states = {c.global_id: app.scheduling.state(c.global_id) for c in cards}
+        self._kinds = {card_id: _kind(state) for card_id, state in states.items()}
+        learning: list[tuple[dt.datetime, Card]] = []
+        if self.practice is None:  # a learning card due in a few minutes waits for its time, as in Anki
+            for card in cards:
+                state = states[card.global_id]
+                due = dt.datetime.fromisoformat(state["due"]) if state and _kind(state) == "learning" else now
+                if due > now:
+                    learning.append((due, card))
+        ahead = {card.global_id for _, card in learning}
+        self.post_message(QueueLoaded([c for c in cards if c.global_id not in ahead], learning))
 
     @on(QueueLoaded)
     async def _queue_loaded(self, message: QueueLoaded) -> None:
         self.session.pending = list(message.cards)
+        self.session.learning = list(message.learning)
         self.loaded = True
         await self.show_next()
 
