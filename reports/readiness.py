@@ -201,7 +201,16 @@ def plan(args: argparse.Namespace) -> int:
         if minutes is not None and not 5 <= minutes <= 600:
             return _fail(f"bad --minutes {minutes:g}: give the minutes a day you have, 5 to 600")
         if current is None and date is None:
-            return _fail("no interview plan yet: set one with `prepdeck plan --date YYYY-MM-DD`")
+            if rounds is not None or minutes is not None:  # a change to a plan that does not exist
+                return _fail("no interview plan yet: give its date too (--date YYYY-MM-DD)")
+            # showing no plan is not an error (spec: 2 only for a past date or a bad round); JSON: null,
+            # as the report's "plan" without one
+            print(
+                "null"
+                if args.json
+                else "no interview plan yet: set one with `prepdeck plan --date YYYY-MM-DD`"
+            )
+            return 0
         base = current or PlanSettings(date=date or today)
         easy = tuple(d for d in ctx.config.review.easy_days if d in WEEKDAYS)
         settings = PlanSettings(

@@ -133,7 +133,14 @@ def test_plan_command_sets_shows_and_clears_the_plan(tmp_path: Path) -> None:
     assert shown.returncode == 0 and f"Interview on {date}" in shown.stdout and "45 min a day" in shown.stdout
     cleared = _prepdeck(tmp_path, "plan", "--clear")
     assert cleared.returncode == 0
-    assert _prepdeck(tmp_path, "plan").returncode == 2
+    none = _prepdeck(tmp_path, "plan")  # no plan: said, not an error (docs/cli.md: 2 for bad input only)
+    assert none.returncode == 0 and "no interview plan yet" in none.stdout and not none.stderr
+    as_json = _prepdeck(tmp_path, "plan", "--json")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout) is None, as_json.stderr
+    report = _prepdeck(tmp_path, "report", "--json", "--out", str(tmp_path / "out"))
+    assert json.loads(report.stdout)["plan"] is None  # the same "no plan" as the report's
+    minutes = _prepdeck(tmp_path, "plan", "--minutes", "30")  # nothing to change: bad input
+    assert minutes.returncode == 2 and "--date" in minutes.stderr and len(minutes.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize(
