@@ -121,12 +121,12 @@ def _check_sql(
     if dialect == "spark":  # Spark SQL runs on Spark: its start takes seconds, say so before the verdict
         from prepdeck.checkers.spark.judge import announce_start
 
-        announce_start(None)  # the service check_sql's Spark path uses (it is given the [sql] settings only)
+        announce_start(config)  # the service check_sql's Spark path uses: the [spark] settings ("remote")
     results = []
     for name, raw in answers:
         try:
             with duckdb_worker.in_process():  # one command, then exit: no worker to start
-                results.append(check_sql(card, raw, dialect, config.sql, answer_name=name))
+                results.append(check_sql(card, raw, dialect, config, answer_name=name))
         except CardProblem as exc:
             return _fail(f"the card cannot be judged: {exc}")
         except ImportError as exc:

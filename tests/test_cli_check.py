@@ -286,3 +286,38 @@ def test_a_spark_sql_check_says_spark_is_starting_before_its_verdict(decks: Path
     assert done.returncode == 0, done.stdout
     verdict = next(i for i, line in enumerate(lines) if "a.sql (spark): passed" in line)
     assert "starting Spark…" in lines[:verdict]
+
+
+def test_a_spark_sql_check_uses_the_spark_settings_and_says_the_remote_is_unavailable(
+    decks: Path, tmp_path: Path
+) -> None:
+    # the Spark SQL judge got the [sql] settings only: `[spark] remote` was ignored and a local Spark started
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[spark]\nremote = "sc://127.0.0.1:9"\n', encoding="utf-8")
+    answer = _answer(tmp_path, "a.sql", GOOD)
+    command = [
+        "check",
+        "--decks",
+        str(decks),
+        "judge-test/latest-order",
+        answer,
+        "--dialect",
+        "spark",
+        "--json",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "prepdeck", *command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PREPDECK_HOME": str(home)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "connecting to Spark at sc://127.0.0.1:9…" in done.stderr and "starting Spark" not in done.stderr
+    engine = json.loads(done.stdout)[0]["engine"]
+    assert re.fullmatch(
+        r"duckdb \S+ \(translated from spark; Spark unavailable: no Spark Connect server answers at "
+        r"sc://127\.0\.0\.1:9\)",
+        engine,
+    ), engine

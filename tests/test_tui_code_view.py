@@ -395,3 +395,23 @@ async def test_a_narrow_wrong_answer_shows_the_diff_titles_whole_at_80_columns(t
         assert "unexpected (returned, not expected)" in lines
         assert "missing (expected, not returned)" in lines
     ctx.close()
+
+
+@pilot_test
+async def test_a_spark_sql_check_runs_on_the_configured_spark_and_says_when_it_is_unreachable(
+    tmp_path, monkeypatch
+):
+    # the Spark SQL judge got the [sql] settings only: `[spark] remote` was ignored (a local Spark started)
+    config = '[sql]\ndialect = "spark"\n\n[spark]\nremote = "sc://127.0.0.1:9"\n'
+    ctx = _context(tmp_path, monkeypatch, config)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        _, view = await _open_card(pilot)
+        await _write_and_run(pilot, view, GOOD)
+        await pilot.wait_for_scheduled_animations()
+        result = view.last_result
+        assert result is not None and result.passed  # judged by the translation instead
+        why = "Spark unavailable: no Spark Connect server answers at sc://127.0.0.1:9"
+        assert why in (result.engine or ""), result.engine
+        assert why in " ".join(_results_text(view).split())
+    ctx.close()

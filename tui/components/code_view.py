@@ -161,15 +161,14 @@ class CodeCardView(CardView):
         """Run the judge (worker thread). Raises ValueError with a one-line reason when it cannot run."""
         from prepdeck.checkers.sql import check_sql
 
-        return check_sql(
-            self.card, answer, dialect, self.context.config.sql, answer_name="editor", cancel=cancel
-        )
+        # the whole config: Spark SQL runs on the Spark the [spark] settings name (remote, memory)
+        return check_sql(self.card, answer, dialect, self.context.config, answer_name="editor", cancel=cancel)
 
     def explain(self, answer: str, dialect: str | None) -> tuple[str, str]:
         """(translated code, plan) for the translation view (worker thread); ValueError when it cannot."""
         from prepdeck.checkers.sql import explain_sql
 
-        return explain_sql(self.card, answer, dialect, self.context.config.sql)
+        return explain_sql(self.card, answer, dialect, self.context.config)
 
     def engine_name(self) -> str:
         """What runs the answer, for the status line and the plan's title ("postgresql 18.6")."""
@@ -177,7 +176,7 @@ class CodeCardView(CardView):
             return self.ENGINE_LABEL
         from prepdeck.checkers.sql import engine_for
 
-        return engine_for(self.dialect, self.context.config.sql)
+        return engine_for(self.dialect, self.context.config)
 
     def running_status(self) -> str:
         limit = self.context.config.sql.time_limit_s
