@@ -1,9 +1,10 @@
-"""Queries DuckDB runs but the source dialect rejects because of where a name is visible or what a
-subquery may contain: refused with the dialect's name and what to write instead.
+"""Queries DuckDB runs but the source dialect rejects, for where a name is visible, what a subquery may
+contain or which types meet: refused with the dialect's name and what to write instead.
 
 DuckDB resolves a select-list alias in WHERE and in the rest of the same select list, and takes a
 subquery in FROM without an alias or with LIMIT under IN; MySQL rejects all of these (errors 1054, 1248,
-1235), BigQuery the alias uses."""
+1235), BigQuery the alias uses. BigQuery compares no TIMESTAMP with a DATE and orders RANGE frames by
+numbers only; MySQL's RANGE bounds follow the ORDER BY's type; Snowflake's :path needs a VARIANT."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from prepdeck.checkers.sql.translate import DIALECT_NAMES, category, known_kinds
 if TYPE_CHECKING:
     from sqlglot import exp
 
-_NO_LATERAL_ALIAS = {"mysql", "bigquery"}
-_TEXT_BASES = {"VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR"}  # Snowflake, Spark and DuckDB resolve them
+_NO_LATERAL_ALIAS = {"mysql", "bigquery"}  # Snowflake, Spark and DuckDB resolve them
+_TEXT_BASES = {"VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR"}
 
 
 def refuse_scoping(statement: exp.Expression, dialect: str, columns: dict[str, str]) -> str | None:
