@@ -235,6 +235,25 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
     ctx.close()
 
 
+@pilot_test
+async def test_enter_in_a_number_field_moves_on_in_the_order_typed(tmp_path, monkeypatch):
+    # Enter moved on through Input.Submitted, a message handled after the keys typed behind it: "11574 Enter
+    # 500" in one burst typed 500 into the first field too
+    ctx = new_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot, "design-basics")
+        await burst(pilot, "e", *"11574", "enter", *"500", "enter", "space")
+        view = screen.view
+        assert view is not None
+        assert view.query_one("#number-0", Input).value == "11574"
+        assert view.query_one("#number-1", Input).value == "500"
+        # Enter after the last field gave the keys back to the screen: the Space after it revealed the card
+        assert screen.focused is None and view.revealed
+        assert review_rows(database_path(ctx.home)) == []
+    ctx.close()
+
+
 # 8. Ctrl+G works with the editor unfocused, and the next Enter rates
 @pilot_test
 async def test_give_up_outside_the_editor_then_enter_rates_again(tmp_path, monkeypatch):

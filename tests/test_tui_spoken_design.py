@@ -297,3 +297,21 @@ async def test_r_on_a_revealed_design_card_keeps_the_answer_and_the_ticks_with_t
     rows = app.context.store().db.execute("SELECT payload FROM reviews").fetchall()
     assert json.loads(rows[0][0])["self_check"]["checklist"] == [True, False, True]
     app.context.close()
+
+
+@pilot_test
+async def test_enter_in_a_number_field_of_the_spoken_view_moves_on_in_the_order_typed(tmp_path, monkeypatch):
+    from tui_support import burst
+
+    from prepdeck.tui.components.fields import focus_now
+
+    app = _app(tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen, view = await _speak(pilot)
+        first = view.query_one("#number-0", Input)
+        first.value = ""
+        focus_now(first)
+        await burst(pilot, *"48000", "enter", *"33.3", "enter")
+        assert first.value == "48000" and view.query_one("#number-1", Input).value == "33.3"
+        assert screen.focused is view  # back on the view: its keys record
+    app.context.close()

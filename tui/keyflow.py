@@ -11,11 +11,13 @@ burst (a fast typist, a paste, tmux send-keys) were all routed before any of tha
   a priority key (and every key queued behind it) goes back to the app, which then handles it as usual;
   with nothing focused, a priority key goes through the screen like the keys before it, then runs;
 - the field moves the focus for Tab / Shift+Tab itself, at once, and hands the keys queued behind the Tab
-  on to the widget focused now.
+  on to the widget focused now; so for Enter in a field where Enter moves on (Input.Submitted, a message,
+  came after the keys typed behind it: "50 Enter 4.32" typed 4.32 into the first field).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -91,9 +93,12 @@ def _priority(app: App[Any], key: str) -> bool:
     )
 
 
-def field_key(field: Widget, event: events.Key, tab_moves_focus: bool = True) -> bool:
+def field_key(
+    field: Widget, event: events.Key, tab_moves_focus: bool = True, on_enter: Callable[[], None] | None = None
+) -> bool:
     """In a text field's key handler, before it types: True when the key was handled here (sent back to
-    the app, handed to the widget focused now, or Tab / Shift+Tab moved the focus)."""
+    the app, handed to the widget focused now, or Tab / Shift+Tab moved the focus, or `on_enter`, which
+    moves it at once, ran for Enter)."""
     if getattr(event, _REQUEUED, False):
         setattr(field, WAITING, False)  # the keys sent back are through: type here again
     elif getattr(field, WAITING) or _priority(field.app, event.key):
@@ -112,6 +117,10 @@ def field_key(field: Widget, event: events.Key, tab_moves_focus: bool = True) ->
             screen.focus_next()
         else:
             screen.focus_previous()
+        setattr(field, _HANDED_ON, True)
+        return True
+    if on_enter is not None and event.key == "enter":
+        on_enter()
         setattr(field, _HANDED_ON, True)
         return True
     return False

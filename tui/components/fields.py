@@ -9,6 +9,7 @@ any desktop editor (and Anki's) expect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import events
@@ -42,16 +43,21 @@ class TextField(Input):
         Binding("ctrl+y", "redo_edit", "Redo", show=False),
     ]
 
-    def __init__(self, value: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, value: str | None = None, *, on_enter: Callable[[], None] | None = None, **kwargs: Any
+    ) -> None:
+        """`on_enter`: Enter moves the focus on (it must do so at once, e.g. with `focus_now`) instead of
+        submitting, in the order typed (tui/keyflow.py)."""
         kwargs.setdefault("select_on_focus", False)
         super().__init__(value, **kwargs)
+        self._enter_moves_on = on_enter
         self._past: list[str] = []
         self._future: list[str] = []
         self._shown = value or ""
         self._restoring = False
 
     async def _on_key(self, event: events.Key) -> None:
-        if field_key(self, event):
+        if field_key(self, event, on_enter=self._enter_moves_on):
             event.stop()
             event.prevent_default()  # Input's own handler would type it here
 

@@ -99,7 +99,10 @@ class SpokenCardView(CardView):
         self._score_values: dict[str, str] = {}
         self.rubric = rubric_for(card)
         self.fields = note_fields(card)
-        self.sheet = DesignSheet(self, card) if card.type == "design" else None
+        # after the last number, back on the view: its keys record, and 1–4 rate
+        self.sheet = (
+            DesignSheet(self, card, after_last=lambda: focus_now(self)) if card.type == "design" else None
+        )
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -592,13 +595,3 @@ class SpokenCardView(CardView):
             self._show_auto()  # the ticks and numbers move the design rubric's automatic points
         elif rating is not None:
             self.suggest(rating)
-
-    @on(Input.Submitted, ".number-input")
-    def _next_number(self, event: Input.Submitted) -> None:
-        event.stop()
-        numbers = list(self.query(".number-input"))
-        index = numbers.index(event.input)
-        if index + 1 < len(numbers):
-            focus_now(numbers[index + 1])
-        else:
-            self.focus()  # back on the view: its keys record, and 1–4 rate
