@@ -402,11 +402,13 @@ async def test_a_spark_sql_check_runs_on_the_configured_spark_and_says_when_it_i
     tmp_path, monkeypatch
 ):
     # the Spark SQL judge got the [sql] settings only: `[spark] remote` was ignored (a local Spark started)
-    config = '[sql]\ndialect = "spark"\n\n[spark]\nremote = "sc://127.0.0.1:9"\n'
+    config = '[sql]\ndialect = "spark"\n\n[spark]\nremote = "sc://127.0.0.1:9"\ntime_limit_s = 42\n'
     ctx = _context(tmp_path, monkeypatch, config)
     app = PrepdeckApp(ctx, clock=Clock())
     async with app.run_test(size=(120, 50)) as pilot:
         _, view = await _open_card(pilot)
+        # the status while it runs names the limit Spark applies ([spark], per case), not [sql]'s 5 s
+        assert "(limit 42 s per case;" in view.running_status(), view.running_status()
         await _write_and_run(pilot, view, GOOD)
         await pilot.wait_for_scheduled_animations()
         result = view.last_result

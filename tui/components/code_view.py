@@ -179,8 +179,11 @@ class CodeCardView(CardView):
         return engine_for(self.dialect, self.context.config)
 
     def running_status(self) -> str:
-        limit = self.context.config.sql.time_limit_s
-        return f"checking on {self.engine_name()}… (limit {limit:g} s; {self._key('run_check')} cancels)"
+        engine, config = self.engine_name(), self.context.config
+        limit, each = config.sql.time_limit_s, ""
+        if engine.startswith("spark"):  # Spark SQL runs on Spark, under [spark]'s limit for each case
+            limit, each = config.spark.time_limit_s, " per case"
+        return f"checking on {engine}… (limit {limit:g} s{each}; {self._key('run_check')} cancels)"
 
     def default_dialect(self) -> str | None:
         return self.context.config.sql.dialect if self.DIALECTS else None
