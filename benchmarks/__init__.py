@@ -4,6 +4,7 @@ Run one with `.venv/bin/python -m benchmarks.bench_<area>`, or all with `.venv/b
 Tests never time anything; figures live here.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,19 @@ def write_section(block: str, start: str, end: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block
     RESULTS.write_text(text)
+
+
+def tree_cpu_ms(pid: int) -> float:
+    """CPU time (user + system) of a process, its reaped children and its live descendants, in ms (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        return 0.0
+    ticks = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK") + sum(tree_cpu_ms(c) for c in children)
 
 
 def publish(lines: list[str], start: str, end: str) -> int:

@@ -42,6 +42,7 @@ from prepdeck.checkers.sealed import limits
 MAX_RESULT_BYTES = 16 * 1024 * 1024
 LOG_CAP_PER_JOB = 64 * 1024
 LOG_MAX_BYTES = 1024 * 1024  # then rotated to .1 (one backup): the log never exceeds ~2 MiB
+SPARES = {"python": 2, "pyspark": 3}  # children kept forked and warm: a check's cases each find one
 EXECUTORS = {"python": "prepdeck.checkers.python_case", "pyspark": "prepdeck.checkers.spark.runner"}
 
 
@@ -136,6 +137,11 @@ def read_exact(fd: int, buf: bytearray) -> bool:
     return True
 
 
+def job_waiting() -> bool:
+    """A job is already on stdin (the next case of a check): start it before forking more spares."""
+    return bool(select.select([0], [], [], 0)[0])
+
+
 def read_line(fd: int) -> bytes:
     out = bytearray()
     while True:
@@ -147,6 +153,34 @@ def read_line(fd: int) -> bytes:
         out += ch
         if len(out) > 65536:
             raise ValueError("header too long")
+
+
+class _Child:
+    """A forked sealed child waiting for its job: its pid and our ends of its pipes."""
+
+    def __init__(self, pid: int, w_job: int, r_res: int, r_err: int) -> None:
+        self.pid, self.w_job, self.r_res, self.r_err = pid, w_job, r_res, r_err
+
+    def hand(self, header: dict[str, Any], payload: bytearray) -> bool:
+        """Send the job; False when the child is gone (then nothing of the job is left in a pipe)."""
+        data = bytearray(json.dumps(header).encode() + b"\n") + payload
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.w_job, view) :]
+            return True
+        except OSError:
+            return False
+        finally:
+            view.release()
+            data[:] = bytes(len(data))
+            with contextlib.suppress(OSError):
+                os.close(self.w_job)
+
+    def close(self) -> None:
+        for fd in (self.r_res, self.r_err):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 class Supervisor:
@@ -170,6 +204,7 @@ class Supervisor:
         self.subreaper = limits.become_subreaper()
         # Landlock ABI 6+ refuses signals out of the sandbox; below that a keeper stands between
         self.keeper = self.landlock.abi < 6
+        self.spares: list[_Child] = []
 
     def send(self, header: dict[str, Any], body: bytes | bytearray = b"") -> None:
         data = (json.dumps(header) + "\n").encode()
@@ -191,6 +226,13 @@ class Supervisor:
             }
         )
         while True:
+            # the next jobs' children are forked now, while idle, and warm up (a channel to Spark) before
+            # their jobs come: what is left of a job's start is handing it the payload through a pipe.
+            # Forked after the last job's payload and result were wiped, they hold nothing of theirs; one
+            # waiting child cannot reach another (Landlock scopes signals and ptrace to the code's own
+            # domain), and every process of a job is gone before the next job is handed out.
+            while len(self.spares) < SPARES.get(self.mode, 1) and not (self.spares and job_waiting()):
+                self.spares.append(self.fork_child())
             line = read_line(0)
             if not line:
                 return
@@ -199,7 +241,7 @@ class Supervisor:
             if not read_exact(0, payload):
                 return
             try:
-                status, result = self.run_job(header, payload)
+                status, result = self.run_job(header, payload, self.spares.pop(0) if self.spares else None)
             finally:
                 payload[:] = bytes(len(payload))  # wipe: the next child must not find it
             self.send({**status, "result_bytes": len(result)}, result)
@@ -228,10 +270,16 @@ class Supervisor:
             if os.waitpid(pid, os.WNOHANG)[0]:
                 break
             time.sleep(0.01)
-        kill_all_children()
+        kill_all_children(keep=self.spare_pids())
 
-    def run_job(self, header: dict[str, Any], payload: bytearray) -> tuple[dict[str, Any], bytearray]:
+    def spare_pids(self) -> set[int]:
+        return {c.pid for c in self.spares}
+
+    def fork_child(self) -> _Child:
+        """A sealed child, forked now: it warms up, then waits for its job (header line + payload) on a
+        pipe, runs it, writes its result on another and exits."""
         me = os.getpid()
+        r_job, w_job = os.pipe()
         r_res, w_res = os.pipe()
         r_err, w_err = os.pipe()
         pid = os.fork()
@@ -243,14 +291,23 @@ class Supervisor:
                     self.keep_watch()
                 os.dup2(w_err, 1)
                 os.dup2(w_err, 2)
-                keep = {1, 2, w_res, self.landlock.fd}
+                keep = {1, 2, r_job, w_res, self.landlock.fd}
                 os.closerange(0, 1)
-                for fd in (self.out, r_res, r_err, w_err):
+                for fd in (self.out, w_job, r_res, r_err, w_err):
                     if fd not in keep:
                         with contextlib.suppress(OSError):
                             os.close(fd)
-                job = json.loads(payload)
-                payload[:] = bytes(len(payload))
+                warm = getattr(self.executor, "warm_child", None)
+                if warm is not None:
+                    with contextlib.suppress(Exception):
+                        warm(self.port)
+                header = json.loads(read_line(r_job))  # its length: a keeper holds the pipe's write end too
+                data = bytearray(int(header["payload_bytes"]))
+                if not read_exact(r_job, data):
+                    os._exit(0)
+                os.close(r_job)
+                job = json.loads(data)
+                data[:] = bytes(len(data))
 
                 def seal() -> None:
                     limits.set_limits(
@@ -265,17 +322,32 @@ class Supervisor:
                         os.close(self.landlock.fd)
 
                 result = self.executor.run_sealed(job, seal)
-                data = json.dumps(result, default=str).encode()
+                out = json.dumps(result, default=str).encode()
             except BaseException as exc:  # our own failure: say so, never a traceback to the user
-                data = json.dumps({"internal_error": f"{type(exc).__name__}: {exc}"}).encode()
-            view = memoryview(data)
+                out = json.dumps({"internal_error": f"{type(exc).__name__}: {exc}"}).encode()
+            view = memoryview(out)
             with contextlib.suppress(OSError):
                 while view:
                     view = view[os.write(w_res, view) :]
             os._exit(0)
-        os.close(w_res)
-        os.close(w_err)
-        return self.watch(pid, r_res, r_err, float(header.get("time_limit_s") or 10))
+        for fd in (r_job, w_res, w_err):
+            os.close(fd)
+        return _Child(pid, w_job, r_res, r_err)
+
+    def run_job(
+        self, header: dict[str, Any], payload: bytearray, child: _Child | None = None
+    ) -> tuple[dict[str, Any], bytearray]:
+        """The job in `child` (a spare forked earlier) or, when that one is gone, in a new one."""
+        if child is None or not child.hand(header, payload):
+            if child is not None:
+                child.close()
+                kill_all_children(keep=self.spare_pids())
+            child = self.fork_child()
+            if not child.hand(header, payload):
+                child.close()
+                kill_all_children(keep=self.spare_pids())
+                return {"status": "crashed", "exit": None}, bytearray()
+        return self.watch(child.pid, child.r_res, child.r_err, float(header.get("time_limit_s") or 10))
 
     def keep_watch(self) -> None:
         """Without Landlock's signal scope the code could kill its parent: make that parent a disposable
@@ -347,7 +419,7 @@ class Supervisor:
         if code is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-        kill_all_children()
+        kill_all_children(keep=self.spare_pids())
         for fd in (r_res, r_err, pidfd):
             if fd >= 0:
                 os.close(fd)

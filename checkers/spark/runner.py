@@ -599,11 +599,37 @@ def after_job(port: int | None, session: str | None) -> None:
         runner.release(spark)
 
 
-def _attach(job: dict[str, Any]) -> Any:
-    """The job's Spark Connect session (the parent names it, to interrupt it if the child is killed)."""
-    from pyspark.sql import SparkSession
+_WARM: dict[str, Any] = {}  # in a sealed child: the channel warm_child opened, and the address it goes to
 
-    spark = SparkSession.builder.remote(f"{job['url'].rstrip('/')}/;session_id={job['session']}").create()
+
+def warm_child(port: int | None) -> None:
+    """In a sealed child forked ahead of its job: open the gRPC channel to the local server now (the TCP and
+    HTTP/2 handshakes included), so the job's session starts on a ready connection."""
+    import grpc  # type: ignore[import-untyped]
+    from pyspark.sql.connect.client import DefaultChannelBuilder
+
+    url = _url(port)
+    channel = DefaultChannelBuilder(url).toChannel()
+    grpc.channel_ready_future(channel).result(timeout=5)
+    _WARM.update(channel=channel, url=url)
+
+
+def _attach(job: dict[str, Any]) -> Any:
+    """The job's Spark Connect session (the parent names it, to interrupt it if the child is killed), on
+    the warm channel when there is one to the job's server."""
+    from pyspark.sql import SparkSession
+    from pyspark.sql.connect.client import DefaultChannelBuilder
+    from pyspark.sql.connect.session import SparkSession as ConnectSession
+
+    address = f"{job['url'].rstrip('/')}/;session_id={job['session']}"
+    channel = _WARM.pop("channel", None)
+    if channel is not None and _WARM.pop("url", None) == job["url"]:
+        builder = DefaultChannelBuilder(address)
+        builder.toChannel = lambda: channel  # type: ignore[method-assign]
+        os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"  # what builder.remote() sets: PySpark's API is Connect's
+        spark = ConnectSession.builder.channelBuilder(builder).create()
+    else:
+        spark = SparkSession.builder.remote(address).create()
     with contextlib.suppress(AttributeError):
         spark.client.disable_reattachable_execute()
     return spark
