@@ -626,7 +626,8 @@ def _attach(job: dict[str, Any]) -> Any:
     if channel is not None and _WARM.pop("url", None) == job["url"]:
         builder = DefaultChannelBuilder(address)
         builder.toChannel = lambda: channel  # type: ignore[method-assign]
-        os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"  # what builder.remote() sets: PySpark's API is Connect's
+        # what builder.remote() sets: PySpark's API is then Connect's
+        os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
         spark = ConnectSession.builder.channelBuilder(builder).create()
     else:
         spark = SparkSession.builder.remote(address).create()
