@@ -605,7 +605,7 @@ _WARM: dict[str, Any] = {}  # in a sealed child: the channel warm_child opened, 
 def warm_child(port: int | None) -> None:
     """In a sealed child forked ahead of its job: open the gRPC channel to the local server now (the TCP and
     HTTP/2 handshakes included), so the job's session starts on a ready connection."""
-    import grpc  # type: ignore[import-untyped]
+    import grpc
     from pyspark.sql.connect.client import DefaultChannelBuilder
 
     url = _url(port)
@@ -628,7 +628,7 @@ def _attach(job: dict[str, Any]) -> Any:
         builder.toChannel = lambda: channel  # type: ignore[method-assign]
         # what builder.remote() sets: PySpark's API is then Connect's
         os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
-        spark = ConnectSession.builder.channelBuilder(builder).create()
+        spark: Any = ConnectSession.builder.channelBuilder(builder).create()
     else:
         spark = SparkSession.builder.remote(address).create()
     with contextlib.suppress(AttributeError):
