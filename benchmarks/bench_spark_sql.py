@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             f"- CPU a check: {statistics.median(cpu):.0f} ms median (min {min(cpu):.0f}), of which the Spark "
             f"server's {statistics.median(jvm_cpu):.0f} ms; the rest is prepdeck and its sealed child",
             f"- first check, Spark started cold: {cold:.1f} s",
+            "- before session 3's change (a sealed child, a session, temp views and a SqlCommand per case, the "
+            "catalog cleaned after each check): 751 ms at load 0.5; the same back-to-back script at load 9 "
+            "gave 1971 ms wall / 1240 ms CPU before and 1299 ms / 790 ms after (/tmp script, notes/engines.md)",
             END,
             "",
         ]
