@@ -254,6 +254,33 @@ async def test_enter_in_a_number_field_moves_on_in_the_order_typed(tmp_path, mon
     ctx.close()
 
 
+@pilot_test
+async def test_a_priority_key_waits_for_the_keys_before_it_with_a_table_focused(tmp_path, monkeypatch):
+    # with a case's table focused (not a field), Ctrl+R ran at once: "e select 1 Ctrl+R" in one burst ran the
+    # empty editor ("write a query first")
+    from textual.widgets import DataTable
+
+    from prepdeck.tui.components.fields import focus_now
+
+    ctx = _sql_context(tmp_path, monkeypatch)
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _review(pilot)
+        view = screen.view
+        assert isinstance(view, CodeCardView)
+        editor = view.query_one("#editor", TextArea)
+        editor.load_text("")
+        table = view.query(DataTable).first()
+        focus_now(table)
+        await settle(pilot)
+        assert screen.focused is table
+        await burst(pilot, "e", *"select 1", "ctrl+r")
+        assert editor.text == "select 1"
+        result = view.last_result
+        assert result is not None and "1 column, expected 3" in str(result.cases[0].message)
+    ctx.close()
+
+
 # 8. Ctrl+G works with the editor unfocused, and the next Enter rates
 @pilot_test
 async def test_give_up_outside_the_editor_then_enter_rates_again(tmp_path, monkeypatch):

@@ -9,7 +9,8 @@ burst (a fast typist, a paste, tmux send-keys) were all routed before any of tha
 - the app hands a key that comes back up from where it was routed on to the widget focused since;
 - a fresh key for a focused text field of ours goes to that field, priority or not; when its turn comes,
   a priority key (and every key queued behind it) goes back to the app, which then handles it as usual;
-  with nothing focused, a priority key goes through the screen like the keys before it, then runs;
+  elsewhere (nothing focused, a checkbox, a table), a priority key goes where the keys before it went, after
+  them, then runs;
 - the field moves the focus for Tab / Shift+Tab itself, at once, and hands the keys queued behind the Tab
   on to the widget focused now; so for Enter in a field where Enter moves on (Input.Submitted, a message,
   came after the keys typed behind it: "50 Enter 4.32" typed 4.32 into the first field).
@@ -33,8 +34,8 @@ WAITING = "_prepdeck_waiting"  # on a field (a class attribute marks our fields)
 
 def in_order(app: App[Any], event: events.Key) -> bool:
     """The app's on_event, for a key fresh from the terminal: True when it was sent on to be handled in its
-    turn (Textual would run a priority key now): to the focused field of ours, or, with nothing focused,
-    a priority key to the screen like any other key (it comes back to `came_back`, after the keys before
+    turn (Textual would run a priority key now): to the focused field of ours, or a priority key to the
+    focused widget (or the screen) like any other key (it comes back to `came_back`, after the keys before
     it, e.g. an `e` that focuses the editor and the query typed after it)."""
     if event.is_forwarded or getattr(event, _REQUEUED, False):
         return False
@@ -44,10 +45,11 @@ def in_order(app: App[Any], event: events.Key) -> bool:
         setattr(event, _ROUTED, focused)
         focused._forward_event(event)
         return True
-    if focused is None and _priority(app, event.key):
-        setattr(event, _ROUTED, app.screen)
+    if _priority(app, event.key):  # behind the keys already sent where the focus is (or to the screen)
+        target = focused or app.screen
+        setattr(event, _ROUTED, target)
         setattr(event, _DEFERRED, True)
-        app.screen._forward_event(event)
+        target._forward_event(event)
         return True
     return False
 
