@@ -700,11 +700,11 @@ def _run_sql(job: dict[str, Any], spark: Any, seal: Any) -> dict[str, Any]:
         ]
     except ValueError as exc:
         return {"events": [{"event": "card_error", "error": str(exc)}]}
-    # one round trip for both; adaptive execution re-plans between stages, which costs tiny data more
-    # (measured: 10-30% of the server's CPU a query) than it saves
-    spark.conf._set_all(
-        {"spark.sql.runSQLOnFiles": "false", "spark.sql.adaptive.enabled": "false"}, silent=False
-    )
+    # one round trip for all; adaptive execution re-plans between stages, which costs tiny data more
+    # (measured: 10-30% of the server's CPU a query) than it saves; the UI's plan text (see service.py) is
+    # set here too for a remote server
+    settings = {"spark.sql.runSQLOnFiles": "false", "spark.sql.adaptive.enabled": "false"}
+    spark.conf._set_all({**settings, "spark.sql.ui.explainMode": "simple"}, silent=False)
     seal()
     text = freeze_sql(job["sql"], dt.datetime.fromisoformat(job["today"])) if job.get("today") else job["sql"]
     max_rows = int(job["max_rows"])
