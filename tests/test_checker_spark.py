@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from prepdeck.checkers.sealed.limits import landlock_abi
 from prepdeck.checkers.spark import check_pyspark_answers, service
 from prepdeck.checkers.spark.judge import NO_SORT
 from prepdeck.checkers.spark.service import SparkService
@@ -593,6 +594,30 @@ def test_attacks_on_the_spark_runner_fail_and_leave_spark_clean(spark_home: Path
     hidden = next(c for c in reader.cases if c.hidden)
     assert hidden.error == "PermissionError on a hidden case (line 2)"  # kind and line, never the message
     assert good.passed and service(config_for(spark_home)).ready  # Spark and prepdeck both alive
+
+
+@pytest.mark.skipif(landlock_abi() < 1, reason="the Spark server is confined by Landlock only")
+def test_an_answer_cannot_write_files_through_the_spark_server(spark_home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out"  # outside PREPDECK_HOME, writable by the user
+    write_csv = f"def latest(events):\n    events.write.csv({str(target / 'csv')!r})\n    return events\n"
+    insert = (
+        "def latest(events):\n"
+        f"    spark.sql(\"INSERT OVERWRITE DIRECTORY '{target / 'dir'}' USING csv SELECT 1 AS x\").collect()\n"
+        "    return events\n"
+    )
+    kept = tmp_path / "kept"
+    (kept / "mine.txt").parent.mkdir()
+    (kept / "mine.txt").write_text("the user's", encoding="utf-8")
+    overwrite = (
+        f"def latest(events):\n    events.write.mode('overwrite').parquet({str(kept)!r})\n    return events\n"
+    )
+    *writers, good = judge(spark_home, write_csv, insert, overwrite, GOOD)
+    for result in writers:
+        assert not result.passed
+        assert "answers cannot write files" in (result.cases[0].error or ""), result.cases[0].error
+    assert not target.exists()  # not even the folder
+    assert [p.name for p in kept.iterdir()] == ["mine.txt"]  # overwrite mode deleted nothing either
+    assert good.passed and service(config_for(spark_home)).ready
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -70,6 +70,25 @@ def test_a_plan_is_read_string_by_string() -> None:
     assert not plan_refused(plan)
 
 
+def test_a_data_value_naming_a_java_call_is_not_refused() -> None:
+    pytest.importorskip("pyspark.sql.connect.proto")
+    import pyarrow as pa
+    from pyspark.sql.connect import proto
+
+    rows = pa.table({"word": ["reflect", "see reflect()", "java_method"]})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, rows.schema) as writer:
+        writer.write_table(rows)
+    plan = proto.Plan()
+    plan.root.project.input.local_relation.data = sink.getvalue().to_pybytes()
+    plan.root.project.input.local_relation.schema = "word STRING"
+    plan.root.project.expressions.add().unresolved_attribute.unparsed_identifier = "word"
+    assert b"reflect" in plan.SerializeToString()  # the rows are in the plan, as Arrow bytes
+    assert not plan_refused(plan)
+    plan.root.project.expressions.add().unresolved_function.function_name = "reflect"
+    assert plan_refused(plan)  # a function of that name still is
+
+
 TABLE_AND_CASE = """
 [cards.tables]
 t = "a INTEGER, b INTEGER"

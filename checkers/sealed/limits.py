@@ -162,6 +162,42 @@ class Landlock:
         return _libc.syscall(_SYS_RESTRICT_SELF, self.fd, 0) == 0
 
 
+# the rights that change the file system (ABI 1: write, remove, make; 2: refer; 3: truncate); reads, exec and
+# device ioctls are not handled, so they stay allowed everywhere
+_FS_WRITE_BITS = (1 << 15) - 1 & ~(_FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR)
+_FS_FILE_WRITE_BITS = 1 << 1 | 1 << 14  # write, truncate: the only ones that apply to a file
+
+
+def confine_writes(write: list[Path]) -> bool:
+    """Enter a ruleset (this process and what it execs) that writes only beneath `write` and to /dev/null;
+    it reads and executes as before. False when Landlock is missing (nothing is confined then)."""
+    abi = landlock_abi()
+    if abi < 1:
+        return False
+    handled = _FS_WRITE_BITS & _FS_BITS_BY_ABI[min(abi, 3)]
+    attr = _RulesetAttr(fs=handled, net=0, scoped=0)
+    fd = _libc.syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(8), ctypes.c_uint32(0))
+    if fd < 0:
+        return False
+    try:
+        for path in [*write, Path("/dev/null")]:
+            allowed = handled if path.is_dir() else handled & _FS_FILE_WRITE_BITS
+            try:
+                path_fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                rule = _PathBeneath(allowed=allowed, parent_fd=path_fd)
+                _libc.syscall(_SYS_ADD_RULE, fd, _RULE_PATH_BENEATH, ctypes.byref(rule), 0)
+            finally:
+                os.close(path_fd)
+        if not prctl(PR_SET_NO_NEW_PRIVS, 1):
+            return False
+        return _libc.syscall(_SYS_RESTRICT_SELF, fd, 0) == 0
+    finally:
+        os.close(fd)
+
+
 def _user_tasks() -> int:
     """Threads the user runs now (RLIMIT_NPROC counts them all, not only this tree's)."""
     uid, count = os.getuid(), 0

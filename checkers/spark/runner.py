@@ -94,6 +94,13 @@ def _first_line(text: str) -> str:
     return ""
 
 
+# the Spark server writes only beneath its own work folder (sealed/confine.py); Hadoop reports the refusal as
+# a failed mkdirs of a temporary folder inside the answer's target, or (overwrite) a target it cannot clear
+_WRITE_REFUSED = re.compile(
+    r"(?:Mkdirs failed to create|Unable to clear output directory) (?:file:)?(\S+?)(?:/_temporary/\S*)?(?=\s|$)"
+)
+
+
 def describe_error(exc: BaseException) -> str:
     """`ErrorClass: message (line N)`: no JVM frames, no Py4J, no plan dump."""
     from pyspark.errors import PySparkException
@@ -116,6 +123,9 @@ def describe_error(exc: BaseException) -> str:
     else:
         name = type(exc).__name__
         message = _first_line(str(exc))
+    refused = _WRITE_REFUSED.search(message)
+    if refused:
+        message = f"answers cannot write files (the Spark server refused to write {refused.group(1)})"
     where = f" (line {line})" if line else ""
     return f"{name}: {message}{where}" if message else f"{name}{where}"
 

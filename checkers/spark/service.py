@@ -288,6 +288,10 @@ class SparkService:
                 leftover.unlink()
         log4j = run_dir / "log4j2.properties"
         log4j.write_text(LOG4J, encoding="utf-8")
+        # the only folder the server may write to (confine.py): its scratch, warehouse, temp files; not its
+        # conf or log4j file, nor anything of the user's
+        work = run_dir / "work"
+        (work / "java-tmp").mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self.log_path.exists():
             with contextlib.suppress(OSError):
@@ -305,8 +309,9 @@ class SparkService:
             "spark.connect.grpc.binding.port": str(port),
             "spark.driver.host": "127.0.0.1",
             "spark.driver.bindAddress": "127.0.0.1",
-            "spark.sql.warehouse.dir": str(run_dir / "warehouse"),
-            "spark.local.dir": str(run_dir / "tmp"),
+            "spark.sql.warehouse.dir": str(work / "warehouse"),
+            "spark.local.dir": str(work / "tmp"),
+            "spark.jars.ivy": str(work / "ivy"),
             "spark.sql.catalogImplementation": "in-memory",
             "spark.sql.adaptive.enabled": "true",
             "spark.sql.autoBroadcastJoinThreshold": "10485760",
@@ -319,6 +324,11 @@ class SparkService:
             **SERVER_CONFS,  # reflect/java_method and TRANSFORM scripts refused by Spark's analyser
         }
         cmd = [
+            sys.executable,
+            "-m",
+            "prepdeck.checkers.sealed.confine",
+            str(work),
+            "--",
             str(home / "bin" / "spark-submit"),
             "--class",
             SERVER_CLASS,
@@ -329,7 +339,15 @@ class SparkService:
             "--driver-memory",
             self.config.driver_memory,
             "--driver-java-options",
-            " ".join([*JVM_OPTIONS, f"-Dlog4j2.configurationFile={log4j}", home_token(self.home)]),
+            " ".join(
+                [
+                    *JVM_OPTIONS,
+                    f"-Dlog4j2.configurationFile={log4j}",
+                    f"-Djava.io.tmpdir={work / 'java-tmp'}",  # native libraries unpacked, spill files
+                    f"-Dderby.system.home={work}",
+                    home_token(self.home),
+                ]
+            ),
         ]
         for key, value in confs.items():
             cmd += ["--conf", f"{key}={value}"]
@@ -342,6 +360,7 @@ class SparkService:
             SPARK_LOCAL_IP="127.0.0.1",
             SPARK_NO_DAEMONIZE="1",
             TZ="UTC",
+            TMPDIR=str(work / "java-tmp"),  # the launcher scripts' own temp files
         )
         env.pop("SPARK_REMOTE", None)
         env.pop("PYSPARK_SUBMIT_ARGS", None)
@@ -350,7 +369,7 @@ class SparkService:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            cwd=run_dir,
+            cwd=work,  # a JVM crash report (hs_err_pid*.log) lands here
             env=env,
             start_new_session=True,
         )
