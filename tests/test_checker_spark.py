@@ -765,3 +765,32 @@ def test_spark_sql_time_limit_stops_the_query_and_spark_is_idle_after(
     assert [c.error for c in runaway.cases] == ["not run"]
     after = check_sql(card, "SELECT a / NULLIF(b, 0) AS r FROM t", "spark", config_for(spark_home, 30))
     assert after.passed, after.cases  # the runaway query was interrupted: Spark answers the next check
+
+
+def test_python_code_cannot_run_inside_the_spark_server(spark_home: Path, tmp_path: Path) -> None:
+    """A Python UDF, pandas UDF or mapInPandas runs in a Python worker the Spark server starts, outside the sealed
+    child (no Landlock, no rlimits, the whole file system readable): the server starts no Python at all."""
+    marker = tmp_path / "ran"  # the worker would write it (tmp_path is outside the server's work folder too)
+    udf = (
+        "from pyspark.sql import functions as F\n"
+        "def latest(events):\n"
+        "    @F.udf('long')\n"
+        "    def touch(x):\n"
+        f"        import pathlib; pathlib.Path({str(marker)!r}).touch(); return x\n"
+        "    return events.withColumn('amount', touch('amount'))\n"
+    )
+    map_in_pandas = (
+        "def latest(events):\n"
+        "    def touch(frames):\n"
+        f"        import pathlib; pathlib.Path({str(marker)!r}).touch()\n"
+        "        yield from frames\n"
+        "    return events.mapInPandas(touch, events.schema)\n"
+    )
+    *refused, good = judge(spark_home, udf, map_in_pandas, GOOD)
+    for result in refused:
+        assert not result.passed
+        assert "Python code cannot run inside the Spark server" in (result.cases[0].error or ""), (
+            result.cases[0].error
+        )
+    assert not marker.exists()
+    assert good.passed and service(config_for(spark_home)).ready

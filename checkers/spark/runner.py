@@ -101,11 +101,20 @@ _WRITE_REFUSED = re.compile(
 )
 
 
+# the Spark server's stand-in interpreter (service.write_no_python_worker): its name or its message shows in
+# the server's error when an answer asked it for a Python worker (a UDF, mapInPandas, …)
+_NO_PYTHON_WORKER = re.compile(r"no-python-worker|prepdeck: Python code cannot run")
+
+
 def describe_error(exc: BaseException) -> str:
     """`ErrorClass: message (line N)`: no JVM frames, no Py4J, no plan dump."""
     from pyspark.errors import PySparkException
 
+    from prepdeck.checkers.spark.service import NO_PYTHON_WORKER
+
     line = _answer_line(exc.__traceback__)
+    if _NO_PYTHON_WORKER.search(str(exc)):
+        return f"refused: {NO_PYTHON_WORKER}" + (f" (line {line})" if line else "")
     if isinstance(exc, PySparkException):
         cond = None
         with contextlib.suppress(Exception):

@@ -288,6 +288,7 @@ class SparkService:
                 leftover.unlink()
         log4j = run_dir / "log4j2.properties"
         log4j.write_text(LOG4J, encoding="utf-8")
+        no_python = write_no_python_worker(run_dir)
         # the only folder the server may write to (confine.py): its scratch, warehouse, temp files; not its
         # conf or log4j file, nor anything of the user's
         work = run_dir / "work"
@@ -321,6 +322,7 @@ class SparkService:
             # every query's plan is written out for the (disabled) UI; the default "formatted" form cost
             # 15-25% of the server's CPU for a tiny query (measured on a 4-case Spark SQL check)
             "spark.sql.ui.explainMode": "simple",
+            "spark.pyspark.python": str(no_python),
             **SERVER_CONFS,  # reflect/java_method and TRANSFORM scripts refused by Spark's analyser
         }
         cmd = [
@@ -361,6 +363,7 @@ class SparkService:
             SPARK_NO_DAEMONIZE="1",
             TZ="UTC",
             TMPDIR=str(work / "java-tmp"),  # the launcher scripts' own temp files
+            PYSPARK_PYTHON=str(no_python),
         )
         env.pop("SPARK_REMOTE", None)
         env.pop("PYSPARK_SUBMIT_ARGS", None)
@@ -749,3 +752,20 @@ def stop_all() -> None:
         _SERVICES.clear()
     for svc in services:
         svc.stop()
+
+
+# A Python UDF, pandas UDF, mapInPandas or Python data source runs in a Python worker that the Spark server
+# starts itself: outside the sealed child, so without its Landlock rules, rlimits or process-tree kill. The
+# server is given this "interpreter" instead, which refuses; an answer gets NO_PYTHON_WORKER as its error.
+NO_PYTHON_WORKER = (
+    "Python code cannot run inside the Spark server (UDFs, pandas UDFs, mapInPandas, applyInPandas, Python "
+    "data sources): it would run outside the sealed runner; use built-in functions"
+)
+
+
+def write_no_python_worker(run_dir: Path) -> Path:
+    """The refusing interpreter, outside the server's work folder (the server cannot rewrite it)."""
+    script = run_dir / "no-python-worker"
+    script.write_text(f"#!/bin/sh\necho 'prepdeck: {NO_PYTHON_WORKER}' >&2\nexit 1\n", encoding="utf-8")
+    script.chmod(0o755)
+    return script
