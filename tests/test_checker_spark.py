@@ -794,3 +794,22 @@ def test_python_code_cannot_run_inside_the_spark_server(spark_home: Path, tmp_pa
         )
     assert not marker.exists()
     assert good.passed and service(config_for(spark_home)).ready
+
+
+def test_an_answer_cannot_read_the_decks_or_the_users_files_through_the_spark_server(
+    spark_home: Path, tmp_path: Path
+) -> None:
+    """The decks hold the hidden cases; the server reads only the system, its Java, Spark and prepdeck's run folder."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the user's\n", encoding="utf-8")
+    decks = sorted((spark_home / "test-decks").glob("*.toml"))
+    assert decks
+    readers = [
+        f"def latest(events):\n    spark.read.text({str(path)!r}).collect()\n    return events\n"
+        for path in (secret, decks[0])
+    ]
+    *refused, good = judge(spark_home, *readers, GOOD)
+    for result in refused:
+        assert not result.passed
+        assert result.cases[0].error, result.cases[0]  # unconfined, the read succeeds: no error, wrong rows
+    assert good.passed and service(config_for(spark_home)).ready

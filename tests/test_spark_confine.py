@@ -39,3 +39,26 @@ def test_without_landlock_it_runs_unconfined_and_says_so_once(tmp_path: Path) ->
     assert [line for line in run.stderr.splitlines() if "Landlock" in line] == [
         "prepdeck: Landlock unavailable: the Spark server's file writes are NOT confined"
     ]
+
+
+@pytest.mark.skipif(landlock_abi() < 1, reason="needs Landlock")
+def test_with_read_the_command_reads_only_beneath_the_folders_given(tmp_path: Path) -> None:
+    (tmp_path / "work").mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the user's\n", encoding="utf-8")
+    command = [sys.executable, "-m", "prepdeck.checkers.sealed.confine", str(tmp_path / "work"), "--read"]
+    command += [
+        "/usr",
+        "/lib",
+        "/lib64",
+        "/bin",
+        "/etc",
+        "--",
+        "sh",
+        "-c",
+        f"cat /etc/hostname; cat {secret}",
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert "the user's" not in run.stdout  # the file outside the folders given cannot be read
+    assert "ermission denied" in run.stderr
+    assert run.stdout.strip()  # /etc/hostname, beneath a folder given, still can

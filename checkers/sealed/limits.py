@@ -168,20 +168,27 @@ _FS_WRITE_BITS = (1 << 15) - 1 & ~(_FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR)
 _FS_FILE_WRITE_BITS = 1 << 1 | 1 << 14  # write, truncate: the only ones that apply to a file
 
 
-def confine_writes(write: list[Path]) -> bool:
-    """Enter a ruleset (this process and what it execs) that writes only beneath `write` and to /dev/null;
-    it reads and executes as before. False when Landlock is missing (nothing is confined then)."""
+_FS_READ_BITS = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
+
+
+def confine_writes(write: list[Path], read: list[Path] | None = None) -> bool:
+    """Enter a ruleset (this process and what it execs) that writes only beneath `write` and to /dev/null.
+    With `read`, it also reads and executes only beneath `read` and `write`; without, as before. False when
+    Landlock is missing (nothing is confined then)."""
     abi = landlock_abi()
     if abi < 1:
         return False
-    handled = _FS_WRITE_BITS & _FS_BITS_BY_ABI[min(abi, 3)]
+    handled = (_FS_WRITE_BITS | (_FS_READ_BITS if read is not None else 0)) & _FS_BITS_BY_ABI[min(abi, 3)]
     attr = _RulesetAttr(fs=handled, net=0, scoped=0)
     fd = _libc.syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(8), ctypes.c_uint32(0))
     if fd < 0:
         return False
+    file_bits = _FS_FILE_WRITE_BITS | _FS_READ_FILE | _FS_EXECUTE
+    rules = [(path, handled) for path in [*write, Path("/dev/null")]]
+    rules += [(path, handled & _FS_READ_BITS) for path in read or ()]
     try:
-        for path in [*write, Path("/dev/null")]:
-            allowed = handled if path.is_dir() else handled & _FS_FILE_WRITE_BITS
+        for path, bits in rules:
+            allowed = bits if path.is_dir() else bits & file_bits
             try:
                 path_fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             except OSError:

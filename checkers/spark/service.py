@@ -330,6 +330,8 @@ class SparkService:
             "-m",
             "prepdeck.checkers.sealed.confine",
             str(work),
+            "--read",
+            *server_reads(self.java.home, home, self.home / "run"),
             "--",
             str(home / "bin" / "spark-submit"),
             "--class",
@@ -769,3 +771,25 @@ def write_no_python_worker(run_dir: Path) -> Path:
     script.write_text(f"#!/bin/sh\necho 'prepdeck: {NO_PYTHON_WORKER}' >&2\nexit 1\n", encoding="utf-8")
     script.chmod(0o755)
     return script
+
+
+# what the server may read: the system, its Java, Spark's jars and scripts, prepdeck's run folder (its conf,
+# log4j file and the stand-in interpreter); never the user's files or the decks, which hold hidden cases
+SYSTEM_READS = (
+    "/usr",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+)
+
+
+def server_reads(java_home: Path, spark: Path, run: Path) -> list[str]:
+    places = [Path(p) for p in SYSTEM_READS] + [Path(java_home).resolve(), spark.resolve(), run]
+    return [str(p) for p in places if p.exists()]
