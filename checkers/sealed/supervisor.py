@@ -8,8 +8,8 @@ scope refuses even that where the kernel has it).
 Protocol on fds 0/1 (prepdeck <-> supervisor):
   -> {"event": "ready", "landlock": ABI, "subreaper": bool}
   <- header line {"payload_bytes": N, "time_limit_s": s, "session": id?, "clean_after": bool}, then N bytes
-  -> header line {"status": "ok"|"time limit"|"crashed"|"too large", "exit": code, "result_bytes": M},
-     then M bytes: the child's JSON result.
+  -> header line {"status": "ok"|"time limit"|"crashed"|"too large", "exit": code|null, "result_bytes": M},
+     then M bytes: the child's JSON result (forwarded as soon as it is whole: the exit may not be known).
 
 Why it is shaped this way:
 - The payload (code, the one case's inputs) goes into a bytearray that the child inherits at fork and
@@ -17,7 +17,8 @@ Why it is shaped this way:
   cannot find an earlier job's data (a solution, a hidden case) in its copy of this memory.
 - This process is a child subreaper: everything the child forks, `setsid` escapes included, is
   re-parented here when its parent dies, and after each job every process left is killed until none is.
-  The child's end is decided by its exit (pidfd), never by EOF on a pipe an orphan may still hold.
+  The child's end is decided by its exit (pidfd) or its whole result (length first), never by EOF on a
+  pipe an orphan may still hold; either way every process of a job is dead before the next job is read.
 - The child's stdout/stderr go to a pipe drained here into a size-capped, rotated log.
 """
 
@@ -43,6 +44,8 @@ MAX_RESULT_BYTES = 16 * 1024 * 1024
 LOG_CAP_PER_JOB = 64 * 1024
 LOG_MAX_BYTES = 1024 * 1024  # then rotated to .1 (one backup): the log never exceeds ~2 MiB
 SPARES = {"python": 2, "pyspark": 3}  # children kept forked and warm: a check's cases each find one
+EXIT_GRACE_S = 2.0  # after its result, the child releases its session and exits; then it is killed
+REFILL_PAUSE_S = 0.1  # no job for this long after one: the check is over, fork the spares it used
 EXECUTORS = {"python": "prepdeck.checkers.python_case", "pyspark": "prepdeck.checkers.spark.runner"}
 
 
@@ -137,9 +140,10 @@ def read_exact(fd: int, buf: bytearray) -> bool:
     return True
 
 
-def job_waiting() -> bool:
-    """A job is already on stdin (the next case of a check): start it before forking more spares."""
-    return bool(select.select([0], [], [], 0)[0])
+def job_waiting(timeout_s: float = 0.0) -> bool:
+    """A job is on stdin (the next case of a check) now or within `timeout_s`: start it before forking more
+    spares."""
+    return bool(select.select([0], [], [], timeout_s)[0])
 
 
 def read_line(fd: int) -> bytes:
@@ -231,8 +235,12 @@ class Supervisor:
             # Forked after the last job's payload and result were wiped, they hold nothing of theirs; one
             # waiting child cannot reach another (Landlock scopes signals and ptrace to the code's own
             # domain), and every process of a job is gone before the next job is handed out.
-            while len(self.spares) < SPARES.get(self.mode, 1) and not (self.spares and job_waiting()):
-                self.spares.append(self.fork_child())
+            # While a spare is left, the refill waits for a pause: the next case of a check comes within a
+            # millisecond of the last result, and a fork (and the new child's warm-up) on its way cost it ~3 ms
+            # and more by taking a core from Spark.
+            if not self.spares or not job_waiting(REFILL_PAUSE_S):
+                while len(self.spares) < SPARES.get(self.mode, 1) and not (self.spares and job_waiting()):
+                    self.spares.append(self.fork_child())
             line = read_line(0)
             if not line:
                 return
@@ -241,11 +249,14 @@ class Supervisor:
             if not read_exact(0, payload):
                 return
             try:
-                status, result = self.run_job(header, payload, self.spares.pop(0) if self.spares else None)
+                status, result, end_job = self.run_job(
+                    header, payload, self.spares.pop(0) if self.spares else None
+                )
             finally:
                 payload[:] = bytes(len(payload))  # wipe: the next child must not find it
             self.send({**status, "result_bytes": len(result)}, result)
             result[:] = bytes(len(result))
+            end_job()  # every process of this job is gone before the next job is read
             after = getattr(self.executor, "after_job", None)
             if after is not None and (header.get("clean_after") or status["status"] != "ok"):
                 session = header.get("session")
@@ -325,10 +336,13 @@ class Supervisor:
                 out = json.dumps(result, default=str).encode()
             except BaseException as exc:  # our own failure: say so, never a traceback to the user
                 out = json.dumps({"internal_error": f"{type(exc).__name__}: {exc}"}).encode()
-            view = memoryview(out)
+            view = memoryview(b"%d\n" % len(out) + out)
             with contextlib.suppress(OSError):
                 while view:
                     view = view[os.write(w_res, view) :]
+            # after the result, off the check's path: the supervisor forwards it without waiting for this
+            with contextlib.suppress(BaseException):
+                getattr(self.executor, "after_result", lambda: None)()
             os._exit(0)
         for fd in (r_job, w_res, w_err):
             os.close(fd)
@@ -336,7 +350,7 @@ class Supervisor:
 
     def run_job(
         self, header: dict[str, Any], payload: bytearray, child: _Child | None = None
-    ) -> tuple[dict[str, Any], bytearray]:
+    ) -> tuple[dict[str, Any], bytearray, Callable[[], None]]:
         """The job in `child` (a spare forked earlier) or, when that one is gone, in a new one."""
         if child is None or not child.hand(header, payload):
             if child is not None:
@@ -346,7 +360,7 @@ class Supervisor:
             if not child.hand(header, payload):
                 child.close()
                 kill_all_children(keep=self.spare_pids())
-                return {"status": "crashed", "exit": None}, bytearray()
+                return {"status": "crashed", "exit": None}, bytearray(), lambda: None
         return self.watch(child.pid, child.r_res, child.r_err, float(header.get("time_limit_s") or 10))
 
     def keep_watch(self) -> None:
@@ -363,74 +377,113 @@ class Supervisor:
 
     def watch(
         self, pid: int, r_res: int, r_err: int, time_limit_s: float
-    ) -> tuple[dict[str, Any], bytearray]:
-        result = bytearray()
-        err = bytearray()
-        dropped = 0
-        status = "ok"
-        code: int | None = None
+    ) -> tuple[dict[str, Any], bytearray, Callable[[], None]]:
+        """The child's result, as soon as all of it has come (its length leads it), and what ends the job:
+        wait for the child's exit (the session's release comes after the result), kill what is left, log.
+        The caller forwards the result first, then ends the job, before it reads the next one."""
+        job = _Watch(pid, r_res, r_err, time.monotonic() + time_limit_s)
+        status = job.collect()
+        result = job.result if status == "ok" else bytearray()
+        if status != "ok":
+            job.result[:] = bytes(len(job.result))
+        return {"status": status, "exit": job.code}, result, functools.partial(self.end_job, job)
+
+    def end_job(self, job: _Watch) -> None:
+        job.wait_exit(min(job.deadline, time.monotonic() + EXIT_GRACE_S))
+        if job.code is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(job.pid, signal.SIGKILL)
+        kill_all_children(keep=self.spare_pids())
+        for fd in (job.r_res, job.r_err, job.pidfd):
+            if fd >= 0:
+                os.close(fd)
+        self.log.write(job.err, job.dropped)
+        job.err[:] = bytes(len(job.err))
+
+
+class _Watch:
+    """One running child: its result (`<length>\\n<JSON>`) and its output to the log, read until it ends."""
+
+    def __init__(self, pid: int, r_res: int, r_err: int, deadline: float) -> None:
+        self.pid, self.r_res, self.r_err, self.deadline = pid, r_res, r_err, deadline
+        self.result = bytearray()
+        self.err = bytearray()
+        self.dropped = 0
+        self.code: int | None = None
         for fd in (r_res, r_err):
             os.set_blocking(fd, False)
         try:
-            pidfd = os.pidfd_open(pid)
+            self.pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
-            pidfd = -1
-        deadline = time.monotonic() + time_limit_s
-        open_fds = [r_res, r_err]
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                status = "time limit"
-                break
-            waits = open_fds + ([pidfd] if pidfd >= 0 else [])
-            ready, _, _ = select.select(waits, [], [], min(remaining, 0.05 if pidfd < 0 else remaining))
-            for fd in ready:
-                if fd == pidfd:
-                    continue
-                try:
-                    chunk = os.read(fd, 65536)
-                except BlockingIOError:
-                    continue
-                if not chunk:
-                    open_fds.remove(fd)
-                    continue
-                if fd == r_res:
-                    result += chunk
-                    if len(result) > MAX_RESULT_BYTES:
-                        status = "too large"
-                        break
-                else:
-                    room = max(0, LOG_CAP_PER_JOB - len(err))
-                    err += chunk[:room]
-                    dropped += max(0, len(chunk) - room)
-            if status != "ok":
-                break
-            done, wstatus = os.waitpid(pid, os.WNOHANG)
+            self.pidfd = -1
+        self.open_fds = [r_res, r_err]
+
+    def _step(self, until: float) -> bool:
+        """Wait for output or the exit until `until`; False when that time has come."""
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            return False
+        waits = self.open_fds + ([self.pidfd] if self.pidfd >= 0 else [])
+        ready, _, _ = select.select(waits, [], [], min(remaining, 0.05 if self.pidfd < 0 else remaining))
+        for fd in ready:
+            if fd != self.pidfd:
+                self._read(fd)
+        if self.code is None:
+            done, wstatus = os.waitpid(self.pid, os.WNOHANG)
             if done:
-                code = os.waitstatus_to_exitcode(wstatus)
+                self.code = os.waitstatus_to_exitcode(wstatus)
                 # what the child wrote before it exited is in the pipe: take it without waiting for EOF
-                with contextlib.suppress(BlockingIOError, OSError):
-                    while chunk := os.read(r_res, 65536):
-                        result += chunk
-                        if len(result) > MAX_RESULT_BYTES:
-                            status = "too large"
-                            break
-                break
-        if code is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
-        kill_all_children(keep=self.spare_pids())
-        for fd in (r_res, r_err, pidfd):
-            if fd >= 0:
-                os.close(fd)
-        self.log.write(err, dropped)
-        err[:] = bytes(len(err))
-        if status == "ok" and (code != 0 or not result):
-            status = "crashed"
-        if status != "ok":
-            result[:] = bytes(len(result))
-            result = bytearray()
-        return {"status": status, "exit": code}, result
+                while self.r_res in self.open_fds and self._read(self.r_res):
+                    pass
+        return True
+
+    def _read(self, fd: int) -> bool:
+        try:
+            chunk = os.read(fd, 65536)
+        except (BlockingIOError, OSError):
+            return False
+        if not chunk:
+            self.open_fds.remove(fd)
+            return False
+        if fd == self.r_res:
+            if len(self.result) <= MAX_RESULT_BYTES + 32:
+                self.result += chunk
+        else:
+            room = max(0, LOG_CAP_PER_JOB - len(self.err))
+            self.err += chunk[:room]
+            self.dropped += max(0, len(chunk) - room)
+        return True
+
+    def _framed(self) -> str | None:
+        """ok when the whole result is here (then only it is kept), an error, or None: more to come."""
+        head, newline, _ = bytes(self.result[:24]).partition(b"\n")
+        if not newline:
+            return "crashed" if len(self.result) >= 24 else None
+        if not head.isdigit():
+            return "crashed"
+        size = int(head)
+        if size > MAX_RESULT_BYTES:
+            return "too large"
+        if len(self.result) < len(head) + 1 + size:
+            return None
+        body = self.result[len(head) + 1 : len(head) + 1 + size]
+        self.result[:] = bytes(len(self.result))
+        self.result = body
+        return "ok"
+
+    def collect(self) -> str:
+        while True:
+            framed = self._framed()
+            if framed is not None:
+                return framed
+            if self.code is not None:
+                return "crashed"
+            if not self._step(self.deadline):
+                return "time limit"
+
+    def wait_exit(self, until: float) -> None:
+        while self.code is None and self._step(until):
+            pass
 
 
 def main(argv: list[str]) -> int:

@@ -618,7 +618,8 @@ def after_job(port: int | None, session: str | None) -> None:
         runner.release(spark)
 
 
-_WARM: dict[str, Any] = {}  # in a sealed child: the channel warm_child opened, and the address it goes to
+# in a sealed child: the channel warm_child opened and the address it goes to; the session to release
+_WARM: dict[str, Any] = {}
 
 
 def warm_child(port: int | None) -> None:
@@ -631,6 +632,13 @@ def warm_child(port: int | None) -> None:
     channel = DefaultChannelBuilder(url).toChannel()
     grpc.channel_ready_future(channel).result(timeout=5)
     _WARM.update(channel=channel, url=url)
+
+
+def after_result() -> None:
+    """In a sealed child, after its result is written: release the session when its job said so."""
+    spark = _WARM.pop("release", None)
+    if spark is not None:
+        Runner.release(spark)
 
 
 def _attach(job: dict[str, Any]) -> Any:
@@ -694,8 +702,8 @@ def run_sealed(job: dict[str, Any], seal: Any) -> dict[str, Any]:
             runner.run_case(0, run, job["case"], fn, frames, job["max_rows"], spark, out, DataFrame)
         except _Fatal as exc:
             events.append({"event": "run_error", "run": 0, "error": str(exc), "fatal": True})
-    if job.get("release"):
-        Runner.release(spark)
+    if job.get("release"):  # the check's last case: its session goes once the result is on its way
+        _WARM["release"] = spark
     return {"events": events}
 
 
