@@ -3,6 +3,7 @@ user looks, every message in sight. Each test replays one of the reported steps 
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from sql_cards import DECK, write_deck
@@ -24,6 +25,14 @@ def _sql_context(tmp_path: Path, monkeypatch):
     use_utc(monkeypatch)
     decks = write_deck(tmp_path / "decks", ONE_SQL_CARD).parent
     return make_context(tmp_path / "home", decks)
+
+
+@asynccontextmanager
+async def _reviewing(ctx, deck: str | None, size: tuple[int, int] = (80, 24)):
+    """The real app on `ctx` at `size`, a review started (of `deck`, or of everything due): (pilot, screen)."""
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=size) as pilot:
+        yield pilot, await _review(pilot, deck)
 
 
 async def _review(pilot, deck: str | None = None) -> ReviewScreen:
@@ -56,9 +65,7 @@ def _visible(widget) -> bool:
 @pilot_test
 async def test_tab_then_space_after_reveal_ticks_a_point_and_keeps_the_notes(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with _reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("r")  # answer aloud: the spoken view with its note fields
         await pilot.pause()
         await pilot.press("e")
@@ -79,9 +86,7 @@ async def test_tab_then_space_after_reveal_ticks_a_point_and_keeps_the_notes(tmp
 @pilot_test
 async def test_ctrl_z_undoes_typing_in_a_design_field(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with _reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("r")
         await pilot.pause()
         await pilot.press("e", *"keys", "backspace", "backspace", *"ep")
@@ -100,9 +105,7 @@ async def test_ctrl_z_undoes_typing_in_a_design_field(tmp_path, monkeypatch):
 @pilot_test
 async def test_a_failed_code_card_comes_back_with_an_empty_editor(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         await pilot.press("e")
@@ -149,9 +152,7 @@ def test_pyspark_editor_starts_from_the_function_signature(tmp_path, monkeypatch
 @pilot_test
 async def test_undo_after_suspend_unsuspends_and_keeps_the_previous_rating(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         await pilot.press("space", "3")
         await pilot.pause()
         suspended = screen.card
@@ -174,9 +175,7 @@ async def test_undo_after_suspend_unsuspends_and_keeps_the_previous_rating(tmp_p
 @pilot_test
 async def test_digits_in_design_fields_never_rate(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with _reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("space")
         await pilot.pause()
         await pilot.press("e", *"11574", "tab", *"4.32", "tab")
@@ -200,9 +199,7 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
     # tmux send-keys / a fast typist: "e" then "11574" reached the screen before "e" had focused the first
     # field, and after Tab "4.32" went into the field just left; a digit could then rate the card
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with _reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("space")
         await burst(pilot, "e", *"11574", "tab", *"4.32", "tab", "4")
         view = screen.view
@@ -213,9 +210,7 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
         assert review_rows(database_path(ctx.home)) == []  # and the "4" there did not rate
     ctx.close()
     ctx = _sql_context(tmp_path / "sql", monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         assert isinstance(screen.view, CodeCardView)
         editor = screen.view.query_one("#editor", TextArea)
         editor.load_text("")
@@ -240,9 +235,7 @@ async def test_enter_in_a_number_field_moves_on_in_the_order_typed(tmp_path, mon
     # Enter moved on through Input.Submitted, a message handled after the keys typed behind it: "11574 Enter
     # 500" in one burst typed 500 into the first field too
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with _reviewing(ctx, "design-basics") as (pilot, screen):
         await burst(pilot, "e", *"11574", "enter", *"500", "enter", "space")
         view = screen.view
         assert view is not None
@@ -263,9 +256,7 @@ async def test_a_priority_key_waits_for_the_keys_before_it_with_a_table_focused(
     from prepdeck.tui.components.fields import focus_now
 
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         editor = view.query_one("#editor", TextArea)
@@ -285,9 +276,7 @@ async def test_a_priority_key_waits_for_the_keys_before_it_with_a_table_focused(
 @pilot_test
 async def test_give_up_outside_the_editor_then_enter_rates_again(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView) and screen.focused is None
         await pilot.press("ctrl+g")
@@ -331,9 +320,7 @@ async def test_play_message_is_in_sight_on_a_scrolled_card(tmp_path, monkeypatch
 @pilot_test
 async def test_long_model_answer_lines_wrap_at_80_columns(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         await pilot.press("ctrl+g")
         await settle(pilot)
         fence = screen.view.query_one("#answer").query_one("MarkdownFence")  # type: ignore[union-attr]
@@ -370,9 +357,7 @@ async def test_browser_header_follows_suspend_and_unsuspend(tmp_path, monkeypatc
 @pilot_test
 async def test_a_new_run_clears_the_old_verdict(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         await pilot.press("e")
@@ -472,9 +457,7 @@ async def test_review_at_60x20_keeps_rating_buttons_whole_and_quit_help_in_the_f
     from textual.widgets import Button
 
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(60, 20)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None, size=(60, 20)) as (pilot, screen):
         await pilot.press("space")
         await settle(pilot)
         for button in screen.query(".rate").results(Button):
@@ -491,12 +474,10 @@ async def test_review_at_60x20_keeps_rating_buttons_whole_and_quit_help_in_the_f
 @pilot_test
 async def test_edit_is_offered_only_on_cards_with_something_to_type_into(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 24)) as pilot:
-        screen = await _review(pilot, "alpha")
+    async with _reviewing(ctx, "alpha", size=(100, 24)) as (pilot, screen):
         assert screen.card is not None and screen.card.type == "recall"
         assert "Edit" not in _footer_keys(screen)
-        app.pop_screen()
+        pilot.app.pop_screen()
         screen = await _review(pilot, "design-basics")
         assert "Edit" in _footer_keys(screen)
     ctx.close()
@@ -521,9 +502,7 @@ async def test_space_on_the_answer_side_rates_good(tmp_path, monkeypatch):
 @pilot_test
 async def test_a_wrong_table_name_is_not_a_failed_try(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         await pilot.press("e")
@@ -543,9 +522,7 @@ async def test_a_wrong_table_name_is_not_a_failed_try(tmp_path, monkeypatch):
 @pilot_test
 async def test_plan_panel_opens_in_sight_with_unbroken_boxes(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         await pilot.press("e")
@@ -566,9 +543,7 @@ async def test_plan_panel_opens_in_sight_with_unbroken_boxes(tmp_path, monkeypat
 async def test_a_plan_that_cannot_be_made_says_why_in_sight(tmp_path, monkeypatch):
     # Ctrl+T in the editor on a query naming an unknown table: the error box opened below the fold
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         await pilot.press("e")
@@ -585,9 +560,7 @@ async def test_a_plan_that_cannot_be_made_says_why_in_sight(tmp_path, monkeypatc
 @pilot_test
 async def test_top_bar_counts_new_learning_and_review(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None, size=(100, 24)) as (pilot, screen):
         top = screen.query_one("#top", Static)
         assert "3 new 0 learning 0 review" in str(top.render())
         await pilot.press("space", "1")  # Again: back in the same session, as learning
@@ -650,9 +623,7 @@ async def test_after_w_the_full_path_is_shown_and_v_opens_or_names_it(tmp_path, 
 @pilot_test
 async def test_session_retention_counts_only_cards_seen_before(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None, size=(100, 30)) as (pilot, screen):
         await pilot.press("space", "1")  # a new card forgotten: learning, not a lapse of recall
         await pilot.pause()
         for _ in range(2):
@@ -695,9 +666,7 @@ async def test_right_capacity_numbers_tick_the_points_that_name_them(tmp_path, m
 @pilot_test
 async def test_f3_flips_between_the_tables_and_the_editor(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         await pilot.press("e", *"SELECT")
@@ -720,9 +689,7 @@ async def test_sql_card_shows_the_expected_output_of_the_visible_example(tmp_pat
     from textual.widgets import DataTable
 
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 40)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None, size=(100, 40)) as (pilot, screen):
         await settle(pilot)
         view = screen.view
         assert isinstance(view, CodeCardView)
@@ -738,9 +705,7 @@ async def test_sql_card_shows_the_expected_output_of_the_visible_example(tmp_pat
 async def test_ctrl_a_selects_all_in_the_code_editor_and_in_a_note_field(tmp_path, monkeypatch):
     # Textual's Ctrl+A moved to the line start; a user who selects all and types expected a fresh answer
     ctx = _sql_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
+    async with _reviewing(ctx, None) as (pilot, screen):
         view = screen.view
         assert isinstance(view, CodeCardView)
         await pilot.press("e")
@@ -752,9 +717,7 @@ async def test_ctrl_a_selects_all_in_the_code_editor_and_in_a_note_field(tmp_pat
         assert editor.text == "x"
     ctx.close()
     ctx = new_context(tmp_path / "design", monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with _reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("r")
         await pilot.pause()
         await pilot.press("e", *"sla 99.9", "ctrl+a", "z")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from tui_support import NOW, Clock, new_context, pilot_test, settle
 
 from prepdeck.core.plan import load_settings
@@ -11,6 +13,18 @@ from prepdeck.tui.screens.plan import PlanScreen
 from prepdeck.tui.screens.review import ReviewScreen
 
 
+@asynccontextmanager
+async def _on_plan_screen(ctx, size: tuple[int, int]):
+    """The real app on `ctx` at `size`, its plan screen opened from home with `i`: (pilot, screen)."""
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen)
+        yield pilot, app.screen
+
+
 def text(widget) -> str:
     return str(widget.render())
 
@@ -18,13 +32,7 @@ def text(widget) -> str:
 @pilot_test
 async def test_a_plan_set_on_its_screen_shows_its_forecast_and_the_home_countdown(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PlanScreen)
+    async with _on_plan_screen(ctx, (100, 30)) as (pilot, screen):
         assert "none yet" in text(screen.query_one("#plan-top"))
         await pilot.click("#plan-date")
         await pilot.press(*"2020-01-01", "enter")  # in the past: refused in one line, nothing saved
@@ -47,8 +55,8 @@ async def test_a_plan_set_on_its_screen_shows_its_forecast_and_the_home_countdow
         assert "behavioral" not in body
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
-        top = text(app.screen.query_one("#top"))
+        assert isinstance(pilot.app.screen, HomeScreen)
+        top = text(pilot.app.screen.query_one("#top"))
         assert "interview in 24 days" in top and "min planned" in top
         assert top.index("min planned") < 70  # in sight at 80 columns, not cut off at the line's end
         # Ctrl+D on the plan screen ends it; the countdown goes
@@ -59,7 +67,7 @@ async def test_a_plan_set_on_its_screen_shows_its_forecast_and_the_home_countdow
         assert load_settings(ctx.store()) is None
         await pilot.press("escape")
         await settle(pilot)
-        assert "interview in" not in text(app.screen.query_one("#top"))
+        assert "interview in" not in text(pilot.app.screen.query_one("#top"))
 
 
 @pilot_test
@@ -137,13 +145,7 @@ async def test_the_plan_form_fits_the_default_and_a_narrow_terminal(tmp_path, mo
 async def test_end_plan_and_cram_are_offered_only_with_a_plan(tmp_path, monkeypatch):
     # without a plan Ctrl+D said "Plan ended" and Ctrl+K "Nothing to practise: last days"
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PlanScreen)
+    async with _on_plan_screen(ctx, (100, 30)) as (pilot, screen):
         assert not screen.check_action("clear_plan", ()) and not screen.check_action("cram", ())
         await pilot.click("#plan-date")
         await pilot.press(*"2026-12-20", "enter")
