@@ -463,3 +463,38 @@ async def test_ending_the_phases_early_says_so_instead_of_time(tmp_path, monkeyp
         assert not any("round is over" in m for m in messages)
         phase_line = _text(screen.query_one("#mock-phase"))
         assert phase_line.startswith("Round ended. Tick what your design covered")
+
+
+@pilot_test
+async def test_the_design_hint_in_a_mock_names_the_mock_keys_and_they_do_what_it_says(tmp_path, monkeypatch):
+    # the hint said "then Space", the review's reveal key: a mock has no reveal (Space did nothing there);
+    # the answer shows when the round's last phase ends, on the mock's next-phase key, remapped here
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[keys]\nmock_next = "j"\nmock_pause = "k"\n', encoding="utf-8")
+    ctx = _context(tmp_path, monkeypatch)
+    clock = Clock()
+    app = PrepdeckApp(ctx, clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await _open(pilot, "design")
+        view = next(iter(screen.views.values()))
+        hint = _text(view.query_one(".hint"))
+        assert "Space" not in hint
+        assert "then the model answer shows when the round ends (j: next phase); or r to answer" in hint
+        await pilot.press("space")
+        await _step(pilot)
+        assert not view.revealed and screen.session.phase.name == "clarify"
+        await pilot.press("k")
+        assert "PAUSED (k resumes)" in _text(screen.query_one("#mock-timer"))
+        await pilot.press("k")
+        for phase in ("design", "trade-offs"):
+            await pilot.press("j")
+            await _step(pilot)
+            assert screen.session.phase.name == phase and not view.revealed
+        await pilot.press("j")
+        await _step(pilot)
+        assert screen.state == "wrapup" and view.revealed
+        assert _text(screen.query_one("#mock-phase")).endswith("capacity numbers; j shows the rubric.")
+        await pilot.press("j")
+        await _step(pilot)
+        assert screen.state == "scoring"

@@ -297,14 +297,20 @@ def key_in_force(node: object, action_id: str) -> str:
     return key_hint(app, action_id)
 
 
-def key_here(node: object, action_id: str) -> str:
-    """`key_in_force` for a review action named in a view that a mock also hosts: the mock screen has its own
-    action ids (`mock_leave` for `leave`), listed in its `KEY_IDS`, so a remap of either shows where it works."""
+def action_here(node: object, action_id: str) -> str:
+    """The id that does a review action on the screen `node` is on: the mock screen has its own action ids
+    (`mock_leave` for `leave`, `mock_next` where the review has `reveal`), listed in its `KEY_IDS`."""
     try:
         screen = getattr(node, "screen", None)
     except Exception:  # not mounted yet: no screen, the review's id
         screen = None
-    return key_in_force(node, getattr(screen, "KEY_IDS", {}).get(action_id, action_id))
+    return getattr(screen, "KEY_IDS", {}).get(action_id, action_id)
+
+
+def key_here(node: object, action_id: str) -> str:
+    """`key_in_force` for a review action named in a view that a mock also hosts, so a remap of either shows
+    where it works."""
+    return key_in_force(node, action_here(node, action_id))
 
 
 def _valid_key(key: str) -> bool:

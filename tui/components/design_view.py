@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from prepdeck.core.selfcheck import NumberVerdict, check_number, coverage, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer
-from prepdeck.tui.bindings import key_here, key_in_force
+from prepdeck.tui.bindings import action_here, key_here
 from prepdeck.tui.components.card_view import CardView
 from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.fields import TextField, focus_now
@@ -223,10 +223,12 @@ class DesignCardView(CardView):
         yield self.card_header()
         lo, hi = card.speaking_target()
         yield DeckMarkdown(card.prompt, classes="prompt")
-        speak, reveal = key_here(self, "speak"), key_in_force(self, "reveal")
+        speak, done = escape(key_here(self, "speak")), escape(key_here(self, "reveal"))
+        if action_here(self, "reveal") != "reveal":  # a mock: its next-phase key; the answer shows at the end
+            done = f"the model answer shows when the round ends ({done}: next phase)"
         yield Static(
-            f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {escape(reveal)}; or "
-            f"{escape(speak)} to answer aloud (recorded, scored /100).[/dim]",
+            f"[dim]Answer on paper in {lo // 60}–{hi // 60} min, then {done}; or {speak} to answer aloud "
+            "(recorded, scored /100).[/dim]",
             classes="hint",
         )
         yield from self.sheet.compose_numbers()

@@ -92,7 +92,13 @@ class MockScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("mock")
     # the review actions a hosted card view names in its hints, as this screen's (bindings.key_here)
-    KEY_IDS: ClassVar[dict[str, str]] = {"leave": "mock_leave", "edit": "mock_edit", "speak": "mock_speak"}
+    # (no reveal here: a design card's answer shows when its round ends, `mock_next` through the last phase)
+    KEY_IDS: ClassVar[dict[str, str]] = {
+        "leave": "mock_leave",
+        "edit": "mock_edit",
+        "speak": "mock_speak",
+        "reveal": "mock_next",
+    }
 
     def __init__(
         self, round_: str | None = None, *, seed: int | None = None, clock: Monotonic | None = None
@@ -279,7 +285,8 @@ class MockScreen(Screen[None]):
             if left >= 0
             else f"[b red]+{format_clock(-left)} over[/b red]"
         )
-        paused = "  ·  [b yellow]PAUSED (p resumes)[/b yellow]" if timer.paused else ""
+        resume = escape(key_in_force(self, "mock_pause"))
+        paused = f"  ·  [b yellow]PAUSED ({resume} resumes)[/b yellow]" if timer.paused else ""
         bar.update(
             f"[b]{escape(title)}[/b] · {escape(phase)}  {clock}  ·  total {format_clock(timer.total_used())}"
             f" / {format_clock(timer.total_planned())}{paused}"
@@ -290,7 +297,13 @@ class MockScreen(Screen[None]):
         if self.session.timer is None or self.state != "running":
             return
         paused = self.session.toggle_pause()
-        self.notify("Paused: the clock stops until p." if paused else "Resumed.", title="Time", timeout=3)
+        resume = key_in_force(self, "mock_pause")
+        self.notify(
+            f"Paused: the clock stops until {resume}." if paused else "Resumed.",
+            title="Time",
+            markup=False,
+            timeout=3,
+        )
         self._save_progress()
         self._update_bar()
 
@@ -343,7 +356,7 @@ class MockScreen(Screen[None]):
             design.reveal()
             self.query_one("#mock-phase", Static).update(
                 f"[b]{'Round ended.' if early else 'Time.'}[/b] Tick what your design covered and check your "
-                "capacity numbers; n shows the rubric."
+                f"capacity numbers; {escape(key_in_force(self, 'mock_next'))} shows the rubric."
             )
             self._update_bar()
             self.refresh_bindings()
