@@ -69,25 +69,34 @@ def build_parser() -> argparse.ArgumentParser:
         _global_options(p, suppress=True)
         return p
 
+    def add_speech_options(p: argparse.ArgumentParser) -> None:
+        """The options of the commands that transcribe audio (record, transcribe)."""
+        p.add_argument("--model", metavar="M", help="Whisper model: tiny.en, base, a folder or a model name")
+        p.add_argument("--json", action="store_true")
+
     p = add("review", "open the app straight into a review of what is due")
     p.add_argument("deck_id", nargs="?", metavar="DECK_ID")
 
     p = add("decks", "list, validate or trust decks")
     decks_sub = p.add_subparsers(dest="decks_command", metavar="ACTION", parser_class=_Parser, required=True)
-    q = decks_sub.add_parser("list", help="each deck: id, title, round, cards, due now, new")
-    _global_options(q, suppress=True)
-    q.add_argument("--json", action="store_true")
-    q = decks_sub.add_parser("check", help="validate deck files; prints PATH:LINE: message per problem")
-    _global_options(q, suppress=True)
-    q.add_argument("paths", nargs="*", metavar="PATH")
-    q = decks_sub.add_parser(
-        "trust", help="let a deck file (at its current content) or a folder run its code"
+
+    def add_decks(action: str, help_text: str) -> argparse.ArgumentParser:
+        q = decks_sub.add_parser(action, help=help_text)
+        _global_options(q, suppress=True)
+        return q
+
+    add_decks("list", "each deck: id, title, round, cards, due now, new").add_argument(
+        "--json", action="store_true"
     )
-    _global_options(q, suppress=True)
-    q.add_argument("targets", nargs="+", metavar="PATH_OR_DECK_ID")
-    q = decks_sub.add_parser("untrust", help="withdraw the trust given to a deck file or a folder")
-    _global_options(q, suppress=True)
-    q.add_argument("targets", nargs="+", metavar="PATH_OR_DECK_ID")
+    add_decks("check", "validate deck files; prints PATH:LINE: message per problem").add_argument(
+        "paths", nargs="*", metavar="PATH"
+    )
+    add_decks("trust", "let a deck file (at its current content) or a folder run its code").add_argument(
+        "targets", nargs="+", metavar="PATH_OR_DECK_ID"
+    )
+    add_decks("untrust", "withdraw the trust given to a deck file or a folder").add_argument(
+        "targets", nargs="+", metavar="PATH_OR_DECK_ID"
+    )
 
     p = add("check", "judge answers to a sql, pyspark or python card, without recording a review")
     p.add_argument("card_id", metavar="CARD_ID")
@@ -121,13 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--from", dest="from_file", metavar="AUDIO_FILE", help="use this audio file, not the microphone"
     )
-    p.add_argument("--model", metavar="M", help="Whisper model: tiny.en, base, a folder or a model name")
-    p.add_argument("--json", action="store_true")
+    add_speech_options(p)
 
     p = add("transcribe", "transcribe and analyse audio files without storing anything")
     p.add_argument("audio", nargs="+", metavar="AUDIO_FILE")
-    p.add_argument("--model", metavar="M", help="Whisper model: tiny.en, base, a folder or a model name")
-    p.add_argument("--json", action="store_true")
+    add_speech_options(p)
 
     p = add("analyze", "analyse a written or pasted answer as a spoken one is (STAR or design structure)")
     p.add_argument("files", nargs="+", metavar="TEXT_FILE", help="plain text; - reads standard input")
