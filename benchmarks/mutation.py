@@ -31,6 +31,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from benchmarks.mutation_score import CardScore, mutation_settings
 from prepdeck.checkers.sql import check_sql
 from prepdeck.checkers.sql.errors import CardProblem
 from prepdeck.core.config import SqlConfig
@@ -418,17 +419,6 @@ def random_case(card: Card, seed: int, rows: int) -> Case:
 # scoring
 
 
-@dataclass
-class CardScore:
-    card: str
-    generated: int = 0
-    distinguishable: int = 0
-    killed: int = 0
-    equivalent_declared: int = 0
-    survivors: list[Mutant] = field(default_factory=list)
-    problem: str | None = None  # the solution itself fails on the random data
-
-
 CONFIG = SqlConfig(time_limit_s=20.0, max_rows=100_000)
 
 
@@ -437,13 +427,8 @@ def _random_card(card: Card) -> Card:
     return dataclasses.replace(card, cases=cases, ordered=card.ordered)
 
 
-def mutation_settings(card: Card) -> dict[str, Any]:
-    settings = card.extra.get("mutation", {}) if isinstance(card.extra, dict) else {}
-    return settings if isinstance(settings, dict) else {}
-
-
-def score_sql_card(card: Card) -> CardScore:
-    score = CardScore(card.global_id)
+def score_sql_card(card: Card) -> CardScore[Mutant]:
+    score: CardScore[Mutant] = CardScore(card.global_id)
     declared = {" ".join(s.split()) for s in mutation_settings(card).get("equivalent", [])}
     probe = _random_card(card)
     try:
@@ -477,7 +462,7 @@ def builtin_sql_cards(ids: list[str] | None = None) -> Iterator[Card]:
             yield card
 
 
-def _table(scores: list[CardScore], py_scores: list[Any]) -> str:
+def _table(scores: list[CardScore[Mutant]], py_scores: list[Any]) -> str:
     def row(kind: str, group: list[Any]) -> str:
         g = sum(s.generated for s in group)
         e = sum(s.equivalent_declared for s in group)

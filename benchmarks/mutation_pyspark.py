@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.mutation import ROWS, SEEDS, random_case
-from benchmarks.mutation_python import CardScore, python_mutants, settings
+from benchmarks.mutation_python import Mutant, python_mutants
+from benchmarks.mutation_score import CardScore, mutation_settings
 from prepdeck.checkers.spark import check_pyspark_answers, service
 from prepdeck.core.config import Config
 from prepdeck.decks import BUILTIN_DECKS
@@ -29,9 +30,9 @@ from prepdeck.decks.model import Card
 START, END = "<!-- mutation-pyspark:start -->", "<!-- mutation-pyspark:end -->"
 
 
-def score_pyspark_card(card: Card, config: Config) -> CardScore:
-    score = CardScore(card.global_id)
-    declared = {ast.unparse(ast.parse(s)) for s in settings(card).get("equivalent", [])}
+def score_pyspark_card(card: Card, config: Config) -> CardScore[Mutant]:
+    score: CardScore[Mutant] = CardScore(card.global_id)
+    declared = {ast.unparse(ast.parse(s)) for s in mutation_settings(card).get("equivalent", [])}
     mutants = python_mutants(card.solution or "")
     score.generated = len(mutants)
     score.equivalent_declared = sum(m.source in declared for m in mutants)

@@ -21,9 +21,10 @@ import json
 import random
 import signal
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from benchmarks.mutation_score import CardScore, mutation_settings
 from prepdeck.checkers.python_judge import values_match
 from prepdeck.decks.model import Card
 
@@ -223,13 +224,8 @@ def _fuzz(value: Any, rng: random.Random) -> Any:
     return value
 
 
-def settings(card: Card) -> dict[str, Any]:
-    found = card.extra.get("mutation", {}) if isinstance(card.extra, dict) else {}
-    return found if isinstance(found, dict) else {}
-
-
 def fuzzed_inputs(card: Card) -> Iterator[dict[str, Any]]:
-    opts = settings(card)
+    opts = mutation_settings(card)
     rng = random.Random(card.global_id)
     keep_sorted = set(opts.get("sorted", []))
     for case in card.cases:
@@ -244,24 +240,14 @@ def fuzzed_inputs(card: Card) -> Iterator[dict[str, Any]]:
             yield fuzzed
 
 
-@dataclass
-class CardScore:
-    card: str
-    generated: int = 0
-    distinguishable: int = 0
-    killed: int = 0
-    equivalent_declared: int = 0
-    survivors: list[Mutant] = field(default_factory=list)
-
-
 def _same(card: Card, a: Any, b: Any) -> bool:
     return values_match(a, b, card.compare, card.tolerance)
 
 
-def score_python_card(card: Card) -> CardScore:
-    score = CardScore(card.global_id)
+def score_python_card(card: Card) -> CardScore[Mutant]:
+    score: CardScore[Mutant] = CardScore(card.global_id)
     fn, solution = card.function or "", card.solution or ""
-    declared = {ast.unparse(ast.parse(s)) for s in settings(card).get("equivalent", [])}
+    declared = {ast.unparse(ast.parse(s)) for s in mutation_settings(card).get("equivalent", [])}
     probes = []
     for args in fuzzed_inputs(card):
         ok, value = call(solution, fn, args)
