@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input, Static
 from prepdeck.core.intervals import format_interval
 from prepdeck.core.store import StoreError, from_iso
 from prepdeck.tui.bindings import bindings_for
+from prepdeck.tui.components.data_table import cursor_row_key
 from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.messages import BrowserRowsLoaded, ReviewsChanged
 from prepdeck.tui.workers import background
@@ -202,13 +203,7 @@ class BrowserScreen(Screen[None]):
         ]
 
     def _selected_id(self) -> str | None:
-        table = self.query_one("#cards", DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            return cast(str, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        except Exception:
-            return None
+        return cursor_row_key(self.query_one("#cards", DataTable))
 
     # -- events ----------------------------------------------------------------------------------
     @on(Input.Changed, "#search")

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from prepdeck.tui.bindings import bindings_for, key_hint
+from prepdeck.tui.components.data_table import cursor_row_key
 from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.components.heatmap import Heatmap
 from prepdeck.tui.messages import HomeDataLoaded, ReviewsChanged
@@ -238,13 +239,7 @@ class HomeScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------------
     def _selected_key(self) -> str | None:
-        table = self.query_one("#decks", DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            return cast(str, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        except Exception:
-            return None
+        return cursor_row_key(self.query_one("#decks", DataTable))
 
     def action_review_all(self) -> None:
         self.papp.start_review(None)
