@@ -198,6 +198,29 @@ def markdown(results: dict[str, dict], order: list[str], before: dict | None = N
         "misses; no threshold was chosen on held-out figures. Festival's Duration_Stretch does not change "
         "the HTS voice, so slt's two rates are one (a corpus limit).",
         "",
+        "Tried and not kept (session 4): a learned filled-pause detector on the default transcriber's "
+        "words and the audio. Candidates: every Whisper word and every gap between words (6,556 on dev); "
+        "39 numpy features: Whisper's probability, duration, look-alike word, neighbours' probabilities and "
+        "gaps, punctuation, position, and the sound of the word or gap (energy, voicing, hiss, spectral "
+        "flux and centroid, pitch spread, longest steady voiced run, and the same over its first and last "
+        "150 ms); label: within 0.12 s of an annotated hesitation Whisper had not written; a logistic "
+        "regression, cross-validated on dev with folds by script (two scripts per fold); edit: a look-alike "
+        "word becomes uh/um, else an uh is inserted. Chosen on dev (threshold 0.5): 17 edits, only 8 of "
+        "them at a hesitation. The count-based columns still rise (dev recall 0.70 -> 0.74, um/uh 141 -> "
+        "156/240, precision 0.98 -> 0.98; kal@0.8 0.53 -> 0.64, kal@1.0 0.53 -> 0.68, espeak and piper@1.0 "
+        "+0.02, slt and piper@0.8 unchanged) because a misplaced uh is credited when its clip has a missed "
+        "hesitation elsewhere: um/uh in place moves 141 -> 147 only, and the 5 edits on espeak and piper "
+        "were all misplaced. Held-out, run once (fitted on all of dev): 4 edits, all kal, 2 at hesitations; "
+        "recall 0.71 -> 0.73, um/uh 61 -> 65/96, precision 0.97 -> 0.97 (kal@0.8 1.00 -> 0.94), in place "
+        "62 -> 64. Adding LPC formants (F1/F2 level, spread, slope), pitch slope, per-clip z-scores, 96 "
+        "clips of 12 new training scripts and boosted depth-2 trees lifted the ranking but not enough: "
+        "on dev at most 6 of 7 edits right, 19 of 33 at a lower threshold (recall 0.77, precision 0.95, in "
+        "place 160/240). About every second uh it would write lands on a real word, so nothing is in the "
+        "transcriber. Cost was not the limit (features: RTF 0.003, 0.01 with formants); separability is: "
+        "Whisper's word times are often 0.1-0.2 s off, as long as these voices' hesitations last, and a "
+        "diphone voice's “uh” is the same schwa as its “a”. Scripts and commands: "
+        "/work/notes/speech2-trial/README.md (prototypes, not in the package).",
+        "",
         END,
         "",
     ]
