@@ -46,6 +46,7 @@ def _tally() -> dict:
         "pauses_right": 0,
         "timed_true": 0,
         "timed_found": 0,
+        "timed_written": 0,
     }
 
 
@@ -66,9 +67,16 @@ def _timed_hits(spans: list[tuple[str, float, float]], words: list) -> int:
     return hits
 
 
+def _written_fillers(words: list) -> int:
+    from prepdeck.recordings.transcribe import is_vocal_filler
+
+    return sum(is_vocal_filler(w.text) for w in words)
+
+
 def _count(t: dict, clip, result: dict, words: list) -> None:
     t["timed_true"] += len(clip.filled_pauses)
     t["timed_found"] += _timed_hits(clip.filled_pauses, words)
+    t["timed_written"] += _written_fillers(words)
     got = result["fillers"]["by_type"]
     for kind in set(got) | set(clip.fillers):
         g, want = got.get(kind, 0), clip.fillers.get(kind, 0)
