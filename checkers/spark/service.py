@@ -163,6 +163,20 @@ class JobOutcome:
     stopped_run: int | None = None  # the run that was going when it stopped
 
 
+@dataclass(frozen=True)
+class _SourceRun:
+    """One source of a job on its sealed child: what running it on the job's cases needs."""
+
+    sealed: Sealed
+    index: int  # the source's place in the job's runs (its events carry it)
+    run: dict[str, Any]
+    job: dict[str, Any]
+    cases: list[dict[str, Any]]  # visible ones first
+    time_limit_s: float
+    cancel: threading.Event | None
+    outcome: JobOutcome
+
+
 # ----------------------------------------------------------------------------------------------
 # the service
 
@@ -526,34 +540,27 @@ class SparkService:
                 raise SparkUnavailable("Spark is not started")
             cases = sorted(job["cases"], key=lambda c: bool(c.get("hidden")))
             for index, run in enumerate(job["runs"]):
-                if self._run_source(sealed, index, run, job, cases, time_limit_s, cancel, outcome):
+                if self._run_source(
+                    _SourceRun(sealed, index, run, job, cases, time_limit_s, cancel, outcome)
+                ):
                     break
         return outcome
 
-    def _run_source(
-        self,
-        sealed: Sealed,
-        index: int,
-        run: dict[str, Any],
-        job: dict[str, Any],
-        cases: list[dict[str, Any]],
-        time_limit_s: float,
-        cancel: threading.Event | None,
-        outcome: JobOutcome,
-    ) -> bool:
+    def _run_source(self, source: _SourceRun) -> bool:
         """One source on every case; True when the job must stop (a card error, cancel)."""
         from prepdeck.checkers.spark.java_calls import JAVA_CALLS_REFUSED, refuses_java_calls
 
+        run, job, outcome = source.run, source.job, source.outcome
         if refuses_java_calls(run["source"] or run.get("sql") or ""):
-            outcome.events.append({"event": "run_error", "run": index, "error": JAVA_CALLS_REFUSED})
+            outcome.events.append({"event": "run_error", "run": source.index, "error": JAVA_CALLS_REFUSED})
             return False
         if run.get("sql") is not None:
-            return self._run_sql(sealed, index, run, job, cases, time_limit_s, cancel, outcome)
+            return self._run_sql(source)
         # one Spark session per source: its cases attach to it in turn (visible ones first, so what a hidden
         # case leaves in the session never reaches a shown result); the last case releases it
         session = str(uuid.uuid4())
-        for position, case in enumerate(cases):
-            last = position == len(cases) - 1
+        for position, case in enumerate(source.cases):
+            last = position == len(source.cases) - 1
             payload = {
                 "url": self.url,
                 "session": session,
@@ -568,19 +575,19 @@ class SparkService:
                 "release": last,
                 "sql": run.get("sql"),
             }
-            done = sealed.run(
+            done = source.sealed.run(
                 payload,
-                time_limit_s,
+                source.time_limit_s,
                 session=session,
                 clean_after=last and run.get("untrusted", True),
-                cancel=cancel,
+                cancel=source.cancel,
             )
             result = done.result or {}
             if done.status != "ok" or result.get("internal_error"):
-                return self._stopped(done, index, outcome)
+                return self._stopped(done, source.index, outcome)
             events = [e for e in result.get("events", []) if isinstance(e, dict)]
             for event in events:
-                event["run"] = index
+                event["run"] = source.index
                 outcome.events.append(event)
                 if event.get("event") == "card_error":
                     return True
@@ -588,49 +595,40 @@ class SparkService:
                 return False  # the source does not load: its other cases would say the same
         return False
 
-    def _run_sql(
-        self,
-        sealed: Sealed,
-        index: int,
-        run: dict[str, Any],
-        job: dict[str, Any],
-        cases: list[dict[str, Any]],
-        time_limit_s: float,
-        cancel: threading.Event | None,
-        outcome: JobOutcome,
-    ) -> bool:
+    def _run_sql(self, source: _SourceRun) -> bool:
         """A Spark SQL answer: every case in one sealed child and one session (no code of the answer's runs
         in the child, so a fork, a channel and a session per case would buy nothing), visible cases first.
         The child stops a case's query at the time limit itself; the supervisor's limit is the backstop. A
         query cannot change the catalog (the judge refuses anything but a query), so there is nothing to
         clean after it unless the child was stopped."""
+        run, job, outcome = source.run, source.job, source.outcome
         payload = {
             "url": self.url,
             "session": str(uuid.uuid4()),
             "sql": run["sql"],
             "explain": bool(run.get("explain")),
             "tables": job["tables"],
-            "cases": [{"name": c["name"], "data": c["data"]} for c in cases],
+            "cases": [{"name": c["name"], "data": c["data"]} for c in source.cases],
             "max_rows": job["max_rows"],
             "today": job.get("today"),
-            "case_time_limit_s": time_limit_s,
+            "case_time_limit_s": source.time_limit_s,
         }
-        done = sealed.run(
+        done = source.sealed.run(
             payload,
-            time_limit_s * len(cases) + 5.0,
+            source.time_limit_s * len(source.cases) + 5.0,
             session=payload["session"],
             clean_after=False,
-            cancel=cancel,
+            cancel=source.cancel,
         )
         if done.status == "ok" and not (done.result or {}).get("internal_error"):
             result = done.result or {}
             for event in result.get("events", []):
                 if isinstance(event, dict):
-                    outcome.events.append({**event, "run": index})
+                    outcome.events.append({**event, "run": source.index})
             if result.get("stopped"):
-                outcome.stopped, outcome.stopped_run = str(result["stopped"]), index
+                outcome.stopped, outcome.stopped_run = str(result["stopped"]), source.index
             return any(e.get("event") == "card_error" for e in outcome.events)
-        return self._stopped(done, index, outcome)
+        return self._stopped(done, source.index, outcome)
 
     def _stopped(self, done: SealedOutcome, index: int, outcome: JobOutcome) -> bool:
         """Why a sealed child gave no result, in the outcome; True when the job must stop."""
