@@ -24,12 +24,12 @@ import json
 import math
 import re  # noqa: F401
 import statistics  # noqa: F401
-import traceback
 import typing  # noqa: F401
 from collections.abc import Callable, Iterable
 from typing import Any
 
-ANSWER_FILE = "answer.py"
+from prepdeck.checkers.answer_code import NotLoaded, answer_line, check_call, first_line, load_function
+
 MAX_STDOUT = 4000
 MAX_ITEMS = 100_000  # a returned generator is read up to this many items
 
@@ -66,71 +66,25 @@ def _is_iterator(value: Any) -> bool:
     return inspect.isgenerator(value) or (isinstance(value, Iterable) and hasattr(value, "__next__"))
 
 
-def _answer_line(tb: Any) -> int | None:
-    line = None
-    for frame in traceback.extract_tb(tb):
-        if frame.filename == ANSWER_FILE:
-            line = frame.lineno
-    return line
-
-
 def describe_error(exc: BaseException) -> str:
     """`ErrorClass: message (line N)`, one line."""
-    line = _answer_line(exc.__traceback__)
-    message = next((s.strip() for s in str(exc).splitlines() if s.strip()), "")
+    line = answer_line(exc.__traceback__)
+    message = first_line(str(exc))
     where = f" (line {line})" if line else ""
     return f"{type(exc).__name__}: {message}{where}" if message else f"{type(exc).__name__}{where}"
-
-
-def load_function(source: str, function: str, call: str, namespace: dict[str, Any]) -> Any:
-    """The answer's function, or a dict {"run_error": …} saying why there is none."""
-    try:
-        code = compile(source, ANSWER_FILE, "exec")
-    except SyntaxError as exc:
-        where = f" (line {exc.lineno})" if exc.lineno else ""
-        return {"run_error": f"SyntaxError: {exc.msg}{where}"}
-    except ValueError as exc:
-        return {"run_error": f"the code cannot be compiled: {exc}"}
-    try:
-        exec(code, namespace)
-    except SystemExit:
-        return {"run_error": "the code calls sys.exit() when it is loaded"}
-    except BaseException as exc:
-        return {"run_error": describe_error(exc)}
-    fn = namespace.get(function)
-    if fn is None:
-        names = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
-        found = f" (it defines {', '.join(names)})" if names else ""
-        return {"run_error": f"no function named `{function}`{found}: write `def {function}(...)`"}
-    if not callable(fn):
-        return {"run_error": f"`{function}` is not a function"}
-    return fn
-
-
-def check_signature(fn: Callable[..., Any], names: Iterable[str], call: str) -> dict[str, str] | None:
-    try:
-        inspect.signature(fn).bind(**dict.fromkeys(names))
-    except TypeError as exc:
-        return {"run_error": f"wrong arguments: the judge calls {call}, but {exc}"}
-    except ValueError:
-        pass
-    return None
 
 
 def run_sealed(job: dict[str, Any], seal: Callable[[], None]) -> dict[str, Any]:
     args = json.loads(job["args"])
     function = job["function"]
-    call = f"{function}({', '.join(f'{k}=…' for k in args)})"
     seal()
     out = io.StringIO()
-    namespace: dict[str, Any] = {"__name__": "answer", "__file__": ANSWER_FILE}
-    with contextlib.redirect_stdout(out):
-        fn = load_function(job["source"], function, call, namespace)
-    if isinstance(fn, dict):
-        return fn
-    problem = check_signature(fn, args, call)
-    if problem:
-        return problem
+    try:
+        with contextlib.redirect_stdout(out):
+            fn = load_function(job["source"], function, describe_error)
+        check_call(fn, function, args)
+    except NotLoaded as exc:
+        return {"run_error": str(exc)}
     try:
         with contextlib.redirect_stdout(out):
             value = fn(**args)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import inspect
 import io
 import json
 import logging
@@ -31,12 +30,19 @@ import os
 import re
 import sys
 import threading
-import traceback
 import warnings
 from decimal import Decimal
 from typing import Any
 
-ANSWER_FILE = "answer.py"  # the name the answer's code is compiled under, to find its lines in errors
+from prepdeck.checkers.answer_code import (
+    ANSWER_FILE,
+    NotLoaded,
+    answer_line,
+    check_call,
+    first_line,
+    load_function,
+)
+
 MAX_STDOUT = 4000
 
 
@@ -79,21 +85,6 @@ def encode(value: Any) -> Any:
 # errors, in one line, pointing into the answer
 
 
-def _answer_line(tb: Any) -> int | None:
-    line = None
-    for frame in traceback.extract_tb(tb):
-        if frame.filename == ANSWER_FILE:
-            line = frame.lineno
-    return line
-
-
-def _first_line(text: str) -> str:
-    for line in str(text).splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
-
-
 # the Spark server writes only beneath its own work folder (sealed/confine.py); Hadoop reports the refusal as
 # a failed mkdirs of a temporary folder inside the answer's target, or (overwrite) a target it cannot clear
 _WRITE_REFUSED = re.compile(
@@ -112,14 +103,14 @@ def describe_error(exc: BaseException) -> str:
 
     from prepdeck.checkers.spark.service import NO_PYTHON_WORKER
 
-    line = _answer_line(exc.__traceback__)
+    line = answer_line(exc.__traceback__)
     if _NO_PYTHON_WORKER.search(str(exc)):
         return f"refused: {NO_PYTHON_WORKER}" + (f" (line {line})" if line else "")
     if isinstance(exc, PySparkException):
         cond = None
         with contextlib.suppress(Exception):
             cond = exc.getCondition()
-        message = _first_line(exc.getMessage() if hasattr(exc, "getMessage") else str(exc))
+        message = first_line(exc.getMessage() if hasattr(exc, "getMessage") else str(exc))
         message = re.sub(r"^\[[A-Z0-9_.]+\]\s*", "", message)
         message = re.sub(r"\s*SQLSTATE:\s*\w+;?\s*$", "", message).rstrip(";").strip()
         with contextlib.suppress(Exception):
@@ -131,16 +122,12 @@ def describe_error(exc: BaseException) -> str:
         name = cond or type(exc).__name__
     else:
         name = type(exc).__name__
-        message = _first_line(str(exc))
+        message = first_line(str(exc))
     refused = _WRITE_REFUSED.search(message)
     if refused:
         message = f"answers cannot write files (the Spark server refused to write {refused.group(1)})"
     where = f" (line {line})" if line else ""
     return f"{name}: {message}{where}" if message else f"{name}{where}"
-
-
-def describe_syntax_error(exc: SyntaxError) -> str:
-    return f"SyntaxError: {exc.msg} (line {exc.lineno})" if exc.lineno else f"SyntaxError: {exc.msg}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -209,6 +196,17 @@ def table_rows(spec: str, text: str | None) -> list[tuple]:
                 raise ValueError(f"row {number}, column {c.name}: {exc}") from None
         rows.append(tuple(values))
     return rows
+
+
+def cases_tables(
+    tables: dict[str, str], cases: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, list[tuple]]]]:
+    """Each table's Spark schema, and each case's rows by table; ValueError names a broken case's data."""
+    schemas = {name: spark_schema(spec) for name, spec in tables.items()}
+    data = [
+        {name: table_rows(spec, case["data"].get(name)) for name, spec in tables.items()} for case in cases
+    ]
+    return schemas, data
 
 
 # ----------------------------------------------------------------------------------------------
@@ -302,11 +300,7 @@ class Runner:
             self.clean_leftovers(spark)
             self.release(spark)
         try:
-            schemas = {name: spark_schema(spec) for name, spec in tables.items()}
-            data = [
-                {name: table_rows(spec, case["data"].get(name)) for name, spec in tables.items()}
-                for case in job["cases"]
-            ]
+            schemas, data = cases_tables(tables, job["cases"])
         except ValueError as exc:
             self.send(event="card_error", error=str(exc))
             return
@@ -329,55 +323,10 @@ class Runner:
         from pyspark.sql import DataFrame
 
         self.send(event="session", run=index, id=spark.session_id)
-        function = run["function"]
-        try:
-            code = compile(run["source"], ANSWER_FILE, "exec")
-        except SyntaxError as exc:
-            self.send(event="run_error", run=index, error=describe_syntax_error(exc), fatal=False)
-            return
-        except ValueError as exc:  # null bytes
-            self.send(event="run_error", run=index, error=f"the code cannot be compiled: {exc}", fatal=False)
-            return
-        namespace: dict[str, Any] = {"__name__": "answer", "__file__": ANSWER_FILE, "spark": spark}
         out = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(out):
-                exec(code, namespace)
-        except SystemExit:
-            self.send(
-                event="run_error", run=index, error="the code calls sys.exit() when it is loaded", fatal=False
-            )
-            return
-        except BaseException as exc:
-            self.send(event="run_error", run=index, error=describe_error(exc), fatal=False)
-            return
-        fn = namespace.get(function)
+        fn = self.load(index, run, job, spark, out)
         if fn is None:
-            names = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
-            found = f" (it defines {', '.join(names)})" if names else ""
-            self.send(
-                event="run_error",
-                run=index,
-                fatal=False,
-                error=f"no function named `{function}`{found}: write `def {function}(...)`",
-            )
             return
-        call = f"{function}({', '.join(f'{t}=…' for t in job['tables'])})"
-        if not callable(fn):
-            self.send(event="run_error", run=index, error=f"`{function}` is not a function", fatal=False)
-            return
-        try:
-            inspect.signature(fn).bind(**dict.fromkeys(job["tables"]))
-        except TypeError as exc:
-            self.send(
-                event="run_error",
-                run=index,
-                fatal=False,
-                error=f"wrong arguments: the judge calls {call}, but {exc}",
-            )
-            return
-        except ValueError:
-            pass  # builtins and the like have no signature: let the call decide
         for case, rows in zip(job["cases"], data, strict=True):
             frames = {name: spark.createDataFrame(rows[name], schemas[name]) for name in job["tables"]}
             try:
@@ -385,6 +334,18 @@ class Runner:
             except _Fatal as exc:
                 self.send(event="run_error", run=index, error=str(exc), fatal=True)
                 return
+
+    def load(self, index: int, run: dict[str, Any], job: dict[str, Any], spark: Any, out: io.StringIO) -> Any:
+        """The answer's function (what its code prints as it loads goes to `out`), or None after sending the
+        run_error that says why there is none."""
+        try:
+            with contextlib.redirect_stdout(out):
+                fn = load_function(run["source"], run["function"], describe_error, spark=spark)
+            check_call(fn, run["function"], job["tables"])
+        except NotLoaded as exc:
+            self.send(event="run_error", run=index, error=str(exc), fatal=False)
+            return None
+        return fn
 
     def run_case(
         self,
@@ -695,7 +656,7 @@ def run_sealed(job: dict[str, Any], seal: Any) -> dict[str, Any]:
     seal()
     events: list[dict[str, Any]] = []
     runner.send = lambda **event: events.append(event)  # type: ignore[method-assign]
-    fn = _load(runner, run, job, spark)
+    fn = runner.load(0, run, job, spark, io.StringIO())
     if fn is not None:
         out = io.StringIO()
         try:
@@ -720,11 +681,7 @@ def _run_sql(job: dict[str, Any], spark: Any, seal: Any) -> dict[str, Any]:
 
     tables: dict[str, str] = job["tables"]
     try:
-        schemas = {name: spark_schema(spec) for name, spec in tables.items()}
-        data = [
-            {name: table_rows(spec, case["data"].get(name)) for name, spec in tables.items()}
-            for case in job["cases"]
-        ]
+        schemas, data = cases_tables(tables, job["cases"])
     except ValueError as exc:
         return {"events": [{"event": "card_error", "error": str(exc)}]}
     # one round trip for all; adaptive execution re-plans between stages, which costs tiny data more
@@ -774,49 +731,3 @@ def _interrupt(spark: Any, fired: threading.Event) -> None:
     fired.set()
     with contextlib.suppress(Exception):
         spark.interruptAll()
-
-
-def _load(runner: Runner, run: dict[str, Any], job: dict[str, Any], spark: Any) -> Any:
-    """The answer's function, or None after sending the run_error that says why."""
-    function = run["function"]
-    try:
-        code = compile(run["source"], ANSWER_FILE, "exec")
-    except SyntaxError as exc:
-        runner.send(event="run_error", run=0, error=describe_syntax_error(exc), fatal=False)
-        return None
-    except ValueError as exc:
-        runner.send(event="run_error", run=0, error=f"the code cannot be compiled: {exc}", fatal=False)
-        return None
-    namespace: dict[str, Any] = {"__name__": "answer", "__file__": ANSWER_FILE, "spark": spark}
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(code, namespace)
-    except SystemExit:
-        runner.send(
-            event="run_error", run=0, error="the code calls sys.exit() when it is loaded", fatal=False
-        )
-        return None
-    except BaseException as exc:
-        runner.send(event="run_error", run=0, error=describe_error(exc), fatal=False)
-        return None
-    fn = namespace.get(function)
-    if fn is None:
-        names = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
-        found = f" (it defines {', '.join(names)})" if names else ""
-        error = f"no function named `{function}`{found}: write `def {function}(...)`"
-        runner.send(event="run_error", run=0, fatal=False, error=error)
-        return None
-    if not callable(fn):
-        runner.send(event="run_error", run=0, error=f"`{function}` is not a function", fatal=False)
-        return None
-    call = f"{function}({', '.join(f'{t}=…' for t in job['tables'])})"
-    try:
-        inspect.signature(fn).bind(**dict.fromkeys(job["tables"]))
-    except TypeError as exc:
-        runner.send(
-            event="run_error", run=0, fatal=False, error=f"wrong arguments: the judge calls {call}, but {exc}"
-        )
-        return None
-    except ValueError:
-        pass
-    return fn
