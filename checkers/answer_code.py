@@ -55,8 +55,8 @@ def load_function(
         raise NotLoaded(describe(exc)) from None
     fn = namespace.get(function)
     if fn is None:
-        names = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
-        found = f" (it defines {', '.join(names)})" if names else ""
+        defined = [n for n, v in namespace.items() if inspect.isfunction(v) and not n.startswith("_")]
+        found = f" (it defines {', '.join(defined)})" if defined else ""
         raise NotLoaded(f"no function named `{function}`{found}: write `def {function}(...)`")
     if not callable(fn):
         raise NotLoaded(f"`{function}` is not a function")
@@ -65,11 +65,11 @@ def load_function(
 
 def check_call(fn: Callable[..., Any], function: str, names: Iterable[str]) -> None:
     """Raises NotLoaded when `fn` cannot take the judge's call: `function` with `names` as keywords."""
-    names = list(names)
+    keywords = list(names)
     try:
-        inspect.signature(fn).bind(**dict.fromkeys(names))
+        inspect.signature(fn).bind(**dict.fromkeys(keywords))
     except TypeError as exc:
-        call = f"{function}({', '.join(f'{n}=…' for n in names)})"
+        call = f"{function}({', '.join(f'{n}=…' for n in keywords)})"
         raise NotLoaded(f"wrong arguments: the judge calls {call}, but {exc}") from None
     except ValueError:
         pass  # builtins and the like have no signature: let the call decide
