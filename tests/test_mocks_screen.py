@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from mock_decks import write_mock_decks
@@ -18,9 +19,12 @@ from prepdeck.tui.screens.home import HomeScreen
 from prepdeck.tui.screens.mock import DiscussionPane, MockScreen, ScoringPane
 
 
-def _context(tmp_path: Path, monkeypatch, **decks: bool):
+def _context(tmp_path: Path, monkeypatch, config: str | None = None, **decks: bool):
     use_utc(monkeypatch)
     folder = write_mock_decks(tmp_path / "decks", **decks)
+    if config is not None:
+        (tmp_path / "home").mkdir()
+        (tmp_path / "home" / "config.toml").write_text(config, encoding="utf-8")
     return make_context(tmp_path / "home", folder)
 
 
@@ -58,13 +62,19 @@ async def _open(pilot, round_: str | None = None) -> MockScreen:
     return screen
 
 
+@asynccontextmanager
+async def _in_mock(ctx, round_: str | None = None, *, size=(120, 50), clock: Clock | None = None):
+    """The real app on `ctx` at `size`, the mock screen open (`_open`): (pilot, mock screen)."""
+    app = PrepdeckApp(ctx, clock=clock or Clock())
+    async with app.run_test(size=size) as pilot:
+        yield pilot, await _open(pilot, round_)
+
+
 @pilot_test
 async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot)
+    async with _in_mock(ctx, clock=clock) as (pilot, screen):
         assert screen.state == "pick"
         await pilot.press("enter")  # the first round in the list: SQL
         await settle(pilot)
@@ -153,7 +163,7 @@ async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monk
         await pilot.press("escape")  # out of the box
         await pilot.press("escape")  # home: the scored mock stays finished
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(pilot.app.screen, HomeScreen)
         assert _mocks(ctx.home)[0]["finished"] == 1
 
 
@@ -161,9 +171,7 @@ async def test_sql_mock_judged_timed_and_scored_with_a_self_score(tmp_path, monk
 async def test_quitting_a_design_mock_midway_keeps_an_unfinished_row(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "design")
+    async with _in_mock(ctx, "design", clock=clock) as (pilot, screen):
         assert screen.current_plan.cards[0].global_id == "mock-design/clickstream"
         view = next(iter(screen.views.values()))
         view.query_one("#number-0", Input).value = "11.6k"
@@ -177,10 +185,10 @@ async def test_quitting_a_design_mock_midway_keeps_an_unfinished_row(tmp_path, m
         await pilot.press("p")
         clock.advance(minutes=10)
         await pilot.press("escape")
-        assert screen._quit_armed and isinstance(app.screen, MockScreen)  # asks first
+        assert screen._quit_armed and isinstance(pilot.app.screen, MockScreen)  # asks first
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(pilot.app.screen, HomeScreen)
 
     (row,) = _mocks(ctx.home)
     assert row["round"] == "design" and row["finished"] == 0 and row["ended_at"] is not None
@@ -198,9 +206,7 @@ async def test_quitting_a_design_mock_midway_keeps_an_unfinished_row(tmp_path, m
 async def test_ctrl_c_in_a_behavioral_mock_keeps_the_phases_so_far(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "behavioral")
+    async with _in_mock(ctx, "behavioral", clock=clock) as (pilot, screen):
         assert len(screen.session.phases) == 4
         clock.advance(minutes=11)
         await pilot.press("n")
@@ -237,9 +243,7 @@ async def _design_round_to_scoring(pilot, screen: MockScreen, clock: Clock, view
 async def test_design_wrap_up_ticks_the_checklist_then_scores(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "design")
+    async with _in_mock(ctx, "design", clock=clock) as (pilot, screen):
         view = next(iter(screen.views.values()))
         view.query_one("#number-0", Input).value = "11574"
         view.query_one("#number-1", Input).value = "2 TB"
@@ -269,9 +273,7 @@ async def test_r_answers_the_design_aloud_and_the_delivery_scores_communication(
 
     ctx = _context(tmp_path, monkeypatch)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "design")
+    async with _in_mock(ctx, "design", clock=clock) as (pilot, screen):
         paper = next(iter(screen.views.values()))
         paper.query_one("#number-0", Input).value = "11574"
         assert screen.active_bindings["r"].binding.description == "Aloud"
@@ -301,9 +303,7 @@ async def test_r_answers_the_design_aloud_and_the_delivery_scores_communication(
 async def test_full_mock_breaks_between_rounds_and_ties_rows_to_a_session(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch, design=False)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "full")
+    async with _in_mock(ctx, "full", clock=clock) as (pilot, screen):
         assert [r.round for r in screen.session.plan.rounds] == ["sql", "behavioral"]
         for _ in range(2):
             clock.advance(minutes=5)
@@ -332,9 +332,7 @@ async def test_full_mock_breaks_between_rounds_and_ties_rows_to_a_session(tmp_pa
 @pilot_test
 async def test_a_round_without_cards_says_which_deck_to_add(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch, sql=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot)
+    async with _in_mock(ctx) as (pilot, screen):
         await pilot.press("enter")  # SQL
         await settle(pilot)
         assert screen.state == "pick"
@@ -389,9 +387,7 @@ async def test_the_rubric_shows_earlier_mocks_of_the_round(tmp_path, monkeypatch
     mock_store.create_mock(store, "sql", [], [], started_at="2026-11-12T10:00:00.000000+00:00")  # quit midway
     mock_store.create_mock(store, "design", [], [], started_at="2026-11-13T10:00:00.000000+00:00")
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "sql")
+    async with _in_mock(ctx, "sql", clock=clock) as (pilot, screen):
         for _ in range(2):
             clock.advance(minutes=1)
             await pilot.press("n")
@@ -405,9 +401,7 @@ async def test_the_rubric_shows_earlier_mocks_of_the_round(tmp_path, monkeypatch
 @pilot_test
 async def test_the_round_picker_offers_no_edit_key(tmp_path, monkeypatch):
     # the picker has nothing to type into: "e Edit" in its footer did nothing at all
-    app = PrepdeckApp(_context(tmp_path, monkeypatch), clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+    async with _in_mock(_context(tmp_path, monkeypatch), size=(80, 24)) as (pilot, screen):
         assert screen.state == "pick" and not screen.check_action("edit", ())
         await pilot.press("enter")  # SQL
         await _step(pilot)
@@ -418,31 +412,27 @@ async def test_the_round_picker_offers_no_edit_key(tmp_path, monkeypatch):
 async def test_leaving_the_round_picker_before_any_round_is_quiet(tmp_path, monkeypatch):
     # Escape on the picker, or quitting the app there, unmounts a mock that never started: that crashed
     # the app (the evidence of a round that has no plan)
-    app = PrepdeckApp(_context(tmp_path, monkeypatch), clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+    async with _in_mock(_context(tmp_path, monkeypatch), size=(80, 24)) as (pilot, screen):
         assert screen.state == "pick"
         await pilot.press("escape")
         await _step(pilot)
         await _open(pilot)
         await pilot.press("ctrl+q")
         await _step(pilot)
-    assert app.return_code in (0, None)
-    assert _mocks(app.context.home) == []
+    assert pilot.app.return_code in (0, None)
+    assert _mocks(pilot.app.context.home) == []
 
 
 @pilot_test
 async def test_the_palette_does_not_stack_a_second_mock_on_a_running_one(tmp_path, monkeypatch):
     # "Mock interview" from Ctrl+P inside a mock pushed a second mock, two clocks running
-    app = PrepdeckApp(_context(tmp_path, monkeypatch), clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+    async with _in_mock(_context(tmp_path, monkeypatch), size=(80, 24)) as (pilot, screen):
         await pilot.press("enter")  # SQL
         await _step(pilot)
-        app.action_mock()
+        pilot.app.action_mock()
         await _step(pilot)
-        assert app.screen is screen
-        assert sum(isinstance(s, MockScreen) for s in app.screen_stack) == 1
+        assert pilot.app.screen is screen
+        assert sum(isinstance(s, MockScreen) for s in pilot.app.screen_stack) == 1
 
 
 @pilot_test
@@ -450,15 +440,13 @@ async def test_ending_the_phases_early_says_so_instead_of_time(tmp_path, monkeyp
     # n through every phase said "Time." and "Time: the System design round is over." though time was left
     ctx = _context(tmp_path, monkeypatch)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "design")
+    async with _in_mock(ctx, "design", clock=clock) as (pilot, screen):
         for _ in range(3):
             clock.advance(minutes=1)
             await pilot.press("n")
             await _step(pilot)
         assert screen.state == "wrapup"
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in pilot.app._notifications]
         assert "System design round ended early: 3:00 of 1:00:00 used." in messages
         assert not any("round is over" in m for m in messages)
         phase_line = _text(screen.query_one("#mock-phase"))
@@ -469,14 +457,8 @@ async def test_ending_the_phases_early_says_so_instead_of_time(tmp_path, monkeyp
 async def test_the_design_hint_in_a_mock_names_the_mock_keys_and_they_do_what_it_says(tmp_path, monkeypatch):
     # the hint said "then Space", the review's reveal key: a mock has no reveal (Space did nothing there);
     # the answer shows when the round's last phase ends, on the mock's next-phase key, remapped here
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "config.toml").write_text('[keys]\nmock_next = "j"\nmock_pause = "k"\n', encoding="utf-8")
-    ctx = _context(tmp_path, monkeypatch)
-    clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await _open(pilot, "design")
+    ctx = _context(tmp_path, monkeypatch, config='[keys]\nmock_next = "j"\nmock_pause = "k"\n')
+    async with _in_mock(ctx, "design") as (pilot, screen):
         view = next(iter(screen.views.values()))
         hint = _text(view.query_one(".hint"))
         assert "Space" not in hint

@@ -4,16 +4,23 @@ dialects, translation and plan, give up, the suggested rating and what is stored
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from sql_cards import DECK, write_deck
 from textual.widgets import DataTable, Select, Static, TextArea
-from tui_support import Clock, make_context, pilot_test, review_rows, settle, use_utc
+from tui_support import (
+    make_context,
+    pilot_test,
+    rendered,
+    review_rows,
+    reviewing,
+    settle,
+    use_utc,
+)
 
 from prepdeck.core.paths import database_path
-from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.components.code_view import CodeCardView, render_result, suggest_rating, without_solution
-from prepdeck.tui.screens.review import ReviewScreen
 
 GOOD = """SELECT order_id, status, updated_at FROM order_events
 QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status_id DESC) = 1"""
@@ -30,16 +37,14 @@ def _context(tmp_path: Path, monkeypatch, config: str | None = None):
     return make_context(home, decks)
 
 
-async def _open_card(pilot) -> tuple[ReviewScreen, CodeCardView]:
-    await settle(pilot)
-    await pilot.press("r")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ReviewScreen)
-    view = screen.view
-    assert isinstance(view, CodeCardView), type(view)
-    assert screen.card is not None and screen.card.global_id == "judge-test/latest-order"
-    return screen, view
+@asynccontextmanager
+async def _on_the_card(ctx, size: tuple[int, int] = (120, 50)):
+    """The real app on `ctx` at `size`, reviewing the deck's SQL card: (pilot, review screen, its view)."""
+    async with reviewing(ctx, size=size) as (pilot, screen):
+        view = screen.view
+        assert isinstance(view, CodeCardView), type(view)
+        assert screen.card is not None and screen.card.global_id == "judge-test/latest-order"
+        yield pilot, screen, view
 
 
 async def _write_and_run(pilot, view: CodeCardView, text: str) -> None:
@@ -52,20 +57,13 @@ async def _write_and_run(pilot, view: CodeCardView, text: str) -> None:
 
 
 def _results_text(view: CodeCardView) -> str:
-    static = view.query_one("#results", Static)
-    from rich.console import Console
-
-    console = Console(width=120, record=True)
-    console.print(static.content)
-    return console.export_text()
+    return rendered(view.query_one("#results", Static))
 
 
 @pilot_test
 async def test_fail_then_pass_suggests_hard_and_stores_attempts_and_payload(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, screen, view):
         # visible case data is on screen; the hidden cases' data is not
         grids = list(view.query_one("#case-0").query(DataTable))
         assert grids and grids[0].row_count == 3
@@ -118,13 +116,11 @@ async def test_fail_then_pass_suggests_hard_and_stores_attempts_and_payload(tmp_
 @pilot_test
 async def test_first_run_pass_fast_suggests_good_on_a_new_card_easy_on_a_seen_one(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())  # the clock does not move: solved in 0 s
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, screen, view):  # the clock does not move: solved in 0 s
         await _write_and_run(pilot, view, GOOD)
         assert view.passed and screen.suggested == 3  # first sight: Good, never Easy
         card = screen.card
-        app.scheduling.review(card, 3, now=app.now(), duration_ms=1000)  # seen once before
+        pilot.app.scheduling.review(card, 3, now=pilot.app.now(), duration_ms=1000)  # seen once before
         await screen.show_card(card)
         await settle(pilot)
         view = screen.view
@@ -145,9 +141,7 @@ def test_suggestion_rules() -> None:
 @pilot_test
 async def test_give_up_reveals_solution_and_hidden_data_and_suggests_again(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, screen, view):
         await _write_and_run(pilot, view, WRONG)
         await pilot.press("ctrl+g")
         await settle(pilot)
@@ -163,9 +157,7 @@ async def test_give_up_reveals_solution_and_hidden_data_and_suggests_again(tmp_p
 @pilot_test
 async def test_draft_and_dialect_survive_leaving_the_card(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        _, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, _, view):
         await pilot.press("e")
         view.query_one("#editor", TextArea).load_text("SELECT `order_id` FROM order_events")
         await pilot.press("ctrl+l", "ctrl+l", "ctrl+l", "ctrl+l", "ctrl+l")  # duckdb -> … -> mysql
@@ -182,9 +174,7 @@ async def test_draft_and_dialect_survive_leaving_the_card(tmp_path, monkeypatch)
         assert view.last_result.cases[0].message == "1 column, expected 3"
 
     # a new session on the same card starts from the draft, in its dialect
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        _, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, _, view):
         assert view.query_one("#editor", TextArea).text == "SELECT `order_id` FROM order_events"
         assert view.dialect == "mysql"
     ctx.close()
@@ -193,9 +183,7 @@ async def test_draft_and_dialect_survive_leaving_the_card(tmp_path, monkeypatch)
 @pilot_test
 async def test_translation_and_plan(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        _, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, _, view):
         await pilot.press("e")
         view.query_one("#editor", TextArea).load_text(
             "SELECT IFF(status_id > 1, 'late', 'early') FROM order_events"
@@ -205,11 +193,7 @@ async def test_translation_and_plan(tmp_path, monkeypatch):
         await settle(pilot)
         panel = view.query_one("#translation", Static)
         assert not panel.has_class("hidden")
-        from rich.console import Console
-
-        console = Console(width=120, record=True)
-        console.print(panel.content)
-        text = console.export_text()
+        text = rendered(panel)
         assert "CASE WHEN" in text.upper() and "Plan" in text and "ORDER_EVENTS" in text.upper()
     ctx.close()
 
@@ -217,9 +201,7 @@ async def test_translation_and_plan(tmp_path, monkeypatch):
 @pilot_test
 async def test_runaway_query_is_a_failed_run_and_the_app_stays_responsive(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch, config="[sql]\ntime_limit_s = 0.5\n")
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        _, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, _, view):
         await _write_and_run(
             pilot,
             view,
@@ -264,10 +246,8 @@ def test_render_result_hides_hidden_rows_until_revealed() -> None:
 @pilot_test
 async def test_run_check_remapped_in_config_runs_the_judge_and_the_hint_says_so(tmp_path, monkeypatch):
     ctx = _context(tmp_path, monkeypatch, config='[keys]\nrun_check = "f2"\ngive_up = "ctrl+b"\n')
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        _screen, view = await _open_card(pilot)
-        assert app.key_problems == []
+    async with _on_the_card(ctx) as (pilot, _, view):
+        assert pilot.app.key_problems == []
         hint = str(view.query_one(".code-hint", Static).render())
         assert "F2 run" in hint and "Ctrl+B give up" in hint and "Ctrl+R" not in hint
         await pilot.press("e")
@@ -293,9 +273,7 @@ async def test_at_80x24_the_verdict_and_the_model_answer_come_into_sight(tmp_pat
     """Below a 14-row editor the run's results were off screen; Escape jumped back to the case tabs; after
     Ctrl+G the editor kept focus (1–4 typed into it) and the model answer stayed below the fold."""
     ctx = _context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen, view = await _open_card(pilot)
+    async with _on_the_card(ctx, size=(80, 24)) as (pilot, screen, view):
         await _write_and_run(pilot, view, WRONG)
         assert view.last_result is not None and not view.last_result.passed
         assert _in_sight(view, "#results") and view.query_one("#results").region.bottom <= view.region.bottom
@@ -366,12 +344,8 @@ async def test_a_python_check_says_the_remapped_key_cancels_it(tmp_path, monkeyp
     (home / "config.toml").write_text('[keys]\nrun_check = "f2"\n', encoding="utf-8")
     decks = Path(__file__).parent / "python_deck"
     ctx = make_context(home, decks)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        app.start_review("python-test")
-        await settle(pilot)
-        view = app.screen.view
+    async with reviewing(ctx, "python-test", size=(100, 40)) as (_, screen):
+        view = screen.view
         assert view.card.type == "python"
         assert "F2 cancels" in view.running_status() and "Ctrl+R" not in view.running_status()
     ctx.close()
@@ -382,16 +356,10 @@ async def test_a_narrow_wrong_answer_shows_the_diff_titles_whole_at_80_columns(t
     # as a table title, "unexpected (returned, not expected)" wrapped to the width of a narrow result:
     # three letters a line, twenty lines tall
     ctx = _context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        _screen, view = await _open_card(pilot)
+    async with _on_the_card(ctx, size=(80, 24)) as (pilot, _, view):
         await _write_and_run(pilot, view, "SELECT 1 AS a, 2 AS b, 3 AS c")
         static = view.query_one("#results", Static)
-        from rich.console import Console
-
-        console = Console(width=static.content_region.width, record=True)
-        console.print(static.content)
-        lines = [line.strip() for line in console.export_text().splitlines()]
+        lines = [line.strip() for line in rendered(static, static.content_region.width).splitlines()]
         assert "unexpected (returned, not expected)" in lines
         assert "missing (expected, not returned)" in lines
     ctx.close()
@@ -404,9 +372,7 @@ async def test_a_spark_sql_check_runs_on_the_configured_spark_and_says_when_it_i
     # the Spark SQL judge got the [sql] settings only: `[spark] remote` was ignored (a local Spark started)
     config = '[sql]\ndialect = "spark"\n\n[spark]\nremote = "sc://127.0.0.1:9"\ntime_limit_s = 42\n'
     ctx = _context(tmp_path, monkeypatch, config)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 50)) as pilot:
-        _, view = await _open_card(pilot)
+    async with _on_the_card(ctx) as (pilot, _, view):
         # the status while it runs names the limit Spark applies ([spark], per case), not [sql]'s 5 s
         assert "(limit 42 s per case;" in view.running_status(), view.running_status()
         await _write_and_run(pilot, view, GOOD)

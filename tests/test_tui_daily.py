@@ -3,17 +3,26 @@ user looks, every message in sight. Each test replays one of the reported steps 
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from sql_cards import DECK, write_deck
 from textual.widgets import Checkbox, Input, Static, TextArea
-from tui_support import Clock, burst, make_context, new_context, pilot_test, review_rows, settle, use_utc
+from tui_support import (
+    at_home,
+    burst,
+    make_context,
+    new_context,
+    open_review,
+    pilot_test,
+    rendered,
+    review_rows,
+    reviewing,
+    settle,
+    use_utc,
+)
 
 from prepdeck.core.paths import database_path
-from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.components.code_view import CodeCardView
-from prepdeck.tui.screens.review import ReviewScreen
 
 # the first card of the judge-test deck alone: a session of one SQL card
 ONE_SQL_CARD = DECK[: DECK.index("[[cards]]", DECK.index("[[cards]]") + 1)]
@@ -27,32 +36,18 @@ def _sql_context(tmp_path: Path, monkeypatch):
     return make_context(tmp_path / "home", decks)
 
 
-@asynccontextmanager
-async def _reviewing(ctx, deck: str | None, size: tuple[int, int] = (80, 24)):
-    """The real app on `ctx` at `size`, a review started (of `deck`, or of everything due): (pilot, screen)."""
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=size) as pilot:
-        yield pilot, await _review(pilot, deck)
+def _code_view(screen) -> CodeCardView:
+    view = screen.view
+    assert isinstance(view, CodeCardView)
+    return view
 
 
-async def _review(pilot, deck: str | None = None) -> ReviewScreen:
-    await settle(pilot)
-    if deck is None:
-        await pilot.press("r")
-    else:
-        pilot.app.start_review(deck)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ReviewScreen)
-    return screen
-
-
-def _text(static: Static) -> str:
-    from rich.console import Console
-
-    console = Console(width=120, record=True)
-    console.print(static.content)
-    return console.export_text()
+async def _type_in_editor(pilot, view: CodeCardView, text: str) -> TextArea:
+    """`e` into the card's editor, then `text` in it at once (as a paste): the editor."""
+    await pilot.press("e")
+    editor = view.query_one("#editor", TextArea)
+    editor.load_text(text)
+    return editor
 
 
 def _visible(widget) -> bool:
@@ -65,7 +60,7 @@ def _visible(widget) -> bool:
 @pilot_test
 async def test_tab_then_space_after_reveal_ticks_a_point_and_keeps_the_notes(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, "design-basics") as (pilot, screen):
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("r")  # answer aloud: the spoken view with its note fields
         await pilot.pause()
         await pilot.press("e")
@@ -86,7 +81,7 @@ async def test_tab_then_space_after_reveal_ticks_a_point_and_keeps_the_notes(tmp
 @pilot_test
 async def test_ctrl_z_undoes_typing_in_a_design_field(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, "design-basics") as (pilot, screen):
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("r")
         await pilot.pause()
         await pilot.press("e", *"keys", "backspace", "backspace", *"ep")
@@ -105,11 +100,9 @@ async def test_ctrl_z_undoes_typing_in_a_design_field(tmp_path, monkeypatch):
 @pilot_test
 async def test_a_failed_code_card_comes_back_with_an_empty_editor(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
-        await pilot.press("e")
-        view.query_one("#editor", TextArea).load_text(WRONG)
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        await _type_in_editor(pilot, view, WRONG)
         await pilot.press("ctrl+r")
         await settle(pilot)
         await pilot.press("ctrl+g")
@@ -152,7 +145,7 @@ def test_pyspark_editor_starts_from_the_function_signature(tmp_path, monkeypatch
 @pilot_test
 async def test_undo_after_suspend_unsuspends_and_keeps_the_previous_rating(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    async with _reviewing(ctx, None) as (pilot, screen):
+    async with reviewing(ctx) as (pilot, screen):
         await pilot.press("space", "3")
         await pilot.pause()
         suspended = screen.card
@@ -175,7 +168,7 @@ async def test_undo_after_suspend_unsuspends_and_keeps_the_previous_rating(tmp_p
 @pilot_test
 async def test_digits_in_design_fields_never_rate(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, "design-basics") as (pilot, screen):
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("space")
         await pilot.pause()
         await pilot.press("e", *"11574", "tab", *"4.32", "tab")
@@ -199,7 +192,7 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
     # tmux send-keys / a fast typist: "e" then "11574" reached the screen before "e" had focused the first
     # field, and after Tab "4.32" went into the field just left; a digit could then rate the card
     ctx = new_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, "design-basics") as (pilot, screen):
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("space")
         await burst(pilot, "e", *"11574", "tab", *"4.32", "tab", "4")
         view = screen.view
@@ -210,7 +203,7 @@ async def test_keys_typed_in_one_burst_land_in_the_fields_they_were_typed_for(tm
         assert review_rows(database_path(ctx.home)) == []  # and the "4" there did not rate
     ctx.close()
     ctx = _sql_context(tmp_path / "sql", monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
+    async with reviewing(ctx) as (pilot, screen):
         assert isinstance(screen.view, CodeCardView)
         editor = screen.view.query_one("#editor", TextArea)
         editor.load_text("")
@@ -235,7 +228,7 @@ async def test_enter_in_a_number_field_moves_on_in_the_order_typed(tmp_path, mon
     # Enter moved on through Input.Submitted, a message handled after the keys typed behind it: "11574 Enter
     # 500" in one burst typed 500 into the first field too
     ctx = new_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, "design-basics") as (pilot, screen):
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         await burst(pilot, "e", *"11574", "enter", *"500", "enter", "space")
         view = screen.view
         assert view is not None
@@ -256,9 +249,8 @@ async def test_a_priority_key_waits_for_the_keys_before_it_with_a_table_focused(
     from prepdeck.tui.components.fields import focus_now
 
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
         editor = view.query_one("#editor", TextArea)
         editor.load_text("")
         table = view.query(DataTable).first()
@@ -276,9 +268,9 @@ async def test_a_priority_key_waits_for_the_keys_before_it_with_a_table_focused(
 @pilot_test
 async def test_give_up_outside_the_editor_then_enter_rates_again(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView) and screen.focused is None
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        assert screen.focused is None
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert view.revealed and view.gave_up
@@ -298,9 +290,7 @@ async def test_play_message_is_in_sight_on_a_scrolled_card(tmp_path, monkeypatch
         design.read_text(encoding="utf-8").replace('answer = "Kafka in', f'answer = "{long_answer} Kafka in'),
         encoding="utf-8",
     )
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("r")
         await pilot.pause()
         await pilot.press("space")  # the model answer and checklist below: scroll down to them
@@ -320,7 +310,7 @@ async def test_play_message_is_in_sight_on_a_scrolled_card(tmp_path, monkeypatch
 @pilot_test
 async def test_long_model_answer_lines_wrap_at_80_columns(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
+    async with reviewing(ctx) as (pilot, screen):
         await pilot.press("ctrl+g")
         await settle(pilot)
         fence = screen.view.query_one("#answer").query_one("MarkdownFence")  # type: ignore[union-attr]
@@ -337,12 +327,10 @@ async def test_browser_header_follows_suspend_and_unsuspend(tmp_path, monkeypatc
     from prepdeck.tui.screens.browser import BrowserScreen
 
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with at_home(ctx) as pilot:
         await pilot.press("b")
         await settle(pilot)
-        screen = app.screen
+        screen = pilot.app.screen
         assert isinstance(screen, BrowserScreen)
         top = screen.query_one("#top", Static)
         await pilot.press("s")
@@ -357,20 +345,18 @@ async def test_browser_header_follows_suspend_and_unsuspend(tmp_path, monkeypatc
 @pilot_test
 async def test_a_new_run_clears_the_old_verdict(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
-        await pilot.press("e")
-        view.query_one("#editor", TextArea).load_text(WRONG)
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        await _type_in_editor(pilot, view, WRONG)
         await pilot.press("ctrl+r")
         await settle(pilot)
         results = view.query_one("#results", Static)
-        assert "FAILED" in _text(results)
+        assert "FAILED" in rendered(results)
         view.action_run_check()  # the run starts; its verdict comes later, from a worker
-        assert "FAILED" not in _text(results)
+        assert "FAILED" not in rendered(results)
         view.action_run_check()  # cancelled: no verdict at all, not the old one back
         await settle(pilot)
-        assert "FAILED" not in _text(results) and "PASSED" not in _text(results)
+        assert "FAILED" not in rendered(results) and "PASSED" not in rendered(results)
     ctx.close()
 
 
@@ -382,19 +368,17 @@ async def test_the_end_the_mock_toast_does_not_greet_the_next_mock(tmp_path, mon
 
     use_utc(monkeypatch)
     ctx = make_context(tmp_path / "home", write_mock_decks(tmp_path / "decks"))
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with at_home(ctx, size=(120, 40)) as pilot:
+        pilot.app.push_screen(MockScreen("design", seed=1))
         await settle(pilot)
-        app.push_screen(MockScreen("design", seed=1))
-        await settle(pilot)
-        app.screen.set_focus(None)
+        pilot.app.screen.set_focus(None)
         await pilot.press("escape")
-        assert any(n.title == "End the mock?" for n in app._notifications)
+        assert any(n.title == "End the mock?" for n in pilot.app._notifications)
         await pilot.press("escape")
         await settle(pilot)
-        app.push_screen(MockScreen("design", seed=1))
+        pilot.app.push_screen(MockScreen("design", seed=1))
         await settle(pilot)
-        assert not any(n.title == "End the mock?" for n in app._notifications)
+        assert not any(n.title == "End the mock?" for n in pilot.app._notifications)
     ctx.close()
 
 
@@ -405,12 +389,10 @@ async def test_help_at_80_columns_reads_cleanly(tmp_path, monkeypatch):
     from prepdeck.tui.screens.help import HelpScreen
 
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with at_home(ctx) as pilot:
         await pilot.press("question_mark")
         await settle(pilot)
-        screen = app.screen
+        screen = pilot.app.screen
         assert isinstance(screen, HelpScreen)
         text = screen.query_one("#help-text", Static)
         lines = [str(strip.text) for strip in text.render_lines(text.size.region)]
@@ -437,10 +419,8 @@ async def test_home_at_60x20_and_widened_to_120(tmp_path, monkeypatch):
     from textual.widgets import DataTable
 
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
-        screen = app.screen
+    async with at_home(ctx, size=(60, 20)) as pilot:
+        screen = pilot.app.screen
         table = screen.query_one("#decks", DataTable)
         assert table.columns[next(iter(table.columns))].width >= 14  # deck names, not "Du"
         assert table.virtual_size.width <= table.size.width  # every column in sight
@@ -457,7 +437,7 @@ async def test_review_at_60x20_keeps_rating_buttons_whole_and_quit_help_in_the_f
     from textual.widgets import Button
 
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    async with _reviewing(ctx, None, size=(60, 20)) as (pilot, screen):
+    async with reviewing(ctx, size=(60, 20)) as (pilot, screen):
         await pilot.press("space")
         await settle(pilot)
         for button in screen.query(".rate").results(Button):
@@ -474,11 +454,11 @@ async def test_review_at_60x20_keeps_rating_buttons_whole_and_quit_help_in_the_f
 @pilot_test
 async def test_edit_is_offered_only_on_cards_with_something_to_type_into(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, "alpha", size=(100, 24)) as (pilot, screen):
+    async with reviewing(ctx, "alpha", size=(100, 24)) as (pilot, screen):
         assert screen.card is not None and screen.card.type == "recall"
         assert "Edit" not in _footer_keys(screen)
         pilot.app.pop_screen()
-        screen = await _review(pilot, "design-basics")
+        screen = await open_review(pilot, "design-basics")
         assert "Edit" in _footer_keys(screen)
     ctx.close()
 
@@ -487,9 +467,7 @@ async def test_edit_is_offered_only_on_cards_with_something_to_type_into(tmp_pat
 @pilot_test
 async def test_space_on_the_answer_side_rates_good(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _review(pilot)
+    async with reviewing(ctx) as (pilot, _):
         await pilot.press("space", "space")
         await pilot.pause()
         await pilot.press("enter", "enter")
@@ -502,12 +480,9 @@ async def test_space_on_the_answer_side_rates_good(tmp_path, monkeypatch):
 @pilot_test
 async def test_a_wrong_table_name_is_not_a_failed_try(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
-        await pilot.press("e")
-        editor = view.query_one("#editor", TextArea)
-        editor.load_text(WRONG.replace("FROM order_events", "FROM orders"))
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        editor = await _type_in_editor(pilot, view, WRONG.replace("FROM order_events", "FROM orders"))
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert view.attempts and not view.attempts[0]["passed"]
@@ -522,17 +497,15 @@ async def test_a_wrong_table_name_is_not_a_failed_try(tmp_path, monkeypatch):
 @pilot_test
 async def test_plan_panel_opens_in_sight_with_unbroken_boxes(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
-        await pilot.press("e")
-        view.query_one("#editor", TextArea).load_text(WRONG)
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        await _type_in_editor(pilot, view, WRONG)
         await pilot.press("escape", "ctrl+t")
         await settle(pilot)
         panel = view.query_one("#translation", Static)
         assert _visible(panel) or panel.region.height > 0
         assert panel.region.y < 24 - 5  # its top is on screen, not below the fold
-        plan = _text(panel)
+        plan = rendered(panel)
         assert "Plan" in plan
         longest = max(len(line.rstrip()) for line in plan.splitlines())
         assert panel.size.width >= longest - 2  # laid out as wide as its widest line: nothing wrapped
@@ -543,15 +516,13 @@ async def test_plan_panel_opens_in_sight_with_unbroken_boxes(tmp_path, monkeypat
 async def test_a_plan_that_cannot_be_made_says_why_in_sight(tmp_path, monkeypatch):
     # Ctrl+T in the editor on a query naming an unknown table: the error box opened below the fold
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
-        await pilot.press("e")
-        view.query_one("#editor", TextArea).load_text("select * from no_such_table")
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        await _type_in_editor(pilot, view, "select * from no_such_table")
         await pilot.press("ctrl+t")
         await settle(pilot)
         panel = view.query_one("#translation", Static)
-        assert "no_such_table" in _text(panel)
+        assert "no_such_table" in rendered(panel)
         assert _visible(panel) and panel.region.bottom <= 24 - 4  # above the rating bar and the footer
     ctx.close()
 
@@ -560,7 +531,7 @@ async def test_a_plan_that_cannot_be_made_says_why_in_sight(tmp_path, monkeypatc
 @pilot_test
 async def test_top_bar_counts_new_learning_and_review(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    async with _reviewing(ctx, None, size=(100, 24)) as (pilot, screen):
+    async with reviewing(ctx, size=(100, 24)) as (pilot, screen):
         top = screen.query_one("#top", Static)
         assert "3 new 0 learning 0 review" in str(top.render())
         await pilot.press("space", "1")  # Again: back in the same session, as learning
@@ -576,16 +547,14 @@ async def test_the_dialect_picked_becomes_the_default(tmp_path, monkeypatch):
 
     ctx = _sql_context(tmp_path, monkeypatch)
     (ctx.home / "config.toml").write_text("# mine\n[review]\nnew_per_day = 20\n", encoding="utf-8")
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _review(pilot)
-        view = screen.view
-        assert isinstance(view, CodeCardView) and view.dialect == "duckdb"
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        assert view.dialect == "duckdb"
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert view.dialect == "bigquery"
         card = screen.card
-        app.scheduling.review(card, 3, now=app.now(), duration_ms=1000)
+        pilot.app.scheduling.review(card, 3, now=pilot.app.now(), duration_ms=1000)
         ctx.store().delete_draft(card.global_id)
         await screen.show_card(card)
         await settle(pilot)
@@ -603,18 +572,16 @@ async def test_after_w_the_full_path_is_shown_and_v_opens_or_names_it(tmp_path, 
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setattr("sys.platform", "linux")  # no desktop: the path is shown instead
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
+    async with at_home(ctx, size=(100, 24)) as pilot:
         await pilot.press("w")
         await settle(pilot)
         html = (ctx.home / "reports").resolve()
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in pilot.app._notifications]
         written = next(m for m in messages if m.startswith("Report written: "))
         assert str(html) in written and "v opens it" in written
         await pilot.press("v")
         await pilot.pause()
-        last = [n.message for n in app._notifications][-1]
+        last = [n.message for n in pilot.app._notifications][-1]
         assert last.startswith("No desktop to open it with: ") and str(html) in last
     ctx.close()
 
@@ -623,7 +590,7 @@ async def test_after_w_the_full_path_is_shown_and_v_opens_or_names_it(tmp_path, 
 @pilot_test
 async def test_session_retention_counts_only_cards_seen_before(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    async with _reviewing(ctx, None, size=(100, 30)) as (pilot, screen):
+    async with reviewing(ctx, size=(100, 30)) as (pilot, screen):
         await pilot.press("space", "1")  # a new card forgotten: learning, not a lapse of recall
         await pilot.pause()
         for _ in range(2):
@@ -649,16 +616,14 @@ async def test_right_capacity_numbers_tick_the_points_that_name_them(tmp_path, m
         ),
         encoding="utf-8",
     )
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = await _review(pilot, "design-basics")
+    async with reviewing(ctx, "design-basics", size=(100, 30)) as (pilot, screen):
         await pilot.press("e", *"11574", "tab", *"500", "escape", "space")
         await settle(pilot)
         view = screen.view
         assert view is not None
         assert view.query_one("#check-3", Checkbox).value is True  # "About 500 GB …": the number's point
         assert view.query_one("#check-0", Checkbox).value is False
-        assert "numbers ticked their points" in _text(view.query_one("#coverage", Static))
+        assert "numbers ticked their points" in rendered(view.query_one("#coverage", Static))
     ctx.close()
 
 
@@ -666,9 +631,8 @@ async def test_right_capacity_numbers_tick_the_points_that_name_them(tmp_path, m
 @pilot_test
 async def test_f3_flips_between_the_tables_and_the_editor(tmp_path, monkeypatch):
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
         await pilot.press("e", *"SELECT")
         await settle(pilot)
         table_name = view.query_one(".table-name")
@@ -689,10 +653,9 @@ async def test_sql_card_shows_the_expected_output_of_the_visible_example(tmp_pat
     from textual.widgets import DataTable
 
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None, size=(100, 40)) as (pilot, screen):
+    async with reviewing(ctx, size=(100, 40)) as (pilot, screen):
         await settle(pilot)
-        view = screen.view
-        assert isinstance(view, CodeCardView)
+        view = _code_view(screen)
         grid = view.query_one(".expected-output", DataTable)
         rows = {tuple(str(c) for c in grid.get_row_at(i)) for i in range(grid.row_count)}
         # o1's latest is PAID (11:00), o2 has one row
@@ -705,19 +668,16 @@ async def test_sql_card_shows_the_expected_output_of_the_visible_example(tmp_pat
 async def test_ctrl_a_selects_all_in_the_code_editor_and_in_a_note_field(tmp_path, monkeypatch):
     # Textual's Ctrl+A moved to the line start; a user who selects all and types expected a fresh answer
     ctx = _sql_context(tmp_path, monkeypatch)
-    async with _reviewing(ctx, None) as (pilot, screen):
-        view = screen.view
-        assert isinstance(view, CodeCardView)
-        await pilot.press("e")
-        editor = view.query_one("#editor", TextArea)
-        editor.load_text("SELECT 1\nFROM t")
+    async with reviewing(ctx) as (pilot, screen):
+        view = _code_view(screen)
+        editor = await _type_in_editor(pilot, view, "SELECT 1\nFROM t")
         await pilot.press("ctrl+a")
         assert editor.selected_text == "SELECT 1\nFROM t"
         await pilot.press("x")
         assert editor.text == "x"
     ctx.close()
     ctx = new_context(tmp_path / "design", monkeypatch)
-    async with _reviewing(ctx, "design-basics") as (pilot, screen):
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         await pilot.press("r")
         await pilot.pause()
         await pilot.press("e", *"sla 99.9", "ctrl+a", "z")
@@ -729,12 +689,10 @@ async def test_ctrl_a_selects_all_in_the_code_editor_and_in_a_note_field(tmp_pat
 async def test_the_home_heatmap_counts_one_review_in_the_singular(tmp_path, monkeypatch):
     # "1 reviews in 12 weeks" under the heatmap after the first answer
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _review(pilot)
+    async with reviewing(ctx, size=(120, 40)) as (pilot, _):
         await pilot.press("space", "3")
         await settle(pilot)
         await pilot.press("escape", "escape")  # the session's summary, then home
         await settle(pilot)
-        assert "1 review in 12 weeks" in _text(app.screen.query_one("#today", Static))
+        assert "1 review in 12 weeks" in rendered(pilot.app.screen.query_one("#today", Static))
     ctx.close()

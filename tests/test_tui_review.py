@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import json
 
-from tui_support import Clock, new_context, pilot_test, review_rows, settle
+from tui_support import Clock, new_context, open_review, pilot_test, review_rows, reviewing, settle
 
 from prepdeck.core.paths import database_path
-from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.screens.review import ReviewScreen
-
-
-async def start_review(pilot, key: str = "r") -> ReviewScreen:
-    await settle(pilot)
-    await pilot.press(key)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ReviewScreen)
-    return screen
 
 
 @pilot_test
 async def test_reveal_then_rate_commits_before_next_card(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
     db = database_path(ctx.home)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx) as (pilot, screen):
         first = screen.card
         assert first is not None
         answer = screen.query_one("#answer")
@@ -55,9 +43,7 @@ async def test_reveal_then_rate_commits_before_next_card(tmp_path, monkeypatch):
 @pilot_test
 async def test_rating_before_reveal_records_nothing(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx) as (pilot, screen):
         card = screen.card
         await pilot.press("3")
         await pilot.pause()
@@ -69,9 +55,7 @@ async def test_rating_before_reveal_records_nothing(tmp_path, monkeypatch):
 @pilot_test
 async def test_undo_goes_back_to_the_card_and_restores_it(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx) as (pilot, screen):
         first = screen.card
         assert first is not None
         await pilot.press("space", "4")
@@ -93,9 +77,7 @@ async def test_undo_goes_back_to_the_card_and_restores_it(tmp_path, monkeypatch)
 @pilot_test
 async def test_suspend_skips_the_card_and_stores_it(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx) as (pilot, screen):
         first = screen.card
         assert first is not None
         await pilot.press("s")
@@ -109,9 +91,7 @@ async def test_suspend_skips_the_card_and_stores_it(tmp_path, monkeypatch):
 @pilot_test
 async def test_session_ends_with_a_summary_and_every_review_kept(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx) as (pilot, screen):
         rated = []
         while screen.card is not None:
             rated.append(screen.card.global_id)
@@ -122,7 +102,7 @@ async def test_session_ends_with_a_summary_and_every_review_kept(tmp_path, monke
         assert "Session done" in text and "3 reviews" in text and "Easy 3" in text
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, ReviewScreen)
+        assert not isinstance(pilot.app.screen, ReviewScreen)
     assert [r[0] for r in review_rows(database_path(ctx.home))] == rated
     ctx.close()
 
@@ -131,9 +111,7 @@ async def test_session_ends_with_a_summary_and_every_review_kept(tmp_path, monke
 async def test_again_brings_the_card_back_in_the_same_session(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx, clock=clock) as (pilot, screen):
         first = screen.card
         await pilot.press("space", "1")
         await pilot.pause()
@@ -149,13 +127,7 @@ async def test_again_brings_the_card_back_in_the_same_session(tmp_path, monkeypa
 @pilot_test
 async def test_design_card_checklist_numbers_and_suggestion(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.start_review("design-basics")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+    async with reviewing(ctx, "design-basics") as (pilot, screen):
         # digits typed into a number field do not rate; Escape leaves the field, then digits rate
         await pilot.press("e")
         await pilot.press("1", "2", "0", "0", "0")
@@ -196,9 +168,7 @@ async def test_design_card_checklist_numbers_and_suggestion(tmp_path, monkeypatc
 @pilot_test
 async def test_ctrl_c_mid_session_quits_and_keeps_every_answer(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx) as (pilot, screen):
         answered = []
         for rating in ("3", "1"):
             answered.append((screen.card.global_id, int(rating)))
@@ -207,7 +177,7 @@ async def test_ctrl_c_mid_session_quits_and_keeps_every_answer(tmp_path, monkeyp
         await pilot.press("space")  # the third card is open, revealed, not rated
         await pilot.press("ctrl+c")
         await pilot.pause()
-        assert app.return_code == 0  # quitting, not the "press ctrl+q" hint
+        assert pilot.app.return_code == 0  # quitting, not the "press ctrl+q" hint
     ctx.close()
     assert [r[:2] for r in review_rows(database_path(ctx.home))] == answered
 
@@ -216,24 +186,17 @@ async def test_ctrl_c_mid_session_quits_and_keeps_every_answer(tmp_path, monkeyp
 async def test_a_leech_is_announced_and_suspended(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False, config="[review]\nleech_lapses = 1\n")
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.start_review("alpha")
-        await settle(pilot)
-        screen = app.screen
+    async with reviewing(ctx, "alpha", clock=clock) as (pilot, screen):
         first = screen.card
         await pilot.press("space", "4")  # Easy: a review card, due in days
         await pilot.press("escape", "escape")
         await settle(pilot)
         clock.advance(days=60)
-        app.start_review("alpha")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_review(pilot, "alpha")
         assert screen.card is first  # due again
         await pilot.press("space", "1")  # a lapse: with leech_lapses = 1 it is a leech
         await pilot.pause()
-        assert any(n.title == "Leech" and first.title in n.message for n in app._notifications)
+        assert any(n.title == "Leech" and first.title in n.message for n in pilot.app._notifications)
         assert ctx.store().suspended() == {first.global_id: "leech"}
         assert all(c.global_id != first.global_id for c in screen.session.pending)
         assert all(c.global_id != first.global_id for _, c in screen.session.learning)
@@ -245,9 +208,7 @@ async def test_time_on_a_card_is_capped_by_max_answer_seconds(tmp_path, monkeypa
     ctx = new_context(tmp_path, monkeypatch, design=False, config="[review]\nmax_answer_seconds = 600\n")
     assert ctx.config.problems == []
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx, clock=clock) as (pilot, screen):
         clock.advance(hours=1)  # left open over lunch
         await pilot.press("space", "3")
         await pilot.pause()
@@ -257,7 +218,7 @@ async def test_time_on_a_card_is_capped_by_max_answer_seconds(tmp_path, monkeypa
         assert [a.duration_ms for a in screen.session.answered] == [600_000, 42_000]
     stored = ctx.store().db.execute("SELECT duration_ms FROM reviews ORDER BY id").fetchall()
     assert [row[0] for row in stored] == [600_000, 42_000]
-    assert app.scheduling.today(now=clock.now).minutes == round((600 + 42) / 60, 1)
+    assert pilot.app.scheduling.today(now=clock.now).minutes == round((600 + 42) / 60, 1)
     ctx.close()
 
 
@@ -272,9 +233,7 @@ def test_max_answer_seconds_defaults_to_15_minutes_and_rejects_nonsense(tmp_path
 async def test_undo_puts_the_card_back_in_its_count(tmp_path, monkeypatch):
     # a new card rated Good goes to "learning"; undone, it is new again in the top bar, not learning
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx, size=(100, 30)) as (pilot, screen):
         before = screen._counts()
         assert "0 learning" in before
         await pilot.press("space", "3")
@@ -290,18 +249,16 @@ async def test_undo_puts_the_card_back_in_its_count(tmp_path, monkeypatch):
 async def test_a_review_started_from_the_palette_replaces_the_one_on_screen(tmp_path, monkeypatch):
     # stacked, the review underneath came back showing a card the new one had already rated
     ctx = new_context(tmp_path, monkeypatch, design=False)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await start_review(pilot)
-        app.start_practice("round", "sql", "sql round")
+    async with reviewing(ctx, size=(100, 30)) as (pilot, _):
+        pilot.app.start_practice("round", "sql", "sql round")
         await settle(pilot)
-        app.start_review(None)
+        pilot.app.start_review(None)
         await settle(pilot)
-        assert sum(isinstance(s, ReviewScreen) for s in app.screen_stack) == 1
-        assert app.screen.practice is None
+        assert sum(isinstance(s, ReviewScreen) for s in pilot.app.screen_stack) == 1
+        assert pilot.app.screen.practice is None
         await pilot.press("escape")
         await settle(pilot)
-        assert not isinstance(app.screen, ReviewScreen)
+        assert not isinstance(pilot.app.screen, ReviewScreen)
     ctx.close()
 
 
@@ -310,17 +267,15 @@ async def test_a_learning_card_waits_for_its_time_at_session_start_and_comes_whe
     # after a restart mid-session, a card due in ten minutes was shown before the new cards left
     ctx = new_context(tmp_path, monkeypatch, design=False)
     clock = Clock()
-    app = PrepdeckApp(ctx, clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start_review(pilot)
+    async with reviewing(ctx, clock=clock) as (pilot, screen):
         learning = screen.card
         await pilot.press("space", "3")  # Good on a new card: learning, back in 10 minutes
         await settle(pilot)
         assert screen.card is not None and screen.card.global_id != learning.global_id
-        app.pop_screen()  # home (Esc would first leave the SQL card's editor)
+        pilot.app.pop_screen()  # home (Esc would first leave the SQL card's editor)
         await settle(pilot)
         clock.advance(minutes=1)
-        screen = await start_review(pilot)  # the session starts again
+        screen = await open_review(pilot)  # the session starts again
         assert screen.card.global_id != learning.global_id  # new cards first
         assert screen.session.left() >= 1
         clock.advance(minutes=10)  # now it is due: it comes next, before the new cards left

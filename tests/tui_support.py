@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from prepdeck.core.config import load_config
 from prepdeck.core.context import Context
+from prepdeck.tui.app import PrepdeckApp
+from prepdeck.tui.screens.review import ReviewScreen
 
 NOW = dt.datetime(2026, 11, 26, 9, 15, tzinfo=dt.UTC)
 
@@ -173,3 +177,45 @@ async def burst(pilot, *keys: str) -> None:
     await settle(pilot)
     for _ in range(3):
         await pilot.pause()
+
+
+async def open_review(pilot, deck: str | None = None) -> ReviewScreen:
+    """From the home screen, a review of `deck`, or of everything due (the key r): its screen."""
+    await settle(pilot)
+    if deck is None:
+        await pilot.press("r")
+    else:
+        pilot.app.start_review(deck)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+@asynccontextmanager
+async def at_home(
+    ctx: Context, *, size: tuple[int, int] = (80, 24), clock: Clock | None = None
+) -> AsyncIterator:
+    """The real app on `ctx` at `size`, settled on its home screen: the pilot."""
+    app = PrepdeckApp(ctx, clock=clock or Clock())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+@asynccontextmanager
+async def reviewing(
+    ctx: Context, deck: str | None = None, *, size: tuple[int, int] = (80, 24), clock: Clock | None = None
+) -> AsyncIterator[tuple]:
+    """The real app on `ctx` at `size`, a review started (`open_review`): (pilot, review screen)."""
+    async with at_home(ctx, size=size, clock=clock) as pilot:
+        yield pilot, await open_review(pilot, deck)
+
+
+def rendered(static, width: int = 120) -> str:
+    """What a Static shows (its markup applied), as plain text lines `width` wide."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True)
+    console.print(static.content)
+    return console.export_text()
