@@ -480,3 +480,21 @@ async def test_the_design_hint_in_a_mock_names_the_mock_keys_and_they_do_what_it
         await pilot.press("j")
         await _step(pilot)
         assert screen.state == "scoring"
+
+
+@pilot_test
+async def test_the_code_hint_in_a_mock_names_the_mock_keys_not_reveal_and_rate(tmp_path, monkeypatch):
+    # the SQL view said "Esc leaves the editor, then Space reveals and 1–4 rate" in a mock, which has neither
+    ctx = _context(tmp_path, monkeypatch, config='[keys]\nmock_next = "j"\nmock_leave = "f4"\n')
+    async with _in_mock(ctx, "sql") as (pilot, screen):
+        view = next(w for k, w in screen.views.items() if k.startswith("code:"))
+        hint = _text(view.query_one(".code-hint"))
+        assert hint.endswith("F4 leaves the editor, then j: next phase")
+        assert "Space" not in hint and "rate" not in hint
+        await pilot.press("e")
+        assert isinstance(screen.focused, TextArea)
+        await pilot.press("f4")
+        assert screen.focused is None and not screen._quit_armed  # out of the editor, the mock goes on
+        await pilot.press("j")
+        await _step(pilot)
+        assert screen.session.phase.kind == "discussion"

@@ -28,7 +28,7 @@ from textual.widgets import DataTable, Label, Select, Static, TabbedContent, Tab
 from prepdeck.decks.starter import is_untouched, starter_code
 from prepdeck.decks.text import one_line, visible
 from prepdeck.scoring.evidence import CodeAnswer
-from prepdeck.tui.bindings import bindings_for, key_hint, leave_editor_binding
+from prepdeck.tui.bindings import action_here, bindings_for, key_here, leave_editor_binding
 from prepdeck.tui.components.card_view import CardView, fenced
 from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.fields import EditorArea, focus_now
@@ -234,7 +234,7 @@ class CodeCardView(CardView):
             f"{k('run_check')} run",
             f"{k('give_up')} give up",
             f"{k('flip_schema')} tables/editor",
-            f"{k('leave')} leaves the editor, then {k('reveal')} reveals and 1–4 rate",
+            f"{k('leave')} leaves the editor, then {self._after_editor()}",
         ]
         if self.HAS_PLAN:
             parts.insert(2, f"{k('show_translation')} {'translation & plan' if self.DIALECTS else 'plan'}")
@@ -243,11 +243,15 @@ class CodeCardView(CardView):
         return "[dim]" + escape(" · ".join(parts)) + "[/dim]"
 
     def _key(self, action_id: str) -> str:
-        """The key the user has for `action_id` now (config.toml [keys] may remap it)."""
-        try:
-            return key_hint(self.app, action_id)
-        except Exception:  # no app yet (a view built outside one): the default key
-            return key_hint(None, action_id)
+        """The key the user has for `action_id` on this screen now (config.toml [keys] may remap it; a mock
+        has its own ids for the review's leave and edit)."""
+        return key_here(self, action_id)
+
+    def _after_editor(self) -> str:
+        """Once out of the editor: a review reveals and rates; a mock has neither, its next-phase key moves on."""
+        if action_here(self, "reveal") == "reveal":
+            return f"{self._key('reveal')} reveals and 1–4 rate"
+        return f"{self._key('reveal')}: next phase"
 
     def _case_tables(self, case: Case) -> ComposeResult:
         from prepdeck.decks.tabular import parse_columns, read_csv
