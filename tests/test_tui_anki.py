@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from tui_support import NOW, Clock, new_context, pilot_test, settle
+from tui_support import NOW, Clock, at_home, new_context, pilot_test, settle
 
 from prepdeck.cli import main
 from prepdeck.reports.commands import write_report
@@ -27,13 +27,11 @@ def _rows(ctx, sql: str) -> list[tuple]:
 @pilot_test
 async def test_a_single_deck_review_shows_the_deck_title(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with at_home(ctx) as pilot:
+        pilot.app.start_review("alpha")
         await settle(pilot)
-        app.start_review("alpha")
-        await settle(pilot)
-        assert isinstance(app.screen, ReviewScreen)
-        top = screen_lines(app)[0]
+        assert isinstance(pilot.app.screen, ReviewScreen)
+        top = screen_lines(pilot.app)[0]
         assert top.lstrip().startswith("Alpha patterns") and "alpha " not in top
     ctx.close()
 
@@ -258,25 +256,23 @@ async def test_home_footer_lists_plan_and_stories_at_80_columns(tmp_path, monkey
 @pilot_test
 async def test_dialogs_show_only_their_own_keys(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with at_home(ctx) as pilot:
         await pilot.press("ctrl+p")  # the command palette has no footer: the home keys do not show under it
         await settle(pilot)
-        assert "Review all" not in screen_lines(app)[-1]
+        assert "Review all" not in screen_lines(pilot.app)[-1]
         await pilot.press("escape")
         await settle(pilot)
-        assert "Review all" in screen_lines(app)[-1]
+        assert "Review all" in screen_lines(pilot.app)[-1]
         await pilot.press("question_mark")
         await settle(pilot)
-        footer = screen_lines(app)[-1]
+        footer = screen_lines(pilot.app)[-1]
         assert "esc Close" in footer and "Review all" not in footer and "Commands" not in footer
         await pilot.press("escape", "s")
         await settle(pilot)
-        assert "n New" in screen_lines(app)[-1]  # the story bank's own footer
+        assert "n New" in screen_lines(pilot.app)[-1]  # the story bank's own footer
         await pilot.press("n")
         await settle(pilot)
-        footer = screen_lines(app)[-1]
+        footer = screen_lines(pilot.app)[-1]
         assert "^s Save" in footer and "esc Cancel" in footer and "n New" not in footer
     ctx.close()
 
@@ -302,12 +298,10 @@ async def test_pyspark_hint_names_the_keys_in_force(tmp_path, monkeypatch):
 @pilot_test
 async def test_the_review_top_bar_fits_60_columns(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with at_home(ctx, size=(60, 20)) as pilot:
+        pilot.app.start_review("alpha")
         await settle(pilot)
-        app.start_review("alpha")
-        await settle(pilot)
-        top = screen_lines(app)[0].rstrip()
+        top = screen_lines(pilot.app)[0].rstrip()
         assert top.lstrip().startswith("Alpha patterns") and top.endswith("0:00")
     ctx.close()
 
@@ -318,22 +312,20 @@ async def test_the_review_top_bar_fits_60_columns(tmp_path, monkeypatch):
 async def test_on_screen_hints_follow_remapped_keys(tmp_path, monkeypatch):
     config = '[keys]\nreview_all = "a"\nundo = "z"\nleave = "f6"\nedit = "f7"\n'
     ctx = new_context(tmp_path, monkeypatch, config=config)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        text = " ".join(" ".join(screen_lines(app)).split())
+    async with at_home(ctx, size=(100, 30)) as pilot:
+        text = " ".join(" ".join(screen_lines(pilot.app)).split())
         assert "a reviews all" in text
-        app.start_review("design-basics")
+        pilot.app.start_review("design-basics")
         await settle(pilot)
-        screen = app.screen
+        screen = pilot.app.screen
         assert isinstance(screen, ReviewScreen)
-        assert "F7: type your answers; F6 leaves the field" in " ".join(screen_lines(app))
+        assert "F7: type your answers; F6 leaves the field" in " ".join(screen_lines(pilot.app))
         while screen.card is not None:
             await pilot.press("space")
             await settle(pilot)
             await pilot.press("4")
             await settle(pilot)
-        text = " ".join(" ".join(screen_lines(app)).split())
+        text = " ".join(" ".join(screen_lines(pilot.app)).split())
         assert "z undoes the last one; F6 goes home." in text
     ctx.close()
 
@@ -344,18 +336,16 @@ async def test_the_mock_rubric_hint_follows_remapped_keys(tmp_path, monkeypatch)
     from prepdeck.tui.screens.mock import MockScreen
 
     ctx = new_context(tmp_path, monkeypatch, config='[keys]\nmock_next = "f10"\nmock_leave = "f6"\n')
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.push_screen(MockScreen("design", seed=1))
+    async with at_home(ctx, size=(100, 30)) as pilot:
+        pilot.app.push_screen(MockScreen("design", seed=1))
         await settle(pilot)
         for _ in range(5):  # the round starts after the first refresh
             await pilot.pause()
         for minutes in (10, 40, 10, 0):  # the phases run out, then the wrap-up: the rubric
-            app.clock.advance(minutes=minutes)
+            pilot.app.clock.advance(minutes=minutes)
             await pilot.press("f10")
             await settle(pilot)
-        text = " ".join(" ".join(screen_lines(app)).split())
+        text = " ".join(" ".join(screen_lines(pilot.app)).split())
         assert "F6 leaves a box · F10 continues · F6 again goes home" in text
     ctx.close()
 
@@ -375,34 +365,32 @@ async def test_the_mock_messages_follow_remapped_keys(tmp_path, monkeypatch):
 
     config = '[keys]\nmock_next = "f10"\nmock_leave = "f6"\nmock_quit = "f7"\nmock_edit = "f2"\nmock_speak = "f3"\n'
     ctx = new_context(tmp_path, monkeypatch, config=config)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with at_home(ctx, size=(100, 30)) as pilot:
+        pilot.app.push_screen(MockScreen())
         await settle(pilot)
-        app.push_screen(MockScreen())
+        assert "F6 goes back." in _static_texts(pilot.app.screen)
+        pilot.app.pop_screen()
         await settle(pilot)
-        assert "F6 goes back." in _static_texts(app.screen)
-        app.pop_screen()
-        await settle(pilot)
-        app.push_screen(MockScreen("design", seed=1))
+        pilot.app.push_screen(MockScreen("design", seed=1))
         await settle(pilot)
         for _ in range(5):  # the round starts after the first refresh; its view composes a frame later
             await pilot.pause()
-        shown = _static_texts(app.screen)
+        shown = _static_texts(pilot.app.screen)
         assert "F3 to answer aloud" in shown and "F2: type your answers; F6 leaves the field" in shown, shown
         await pilot.press("f3")  # aloud: the spoken view's notes
         await settle(pilot)
-        assert "saved as you type; F6 leaves a field" in _static_texts(app.screen)
+        assert "saved as you type; F6 leaves a field" in _static_texts(pilot.app.screen)
         await pilot.press("f6")
         await settle(pilot)
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in pilot.app._notifications]
         assert any(m.startswith("Press F6 (or F7) again to end the mock") for m in notes), notes
         for minutes in (10, 40, 10, 0):  # the phases run out, then the wrap-up: the rubric
-            app.clock.advance(minutes=minutes)
+            pilot.app.clock.advance(minutes=minutes)
             await pilot.press("f10")
             await settle(pilot)
-        assert "Saved as you type; F6 goes home." in _static_texts(app.screen)
+        assert "Saved as you type; F6 goes home." in _static_texts(pilot.app.screen)
         await pilot.press("f10")
         await settle(pilot)
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in pilot.app._notifications]
         assert "That was the last round; F6 goes home." in notes, notes
     ctx.close()

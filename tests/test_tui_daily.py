@@ -17,6 +17,7 @@ from tui_support import (
     rendered,
     review_rows,
     reviewing,
+    screen_after,
     settle,
     use_utc,
 )
@@ -328,9 +329,7 @@ async def test_browser_header_follows_suspend_and_unsuspend(tmp_path, monkeypatc
 
     ctx = new_context(tmp_path, monkeypatch)
     async with at_home(ctx) as pilot:
-        await pilot.press("b")
-        await settle(pilot)
-        screen = pilot.app.screen
+        screen = await screen_after(pilot, "b")
         assert isinstance(screen, BrowserScreen)
         top = screen.query_one("#top", Static)
         await pilot.press("s")
@@ -390,9 +389,7 @@ async def test_help_at_80_columns_reads_cleanly(tmp_path, monkeypatch):
 
     ctx = new_context(tmp_path, monkeypatch)
     async with at_home(ctx) as pilot:
-        await pilot.press("question_mark")
-        await settle(pilot)
-        screen = pilot.app.screen
+        screen = await screen_after(pilot, "question_mark")
         assert isinstance(screen, HelpScreen)
         text = screen.query_one("#help-text", Static)
         lines = [str(strip.text) for strip in text.render_lines(text.size.region)]

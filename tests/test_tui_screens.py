@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tui_support import NOW, Clock, new_context, pilot_test, settle
+from tui_support import NOW, Clock, at_home, new_context, pilot_test, screen_after, settle
 
 from prepdeck.cli import main
 from prepdeck.core.paths import database_path
@@ -23,10 +23,8 @@ def table_rows(table) -> list[list[str]]:
 @pilot_test
 async def test_home_lists_decks_counts_and_broken_deck(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, broken=True)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
+    async with at_home(ctx) as pilot:
+        screen = pilot.app.screen
         assert isinstance(screen, HomeScreen)
         rows = table_rows(screen.query_one("#decks"))
         assert rows[0][:5] == ["All decks", "", "0", "4", "4"]
@@ -40,7 +38,7 @@ async def test_home_lists_decks_counts_and_broken_deck(tmp_path, monkeypatch):
         await pilot.press("space", "4", "escape")  # ends the session early: its summary
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(pilot.app.screen, HomeScreen)
         rows = table_rows(screen.query_one("#decks"))
         assert rows[0][3] == "3"
         assert "Today 1 reviewed" in str(screen.query_one("#top").render())
@@ -53,10 +51,8 @@ async def test_deck_titles_get_the_room_a_wider_terminal_offers(tmp_path, monkey
 
     for width, title_width in ((80, 18), (120, 40)):
         ctx = new_context(tmp_path / str(width), monkeypatch)
-        app = PrepdeckApp(ctx, clock=Clock())
-        async with app.run_test(size=(width, 24)) as pilot:
-            await settle(pilot)
-            table = app.screen.query_one("#decks", DataTable)
+        async with at_home(ctx, size=(width, 24)) as pilot:
+            table = pilot.app.screen.query_one("#decks", DataTable)
             widths = {str(key.value): column.width for key, column in table.columns.items()}
             assert widths["title"] == title_width and widths["round"] == 7
             # everything fits: the table never scrolls sideways on the home screen
@@ -67,12 +63,8 @@ async def test_deck_titles_get_the_room_a_wider_terminal_offers(tmp_path, monkey
 @pilot_test
 async def test_enter_on_a_deck_reviews_only_that_deck(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("down", "down", "enter")  # All decks, Alpha, Design basics
-        await settle(pilot)
-        screen = app.screen
+    async with at_home(ctx) as pilot:
+        screen = await screen_after(pilot, "down", "down", "enter")  # All decks, Alpha, Design basics
         assert isinstance(screen, ReviewScreen)
         assert screen.deck_id == "design-basics"
         assert screen.card is not None and screen.card.deck_id == "design-basics"
@@ -82,14 +74,10 @@ async def test_enter_on_a_deck_reviews_only_that_deck(tmp_path, monkeypatch):
 @pilot_test
 async def test_browser_search_suspend_and_history(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with at_home(ctx) as pilot:
         card = ctx.decks().card("alpha/null-not-in")
-        app.scheduling.review(card, 3, now=NOW, duration_ms=12_000)
-        await pilot.press("b")
-        await settle(pilot)
-        screen = app.screen
+        pilot.app.scheduling.review(card, 3, now=NOW, duration_ms=12_000)
+        screen = await screen_after(pilot, "b")
         assert isinstance(screen, BrowserScreen)
         table = screen.query_one("#cards")
         assert table.row_count == 4
@@ -121,7 +109,7 @@ async def test_browser_search_suspend_and_history(tmp_path, monkeypatch):
         assert {r[-1] for r in table_rows(table)} == {"window-frames", "dedupe-latest", "clickstream"}
         await pilot.press("escape", "escape")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(pilot.app.screen, HomeScreen)
     ctx.close()
 
 
@@ -146,15 +134,11 @@ def _help_text(widget) -> str:
 @pilot_test
 async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatch):
     ctx = new_context(tmp_path, monkeypatch, design=False, config=KEYS_CONFIG)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        messages = [n.message for n in app._notifications]
+    async with at_home(ctx, size=(100, 40)) as pilot:
+        messages = [n.message for n in pilot.app._notifications]
         assert any("[keys].nonsense: no such action" in m for m in messages)
         assert any("[keys].undo: unknown key 'ctrl+wat'" in m for m in messages)
-        await pilot.press("r")
-        await settle(pilot)
-        screen = app.screen
+        screen = await screen_after(pilot, "r")
         assert isinstance(screen, ReviewScreen)
         first = screen.card
         await pilot.press("space")
@@ -172,8 +156,8 @@ async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatc
         assert screen.card is first
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        text = _help_text(app.screen.query_one("#help-text"))
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = _help_text(pilot.app.screen.query_one("#help-text"))
         reveal_line = next(
             line for line in text.splitlines() if "reveal" in line and "show the answer" in line
         )
@@ -181,7 +165,7 @@ async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatc
         assert any(line.split()[:1] == ["u"] and "undo" in line for line in text.splitlines())
         assert "no such action" in text
         await pilot.press("escape")
-        assert isinstance(app.screen, ReviewScreen)
+        assert isinstance(pilot.app.screen, ReviewScreen)
     ctx.close()
 
 
@@ -189,12 +173,10 @@ async def test_keys_remapped_from_config_and_listed_in_help(tmp_path, monkeypatc
 async def test_help_lists_card_view_and_statistics_keys_with_remaps(tmp_path, monkeypatch):
     config = '[keys]\nrecord = "ctrl+e"\nprev_week = "comma"\n'
     ctx = new_context(tmp_path, monkeypatch, design=False, config=config)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(100, 60)) as pilot:
-        await settle(pilot)
+    async with at_home(ctx, size=(100, 60)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        text = _help_text(app.screen.query_one("#help-text"))
+        text = _help_text(pilot.app.screen.query_one("#help-text"))
         lines = text.splitlines()
 
         def line_of(action_id: str) -> str:
@@ -301,11 +283,9 @@ async def test_settings_problems_are_one_readable_notification(tmp_path, monkeyp
     """Every problem of config.toml shows at 80x24, with its [section] as written (not eaten as markup)."""
     config = '[review]\nnew_per_dy = 5\n\n[keys]\nreveal = "ctrl+banana"\nrate_good = "1"\n'
     ctx = new_context(tmp_path, monkeypatch, config=config)
-    app = PrepdeckApp(ctx, clock=Clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
-        settings = [n for n in app._notifications if n.title.startswith("Settings")]
+    async with at_home(ctx) as pilot:
+        assert isinstance(pilot.app.screen, HomeScreen)
+        settings = [n for n in pilot.app._notifications if n.title.startswith("Settings")]
         assert len(settings) == 1 and not settings[0].markup
         message = settings[0].message
         assert "[review]" in message and "new_per_dy" in message

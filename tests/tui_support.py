@@ -179,6 +179,13 @@ async def burst(pilot, *keys: str) -> None:
         await pilot.pause()
 
 
+async def screen_after(pilot, *keys: str):
+    """Press `keys`, let what they start finish: the screen on top then."""
+    await pilot.press(*keys)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def open_review(pilot, deck: str | None = None) -> ReviewScreen:
     """From the home screen, a review of `deck`, or of everything due (the key r): its screen."""
     await settle(pilot)
