@@ -77,7 +77,8 @@ def evaluate(answers: list[Answer]) -> dict:
         result = analyze_text(ans.text)
         got = [s["beat"] for s in result["star"]["sentences"]]
         if len(got) != len(ans.beats):
-            raise SystemExit(f"{ans.id}: {len(got)} sentences found, {len(ans.beats)} labelled")
+            # the analyser split the answer otherwise than its writer: every sentence of it counts as misread
+            got = ["(split wrong)"] * len(ans.beats)
         words = [[t.norm for t in tokenize([{"text": w} for w in s.split()])] for s in ans.sentences]
         base = star_baseline.label(words)
         base_missing = [b for b in LABELS[:4] if b not in base]
@@ -166,6 +167,19 @@ def markdown(figures: dict[str, dict]) -> str:
         "number reader was made more general (hyphenated number words, fractions such as 'a third', a "
         "number counting a plural noun such as 'fifteen dashboards'), checked on dev; the held-out figures "
         "above are after that change, so the held-out half is no longer entirely untouched by tuning.",
+    ]
+    lines += [
+        "",
+        "Not-a-story answers (told as what one would do, or usually does): one convention for all four sets "
+        "since session 4, the external writer's. The steps such an answer proposes are actions, an imagined "
+        "setting the situation, a general lesson the reflection, so `missing` names what it lacks (the real "
+        "situation and result) instead of telling the user they gave no actions; `story` is false, the warning "
+        "says it is not a story, and it has no quantified result. The six such answers of dev and held-out "
+        "were labelled all-none before and were relabelled (external b was not touched). On the relabelled "
+        "files the analyser before session 4 scored dev 0.87 / 82 %, held-out 0.83 / 82 % (beats / missing).",
+        "",
+        "A sentence count the analyser gets otherwise than the writer counts every sentence of that answer "
+        "as misread (it used to stop the benchmark).",
     ]
     lines += ["", "Per beat, precision / recall (baseline in brackets):", ""]
     lines += [

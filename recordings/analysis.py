@@ -98,17 +98,49 @@ def _norm(text: str) -> str:
     return re.sub(r"^[^\w$]+|[^\w%]+$", "", t)
 
 
+# "e.g." and "vs." never end a sentence; "a.m." or "approx." only before a capital ("by 9 a.m. the load…")
+_ARROWS = {"→", "->", "-->", "=>", "⇒", "⟶"}
+_NEVER_ENDS = {"e.g.", "i.e.", "vs.", "cf.", "viz.", "eg.", "ie."}
+_ABBREVIATIONS = {
+    "a.m.",
+    "p.m.",
+    "approx.",
+    "etc.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "min.",
+    "sec.",
+    "no.",
+    "est.",
+}
+
+
+def _ends_sentence(raw: str, nxt: str) -> bool:
+    if not raw.endswith((".", "?", "!")):
+        return False
+    if raw.endswith(".."):  # an abbreviation at the end of a typed line (analyze_text adds the stop)
+        return True
+    word = raw.lower().lstrip("(\"'“‘")
+    if word in _NEVER_ENDS:
+        return False
+    return word not in _ABBREVIATIONS or nxt[:1].isupper()
+
+
 def tokenize(words: list[dict[str, Any]] | list[Any]) -> list[Token]:
     toks: list[Token] = []
     for w in words:
         get = w.get if isinstance(w, dict) else (lambda k, d=None, w=w: getattr(w, k, d))
         raw = str(get("text", "")).strip()
-        norm = _norm(raw)
+        norm = "to" if raw.rstrip(".,;:") in _ARROWS else _norm(raw)  # "3 h → 40 min" reads "3 h to 40 min"
         if not norm:
             if raw.startswith("%") and toks:  # Whisper sometimes times "40%" as "40" + "%"
                 toks[-1].raw += raw
                 toks[-1].norm += "%"
                 toks[-1].end = float(get("end", toks[-1].end))
+            elif raw and toks:  # "→", "-": kept in the sentence's text, not a word of its own
+                toks[-1].raw += " " + raw
             continue
         toks.append(
             Token(raw, norm, float(get("start", 0.0)), float(get("end", 0.0)), float(get("prob", 1.0) or 1.0))
@@ -117,7 +149,7 @@ def tokenize(words: list[dict[str, Any]] | list[Any]) -> list[Token]:
     for i, t in enumerate(toks):
         t.comma_after = t.raw.rstrip().endswith((",", ";", ":", "—", "-"))
         t.question = t.raw.rstrip().endswith("?")
-        t.sentence_end = t.raw.rstrip().endswith((".", "?", "!"))
+        t.sentence_end = _ends_sentence(t.raw.rstrip(), toks[i + 1].raw if i + 1 < len(toks) else "")
         gap = t.start - toks[i - 1].end if i else 0.0
         t.sentence_start = i == 0 or toks[i - 1].sentence_end or gap >= SENTENCE_GAP_S
     return toks
@@ -316,7 +348,8 @@ def _star(toks: list[Token], spans: list[tuple[int, int]], timed: bool) -> tuple
             )
         beats[beat] = entry
     order = list(dict.fromkeys(b for b in beats_of if b))
-    quantified = any(
+    # what one would do, or usually does, has no result that happened to measure
+    quantified = story and any(
         b == "result" and star_model.quantities(ws) for b, ws in zip(beats_of, words, strict=True)
     )
     section = {
@@ -516,11 +549,17 @@ def analyze_text(text: str, kind: str = "star") -> dict[str, Any]:
     """A written or pasted answer analysed as a transcript (`prepdeck analyze`): sentences come from its
     punctuation and line breaks, and there are no audio figures."""
     words: list[dict[str, Any]] = []
+    at = 0.0  # one time step per word: a piece with no word in it ("→", "-") leaves no silence behind
     for line in text.splitlines():
         pieces = _WORD.findall(line)
         for i, piece in enumerate(pieces):
-            # a line break ends a sentence even without a full stop (notes are often written as lines)
-            if i == len(pieces) - 1 and not piece.endswith((".", "?", "!", ",", ";", ":")):
+            # a line break ends a sentence even without a full stop (notes are often written as lines),
+            # or after an abbreviation ("… vs.")
+            ends = piece.endswith((".", "?", "!", ",", ";", ":"))
+            if i == len(pieces) - 1 and (
+                not ends or (piece.endswith(".") and not _ends_sentence(piece, "A"))
+            ):
                 piece += "."
-            words.append({"text": piece, "start": float(len(words)), "end": len(words) + 0.5})
+            words.append({"text": piece, "start": at, "end": at + 0.5})
+            at += 1.0 if _norm(piece) else 0.0
     return analyze(words, 0.0, kind=kind, timed=False)

@@ -379,6 +379,13 @@ UNITS = {
     "milliseconds": "ms",
     "second": "s",
     "seconds": "s",
+    "min": "min",  # typed notes abbreviate: "3 h → 40 min"
+    "mins": "min",
+    "h": "h",
+    "hr": "h",
+    "hrs": "h",
+    "sec": "s",
+    "secs": "s",
     "minute": "min",
     "minutes": "min",
     "hour": "h",
@@ -521,7 +528,7 @@ PRESENT_VERBS = {
 }  # fmt: skip
 GOAL_PHRASES = (
     "had to", "needed to", "need to", "have to", "the goal", "our goal", "my goal", "the aim", "the ask",
-    "was asked to", "were asked to", "asked me", "asked us", "wanted me", "wanted us", "it was on me",
+    "was asked to", "were asked to", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "it was on me",
     "fell to me", "landed on me", "up to me", "my job", "my responsibility", "i owned", "i was responsible",
     "deadline", "by friday", "by monday", "by the end of", "in time for", "before the", "without breaking",
     "without losing", "without downtime", "without any", "only had", "we had until", "i had until",
@@ -554,7 +561,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "the takeaway", "stuck with me",
@@ -565,7 +572,9 @@ META_PHRASES = (
     "good question", "great question", "let me think", "so yeah", "yeah so", "that's it", "that's about it",
     "that's the story", "that's my story", "that's pretty much it", "does that make sense", "does that answer",
     "happy to go", "happy to talk", "i can go into", "i can go deeper", "hope that helps", "anyway",
-    "let me see", "where was i", "one example", "an example that comes to mind", "i'll tell you about",
+    "let me see", "where was i", "what i'd do", "what i would do", "haven't been in exactly",
+    "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'll pick", "i'm in the middle of",
+    "can't tell you how", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
     "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more",
 )  # fmt: skip
 # words that make a very short sentence carry content ("It worked." is a result, "Yeah." is not)
@@ -664,3 +673,18 @@ RATE_UNITS = {
 FRACTIONS = {"third", "thirds", "quarter", "quarters", "fifth", "tenth", "tenths", "hundredth"}
 # plural words after a number that do not make it a count of outcomes ("two of us", "three times")
 NOT_COUNTED = {"this", "was", "has", "is", "does", "goes", "says", "us", "ours", "yours", "theirs", "its"}
+# how one usually works (a habit answer is not a story)
+ROUTINE_PHRASES = (
+    "usually", "typically", "normally", "generally", "whenever", "every time", "routine", "my approach",
+    "my process", "the first thing i do", "first thing i do", "i tend to", "what i do is", "what i usually",
+    "in general", "as a rule",
+)  # fmt: skip
+# lesson phrases that, in an answer told as what one would do or usually does, are just its steps
+STEP_LESSONS = frozenset(
+    {"i'd", "i would", "i always", "i now", "i try to", "i make sure", "i start", "i ask", "i check", "i write",
+     "i push", "i insist", "i default to", "i never"}
+)  # fmt: skip
+# words right after "I"/"we" that are not a present-tense verb
+NOT_A_VERB = frozenset(
+    {"once", "and", "or", "but", "both", "all", "together", "as", "in", "at", "on", "to", "who", "that"}
+)

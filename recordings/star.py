@@ -20,7 +20,7 @@ recordings/analysis.py tokenizes them), so it is tested on written text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prepdeck.recordings import lexicon as lx
 
@@ -61,6 +61,8 @@ class Reading:
     sequence: bool = False  # first, then, after that
     meta: bool = False  # "good question", "so yeah": no beat
     habitual: bool = False  # "two hundred a day", "every night": how things usually were
+    lesson_itself: bool = False  # a lesson even when "I'd"/"I would" just proposes a step
+    routine: bool = False  # "I usually", "the first thing I do", "whenever": how one works, not a story
 
 
 def _past_verb(w: str) -> bool:
@@ -118,6 +120,19 @@ def quantities(words: list[str]) -> list[int]:
     return sorted(out)
 
 
+def _general(words: list[str]) -> bool:
+    """A claim about how things go in general: "you should always…", "I think the mistake people make is…",
+    "what I wouldn't do is…" (not "you know", a filler)."""
+    ws = [w for w in words if w not in ("and", "but", "so", "um", "uh", "honestly", "really")]
+    if len(ws) < 3:
+        return False
+    if ws[0] == "you" and ws[1] not in ("know", "see", "mean"):
+        return True
+    if ws[0] == "i" and ws[1] in ("think", "believe", "feel") and ("is" in ws or "are" in ws):
+        return True
+    return ws[0] == "what" and ws[1] == "i" and ws[2] in ("wouldn't", "would", "won't", "don't", "never")
+
+
 def read(words: list[str]) -> Reading:
     r = Reading()
     text = " " + " ".join(words) + " "
@@ -129,7 +144,10 @@ def read(words: list[str]) -> Reading:
     r.sequence = bool(words) and (
         words[0] in lx.SEQUENCE_STARTS or f" {words[0]} {words[1] if n > 1 else ''} " in lx.SEQUENCE_PAIRS
     )
-    r.lesson = any(f" {p} " in text for p in lx.LESSON_PHRASES)
+    lessons = [p for p in lx.LESSON_PHRASES if f" {p} " in text]
+    r.lesson = bool(lessons) or _general(words)
+    # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
+    r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not _general(words))
     r.obligation = any(f" {p} " in text for p in lx.GOAL_PHRASES)
     r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES) or bool(
         re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
@@ -201,6 +219,8 @@ def read(words: list[str]) -> Reading:
                 r.state = True
             else:
                 r.event = True
+        elif subject in ("i", "we") and re.fullmatch(r"[a-z]+", verb) and verb not in lx.NOT_A_VERB:
+            r.present_now = True  # "I fix", "we agree": the present, whatever the verb
         if r.subject is None:
             r.subject = subject
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
@@ -209,6 +229,7 @@ def read(words: list[str]) -> Reading:
         r.event = True
         r.subject = "they"
     r.habitual = habitual
+    r.routine = any(f" {p} " in text for p in lx.ROUTINE_PHRASES)
     return r
 
 
@@ -258,13 +279,32 @@ def is_hypothetical(readings: list[Reading]) -> bool:
     return hypo >= max(2, 0.4 * len(readings)) and past <= 0.25 * len(readings)
 
 
+def is_habit(readings: list[Reading]) -> bool:
+    """Told as what one usually does ("I usually…", "the first thing I do…"): habit words in at least two
+    sentences and hardly any past event."""
+    past = sum(r.event or r.progressive or r.perfect_past for r in readings)
+    return sum(r.routine for r in readings) >= 2 and past <= 0.25 * len(readings)
+
+
+def _as_done(r: Reading) -> Reading:
+    """A step one would take, or usually takes, read as the action it proposes."""
+    if (r.hypothetical and not r.counterfactual) or (
+        r.present_now and r.subject in ("i", "we") and not r.lesson_itself
+    ):
+        return replace(r, hypothetical=False, present_now=False, event=True, lesson=r.lesson_itself)
+    return r
+
+
 def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
-    """(a beat or None per sentence, whether the answer is a story)."""
+    """(a beat or None per sentence, whether the answer is a story). An answer that is not a story (what one
+    would do, or usually does) still gets beats: its steps are actions, its imagined setting the situation,
+    so `missing` says what it lacks (no real situation, no result) rather than that it has no actions."""
     if not sentences:
         return [], False
     readings = [read(ws) for ws in sentences]
-    if is_hypothetical(readings):
-        return [None] * len(sentences), False
+    story = not (is_hypothetical(readings) or is_habit(readings))
+    if not story:
+        readings = [_as_done(r) for r in readings]
     k = len(sentences)
     emit = [emissions(r, ws) for r, ws in zip(readings, sentences, strict=True)]
     best: list[dict[str, float]] = []
@@ -287,4 +327,4 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
         state = back[i][state]
         path.append(state)
     path.reverse()
-    return [None if b == NONE else b for b in path], True
+    return [None if b == NONE else b for b in path], story

@@ -51,9 +51,45 @@ def test_a_hypothetical_answer_is_not_a_story() -> None:
         "I would roll back if a deploy lines up with the errors.\nAfter that I'd write a postmortem."
     )
     assert r["star"]["story"] is False
-    assert beats(r) == [None, None, None, None]
-    assert r["star"]["missing"] == ["situation", "task", "action", "result"]
+    # its steps are the actions it proposes: what it lacks is a real situation, task and result
+    assert beats(r) == ["action", "action", "action", "action"]
+    assert r["star"]["missing"] == ["situation", "task", "result"]
     assert r["warnings"] == ["this is what you would do, not a time you did it: tell one real story"]
+
+
+def test_a_habit_answer_is_not_a_story_and_its_incidental_numbers_are_no_result() -> None:
+    r = analyze_text(
+        "When a pipeline fails, the first thing I do is read the last task's log.\n"
+        "I check whether the input changed and which of two or three upstream tables arrived late.\n"
+        "Usually it's one of those, and I fix that before touching anything else.\n"
+        "It saves me from chasing five things at once."
+    )
+    assert r["star"]["story"] is False
+    assert beats(r)[:3] == ["action", "action", "action"]
+    assert r["quantified_result"] is False
+    assert r["warnings"] == ["this is what you would do, not a time you did it: tell one real story"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Runtime went from 3 h → 40 min.",
+        "Runtime went from 3 h -> 40 min.",
+        "We compared Spark vs. Flink for the job.",
+        "We cut the slow parts, e.g. the nightly join, by half.",
+        "We kept one source of truth, i.e. the warehouse.",
+    ],
+)
+def test_an_arrow_or_an_abbreviation_does_not_end_a_sentence(text: str) -> None:
+    r = analyze_text(text)
+    assert [s["text"] for s in r["star"]["sentences"]] == [text]
+
+
+def test_a_before_after_typed_with_an_arrow_is_a_quantified_result() -> None:
+    r = analyze_text(
+        "Our nightly build was slow.\nI split the biggest model.\nRuntime went from 3 h → 40 min."
+    )
+    assert beats(r)[-1] == "result" and r["quantified_result"] is True
 
 
 def test_missing_result_and_an_unquantified_one() -> None:
