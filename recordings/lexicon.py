@@ -470,7 +470,7 @@ STOPWORDS = {
 # -- STAR beats (recordings/star.py): what a sentence does, read from its words ----------------------------
 SUBJECTS = {
     "i", "we", "they", "he", "she", "it", "i'd", "we'd", "i'm", "we're", "i've", "we've", "everyone",
-    "nobody", "someone", "people", "you",
+    "nobody", "someone", "people", "you", "they're", "she's", "he's", "they've",
 }  # fmt: skip
 # adverbs that sit between a subject and its verb ("I then rewrote", "we finally shipped")
 ADVERBS = {
@@ -528,7 +528,7 @@ PRESENT_VERBS = {
 }  # fmt: skip
 GOAL_PHRASES = (
     "had to", "needed to", "need to", "have to", "the goal", "our goal", "my goal", "the aim", "the ask",
-    "was asked to", "were asked to", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "it was on me",
+    "was asked to", "were asked to", "been asked to", "been told to", "been tasked", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "it was on me",
     "fell to me", "landed on me", "up to me", "my job", "my responsibility", "i owned", "i was responsible",
     "deadline", "by friday", "by monday", "by the end of", "in time for", "before the", "without breaking",
     "without losing", "without downtime", "without any", "only had", "we had until", "i had until",
@@ -688,3 +688,16 @@ STEP_LESSONS = frozenset(
 NOT_A_VERB = frozenset(
     {"once", "and", "or", "but", "both", "all", "together", "as", "in", "at", "on", "to", "who", "that"}
 )
+# a pronoun with "be" in the present: with no -ing after it, a description ("I'm on the platform team")
+BE_NOW = frozenset({"i'm", "we're", "they're", "she's", "he's"})
+# words that soften a number ("about two weeks") and are skipped when reading what comes before it
+APPROXIMATELY = frozenset(
+    {"about", "around", "roughly", "like", "nearly", "almost", "maybe", "some", "a", "an", "just"}
+)
+SPENT_FOR = frozenset({"for", "over", "spent", "spend", "spending", "during", "throughout"})
+DURATIONS = frozenset(
+    {"minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+     "sprint", "sprints", "quarter", "quarters", "half", "min", "mins", "h"}
+)  # fmt: skip
+# spoken openers skipped when reading how a sentence starts ("and so by morning…")
+OPENERS = frozenset({"and", "so", "then", "um", "uh", "okay", "ok", "well", "like", "yeah", "right", "but"})

@@ -57,6 +57,9 @@ class Reading:
     outcome: bool = False  # changes, before→after, incidents gone, shipped
     quantity: bool = False  # a number with a unit (not "two weeks later")
     present_now: bool = False  # present or present perfect describing how things are now
+    perfect_now: bool = (
+        False  # present perfect ("I've checked"): background when the story is told in the present
+    )
     setting: bool = False  # at the time, back then, when I joined, our team
     sequence: bool = False  # first, then, after that
     meta: bool = False  # "good question", "so yeah": no beat
@@ -109,6 +112,11 @@ def quantities(words: list[str]) -> list[int]:
             continue
         if nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
             continue  # when, not how much
+        before = [x for x in words[max(0, i - 3) : i] if x not in lx.APPROXIMATELY]
+        if before and before[-1] in ("last", "past"):
+            continue  # "the last three sprints": which ones, not how much
+        if before and before[-1] in lx.SPENT_FOR and nxt in lx.DURATIONS:
+            continue  # "spent about two months", "for like two weeks": how long it took to do, not an outcome
         has_unit = bool(re.search(r"[%x$]|\d(k|m|ms|s|h|gb|tb|mb|pb)$", w)) or nxt in lx.UNITS
         if nxt in ("a", "an", "per") and after in lx.RATE_UNITS:
             has_unit = True  # "five a day"
@@ -153,12 +161,19 @@ def read(words: list[str]) -> Reading:
         re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
     )
     r.quantity = bool(quantities(words))
+    lead = [w for w in words if w not in lx.OPENERS]
+    if lead[:1] == ["by"] and not re.search(r" (had|have|has|need|needed) to ", text):
+        # "By Friday the alias is gone", "by morning nobody even knew": where things stood, not a deadline
+        r.outcome, r.obligation = True, False
     r.counterfactual = bool(
         re.search(r" (would|should|could|i'd|we'd|might)( not| never)? have \w+", text)
     ) or bool(re.search(r" if (i|we) had ", text))
     r.progressive = bool(re.search(r" (was|were) (\w+ing) ", text)) and not re.search(
         r" (was|were) (nothing|something|everything|anything) ", text
     )
+    r.perfect_now = bool(
+        re.search(r" (has|have|'ve) been \w+ing ", text)
+    )  # "has been reconciling it for weeks"
     habitual = any(f" {p} " in text for p in lx.HABITUAL_PHRASES)
     # the first clause's subject and verb decide tense and who acts; later clauses can add an event
     for i, w in enumerate(words):
@@ -203,6 +218,12 @@ def read(words: list[str]) -> Reading:
             r.obligation = True  # "I needed one definition both teams would sign": a goal too
         elif verb == "worked" and nxt in ("at", "for", "as", "in"):
             r.state = r.setting = True
+        elif w in lx.BE_NOW and not verb.endswith("ing"):
+            r.state = True  # "I'm on the platform team", "they're pretty annoyed": a description
+        elif w in ("i've", "we've") or (
+            verb in ("have", "has", "haven't", "hasn't") and (nxt == "been" or _past_verb(nxt))
+        ):
+            r.present_now = r.perfect_now = True  # "I've checked the lineage": done before now
         elif verb in lx.PRESENT_VERBS or verb in (
             "is",
             "are",
@@ -244,7 +265,10 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     s["action"] += r.event * (2.0 if mine else 1.3 if ours else 0.3) + 0.8 * r.sequence
     s["action"] -= 0.8 * (r.outcome or r.quantity) * (not mine)
     # "I presented that six of ninety tables…": a number in what I did is evidence, not the outcome
-    s["result"] += 1.8 * r.outcome + (0.5 if mine and r.event else 1.2) * r.quantity
+    # an outcome word inside what I did ("I built it, got it approved") is weaker than one that is the sentence
+    s["result"] += (
+        1.8 * r.outcome * (0.6 if mine and r.event else 1.0) + (0.5 if mine and r.event else 1.2) * r.quantity
+    )
     s["result"] += 0.5 * (r.present_now and not mine)
     s["result"] += 0.4 * (r.subject == "they" and r.event)
     s["reflection"] += 2.4 * r.lesson + 2.0 * r.counterfactual + 0.8 * (r.present_now and mine)
@@ -295,6 +319,29 @@ def _as_done(r: Reading) -> Reading:
     return r
 
 
+def told_in_the_present(readings: list[Reading]) -> bool:
+    """A story told in the present ("so I ask her for coffee…"): more I/we sentences in the simple present
+    than past events. Its present-tense steps are its actions, its present perfect the background."""
+    now = sum(r.present_now and not r.perfect_now and r.subject in ("i", "we") for r in readings)
+    past = sum(r.event for r in readings)
+    return now >= 2 and now >= past
+
+
+def still_going(readings: list[Reading]) -> bool:
+    """A story still going on, told in the present perfect ("so far I've interviewed six teams, I've drafted a
+    proposal"): its present-perfect steps are its actions."""
+    done = sum(r.perfect_now and r.subject in ("i", "we") for r in readings)
+    return done >= 2 and sum(r.event for r in readings) <= 1
+
+
+def _as_told(r: Reading) -> Reading:
+    if r.perfect_now:
+        return replace(r, present_now=False, perfect_now=False, event=False, perfect_past=True)
+    if r.present_now and r.subject in ("i", "we") and not r.lesson_itself:
+        return replace(r, present_now=False, event=True, lesson=False)
+    return r
+
+
 def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
     """(a beat or None per sentence, whether the answer is a story). An answer that is not a story (what one
     would do, or usually does) still gets beats: its steps are actions, its imagined setting the situation,
@@ -305,6 +352,13 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
     story = not (is_hypothetical(readings) or is_habit(readings))
     if not story:
         readings = [_as_done(r) for r in readings]
+    elif told_in_the_present(readings):
+        readings = [_as_told(r) for r in readings]
+    elif still_going(readings):
+        readings = [
+            replace(r, present_now=False, event=True) if r.perfect_now and r.subject in ("i", "we") else r
+            for r in readings
+        ]
     k = len(sentences)
     emit = [emissions(r, ws) for r, ws in zip(readings, sentences, strict=True)]
     best: list[dict[str, float]] = []

@@ -226,3 +226,39 @@ def test_split_numbers_are_joined_and_timeless_or_stretched_words_dropped() -> N
     ]
     kept = drop_stretched(drop_timeless_runs(words))
     assert [w.text for w in kept] == ["concerns.", "Um,", "We", "it"]
+
+
+def test_a_story_told_in_the_present_has_actions_and_its_present_perfect_is_background() -> None:
+    r = analyze_text(
+        "So it's a Monday and I'm on call for the ingestion team.\n"
+        "I've checked the deploy log, and nothing changed over the weekend.\n"
+        "So I open the connector logs and find a message that's too big for the topic.\n"
+        "I bump the max message size and restart the connector.\n"
+        "By lunch the lag is gone and nobody downstream even noticed."
+    )
+    assert r["star"]["story"] is True
+    assert beats(r) == ["situation", "situation", "action", "action", "result"]
+
+
+def test_a_story_still_going_on_has_meta_lines_around_its_present_perfect_actions() -> None:
+    r = analyze_text(
+        "Right now I'm in the middle of one.\n"
+        "Our company is splitting the monolith into services, and nobody has decided who owns the events.\n"
+        "I've been asked to come up with an ownership model for them.\n"
+        "So far I've interviewed six of the service teams about what they publish.\n"
+        "I've drafted a proposal where the producers own the schema.\n"
+        "So I can't tell you how it ends yet."
+    )
+    assert beats(r) == [None, "situation", "task", "action", "action", None]
+    assert r["star"]["missing"] == ["result"] and r["quantified_result"] is False
+
+
+def test_how_long_the_work_took_is_not_a_quantified_result() -> None:
+    r = analyze_text(
+        "Our recommendations feed was built on a graph database nobody had run before.\n"
+        "I pushed for it and got it approved.\n"
+        "We spent about two months getting the cluster stable.\n"
+        "In the end we dropped it and went back to plain tables, which did the job fine."
+    )
+    assert beats(r) == ["situation", "action", "action", "result"]
+    assert r["quantified_result"] is False
