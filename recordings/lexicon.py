@@ -535,7 +535,7 @@ GOAL_PHRASES = (
     "budget", "requirement", "was supposed to", "were supposed to", "expected to", "the priority",
     "make sure", "so that", "the constraint", "could not afford", "couldn't afford", "could not go down",
     "couldn't go down", "couldn't lose", "had two weeks", "had one week", "had a week", "had three days",
-    "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on",
+    "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on", "take it on", "took ownership", "take ownership",
     "took on", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (
@@ -574,7 +574,7 @@ META_PHRASES = (
     "happy to go", "happy to talk", "i can go into", "i can go deeper", "hope that helps", "anyway",
     "let me see", "where was i", "what i'd do", "what i would do", "haven't been in exactly",
     "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'll pick", "i'm in the middle of",
-    "can't tell you how", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
+    "can't tell you how", "there's one with", "there's one where", "i've got one", "i have one where", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
     "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more",
 )  # fmt: skip
 # words that make a very short sentence carry content ("It worked." is a result, "Yeah." is not)
@@ -701,3 +701,8 @@ DURATIONS = frozenset(
 )  # fmt: skip
 # spoken openers skipped when reading how a sentence starts ("and so by morning…")
 OPENERS = frozenset({"and", "so", "then", "um", "uh", "okay", "ok", "well", "like", "yeah", "right", "but"})
+# "-ed" words read as adjectives elsewhere ("was asked to") but as a deed right after a subject ("I asked him")
+ED_AFTER_SUBJECT = frozenset(
+    {"asked", "allowed", "assigned", "scheduled", "shared", "partitioned", "automated", "distributed", "embedded",
+     "mixed", "hardcoded", "hard-coded", "detailed", "limited"}
+)  # fmt: skip

@@ -34,9 +34,9 @@ _T = {
     "start": {"situation": 0.0, "task": -0.8, "action": -1.5, "result": -3.0, "reflection": -4.0, NONE: -0.3},
     "situation": {"situation": 0.0, "task": 0.0, "action": -0.2, "result": -2.5, "reflection": -3.0, NONE: -1.5},
     "task": {"situation": -1.0, "task": 0.0, "action": 0.0, "result": -2.0, "reflection": -3.0, NONE: -1.5},
-    "action": {"situation": -2.5, "task": -1.5, "action": 0.0, "result": 0.0, "reflection": -1.2, NONE: -1.5},
+    "action": {"situation": -2.5, "task": -1.5, "action": 0.0, "result": 0.0, "reflection": -0.6, NONE: -1.5},
     "result": {"situation": -3.0, "task": -3.0, "action": -0.8, "result": 0.0, "reflection": 0.0, NONE: -1.0},
-    "reflection": {"situation": -4.0, "task": -4.0, "action": -2.0, "result": -0.8, "reflection": 0.0, NONE: -0.5},
+    "reflection": {"situation": -4.0, "task": -4.0, "action": -1.0, "result": -0.8, "reflection": 0.0, NONE: -0.5},
     NONE: {"situation": -0.3, "task": -0.8, "action": -1.0, "result": -1.0, "reflection": -0.5, NONE: 0.0},
 }  # fmt: skip
 
@@ -124,8 +124,23 @@ def quantities(words: list[str]) -> list[int]:
             has_unit = True
         if has_unit:
             out.append(i)
-    out += [i for i, w in enumerate(words) if w in lx.MULTIPLIERS and i not in out and w != "x"]
+    out += [
+        i
+        for i, w in enumerate(words)
+        if w in lx.MULTIPLIERS
+        and i not in out
+        and w != "x"
+        and not (w == "half" and i + 1 < len(words) and words[i + 1] in lx.DURATIONS)  # "a half hour"
+    ]
     return sorted(out)
+
+
+def _lead(words: list[str]) -> list[str]:
+    """The sentence without its spoken openers ("and so um then we…" -> "then we…")."""
+    i = 0
+    while i < len(words) and words[i] in lx.OPENERS and words[i] != "then":
+        i += 1
+    return words[i:] or [""]
 
 
 def _general(words: list[str]) -> bool:
@@ -145,23 +160,31 @@ def read(words: list[str]) -> Reading:
     r = Reading()
     text = " " + " ".join(words) + " "
     n = len(words)
+    said = [w for w in words if w not in lx.OPENERS and w not in lx.VOCAL]
+    # a bare topic ("um so influencing without authority."): a few words, no one doing anything
     r.meta = any(f" {p} " in text for p in lx.META_PHRASES) or (
-        n <= 4 and not any(w in lx.CONTENT_HINTS or _past_verb(w) for w in words)
+        len(said) <= 4 and not any(w in lx.CONTENT_HINTS or _past_verb(w) or w in lx.SUBJECTS for w in said)
     )
     r.setting = any(f" {p} " in text for p in lx.SETTING_PHRASES)
-    r.sequence = bool(words) and (
-        words[0] in lx.SEQUENCE_STARTS or f" {words[0]} {words[1] if n > 1 else ''} " in lx.SEQUENCE_PAIRS
+    lead = _lead(words)
+    r.sequence = (
+        lead[0] in lx.SEQUENCE_STARTS
+        or f" {lead[0]} {lead[1] if len(lead) > 1 else ''} " in lx.SEQUENCE_PAIRS
     )
     lessons = [p for p in lx.LESSON_PHRASES if f" {p} " in text]
     r.lesson = bool(lessons) or _general(words)
     # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
     r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not _general(words))
-    r.obligation = any(f" {p} " in text for p in lx.GOAL_PHRASES)
+    r.obligation = any(f" {p} " in text for p in lx.GOAL_PHRASES) or bool(
+        re.search(
+            r" (had|have|got|given) (only |just |about )?\S+ (\S+ )?(hours?|days?|weeks?|months?|sprints?) to ",
+            text,
+        )
+    )  # "we had three weeks to get it in": the constraint
     r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES) or bool(
         re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
     )
     r.quantity = bool(quantities(words))
-    lead = [w for w in words if w not in lx.OPENERS]
     if lead[:1] == ["by"] and not re.search(r" (had|have|has|need|needed) to ", text):
         # "By Friday the alias is gone", "by morning nobody even knew": where things stood, not a deadline
         r.outcome, r.obligation = True, False
@@ -196,7 +219,7 @@ def read(words: list[str]) -> Reading:
         if verb in ("was", "were") and nxt.endswith("ing"):
             pass  # the progressive, read above for every subject
         elif verb in ("was", "were") and nxt in lx.PASSIVE_TASK:
-            r.obligation = True
+            r.obligation = w != "nobody"  # "nobody was assigned to it": the scene
         elif verb in ("was", "were", "wasn't", "weren't"):
             r.state = True
         elif verb == "had" and nxt == "to":
@@ -235,8 +258,10 @@ def read(words: list[str]) -> Reading:
             "doesn't",
         ):
             r.present_now = True
-        elif verb in ("did", "didn't") or _past_verb(verb):
-            if verb in lx.STATE_PAST:
+        elif verb in ("did", "didn't") or _past_verb(verb) or verb in lx.ED_AFTER_SUBJECT:
+            if verb in ("realised", "realized"):
+                pass  # "I realised people resist the unknown cost": a lesson (read above), not a step
+            elif verb in lx.STATE_PAST:
                 r.state = True
             else:
                 r.event = True
@@ -246,7 +271,7 @@ def read(words: list[str]) -> Reading:
             r.subject = subject
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
         r.state = True
-    if not r.subject and any(_past_verb(w) for w in words):
+    if not r.subject and not r.lesson and any(_past_verb(w) for w in words):
         r.event = True
         r.subject = "they"
     r.habitual = habitual
@@ -265,9 +290,11 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     s["action"] += r.event * (2.0 if mine else 1.3 if ours else 0.3) + 0.8 * r.sequence
     s["action"] -= 0.8 * (r.outcome or r.quantity) * (not mine)
     # "I presented that six of ninety tables…": a number in what I did is evidence, not the outcome
-    # an outcome word inside what I did ("I built it, got it approved") is weaker than one that is the sentence
+    # an outcome word inside what I did ("I built it, got it approved") or inside a lesson ("I realised people
+    # resist the cost more than the change") is weaker than one that is the sentence
+    inside = (mine and r.event) or r.lesson_itself
     s["result"] += (
-        1.8 * r.outcome * (0.6 if mine and r.event else 1.0) + (0.5 if mine and r.event else 1.2) * r.quantity
+        1.8 * r.outcome * (0.6 if inside else 1.0) + (0.5 if mine and r.event else 1.2) * r.quantity
     )
     s["result"] += 0.5 * (r.present_now and not mine)
     s["result"] += 0.4 * (r.subject == "they" and r.event)

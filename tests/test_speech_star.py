@@ -262,3 +262,27 @@ def test_how_long_the_work_took_is_not_a_quantified_result() -> None:
     )
     assert beats(r) == ["situation", "action", "action", "result"]
     assert r["quantified_result"] is False
+
+
+def test_a_spoken_run_on_with_a_bare_topic_a_time_box_and_a_short_meeting() -> None:
+    r = analyze_text(
+        "um so ownership.\n"
+        "When our platform engineer left, nobody was assigned to the billing export.\n"
+        "We had three weeks to move it off his laptop before finance's audit.\n"
+        "so instead of waiting I asked the finance lead for a half hour to walk through what they used.\n"
+        "and then I rebuilt it as a scheduled dbt job with tests.\n"
+        "The audit passed and finance stopped asking about the export."
+    )
+    assert beats(r) == [None, "situation", "task", "action", "action", "result"]
+    assert r["star"]["missing"] == [] and r["quantified_result"] is False  # "a half hour" was the meeting
+
+
+def test_a_realisation_in_the_middle_of_a_story_is_a_reflection() -> None:
+    r = analyze_text(
+        "Our analysts each wrote SQL their own way.\nI wanted us to adopt a shared formatter.\n"
+        "I ran it over the repo and showed that most files needed only whitespace changes.\n"
+        "That was the moment I realised people resist the unknown cost more than the change itself.\n"
+        "Then we turned it on as a warning for a month before making it block merges.\n"
+        "By the time it blocked, hardly anyone noticed."
+    )
+    assert beats(r) == ["situation", "task", "action", "reflection", "action", "result"]
