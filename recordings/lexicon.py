@@ -706,3 +706,8 @@ ED_AFTER_SUBJECT = frozenset(
     {"asked", "allowed", "assigned", "scheduled", "shared", "partitioned", "automated", "distributed", "embedded",
      "mixed", "hardcoded", "hard-coded", "detailed", "limited"}
 )  # fmt: skip
+# past participles that do not end in -ed ("had run", "had written")
+PARTICIPLES = frozenset(
+    {"run", "done", "seen", "written", "built", "gone", "taken", "given", "made", "been", "known", "shown", "told",
+     "heard", "found", "kept", "left", "lost", "sent", "spent", "thought", "brought", "bought", "won", "set", "put"}
+)  # fmt: skip

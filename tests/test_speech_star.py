@@ -286,3 +286,26 @@ def test_a_realisation_in_the_middle_of_a_story_is_a_reflection() -> None:
         "By the time it blocked, hardly anyone noticed."
     )
     assert beats(r) == ["situation", "task", "action", "reflection", "action", "result"]
+
+
+def test_what_i_looked_at_is_a_step_even_when_what_it_showed_is_in_the_progressive() -> None:
+    r = analyze_text(
+        "We were asked to build a live recommendations feed on a graph database.\n"
+        "Nobody on the team had run one in production before.\n"
+        "I looked at the task metrics and the slow stage was reading almost all of one customer's orders.\n"
+        "I salted that key across twenty buckets.\n"
+        "The stage went from seventy minutes to six."
+    )
+    assert beats(r) == ["task", "situation", "action", "action", "result"]
+
+
+def test_the_imagined_setting_of_a_hypothetical_answer_is_its_situation_not_a_deadline() -> None:
+    r = analyze_text(
+        "I haven't had exactly that happen, but I can tell you what I'd do.\n"
+        "Say the product team wants a new metric by Friday and my sprint is already full.\n"
+        "First I would ask what decision the metric feeds.\n"
+        "If it really has to be in the dashboard, I'd go to my manager with two options."
+    )
+    assert r["star"]["story"] is False
+    assert beats(r) == [None, "situation", "action", "action"]
+    assert r["star"]["missing"] == ["task", "result"]
