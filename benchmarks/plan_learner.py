@@ -17,7 +17,6 @@ import fsrs
 
 from prepdeck.core.config import Config
 from prepdeck.core.plan import PlanSettings, build_plan, noon
-from prepdeck.core.review_log import state_after
 from prepdeck.core.scheduler import AGAIN, GOOD, Scheduling
 from prepdeck.core.store import Store
 from prepdeck.decks.model import Card, Deck, DeckSet
@@ -63,9 +62,7 @@ class Outcome:
     daily_minutes: list[float] = field(default_factory=list)
     daily_reviews: list[int] = field(default_factory=list)  # every answer, learning steps included
     daily_due_reviews: list[int] = field(default_factory=list)  # answers to cards in the review state
-    # answers to cards the load balancer had placed: the only ones it can move (the rest is new cards, learning
-    # and relearning steps, and intervals under 3 days, which have no fuzz range)
-    daily_balanced: list[int] = field(default_factory=list)
+    daily_new: list[int] = field(default_factory=list)  # new cards introduced
 
 
 class Learner:
@@ -84,8 +81,7 @@ class Learner:
         self.seed = seed
         self.reviews = 0
         self.review_state_answers = 0  # answers to cards in the review state (not new, not (re)learning)
-        self.placed: set[str] = set()  # cards whose current due day the load balancer picked
-        self.balanced_answers = 0
+        self.new_cards = 0
 
     def close(self) -> None:
         self.store.close()
@@ -105,12 +101,8 @@ class Learner:
         seconds = SECONDS[card.type]
         before = self.scheduling.state(card.global_id)
         self.review_state_answers += before is not None and before["state"] == 2
-        self.balanced_answers += card.global_id in self.placed
-        outcome = self.scheduling.review(card, rating, now=at, duration_ms=int(seconds * 1000))
-        if "balanced_days" in state_after(self.store.reader(), outcome.review_id):
-            self.placed.add(card.global_id)
-        else:
-            self.placed.discard(card.global_id)
+        self.new_cards += before is None
+        self.scheduling.review(card, rating, now=at, duration_ms=int(seconds * 1000))
         self.days_seen.setdefault(card.global_id, set()).add(at.date())
         self.answers[card.global_id] = self.answers.get(card.global_id, 0) + 1
         self.reviews += 1
@@ -213,21 +205,21 @@ def run_without_plan(
     daily: list[float] = []
     counts: list[int] = []
     due_counts: list[int] = []
-    balanced: list[int] = []
+    new: list[int] = []
     try:
         for offset in range(days):
             day = start + dt.timedelta(days=offset)
             learner.clock[0] = noon(day) - dt.timedelta(hours=4)
             queue = [c for c in learner.scheduling.queue() if not learner._learning(c)]
-            before = learner.reviews, learner.review_state_answers, learner.balanced_answers
+            before = learner.reviews, learner.review_state_answers, learner.new_cards
             daily.append(learner.study(queue, day) / 60)
             counts.append(learner.reviews - before[0])
             due_counts.append(learner.review_state_answers - before[1])
-            balanced.append(learner.balanced_answers - before[2])
+            new.append(learner.new_cards - before[2])
         outcome = learner.outcome(start + dt.timedelta(days=days), minutes, daily)
         outcome.daily_reviews = counts
         outcome.daily_due_reviews = due_counts
-        outcome.daily_balanced = balanced
+        outcome.daily_new = new
         return outcome
     finally:
         learner.close()

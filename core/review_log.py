@@ -8,6 +8,7 @@ balanced review was put on). Practice answers are logged with the card's state a
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import sqlite3
@@ -208,3 +209,19 @@ def reviews_due_by_day(
         "SELECT due, count(*) FROM card_state WHERE state = ? AND due >= ? AND due < ? GROUP BY due",
         (REVIEW_STATE, to_iso(start), to_iso(end)),
     ).fetchall()
+
+
+def answers_by_day(conn: sqlite3.Connection, starts: list[dt.datetime]) -> list[dict[int | None, int]]:
+    """For each day [starts[i], starts[i + 1]): its answers (practice aside) by the state the card was in
+    (None: a new card's first answer), for the new-card intake."""
+    bounds = [to_iso(start) for start in starts]
+    days: list[dict[int | None, int]] = [{} for _ in bounds[:-1]]
+    rows = conn.execute(
+        "SELECT reviewed_at, json_extract(state_before, '$.state'), count(*) FROM reviews "
+        f"WHERE reviewed_at >= ? AND reviewed_at < ? AND kind != '{PRACTICE}' GROUP BY 1, 2",
+        (bounds[0], bounds[-1]),
+    )
+    for reviewed_at, state, count in rows:
+        day = days[bisect.bisect_right(bounds, reviewed_at) - 1]
+        day[state] = day.get(state, 0) + count
+    return days

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import fsrs
 
 from prepdeck.core import review_log
-from prepdeck.core.balance import balanced_interval
+from prepdeck.core.balance import INTAKE_DAYS, DayLoad, balanced_interval, new_card_intake
 from prepdeck.core.config import WEEKDAYS, Config
 from prepdeck.core.days import DayClock
 from prepdeck.core.fsrs6 import Fsrs6
@@ -32,6 +32,7 @@ from prepdeck.core.intervals import format_interval, parse_steps
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
 from prepdeck.core.review_log import (
     PRACTICE,
+    answers_by_day,
     insert_review,
     read_state,
     read_states,
@@ -46,7 +47,9 @@ from prepdeck.core.transition import (
     EASY,
     GOOD,
     HARD,
+    LEARNING_STATE,
     RATING_NAMES,
+    RELEARNING_STATE,
     REVIEW_STATE,
     STATE_NAMES,
     Balance,
@@ -91,7 +94,7 @@ class DeckCounts:
     new: int  # never reviewed and not suspended
     learning: int  # learning / relearning cards due now (within the 20-minute learn-ahead)
     suspended: int
-    new_today: int = 0  # new cards today's session will introduce (new_per_day left)
+    new_today: int = 0  # new cards today's session will introduce (what the day allows, less those done)
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,29 @@ class Scheduling:
             return best
 
         return pick
+
+    def _new_limit(self, at: dt.datetime, due_today: int) -> int:
+        """The new cards today's session introduces: `new_per_day`, or with `[review] load_balance` fewer on a
+        day heavy with reviews and more on a light one (core/balance.py), from the log of the days before alone,
+        so the number is the same however often the queue is read. `due_today`: the day's review-state cards,
+        done and still due."""
+        review = self.config.review
+        if not review.load_balance:
+            return review.new_per_day
+        today = self.days.day_of(at)
+        starts = [self.days.start_of(today - dt.timedelta(days=n)) for n in range(INTAKE_DAYS, -1, -1)]
+        recent = [
+            DayLoad(
+                reviews=day.get(REVIEW_STATE, 0),
+                relearning=day.get(RELEARNING_STATE, 0),
+                new=day.get(None, 0),
+                learning=day.get(LEARNING_STATE, 0),
+            )
+            for day in answers_by_day(self._conn, starts)
+            if day  # a day without answers does not count
+        ]
+        due = min(due_today, review.reviews_per_day)
+        return new_card_intake(review.new_per_day, due, recent, 1 + len(self.learning_steps))
 
     # -- reviewing -------------------------------------------------------------------------------
     def review(
@@ -564,8 +590,11 @@ class Scheduling:
             for _, deck_id, state in excluded:
                 if deck_id in due:
                     (due if state == REVIEW_STATE else learning)[deck_id] -= 1
-            new_done, _ = self._done_today(at)
-        new_left = max(0, self.config.review.new_per_day - new_done)
+            new_done, reviews_done = self._done_today(at)
+            new_limit = self.config.review.new_per_day
+            if self.config.review.load_balance and self.plan_today(at) is None:  # as the queue does
+                new_limit = self._new_limit(at, reviews_done + sum(due.values()))
+        new_left = max(0, new_limit - new_done)
         suspended_by_deck: dict[str, int] = {}
         suspended_unseen: dict[str, int] = {}
         for card_id in suspended:
@@ -606,9 +635,12 @@ class Scheduling:
             learning = [(due, card_id) for due, card_id in learning if due <= now_iso]
             reviews = self._due_cards(at, deck_id, reviews=True, skip=suspended, limit=reviews_left)
             session = [self._cards[card_id] for _, card_id in heapq.merge(learning, reviews)]
-            new_left = max(0, new_limit - new_done)
             deck_ids = [deck_id] if deck_id is not None else list(self._deck_order)
             today = self.plan_today(at)
+            if today is None and self.config.review.load_balance:  # with a plan, the plan paces new cards
+                due = reviews if deck_id is None else self._due_cards(at, None, True, suspended, reviews_left)
+                new_limit = self._new_limit(at, reviews_done + len(due))
+            new_left = max(0, new_limit - new_done)
             if today is not None:  # the interview plan sets the new cards of its rounds, and advances some
                 planned = [d for d in deck_ids if self._deck_round.get(d) in today.rounds]
                 deck_ids = [d for d in deck_ids if d not in planned]

@@ -24,6 +24,7 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 REVIEW_STATE = fsrs.State.Review.value  # = fsrs6.REVIEW
+LEARNING_STATE, RELEARNING_STATE = fsrs.State.Learning.value, fsrs.State.Relearning.value
 STATE_COLUMNS = (
     "deck_id",
     "fsrs_id",

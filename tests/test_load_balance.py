@@ -1,9 +1,11 @@
-"""Load balancing (`[review] load_balance`): a synthetic learner in steady state for 90 days on real SQLite."""
+"""Load balancing (`[review] load_balance`): the pick of a review's day, the new-card intake, and a synthetic
+learner in steady state for 90 days on real SQLite."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import statistics
 from pathlib import Path
 
@@ -13,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.plan_learner import learner_decks, run_without_plan
-from prepdeck.core.balance import balanced_interval
+from prepdeck.core.balance import INTAKE_CAP, DayLoad, balanced_interval, new_card_intake
 from prepdeck.core.config import Config
 from prepdeck.core.days import DayClock
 from prepdeck.core.intervals import fuzz_range
+from prepdeck.core.plan import PlanSettings, noon, save_settings
 from prepdeck.core.scheduler import GOOD, Scheduling
 from prepdeck.core.store import Store
 from prepdeck.core.transition import REVIEW_STATE, fsrs_card, transition
@@ -102,6 +105,65 @@ def test_every_balanced_interval_is_in_its_fuzz_range_and_the_logged_day_replays
         before = after
 
 
+def flat(days: int, reviews: int, new: int) -> list[DayLoad]:
+    return [DayLoad(reviews=reviews, new=new, learning=new)] * days
+
+
+@given(
+    st.integers(0, 50),
+    st.integers(0, 10_000),
+    st.lists(
+        st.builds(DayLoad, st.integers(0, 500), st.integers(0, 100), st.integers(0, 60), st.integers(0, 200)),
+        max_size=60,
+    ),
+)
+def test_the_intake_stays_between_none_and_the_cap(new_per_day: int, due: int, recent: list[DayLoad]) -> None:
+    n = new_card_intake(new_per_day, due, recent)
+    assert 0 <= n <= INTAKE_CAP * new_per_day
+    assert n == new_card_intake(new_per_day, due, recent)  # nothing but its inputs decides it
+    if not recent:
+        assert n == new_per_day
+
+
+@given(st.integers(1, 30), st.integers(0, 400), st.integers(0, 300), st.integers(0, 300))
+def test_a_heavier_day_never_gets_more_new_cards(new_per_day: int, level: int, due: int, more: int) -> None:
+    recent = flat(40, level, new_per_day)
+    assert new_card_intake(new_per_day, due + more, recent) <= new_card_intake(new_per_day, due, recent)
+    assert new_card_intake(new_per_day, level, recent) == new_per_day  # a usual day: the usual count
+
+
+@given(
+    st.integers(2, 20),
+    st.integers(40, 300),
+    st.lists(st.integers(-20, 20), min_size=6, max_size=6),
+)
+def test_over_a_week_the_new_cards_add_up_to_new_per_day(
+    new_per_day: int, level: int, pattern: list[int]
+) -> None:
+    """Reviews that swing through the week around a steady level, each day's intake fed back into the log:
+    every later week introduces 7 × new_per_day, up to one rounding a day."""
+    week = [*pattern, -sum(pattern)]  # heavy days and light days that balance within the week
+    if max(abs(d) for d in week) > 2 * new_per_day:  # a swing the cap would clip: not this property
+        return
+    recent: list[DayLoad] = []
+    introduced = []
+    for day in range(12 * 7):
+        due = level + week[day % 7]
+        n = new_card_intake(new_per_day, due, recent)
+        introduced.append(n)
+        recent = [*recent, DayLoad(reviews=due, new=n, learning=n)][-56:]
+    for start in range(8 * 7, 12 * 7, 7):
+        assert abs(sum(introduced[start : start + 7]) - 7 * new_per_day) <= 3.5
+
+
+def test_a_growing_load_does_not_starve_the_new_cards() -> None:
+    """The reference is carried forward along the load's slope: a plain 28-day mean would lag a collection
+    growing by 1 review a day by 14.5 reviews and give ~7 fewer new cards every day."""
+    recent = [DayLoad(reviews=100 + day, new=10, learning=10) for day in range(56)]
+    assert new_card_intake(10, 156, recent) == 10
+    assert new_card_intake(10, 156 + 20, recent) == 0  # 20 more reviews: 10 fewer cards of 2 answers each
+
+
 def test_balancing_evens_the_daily_load_without_changing_the_work(tmp_path: Path) -> None:
     runs = {
         balanced: run_without_plan(
@@ -111,13 +173,18 @@ def test_balancing_evens_the_daily_load_without_changing_the_work(tmp_path: Path
             per_round=PER_ROUND,
             new_per_day=NEW,
             load_balance=balanced,
-        ).daily_reviews[WARM:]
+        )
         for balanced in (False, True)
     }
-    plain, balanced = runs[False], runs[True]
-    # benchmarks/RESULTS.md: ratio 0.58 (seeds 0-5), 0.66 held out; the issue's half is not reached, see there
-    assert cv(balanced) <= 0.75 * cv(plain), (cv(plain), cv(balanced))
+    plain, balanced = (runs[arm].daily_reviews[WARM:] for arm in (False, True))
+    # benchmarks/RESULTS.md: ratio 0.32 on seeds 0-5 (0.58 with the pick of the day alone); the bound is loose
+    assert cv(balanced) <= 0.6 * cv(plain), (cv(plain), cv(balanced))
     assert abs(sum(balanced) - sum(plain)) <= 0.05 * sum(plain)
+    # the intake moves new cards between days, it does not take them away
+    assert runs[False].daily_new[WARM:] == [NEW] * DAYS
+    new = runs[True].daily_new[WARM:]
+    assert abs(sum(new) - NEW * DAYS) <= 0.05 * NEW * DAYS and len(set(new)) > 3
+    assert min(new) >= 0 and max(new) <= INTAKE_CAP * NEW
 
 
 def test_every_balanced_interval_stays_in_its_fuzz_range_and_replays_exactly(tmp_path: Path) -> None:
@@ -162,3 +229,45 @@ def test_every_balanced_interval_stays_in_its_fuzz_range_and_replays_exactly(tmp
     scheduling.rebuild()
     assert store.db.execute("SELECT * FROM card_state ORDER BY card_id").fetchall() == before
     store.close()
+
+
+def test_the_queue_takes_fewer_new_cards_on_a_heavier_day_and_keeps_the_count_all_day(tmp_path: Path) -> None:
+    """70 days of the learner with load balancing on, then the 71st day's queue on real SQLite."""
+    per_round = 80 * 6 // 4
+    run_without_plan(tmp_path / "a.db", START, days=70, per_round=per_round, new_per_day=6, load_balance=True)
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    morning = noon(START + dt.timedelta(days=70)) - dt.timedelta(hours=4)
+
+    def scheduling(name: str) -> Scheduling:
+        config = Config()
+        config.review.new_per_day, config.review.reviews_per_day, config.review.load_balance = 6, 9999, True
+        return Scheduling(
+            Store.open(tmp_path / name), learner_decks(per_round), config, lambda: morning, tz=dt.UTC
+        )
+
+    def new_cards(sched: Scheduling, at: dt.datetime = morning) -> list[str]:
+        return [c.global_id for c in sched.queue(now=at) if sched.state(c.global_id) is None]
+
+    heavy, light = scheduling("a.db"), scheduling("b.db")
+    due = [c for c in heavy.queue() if heavy.state(c.global_id) is not None]
+    assert len(due) > 20
+    for card in due[:12]:  # twelve fewer reviews today on b
+        light.suspend(card.global_id)
+    fresh = new_cards(heavy)
+    assert len(new_cards(light)) >= len(fresh) + 4  # a review and its share of relearning ≈ half a new card
+    # home shows each deck what the session introduces (new_per_day is for all decks together)
+    assert [c.new_today for c in heavy.counts().values()] == [len(fresh)] * 4
+    # the count is the day's, however often the queue is read: answer the reviews and half the new cards
+    at = morning
+    for card in [*due, *(heavy.decks.card(cid) for cid in fresh[: len(fresh) // 2])]:
+        assert card is not None
+        at += dt.timedelta(seconds=30)
+        heavy.review(card, GOOD, now=at)
+    assert sorted(new_cards(heavy, at)) == sorted(fresh[len(fresh) // 2 :])
+    # with an interview plan, the plan sets the new cards of its rounds, not the intake
+    save_settings(heavy.store, PlanSettings(date=morning.date() + dt.timedelta(days=30)))
+    planned = heavy.plan_today(at)
+    assert planned is not None
+    assert len(new_cards(heavy, at)) == max(0, planned.new - len(fresh) // 2)
+    for sched in (heavy, light):
+        sched.store.close()
