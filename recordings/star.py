@@ -57,9 +57,9 @@ class Reading:
     outcome: bool = False  # changes, before→after, incidents gone, shipped
     quantity: bool = False  # a number with a unit (not "two weeks later")
     present_now: bool = False  # present or present perfect describing how things are now
-    perfect_now: bool = (
-        False  # present perfect ("I've checked"): background when the story is told in the present
-    )
+    perfect_now: bool = False  # "I've checked": background when the story is told in the present
+    text: str = ""  # the sentence's words, space-separated
+    we_now: str | None = None  # "i" or "we" when a clause has them acting in the simple present
     setting: bool = False  # at the time, back then, when I joined, our team
     sequence: bool = False  # first, then, after that
     meta: bool = False  # "good question", "so yeah": no beat
@@ -157,8 +157,8 @@ def _general(words: list[str]) -> bool:
 
 
 def read(words: list[str]) -> Reading:
-    r = Reading()
-    text = " " + " ".join(words) + " "
+    r = Reading(text=" ".join(words))
+    text = " " + r.text + " "
     n = len(words)
     said = [w for w in words if w not in lx.OPENERS and w not in lx.VOCAL]
     # a bare topic ("um so influencing without authority."): a few words, no one doing anything
@@ -185,6 +185,7 @@ def read(words: list[str]) -> Reading:
         re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
     )
     r.quantity = bool(quantities(words))
+    r.outcome = r.outcome or bool(re.search(r" (way|much|a lot|far|so much) \w{3,}er ", text))  # "way calmer"
     if lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]:
         r.setting = True  # "Say the product team wants a metric by Friday": the imagined scene
     if lead[:1] == ["by"] and not re.search(r" (had|have|has|need|needed) to ", text):
@@ -260,6 +261,8 @@ def read(words: list[str]) -> Reading:
             "doesn't",
         ):
             r.present_now = True
+            if subject != "they" and verb not in ("is", "are", "has", "have", "haven't", "hasn't"):
+                r.we_now = r.we_now or subject  # "and so we agree…": who acts in the present
         elif verb in ("did", "didn't") or _past_verb(verb) or verb in lx.ED_AFTER_SUBJECT:
             if verb in ("realised", "realized"):
                 pass  # "I realised people resist the unknown cost": a lesson (read above), not a step
@@ -269,8 +272,15 @@ def read(words: list[str]) -> Reading:
                 r.state = True  # "it looked fine", but "I looked at the task metrics" is a step
             else:
                 r.event = True
+        elif (
+            subject == "they"
+            and w in ("he", "she", "it", "nobody", "everyone", "someone")
+            and (len(verb) > 3 and verb.endswith("s") and not verb.endswith("ss"))
+        ):
+            r.present_now = True  # "she starts defending the sprint": the present, someone else
         elif subject in ("i", "we") and re.fullmatch(r"[a-z]+", verb) and verb not in lx.NOT_A_VERB:
             r.present_now = True  # "I fix", "we agree": the present, whatever the verb
+            r.we_now = r.we_now or subject
         if r.subject is None:
             r.subject = subject
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
@@ -365,7 +375,7 @@ def _as_done(r: Reading) -> Reading:
 def told_in_the_present(readings: list[Reading]) -> bool:
     """A story told in the present ("so I ask her for coffee…"): more I/we sentences in the simple present
     than past events. Its present-tense steps are its actions, its present perfect the background."""
-    now = sum(r.present_now and not r.perfect_now and r.subject in ("i", "we") for r in readings)
+    now = sum(bool(r.we_now) for r in readings)
     past = sum(r.event for r in readings)
     return now >= 2 and now >= past
 
@@ -380,8 +390,13 @@ def still_going(readings: list[Reading]) -> bool:
 def _as_told(r: Reading) -> Reading:
     if r.perfect_now:
         return replace(r, present_now=False, perfect_now=False, event=False, perfect_past=True)
-    if r.present_now and r.subject in ("i", "we") and not r.lesson_itself:
-        return replace(r, present_now=False, event=True, lesson=False)
+    if not (r.we_now or r.event or r.outcome or r.obligation) and re.search(
+        r" (is|are|isn't|aren't) ", f" {r.text} "
+    ):
+        return replace(r, state=True)  # "On Monday morning the dashboards are all broken": the scene
+    if r.we_now and not r.lesson_itself and not r.event:
+        # "she hadn't seen it that way and so we agree…": the step is ours, whoever the sentence starts with
+        return replace(r, present_now=False, event=True, lesson=False, subject=r.we_now, perfect_past=False)
     return r
 
 

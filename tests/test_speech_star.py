@@ -309,3 +309,15 @@ def test_the_imagined_setting_of_a_hypothetical_answer_is_its_situation_not_a_de
     assert r["star"]["story"] is False
     assert beats(r) == [None, "situation", "action", "action"]
     assert r["star"]["missing"] == ["task", "result"]
+
+
+def test_a_present_tense_story_reads_its_scene_our_step_and_its_outcome() -> None:
+    r = analyze_text(
+        "So it's a Friday afternoon and I'm merging a change that renames a column in our orders model.\n"
+        "On Monday morning the dashboards are all broken.\n"
+        "I put the old column back as an alias and tell the analysts what happened.\n"
+        "She hadn't seen the lineage and so we agree to list every dashboard before a rename.\n"
+        "The next few renames are way calmer and nobody complains."
+    )
+    assert beats(r) == ["situation", "situation", "action", "action", "result"]
+    assert r["star"]["missing"] == ["task"]
