@@ -124,6 +124,14 @@ def quantities(words: list[str]) -> list[int]:
             has_unit = True
         if has_unit:
             out.append(i)
+    for i in range(len(words) - 3):
+        # "a day instead of the week": a before→after in words, without a digit
+        if (
+            words[i] in ("a", "an", "one")
+            and words[i + 1] in lx.DURATIONS
+            and words[i + 2 : i + 4] == ["instead", "of"]
+        ):
+            out.append(i + 1)
     out += [
         i
         for i, w in enumerate(words)

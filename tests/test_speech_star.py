@@ -321,3 +321,12 @@ def test_a_present_tense_story_reads_its_scene_our_step_and_its_outcome() -> Non
     )
     assert beats(r) == ["situation", "situation", "action", "action", "result"]
     assert r["star"]["missing"] == ["task"]
+
+
+def test_a_before_after_in_words_is_a_quantified_result() -> None:
+    r = analyze_text(
+        "Nobody owned our attribution pipeline.\nI decided to take it on.\n"
+        "I replaced its dead sources and documented every step.\n"
+        "When marketing asked for a new channel, it took me a day instead of the week it used to take."
+    )
+    assert beats(r)[-1] == "result" and r["quantified_result"] is True
