@@ -33,10 +33,7 @@ def _fail(message: str, status: int = 2) -> int:
 
 def find_card(decks: DeckSet, card_id: str) -> Card | None:
     """A card by global id; a bare card id is accepted when exactly one deck has it."""
-    if "/" in card_id:
-        return decks.card(card_id)
-    matches = [c for c in decks.all_cards() if c.id == card_id]
-    return matches[0] if len(matches) == 1 else None
+    return decks.find(card_id)
 
 
 def _unknown_card(decks: DeckSet, card_id: str) -> str:

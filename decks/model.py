@@ -136,3 +136,10 @@ class DeckSet:
 
     def all_cards(self) -> list[Card]:
         return [c for d in self.decks for c in d.cards]
+
+    def find(self, card_id: str) -> Card | None:
+        """A card by global id (DECK/CARD), or by its bare id when exactly one deck has it."""
+        if "/" in card_id:
+            return self.card(card_id)
+        matches = [c for c in self.all_cards() if c.id == card_id]
+        return matches[0] if len(matches) == 1 else None

@@ -59,6 +59,7 @@ from prepdeck.recordings.lexicon import (
     OBJECT_STARTERS,
     RIGHT_NOT_NEXT,
     SCALE_WORDS,
+    SIZE_UNITS,
     SO_NOT_AFTER,
     SO_NOT_BEFORE,
     STOPWORDS,
@@ -262,46 +263,67 @@ def _count_phrases(norms: list[str], phrases: tuple[str, ...], skip: set[int] | 
     return counts
 
 
+def _word_value(norm: str) -> float | None:
+    """A number word, hyphenated ones too ("twenty-four" stays one word): its value, else None."""
+    parts = norm.split("-")
+    if all(p in NUMBER_WORDS for p in parts) and len(parts) <= 2:
+        return float(sum(NUMBER_WORDS[p] for p in parts))
+    return None
+
+
+def _unit(norm: str) -> str:
+    """The unit a word names: "GB", "events", "MB/s" (a unit per something), or ""."""
+    units = UNITS | SIZE_UNITS
+    if norm in units:
+        return units[norm]
+    left, _, right = norm.partition("/")
+    return f"{units[left]}/{right}" if right and left in units else ""
+
+
 def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     i, n = 0, len(toks)
     while i < n:
         t = toks[i]
-        m = re.fullmatch(r"(\$)?(\d[\d,]*(?:\.\d+)?)(%|x|k|m|b|ms|s|gb|tb|mb|pb)?", t.norm)
+        m = re.fullmatch(
+            r"(\$)?(\d[\d,]*(?:\.\d+)?)(%|x|k|m|b|ms|s|gb|tb|mb|pb|kb|tib|gib)?(/[a-z]+)?", t.norm
+        )
         value: float | None = None
         unit = ""
         j = i
+        head, _, tail = t.norm.partition("-")  # "one-gigabyte": a number word joined to its unit
         if m:
             value = float(m.group(2).replace(",", ""))
             suffix = (m.group(3) or "").lower()
             if suffix in ("k", "m", "b"):
                 value *= {"k": 1e3, "m": 1e6, "b": 1e9}[suffix]
             elif suffix:
-                unit = UNITS.get(suffix, suffix.upper())
+                unit = _unit(suffix) or suffix.upper()
+            if m.group(4) and unit:
+                unit += m.group(4)
             if m.group(1):
                 unit = "$"
-        elif t.norm in NUMBER_WORDS and not (
+        elif tail and head in NUMBER_WORDS and _unit(tail):
+            value, unit = float(NUMBER_WORDS[head]), _unit(tail)
+        elif _word_value(t.norm) is not None and not (
             t.norm == "one"
-            and (i + 1 >= n or (toks[i + 1].norm not in UNITS and toks[i + 1].norm not in SCALE_WORDS))
+            and (i + 1 >= n or (not _unit(toks[i + 1].norm) and toks[i + 1].norm not in SCALE_WORDS))
         ):
-            value = float(NUMBER_WORDS[t.norm])
-            while (
-                j + 1 < n
-                and toks[j + 1].norm in NUMBER_WORDS
-                and NUMBER_WORDS[toks[j + 1].norm] < 10
-                and value >= 20
-                and value % 10 == 0
-            ):
-                value += NUMBER_WORDS[toks[j + 1].norm]
-                j += 1
+            value, j = _words_number(toks, i)
+        elif (
+            t.norm in ("a", "an")
+            and i + 1 < n
+            and toks[i + 1].norm in ("hundred", "thousand", "million", "billion")
+        ):
+            value, j = _words_number(toks, i)  # "a hundred terabytes"
         if value is None:
             i += 1
             continue
-        while j + 1 < n and toks[j + 1].norm in SCALE_WORDS:
+        while m and j + 1 < n and toks[j + 1].norm in SCALE_WORDS:
             value *= SCALE_WORDS[toks[j + 1].norm]
             j += 1
-        if not unit and j + 1 < n and toks[j + 1].norm in UNITS:
-            unit = UNITS[toks[j + 1].norm]
+        if not unit and j + 1 < n and _unit(toks[j + 1].norm):
+            unit = _unit(toks[j + 1].norm)
             j += 1
         text = " ".join(x.raw.strip(",.;:!?") for x in toks[i : j + 1])
         found.append(
@@ -309,6 +331,32 @@ def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
         )
         i = j + 1
     return found
+
+
+def _words_number(toks: list[Token], i: int) -> tuple[float, int]:
+    """A number said in words from toks[i]: "four hundred thirty", "one thousand four hundred forty",
+    "a hundred thousand"; (its value, the index of its last word)."""
+    total, current, j = 0.0, 0.0, i - 1
+    while j + 1 < len(toks):
+        w = toks[j + 1].norm
+        value = _word_value(w)
+        if value is not None and value < 100 and (current % 100 == 0 or current < 20 <= value):
+            if current % 100 and value >= 10:
+                break  # "five ten": two numbers, not one
+            current += value
+        elif w in ("a", "an") and j + 1 == i:
+            current = 1.0
+        elif w == "hundred" and j >= i:
+            current = (current or 1.0) * 100
+        elif w in ("thousand", "million", "billion") and j >= i:
+            total += (current or 1.0) * SCALE_WORDS[w]
+            current = 0.0
+        else:
+            break
+        j += 1
+        if toks[j].comma_after or toks[j].sentence_end:
+            break
+    return total + current, j
 
 
 def sentences(toks: list[Token]) -> list[tuple[int, int]]:
@@ -455,7 +503,8 @@ def analyze(
     out: dict[str, Any] = {"kind": "design" if kind == "design" else "star"}
     warnings: list[str] = []
     if kind == "design":
-        out["design"] = design_model.analyze(toks, spans, numbers)
+        short_said = timed and duration.get("status") == "short"
+        out["design"] = design_model.analyze(toks, spans, numbers, short_said=short_said)
     else:
         out["star"], out["quantified_result"] = _star(toks, spans, timed)
     if not toks:

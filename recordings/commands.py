@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import threading
 from pathlib import Path
@@ -24,6 +25,7 @@ from prepdeck.recordings.service import (
 )
 
 if TYPE_CHECKING:
+    from prepdeck.decks.model import DeckSet
     from prepdeck.recordings.transcribe import Transcriber
 
 
@@ -157,9 +159,9 @@ def record(args: argparse.Namespace) -> int:
     from prepdeck.recordings.transcribe import TranscriptionCancelled
 
     ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
-    card = ctx.decks().card(args.card_id)
+    card = ctx.decks().find(args.card_id)
     if card is None:
-        return _fail(f"no card {args.card_id}")
+        return _fail(_no_card(ctx.decks(), args.card_id))
     if not card.is_spoken:
         return _fail(f"{args.card_id} is a {card.type} card; record answers star and design cards")
     target = card.speaking_target()
@@ -205,14 +207,29 @@ def record(args: argparse.Namespace) -> int:
 # -- analyze -------------------------------------------------------------------------------------------
 
 
+def _no_card(decks: DeckSet, card_id: str) -> str:
+    """The one line for an unknown card: the spoken cards its id is close to, or how ids are written."""
+    spoken = [c for c in decks.all_cards() if c.is_spoken]
+    bare = [c.global_id for c in spoken if c.id == card_id]
+    if len(bare) > 1:
+        return f"{card_id} is in several decks: give one of {', '.join(bare)}"
+    ids: dict[str, list[str]] = {}
+    for c in spoken:
+        ids.setdefault(c.id, []).append(c.global_id)
+    near = difflib.get_close_matches(card_id.rpartition("/")[2], list(ids), n=3, cutoff=0.6)
+    close = [g for m in near for g in ids[m]]
+    hint = f"did you mean {', '.join(close)}?" if close else "ids are DECK/CARD, as in the deck files"
+    return f"no card {card_id}: {hint}"
+
+
 def analyze_command(args: argparse.Namespace) -> int:
     """`prepdeck analyze TEXT_FILE… [--card CARD_ID]`: a written answer analysed as a transcript."""
     kind = "star"
     if args.card:
         ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
-        card = ctx.decks().card(args.card)
+        card = ctx.decks().find(args.card)
         if card is None:
-            return _fail(f"no card {args.card}; `prepdeck decks list` shows the decks")
+            return _fail(_no_card(ctx.decks(), args.card))
         if not card.is_spoken:
             return _fail(f"{args.card} is a {card.type} card; analyze answers to star and design cards")
         kind = card.type
@@ -223,6 +240,9 @@ def analyze_command(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
             status = _fail(f"cannot read {name}: {reason}")
+            continue
+        if not text.strip():
+            status = _fail(f"{name} is empty: write the answer in it as plain text")
             continue
         result = {"file": name, **analyze_text(text, kind)}
         results.append(result)

@@ -632,6 +632,10 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "dead letter", "dead-letter", "replica", "replicas", "replication", "failover", "recovery",
         "backup", "data quality", "quality checks", "tests", "lineage", "late data", "late events",
         "watermark", "watermarks", "on-call", "rollback", "roll back", "validation", "contract",
+        "reliability", "reliable", "unavailable", "goes down", "is down", "rerun", "restart", "restarts",
+        "restores", "buffers", "durable", "durability", "high availability", "fallback", "falls behind",
+        "degrade", "degrades", "dies", "crashes", "lag", "pages", "is safe", "are safe", "rebuild",
+        "guardrails", "quotas", "harmless",
     ),
     "tradeoffs": (
         "trade-off", "tradeoff", "trade off", "trade-offs", "tradeoffs", "instead of", "rather than",
@@ -639,7 +643,31 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "simpler but", "but we lose", "we give up", "give up", "i chose", "i'd choose", "i would choose",
         "i picked", "i'd pick", "because it", "the price", "worth it", "not worth", "on the other hand",
         "alternatively", "the alternative", "compared to", "over kafka", "over spark", "pros", "cons",
+        "we accept", "in exchange for", "at the expense of", "costs us", "we'd pay", "we pay for",
     ),
+}  # fmt: skip
+# a sentence that opens by naming its part ("Requirements: …", "For reliability, …") is in that part,
+# whatever else it names: the speaker is signposting (looked for in a sentence's first five words)
+DESIGN_SIGNPOSTS: dict[str, tuple[str, ...]] = {
+    "requirements": ("requirements", "requirement", "assumptions", "assumption", "constraints", "clarify"),
+    "architecture": ("architecture", "design", "plan", "components"),
+    "scale": ("scale", "volume", "sizing", "capacity", "quantify", "estimate", "estimates", "numbers"),
+    "reliability": ("reliability", "failures", "failure", "durability", "availability", "guardrails"),
+    "tradeoffs": ("trade-off", "trade-offs", "tradeoff", "tradeoffs", "downside", "downsides"),
+}  # fmt: skip
+# "cheaper but slower", "simpler to run, but more expensive", "costs memory, but": a gain weighed against
+# a cost with "but" is a trade-off even when the word is never said
+TRADEOFF_WEIGHTS = {
+    "cheaper", "simpler", "faster", "slower", "easier", "harder", "costlier", "expensive", "more", "less",
+    "fewer", "lower", "higher", "costs", "cost", "adds", "pay", "lose", "loses", "gives", "gain",
+}  # fmt: skip
+# data sizes and rates: a design answer's units ("500 bytes", "2 TiB", "50,000 TPS")
+SIZE_UNITS = {
+    "b": "B", "byte": "B", "bytes": "B", "kilobyte": "KB", "kilobytes": "KB", "megabyte": "MB",
+    "gigabyte": "GB", "terabyte": "TB", "petabyte": "PB", "kib": "KiB", "mib": "MiB", "gib": "GiB",
+    "tib": "TiB", "pib": "PiB", "kibibytes": "KiB", "mebibytes": "MiB", "gibibytes": "GiB",
+    "tebibytes": "TiB", "tebibyte": "TiB", "pebibytes": "PiB", "tps": "TPS", "qps": "QPS", "rps": "RPS",
+    "s": "s", "vcpus": "vCPUs", "cores": "cores",
 }  # fmt: skip
 # a rate describes how things usually were ("two hundred a day"): the scene more than an outcome
 HABITUAL_PHRASES = (

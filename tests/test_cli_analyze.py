@@ -118,3 +118,36 @@ def test_an_unreadable_file_still_analyses_the_others(files: Path, isolated_home
     assert done.returncode == 2
     assert "not UTF-8 text" in done.stderr
     assert [r["file"] for r in json.loads(done.stdout)] == [str(files / "story.txt")]
+
+
+def test_an_empty_answer_is_one_line_and_exit_2(files: Path, isolated_home: Path) -> None:
+    (files / "empty.txt").write_text(" \n\n", encoding="utf-8")
+    done = run("analyze", str(files / "empty.txt"), "--json", home=isolated_home)
+    assert done.returncode == 2 and json.loads(done.stdout) == []
+    assert (
+        done.stderr.strip()
+        == f"prepdeck: {files / 'empty.txt'} is empty: write the answer in it as plain text"
+    )
+
+
+def test_a_bare_card_id_is_accepted_and_a_near_one_is_suggested(files: Path, isolated_home: Path) -> None:
+    decks = ("--decks", str(files / "decks"))
+    done = run("analyze", str(files / "design.txt"), "--card", "clicks", "--json", *decks, home=isolated_home)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["kind"] == "design"
+    done = run("analyze", str(files / "design.txt"), "--card", "clics", *decks, home=isolated_home)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "prepdeck: no card clics: did you mean mine/clicks?"
+
+
+def test_markup_and_escape_codes_in_a_design_answer_print_as_text(files: Path, isolated_home: Path) -> None:
+    (files / "marked.txt").write_text(
+        "[bold]Kafka[/bold] feeds Flink at 20,000 events a second. \x1b[31mIceberg\x1b[0m keeps 90 days.\n",
+        encoding="utf-8",
+    )
+    done = run(
+        "analyze", str(files / "marked.txt"), "--card", "mine/clicks", "--decks", str(files / "decks"),
+        home=isolated_home,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "[bold]Kafka[/bold] feeds Flink" in done.stdout and "\x1b" not in done.stdout

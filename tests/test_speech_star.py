@@ -162,12 +162,19 @@ def test_a_design_answer_gets_the_design_analysis_and_no_star_warnings() -> None
     assert r["warnings"] == []
 
 
+SKETCH = (  # architecture only, long enough to be judged as a design
+    "Producers write click events to Kafka. A Flink job reads the topic, enriches each event and writes "
+    "Parquet files to S3 through an Iceberg sink. Airflow runs a nightly Spark job that builds the session "
+    "tables for the analysts."
+)
+
+
 @pytest.mark.parametrize(
     ("text", "warning"),
     [
-        ("Kafka feeds a Spark job that writes Parquet to S3.", "design parts not heard: requirements"),
-        ("Kafka feeds a Spark job that writes Parquet to S3.", "no numbers with units: size it"),
-        ("Kafka feeds a Spark job that writes Parquet to S3.", "no trade-off named"),
+        (SKETCH, "design parts not heard: requirements"),
+        (SKETCH, "no numbers with units: size it"),
+        (SKETCH, "no trade-off named"),
     ],
 )
 def test_each_design_problem_is_one_message(text: str, warning: str) -> None:
