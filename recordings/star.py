@@ -392,7 +392,8 @@ def still_going(readings: list[Reading]) -> bool:
     """A story still going on, told in the present perfect ("so far I've interviewed six teams, I've drafted a
     proposal"): its present-perfect steps are its actions."""
     done = sum(r.perfect_now and r.subject in ("i", "we") for r in readings)
-    return done >= 2 and sum(r.event for r in readings) <= 1
+    now = sum(bool(r.we_now) and not r.perfect_now for r in readings)
+    return done >= 2 and done > now and sum(r.event for r in readings) <= 1
 
 
 def _as_told(r: Reading) -> Reading:
@@ -418,13 +419,13 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
     story = not (is_hypothetical(readings) or is_habit(readings))
     if not story:
         readings = [_as_done(r) for r in readings]
-    elif told_in_the_present(readings):
-        readings = [_as_told(r) for r in readings]
     elif still_going(readings):
         readings = [
             replace(r, present_now=False, event=True) if r.perfect_now and r.subject in ("i", "we") else r
             for r in readings
         ]
+    elif told_in_the_present(readings):
+        readings = [_as_told(r) for r in readings]
     k = len(sentences)
     emit = [emissions(r, ws) for r, ws in zip(readings, sentences, strict=True)]
     best: list[dict[str, float]] = []

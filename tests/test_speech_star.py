@@ -337,3 +337,14 @@ def test_a_before_after_in_words_is_a_quantified_result() -> None:
         "When marketing asked for a new channel, it took me a day instead of the week it used to take."
     )
     assert beats(r)[-1] == "result" and r["quantified_result"] is True
+
+
+def test_a_story_still_going_on_keeps_its_present_perfect_steps_with_a_plan_for_next_week() -> None:
+    r = analyze_text(
+        "Our company is splitting the monolith into services.\n"
+        "I've been asked to come up with an ownership model for the events.\n"
+        "So far I've interviewed six of the service teams about what they publish.\n"
+        "I've drafted a proposal where the producers own the schema and we own the transport.\n"
+        "Next week I'm presenting it to the architecture group."
+    )
+    assert beats(r)[2:4] == ["action", "action"]
