@@ -385,6 +385,9 @@ UNITS = {
     "hr": "h",
     "hrs": "h",
     "sec": "s",
+    "s": "s",
+    "grand": "$",
+    "bucks": "$",
     "secs": "s",
     "minute": "min",
     "minutes": "min",
@@ -739,3 +742,5 @@ PARTICIPLES = frozenset(
     {"run", "done", "seen", "written", "built", "gone", "taken", "given", "made", "been", "known", "shown", "told",
      "heard", "found", "kept", "left", "lost", "sent", "spent", "thought", "brought", "bought", "won", "set", "put"}
 )  # fmt: skip
+# what follows a number that is a time of day ("6 am", "7 pm")
+CLOCK = frozenset({"am", "pm", "a.m", "p.m", "o'clock"})

@@ -104,6 +104,13 @@ def quantities(words: list[str]) -> list[int]:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         after = words[i + 2] if i + 2 < len(words) else ""
         numeric = bool(re.fullmatch(r"\$?\d[\d,.]*(%|x|k|m|ms|s|h|gb|tb|mb|pb)?", w)) or _number_word(w)
+        clock = bool(re.fullmatch(r"\d{1,2}(:\d\d)?(am|pm)?", w)) and (
+            ":" in w or w.endswith(("am", "pm")) or nxt in lx.CLOCK
+        )
+        if clock or (numeric and nxt in lx.CLOCK):
+            if i and words[i - 1] in ("by", "before", "until"):
+                out.append(i)  # "ready by 7:30", "finished before 6 am": when it is done, measured
+            continue  # "at 2 am the job died": when it happened
         if w == "half" and nxt in ("an", "a"):
             continue  # "half an hour later": when
         if w in lx.FRACTIONS and i and words[i - 1] in ("a", "one", "by", "two", "three"):
@@ -122,6 +129,10 @@ def quantities(words: list[str]) -> list[int]:
             has_unit = True  # "five a day"
         if nxt in lx.SCALE_WORDS or w in lx.FRACTIONS or _counted(words, i):
             has_unit = True
+        if (i and words[i - 1] == "from" and "to" in words[i + 1 : i + 4]) or (
+            i > 1 and words[i - 1] == "to" and "from" in words[max(0, i - 4) : i - 1]
+        ):
+            has_unit = True  # "from twelve to two": a before→after even without a unit
         if has_unit:
             out.append(i)
     for i in range(len(words) - 3):

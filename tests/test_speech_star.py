@@ -348,3 +348,19 @@ def test_a_story_still_going_on_keeps_its_present_perfect_steps_with_a_plan_for_
         "Next week I'm presenting it to the architecture group."
     )
     assert beats(r)[2:4] == ["action", "action"]
+
+
+@pytest.mark.parametrize(
+    ("result", "quantified"),
+    [
+        ("Since then the report has been ready by 7:30 every morning.", True),
+        ("Pages for the team dropped from twelve to two.", True),
+        ("The cleanup now costs 30 grand less.", True),
+        ("Since then nobody has been paged at 2 am.", False),  # when it used to happen, not a measure
+    ],
+)
+def test_clock_times_and_before_after_words_in_a_result(result: str, quantified: bool) -> None:
+    r = analyze_text(
+        f"Our morning report was always late.\nI had to fix it.\nI moved the heavy join upstream.\n{result}"
+    )
+    assert beats(r)[-1] == "result" and r["quantified_result"] is quantified
