@@ -744,3 +744,6 @@ PARTICIPLES = frozenset(
 )  # fmt: skip
 # what follows a number that is a time of day ("6 am", "7 pm")
 CLOCK = frozenset({"am", "pm", "a.m", "p.m", "o'clock"})
+# the first word of a typed note that names what the line is
+NOTE_GOALS = frozenset({"goal", "aim", "objective", "constraint", "deadline", "mandate", "ask"})
+NOTE_SCENES = frozenset({"context", "background", "setup", "setting"})

@@ -304,9 +304,16 @@ def read(words: list[str]) -> Reading:
             r.subject = subject
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
         r.state = True
-    if not r.subject and not r.lesson and any(_past_verb(w) for w in words):
+    note = words[:1] == lead[:1] and not (r.lesson or r.outcome)  # typed, not "and scanned bytes dropped…"
+    if not r.subject and note and (_past_verb(lead[0]) or lead[0] in lx.ED_AFTER_SUBJECT):
+        r.event, r.subject = True, "i"  # typed notes drop the "I": "Profiled the stages, salted the key."
+    elif not r.subject and not r.lesson and any(_past_verb(w) for w in words):
         r.event = True
         r.subject = "they"
+    if lead[0] in lx.NOTE_GOALS:
+        r.obligation = True  # "Goal: under two hours by quarter close"
+    elif lead[0] in lx.NOTE_SCENES:
+        r.setting = True
     if lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]:
         r.obligation = False
     tensed = r.event or r.state or r.perfect_past or r.present_now or r.hypothetical or r.progressive
