@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prepdeck.recordings import design as design_model
 from prepdeck.recordings.analysis import analyze
 from prepdeck.recordings.audio import audio_duration
 
@@ -135,8 +136,11 @@ def structure_lines(result: dict[str, Any]) -> list[str]:
     """The answer's structure, one line per sentence: its STAR beat, or its part of a design answer."""
     if "design" in result:
         parts = result["design"]["sentences"]
-        head = "  design: " + (" → ".join(result["design"]["order"]) or "no parts heard")
-        return [head, *(f"    [{s['part'] or '–'}] {s['text']}" for s in parts)]
+        shown = design_model.SHOWN  # "trade-offs" for people, the JSON's key stays "tradeoffs"
+        head = "  design: " + (
+            " → ".join(shown.get(p, p) for p in result["design"]["order"]) or "no parts heard"
+        )
+        return [head, *(f"    [{shown.get(s['part'], s['part'] or '–')}] {s['text']}" for s in parts)]
     star = result["star"]
     timed = all("seconds" in star["beats"][b] for b in star["order"])
     order = " → ".join(f"{b} {star['beats'][b]['seconds']:.0f}s" if timed else b for b in star["order"])

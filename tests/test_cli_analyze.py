@@ -151,3 +151,13 @@ def test_markup_and_escape_codes_in_a_design_answer_print_as_text(files: Path, i
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "[bold]Kafka[/bold] feeds Flink" in done.stdout and "\x1b" not in done.stdout
+
+
+def test_human_output_writes_trade_offs_as_people_do(files: Path, isolated_home: Path) -> None:
+    done = run(
+        "analyze", str(files / "design.txt"), "--card", "mine/clicks", "--decks", str(files / "decks"),
+        home=isolated_home,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "→ trade-offs" in done.stdout and "[trade-offs] I chose Flink rather than Spark" in done.stdout
+    assert "tradeoffs" not in done.stdout
