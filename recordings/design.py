@@ -21,6 +21,7 @@ PARTS = ("requirements", "architecture", "scale", "reliability", "tradeoffs")
 SHOWN = {"tradeoffs": "trade-offs"}  # how a part is written for people
 # fewer words than this cannot be judged as a design: one message says so instead of five
 MIN_WORDS = 30
+RUN_ON = 40  # words: a sentence this long is a spoken run-on, read clause by clause for the parts heard
 # words after a number that say nothing about what it counts ("10k at peak", "under 50 and")
 _NOT_A_NOUN = lx.STOPWORDS | {"at", "than", "which", "plus", "more", "less", "or", "so", "is", "are", "and"}
 _OPERATORS = {"×", "x", "*", "/", "=", "times", "divided", "over", "top", "≈", "~", "+", "-"}
@@ -42,6 +43,11 @@ def _signpost(toks: list[Any]) -> str | None:
             if part:
                 return part
     return None
+
+
+def _clauses(toks: list[Any], a: int, b: int) -> list[tuple[int, int]]:
+    cuts = [k for k in range(a, b) if toks[k].comma_after]
+    return [(x, y) for x, y in zip([a, *(k + 1 for k in cuts)], [*cuts, b], strict=True)]
 
 
 def _weighs(words: list[str]) -> bool:
@@ -131,7 +137,11 @@ def analyze(
     `short_said`: the caller already warned that the answer is short (a timed answer under its target)."""
     sentences = [[t.norm for t in toks[a : b + 1]] for a, b in spans]
     labels, tradeoffs = _label(toks, spans)
-    found = [p for p in PARTS if p in labels]
+    # a spoken run-on holds several parts in one sentence ("…, reliability, Redis has a replica, …"): the
+    # clauses of a long sentence are read too, for which parts were heard
+    clauses = [c for a, b in spans if b - a >= RUN_ON for c in _clauses(toks, a, b)]
+    heard = set(labels) | set(_label(toks, clauses)[0]) | ({"tradeoffs"} if tradeoffs else set())
+    found = [p for p in PARTS if p in heard]
     order = list(dict.fromkeys(p for p in labels if p))
     firsts = [PARTS.index(p) for p in order]
     sized, bare = _number_words(toks, numbers)

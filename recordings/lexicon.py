@@ -663,6 +663,7 @@ DESIGN_SIGNPOSTS: dict[str, tuple[str, ...]] = {
 TRADEOFF_WEIGHTS = {
     "cheaper", "simpler", "faster", "slower", "easier", "harder", "costlier", "expensive", "more", "less",
     "fewer", "lower", "higher", "costs", "cost", "adds", "pay", "lose", "loses", "gives", "gain",
+    "simple", "cheap", "fast", "slow", "easy", "hard", "costly",
 }  # fmt: skip
 # data sizes and rates: a design answer's units ("500 bytes", "2 TiB", "50,000 TPS")
 SIZE_UNITS = {

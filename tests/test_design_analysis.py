@@ -147,3 +147,15 @@ def test_a_short_timed_answer_is_told_so_once() -> None:
 def test_numbers_in_words_and_data_units_are_read_whole(text: str, value: float, unit: str) -> None:
     (n,) = design(text + ".")["numbers"]
     assert (n["value"], n["unit"]) == (value, unit)
+
+
+def test_parts_named_inside_a_spoken_run_on_are_heard() -> None:
+    # Whisper often gives a spoken answer as one long sentence: the parts are headed clauses inside it
+    r = design(
+        "so we need the top hundred in under 50 milliseconds for ten million players, architecture, score "
+        "events go to Kafka and a consumer updates Redis sorted sets, reliability, Redis has a replica and we "
+        "can rebuild a board by replaying Kafka, and a single sorted set is simple, but it cannot be sharded "
+        "by player"
+    )
+    assert r["design"]["missing"] == ["scale"]  # the figures are the requirements; nothing is sized
+    assert r["warnings"] == ["design parts not heard: scale"]
