@@ -748,3 +748,6 @@ CLOCK = frozenset({"am", "pm", "a.m", "p.m", "o'clock"})
 # the first word of a typed note that names what the line is
 NOTE_GOALS = frozenset({"goal", "aim", "objective", "constraint", "deadline", "mandate", "ask"})
 NOTE_SCENES = frozenset({"context", "background", "setup", "setting"})
+TIME_WORDS = frozenset(
+    {"day", "morning", "afternoon", "evening", "night", "week", "month", "sprint", "quarter", "year"}
+)

@@ -190,6 +190,8 @@ def read(words: list[str]) -> Reading:
         lead[0] in lx.SEQUENCE_STARTS
         or f" {lead[0]} {lead[1] if len(lead) > 1 else ''} " in lx.SEQUENCE_PAIRS
     )
+    if lead[:2] == ["the", "next"] and (len(lead) < 3 or lead[2] not in lx.TIME_WORDS):
+        r.sequence = False  # "the next close matched": a thing, not "the next day I…"
     lessons = [p for p in lx.LESSON_PHRASES if f" {p} " in text]
     r.lesson = bool(lessons) or _general(words)
     # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
@@ -340,6 +342,8 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     s["situation"] += 0.6 * (r.subject == "they" and r.event and not r.outcome) + 1.0 * r.habitual
     s["task"] += 2.2 * r.obligation + 0.4 * (mine and r.obligation)
     s["action"] += r.event * (2.0 if mine else 1.3 if ours else 0.3) + 0.8 * r.sequence
+    # "I was rewriting the loader while…": my doing, told in the progressive (its place decides scene or step)
+    s["action"] += 1.0 * (r.progressive and (mine or ours) and not r.event and not r.setting)
     s["action"] -= 0.8 * (r.outcome or r.quantity) * (not mine)
     # "I presented that six of ninety tables…": a number in what I did is evidence, not the outcome
     # an outcome word inside what I did ("I built it, got it approved") or inside a lesson ("I realised people

@@ -378,3 +378,17 @@ def test_typed_notes_without_subjects() -> None:
     )
     assert beats(r) == ["situation", "task", "action", "action", "action", "result", "reflection"]
     assert r["star"]["missing"] == [] and r["quantified_result"] is True
+
+
+def test_my_steps_told_in_the_past_progressive_are_actions() -> None:
+    r = analyze_text(
+        "Our team owned the billing pipeline at a payments startup.\n"
+        "In March the monthly invoices came out short for about forty customers.\n"
+        "I had to find out why before finance closed the books.\n"
+        "I was comparing the raw events with the invoice lines all afternoon.\n"
+        "The gap turned out to be refunds issued across a month boundary.\n"
+        "I was rewriting the refund join while a teammate drafted the customer emails.\n"
+        "The next close matched to the cent."
+    )
+    assert beats(r) == ["situation", "situation", "task", "action", "action", "action", "result"]
+    assert r["quantified_result"] is False  # "about forty customers" is in the scene
