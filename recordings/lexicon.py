@@ -538,7 +538,7 @@ GOAL_PHRASES = (
     "budget", "requirement", "was supposed to", "were supposed to", "expected to", "the priority",
     "make sure", "so that", "the constraint", "could not afford", "couldn't afford", "could not go down",
     "couldn't go down", "couldn't lose", "had two weeks", "had one week", "had a week", "had three days",
-    "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on", "take it on", "took ownership", "take ownership",
+    "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on", "picked it up", "i picked up", "take it on", "took ownership", "take ownership",
     "took on", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (

@@ -242,6 +242,8 @@ def read(words: list[str]) -> Reading:
         nxt = words[k] if k < n else ""
         if verb in ("was", "were") and nxt.endswith("ing"):
             pass  # the progressive, read above for every subject
+        elif verb in ("kept", "keep", "keeps") and nxt.endswith("ing"):
+            r.progressive = True  # "we kept getting the same questions": how things went on, the scene
         elif verb in ("was", "were") and nxt in lx.PASSIVE_TASK:
             r.obligation = w != "nobody"  # "nobody was assigned to it": the scene
         elif verb in ("was", "were", "wasn't", "weren't"):
@@ -348,7 +350,7 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     # "I presented that six of ninety tables…": a number in what I did is evidence, not the outcome
     # an outcome word inside what I did ("I built it, got it approved") or inside a lesson ("I realised people
     # resist the cost more than the change") is weaker than one that is the sentence
-    inside = (mine and r.event) or r.lesson_itself
+    inside = ((mine or ours) and r.event) or r.lesson_itself
     s["result"] += (
         1.8 * r.outcome * (0.6 if inside else 1.0) + (0.5 if mine and r.event else 1.2) * r.quantity
     )

@@ -392,3 +392,13 @@ def test_my_steps_told_in_the_past_progressive_are_actions() -> None:
     )
     assert beats(r) == ["situation", "situation", "task", "action", "action", "action", "result"]
     assert r["quantified_result"] is False  # "about forty customers" is in the scene
+
+
+def test_what_kept_happening_is_the_scene_and_picking_it_up_is_the_task() -> None:
+    r = analyze_text(
+        "We kept getting the same questions about table freshness.\n"
+        "Our lead asked around for an owner, and I picked it up.\n"
+        "We built a freshness page from the warehouse metadata.\n"
+        "Questions about freshness dropped from about ten a week to one or two."
+    )
+    assert beats(r) == ["situation", "task", "action", "result"]
