@@ -101,7 +101,8 @@ def run_setting(model: str, filler_pass: bool, corpus_dir: Path, limit: int | No
     clips = load(corpus_dir)[:limit]
     home = Path(os.environ.get("PREPDECK_HOME") or tempfile.gettempdir()) / "prepdeck-bench"
     t0 = time.perf_counter()
-    tr = Transcriber(model, home=home, filler_pass=filler_pass)
+    # one model per row, as labelled (the default adds tiny.en's um/uh to base's: bench_natural measures that)
+    tr = Transcriber(model, home=home, filler_pass=filler_pass, second_opinion=None)
     load_s = time.perf_counter() - t0
     tr.transcribe(corpus_dir / f"{clips[0].name}.wav")  # warm-up: VAD model and first-call allocations
     splits = {name: _tally() for name in ("all", "dev", "held-out")}

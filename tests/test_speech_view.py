@@ -147,7 +147,7 @@ async def test_import_transcribes_in_a_worker_and_stores_the_self_score(isolated
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert view.result is not None
-        assert "pipeline" in str(app.query_one("#transcript", Static).render()).lower()
+        assert "runtime" in str(app.query_one("#transcript", Static).render()).lower()
         assert view.suggested_rating() is not None and app.suggestions
         for key, value in {
             "star": "12",

@@ -150,7 +150,7 @@ async def test_design_card_answered_aloud_end_to_end(tmp_path, monkeypatch):
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await settle(pilot)
-        assert view.result is not None and "pipeline" in view.result["text"].lower()
+        assert view.result is not None and "runtime" in view.result["text"].lower()
         assert view.result["duration"]["target"] == [4, 20]  # the card's own target, not the default
         assert view.revealed and not view.query_one("#revealed").has_class("hidden")
         metrics = str(view.query_one("#metrics", Static).render())
