@@ -564,7 +564,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "the takeaway", "stuck with me",
@@ -577,7 +577,7 @@ META_PHRASES = (
     "happy to go", "happy to talk", "i can go into", "i can go deeper", "hope that helps", "anyway",
     "let me see", "where was i", "what i'd do", "what i would do", "haven't been in exactly",
     "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'll pick", "i'm in the middle of",
-    "can't tell you how", "there's one with", "there's one where", "i've got one", "i have one where", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
+    "can't tell you how", "here's how i'd", "here's what i'd", "here's how i would", "i've never had", "there's one with", "there's one where", "i've got one", "i have one where", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
     "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more",
 )  # fmt: skip
 # words that make a very short sentence carry content ("It worked." is a result, "Yeah." is not)
@@ -707,7 +707,7 @@ FRACTIONS = {"third", "thirds", "quarter", "quarters", "fifth", "tenth", "tenths
 NOT_COUNTED = {"this", "was", "has", "is", "does", "goes", "says", "us", "ours", "yours", "theirs", "its"}
 # how one usually works (a habit answer is not a story)
 ROUTINE_PHRASES = (
-    "usually", "typically", "normally", "generally", "whenever", "every time", "routine", "my approach",
+    "usually", "typically", "normally", "generally", "whenever", "always", "my go-to", "go-to", "every time", "routine", "my approach",
     "my process", "the first thing i do", "first thing i do", "i tend to", "what i do is", "what i usually",
     "in general", "as a rule",
 )  # fmt: skip

@@ -325,7 +325,10 @@ def read(words: list[str]) -> Reading:
     if not tensed and any(p in lx.PARTICIPLES for p in done):
         r.perfect_past = True  # "Nobody on the team had run one before", "my PR had been sitting there"
     r.habitual = habitual
-    r.routine = any(f" {p} " in text for p in lx.ROUTINE_PHRASES)
+    # "When a stakeholder pushes back, I ask…": a condition and what I do then, in the present: a habit
+    r.routine = any(f" {p} " in text for p in lx.ROUTINE_PHRASES) or (
+        lead[0] in ("when", "if", "once") and bool(r.we_now) and not r.event
+    )
     return r
 
 

@@ -402,3 +402,20 @@ def test_what_kept_happening_is_the_scene_and_picking_it_up_is_the_task() -> Non
         "Questions about freshness dropped from about ten a week to one or two."
     )
     assert beats(r) == ["situation", "task", "action", "result"]
+
+
+def test_an_always_habit_is_not_a_story_and_a_hypothetical_opens_and_closes_without_beats_it_lacks() -> None:
+    habit = analyze_text(
+        "When a stakeholder pushes back, I ask what decision they are trying to make.\n"
+        "I always bring the numbers, not my opinion.\n"
+        "If they still disagree, I write down both options and let their manager pick."
+    )
+    assert habit["star"]["story"] is False and beats(habit)[1:] == ["action", "action"]
+    hypothetical = analyze_text(
+        "I've never had a teammate refuse a code review, but here's how I'd approach it.\n"
+        "First I'd ask them privately what's going on.\n"
+        "Then I'd pair with them on the next pull request.\n"
+        "The worst thing you can do is escalate before you've talked."
+    )
+    assert hypothetical["star"]["story"] is False
+    assert beats(hypothetical) == [None, "action", "action", "reflection"]
