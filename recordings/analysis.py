@@ -503,8 +503,8 @@ def analyze(
     out: dict[str, Any] = {"kind": "design" if kind == "design" else "star"}
     warnings: list[str] = []
     if kind == "design":
-        short_said = timed and duration.get("status") == "short"
-        out["design"] = design_model.analyze(toks, spans, numbers, short_said=short_said)
+        length = duration.get("status") if timed else None
+        out["design"] = design_model.analyze(toks, spans, numbers, length=length)
     else:
         out["star"], out["quantified_result"] = _star(toks, spans, timed)
     if not toks:

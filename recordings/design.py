@@ -131,10 +131,11 @@ def analyze(
     toks: list[Any],
     spans: list[tuple[int, int]],
     numbers: list[dict[str, Any]],
-    short_said: bool = False,
+    length: str | None = None,
 ) -> dict[str, Any]:
     """The `design` section: each sentence's part, the parts missing, order, sizing and trade-offs.
-    `short_said`: the caller already warned that the answer is short (a timed answer under its target)."""
+    `length`: a timed answer's verdict against its card's target ("short", "ok", "long"), which then
+    decides and says whether it is too short; without it (a written answer) the word count does."""
     sentences = [[t.norm for t in toks[a : b + 1]] for a, b in spans]
     labels, tradeoffs = _label(toks, spans)
     # a spoken run-on holds several parts in one sentence ("…, reliability, Redis has a replica, …"): the
@@ -147,10 +148,10 @@ def analyze(
     sized, bare = _number_words(toks, numbers)
     missing = [p for p in PARTS if p not in found]
     spoken = sum(1 for t in toks if t.filler is None)
-    too_short = 0 < spoken < MIN_WORDS
+    too_short = 0 < spoken < MIN_WORDS and length in (None, "short")
     warnings: list[str] = []
     if too_short:
-        if not short_said:
+        if length is None:
             warnings.append(
                 f"too short to judge as a design ({spoken} words): walk through the requirements, "
                 "architecture, scale, reliability and trade-offs"

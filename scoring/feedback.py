@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from prepdeck.recordings.design import SHOWN
 from prepdeck.scoring.evidence import STAR_BEATS, answer_kind, star_beats
 from prepdeck.scoring.measures import FILLERS_GOOD, PACE_BAND
 
@@ -90,8 +91,16 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
     d = r.get("design")
     if not isinstance(d, dict):
         return []
-    order = d.get("order") or []
-    missing = [p for p in d.get("missing", []) if p != "tradeoffs"]  # trade-offs get their own line
+    warned = [w for w in d.get("warnings") or [] if isinstance(w, str)]
+
+    def said(start: str) -> str | None:  # the analysis's own message, so both views say the same
+        return next((w for w in warned if w.startswith(start)), None)
+
+    if d.get("too_short"):  # one problem: a timed answer's length line already says it
+        short = said("too short")
+        return [Check(False, short)] if short else []
+    order = [SHOWN.get(p, p) for p in d.get("order") or []]
+    missing = [SHOWN.get(p, p) for p in d.get("missing", []) if p != "tradeoffs"]  # trade-offs: own line
     late = (
         "requirements" in order
         and "architecture" in order
@@ -105,18 +114,23 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
         + ("; requirements came after the architecture: state them first" if late else ""),
     )
     sized = int(d.get("numbers_with_units") or 0)
+    bare = said("numbers without a unit")
     numbers = Check(
-        bool(sized),
-        f"{sized} number{'s' if sized != 1 else ''} with units"
-        if sized
-        else "no numbers with units: size it (events a day, GB, latency)",
+        bool(sized) and not bare,
+        bare
+        or (
+            f"{sized} number{'s' if sized != 1 else ''} with units"
+            if sized
+            else "no numbers with units: size it (events a day, GB, latency)"
+        ),
     )
     trade = int(d.get("tradeoffs") or 0)
     tradeoffs = Check(
         bool(trade),
         f"trade-offs named {trade}×" if trade else "no trade-off named: say what you gave up and why",
     )
-    return [parts, numbers, tradeoffs]
+    story = said("this tells what you did")
+    return [*([Check(False, story)] if story else []), parts, numbers, tradeoffs]
 
 
 def answer_checks(r: dict[str, Any], card_type: str | None = None) -> list[Check]:

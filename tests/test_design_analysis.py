@@ -159,3 +159,25 @@ def test_parts_named_inside_a_spoken_run_on_are_heard() -> None:
     )
     assert r["design"]["missing"] == ["scale"]  # the figures are the requirements; nothing is sized
     assert r["warnings"] == ["design parts not heard: scale"]
+
+
+def test_the_review_screen_checks_say_what_the_analysis_says() -> None:
+    from prepdeck.scoring.feedback import design_checks
+
+    story = design(
+        "At my last company we had this exact problem with a 60 TB lake. "
+        "I was asked to own it, so I wrote a Spark job that rewrote the affected files every week. "
+        "I also convinced the platform team to cut Kafka retention to 7 days. "
+        "We passed the audit and I learned that backups were the hard part."
+    )
+    first = design_checks(story)[0]
+    assert not first.ok and "past project" in first.text
+    bare = design(
+        "We need the top 100 and my rank under 50 for 10M players. Score events go to Kafka and a consumer "
+        "updates Redis sorted sets, one per board, with a replica for failover. A single set per board is "
+        "simple but cannot be sharded."
+    )
+    (numbers,) = [c for c in design_checks(bare) if "number" in c.text]
+    assert not numbers.ok and "“50”" in numbers.text
+    (short,) = design_checks(design("Kafka, Flink and Iceberg."))
+    assert not short.ok and short.text.startswith("too short")

@@ -163,7 +163,7 @@ async def test_a_design_answer_is_analysed_as_a_design_everywhere(tmp_path: Path
     assert not any("STAR" in c.text or "I " in c.text[:2] for c in checks)
     structure = next(c for c in checks if c.text.startswith("design: "))
     assert structure.ok and structure.text.startswith("design: requirements →")
-    assert all(part in structure.text for part in ("architecture", "scale", "reliability", "tradeoffs"))
+    assert all(part in structure.text for part in ("architecture", "scale", "reliability", "trade-offs"))
 
     view = await _view_lines(ctx, card, result)
     mock = {
