@@ -538,7 +538,7 @@ GOAL_PHRASES = (
     "budget", "requirement", "was supposed to", "were supposed to", "expected to", "the priority",
     "make sure", "so that", "the constraint", "could not afford", "couldn't afford", "could not go down",
     "couldn't go down", "couldn't lose", "had two weeks", "had one week", "had a week", "had three days",
-    "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on", "picked it up", "i picked up", "take it on", "took ownership", "take ownership",
+    "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on", "my problem", "picked it up", "i picked up", "take it on", "took ownership", "take ownership",
     "took on", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (
@@ -728,7 +728,7 @@ APPROXIMATELY = frozenset(
 )
 SPENT_FOR = frozenset({"for", "over", "spent", "spend", "spending", "during", "throughout"})
 DURATIONS = frozenset(
-    {"minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+    {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
      "sprint", "sprints", "quarter", "quarters", "half", "min", "mins", "h"}
 )  # fmt: skip
 # spoken openers skipped when reading how a sentence starts ("and so by morning…")

@@ -136,6 +136,14 @@ def quantities(words: list[str]) -> list[int]:
         if has_unit:
             out.append(i)
     for i in range(len(words) - 3):
+        # "from minutes to seconds", "from days to hours": a before→after in units alone
+        if (
+            words[i] == "from"
+            and words[i + 1] in lx.DURATIONS
+            and words[i + 2] == "to"
+            and words[i + 3] in lx.DURATIONS
+        ):
+            out.append(i + 1)
         # "a day instead of the week": a before→after in words, without a digit
         if (
             words[i] in ("a", "an", "one")

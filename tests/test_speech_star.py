@@ -419,3 +419,12 @@ def test_an_always_habit_is_not_a_story_and_a_hypothetical_opens_and_closes_with
     )
     assert hypothetical["star"]["story"] is False
     assert beats(hypothetical) == [None, "action", "action", "reflection"]
+
+
+def test_my_problem_is_the_task_and_from_minutes_to_seconds_is_a_measured_result() -> None:
+    r = analyze_text(
+        "Our scheduler lag kept growing.\nIt was my week on call, so it was my problem.\n"
+        "I archived the old task instances.\nScheduling lag went from minutes to seconds."
+    )
+    assert beats(r) == ["situation", "task", "action", "result"]
+    assert r["quantified_result"] is True
