@@ -18,6 +18,8 @@ from prepdeck.recordings import lexicon as lx
 from prepdeck.recordings import star as star_model
 
 PARTS = ("requirements", "architecture", "scale", "reliability", "tradeoffs")
+# the order `in_order` checks: sizing may come before the boxes or after them (both are usual)
+RANK = {"requirements": 0, "architecture": 1, "scale": 1, "reliability": 2, "tradeoffs": 3}
 SHOWN = {"tradeoffs": "trade-offs"}  # how a part is written for people
 # fewer words than this cannot be judged as a design: one message says so instead of five
 MIN_WORDS = 30
@@ -144,7 +146,7 @@ def analyze(
     heard = set(labels) | set(_label(toks, clauses)[0]) | ({"tradeoffs"} if tradeoffs else set())
     found = [p for p in PARTS if p in heard]
     order = list(dict.fromkeys(p for p in labels if p))
-    firsts = [PARTS.index(p) for p in order]
+    firsts = [RANK[p] for p in order]
     sized, bare = _number_words(toks, numbers)
     missing = [p for p in PARTS if p not in found]
     spoken = sum(1 for t in toks if t.filler is None)

@@ -36,6 +36,7 @@ def test_a_whole_design_with_signposts_has_every_part_and_no_message() -> None:
     r = design(WHOLE)
     assert parts(r) == ["requirements", "scale", "architecture", "reliability", "tradeoffs"]
     assert r["design"]["missing"] == [] and r["warnings"] == []
+    assert r["design"]["in_order"] is True  # sizing straight after the requirements is a usual order
 
 
 def test_a_signposted_sentence_is_in_the_part_it_names_even_among_component_names() -> None:
