@@ -271,6 +271,8 @@ def read(words: list[str]) -> Reading:
                 r.hypothetical = True
         elif verb in ("used",) and nxt == "to":
             r.state = True
+        elif verb == "volunteered" and subject != "they":
+            r.obligation = True  # "so I kind of volunteered": taking the task on
         elif verb in lx.GOAL_VERBS and (nxt == "to" or (subject != "they" and verb in ("needed", "wanted"))):
             r.obligation = True  # "I needed one definition both teams would sign": a goal too
         elif verb == "worked" and nxt in ("at", "for", "as", "in"):

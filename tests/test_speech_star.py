@@ -428,3 +428,17 @@ def test_my_problem_is_the_task_and_from_minutes_to_seconds_is_a_measured_result
     )
     assert beats(r) == ["situation", "task", "action", "result"]
     assert r["quantified_result"] is True
+
+
+def test_a_spoken_story_where_i_volunteer_for_the_task() -> None:
+    r = analyze_text(
+        "So basically we had this Kafka cluster that was always on fire.\n"
+        "uh the brokers kept running out of disk like every other week.\n"
+        "and nobody really owned it so I kind of volunteered.\n"
+        "so I went through the topics and like half of them had retention set to forever.\n"
+        "and I set sane defaults and got the owners of the big ones to agree to seven days.\n"
+        "and disk usage went down by like sixty percent and we haven't had a disk page since.\n"
+        "yeah so that's it."
+    )
+    assert beats(r) == ["situation", "situation", "task", "action", "action", "result", None]
+    assert r["star"]["missing"] == [] and r["quantified_result"] is True
