@@ -10,8 +10,12 @@ sentences then picks the most likely sequence of beats, with transitions that fo
 and a mild prior on place (the scene early, the lesson late). A sentence that belongs to no beat
 ("good question", "so yeah") gets `None`.
 
-An answer told mostly as what one *would* do ("I would start by…") is not a story: it gets no beats
-and `story` is False.
+An answer told mostly as what one *would* do ("I would start by…") or *usually* does ("I usually…", "When a
+query is slow, the first thing I do…") is not a story: `story` is False, but its steps still read as actions
+(its imagined setting as the situation), so the beats missing are the ones it really lacks. A story told in
+the present ("so I ask her for coffee…") reads its I/we present-tense steps as actions and its present perfect
+as background; a story still going on ("so far I've interviewed six teams") reads its present-perfect steps as
+actions. Spoken openers ("and so um…") are skipped when reading how a sentence starts.
 
 Works on sentences as lists of normalized words (lower case, punctuation stripped, as
 recordings/analysis.py tokenizes them), so it is tested on written text.
