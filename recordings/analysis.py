@@ -70,6 +70,7 @@ from prepdeck.recordings.lexicon import (
     VOCAL,
     WE_WORDS,
 )  # fmt: skip
+from prepdeck.recordings.quantities import quantities
 
 PACE_BAND = (130, 160)
 PACE_WARN = (110, 180)
@@ -398,7 +399,7 @@ def _star(toks: list[Token], spans: list[tuple[int, int]], timed: bool) -> tuple
     order = list(dict.fromkeys(b for b in beats_of if b))
     # what one would do, or usually does, has no result that happened to measure
     quantified = story and any(
-        b == "result" and star_model.quantities(ws) for b, ws in zip(beats_of, words, strict=True)
+        b == "result" and quantities(ws) for b, ws in zip(beats_of, words, strict=True)
     )
     section = {
         "story": story,
