@@ -138,8 +138,9 @@ def read(words: list[str]) -> Reading:
     )
     r.quantity = bool(quantities(words))
     r.outcome = r.outcome or bool(re.search(r" (way|much|a lot|far|so much) \w{3,}er ", text))  # "way calmer"
-    if lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]:
-        r.setting = True  # "Say the product team wants a metric by Friday": the imagined scene
+    # "Say the product team wants a metric by Friday": the imagined scene of a hypothetical, not a deadline
+    imagined = lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]
+    r.setting = r.setting or imagined
     if lead[:1] == ["by"] and not re.search(r" (had|have|has|need|needed) to ", text):
         # "By Friday the alias is gone", "by morning nobody even knew": where things stood, not a deadline
         r.outcome, r.obligation = True, False
@@ -251,7 +252,7 @@ def read(words: list[str]) -> Reading:
         r.obligation = True  # "Goal: under two hours by quarter close"
     elif lead[0] in lx.NOTE_SCENES:
         r.setting = True
-    if lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]:
+    if imagined:
         r.obligation = False
     tensed = r.event or r.state or r.perfect_past or r.present_now or r.hypothetical or r.progressive
     done = (m.group(2) for m in re.finditer(r" had( never| not| already| just)? (\S+)", text))
@@ -341,8 +342,8 @@ def _as_done(r: Reading) -> Reading:
 
 
 def told_in_the_present(readings: list[Reading]) -> bool:
-    """A story told in the present ("so I ask her for coffee…"): more I/we sentences in the simple present
-    than past events. Its present-tense steps are its actions, its present perfect the background."""
+    """A story told in the present ("so I ask her for coffee…"): at least two sentences where I/we act in the
+    simple present, and no fewer than past events. Its present-tense steps are its actions, its present perfect the background."""
     now = sum(bool(r.we_now) for r in readings)
     past = sum(r.event for r in readings)
     return now >= 2 and now >= past
