@@ -751,3 +751,13 @@ NOTE_SCENES = frozenset({"context", "background", "setup", "setting"})
 TIME_WORDS = frozenset(
     {"day", "morning", "afternoon", "evening", "night", "week", "month", "sprint", "quarter", "year"}
 )
+# past forms that are also the bare verb: "I'd set up a call" is "I would", "I'd built it" is "I had"
+BASE_LIKE_PAST = frozenset(
+    {"set", "put", "cut", "split", "let", "read", "shut", "run", "cost", "hit", "quit", "spread", "beat", "come",
+     "become", "hurt", "bet"}
+)  # fmt: skip
+# words that open a subordinate clause: its subject is not the sentence's ("When she broke it, I sat with her")
+SUBORDINATORS = frozenset(
+    {"when", "after", "once", "because", "while", "before", "until", "since", "as", "if", "unless", "which",
+     "who", "that", "whenever", "though", "although", "whether"}
+)  # fmt: skip

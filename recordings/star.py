@@ -71,6 +71,7 @@ class Reading:
     habitual: bool = False  # "two hundred a day", "every night": how things usually were
     lesson_itself: bool = False  # a lesson even when "I'd"/"I would" just proposes a step
     routine: bool = False  # "I usually", "the first thing I do", "whenever": how one works, not a story
+    deed: str | None = None  # "i" or "we" when a main clause has them doing something in the past
 
 
 def _past_verb(w: str) -> bool:
@@ -112,7 +113,9 @@ def read(words: list[str]) -> Reading:
     n = len(words)
     said = [w for w in words if w not in lx.OPENERS and w not in lx.VOCAL]
     # a bare topic ("um so influencing without authority."): a few words, no one doing anything
-    r.meta = any(f" {p} " in text for p in lx.META_PHRASES) or (
+    # "what I'd do is find the team…" proposes a step; "I can tell you what I'd do." only announces them
+    framing = [p for p in lx.META_PHRASES if f" {p} " in text and f" {p} is " not in text]
+    r.meta = bool(framing) or (
         len(said) <= 4 and not any(w in lx.CONTENT_HINTS or _past_verb(w) or w in lx.SUBJECTS for w in said)
     )
     r.setting = any(f" {p} " in text for p in lx.SETTING_PHRASES)
@@ -127,12 +130,21 @@ def read(words: list[str]) -> Reading:
     r.lesson = bool(lessons) or _general(words)
     # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
     r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not _general(words))
-    r.obligation = any(f" {p} " in text for p in lx.GOAL_PHRASES) or bool(
-        re.search(
-            r" (had|have|got|given) (only |just |about )?\S+ (\S+ )?(hours?|days?|weeks?|months?|sprints?) to ",
-            text,
+    r.obligation = (
+        any(f" {p} " in text for p in lx.GOAL_PHRASES)
+        or bool(
+            re.search(
+                r" (had|have|got|given) (only |just |about )?\S+ (\S+ )?(hours?|days?|weeks?|months?|sprints?) to ",
+                text,
+            )
         )
-    )  # "we had three weeks to get it in": the constraint
+        or bool(
+            re.search(
+                r" (escalated|handed|passed|gave|assigned|brought|sent) (it|this|that|the \w+) (over )?to (me|us) ",
+                text,
+            )
+        )
+    )  # "we had three weeks to get it in": the constraint; "support escalated it to me": the work came to me
     r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES) or bool(
         re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
     )
@@ -154,10 +166,12 @@ def read(words: list[str]) -> Reading:
         re.search(r" (has|have|'ve) been \w+ing ", text)
     )  # "has been reconciling it for weeks"
     habitual = any(f" {p} " in text for p in lx.HABITUAL_PHRASES)
+    main: str | None = None  # the subject of the first clause that is not subordinate
     # the first clause's subject and verb decide tense and who acts; later clauses can add an event
     for i, w in enumerate(words):
         if w not in lx.SUBJECTS or (i and words[i - 1] in ("if", "unless")):
             continue  # "if I disagreed": a condition, not something that happened
+        subordinate = i > 0 and words[i - 1] in lx.SUBORDINATORS
         subject = (
             "i"
             if w in ("i", "i'd", "i'm", "i've")
@@ -167,11 +181,16 @@ def read(words: list[str]) -> Reading:
         )
         j = _skip_adverbs(words, i + 1)
         if w in ("i'd", "we'd"):
-            verb, j = "would", j - 1
+            after_d = words[j] if j < n else ""
+            # "I'd estimated from the happy path": "I had", the past perfect, not "I would"
+            perfect = (_past_verb(after_d) or after_d in lx.PARTICIPLES) and after_d not in lx.BASE_LIKE_PAST
+            verb, j = ("had", j - 1) if perfect else ("would", j - 1)
         else:
             verb = words[j] if j < n else ""
         k = _skip_adverbs(words, j + 1)
         nxt = words[k] if k < n else ""
+        if w in ("i'd", "we'd") and verb == "had":
+            nxt = words[j + 1] if j + 1 < n else ""
         if verb in ("was", "were") and nxt.endswith("ing"):
             pass  # the progressive, read above for every subject
         elif verb in ("kept", "keep", "keeps") and nxt.endswith("ing"):
@@ -229,6 +248,8 @@ def read(words: list[str]) -> Reading:
                 r.state = True  # "it looked fine", but "I looked at the task metrics" is a step
             else:
                 r.event = True
+                if subject in ("i", "we") and not subordinate:
+                    r.deed = r.deed or subject  # "it fell over, so I added a watermark": my step after all
         elif (
             subject == "they"
             and w in ("he", "she", "it", "nobody", "everyone", "someone")
@@ -238,15 +259,28 @@ def read(words: list[str]) -> Reading:
         elif subject in ("i", "we") and re.fullmatch(r"[a-z]+", verb) and verb not in lx.NOT_A_VERB:
             r.present_now = True  # "I fix", "we agree": the present, whatever the verb
             r.we_now = r.we_now or subject
-        if r.subject is None:
+        if r.subject is None or (main is None and not subordinate):
+            # the main clause's subject, not one after "when"/"after" ("When she broke it, I sat with her")
             r.subject = subject
+            main = None if subordinate else subject
+    if r.perfect_past and not r.hypothetical:
+        # the "I'd" of "I'd tested it on staging" is "I had": no lesson
+        lessons = [p for p in lessons if p not in ("i'd", "i would")]
+        r.lesson = bool(lessons) or _general(words)
+        r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not _general(words))
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
         r.state = True
     note = words[:1] == lead[:1] and not (r.lesson or r.outcome)  # typed, not "and scanned bytes dropped…"
     if not r.subject and note and (_past_verb(lead[0]) or lead[0] in lx.ED_AFTER_SUBJECT):
         r.event, r.subject = True, "i"  # typed notes drop the "I": "Profiled the stages, salted the key."
     elif not r.subject and not r.lesson and any(_past_verb(w) for w in words):
-        r.event = True
+        first = next(i for i, w in enumerate(words) if w == "had" or _past_verb(w))
+        after = words[first + 1] if first + 1 < n else ""
+        # "my PR had been sitting there for weeks with comments that kept changing": the past perfect first
+        if words[first] == "had" and (after in lx.PARTICIPLES or _past_verb(after)):
+            r.perfect_past = True
+        else:
+            r.event = True
         r.subject = "they"
     if lead[0] in lx.NOTE_GOALS:
         r.obligation = True  # "Goal: under two hours by quarter close"
@@ -269,8 +303,9 @@ def read(words: list[str]) -> Reading:
 def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     """Per-beat scores for one sentence: how strongly each beat fits what it says."""
     s = dict.fromkeys(STATES, 0.0)
-    mine = r.subject == "i"
-    ours = r.subject == "we"
+    # "they said yes and so I did it over two weeks": the sentence is my step, whoever it starts with
+    mine = r.subject == "i" or (r.subject != "we" and r.deed == "i" and not r.outcome)
+    ours = r.subject == "we" or (r.subject != "i" and r.deed == "we" and not r.outcome)
     # "I looked at the task metrics and the slow task was reading…": what I found, told in the progressive
     s["situation"] += (
         1.6 * r.progressive * (0.5 if mine and r.event else 1.0)
@@ -279,7 +314,8 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
         + 1.2 * r.setting
     )
     s["situation"] += 0.6 * (r.subject == "they" and r.event and not r.outcome) + 1.0 * r.habitual
-    s["task"] += 2.2 * r.obligation + 0.4 * (mine and r.obligation)
+    # "my manager handed it to me, with the ask that…": a goal that is mine, whoever the subject is
+    s["task"] += 2.2 * r.obligation + 0.4 * (r.obligation and (mine or bool(lx.I_WORDS & set(words))))
     s["action"] += r.event * (2.0 if mine else 1.3 if ours else 0.3) + 0.8 * r.sequence
     # "I was rewriting the loader while…": my doing, told in the progressive (its place decides scene or step)
     s["action"] += 1.0 * (r.progressive and (mine or ours) and not r.event and not r.setting)

@@ -442,3 +442,26 @@ def test_a_spoken_story_where_i_volunteer_for_the_task() -> None:
     )
     assert beats(r) == ["situation", "situation", "task", "action", "action", "result", None]
     assert r["star"]["missing"] == [] and r["quantified_result"] is True
+
+
+def test_i_d_with_a_participle_is_the_past_perfect_and_the_main_clause_says_who_acted() -> None:
+    # "I'd assumed" is "I had assumed": the background, not a lesson; "When the deploy failed, I rolled it back"
+    # is my step although the sentence starts with the deploy; "it was slow, so I added an index" too
+    r = analyze_text(
+        "Our nightly export to the billing system kept timing out in March.\n"
+        "I'd assumed the table was small and hadn't checked how many rows the partner accounts had.\n"
+        "Support escalated it to me on a Tuesday.\n"
+        "When the first retry failed, I split the export by account.\n"
+        "It was still slow on the biggest account, so I added an index on the account and date.\n"
+        "The export now finishes in twelve minutes instead of timing out."
+    )
+    assert beats(r) == ["situation", "situation", "task", "action", "action", "result"]
+    assert r["star"]["missing"] == []
+
+
+def test_a_had_been_sentence_without_a_pronoun_is_read_as_the_past_perfect() -> None:
+    from prepdeck.recordings import star
+
+    words = "and my pr had been sitting there for weeks with comments that kept changing"
+    r = star.read(words.split(" "))
+    assert r.perfect_past and not r.event
