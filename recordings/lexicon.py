@@ -539,7 +539,7 @@ GOAL_PHRASES = (
     "make sure", "so that", "the constraint", "could not afford", "couldn't afford", "could not go down",
     "couldn't go down", "couldn't lose", "had two weeks", "had one week", "had a week", "had three days",
     "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on", "my problem", "picked it up", "i picked up", "take it on", "took ownership", "take ownership",
-    "took on", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
+    "took on", "my piece of", "my part of", "my part was", "my piece was", "my role was", "my side of it", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (
     "at the time", "back then", "when i joined", "when i was", "a few years ago", "years ago", "last year",
@@ -560,11 +560,11 @@ OUTCOME_PHRASES = (
     "back on track", "on schedule", "met the", "it worked", "was fixed", "got fixed", "hit the", "beat the", "under budget", "lower",
     "faster", "cheaper", "fewer", "less than", "more than", "instead of", "incidents", "pages",
     "complaints", "tickets", "escalations", "churn", "in the end", "eventually", "ended up",
-    "made it", "kept the", "was back", "were back", "accepted", "agreed", "approved", "renewed",
+    "made it", "end up", "ends up", "kept the", "was back", "were back", "accepted", "agreed", "approved", "renewed",
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "the takeaway", "stuck with me",
@@ -578,7 +578,9 @@ META_PHRASES = (
     "let me see", "where was i", "what i'd do", "what i would do", "haven't been in exactly",
     "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'll pick", "i'm in the middle of",
     "can't tell you how", "here's how i'd", "here's what i'd", "here's how i would", "i've never had", "there's one with", "there's one where", "i've got one", "i have one where", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
-    "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more",
+    "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more", "let me describe",
+    "let me walk you", "answer it as", "how i would go about", "how i'd go about", "that's how i'd",
+    "that's how i would", "the gist",
 )  # fmt: skip
 # words that make a very short sentence carry content ("It worked." is a result, "Yeah." is not)
 CONTENT_HINTS = {"worked", "failed", "broke", "shipped", "nothing", "zero", "everything", "nobody", "fixed"}
@@ -761,3 +763,5 @@ SUBORDINATORS = frozenset(
     {"when", "after", "once", "because", "while", "before", "until", "since", "as", "if", "unless", "which",
      "who", "that", "whenever", "though", "although", "whether"}
 )  # fmt: skip
+# words that, in an answer's short first sentence, show the speaker choosing a story ("Failure, okay, …")
+ASIDES = frozenset({"okay", "ok", "hmm", "sure", "alright"})

@@ -286,8 +286,8 @@ def read(words: list[str]) -> Reading:
         r.obligation = True  # "Goal: under two hours by quarter close"
     elif lead[0] in lx.NOTE_SCENES:
         r.setting = True
-    if imagined:
-        r.obligation = False
+    if imagined or re.search(r" (haven't|hasn't|never|didn't|don't) (had|have|need|needed) to ", text):
+        r.obligation = False  # "since I haven't had to do that yet": no goal
     tensed = r.event or r.state or r.perfect_past or r.present_now or r.hypothetical or r.progressive
     done = (m.group(2) for m in re.finditer(r" had( never| not| already| just)? (\S+)", text))
     if not tensed and any(p in lx.PARTICIPLES for p in done):
@@ -406,6 +406,14 @@ def _as_told(r: Reading) -> Reading:
     return r
 
 
+def _choosing(r: Reading, words: list[str]) -> bool:
+    """An answer's first sentence that only picks the story ("The biggest mistake I've made, okay.", "This is a
+    customer one."): short, an aside or "this is/one", and no scene, goal or outcome in it."""
+    if len(words) > 10 or r.obligation or r.outcome or r.progressive or r.perfect_past or r.quantity:
+        return False
+    return bool(lx.ASIDES & set(words)) or words[:2] in (["this", "is"], ["this", "one"])
+
+
 def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
     """(a beat or None per sentence, whether the answer is a story). An answer that is not a story (what one
     would do, or usually does) still gets beats: its steps are actions, its imagined setting the situation,
@@ -423,6 +431,8 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
         ]
     elif told_in_the_present(readings):
         readings = [_as_told(r) for r in readings]
+    if _choosing(readings[0], sentences[0]):
+        readings[0] = replace(readings[0], meta=True)
     k = len(sentences)
     emit = [emissions(r, ws) for r, ws in zip(readings, sentences, strict=True)]
     best: list[dict[str, float]] = []

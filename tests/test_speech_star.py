@@ -465,3 +465,30 @@ def test_a_had_been_sentence_without_a_pronoun_is_read_as_the_past_perfect() -> 
     words = "and my pr had been sitting there for weeks with comments that kept changing"
     r = star.read(words.split(" "))
     assert r.perfect_past and not r.event
+
+
+def test_a_hypothetical_framed_by_asides_proposes_steps_and_ends_on_a_trade_off() -> None:
+    r = analyze_text(
+        "I'll answer it as how I would go about it, since I haven't had to do that yet.\n"
+        "Suppose two teams report different revenue numbers for the same month.\n"
+        "What I'd do is put both queries side by side and diff them on a single day.\n"
+        "I'd write down the definition each team uses and take it to finance.\n"
+        "The trade-off is that you slow both teams down for a week, but it's cheaper than a wrong board report.\n"
+        "Yeah, that's how I'd approach it."
+    )
+    assert beats(r) == [None, "situation", "action", "action", "reflection", None]
+    assert r["star"]["story"] is False
+    assert r["star"]["missing"] == ["task", "result"]
+
+
+def test_a_first_line_choosing_the_story_is_no_beat_and_my_part_of_it_is_the_task() -> None:
+    r = analyze_text(
+        "Hardest migration, okay.\n"
+        "We were moving forty pipelines from cron to Airflow and nobody trusted the new runs.\n"
+        "My part of it was the finance pipelines and their backfills.\n"
+        "I rewrote each one as a DAG and ran it next to the cron job for a week.\n"
+        "Most of the analysts end up trusting the new runs within a month.\n"
+        "In my experience, people trust a migration once they've seen two numbers match."
+    )
+    assert beats(r) == [None, "situation", "task", "action", "result", "reflection"]
+    assert r["star"]["missing"] == []
