@@ -533,7 +533,7 @@ GOAL_PHRASES = (
     "had to", "needed to", "need to", "have to", "the goal", "our goal", "my goal", "the aim", "the ask",
     "was asked to", "were asked to", "been asked to", "been told to", "been tasked", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "it was on me",
     "fell to me", "landed on me", "up to me", "my job", "my responsibility", "i owned", "i was responsible",
-    "deadline", "by friday", "by monday", "by the end of", "in time for", "before the", "without breaking",
+    "deadline", "by friday", "by monday", "by the end of", "in time for", "without breaking",
     "without losing", "without downtime", "without any", "only had", "we had until", "i had until",
     "budget", "requirement", "was supposed to", "were supposed to", "expected to", "the priority",
     "make sure", "so that", "the constraint", "could not afford", "couldn't afford", "could not go down",
@@ -564,7 +564,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "what i took from", "what i took away", "my takeaway", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "the takeaway", "stuck with me",
@@ -765,3 +765,7 @@ SUBORDINATORS = frozenset(
 )  # fmt: skip
 # words that, in an answer's short first sentence, show the speaker choosing a story ("Failure, okay, …")
 ASIDES = frozenset({"okay", "ok", "hmm", "sure", "alright"})
+# subjects of a claim about how things go in general ("I think people learn more from…")
+GENERIC = frozenset(
+    {"people", "teams", "engineers", "you", "everyone", "nobody", "most", "managers", "juniors"}
+)

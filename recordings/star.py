@@ -102,8 +102,12 @@ def _general(words: list[str]) -> bool:
         return False
     if ws[0] == "you" and ws[1] not in ("know", "see", "mean"):
         return True
-    if ws[0] == "i" and ws[1] in ("think", "believe", "feel") and ("is" in ws or "are" in ws):
-        return True
+    if (
+        ws[0] == "i"
+        and ws[1] in ("think", "believe", "feel")
+        and ("is" in ws or "are" in ws or ws[2] in lx.GENERIC)
+    ):
+        return True  # "I think people learn more from one incident than from ten tutorials"
     return ws[0] == "what" and ws[1] == "i" and ws[2] in ("wouldn't", "would", "won't", "don't", "never")
 
 
@@ -138,6 +142,9 @@ def read(words: list[str]) -> Reading:
                 text,
             )
         )
+        # "making it safe before the migration", "can you fix this before the offsite": something to do by then,
+        # not "finance noticed two days before the close"
+        or bool(re.search(r" (to \w+|\w{3,}ing|you \w+) .*before the ", text))
         or bool(
             re.search(
                 r" (escalated|handed|passed|gave|assigned|brought|sent) (it|this|that|the \w+) (over )?to (me|us) ",
@@ -149,7 +156,10 @@ def read(words: list[str]) -> Reading:
         re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
     )
     r.quantity = bool(quantities(words))
-    r.outcome = r.outcome or bool(re.search(r" (way|much|a lot|far|so much) \w{3,}er ", text))  # "way calmer"
+    # "way calmer", "it got worse after I deployed it": a change in how things were
+    r.outcome = r.outcome or bool(
+        re.search(r" (way|much|a lot|far|so much) \w{3,}er | got (worse|better) ", text)
+    )
     # "Say the product team wants a metric by Friday": the imagined scene of a hypothetical, not a deadline
     imagined = lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]
     r.setting = r.setting or imagined
@@ -210,7 +220,8 @@ def read(words: list[str]) -> Reading:
         elif verb in ("would", "will", "should", "could", "'ll", "might") or (
             verb == "am" and nxt == "going"
         ):
-            if nxt != "have":
+            if nxt != "have" and not (r.event and subject == "they"):
+                # after a deed, "…a mode that prints the partitions it would drop" is what a thing does, no proposal
                 r.hypothetical = True
         elif verb in ("used",) and nxt == "to":
             r.state = True
@@ -270,7 +281,7 @@ def read(words: list[str]) -> Reading:
         r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not _general(words))
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
         r.state = True
-    note = words[:1] == lead[:1] and not (r.lesson or r.outcome)  # typed, not "and scanned bytes dropped…"
+    note = words[:1] == lead[:1] and not r.lesson  # typed, not "and scanned bytes dropped…"
     if not r.subject and note and (_past_verb(lead[0]) or lead[0] in lx.ED_AFTER_SUBJECT):
         r.event, r.subject = True, "i"  # typed notes drop the "I": "Profiled the stages, salted the key."
     elif not r.subject and not r.lesson and any(_past_verb(w) for w in words):
@@ -327,6 +338,10 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     s["result"] += (
         1.8 * r.outcome * (0.6 if inside else 1.0) + (0.5 if mine and r.event else 1.2) * r.quantity
     )
+    if r.perfect_past and not (r.event or r.present_now):
+        s["result"] *= (
+            0.5  # "I'd estimated from the happy path and hadn't looked at fourteen consumers": before
+        )
     s["result"] += 0.5 * (r.present_now and not mine)
     s["result"] += 0.4 * (r.subject == "they" and r.event)
     s["reflection"] += 2.4 * r.lesson + 2.0 * r.counterfactual + 0.8 * (r.present_now and mine)

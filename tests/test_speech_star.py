@@ -492,3 +492,30 @@ def test_a_first_line_choosing_the_story_is_no_beat_and_my_part_of_it_is_the_tas
     )
     assert beats(r) == [None, "situation", "task", "action", "result", "reflection"]
     assert r["star"]["missing"] == []
+
+
+def test_a_thing_that_would_act_a_past_perfect_count_and_a_lesson_about_people_are_read_for_what_they_are() -> (
+    None
+):
+    r = analyze_text(
+        "Our nightly load into the warehouse kept skipping late files.\n"
+        "I'd trusted the vendor's schedule and hadn't looked at the twelve partner feeds behind it.\n"
+        "My first fix was a longer wait before the load.\n"
+        "The backlog got worse after I shipped it, because the morning jobs started late too.\n"
+        "So I added a manifest check to the loader that lists the files it would skip and pages the on-call.\n"
+        "Late files dropped to zero within a month.\n"
+        "What I took from it is that a loud check beats a longer wait.\n"
+        "I think people trust a pipeline more when it says what it skipped."
+    )
+    got = beats(r)
+    assert got[1] == "situation" and got[2] != "task" and got[3] == "result" and got[4] == "action"
+    assert got[6:] == ["reflection", "reflection"]
+
+
+def test_a_typed_note_with_an_outcome_word_is_still_my_step() -> None:
+    r = analyze_text(
+        "Context: the ledger export wrote half files when the source lagged.\n"
+        "Added row-count checks before the write, failing loudly instead of writing partial data.\n"
+        "Result: no partial files in the six months since."
+    )
+    assert beats(r) == ["situation", "action", "result"]
