@@ -769,3 +769,19 @@ ASIDES = frozenset({"okay", "ok", "hmm", "sure", "alright"})
 GENERIC = frozenset(
     {"people", "teams", "engineers", "you", "everyone", "nobody", "most", "managers", "juniors"}
 )
+# -ing words that open a sentence without being its subject
+NOT_GERUNDS = frozenset(
+    {
+        "during",
+        "according",
+        "including",
+        "regarding",
+        "following",
+        "something",
+        "nothing",
+        "everything",
+        "anything",
+        "morning",
+        "evening",
+    }
+)

@@ -131,9 +131,13 @@ def read(words: list[str]) -> Reading:
     if lead[:2] == ["the", "next"] and (len(lead) < 3 or lead[2] not in lx.TIME_WORDS):
         r.sequence = False  # "the next close matched": a thing, not "the next day I…"
     lessons = [p for p in lx.LESSON_PHRASES if f" {p} " in text]
-    r.lesson = bool(lessons) or _general(words)
+    # "Bringing them a draft got a faster answer than asking an open question": an -ing subject weighed
+    # against another way of working is a lesson, not an outcome
+    gerund = len(lead[0]) > 5 and lead[0].endswith("ing") and lead[0] not in lx.NOT_GERUNDS
+    claim = _general(words) or (gerund and " than " in text)
+    r.lesson = bool(lessons) or claim
     # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
-    r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not _general(words))
+    r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
     r.obligation = (
         any(f" {p} " in text for p in lx.GOAL_PHRASES)
         or bool(
@@ -163,6 +167,13 @@ def read(words: list[str]) -> Reading:
     # "Say the product team wants a metric by Friday": the imagined scene of a hypothetical, not a deadline
     imagined = lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]
     r.setting = r.setting or imagined
+    later = re.match(
+        r"(after|within|in) (a|an|one|two|three|four|six|a few|a couple of|several|about|\d+)( \w+)? "
+        r"(days|weeks|months|quarters|sprints|years|week|month|quarter|year)\b",
+        " ".join(lead),
+    )
+    if later and not (r.lesson or re.search(r" (i|we) \w+ed ", text)):
+        r.outcome = True  # "After a couple of months most of the team is adding tests": where things got to
     if lead[:1] == ["by"] and not re.search(r" (had|have|has|need|needed) to ", text):
         # "By Friday the alias is gone", "by morning nobody even knew": where things stood, not a deadline
         r.outcome, r.obligation = True, False
@@ -227,6 +238,10 @@ def read(words: list[str]) -> Reading:
             r.state = True
         elif verb == "volunteered" and subject != "they":
             r.obligation = True  # "so I kind of volunteered": taking the task on
+        elif verb in ("want", "need") and subject in ("i", "we") and not r.we_now:
+            r.obligation = r.present_now = (
+                True  # "I want tests on the board models": the goal, told in the present
+            )
         elif verb in lx.GOAL_VERBS and (nxt == "to" or (subject != "they" and verb in ("needed", "wanted"))):
             r.obligation = True  # "I needed one definition both teams would sign": a goal too
         elif verb == "worked" and nxt in ("at", "for", "as", "in"):
@@ -277,8 +292,8 @@ def read(words: list[str]) -> Reading:
     if r.perfect_past and not r.hypothetical:
         # the "I'd" of "I'd tested it on staging" is "I had": no lesson
         lessons = [p for p in lessons if p not in ("i'd", "i would")]
-        r.lesson = bool(lessons) or _general(words)
-        r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not _general(words))
+        r.lesson = bool(lessons) or claim
+        r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
         r.state = True
     note = words[:1] == lead[:1] and not r.lesson  # typed, not "and scanned bytes dropped…"

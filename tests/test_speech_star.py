@@ -519,3 +519,25 @@ def test_a_typed_note_with_an_outcome_word_is_still_my_step() -> None:
         "Result: no partial files in the six months since."
     )
     assert beats(r) == ["situation", "action", "result"]
+
+
+def test_a_present_tense_story_says_its_goal_with_want_and_its_result_after_some_months() -> None:
+    r = analyze_text(
+        "So nobody on my team documents their tables, and I'm not the lead.\n"
+        "I want docs on at least the tables finance reads, but I can't order anyone to write them.\n"
+        "I write docs for my own tables first and link them in every review.\n"
+        "Then I offer to pair with anyone who wants to document theirs.\n"
+        "After a few months most of the team is writing docs unprompted, and our lead adds it to the review checklist."
+    )
+    assert beats(r) == ["situation", "task", "action", "action", "result"]
+    assert r["star"]["missing"] == []
+
+
+def test_an_ing_subject_weighed_against_another_way_is_a_lesson() -> None:
+    r = analyze_text(
+        "Legal would not say what they needed for the retention policy.\n"
+        "I wrote a one-page draft policy and sent it to them on Monday.\n"
+        "Handing them a draft to correct got an answer far faster than asking an open question."
+    )
+    assert beats(r) == ["situation", "action", "reflection"]
+    assert r["star"]["missing"] == ["task", "result"]
