@@ -558,7 +558,7 @@ OUTCOME_PHRASES = (
     "the whole org", "every team", "other teams", "now runs", "now takes", "now finishes", "now lands",
     "now catches", "still runs", "still in use", "turned into", "became the",
     "back on track", "on schedule", "met the", "it worked", "was fixed", "got fixed", "hit the", "beat the", "under budget", "lower",
-    "faster", "cheaper", "fewer", "less than", "more than", "instead of", "incidents", "pages",
+    "faster", "cheaper", "fewer", "less than", "more than", "incidents", "pages",
     "complaints", "tickets", "escalations", "churn", "in the end", "eventually", "ended up",
     "made it", "end up", "ends up", "kept the", "was back", "were back", "accepted", "agreed", "approved", "renewed",
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",

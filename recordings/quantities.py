@@ -80,6 +80,13 @@ def quantities(words: list[str]) -> list[int]:
             and words[i + 2 : i + 4] == ["instead", "of"]
         ):
             out.append(i + 1)
+        # "minutes instead of hours": units alone on both sides
+        if (
+            words[i] in lx.DURATIONS
+            and words[i + 1 : i + 3] == ["instead", "of"]
+            and lx.DURATIONS & set(words[i + 3 : i + 5])
+        ):
+            out.append(i)
     out += [
         i
         for i, w in enumerate(words)

@@ -213,7 +213,9 @@ def read(words: list[str]) -> Reading:
         if w in ("i'd", "we'd") and verb == "had":
             nxt = words[j + 1] if j + 1 < n else ""
         if verb in ("was", "were") and nxt.endswith("ing"):
-            pass  # the progressive, read above for every subject
+            r.progressive = (
+                True  # read above for every subject; here with adverbs between ("was sort of stepping")
+            )
         elif verb in ("kept", "keep", "keeps") and nxt.endswith("ing"):
             r.progressive = True  # "we kept getting the same questions": how things went on, the scene
         elif verb in ("was", "were") and nxt in lx.PASSIVE_TASK:

@@ -541,3 +541,15 @@ def test_an_ing_subject_weighed_against_another_way_is_a_lesson() -> None:
     )
     assert beats(r) == ["situation", "action", "reflection"]
     assert r["star"]["missing"] == ["task", "result"]
+
+
+def test_instead_of_in_a_step_is_no_outcome_but_minutes_instead_of_hours_is_a_measured_one() -> None:
+    r = analyze_text(
+        "Last spring we hired a new analyst who had never written SQL for production.\n"
+        "I was her buddy, so it was on me to get her shipping on her own.\n"
+        "For the first month I reviewed every query she wrote.\n"
+        "After that I was kind of stepping back and sending her to the other reviewers instead of me.\n"
+        "Her dashboards now refresh in minutes instead of hours."
+    )
+    assert beats(r) == ["situation", "task", "action", "action", "result"]
+    assert r["quantified_result"] is True
