@@ -481,7 +481,7 @@ ADVERBS = {
     "still", "basically", "personally", "simply", "carefully", "later", "instead", "even", "only", "never",
     "always", "already", "now", "soon", "directly", "initially", "originally", "both", "all", "ultimately",
     "manually", "literally", "kind", "sort", "of", "pretty", "suddenly", "mostly", "usually", "often",
-    "constantly", "not", "um", "uh", "like", "so", "officially", "honestly",
+    "constantly", "not", "um", "uh", "like", "so", "officially", "honestly", "once",
 }  # fmt: skip
 PAST_IRREGULAR = {
     "built", "wrote", "ran", "found", "made", "took", "went", "got", "sent", "set", "put", "cut", "split",

@@ -15,7 +15,8 @@ query is slow, the first thing I do…") is not a story: `story` is False, but i
 (its imagined setting as the situation), so the beats missing are the ones it really lacks. A story told in
 the present ("so I ask her for coffee…") reads its I/we present-tense steps as actions and its present perfect
 as background; a story still going on ("so far I've interviewed six teams") reads its present-perfect steps as
-actions. Spoken openers ("and so um…") are skipped when reading how a sentence starts.
+actions. Spoken openers ("and so um…") are skipped when reading how a sentence starts. A story that opens
+with its measured result ("I once cut X from two hours to six minutes.") keeps that line as the result.
 
 Works on sentences as lists of normalized words (lower case, punctuation stripped, as
 recordings/analysis.py tokenizes them), so it is tested on written text.
@@ -465,6 +466,25 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
         readings = [_as_told(r) for r in readings]
     if _choosing(readings[0], sentences[0]):
         readings[0] = replace(readings[0], meta=True)
+    if len(readings) >= 3 and _headline(readings[0]):
+        # "I once cut the nightly job from two hours to six minutes.": the result told first, then the story
+        return ["result", *_viterbi(readings[1:], sentences[1:])], story
+    return _viterbi(readings, sentences), story
+
+
+def _headline(r: Reading) -> bool:
+    """A first sentence that is the outcome, measured, of something I or we did ("I once cut X from 2 h to
+    6 min"): told first, it is the result, not the scene."""
+    return (
+        r.subject in ("i", "we")
+        and r.event
+        and r.outcome
+        and r.quantity
+        and not (r.progressive or r.perfect_past or r.lesson or r.obligation or r.hypothetical)
+    )
+
+
+def _viterbi(readings: list[Reading], sentences: list[list[str]]) -> list[str | None]:
     k = len(sentences)
     emit = [emissions(r, ws) for r, ws in zip(readings, sentences, strict=True)]
     best: list[dict[str, float]] = []
@@ -487,4 +507,4 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
         state = back[i][state]
         path.append(state)
     path.reverse()
-    return [None if b == NONE else b for b in path], story
+    return [None if b == NONE else b for b in path]

@@ -553,3 +553,14 @@ def test_instead_of_in_a_step_is_no_outcome_but_minutes_instead_of_hours_is_a_me
     )
     assert beats(r) == ["situation", "task", "action", "action", "result"]
     assert r["quantified_result"] is True
+
+
+def test_a_story_that_opens_with_its_measured_result_keeps_it_as_the_result() -> None:
+    r = analyze_text(
+        "I once cut our nightly reconciliation from two hours to six minutes.\n"
+        "It was a Spark job that joined the ledger with every payment event of the day.\n"
+        "I profiled it and found one skewed merchant key.\n"
+        "I salted the key and broadcast the small side."
+    )
+    assert beats(r) == ["result", "situation", "action", "action"]
+    assert r["star"]["missing"] == ["task"] and r["quantified_result"] is True
