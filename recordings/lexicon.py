@@ -785,3 +785,5 @@ NOT_GERUNDS = frozenset(
         "evening",
     }
 )
+# taking a piece of work on oneself: the task, unless the same sentence goes on to do it
+TAKING_ON = ("picked it up", "i picked up", "took it on", "took on", "volunteered to", "took ownership")

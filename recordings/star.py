@@ -188,6 +188,7 @@ def read(words: list[str]) -> Reading:
         re.search(r" (has|have|'ve) been \w+ing ", text)
     )  # "has been reconciling it for weeks"
     habitual = any(f" {p} " in text for p in lx.HABITUAL_PHRASES)
+    deeds = 0  # main clauses where I or we did something in the past
     main: str | None = None  # the subject of the first clause that is not subordinate
     # the first clause's subject and verb decide tense and who acts; later clauses can add an event
     for i, w in enumerate(words):
@@ -279,6 +280,7 @@ def read(words: list[str]) -> Reading:
                 r.event = True
                 if subject in ("i", "we") and not subordinate:
                     r.deed = r.deed or subject  # "it fell over, so I added a watermark": my step after all
+                    deeds += 1
         elif (
             subject == "they"
             and w in ("he", "she", "it", "nobody", "everyone", "someone")
@@ -315,6 +317,9 @@ def read(words: list[str]) -> Reading:
         r.obligation = True  # "Goal: under two hours by quarter close"
     elif lead[0] in lx.NOTE_SCENES:
         r.setting = True
+    if deeds >= 2 and any(f" {p} " in text for p in lx.TAKING_ON):
+        # "so I just picked it up I wrote a backfill that…" (a run-on): taking it on and doing it, told as one
+        r.obligation = False
     if imagined or re.search(r" (haven't|hasn't|never|didn't|don't) (had|have|need|needed) to ", text):
         r.obligation = False  # "since I haven't had to do that yet": no goal
     tensed = r.event or r.state or r.perfect_past or r.present_now or r.hypothetical or r.progressive

@@ -564,3 +564,13 @@ def test_a_story_that_opens_with_its_measured_result_keeps_it_as_the_result() ->
     )
     assert beats(r) == ["result", "situation", "action", "action"]
     assert r["star"]["missing"] == ["task"] and r["quantified_result"] is True
+
+
+def test_taking_it_on_and_doing_it_in_one_run_on_line_is_the_action() -> None:
+    from prepdeck.recordings import star
+
+    run_on = "and so i just kind of picked it up i wrote a backfill that pulled each day and loaded it"
+    assert not star.read(run_on.split(" ")).obligation
+    assert star.read(
+        ["so", "i", "just", "picked", "it", "up", "because", "nobody", "else", "would"]
+    ).obligation
