@@ -250,6 +250,12 @@ def read(words: list[str]) -> Reading:
             r.obligation = True  # "I needed one definition both teams would sign": a goal too
         elif verb == "worked" and nxt in ("at", "for", "as", "in"):
             r.state = r.setting = True
+        elif (
+            w in ("i'm", "we're")
+            and verb.endswith("ing")
+            and (re.search(r" (next (week|month|sprint|quarter)|tomorrow) ", text))
+        ):
+            r.event = True  # "next week I'm presenting it to the architecture group": a step already arranged
         elif w in lx.BE_NOW and not verb.endswith("ing"):
             r.state = True  # "I'm on the platform team", "they're pretty annoyed": a description
         elif w in ("i've", "we've") or (

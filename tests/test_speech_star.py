@@ -574,3 +574,13 @@ def test_taking_it_on_and_doing_it_in_one_run_on_line_is_the_action() -> None:
     assert star.read(
         ["so", "i", "just", "picked", "it", "up", "because", "nobody", "else", "would"]
     ).obligation
+
+
+def test_a_step_already_arranged_in_a_story_still_going_on_is_an_action() -> None:
+    r = analyze_text(
+        "Nobody could say which of our two revenue tables was right.\n"
+        "I wrote down both definitions and sat with each owner.\n"
+        "Tomorrow I'm presenting the merged definition to the finance leads."
+    )
+    assert beats(r) == ["situation", "action", "action"]
+    assert r["star"]["missing"] == ["task", "result"]
