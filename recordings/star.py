@@ -118,8 +118,13 @@ def read(words: list[str]) -> Reading:
     n = len(words)
     said = [w for w in words if w not in lx.OPENERS and w not in lx.VOCAL]
     # a bare topic ("um so influencing without authority."): a few words, no one doing anything
-    # "what I'd do is find the team…" proposes a step; "I can tell you what I'd do." only announces them
-    framing = [p for p in lx.META_PHRASES if f" {p} " in text and f" {p} is " not in text]
+    # "I can tell you what I'd do." only announces the steps; "what I'd do is find the team…" proposes one and
+    # "what I'd do differently is…" is a lesson
+    framing = [
+        p
+        for p in lx.META_PHRASES
+        if f" {p} " in text and not (p.startswith("what i") and not text.endswith(f" {p} "))
+    ]
     r.meta = bool(framing) or (
         len(said) <= 4 and not any(w in lx.CONTENT_HINTS or _past_verb(w) or w in lx.SUBJECTS for w in said)
     )

@@ -584,3 +584,19 @@ def test_a_step_already_arranged_in_a_story_still_going_on_is_an_action() -> Non
     )
     assert beats(r) == ["situation", "action", "action"]
     assert r["star"]["missing"] == ["task", "result"]
+
+
+def test_what_i_would_do_differently_is_a_lesson_and_what_i_would_do_alone_announces() -> None:
+    r = analyze_text(
+        "Our fraud scores landed at nine and the ops team started reviewing at seven.\n"
+        "I moved the feature build to run incrementally.\n"
+        "The scores now land by five thirty.\n"
+        "What I'd do differently is talk to the ops team earlier."
+    )
+    assert beats(r)[-1] == "reflection"
+    hypothetical = analyze_text(
+        "I haven't had that happen, but I can tell you what I'd do.\n"
+        "I'd ask the ops team which scores they use.\n"
+        "I'd move the feature build to run incrementally."
+    )
+    assert beats(hypothetical)[0] is None
