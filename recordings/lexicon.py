@@ -564,7 +564,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "what i took from", "what i took away", "my takeaway", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "took from it", "took away from it", "my takeaway", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "the takeaway", "stuck with me",
@@ -576,7 +576,7 @@ META_PHRASES = (
     "that's the story", "that's my story", "that's pretty much it", "does that make sense", "does that answer",
     "happy to go", "happy to talk", "i can go into", "i can go deeper", "hope that helps", "anyway",
     "let me see", "where was i", "what i'd do", "what i would do", "haven't been in exactly",
-    "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'll pick", "i'm in the middle of",
+    "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'll pick", "i'd pick", "i'd go with", "i'm in the middle of",
     "can't tell you how", "here's how i'd", "here's what i'd", "here's how i would", "i've never had", "there's one with", "there's one where", "i've got one", "i have one where", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
     "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more", "let me describe",
     "let me walk you", "answer it as", "how i would go about", "how i'd go about", "that's how i'd",
@@ -787,3 +787,5 @@ NOT_GERUNDS = frozenset(
 )
 # taking a piece of work on oneself: the task, unless the same sentence goes on to do it
 TAKING_ON = ("picked it up", "i picked up", "took it on", "took on", "volunteered to", "took ownership")
+# meta phrases that are spoken openers: meta only when little else is said after them
+OPENING_META = frozenset({"so yeah", "yeah so", "anyway"})

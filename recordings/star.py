@@ -123,7 +123,10 @@ def read(words: list[str]) -> Reading:
     framing = [
         p
         for p in lx.META_PHRASES
-        if f" {p} " in text and not (p.startswith("what i") and not text.endswith(f" {p} "))
+        if f" {p} " in text
+        and not (p.startswith("what i") and not text.endswith(f" {p} "))
+        # "yeah so I think the thing I took from it is…": a spoken opener before a whole sentence
+        and not (p in lx.OPENING_META and len(said) > 6)
     ]
     r.meta = bool(framing) or (
         len(said) <= 4 and not any(w in lx.CONTENT_HINTS or _past_verb(w) or w in lx.SUBJECTS for w in said)

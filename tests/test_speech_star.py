@@ -600,3 +600,15 @@ def test_what_i_would_do_differently_is_a_lesson_and_what_i_would_do_alone_annou
         "I'd move the feature build to run incrementally."
     )
     assert beats(hypothetical)[0] is None
+
+
+def test_a_spoken_opener_before_a_whole_lesson_does_not_make_it_meta() -> None:
+    r = analyze_text(
+        "yeah so the one I'd pick is the time our load job kept paging the on-call\n"
+        "our load job into the warehouse kept timing out every night\n"
+        "I changed the merge to touch only the last two days of partitions\n"
+        "the pages stopped that week\n"
+        "yeah so I think the thing I took from it is to measure before tuning\n"
+        "so yeah"
+    )
+    assert beats(r) == [None, "situation", "action", "result", "reflection", None]
