@@ -105,13 +105,16 @@ How it works, and why (figures from `python -m benchmarks.bench_speech`, see ben
   within SECOND_TOLERANCE_S (`merge_fillers`). The two miss different hesitations, each writing some as a
   word ("on", "a", "up"): on the natural voices' dev half each alone found 141 of 240 annotated um/uh, 127
   of them the same. Where both heard one they often place it a word apart (0.5-0.8 s), which
-  MERGE_TOLERANCE_S (0.5) counted twice (espeak precision 0.82 on dev). Dev, tiny.en alone -> base +
-  tiny.en's um/uh: filler recall 0.70 -> 0.73, um/uh 141 -> 153/240, precision 0.98, WER 13.1 -> 11.1 %;
-  held-out (run once): 0.71 -> 0.75, um/uh 61 -> 60/96, precision 0.97, WER 10.3 -> 9.0 % (piper lower:
-  0.80 -> 0.72 there). CPU: 2.4-2.7x tiny.en alone (RTF(CPU/2) 0.07-0.08 vs 0.03), peak memory 630-670 MB
-  with both loaded.
-  Tried and not kept: base alone (dev um/uh 141/240, no more than tiny.en, WER 11.1 %); base with a beam
-  of 5 (152/240, WER 10.1 %, +50 % CPU).
+  MERGE_TOLERANCE_S (0.5) counted twice (espeak precision 0.82 on dev). base is prompted with hesitant
+  speech (PROMPTS["base"], the prompt that did not help tiny.en): alone it then finds 154/240 instead of
+  141 at the same WER (11.2 vs 11.1 %). tiny.en alone -> base + tiny.en's um/uh (short prompt for both) ->
+  the same with base's hesitant prompt, filler recall, um/uh, precision, WER:
+    dev       0.70, 141/240, 0.98, 13.1 %  ->  0.73, 153/240, 0.98, 11.1 %  ->  0.75, 160/240, 0.98, 11.1 %
+    held-out  0.71,  61/96,  0.97, 10.3 %  ->  0.75,  60/96,  0.97,  9.0 %  ->  0.78,  64/96,  0.95,  8.6 %
+  (held-out was run once for each of the two settings). CPU: 2.4-2.7x tiny.en alone (RTF(CPU/2)
+  0.07-0.08 vs 0.03), peak memory 630-670 MB with both loaded. Tried and not kept: base alone with the
+  short prompt (dev um/uh 141/240, no more than tiny.en); base with a beam of 5 (152/240, WER 10.1 %,
+  +50 % CPU).
 - Long files are transcribed in windows of about 4 minutes, cut at the quietest 100 ms near each
   window's end, so a 30-minute answer keeps memory bounded (~15 MB of samples at a time).
 
@@ -138,6 +141,9 @@ from prepdeck.recordings.hesitation import find_hesitations
 from prepdeck.recordings.models import ModelSpec, ModelUnavailable, resolve_model
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
+# base hears more hesitations after a prompt that is itself hesitant speech (tiny.en does not: see the
+# module docstring); the second model keeps FILLER_PROMPT, so the two opinions differ more
+PROMPTS = {"base": "Um, so, uh, I think, uh, we, um, had to, uh, you know, um, fix it, uh."}
 VOCAL_FILLERS = {"um", "umm", "uhm", "hmm", "hm", "mm", "mmm", "erm", "uh", "uhh", "er", "err", "ah", "eh"}
 WINDOW_S = 240.0
 CUT_SEARCH_S = 10.0
@@ -699,11 +705,12 @@ class Transcriber:
         backend: _FasterWhisper | _OpenAIWhisper | None = None,
     ) -> list[Word]:
         found: list[Word] = []
+        prompt = PROMPTS.get(self.spec.name, FILLER_PROMPT) if backend is None else FILLER_PROMPT
         for lo, hi in pieces:
             # each piece is decoded on its own so that the prompt reaches every ~30 s of speech
             start = lo / SAMPLE_RATE
             on_segment = functools.partial(_shifted, report, start)  # a piece's times start at 0
-            found += self._run(window[lo:hi], FILLER_PROMPT, offset + start, on_segment, cancel, backend)
+            found += self._run(window[lo:hi], prompt, offset + start, on_segment, cancel, backend)
         return found
 
     def _run(
