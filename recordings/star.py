@@ -117,7 +117,7 @@ def read(words: list[str]) -> Reading:
     text = " " + r.text + " "
     n = len(words)
     said = [w for w in words if w not in lx.OPENERS and w not in lx.VOCAL]
-    # a bare topic ("um so influencing without authority."): a few words, no one doing anything
+    lessons = [p for p in lx.LESSON_PHRASES if f" {p} " in text]
     # "I can tell you what I'd do." only announces the steps; "what I'd do is find the team…" proposes one and
     # "what I'd do differently is…" is a lesson
     framing = [
@@ -128,8 +128,11 @@ def read(words: list[str]) -> Reading:
         # "yeah so I think the thing I took from it is…": a spoken opener before a whole sentence
         and not (p in lx.OPENING_META and len(said) > 6)
     ]
+    # a bare topic ("um so influencing without authority."): a few words, no one doing anything
     r.meta = bool(framing) or (
-        len(said) <= 4 and not any(w in lx.CONTENT_HINTS or _past_verb(w) or w in lx.SUBJECTS for w in said)
+        len(said) <= 4
+        and not any(w in lx.CONTENT_HINTS or _past_verb(w) or w in lx.SUBJECTS for w in said)
+        and not (lessons or quantities(words))  # "Lesson: profile first.", "Result: 6 minutes."
     )
     r.setting = any(f" {p} " in text for p in lx.SETTING_PHRASES)
     lead = _lead(words)
@@ -139,7 +142,6 @@ def read(words: list[str]) -> Reading:
     )
     if lead[:2] == ["the", "next"] and (len(lead) < 3 or lead[2] not in lx.TIME_WORDS):
         r.sequence = False  # "the next close matched": a thing, not "the next day I…"
-    lessons = [p for p in lx.LESSON_PHRASES if f" {p} " in text]
     # "Bringing them a draft got a faster answer than asking an open question": an -ing subject weighed
     # against another way of working is a lesson, not an outcome
     gerund = len(lead[0]) > 5 and lead[0].endswith("ing") and lead[0] not in lx.NOT_GERUNDS

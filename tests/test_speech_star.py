@@ -612,3 +612,13 @@ def test_a_spoken_opener_before_a_whole_lesson_does_not_make_it_meta() -> None:
         "so yeah"
     )
     assert beats(r) == [None, "situation", "action", "result", "reflection", None]
+
+
+def test_short_typed_lesson_and_result_lines_are_not_bare_topics() -> None:
+    r = analyze_text(
+        "Context: the attribution table was rebuilt from scratch every night.\n"
+        "Rewrote it as incremental merges over the last three days.\n"
+        "Result: 40 minutes.\n"
+        "Lesson: profile first."
+    )
+    assert beats(r) == ["situation", "action", "result", "reflection"]
