@@ -490,7 +490,7 @@ PAST_IRREGULAR = {
     "lost", "meant", "read", "saw", "shut", "sought", "spent", "stood", "taught", "threw", "understood",
     "won", "hid", "tore", "drove", "flew", "grew", "laid", "paid", "rose", "sold", "shook", "fell", "came",
     "became", "did", "froze", "overrode", "undid", "withdrew", "forgot", "heard", "felt", "slept", "shrank",
-    "sank", "swapped", "stuck", "struck", "upheld", "woke", "wound", "beat", "bit", "blew", "dealt", "fought",
+    "sank", "swapped", "stuck", "struck", "upheld", "woke", "wound", "beat", "blew", "dealt", "fought",
     "hung", "lit", "rode", "rang", "sped", "spun", "stole", "swore", "tossed", "oversaw", "outgrew",
     "mistook", "misread", "rethought", "redid", "reran", "rewound", "overtook",
 }  # fmt: skip

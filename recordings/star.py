@@ -463,8 +463,13 @@ def _as_told(r: Reading) -> Reading:
 def _choosing(r: Reading, words: list[str]) -> bool:
     """An answer's first sentence that only picks the story ("The biggest mistake I've made, okay.", "This is a
     customer one."): short, an aside or "this is/one", and no scene, goal or outcome in it."""
-    if len(words) > 10 or r.obligation or r.outcome or r.progressive or r.perfect_past or r.quantity:
+    if len(words) > 10:
         return False
+    if _lead(words)[:2] == ["a", "time"]:
+        return True  # "A time I influenced without authority, hmm.": the question said back
+    said = r.obligation or r.outcome or r.progressive or r.perfect_past or r.quantity
+    if said or r.event or r.state or r.setting or r.habitual:
+        return False  # "Okay, so our nightly job kept failing.": the story has begun
     return bool(lx.ASIDES & set(words)) or words[:2] in (["this", "is"], ["this", "one"])
 
 
@@ -485,7 +490,7 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
         ]
     elif told_in_the_present(readings):
         readings = [_as_told(r) for r in readings]
-    if _choosing(readings[0], sentences[0]):
+    if _choosing(read(sentences[0]), sentences[0]):  # as said, before a present-tense story's steps are read
         readings[0] = replace(readings[0], meta=True)
     if len(readings) >= 3 and _headline(readings[0]):
         # "I once cut the nightly job from two hours to six minutes.": the result told first, then the story

@@ -622,3 +622,25 @@ def test_short_typed_lesson_and_result_lines_are_not_bare_topics() -> None:
         "Lesson: profile first."
     )
     assert beats(r) == ["situation", "action", "result", "reflection"]
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["Okay, so our nightly job kept failing.", "Sure, we had a pipeline that failed every night."],
+)
+def test_an_aside_before_the_scene_keeps_the_scene(first: str) -> None:
+    r = analyze_text(f"{first}\nI rewrote the loader to read each day separately.\nThe failures stopped.")
+    assert beats(r) == ["situation", "action", "result"]
+
+
+def test_a_bit_is_not_a_past_verb_and_the_question_said_back_is_no_beat() -> None:
+    from prepdeck.recordings import star
+
+    assert not star.read(["it", "was", "a", "bit", "slow"]).event
+    r = analyze_text(
+        "A time I disagreed with my manager, hmm.\n"
+        "She wanted to drop the data tests to ship the migration a week early.\n"
+        "I showed her the three incidents the tests had caught that quarter.\n"
+        "We kept the tests and shipped two days later."
+    )
+    assert beats(r)[0] is None
