@@ -507,6 +507,8 @@ def _headline(r: Reading) -> bool:
         and r.outcome
         and r.quantity
         and not (r.progressive or r.perfect_past or r.lesson or r.obligation or r.hypothetical)
+        # "We went from three nodes to twelve as traffic grew": what happened to us, the scene
+        and not re.search(r" (i|we) (\w+ )?(went|grew|got|came|hit|reached|saw|had) ", f" {r.text} ")
     )
 
 

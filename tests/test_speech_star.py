@@ -644,3 +644,13 @@ def test_a_bit_is_not_a_past_verb_and_the_question_said_back_is_no_beat() -> Non
         "We kept the tests and shipped two days later."
     )
     assert beats(r)[0] is None
+
+
+def test_a_first_line_about_what_happened_to_us_is_the_scene_not_a_result_told_first() -> None:
+    r = analyze_text(
+        "We went from three nodes to twelve as traffic grew.\n"
+        "The nightly job ran on that shared cluster and kept missing its window.\n"
+        "I profiled it and salted the skewed key.\n"
+        "It now finishes in six minutes."
+    )
+    assert beats(r)[0] == "situation"
