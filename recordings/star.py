@@ -180,7 +180,7 @@ def read(words: list[str]) -> Reading:
     r.setting = r.setting or imagined
     later = re.match(
         r"(after|within|in) (a|an|one|two|three|four|six|a few|a couple of|several|about|\d+)( \w+)? "
-        r"(days|weeks|months|quarters|sprints|years|week|month|quarter|year)\b",
+        r"(days|weeks|months|quarters|sprints|years|week|month|quarter|year)\b(?! of)",  # not "after two weeks of digging"
         " ".join(lead),
     )
     if later and not (r.lesson or re.search(r" (i|we) \w+ed ", text)):

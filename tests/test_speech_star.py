@@ -654,3 +654,14 @@ def test_a_first_line_about_what_happened_to_us_is_the_scene_not_a_result_told_f
         "It now finishes in six minutes."
     )
     assert beats(r)[0] == "situation"
+
+
+def test_after_weeks_of_work_is_how_long_it_took_not_where_things_got_to() -> None:
+    from prepdeck.recordings import star
+
+    assert not star.read(
+        ["after", "two", "weeks", "of", "digging", "the", "team", "found", "a", "bad", "join"]
+    ).outcome
+    assert star.read(
+        ["after", "a", "few", "months", "most", "of", "the", "team", "is", "writing", "docs"]
+    ).outcome
