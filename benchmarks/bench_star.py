@@ -1,6 +1,6 @@
 """STAR benchmark: sentence-level beats, missing beats, quantified result and I/we on labelled answers.
 
-    .venv/bin/python -m benchmarks.bench_star [--write] [--errors dev|heldout|external_a]
+    .venv/bin/python -m benchmarks.bench_star [--write] [--errors dev|heldout|external_a|external_b|external_c]
 
 The answers are in benchmarks/data/star_dev.txt (tuned on) and star_heldout.txt (not tuned on), and in
 star_external_a.txt (may be tuned on), star_external_b.txt and star_external_c.txt (held out: never tuned on,
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     # misread sentences are never printed
     ap.add_argument(
         "--errors",
-        choices=["dev", "heldout", "external_a", "external_b"],
+        choices=["dev", "heldout", "external_a", "external_b", "external_c"],
         help="print the misread sentences of one set",
     )
     args = ap.parse_args(argv)

@@ -564,10 +564,10 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "took from it", "took away from it", "my takeaway", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
-    "wish i", "if i did it again", "if i had", "if we had", "the takeaway", "stuck with me",
+    "wish i", "if i did it again", "if i had", "if we had", "stuck with me",
     "changed how i", "changed the way i", "i never", "i stopped", "i start", "i ask", "i check",
     "i write", "i push", "i insist", "i default to", "i'd", "i would",
 )  # fmt: skip

@@ -495,7 +495,23 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
     if len(readings) >= 3 and _headline(readings[0]):
         # "I once cut the nightly job from two hours to six minutes.": the result told first, then the story
         return ["result", *_viterbi(readings[1:], sentences[1:])], story
-    return _viterbi(readings, sentences), story
+    beats = _viterbi(readings, sentences)
+    return (_ending(beats, readings) if story else beats), story
+
+
+def _ending(beats: list[str | None], readings: list[Reading]) -> list[str | None]:
+    """A story with steps and no result whose last sentence before its lessons is not my own step ("He took
+    the trimmed version", "The reports were slow but correct all weekend"): that sentence is how it ended.
+    Read alone it looks like one more step; read as the end of the answer it is the outcome."""
+    if "result" in beats or beats.count("action") < 2:
+        return beats
+    last = max((i for i, b in enumerate(beats) if b not in ("reflection", None)), default=-1)
+    if last < 2 or beats[last] != "action":
+        return beats
+    r = readings[last]
+    if r.subject in ("i", "we") or r.hypothetical or r.lesson or r.sequence or r.obligation:
+        return beats
+    return [*beats[:last], "result", *beats[last + 1 :]]
 
 
 def _headline(r: Reading) -> bool:

@@ -665,3 +665,37 @@ def test_after_weeks_of_work_is_how_long_it_took_not_where_things_got_to() -> No
     assert star.read(
         ["after", "a", "few", "months", "most", "of", "the", "team", "is", "writing", "docs"]
     ).outcome
+
+
+def test_a_story_that_ends_on_what_others_did_has_that_ending_as_its_result() -> None:
+    # read alone, "The client signed…" is one more step; at the end of an answer with no result it is how it ended
+    text = (
+        "Our biggest client was threatening to leave over late invoices.\n"
+        "I had to find out why the invoices went out late.\n"
+        "I traced the delay to a manual export step and automated it.\n"
+        "I also set up an alert when an invoice run stalls.\n"
+        "Their CFO called my manager the week after to say thanks."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-1] == "result"
+    assert result["star"]["missing"] == []
+
+
+def test_a_story_ending_on_my_own_step_still_lacks_its_result() -> None:
+    text = (
+        "Our biggest client was threatening to leave over late invoices.\n"
+        "I had to find out why the invoices went out late.\n"
+        "I traced the delay to a manual export step and automated it.\n"
+        "I also set up an alert when an invoice run stalls."
+    )
+    assert analyze_text(text)["star"]["missing"] == ["result"]
+
+
+def test_a_typed_takeaway_is_the_lesson() -> None:
+    text = (
+        "Context: the nightly export sometimes ran before its source table was complete.\n"
+        "Did: added a check on the row count before the export starts.\n"
+        "Did: made the job retry for an hour before it pages anyone.\n"
+        "Takeaway: a file being there does not mean it is whole."
+    )
+    assert beats(analyze_text(text))[-1] == "reflection"
