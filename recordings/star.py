@@ -95,6 +95,9 @@ def _lead(words: list[str]) -> list[str]:
     return words[i:] or [""]
 
 
+_RULE = r"\b(better|worse|faster|slower|easier|harder|smoother|calmer|cheaper) (when|once|if) "
+
+
 def _general(words: list[str]) -> bool:
     """A claim about how things go in general: "you should always…", "I think the mistake people make is…",
     "what I wouldn't do is…" (not "you know", a filler)."""
@@ -109,7 +112,11 @@ def _general(words: list[str]) -> bool:
         and ("is" in ws or "are" in ws or ws[2] in lx.GENERIC)
     ):
         return True  # "I think people learn more from one incident than from ten tutorials"
-    return ws[0] == "what" and ws[1] == "i" and ws[2] in ("wouldn't", "would", "won't", "don't", "never")
+    if ws[0] == "what" and ws[1] == "i" and ws[2] in ("wouldn't", "would", "won't", "don't", "never"):
+        return True
+    # "People take a no better when they can see the trade-off", "Cost work goes better when you measure
+    # first": how well something goes, made to depend on a circumstance and told in the present, is a rule
+    return bool(re.search(_RULE, " ".join(ws))) and not any(_past_verb(w) or w in lx.I_WORDS for w in ws)
 
 
 def read(words: list[str]) -> Reading:
@@ -338,6 +345,9 @@ def read(words: list[str]) -> Reading:
         r.obligation = False
     if imagined or re.search(r" (haven't|hasn't|never|didn't|don't) (had|have|need|needed) to ", text):
         r.obligation = False  # "since I haven't had to do that yet": no goal
+    if imagined:
+        # "Imagine I join a team whose bill doubled in a year": the change is the imagined scene, no outcome
+        r.outcome = r.quantity = r.present_now = False
     tensed = r.event or r.state or r.perfect_past or r.present_now or r.hypothetical or r.progressive
     done = (m.group(2) for m in re.finditer(r" had( never| not| already| just)? (\S+)", text))
     if not tensed and any(p in lx.PARTICIPLES for p in done):

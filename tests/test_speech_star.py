@@ -699,3 +699,27 @@ def test_a_typed_takeaway_is_the_lesson() -> None:
         "Takeaway: a file being there does not mean it is whole."
     )
     assert beats(analyze_text(text))[-1] == "reflection"
+
+
+def test_how_well_things_go_depending_on_a_circumstance_is_a_lesson_not_a_result() -> None:
+    text = (
+        "I'd start by asking the team which alerts they actually act on.\n"
+        "Then I'd delete the ones nobody has acted on in a month.\n"
+        "I'd also give every remaining alert an owner.\n"
+        "On-call gets much calmer when every page means something."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-1] == "reflection"
+    assert "result" in result["star"]["missing"]
+
+
+def test_an_imagined_scene_with_a_change_in_it_is_the_scene_not_a_result() -> None:
+    text = (
+        "Imagine I join a team whose cloud bill tripled in six months.\n"
+        "I'd first list the ten most expensive jobs.\n"
+        "Then I'd check which of them run more often than anyone reads them.\n"
+        "I'd turn those down to once a day."
+    )
+    result = analyze_text(text)
+    assert beats(result)[0] == "situation"
+    assert sorted(result["star"]["missing"]) == ["result", "task"]
