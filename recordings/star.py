@@ -328,10 +328,11 @@ def read(words: list[str]) -> Reading:
     if not r.subject and note and (_past_verb(lead[0]) or lead[0] in lx.ED_AFTER_SUBJECT):
         r.event, r.subject = True, "i"  # typed notes drop the "I": "Profiled the stages, salted the key."
     elif not r.subject and not r.lesson and any(_past_verb(w) for w in words):
-        first = next(i for i, w in enumerate(words) if w == "had" or _past_verb(w))
+        first = next(i for i, w in enumerate(words) if w in ("had", "hadn't") or _past_verb(w))
         after = words[first + 1] if first + 1 < n else ""
-        # "my PR had been sitting there for weeks with comments that kept changing": the past perfect first
-        if words[first] == "had" and (after in lx.PARTICIPLES or _past_verb(after)):
+        # "my PR had been sitting there for weeks with comments that kept changing", "most tables hadn't been
+        # read in months": the past perfect first
+        if words[first] in ("had", "hadn't") and (after in lx.PARTICIPLES or _past_verb(after)):
             r.perfect_past = True
         else:
             r.event = True

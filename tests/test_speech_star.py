@@ -723,3 +723,35 @@ def test_an_imagined_scene_with_a_change_in_it_is_the_scene_not_a_result() -> No
     result = analyze_text(text)
     assert beats(result)[0] == "situation"
     assert sorted(result["star"]["missing"]) == ["result", "task"]
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "I was on call that night, so getting it back up was on me.",
+        "I own the migration, which mostly means getting every team to move their jobs.",
+        "I was going to ship the new schema on Thursday evening.",
+        "The question I got from my manager was whether we could drop the old cluster.",
+    ],
+)
+def test_what_was_mine_to_do_said_as_ownership_a_plan_or_a_question_is_the_task(goal: str) -> None:
+    text = (
+        "Our reporting database was close to running out of disk.\n"
+        f"{goal}\n"
+        "I moved the oldest partitions to cold storage.\n"
+        "I also added an alert at eighty percent disk.\n"
+        "Disk use dropped to half and the reports ran on time."
+    )
+    assert beats(analyze_text(text))[1] == "task"
+
+
+def test_what_had_not_happened_to_things_before_the_story_is_the_scene() -> None:
+    text = (
+        "My director asked me to cut our warehouse bill.\n"
+        "About sixty percent of our tables hadn't been queried in a year.\n"
+        "I archived those tables to object storage after their owners signed off.\n"
+        "The bill dropped by a third the next month."
+    )
+    result = analyze_text(text)
+    assert beats(result)[1] == "situation"
+    assert result["star"]["missing"] == []
