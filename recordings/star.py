@@ -507,7 +507,22 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
         # "I once cut the nightly job from two hours to six minutes.": the result told first, then the story
         return ["result", *_viterbi(readings[1:], sentences[1:])], story
     beats = _viterbi(readings, sentences)
-    return (_ending(beats, readings) if story else beats), story
+    return (_ending(_asked_first(beats, readings), readings) if story else beats), story
+
+
+def _asked_first(beats: list[str | None], readings: list[Reading]) -> list[str | None]:
+    """A story that opens on goals and has no scene, whose own goal comes later ("The ML team asked us to
+    expose raw clicks. That data had emails in it. I had to say no without blocking them."): what came before
+    my goal, someone else's ask included, is the scene."""
+    if "situation" in beats:
+        return beats
+    lead = 0
+    while lead < len(beats) and beats[lead] == "task":
+        lead += 1
+    own = [i for i in range(lead) if readings[i].subject in ("i", "we") and readings[i].obligation]
+    if lead < 2 or not own or own[0] == 0:
+        return beats
+    return ["situation"] * own[0] + beats[own[0] :]
 
 
 def _ending(beats: list[str | None], readings: list[Reading]) -> list[str | None]:

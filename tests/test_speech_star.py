@@ -755,3 +755,16 @@ def test_what_had_not_happened_to_things_before_the_story_is_the_scene() -> None
     result = analyze_text(text)
     assert beats(result)[1] == "situation"
     assert result["star"]["missing"] == []
+
+
+def test_someone_elses_ask_before_my_own_goal_is_the_scene() -> None:
+    text = (
+        "The sales team asked us to give them direct access to the customer tables.\n"
+        "Those tables had card numbers in them.\n"
+        "I had to say no without stalling their quarter.\n"
+        "I built them a view without the sensitive columns.\n"
+        "They used it that same week and stopped asking for the raw tables."
+    )
+    result = analyze_text(text)
+    assert beats(result)[:3] == ["situation", "situation", "task"]
+    assert result["star"]["missing"] == []
