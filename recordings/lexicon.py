@@ -564,7 +564,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "stuck with me",
@@ -580,7 +580,8 @@ META_PHRASES = (
     "can't tell you how", "here's how i'd", "here's what i'd", "here's how i would", "i've never had", "there's one with", "there's one where", "i've got one", "i have one where", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
     "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more", "let me describe",
     "let me walk you", "answer it as", "how i would go about", "how i'd go about", "that's how i'd",
-    "that's how i would", "the gist",
+    "that's how i would", "the gist", "i'll give you", "let me give you", "can't give you", "i don't think i've had",
+    "i don't think i have had",
 )  # fmt: skip
 # words that make a very short sentence carry content ("It worked." is a result, "Yeah." is not)
 CONTENT_HINTS = {"worked", "failed", "broke", "shipped", "nothing", "zero", "everything", "nobody", "fixed"}

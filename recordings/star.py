@@ -116,7 +116,10 @@ def _general(words: list[str]) -> bool:
         return True
     # "People take a no better when they can see the trade-off", "Cost work goes better when you measure
     # first": how well something goes, made to depend on a circumstance and told in the present, is a rule
-    return bool(re.search(_RULE, " ".join(ws))) and not any(_past_verb(w) or w in lx.I_WORDS for w in ws)
+    # "Nobody owns a cost until you put a name next to it": anyone at all, in the present, is a rule too
+    rule = bool(re.search(_RULE, " ".join(ws))) or (ws[0] in lx.GENERIC and ws[1] not in ("of", "in"))
+    past = (w for w in ws if _past_verb(w) and w not in lx.BASE_LIKE_PAST)  # "until you put a name on it"
+    return rule and not (any(past) or (lx.I_WORDS | lx.WE_WORDS) & set(ws))
 
 
 def read(words: list[str]) -> Reading:

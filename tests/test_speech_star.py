@@ -768,3 +768,41 @@ def test_someone_elses_ask_before_my_own_goal_is_the_scene() -> None:
     result = analyze_text(text)
     assert beats(result)[:3] == ["situation", "situation", "task"]
     assert result["star"]["missing"] == []
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "Hmm, I don't think I've had quite that situation myself.",
+        "It's still rolling out, so I can't give you a number yet.",
+        "I'll give you the one from last spring.",
+    ],
+)
+def test_talk_to_the_interviewer_about_the_answer_is_no_beat(aside: str) -> None:
+    text = (
+        f"{aside}\n"
+        "Our nightly load started missing its window twice a week.\n"
+        "I had to get it under two hours again.\n"
+        "I split the biggest join into daily partitions.\n"
+        "I also moved the dedupe step ahead of the join."
+    )
+    assert beats(analyze_text(text))[0] is None
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    [
+        "The general point is that a check belongs where the data is made.",
+        "In both cases what helped was pairing on it instead of sending a doc.",
+        "Nobody fixes a flaky test until you show them how often it pages someone.",
+    ],
+)
+def test_a_lesson_worded_as_a_point_what_helped_or_a_rule_about_anyone(lesson: str) -> None:
+    text = (
+        "Our nightly load started missing its window twice a week.\n"
+        "I had to get it under two hours again.\n"
+        "I split the biggest join into daily partitions.\n"
+        "The load finished in ninety minutes from then on.\n"
+        f"{lesson}"
+    )
+    assert beats(analyze_text(text))[-1] == "reflection"
