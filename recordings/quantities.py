@@ -44,6 +44,12 @@ def quantities(words: list[str]) -> list[int]:
             continue  # "half an hour later": when
         if w in lx.FRACTIONS and i and words[i - 1] in ("a", "one", "by", "two", "three"):
             numeric = True  # "by a third", "two thirds"
+        if (
+            w in ("hundred", "thousand", "million")
+            and i
+            and words[i - 1] in ("a", "couple", "few", "several")
+        ):
+            numeric = True  # "a couple thousand a week"
         if not numeric or (w == "one" and nxt not in lx.UNITS):
             continue
         if nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
@@ -58,8 +64,9 @@ def quantities(words: list[str]) -> list[int]:
             has_unit = True  # "five a day"
         if nxt in lx.SCALE_WORDS or w in lx.FRACTIONS or _counted(words, i):
             has_unit = True
-        if (i and words[i - 1] == "from" and "to" in words[i + 1 : i + 4]) or (
-            i > 1 and words[i - 1] == "to" and "from" in words[max(0, i - 4) : i - 1]
+        # the other side may be a few words away: "from a couple thousand a week to zero"
+        if (i and words[i - 1] == "from" and "to" in words[i + 1 : i + 6]) or (
+            i > 1 and words[i - 1] == "to" and "from" in words[max(0, i - 7) : i - 1]
         ):
             has_unit = True  # "from twelve to two": a before→after even without a unit
         if has_unit:

@@ -545,7 +545,10 @@ def _ending(beats: list[str | None], readings: list[Reading]) -> list[str | None
 
 def _headline(r: Reading) -> bool:
     """A first sentence that is the outcome, measured, of something I or we did ("I once cut X from 2 h to
-    6 min"): told first, it is the result, not the scene."""
+    6 min"), or announced as the end told first ("Long story short, we got the pager down to five"): told
+    first, it is the result, not the scene."""
+    if re.match(r"(so )?(long story short|the short version is|bottom line) ", r.text) and r.quantity:
+        return True
     return (
         r.subject in ("i", "we")
         and r.event

@@ -806,3 +806,28 @@ def test_a_lesson_worded_as_a_point_what_helped_or_a_rule_about_anyone(lesson: s
         f"{lesson}"
     )
     assert beats(analyze_text(text))[-1] == "reflection"
+
+
+def test_a_before_after_with_a_few_words_between_and_a_couple_thousand_is_quantified() -> None:
+    text = (
+        "Our orders table kept getting duplicate rows and nobody knew why.\n"
+        "I had to stop the duplicates before the quarter close.\n"
+        "I made the merge idempotent on the order id.\n"
+        "After that the duplicates went from a couple thousand a week to zero."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-1] == "result"
+    assert result["quantified_result"] is True
+
+
+def test_long_story_short_first_is_the_result_told_first() -> None:
+    text = (
+        "Long story short, we got the nightly load from five hours down to forty minutes.\n"
+        "When I joined, the load ran past the start of the working day.\n"
+        "I had to get it done before the analysts came in.\n"
+        "I split the biggest join by day and dropped two unused columns.\n"
+        "The analysts stopped asking whether the data was fresh."
+    )
+    result = analyze_text(text)
+    assert beats(result)[0] == "result"
+    assert result["quantified_result"] is True
