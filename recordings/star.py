@@ -349,6 +349,11 @@ def read(words: list[str]) -> Reading:
         r.obligation = False
     if imagined or re.search(r" (haven't|hasn't|never|didn't|don't) (had|have|need|needed) to ", text):
         r.obligation = False  # "since I haven't had to do that yet": no goal
+    goals = [p for p in lx.GOAL_PHRASES if f" {p} " in text]
+    met = re.search(r" (before|ahead of|by) the deadline ", text)
+    if goals == ["deadline"] and met and (r.deed or r.we_now) and not r.hypothetical:
+        # "We switch finance over before the deadline", "we shipped it ahead of the deadline": met, an outcome
+        r.obligation, r.outcome = False, True
     if imagined:
         # "Imagine I join a team whose bill doubled in a year": the change is the imagined scene, no outcome
         r.outcome = r.quantity = r.present_now = False

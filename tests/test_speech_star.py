@@ -831,3 +831,16 @@ def test_long_story_short_first_is_the_result_told_first() -> None:
     result = analyze_text(text)
     assert beats(result)[0] == "result"
     assert result["quantified_result"] is True
+
+
+def test_a_step_done_before_the_deadline_is_the_outcome_not_the_goal() -> None:
+    text = (
+        "So it's March and our old scheduler goes out of support in June.\n"
+        "My job is to move the billing jobs without billing noticing.\n"
+        "I run the old and the new jobs side by side every night.\n"
+        "I chase down every difference in the outputs myself.\n"
+        "We move billing over before the deadline and billing never sees a difference."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-1] == "result"
+    assert result["star"]["missing"] == []
