@@ -438,7 +438,14 @@ def is_habit(readings: list[Reading]) -> bool:
     """Told as what one usually does ("I usually…", "the first thing I do…"): habit words in at least two
     sentences and hardly any past event."""
     past = sum(r.event or r.progressive or r.perfect_past for r in readings)
-    return sum(r.routine for r in readings) >= 2 and past <= 0.25 * len(readings)
+    # "Whenever we onboard a new source I profile a week of it. I look at… Then I write…": the first line says
+    # it is a habit and the steps after it are told in the present
+    opened = bool(readings) and bool(
+        re.match(r"(\w+ )?(whenever|usually|typically|normally|generally) ", readings[0].text)
+    )
+    now = sum(bool(r.we_now) and not r.event for r in readings)
+    routine = sum(r.routine for r in readings) >= 2 or (opened and now >= 2)
+    return routine and past <= 0.25 * len(readings)
 
 
 def _as_done(r: Reading) -> Reading:
@@ -446,7 +453,11 @@ def _as_done(r: Reading) -> Reading:
     if (r.hypothetical and not r.counterfactual) or (
         r.present_now and r.subject in ("i", "we") and not r.lesson_itself
     ):
-        return replace(r, hypothetical=False, present_now=False, event=True, lesson=r.lesson_itself)
+        # "Whenever we onboard a source I profile a week of it": the "whenever" is the step's cue, not a scene
+        habitual = r.habitual and not (r.routine and r.subject == "i")
+        return replace(
+            r, hypothetical=False, present_now=False, event=True, lesson=r.lesson_itself, habitual=habitual
+        )
     return r
 
 

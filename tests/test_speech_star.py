@@ -844,3 +844,15 @@ def test_a_step_done_before_the_deadline_is_the_outcome_not_the_goal() -> None:
     result = analyze_text(text)
     assert beats(result)[-1] == "result"
     assert result["star"]["missing"] == []
+
+
+def test_a_habit_said_once_up_front_then_told_in_the_present_is_not_a_story() -> None:
+    text = (
+        "Whenever I take over a pipeline I go through a month of its run logs before I change anything.\n"
+        "I look at which steps fail, how long they take, and who gets paged.\n"
+        "Then I write down what I think each step is for and ask its owner to correct me."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert beats(result) == ["action", "action", "action"]
+    assert sorted(result["star"]["missing"]) == ["result", "situation", "task"]
