@@ -554,7 +554,10 @@ def _ending(beats: list[str | None], readings: list[Reading]) -> list[str | None
     if last < 2 or beats[last] != "action":
         return beats
     r = readings[last]
-    if r.subject in ("i", "we") or r.hypothetical or r.lesson or r.sequence or r.obligation:
+    # "The reports were slow but correct all weekend, and I shipped the fix on Monday": a thing comes first
+    first = _lead(r.text.split())[0]
+    thing = first in ("the", "their", "his", "her", "he", "she", "they", "it", "everyone", "nobody")
+    if (r.subject in ("i", "we") and not thing) or r.hypothetical or r.lesson or r.sequence or r.obligation:
         return beats
     return [*beats[:last], "result", *beats[last + 1 :]]
 

@@ -856,3 +856,16 @@ def test_a_habit_said_once_up_front_then_told_in_the_present_is_not_a_story() ->
     assert result["star"]["story"] is False
     assert beats(result) == ["action", "action", "action"]
     assert sorted(result["star"]["missing"]) == ["result", "situation", "task"]
+
+
+def test_a_last_line_that_starts_with_how_things_were_is_the_outcome_even_with_my_step_after() -> None:
+    text = (
+        "It was the week before our yearly sale and deploys were frozen from Wednesday.\n"
+        "I was going to ship a faster version of the stock report on Tuesday.\n"
+        "Right before merging I found it counted returns twice, so I held it back.\n"
+        "I told the store managers to expect the slow report and added a bigger warehouse for the week.\n"
+        "The reports were slow but right all week, and I shipped the fix the Monday after."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-1] == "result"
+    assert result["star"]["missing"] == []
