@@ -493,6 +493,9 @@ def _as_told(r: Reading) -> Reading:
 def _choosing(r: Reading, words: list[str]) -> bool:
     """An answer's first sentence that only picks the story ("The biggest mistake I've made, okay.", "This is a
     customer one."): short, an aside or "this is/one", and no scene, goal or outcome in it."""
+    spoken = [w for w in words if w not in lx.ASIDES and w not in lx.OPENERS]
+    if spoken[:3] in (["this", "is", "about"], ["this", "one's", "about"]) and not r.quantity:
+        return True  # "Sure, so this is about onboarding, which I kind of fell into.": the topic named
     if len(words) > 10:
         return False
     if _lead(words)[:2] == ["a", "time"]:

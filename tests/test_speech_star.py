@@ -869,3 +869,14 @@ def test_a_last_line_that_starts_with_how_things_were_is_the_outcome_even_with_m
     result = analyze_text(text)
     assert beats(result)[-1] == "result"
     assert result["star"]["missing"] == []
+
+
+def test_a_first_line_naming_what_the_story_is_about_is_no_beat() -> None:
+    text = (
+        "Okay, so this is about on-call, which I sort of ended up owning.\n"
+        "Our pager went off about forty times a week and most of it was noise.\n"
+        "I had to make the rotation bearable before two people quit it.\n"
+        "I deleted every alert nobody had acted on in three months.\n"
+        "Pages dropped to about five a week."
+    )
+    assert beats(analyze_text(text))[0] is None
