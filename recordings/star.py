@@ -161,6 +161,8 @@ def read(words: list[str]) -> Reading:
     r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
     r.obligation = (
         any(f" {p} " in text for p in lx.GOAL_PHRASES)
+        # "I was going to ship a fix on Tuesday": the plan, my goal (not "I realised we were going to miss it")
+        or bool(re.match(r"(i|we) (was|were) going to ", " ".join(lead)))
         or bool(
             re.search(
                 r" (had|have|got|given) (only |just |about )?\S+ (\S+ )?(hours?|days?|weeks?|months?|sprints?) to ",

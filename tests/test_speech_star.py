@@ -880,3 +880,11 @@ def test_a_first_line_naming_what_the_story_is_about_is_no_beat() -> None:
         "Pages dropped to about five a week."
     )
     assert beats(analyze_text(text))[0] is None
+
+
+
+def test_we_were_going_to_is_a_goal_only_when_the_sentence_opens_with_it() -> None:
+    from prepdeck.recordings.star import read
+
+    assert read("so i was going to ship the fix on tuesday night".split()).obligation
+    assert not read("about a month in i realised we were going to miss the date".split()).obligation
