@@ -882,9 +882,12 @@ def test_a_first_line_naming_what_the_story_is_about_is_no_beat() -> None:
     assert beats(analyze_text(text))[0] is None
 
 
-
 def test_we_were_going_to_is_a_goal_only_when_the_sentence_opens_with_it() -> None:
     from prepdeck.recordings.star import read
 
-    assert read("so i was going to ship the fix on tuesday night".split()).obligation
-    assert not read("about a month in i realised we were going to miss the date".split()).obligation
+    plan, found = (
+        "so i was going to ship the fix",
+        "about a month in i realised we were going to miss the date",
+    )
+    assert read(plan.split(" ")).obligation
+    assert not read(found.split(" ")).obligation
