@@ -159,8 +159,10 @@ def read(words: list[str]) -> Reading:
     r.lesson = bool(lessons) or claim
     # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
     r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
+    # "so nobody had to install Spark by hand": what no one has to do any more, no goal
+    asked = re.sub(r" (nobody|no one|never)( \w+)? (had|has|have|needed|needs|need) to ", " ", text)
     r.obligation = (
-        any(f" {p} " in text for p in lx.GOAL_PHRASES)
+        any(f" {p} " in asked for p in lx.GOAL_PHRASES)
         # "I was going to ship a fix on Tuesday": the plan, my goal (not "I realised we were going to miss it")
         or bool(re.match(r"(i|we) (was|were) going to ", " ".join(lead)))
         or bool(
@@ -247,7 +249,7 @@ def read(words: list[str]) -> Reading:
         elif verb in ("was", "were", "wasn't", "weren't"):
             r.state = True
         elif verb == "had" and nxt == "to":
-            r.obligation = True
+            r.obligation = r.obligation or w != "nobody"  # "so nobody had to install it by hand": no goal
         elif verb == "hadn't" or (
             verb == "had" and (nxt == "been" or (_past_verb(nxt) and nxt not in ("had",)))
         ):

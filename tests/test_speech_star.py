@@ -891,3 +891,18 @@ def test_we_were_going_to_is_a_goal_only_when_the_sentence_opens_with_it() -> No
     )
     assert read(plan.split(" ")).obligation
     assert not read(found.split(" ")).obligation
+
+
+def test_what_nobody_had_to_do_any_more_is_no_goal() -> None:
+    text = (
+        "New engineers took weeks to get their laptops ready for our pipelines.\n"
+        "My manager asked me to fix onboarding for the next hires.\n"
+        "I sat with the next new hire and wrote down every place she got stuck.\n"
+        "I packed the whole setup into one container so nobody had to install anything by hand.\n"
+        "The next three hires merged their first change in their first week."
+    )
+    assert beats(analyze_text(text))[3] == "action"
+    from prepdeck.recordings.star import read
+
+    step = "i packed the whole setup into one container so nobody had to install anything by hand"
+    assert not read(step.split(" ")).obligation
