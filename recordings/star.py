@@ -583,6 +583,8 @@ def _headline(r: Reading) -> bool:
         and not (r.progressive or r.perfect_past or r.lesson or r.obligation or r.hypothetical)
         # "We went from three nodes to twelve as traffic grew": what happened to us, the scene
         and not re.search(r" (i|we) (\w+ )?(went|grew|got|came|hit|reached|saw|had) ", f" {r.text} ")
+        # "We pulled ad spend from a vendor API and in the spring they cut our rate limit by 90 %": done to us
+        and not re.search(r" (they|he|she) ", f" {r.text} ")
     )
 
 

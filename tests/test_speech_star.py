@@ -906,3 +906,13 @@ def test_what_nobody_had_to_do_any_more_is_no_goal() -> None:
 
     step = "i packed the whole setup into one container so nobody had to install anything by hand"
     assert not read(step.split(" ")).obligation
+
+
+def test_a_first_line_where_someone_else_made_the_change_is_the_scene_not_a_result_told_first() -> None:
+    text = (
+        "We bought our leads from a data vendor and in May they cut our download quota by eighty percent.\n"
+        "Our morning import started failing a few days later.\n"
+        "I moved the import to their weekly bulk file and cached what we fetched every day.\n"
+        "The import went back under ten minutes."
+    )
+    assert beats(analyze_text(text))[0] == "situation"
