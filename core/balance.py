@@ -43,6 +43,9 @@ INTAKE_REFERENCE = 28
 INTAKE_DAYS = 2 * INTAKE_REFERENCE  # days of the log read
 # a day's new cards stay within [0, INTAKE_CAP × new_per_day]
 INTAKE_CAP = 2
+# the intake acts once the load has settled: it moved by at most this share over the last INTAKE_REFERENCE days
+# (from an empty collection the intake made the days *less* even: CV ratio 1.1–1.4, the ramp-up's trend)
+INTAKE_SETTLED = 0.15
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,12 @@ def new_card_intake(
     with reviews than the reference gets fewer new cards, a lighter one more, each new card weighing the
     answers a new card took lately (`answers_per_new` before there are any), in [0, INTAKE_CAP × new_per_day];
     the swings average out, so over the weeks the intake stays near `new_per_day`. Nothing pulls it back to
-    the exact count: measured (benchmarks/RESULTS.md), making up the past weeks' shortfall undid the swings
-    that even the load (CV ratio 0.39–0.49 instead of 0.32) for ±2 % of new cards over 90 days."""
+    the exact count: making up the past weeks' shortfall undid the swings that even the load (measured,
+    benchmarks/RESULTS.md). Until the load has settled (six weeks studied, not growing fast), `new_per_day`."""
     if new_per_day <= 0:
         return 0
-    if not recent:
-        return new_per_day
+    if len(recent) < INTAKE_REFERENCE + INTAKE_REFERENCE // 2:
+        return new_per_day  # a collection still ramping up: its load's level and slope are not known yet
     window = recent[-INTAKE_REFERENCE:]
     reviews = sum(day.reviews for day in window)
     new = sum(day.new for day in window)
@@ -79,10 +82,9 @@ def new_card_intake(
     per_new = (new + sum(day.learning for day in window)) / new if new else answers_per_new
     reference = reviews / len(window)
     older = recent[-2 * INTAKE_REFERENCE : -INTAKE_REFERENCE]
-    if len(older) >= INTAKE_REFERENCE // 2:
-        slope = (reference - sum(day.reviews for day in older) / len(older)) / (
-            (len(window) + len(older)) / 2
-        )
-        reference += slope * (len(window) + 1) / 2  # from the window's middle day to today
+    slope = (reference - sum(day.reviews for day in older) / len(older)) / ((len(window) + len(older)) / 2)
+    if abs(slope) * len(window) > INTAKE_SETTLED * reference:
+        return new_per_day  # a load still growing fast (a young collection): no level to even out around yet
+    reference += slope * (len(window) + 1) / 2  # from the window's middle day to today
     wanted = round(new_per_day + (reference - due_today) * per_review / per_new)
     return max(0, min(INTAKE_CAP * new_per_day, wanted))

@@ -127,7 +127,7 @@ def test_the_intake_stays_between_none_and_the_cap(new_per_day: int, due: int, r
 
 @given(st.integers(1, 30), st.integers(0, 400), st.integers(0, 300), st.integers(0, 300))
 def test_a_heavier_day_never_gets_more_new_cards(new_per_day: int, level: int, due: int, more: int) -> None:
-    recent = flat(40, level, new_per_day)
+    recent = flat(56, level, new_per_day)
     assert new_card_intake(new_per_day, due + more, recent) <= new_card_intake(new_per_day, due, recent)
     assert new_card_intake(new_per_day, level, recent) == new_per_day  # a usual day: the usual count
 
@@ -159,9 +159,18 @@ def test_over_a_week_the_new_cards_add_up_to_new_per_day(
 def test_a_growing_load_does_not_starve_the_new_cards() -> None:
     """The reference is carried forward along the load's slope: a plain 28-day mean would lag a collection
     growing by 1 review a day by 14.5 reviews and give ~7 fewer new cards every day."""
-    recent = [DayLoad(reviews=100 + day, new=10, learning=10) for day in range(56)]
-    assert new_card_intake(10, 156, recent) == 10
-    assert new_card_intake(10, 156 + 20, recent) == 0  # 20 more reviews: 10 fewer cards of 2 answers each
+    recent = [DayLoad(reviews=200 + day, new=10, learning=10) for day in range(56)]
+    assert new_card_intake(10, 256, recent) == 10
+    assert new_card_intake(10, 256 + 20, recent) == 0  # 20 more reviews: 10 fewer cards of 2 answers each
+
+
+@given(st.integers(0, 41), st.integers(0, 500))
+def test_a_young_collection_gets_new_per_day(studied: int, due: int) -> None:
+    """Until six weeks are studied, and while the load still grows fast, the intake has no level to even out
+    around (from an empty collection it made the days less even): the usual count, whatever the day's load."""
+    assert new_card_intake(8, due, flat(studied, 30, 8)) == 8
+    ramping = [DayLoad(reviews=10 + 3 * day, new=8, learning=8) for day in range(56)]
+    assert new_card_intake(8, due, ramping) == 8
 
 
 def test_balancing_evens_the_daily_load_without_changing_the_work(tmp_path: Path) -> None:
@@ -177,7 +186,7 @@ def test_balancing_evens_the_daily_load_without_changing_the_work(tmp_path: Path
         for balanced in (False, True)
     }
     plain, balanced = (runs[arm].daily_reviews[WARM:] for arm in (False, True))
-    # benchmarks/RESULTS.md: ratio 0.32 on seeds 0-5 (0.58 with the pick of the day alone); the bound is loose
+    # benchmarks/RESULTS.md: ratio 0.41 on seeds 0-5, 0.50 held out (0.58, 0.66 with the pick alone); a loose bound
     assert cv(balanced) <= 0.6 * cv(plain), (cv(plain), cv(balanced))
     assert abs(sum(balanced) - sum(plain)) <= 0.05 * sum(plain)
     # the intake moves new cards between days, it does not take them away
@@ -232,11 +241,13 @@ def test_every_balanced_interval_stays_in_its_fuzz_range_and_replays_exactly(tmp
 
 
 def test_the_queue_takes_fewer_new_cards_on_a_heavier_day_and_keeps_the_count_all_day(tmp_path: Path) -> None:
-    """70 days of the learner with load balancing on, then the 71st day's queue on real SQLite."""
-    per_round = 80 * 6 // 4
-    run_without_plan(tmp_path / "a.db", START, days=70, per_round=per_round, new_per_day=6, load_balance=True)
+    """120 days of the learner with load balancing on (a settled load), then the next day's queue on SQLite."""
+    per_round = 160 * 6 // 4
+    run_without_plan(
+        tmp_path / "a.db", START, days=120, per_round=per_round, new_per_day=6, load_balance=True
+    )
     shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
-    morning = noon(START + dt.timedelta(days=70)) - dt.timedelta(hours=4)
+    morning = noon(START + dt.timedelta(days=120)) - dt.timedelta(hours=4)
 
     def scheduling(name: str) -> Scheduling:
         config = Config()
@@ -256,7 +267,7 @@ def test_the_queue_takes_fewer_new_cards_on_a_heavier_day_and_keeps_the_count_al
     fresh = new_cards(heavy)
     assert len(new_cards(light)) >= len(fresh) + 4  # a review and its share of relearning ≈ half a new card
     # home shows each deck what the session introduces (new_per_day is for all decks together)
-    assert [c.new_today for c in heavy.counts().values()] == [len(fresh)] * 4
+    assert all(c.new_today == min(c.new, len(fresh)) for c in heavy.counts().values())
     # the count is the day's, however often the queue is read: answer the reviews and half the new cards
     at = morning
     for card in [*due, *(heavy.decks.card(cid) for cid in fresh[: len(fresh) // 2])]:
