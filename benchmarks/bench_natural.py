@@ -120,7 +120,7 @@ def score(corpus: Path, clips: list, setting: str) -> dict:
 PROSE = (
     "Against issue 16's targets (filler recall ≥ 0.92 overall and ≥ 0.85 per voice, um/uh ≥ 0.90, "
     "precision ≥ 0.95): **not met** on these voices; precision, pauses, pace and memory are, and RTF is on an "
-    "idle machine (RTF (CPU/2) 0.07–0.09; the wall RTF above, 0.15–0.30 by voice, was measured at a load of 3–5). "
+    "idle machine (the run above, on the quiet machine: wall RTF 0.10–0.12 by voice, RTF (CPU/2) 0.08–0.09; at a load of 3–5 the wall RTF was 0.15–0.30). "
     "“um/uh in place”: annotated hesitations (their spans come from piper's phoneme alignments, festival's "
     "word times and espeak's rendering) with an um/uh written within 0.6 s of them; “um/uh placed precision”: "
     "the share of written um/uh that are such a hit (one per hesitation). It is per word: the count-based "
@@ -200,8 +200,8 @@ def markdown(results: dict[str, dict], order: list[str], before: dict | None = N
         "out); figures: `python -m benchmarks.bench_natural /tmp/nat --write`. “prompt” is the default "
         "transcriber: Whisper base prompted with hesitant speech, plus the um/uh of tiny.en's pass over the "
         "same pieces with the short filler prompt, the acoustic detector and the article rule (recordings/transcribe.py); “plain” is base "
-        "without the prompt (hence without tiny.en's um/uh). RTF = wall time / audio on the shared 2-core machine "
-        f"(other helpers' jobs running; 1-minute load average during the run: {load_text}); RTF (CPU/2) = the process's "
+        "without the prompt (hence without tiny.en's um/uh). RTF = wall time / audio on the 2-core machine "
+        f"(1-minute load average during the run: {load_text}); RTF (CPU/2) = the process's "
         "CPU seconds over the 2 cores, about the wall RTF of an idle machine.",
         "",
         "| voice@rate | split | filler recall | precision | um/uh recall | um/uh in place | um/uh placed precision | WER prompt | WER plain | pauses | pace error | RTF | RTF (CPU/2) |",
