@@ -748,6 +748,11 @@ PARTICIPLES = frozenset(
 )  # fmt: skip
 # what follows a number that is a time of day ("6 am", "7 pm")
 CLOCK = frozenset({"am", "pm", "a.m", "p.m", "o'clock"})
+# names followed by a version number, not an amount ("Spark 3.5", "Python 3")
+VERSIONED = frozenset(
+    {"spark", "python", "java", "scala", "postgres", "postgresql", "mysql", "airflow", "kafka", "hadoop", "hive",
+     "version", "v", "release", "node", "dbt", "ubuntu", "iceberg", "delta", "flink", "pandas", "jdk"}
+)  # fmt: skip
 # the first word of a typed note that names what the line is
 NOTE_GOALS = frozenset({"goal", "aim", "objective", "constraint", "deadline", "mandate", "ask"})
 NOTE_SCENES = frozenset({"context", "background", "setup", "setting"})

@@ -25,9 +25,32 @@ def _counted(words: list[str], i: int) -> bool:
     return False
 
 
+# a span of time said in words, on either side of a before→after: "a week", "an afternoon", "a few minutes"
+_SPAN = (
+    r"(?:(?:an?|one|a few|a couple of|several|about|roughly|just|under|less than|half an?|most of an?) )?"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|quarters?|sprints?|afternoon|morning|evening|night)"
+)
+_BEFORE_AFTER = re.compile(rf"\bfrom {_SPAN} (?:down |up )?to {_SPAN}\b")
+# "back under a minute", "less than an hour": a bound said in words
+_BOUND = re.compile(r"\b(?:under|below|less than) (?:an?|one) (second|minute|hour|day|week)\b")
+
+
+def _which(words: list[str], i: int) -> bool:
+    """A small number after "the" names which things ("the two use cases that mattered", "the three
+    competing versions"), it does not measure them; "every one of the 48,000 rows" still counts."""
+    w = words[i]
+    small = (w in lx.NUMBER_WORDS and lx.NUMBER_WORDS[w] <= 10) or (w.isdigit() and int(w) <= 10)
+    return bool(i) and words[i - 1] == "the" and small
+
+
+def _version(words: list[str], i: int) -> bool:
+    """A version, not an amount: "Spark 3.5", "Python 3", "version 2"."""
+    return bool(i) and words[i - 1] in lx.VERSIONED and bool(re.fullmatch(r"\d+(\.\d+)*", words[i]))
+
+
 def quantities(words: list[str]) -> list[int]:
     """Indexes of numbers that measure something (a unit, %, money, x, a count of things), not when
-    something happened ("two weeks later")."""
+    something happened ("two weeks later"), which things ("the two teams") or a version ("Spark 3.5")."""
     out = []
     for i, w in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -50,7 +73,7 @@ def quantities(words: list[str]) -> list[int]:
             and words[i - 1] in ("a", "couple", "few", "several")
         ):
             numeric = True  # "a couple thousand a week"
-        if not numeric or (w == "one" and nxt not in lx.UNITS):
+        if not numeric or (w == "one" and nxt not in lx.UNITS) or _version(words, i):
             continue
         if nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
             continue  # when, not how much
@@ -69,7 +92,7 @@ def quantities(words: list[str]) -> list[int]:
             i > 1 and words[i - 1] == "to" and "from" in words[max(0, i - 7) : i - 1]
         ):
             has_unit = True  # "from twelve to two": a before→after even without a unit
-        if has_unit:
+        if has_unit and not (_which(words, i) and " from " not in f" {' '.join(words)} "):
             out.append(i)
     for i in range(len(words) - 3):
         # "from minutes to seconds", "from days to hours": a before→after in units alone
@@ -94,6 +117,12 @@ def quantities(words: list[str]) -> list[int]:
             and lx.DURATIONS & set(words[i + 3 : i + 5])
         ):
             out.append(i)
+    text = " ".join(words)
+    # "from a week to an afternoon", "back under a minute": measured in words, without a digit
+    for m in [*_BEFORE_AFTER.finditer(text), *_BOUND.finditer(text)]:
+        at = len(text[: m.start()].split())
+        if at not in out:
+            out.append(at)
     out += [
         i
         for i, w in enumerate(words)

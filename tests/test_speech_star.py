@@ -916,3 +916,24 @@ def test_a_first_line_where_someone_else_made_the_change_is_the_scene_not_a_resu
         "The import went back under ten minutes."
     )
     assert beats(analyze_text(text))[0] == "situation"
+
+
+@pytest.mark.parametrize(
+    ("result", "quantified"),
+    [
+        ("Onboarding a new source went from a week to an afternoon.", True),
+        ("The lag was back under a minute.", True),
+        ("The load went from most of a morning to a few minutes.", True),
+        ("Leadership agreed, and the team could focus on the two use cases that mattered.", False),
+        ("The three competing versions were retired.", False),
+        ("Every one of the 48,000 rows reconciled.", True),
+        ("Since then the report has run on Spark 3 clusters and Python 3.11.", False),
+    ],
+)
+def test_a_measure_in_words_counts_and_which_things_or_a_version_does_not(
+    result: str, quantified: bool
+) -> None:
+    r = analyze_text(
+        f"Our morning report was always late.\nI had to fix it.\nI moved the heavy join upstream.\n{result}"
+    )
+    assert beats(r)[-1] == "result" and r["quantified_result"] is quantified
