@@ -560,7 +560,8 @@ OUTCOME_PHRASES = (
     "back on track", "on schedule", "met the", "it worked", "was fixed", "got fixed", "hit the", "beat the", "under budget", "lower",
     "faster", "cheaper", "fewer", "less than", "more than", "incidents", "pages",
     "complaints", "tickets", "escalations", "churn", "in the end", "eventually", "ended up",
-    "made it", "end up", "ends up", "kept the", "was back", "were back", "accepted", "agreed", "approved", "renewed",
+    "made it", "end up", "ends up", "kept the", "was back", "were back", "accepted", "agreed", "approved", "renewed", "accepts", "accepting",
+    "agrees", "approves", "signs off",
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (

@@ -144,7 +144,9 @@ def read(words: list[str]) -> Reading:
         and not any(w in lx.CONTENT_HINTS or _past_verb(w) or w in lx.SUBJECTS for w in said)
         and not (lessons or quantities(words))  # "Lesson: profile first.", "Result: 6 minutes."
     )
-    r.setting = any(f" {p} " in text for p in lx.SETTING_PHRASES)
+    # "I tell my team lead…" names a person, not the team the story is set in
+    people = re.sub(r" team (lead|leads|lead's|manager|mate|mates) ", r" \1 ", text)
+    r.setting = any(f" {p} " in people for p in lx.SETTING_PHRASES)
     lead = _lead(words)
     r.sequence = (
         lead[0] in lx.SEQUENCE_STARTS
@@ -218,7 +220,16 @@ def read(words: list[str]) -> Reading:
     for i, w in enumerate(words):
         if w not in lx.SUBJECTS or (i and words[i - 1] in ("if", "unless")):
             continue  # "if I disagreed": a condition, not something that happened
-        subordinate = i > 0 and words[i - 1] in lx.SUBORDINATORS
+        # "after that he accepts", "because of that we…": "that" points back there, it opens no clause
+        subordinate = (
+            i > 0
+            and words[i - 1] in lx.SUBORDINATORS
+            and not (
+                words[i - 1] == "that"
+                and i > 1
+                and words[i - 2] in ("after", "before", "of", "with", "like", "since")
+            )
+        )
         subject = (
             "i"
             if w in ("i", "i'd", "i'm", "i've")
@@ -490,7 +501,9 @@ def _as_told(r: Reading) -> Reading:
         return replace(r, state=True)  # "On Monday morning the dashboards are all broken": the scene
     if r.we_now and not r.lesson_itself and not r.event:
         # "she hadn't seen it that way and so we agree…": the step is ours, whoever the sentence starts with
-        return replace(r, present_now=False, event=True, lesson=False, subject=r.we_now, perfect_past=False)
+        # but "after that he accepts my proposal and we change the design": his yes is how it ended
+        who = r.subject if r.subject == "they" and r.outcome else r.we_now
+        return replace(r, present_now=False, event=True, lesson=False, subject=who, perfect_past=False)
     return r
 
 

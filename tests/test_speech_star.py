@@ -937,3 +937,15 @@ def test_a_measure_in_words_counts_and_which_things_or_a_version_does_not(
         f"Our morning report was always late.\nI had to fix it.\nI moved the heavy join upstream.\n{result}"
     )
     assert beats(r)[-1] == "result" and r["quantified_result"] is quantified
+
+
+def test_my_team_lead_is_a_person_and_he_accepts_is_the_outcome_in_a_story_told_in_the_present() -> None:
+    text = (
+        "I am telling my team lead that the design is not good for our data size.\n"
+        "He is not agree at first, so I make a small test with real data.\n"
+        "The test is showing the join is very slow when the data is big.\n"
+        "After that he is accepting my proposal and we change the design."
+    )
+    result = analyze_text(text)
+    assert beats(result)[0] == "action" and beats(result)[-1] == "result"
+    assert sorted(result["star"]["missing"]) == ["situation", "task"]
