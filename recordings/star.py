@@ -73,6 +73,7 @@ class Reading:
     lesson_itself: bool = False  # a lesson even when "I'd"/"I would" just proposes a step
     routine: bool = False  # "I usually", "the first thing I do", "whenever": how one works, not a story
     deed: str | None = None  # "i" or "we" when a main clause has them doing something in the past
+    imagined: bool = False  # "Say the product team wants…", "Imagine I join…": a scene made up to answer
 
 
 def _past_verb(w: str) -> bool:
@@ -193,7 +194,7 @@ def read(words: list[str]) -> Reading:
     )
     # "Say the product team wants a metric by Friday": the imagined scene of a hypothetical, not a deadline
     imagined = lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]
-    r.setting = r.setting or imagined
+    r.setting, r.imagined = r.setting or imagined, imagined
     later = re.match(
         r"(after|within|in) (a|an|one|two|three|four|six|a few|a couple of|several|about|\d+)( \w+)? "
         r"(days|weeks|months|quarters|sprints|years|week|month|quarter|year)\b(?! of)",  # not "after two weeks of digging"
@@ -446,7 +447,10 @@ def is_hypothetical(readings: list[Reading]) -> bool:
         return False
     hypo = sum(r.hypothetical and not r.counterfactual for r in readings)
     past = sum(r.event or r.progressive or r.perfect_past for r in readings)
-    return hypo >= max(2, 0.4 * len(readings)) and past <= 0.25 * len(readings)
+    # "Say a stakeholder asks for a metric I think is misleading. I'd build it, but…": an imagined scene
+    # and what I'd do in it, however short
+    imagined = any(r.imagined for r in readings[:2])
+    return (hypo >= max(2, 0.4 * len(readings)) or (imagined and hypo >= 1)) and past <= 0.25 * len(readings)
 
 
 def is_habit(readings: list[Reading]) -> bool:

@@ -949,3 +949,15 @@ def test_my_team_lead_is_a_person_and_he_accepts_is_the_outcome_in_a_story_told_
     result = analyze_text(text)
     assert beats(result)[0] == "action" and beats(result)[-1] == "result"
     assert sorted(result["star"]["missing"]) == ["situation", "task"]
+
+
+def test_an_imagined_scene_and_one_thing_i_would_do_is_not_a_story() -> None:
+    text = (
+        "Suppose a product manager asks me for a dashboard I think will mislead people.\n"
+        "I'd build it, but I'd put the caveat right on the chart and offer a better measure.\n"
+        "You keep trust by helping, not by saying no."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert beats(result) == ["situation", "action", "reflection"]
+    assert sorted(result["star"]["missing"]) == ["result", "task"]
