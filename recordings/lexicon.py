@@ -511,6 +511,8 @@ STATE_PAST = {
     "suspected", "worried", "figured", "doubted", "noticed", "hoped", "liked", "hated", "loved", "had", "consisted",
     "averaged", "spanned", "stood", "lacked",
 }  # fmt: skip
+# present verbs of a state of mind, not a step ("I never trust a new source", "I like to know")
+STATE_NOW = frozenset({"trust", "like", "love", "hate", "believe", "doubt", "prefer", "understand", "mind"})
 # "I was asked to", "we were told to": someone gave the speaker a goal
 PASSIVE_TASK = {
     "asked",
@@ -565,7 +567,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "stuck with me",
@@ -582,7 +584,8 @@ META_PHRASES = (
     "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more", "let me describe",
     "let me walk you", "answer it as", "how i would go about", "how i'd go about", "that's how i'd",
     "that's how i would", "the gist", "i'll give you", "let me give you", "can't give you", "i don't think i've had",
-    "i don't think i have had",
+    "i don't think i have had", "not sure if this is", "not sure this is", "kind of example you", "sort of example you",
+    "what you're looking for", "what you are looking for",
 )  # fmt: skip
 # words that make a very short sentence carry content ("It worked." is a result, "Yeah." is not)
 CONTENT_HINTS = {"worked", "failed", "broke", "shipped", "nothing", "zero", "everything", "nobody", "fixed"}

@@ -329,6 +329,8 @@ def read(words: list[str]) -> Reading:
             and (len(verb) > 3 and verb.endswith("s") and not verb.endswith("ss"))
         ):
             r.present_now = True  # "she starts defending the sprint": the present, someone else
+        elif subject in ("i", "we") and verb in lx.STATE_NOW and not subordinate:
+            r.present_now = r.state = True  # "I never trust a new source at first": how I am, not a step
         elif subject in ("i", "we") and re.fullmatch(r"[a-z]+", verb) and verb not in lx.NOT_A_VERB:
             r.present_now = True  # "I fix", "we agree": the present, whatever the verb
             r.we_now = r.we_now or subject
@@ -380,7 +382,9 @@ def read(words: list[str]) -> Reading:
     r.habitual = habitual
     # "When a stakeholder pushes back, I ask…": a condition and what I do then, in the present: a habit
     r.routine = any(f" {p} " in text for p in lx.ROUTINE_PHRASES) or (
-        lead[0] in ("when", "if", "once") and bool(r.we_now) and not r.event
+        lead[0] in ("when", "if", "once")
+        and bool(r.we_now or (r.present_now and r.subject in ("i", "we")))  # "…, I never trust it at first"
+        and not r.event
     )
     return r
 
@@ -459,8 +463,11 @@ def is_habit(readings: list[Reading]) -> bool:
     past = sum(r.event or r.progressive or r.perfect_past for r in readings)
     # "Whenever we onboard a new source I profile a week of it. I look at… Then I write…": the first line says
     # it is a habit and the steps after it are told in the present
-    opened = bool(readings) and bool(
-        re.match(r"(\w+ )?(whenever|usually|typically|normally|generally) ", readings[0].text)
+    # ("When I take over a pipeline, it's always a bit scary. First I read the code…" opens the same way)
+    first = next((r for r in readings if not r.meta), None)  # after "not sure this is the kind of example…"
+    opened = first is not None and (
+        bool(re.match(r"(\w+ )?(whenever|usually|typically|normally|generally) ", first.text))
+        or (first.routine and _lead(first.text.split())[0] in ("when", "if"))
     )
     now = sum(bool(r.we_now) and not r.event for r in readings)
     routine = sum(r.routine for r in readings) >= 2 or (opened and now >= 2)
@@ -470,13 +477,16 @@ def is_habit(readings: list[Reading]) -> bool:
 def _as_done(r: Reading) -> Reading:
     """A step one would take, or usually takes, read as the action it proposes."""
     if (r.hypothetical and not r.counterfactual) or (
-        r.present_now and r.subject in ("i", "we") and not r.lesson_itself
+        r.present_now and r.subject in ("i", "we") and not (r.lesson_itself or r.state)
     ):
         # "Whenever we onboard a source I profile a week of it": the "whenever" is the step's cue, not a scene
         habitual = r.habitual and not (r.routine and r.subject == "i")
         return replace(
             r, hypothetical=False, present_now=False, event=True, lesson=r.lesson_itself, habitual=habitual
         )
+    if r.state and r.present_now and r.subject in ("i", "we"):
+        # "When I get a new source, I never trust it at first": how I stand, the scene of the habit
+        return replace(r, lesson=r.lesson_itself, present_now=False)
     return r
 
 

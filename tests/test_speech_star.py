@@ -961,3 +961,30 @@ def test_an_imagined_scene_and_one_thing_i_would_do_is_not_a_story() -> None:
     assert result["star"]["story"] is False
     assert beats(result) == ["situation", "action", "reflection"]
     assert sorted(result["star"]["missing"]) == ["result", "task"]
+
+
+def test_a_habit_opened_by_when_and_ending_on_my_rule_is_not_a_story() -> None:
+    text = (
+        "When I inherit a dashboard from another team, it is always a little unnerving.\n"
+        "First I read every query behind it and write down what I don't get.\n"
+        "Then I ask the old owner for an hour of their time.\n"
+        "My rule is simple: don't touch what you can't explain yet."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert beats(result) == ["situation", "action", "action", "reflection"]
+    assert sorted(result["star"]["missing"]) == ["result", "task"]
+
+
+def test_asking_if_the_example_fits_is_no_beat_and_a_stance_in_a_habit_is_its_scene() -> None:
+    text = (
+        "I'm not sure if this is the kind of example you want.\n"
+        "When a vendor sends me a new feed, I never trust it at first.\n"
+        "I count the rows against their system.\n"
+        "I look for empty values in the columns we join on.\n"
+        "Checking early is cheaper than fixing a report later."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert beats(result) == [None, "situation", "action", "action", "reflection"]
+    assert sorted(result["star"]["missing"]) == ["result", "task"]
