@@ -454,9 +454,11 @@ def analyze(
     target: tuple[int, int] | list[int] | None = None,
     kind: str = "star",
     timed: bool = True,
+    frame: design_model.Frame | None = None,
 ) -> dict[str, Any]:
-    """The analysis of one answer. `kind` "design" gives the design analysis instead of STAR; `timed`
-    False (a written answer) leaves out what only audio has: pace, pauses, durations, per-minute rates."""
+    """The analysis of one answer. `kind` "design" gives the design analysis instead of STAR, read in the
+    card's `frame` (recordings/design.py `frame(card)`); `timed` False (a written answer) leaves out what
+    only audio has: pace, pauses, durations, per-minute rates."""
     toks = tokenize(words)
     minutes = duration_s / 60 if duration_s > 0 and timed else 0.0
     hits = _detect_fillers(toks)
@@ -505,7 +507,7 @@ def analyze(
     warnings: list[str] = []
     if kind == "design":
         length = duration.get("status") if timed else None
-        out["design"] = design_model.analyze(toks, spans, numbers, length=length)
+        out["design"] = design_model.analyze(toks, spans, numbers, length=length, frame=frame)
     else:
         out["star"], out["quantified_result"] = _star(toks, spans, timed)
     if not toks:
@@ -595,7 +597,7 @@ def _star_warnings(star: dict[str, Any], quantified: bool, i_count: int, we_coun
 _WORD = re.compile(r"\S+")
 
 
-def analyze_text(text: str, kind: str = "star") -> dict[str, Any]:
+def analyze_text(text: str, kind: str = "star", frame: design_model.Frame | None = None) -> dict[str, Any]:
     """A written or pasted answer analysed as a transcript (`prepdeck analyze`): sentences come from its
     punctuation and line breaks, and there are no audio figures."""
     words: list[dict[str, Any]] = []
@@ -612,4 +614,4 @@ def analyze_text(text: str, kind: str = "star") -> dict[str, Any]:
                 piece += "."
             words.append({"text": piece, "start": at, "end": at + 0.5})
             at += 1.0 if _norm(piece) else 0.0
-    return analyze(words, 0.0, kind=kind, timed=False)
+    return analyze(words, 0.0, kind=kind, timed=False, frame=frame)

@@ -13,6 +13,7 @@ from prepdeck.core.context import Context
 from prepdeck.decks.text import block, json_text, one_line
 from prepdeck.recordings.analysis import analyze_text
 from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
+from prepdeck.recordings.design import frame as design_frame
 from prepdeck.recordings.service import (
     import_audio,
     recording_path,
@@ -188,7 +189,15 @@ def record(args: argparse.Namespace) -> int:
     try:
         progress = _Progress(dest.name)
         result = transcribe_recording(
-            store, ctx.home, transcriber, dest, rec_id, target=target, kind=card.type, progress=progress
+            store,
+            ctx.home,
+            transcriber,
+            dest,
+            rec_id,
+            target=target,
+            kind=card.type,
+            frame=design_frame(card),
+            progress=progress,
         )
         progress.done()
     except (ModelUnavailable, AudioError, TranscriptionCancelled) as exc:
@@ -224,7 +233,7 @@ def _no_card(decks: DeckSet, card_id: str) -> str:
 
 def analyze_command(args: argparse.Namespace) -> int:
     """`prepdeck analyze TEXT_FILE… [--card CARD_ID]`: a written answer analysed as a transcript."""
-    kind = "star"
+    kind, frame = "star", None
     if args.card:
         ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
         card = ctx.decks().find(args.card)
@@ -232,7 +241,7 @@ def analyze_command(args: argparse.Namespace) -> int:
             return _fail(_no_card(ctx.decks(), args.card))
         if not card.is_spoken:
             return _fail(f"{args.card} is a {card.type} card; analyze answers to star and design cards")
-        kind = card.type
+        kind, frame = card.type, design_frame(card)
     status, results = 0, []
     for name in args.files:
         try:
@@ -244,7 +253,7 @@ def analyze_command(args: argparse.Namespace) -> int:
         if not text.strip():
             status = _fail(f"{name} is empty: write the answer in it as plain text")
             continue
-        result = {"file": name, **analyze_text(text, kind)}
+        result = {"file": name, **analyze_text(text, kind, frame)}
         results.append(result)
         if not args.json:
             print(block(text_summary(result)))

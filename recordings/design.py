@@ -1,26 +1,38 @@
-"""A system-design answer analysed as one: requirements → architecture → scale → reliability → trade-offs.
+"""A design answer analysed as one: requirements → architecture → scale → reliability → trade-offs, or,
+for a card that asks for a data model, grain → entities & keys → facts & dimensions → history →
+partitioning & access → trade-offs (`frame(card)` decides which, from the card alone).
 
 Design answers name their parts with the domain's own words (latency, Kafka, partitions, replicas, "instead
 of"), so each sentence is given the part whose vocabulary it uses most; a sentence that opens by naming
 its part ("Requirements: …", "For reliability, …") is in that part. Ties go to the previous sentence's
 part (a part goes on for several sentences), else to the part a well-ordered answer would be in by then.
-Also counted: numbers that say what they measure (sizing is what separates a design from a sketch; a
-bare "10k" or "under 50" is named back to the speaker) and trade-off language, said or not ("cheaper but
-slower", "we give up X to get Y"). Warnings are one per problem, never about STAR beats: a part not heard
-that has its own message (no numbers at all, no trade-off) is not listed again among the missing parts.
+A model answer packs several parts in one line ("fct_trip, one row per trip: keys rider_key…; measures
+fare…"), so a model part is heard wherever its words are. Also counted: numbers that say what they
+measure (sizing is what separates a design from a sketch; a bare "10k" or "under 50" is named back to
+the speaker) and trade-off language, said or not ("cheaper but slower", "we give up X to get Y").
+Warnings are one per problem, never about STAR beats: a part not heard that has its own message (no
+numbers at all, no trade-off) is not listed again among the missing parts.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from prepdeck.recordings import lexicon as lx
 from prepdeck.recordings import star as star_model
 
 PARTS = ("requirements", "architecture", "scale", "reliability", "tradeoffs")
-# the order `in_order` checks: sizing may come before the boxes or after them (both are usual)
-RANK = {"requirements": 0, "architecture": 1, "scale": 1, "reliability": 2, "tradeoffs": 3}
-SHOWN = {"tradeoffs": "trade-offs"}  # how a part is written for people
+MODEL_PARTS = ("grain", "keys", "facts", "history", "access", "tradeoffs")
+# how a part is written for people (the JSON keeps the key)
+SHOWN = {
+    "tradeoffs": "trade-offs",
+    "keys": "entities & keys",
+    "facts": "facts & dimensions",
+    "history": "history (SCD)",
+    "access": "partitioning & access",
+}
 # fewer words than this cannot be judged as a design: one message says so instead of five
 MIN_WORDS = 30
 RUN_ON = 40  # words: a sentence this long is a spoken run-on, read clause by clause for the parts heard
@@ -28,21 +40,99 @@ RUN_ON = 40  # words: a sentence this long is a spoken run-on, read clause by cl
 _NOT_A_NOUN = lx.STOPWORDS | {"at", "than", "which", "plus", "more", "less", "or", "so", "is", "are", "and"}
 _OPERATORS = {"×", "x", "*", "/", "=", "times", "divided", "over", "top", "≈", "~", "+", "-"}
 _RATE_WORDS = {"a", "an", "per", "every", "each"}
+# a number after these names a kind, not an amount: "SCD type 2", "tier 1", "version 3"
+_LABELS = {"type", "tier", "level", "version", "v", "step", "phase", "layer", "nf", "option", "p"}
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The parts one kind of answer is read for, in the order a well-told answer gives them."""
+
+    name: str  # "system" or "model": the JSON's `design.structure`
+    noun: str  # how messages name the answer: "design", "model"
+    parts: tuple[str, ...]
+    rank: dict[str, int]  # the order `in_order` checks (equal ranks: either order is usual)
+    vocabulary: dict[str, tuple[str, ...]]
+    signposts: dict[str, tuple[str, ...]]
+    everywhere: bool  # a part is heard wherever its words are, not only as a sentence's main part
+    # parts named as a heading by "X is …" too ("Reliability is …", "The grain is …"); "Facts are
+    # partitioned by date" is not a heading
+    heads_with_is: frozenset[str]
+
+
+# sizing may come before the boxes or after them (both are usual)
+SYSTEM = Structure(
+    "system",
+    "design",
+    PARTS,
+    {"requirements": 0, "architecture": 1, "scale": 1, "reliability": 2, "tradeoffs": 3},
+    lx.DESIGN_PARTS,
+    lx.DESIGN_SIGNPOSTS,
+    everywhere=False,
+    heads_with_is=frozenset(PARTS),
+)
+MODEL = Structure(
+    "model",
+    "model",
+    MODEL_PARTS,
+    {"grain": 0, "keys": 1, "facts": 1, "history": 2, "access": 2, "tradeoffs": 3},
+    lx.MODEL_PARTS,
+    lx.MODEL_SIGNPOSTS,
+    everywhere=True,
+    heads_with_is=frozenset({"grain"}),
+)
+RANK = SYSTEM.rank
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a design card asks of its answer: the structure it is read in and whether it must be sized."""
+
+    structure: Structure = SYSTEM
+    sized: bool = True  # "no numbers with units" and bare numbers are said only when sizing is asked
+
+
+def _card_text(card: Any, *fields: str) -> str:
+    parts = [getattr(card, f, None) for f in fields]
+    text = " ".join(x if isinstance(x, str) else " ".join(x or ()) for x in parts)
+    return " " + " ".join(re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())) + " "
+
+
+def frame(card: Any) -> Frame:
+    """The frame of a design card's answer, decided here only, from what any deck's card has (built-in or
+    a user's): a card whose title or prompt asks for a data model (grain, facts and dimensions, SCD, "Model
+    the …", "give the tables") is read as a model, as is one tagged as modeling whose prompt names tables,
+    keys or a schema; a model is asked for numbers only when the card's own answer sizes it."""
+    if card is None:
+        return Frame()
+    asked = _card_text(card, "title", "prompt")
+    tags = {t.lower() for t in getattr(card, "tags", ()) or ()}
+    cued = _hits(asked, lx.MODEL_CUES)
+    tagged = bool(tags & lx.MODEL_TAGS) and _hits(asked, ("table", "tables", "keys", "schema", "model"))
+    if not (cued or tagged):
+        return Frame()
+    back = _card_text(card, "answer", "checklist")
+    sized = (
+        bool(re.search(r"\d\s*(?:×|x\s*\d)", getattr(card, "answer", None) or ""))
+        or _hits(back, ("arithmetic", "row count", "rows per day", "rows a day", "sizing")) > 0
+    )
+    return Frame(MODEL, sized=sized)
 
 
 def _hits(text: str, phrases: tuple[str, ...]) -> int:
     return sum(f" {p} " in text for p in phrases)
 
 
-def _signpost(toks: list[Any]) -> str | None:
+def _signpost(toks: list[Any], structure: Structure) -> str | None:
     """The part a sentence names as its heading in its first five words: the name set off by punctuation
     ("Requirements:", "For reliability,", "start with requirements.") or followed by "is"/"wise"."""
     head = toks[:5]
     for k, t in enumerate(head):
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
-        if t.comma_after or t.sentence_end or nxt in ("is", "are", "wise"):
-            part = next((p for p in PARTS if t.norm in lx.DESIGN_SIGNPOSTS[p]), None)
-            if part:
+        set_off = t.comma_after or t.sentence_end
+        if set_off or nxt in ("is", "are", "wise"):
+            part = next((p for p in structure.parts if t.norm in structure.signposts[p]), None)
+            if part and (set_off or part in structure.heads_with_is):
                 return part
     return None
 
@@ -57,35 +147,57 @@ def _weighs(words: list[str]) -> bool:
     return "but" in words and any(w in lx.TRADEOFF_WEIGHTS for w in words)
 
 
-def _label(toks: list[Any], spans: list[tuple[int, int]]) -> tuple[list[str | None], int]:
+def _shapes(words: list[str]) -> list[str]:
+    """The words, with what a column or table name says by its shape: "rider_key" is a key column,
+    "fct_trip" a fact table, "dim_city" a dimension table."""
+    out = []
+    for w in words:
+        out.append(w)
+        if "_" in w:
+            if re.search(r"_(key|id|sk|uuid)$", w):
+                out += ["key", "column"]
+            if w.startswith(("fct_", "fact_")):
+                out += ["fact", "table"]
+            elif w.startswith("dim_"):
+                out += ["dimension", "table"]
+    return out
+
+
+def _label(
+    toks: list[Any], spans: list[tuple[int, int]], structure: Structure = SYSTEM
+) -> tuple[list[str | None], int, set[str]]:
+    """Each span's part, how often trade-off language was used, and every part whose words were used."""
+    parts = structure.parts
     labels: list[str | None] = []
     tradeoffs = 0
     reached = 0
+    used: set[str] = set()
     for a, b in spans:
         words = [t.norm for t in toks[a : b + 1]]
-        text = " " + " ".join(words) + " "
-        scores = {part: _hits(text, lx.DESIGN_PARTS[part]) for part in PARTS}
+        text = " " + " ".join(_shapes(words)) + " "
+        scores = {part: _hits(text, structure.vocabulary[part]) for part in parts}
         scores["tradeoffs"] += _weighs(words)
         tradeoffs += scores["tradeoffs"]
+        used |= {p for p in parts if scores[p]}
         scores["tradeoffs"] *= 2  # its phrases are specific; the others share the domain's nouns
-        signposted = _signpost(toks[a : b + 1])
+        signposted = _signpost(toks[a : b + 1], structure)
         top = max(scores.values())
         if signposted:
             label: str | None = signposted
         elif not top:
             label = None
         else:
-            tied = [p for p in PARTS if scores[p] == top]
+            tied = [p for p in parts if scores[p] == top]
             previous = next((p for p in reversed(labels) if p), None)
-            later = [p for p in tied if PARTS.index(p) >= reached]
+            later = [p for p in tied if parts.index(p) >= reached]
             if "tradeoffs" in tied:  # its language is specific: it wins a tie
                 label = "tradeoffs"
             else:
                 label = previous if previous in tied else (later or tied)[0]
         if label:
-            reached = max(reached, PARTS.index(label))
+            reached = max(reached, parts.index(label))
         labels.append(label)
-    return labels, tradeoffs
+    return labels, tradeoffs, used
 
 
 def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, list[str]]:
@@ -99,6 +211,8 @@ def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, 
     said: set[float] = set()  # values already given with a unit: "thirty days … well inside thirty"
     for num in numbers:
         i: int | None = at.get(num["start"])
+        if num["unit"] in ("rows", "records") and num["value"] == 1:
+            continue  # "one row per loan": a grain, not a size
         if num["unit"]:
             sized += 1
             said.add(num["value"])
@@ -115,6 +229,8 @@ def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, 
             continue
         if 1900 <= num["value"] <= 2100 and "," not in num["text"]:
             continue  # a year
+        if before in _LABELS:
+            continue  # "SCD type 2": a kind, not an amount
         ends = toks[j].comma_after or toks[j].sentence_end or not after
         if not ends and (after in _RATE_WORDS or after not in _NOT_A_NOUN):
             sized += 1
@@ -134,40 +250,51 @@ def analyze(
     spans: list[tuple[int, int]],
     numbers: list[dict[str, Any]],
     length: str | None = None,
+    frame: Frame | None = None,
 ) -> dict[str, Any]:
     """The `design` section: each sentence's part, the parts missing, order, sizing and trade-offs.
     `length`: a timed answer's verdict against its card's target ("short", "ok", "long"), which then
-    decides and says whether it is too short; without it (a written answer) the word count does."""
+    decides and says whether it is too short; without it (a written answer) the word count does.
+    `frame`: what the card asks (`frame(card)`); without one, a system design that is sized."""
+    frame = frame or Frame()
+    structure = frame.structure
+    parts = structure.parts
     sentences = [[t.norm for t in toks[a : b + 1]] for a, b in spans]
-    labels, tradeoffs = _label(toks, spans)
+    labels, tradeoffs, used = _label(toks, spans, structure)
     # a spoken run-on holds several parts in one sentence ("…, reliability, Redis has a replica, …"): the
     # clauses of a long sentence are read too, for which parts were heard
     clauses = [c for a, b in spans if b - a >= RUN_ON for c in _clauses(toks, a, b)]
-    heard = set(labels) | set(_label(toks, clauses)[0]) | ({"tradeoffs"} if tradeoffs else set())
-    found = [p for p in PARTS if p in heard]
+    heard = set(labels) | set(_label(toks, clauses, structure)[0]) | ({"tradeoffs"} if tradeoffs else set())
+    if structure.everywhere:
+        heard |= used
+    found = [p for p in parts if p in heard]
     order = list(dict.fromkeys(p for p in labels if p))
-    firsts = [RANK[p] for p in order]
+    firsts = [structure.rank[p] for p in order]
     sized, bare = _number_words(toks, numbers)
-    missing = [p for p in PARTS if p not in found]
+    if not frame.sized:
+        bare = []  # a model not asked to be sized: its numbers are kinds and codes ("type 2", "3NF")
+    missing = [p for p in parts if p not in found]
     spoken = sum(1 for t in toks if t.filler is None)
     too_short = 0 < spoken < MIN_WORDS and length in (None, "short")
     warnings: list[str] = []
     if too_short:
         if length is None:
+            walk = ", ".join(SHOWN.get(p, p) for p in parts[:-1]) + f" and {SHOWN['tradeoffs']}"
             warnings.append(
-                f"too short to judge as a design ({spoken} words): walk through the requirements, "
-                "architecture, scale, reliability and trade-offs"
+                f"too short to judge as a {structure.noun} ({spoken} words): walk through the {walk}"
             )
     elif toks:
         if _told_as_a_story(sentences):
             warnings.append(
-                "this tells what you did on a past project: design it for this prompt instead, "
-                "from its requirements"
+                f"this tells what you did on a past project: {structure.noun} it for this prompt instead, "
+                f"from its {parts[0]}"
             )
-        unsized = not sized and not bare
+        unsized = frame.sized and not sized and not bare
         listed = [p for p in missing if not (p == "tradeoffs" or (p == "scale" and unsized))]
         if listed:
-            warnings.append("design parts not heard: " + ", ".join(SHOWN.get(p, p) for p in listed))
+            warnings.append(
+                f"{structure.noun} parts not heard: " + ", ".join(SHOWN.get(p, p) for p in listed)
+            )
         if (
             "requirements" in order
             and "architecture" in order
@@ -184,11 +311,12 @@ def analyze(
         if "tradeoffs" in missing:
             warnings.append("no trade-off named: say what you gave up and why")
     return {
+        "structure": structure.name,
         "sentences": [
             {"text": " ".join(t.raw for t in toks[a : b + 1]), "part": part}
             for (a, b), part in zip(spans, labels, strict=True)
         ],
-        "parts": {p: {"found": p in found, "sentences": labels.count(p)} for p in PARTS},
+        "parts": {p: {"found": p in found, "sentences": labels.count(p)} for p in parts},
         "order": order,
         "in_order": firsts == sorted(firsts),
         "missing": missing,

@@ -612,6 +612,15 @@ SEQUENCE_PAIRS = {
 }
 
 # -- design answers (recordings/design.py): the words each part of a design answer uses ------------------
+# trade-off language, said or not ("cheaper but", "we give up", "instead of"): design and model answers alike
+DESIGN_TRADEOFFS = (
+    "trade-off", "tradeoff", "trade off", "trade-offs", "tradeoffs", "instead of", "rather than",
+    "at the cost of", "the downside", "downside", "the cost is", "versus", "vs", "cheaper but",
+    "simpler but", "but we lose", "we give up", "give up", "i chose", "i'd choose", "i would choose",
+    "i picked", "i'd pick", "because it", "the price", "worth it", "not worth", "on the other hand",
+    "alternatively", "the alternative", "compared to", "over kafka", "over spark", "pros", "cons",
+    "we accept", "in exchange for", "at the expense of", "costs us", "we'd pay", "we pay for",
+)  # fmt: skip
 DESIGN_PARTS: dict[str, tuple[str, ...]] = {
     "requirements": (
         "requirement", "requirements", "functional", "non-functional", "need to support", "needs to",
@@ -647,14 +656,7 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "degrade", "degrades", "dies", "crashes", "lag", "pages", "is safe", "are safe", "rebuild",
         "guardrails", "quotas", "harmless",
     ),
-    "tradeoffs": (
-        "trade-off", "tradeoff", "trade off", "trade-offs", "tradeoffs", "instead of", "rather than",
-        "at the cost of", "the downside", "downside", "the cost is", "versus", "vs", "cheaper but",
-        "simpler but", "but we lose", "we give up", "give up", "i chose", "i'd choose", "i would choose",
-        "i picked", "i'd pick", "because it", "the price", "worth it", "not worth", "on the other hand",
-        "alternatively", "the alternative", "compared to", "over kafka", "over spark", "pros", "cons",
-        "we accept", "in exchange for", "at the expense of", "costs us", "we'd pay", "we pay for",
-    ),
+    "tradeoffs": DESIGN_TRADEOFFS,
 }  # fmt: skip
 # a sentence that opens by naming its part ("Requirements: …", "For reliability, …") is in that part,
 # whatever else it names: the speaker is signposting (looked for in a sentence's first five words)
@@ -665,6 +667,69 @@ DESIGN_SIGNPOSTS: dict[str, tuple[str, ...]] = {
     "reliability": ("reliability", "failures", "failure", "durability", "availability", "guardrails"),
     "tradeoffs": ("trade-off", "trade-offs", "tradeoff", "tradeoffs", "downside", "downsides"),
 }  # fmt: skip
+# a data model's parts (recordings/design.py, structure "model"): its grain, entities and keys, facts and
+# dimensions, history, partitioning and access, and the choices weighed. Column names are read by shape too
+# ("rider_key", "fct_trip", "dim_city": recordings/design.py `_shapes`)
+MODEL_PARTS: dict[str, tuple[str, ...]] = {
+    "grain": (
+        "grain", "granularity", "grained", "one row per", "a row per", "one row for each", "each row is",
+        "each row represents", "one record per", "one line per", "one entry per", "lowest level",
+        "most granular", "atomic level",
+    ),
+    "keys": (
+        "key", "keys", "surrogate", "surrogate key", "natural key", "primary key", "foreign key",
+        "business key", "composite key", "unique", "uniqueness", "identifier", "id", "ids", "entity",
+        "entities", "relationship", "one-to-many", "many-to-many", "bridge", "degenerate", "references",
+        "key column",
+    ),
+    "facts": (
+        "fact", "facts", "fact table", "fact tables", "measure", "measures", "dimension", "dimensions",
+        "attribute", "attributes", "additive", "semi-additive", "non-additive", "amount", "quantity",
+        "conformed", "star schema", "snowflake", "denormalized", "factless", "accumulating snapshot",
+        "periodic snapshot", "transaction fact", "fact column", "dimension table",
+    ),
+    "history": (
+        "scd", "scd2", "scd1", "type 2", "type-2", "type 1", "slowly changing", "valid_from", "valid_to",
+        "valid from", "valid to", "is_current", "effective date", "effective", "version", "versions",
+        "versioned", "history", "historical", "as-was", "as was", "as-is", "point-in-time", "point in time",
+        "snapshot", "snapshots", "append-only", "append only", "late-arriving", "late arriving",
+        "late events", "late data", "lookback", "restatement", "restated", "reversing", "changes over time",
+        "over time",
+    ),
+    "access": (
+        "partition", "partitioned", "partitioning", "cluster", "clustered", "clustering", "sort key",
+        "sorted by", "index", "indexes", "indexed", "query", "queries", "queried", "dashboard",
+        "dashboards", "analysts", "report", "reports", "reporting", "access pattern", "access patterns",
+        "pre-aggregated", "aggregate", "aggregates", "rollup", "materialized", "semantic layer",
+        "metrics layer", "rows per day", "rows a day", "columnar", "z-order", "bucketing", "bucketed",
+        "serving", "filter by", "filters on",
+    ),
+    "tradeoffs": (
+        *DESIGN_TRADEOFFS, "the rule", "rule is", "by rule", "counted in", "counted as", "counts as",
+        "defined as", "we define", "definition", "say which", "we decide", "decided", "prefer", "choose",
+        "either", "instead", "rather", "option", "alternative",
+    ),
+}  # fmt: skip
+MODEL_SIGNPOSTS: dict[str, tuple[str, ...]] = {
+    "grain": ("grain", "granularity"),
+    "keys": ("keys", "key", "entities", "identifiers"),
+    "facts": ("facts", "fact", "measures", "dimensions", "attributes"),
+    "history": ("history", "scd", "scd2", "versioning", "changes"),
+    "access": ("partitioning", "access", "queries", "serving", "performance", "clustering", "storage"),
+    "tradeoffs": ("trade-off", "trade-offs", "tradeoff", "tradeoffs", "downside", "downsides", "rules", "rule"),
+}  # fmt: skip
+# a design card that asks for a data model (recordings/design.py `frame`): words of its title or prompt
+MODEL_CUES = (
+    "grain", "fact table", "fact tables", "facts", "dimension table", "dimension tables", "dimensions",
+    "dimensional", "star schema", "snowflake schema", "scd", "slowly changing", "surrogate key",
+    "surrogate keys", "data model", "the tables", "which tables", "entities", "erd", "schema for",
+    "design the schema", "design a schema", "model the", "model a", "model an", "model subscriptions",
+    "model inventory", "give the model", "the data model",
+)  # fmt: skip
+MODEL_TAGS = frozenset(
+    {"modeling", "modelling", "data-modeling", "data-modelling", "dimensional", "scd", "scd2", "star-schema",
+     "kimball", "data-vault", "schema-design", "grain", "facts", "keys"}
+)  # fmt: skip
 # "cheaper but slower", "simpler to run, but more expensive", "costs memory, but": a gain weighed against
 # a cost with "but" is a trade-off even when the word is never said
 TRADEOFF_WEIGHTS = {

@@ -35,12 +35,17 @@ def shared_transcriber(model: str, home: Path, filler_pass: bool, language: str)
 
 
 def result_json(
-    audio: str, transcript: Any, target: tuple[int, int] | None = None, kind: str = "star"
+    audio: str,
+    transcript: Any,
+    target: tuple[int, int] | None = None,
+    kind: str = "star",
+    frame: design_model.Frame | None = None,
 ) -> dict[str, Any]:
     """One `transcribe --json` object: the cli.md keys first, then the extra analysis keys. `kind`
-    "design" analyses a design answer as one (recordings/design.py), never for STAR beats."""
+    "design" analyses a design answer as one (recordings/design.py, in the card's `frame`), never for STAR
+    beats."""
     started = time.perf_counter()
-    analysis = analyze(transcript.words, transcript.duration_s, target, kind=kind)
+    analysis = analyze(transcript.words, transcript.duration_s, target, kind=kind, frame=frame)
     elapsed = transcript.elapsed_s + (time.perf_counter() - started)
     out: dict[str, Any] = {
         "audio": audio,
@@ -104,6 +109,7 @@ def transcribe_recording(
     *,
     target: tuple[int, int] | None,
     kind: str,
+    frame: design_model.Frame | None = None,
     cancel: threading.Event | None = None,
     progress: Any = None,
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def transcribe_recording(
     row is marked failed (never left at 'saved' as if still to come) and the error propagates."""
     try:
         transcript = transcriber.transcribe(path, cancel=cancel, progress=progress)
-        result = result_json(stored_path(home, path), transcript, target, kind=kind)
+        result = result_json(stored_path(home, path), transcript, target, kind=kind, frame=frame)
     except Exception as exc:
         if recording_id is not None:
             store.update_recording(recording_id, status="failed", error=str(exc) or type(exc).__name__)
@@ -137,7 +143,8 @@ def structure_lines(result: dict[str, Any]) -> list[str]:
     if "design" in result:
         parts = result["design"]["sentences"]
         shown = design_model.SHOWN  # "trade-offs" for people, the JSON's key stays "tradeoffs"
-        head = "  design: " + (
+        noun = "model" if result["design"].get("structure") == "model" else "design"
+        head = f"  {noun}: " + (
             " → ".join(shown.get(p, p) for p in result["design"]["order"]) or "no parts heard"
         )
         return [head, *(f"    [{shown.get(s['part'], s['part'] or '–')}] {s['text']}" for s in parts)]

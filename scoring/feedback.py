@@ -100,29 +100,31 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
         short = said("too short")
         return [Check(False, short)] if short else []
     order = [SHOWN.get(p, p) for p in d.get("order") or []]
-    missing = [SHOWN.get(p, p) for p in d.get("missing", []) if p != "tradeoffs"]  # trade-offs: own line
-    late = (
-        "requirements" in order
-        and "architecture" in order
-        and (order.index("requirements") > order.index("architecture"))
-    )
+    unsized = said("no numbers with units")
+    # trade-offs have their own line, and so has scale when nothing at all was sized
+    own_line = {"tradeoffs", *(["scale"] if unsized else [])}
+    missing = [SHOWN.get(p, p) for p in d.get("missing", []) if p not in own_line]
+    late = said("requirements came after")
+    noun = "model" if d.get("structure") == "model" else "design"
     parts = Check(
         not missing and not late,
-        "design: "
+        f"{noun}: "
         + (" → ".join(order) or "no part heard")
         + (f"; not heard: {', '.join(missing)}" if missing else "")
-        + ("; requirements came after the architecture: state them first" if late else ""),
+        + (f"; {late}" if late else ""),
     )
     sized = int(d.get("numbers_with_units") or 0)
     bare = said("numbers without a unit")
-    numbers = Check(
-        bool(sized) and not bare,
-        bare
-        or (
-            f"{sized} number{'s' if sized != 1 else ''} with units"
-            if sized
-            else "no numbers with units: size it (events a day, GB, latency)"
-        ),
+    # a model not asked to be sized has no numbers line unless it gave some
+    numbers = (
+        [
+            Check(
+                bool(sized) and not bare,
+                bare or unsized or f"{sized} number{'s' if sized != 1 else ''} with units",
+            )
+        ]
+        if sized or bare or unsized
+        else []
     )
     trade = int(d.get("tradeoffs") or 0)
     tradeoffs = Check(
@@ -130,7 +132,7 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
         f"trade-offs named {trade}×" if trade else "no trade-off named: say what you gave up and why",
     )
     story = said("this tells what you did")
-    return [*([Check(False, story)] if story else []), parts, numbers, tradeoffs]
+    return [*([Check(False, story)] if story else []), parts, *numbers, tradeoffs]
 
 
 def answer_checks(r: dict[str, Any], card_type: str | None = None) -> list[Check]:

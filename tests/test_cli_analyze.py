@@ -161,3 +161,21 @@ def test_human_output_writes_trade_offs_as_people_do(files: Path, isolated_home:
     assert done.returncode == 0, done.stderr
     assert "→ trade-offs" in done.stdout and "[trade-offs] I chose Flink rather than Spark" in done.stdout
     assert "tradeoffs" not in done.stdout
+
+
+def test_a_built_in_modeling_card_reads_the_answer_as_a_model(files: Path, isolated_home: Path) -> None:
+    (files / "model.txt").write_text(
+        "fct_trip has one row per trip request, with rider_key, driver_key and the fare_amount measure.\n"
+        "dim_driver keeps its history as SCD type 2 with valid_from and valid_to.\n"
+        "Trips are partitioned by request date because analysts query revenue per city per day.\n",
+        encoding="utf-8",
+    )
+    done = run(
+        "analyze", str(files / "model.txt"), "--card", "model-ride-sharing", "--json", home=isolated_home
+    )
+    assert done.returncode == 0, done.stderr
+    (result,) = json.loads(done.stdout)
+    assert result["design"]["structure"] == "model" and result["design"]["missing"] == ["tradeoffs"]
+    assert not any("requirements" in w or "number" in w for w in result["warnings"])
+    human = run("analyze", str(files / "model.txt"), "--card", "model-ride-sharing", home=isolated_home)
+    assert "  model: " in human.stdout and "[history (SCD)] dim_driver" in human.stdout

@@ -182,3 +182,118 @@ def test_the_review_screen_checks_say_what_the_analysis_says() -> None:
     assert not numbers.ok and "“50”" in numbers.text
     (short,) = design_checks(design("Kafka, Flink and Iceberg."))
     assert not short.ok and short.text.startswith("too short")
+
+
+# -- a data model is read as a model (grain, keys, facts & dimensions, history, access, trade-offs) -------
+
+
+def _card(**fields: Any) -> Any:
+    from prepdeck.decks.model import Card
+
+    base: dict[str, Any] = {"deck_id": "mine", "id": "c", "type": "design", "title": "A card", "prompt": ""}
+    return Card(**{**base, **fields})
+
+
+MODEL_CARD = _card(
+    title="Library loans",
+    prompt="Model the warehouse for a library: members borrow books and return them late. Give the tables, "
+    "the grain of each fact and the keys.",
+    answer="fct_loan, one row per loan; dim_member SCD2 on address.",
+)
+GOOD_MODEL = """The grain of the main fact is one row per loan, from checkout to return.
+fct_loan carries member_key, book_key and branch_key, plus the checkout and due date keys.
+Its measures are days_out and late_fee_amount; dim_book holds the title, author and genre attributes.
+dim_member is SCD type 2 on address and membership tier, with valid_from and valid_to, so a loan joins the version valid at checkout.
+The fact is partitioned by checkout date and clustered by branch, because librarians query late loans per branch per week.
+I'd keep open loans in the same fact rather than a separate table, at the cost of updating rows when a book comes back."""
+
+
+def test_a_card_that_asks_for_a_model_gets_the_model_structure() -> None:
+    from prepdeck.recordings.design import frame
+
+    r = analyze_text(GOOD_MODEL, kind="design", frame=frame(MODEL_CARD))
+    d = r["design"]
+    assert d["structure"] == "model"
+    assert list(d["parts"]) == ["grain", "keys", "facts", "history", "access", "tradeoffs"]
+    assert d["missing"] == [] and r["warnings"] == []
+    assert parts(r)[0] == "grain" and parts(r)[3] == "history"
+    # read as a system design, the same good model would be told it lacks requirements and reliability
+    assert any("requirements" in w for w in analyze_text(GOOD_MODEL, kind="design")["warnings"])
+
+
+def test_a_model_without_grain_or_history_is_told_so_once_and_never_asked_for_sizes() -> None:
+    from prepdeck.recordings.design import frame
+
+    r = analyze_text(
+        "There is a loans table and a members table and a books table, joined on member_id and book_id. "
+        "The dashboards query late loans per branch, so the loans table is partitioned by month. "
+        "The late fee and the days out are the measures, and the member's tier is an attribute.",
+        kind="design",
+        frame=frame(MODEL_CARD),
+    )
+    assert r["design"]["missing"] == ["grain", "history", "tradeoffs"]
+    assert r["warnings"] == [
+        "model parts not heard: grain, history (SCD)",
+        "no trade-off named: say what you gave up and why",
+    ]
+    assert not any("number" in w or "requirements" in w or "reliability" in w for w in r["warnings"])
+
+
+def test_a_model_card_whose_answer_sizes_it_asks_for_numbers() -> None:
+    from prepdeck.recordings.design import frame
+
+    sized = _card(
+        prompt="Model inventory for 40 warehouses and 200,000 products: stock on hand per day. Give the grain.",
+        answer="Daily snapshot: 200,000 × 40 = 8 M rows per day; partition by date.",
+    )
+    assert frame(sized).sized and not frame(MODEL_CARD).sized
+    r = analyze_text(GOOD_MODEL, kind="design", frame=frame(sized))
+    assert "no numbers with units: size it (events a day, GB, latency)" in r["warnings"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "structure"),
+    [
+        ({"prompt": "Which facts and dimensions, at what grain, for a food-delivery marketplace?"}, "model"),
+        ({"prompt": "Design the schema for a ticketing system's analytics: keys and history."}, "model"),
+        ({"tags": ("modeling",), "prompt": "Give the tables and keys for a clinic's appointments."}, "model"),
+        (
+            {"tags": ("scd",), "prompt": "How do you keep customers' addresses over time? Give the keys."},
+            "model",
+        ),
+        (
+            {"tags": ("modeling",), "prompt": "Design a metrics layer so every dashboard agrees on revenue."},
+            "system",
+        ),
+        (
+            {
+                "prompt": "Embed the model in the stream job or call a model server? Roll out the model safely."
+            },
+            "system",
+        ),
+        ({"prompt": "Design a CDC pipeline from Postgres to the lakehouse."}, "system"),
+    ],
+)
+def test_the_structure_is_decided_from_the_card_alone(fields: dict[str, Any], structure: str) -> None:
+    from prepdeck.recordings.design import frame
+
+    assert frame(_card(**fields)).structure.name == structure
+
+
+def test_a_kind_number_is_not_a_bare_number() -> None:
+    r = design(
+        "Requirements: finance needs the customer's region as it was on each order, within a day. "
+        "A Spark job loads the customers table as SCD type 2 in Delta every night and the orders reference "
+        "the version valid at order time, about 2 GB a day. If the load fails it reruns for the whole day. "
+        "Type 2 costs storage, but type 1 would lose the history."
+    )
+    assert r["design"]["numbers_without_units"] == []
+
+
+def test_the_review_screen_says_model_for_a_model() -> None:
+    from prepdeck.recordings.design import frame
+    from prepdeck.scoring.feedback import design_checks
+
+    checks = design_checks(analyze_text(GOOD_MODEL, kind="design", frame=frame(MODEL_CARD)))
+    assert checks[0].ok and checks[0].text.startswith("model: grain → entities & keys")
+    assert not any("number" in c.text for c in checks)  # not asked to size: no numbers line

@@ -30,6 +30,7 @@ from textual.validation import Integer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
+from prepdeck.recordings.design import frame as design_frame
 from prepdeck.scoring.card import Scorecard, score_round, suggested_rating
 from prepdeck.scoring.evidence import DesignAnswer, SpokenAnswer, answer_evidence
 from prepdeck.scoring.rubrics import RUBRICS, Rubric
@@ -245,6 +246,9 @@ class SpokenCardView(CardView):
         self.save_notes()
         self.app.notify(f"Notes from the story “{story.title}”.", timeout=3, markup=False)
 
+    def _kind(self) -> str:
+        return "design" if self.card.type == "design" else "star"
+
     def action_analyze_notes(self) -> None:
         """The notes read as `prepdeck analyze` reads a written answer: each line's beat (or design part),
         what is missing, whether the result has a number."""
@@ -257,7 +261,7 @@ class SpokenCardView(CardView):
         if not text:
             box.update(Text("nothing written yet: type your notes, then analyse them"))
             return
-        result = {"file": "notes", **analyze_text(text, "design" if self.sheet is not None else "star")}
+        result = {"file": "notes", **analyze_text(text, self._kind(), design_frame(self.card))}
         box.update(Text(text_summary(result).split("\n", 1)[1]))  # line 1 counts words: not worth the space
 
     def on_unmount(self) -> None:
@@ -379,7 +383,8 @@ class SpokenCardView(CardView):
                 path,
                 recording_id,
                 target=self.card.speaking_target(),
-                kind="design" if self.card.type == "design" else "star",
+                kind=self._kind(),
+                frame=design_frame(self.card),
                 cancel=cancel,
                 progress=lambda f: self.app.call_from_thread(self._progress, f),
             )
