@@ -828,6 +828,9 @@ NOTE_SCENES = frozenset({"context", "background", "setup", "setting"})
 TIME_WORDS = frozenset(
     {"day", "morning", "afternoon", "evening", "night", "week", "month", "sprint", "quarter", "year"}
 )
+WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
+)
 # past forms that are also the bare verb: "I'd set up a call" is "I would", "I'd built it" is "I had"
 BASE_LIKE_PAST = frozenset(
     {"set", "put", "cut", "split", "let", "read", "shut", "run", "cost", "hit", "quit", "spread", "beat", "come",

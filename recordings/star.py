@@ -177,6 +177,14 @@ def read(words: list[str]) -> Reading:
         # "making it safe before the migration", "can you fix this before the offsite": something to do by then,
         # not "finance noticed two days before the close"
         or bool(re.search(r" (to \w+|\w{3,}ing|you \w+) .*before the ", text))
+        # "My manager wanted the report ready before the nine o'clock meeting": a state wanted by a time
+        or bool(
+            re.search(
+                r" (wanted|needed|wants|needs|expected|asked for) (\S+ ){1,4}(ready|done|finished|fixed|live|"
+                r"working|in place|signed off) (before|by|for|in time) ",
+                text,
+            )
+        )
         or bool(
             re.search(
                 r" (escalated|handed|passed|gave|assigned|brought|sent) (it|this|that|the \w+) (over )?to (me|us) ",
@@ -379,7 +387,9 @@ def read(words: list[str]) -> Reading:
     done = (m.group(2) for m in re.finditer(r" had( never| not| already| just)? (\S+)", text))
     if not tensed and any(p in lx.PARTICIPLES for p in done):
         r.perfect_past = True  # "Nobody on the team had run one before", "my PR had been sitting there"
-    r.habitual = habitual
+    # "Every Monday I copied the sales numbers by hand": what kept happening before the story, its scene
+    every = lead[0] in ("every", "each") and len(lead) > 1 and lead[1] in lx.TIME_WORDS | lx.WEEKDAYS
+    r.habitual = habitual or every
     # "When a stakeholder pushes back, I ask…": a condition and what I do then, in the present: a habit
     r.routine = any(f" {p} " in text for p in lx.ROUTINE_PHRASES) or (
         lead[0] in ("when", "if", "once")

@@ -988,3 +988,17 @@ def test_asking_if_the_example_fits_is_no_beat_and_a_stance_in_a_habit_is_its_sc
     assert result["star"]["story"] is False
     assert beats(result) == [None, "situation", "action", "action", "reflection"]
     assert sorted(result["star"]["missing"]) == ["result", "task"]
+
+
+def test_someone_wanting_a_thing_ready_by_a_time_is_the_task_and_every_monday_is_the_scene() -> None:
+    text = (
+        "I was the only analyst at a small logistics firm.\n"
+        "Every Friday I pasted the shipping numbers from four exports into one sheet.\n"
+        "Our director needed the summary done by noon for the weekly call.\n"
+        "I wrote a small script that loads the exports into a database.\n"
+        "Then I ran it from a scheduler.\n"
+        "The summary was ready before nine every week."
+    )
+    result = analyze_text(text)
+    assert beats(result)[:3] == ["situation", "situation", "task"]
+    assert result["star"]["missing"] == []
