@@ -587,6 +587,12 @@ META_PHRASES = (
     "i don't think i have had", "not sure if this is", "not sure this is", "kind of example you", "sort of example you",
     "what you're looking for", "what you are looking for",
 )  # fmt: skip
+# a sentence opening that points back at what was just told ("Anyway, this was my part of it."): no beat
+POINTING_BACK = (
+    "this was my part", "that was my part", "this is my part", "that's my part", "this was my piece",
+    "that was my piece", "that was my side", "that was our part", "that's what i did", "that was what i did",
+    "that's what we did",
+)  # fmt: skip
 # words that make a very short sentence carry content ("It worked." is a result, "Yeah." is not)
 CONTENT_HINTS = {"worked", "failed", "broke", "shipped", "nothing", "zero", "everything", "nobody", "fixed"}
 SEQUENCE_STARTS = {

@@ -148,6 +148,9 @@ def read(words: list[str]) -> Reading:
     # "I tell my team lead…" names a person, not the team the story is set in
     people = re.sub(r" team (lead|leads|lead's|manager|mate|mates) ", r" \1 ", text)
     r.setting = any(f" {p} " in people for p in lx.SETTING_PHRASES)
+    # "Anyway, this was my part of it.": pointing back at the story, when nothing else is said
+    back = " ".join(w for w in words if w not in lx.OPENERS and w != "anyway")
+    r.meta = r.meta or (len(said) <= 8 and any(back.startswith(p + " ") for p in lx.POINTING_BACK))
     lead = _lead(words)
     r.sequence = (
         lead[0] in lx.SEQUENCE_STARTS

@@ -1002,3 +1002,15 @@ def test_someone_wanting_a_thing_ready_by_a_time_is_the_task_and_every_monday_is
     result = analyze_text(text)
     assert beats(result)[:3] == ["situation", "situation", "task"]
     assert result["star"]["missing"] == []
+
+
+def test_a_closing_line_pointing_back_at_my_part_is_no_beat_and_no_task() -> None:
+    text = (
+        "At my last job the warehouse bill was about thirty thousand dollars a month.\n"
+        "I found one report scanning the whole events table every five minutes.\n"
+        "I partitioned the table by day and made the report read only the last week.\n"
+        "Anyway, that was my part of it."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-1] is None
+    assert sorted(result["star"]["missing"]) == ["result", "task"]
