@@ -28,11 +28,24 @@ def _counted(words: list[str], i: int) -> bool:
 # a span of time said in words, on either side of a before→after: "a week", "an afternoon", "a few minutes"
 _SPAN = (
     r"(?:(?:an?|one|a few|a couple of|several|about|roughly|just|under|less than|half an?|most of an?) )?"
-    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|quarters?|sprints?|afternoon|morning|evening|night)"
+    r"(?:milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|quarters?|sprints?|afternoon|morning"
+    r"|evening|night|hourly|daily|weekly|monthly)"
 )
-_BEFORE_AFTER = re.compile(rf"\bfrom {_SPAN} (?:down |up )?to {_SPAN}\b")
-# "back under a minute", "less than an hour": a bound said in words
-_BOUND = re.compile(r"\b(?:under|below|less than) (?:an?|one) (second|minute|hour|day|week)\b")
+# an amount said without a number: "dozens", "a handful", "single digits", "none"
+_AMOUNT = r"(?:dozens|hundreds|thousands|a handful|single digits|double digits|none|zero|nothing|almost none)"
+_BEFORE_AFTER = re.compile(
+    rf"\bfrom (?:{_SPAN}|{_AMOUNT})(?: an? \w+)? (?:down |up )?to (?:{_SPAN}|{_AMOUNT})\b"
+    rf"|\b{_SPAN} instead of (?:the |a |an )?(?:{_SPAN}|\w+ly)\b"  # "an afternoon instead of a week", "hourly instead of daily"
+)
+# "back under a minute", "less than an hour", "a couple of hours a week", "down to zero", "by a factor of three"
+_BOUND = re.compile(
+    r"\b(?:under|below|less than) (?:an?|one) (second|minute|hour|day|week)\b"
+    r"|\ba couple of (?:seconds|minutes|hours|days|weeks|months)\b(?! (?:later|ago|earlier))"
+    r"|\b(?:to|down to|dropped to|fell to) (?:zero|none|single digits|a handful)\b"
+    r"|\bby a factor of \w+"
+)
+# "a team of five", "the five of us": how many people did the work, not what it changed
+_PEOPLE = re.compile(r"\b(?:team|group|squad) of (?:\w+ )?$")
 
 
 def _which(words: list[str], i: int) -> bool:
@@ -92,7 +105,8 @@ def quantities(words: list[str]) -> list[int]:
             i > 1 and words[i - 1] == "to" and "from" in words[max(0, i - 7) : i - 1]
         ):
             has_unit = True  # "from twelve to two": a before→after even without a unit
-        if has_unit and not (_which(words, i) and " from " not in f" {' '.join(words)} "):
+        team = bool(_PEOPLE.search(" ".join(words[max(0, i - 3) : i]) + " "))
+        if has_unit and not team and not (_which(words, i) and " from " not in f" {' '.join(words)} "):
             out.append(i)
     for i in range(len(words) - 3):
         # "from minutes to seconds", "from days to hours": a before→after in units alone
@@ -121,6 +135,8 @@ def quantities(words: list[str]) -> list[int]:
     # "from a week to an afternoon", "back under a minute": measured in words, without a digit
     for m in [*_BEFORE_AFTER.finditer(text), *_BOUND.finditer(text)]:
         at = len(text[: m.start()].split())
+        if at and words[at - 1] in lx.SPENT_FOR | {"after", "within"}:
+            continue  # "after a couple of months", "spent a couple of weeks": when, or how long the work took
         if at not in out:
             out.append(at)
     out += [

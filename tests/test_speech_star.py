@@ -1014,3 +1014,26 @@ def test_a_closing_line_pointing_back_at_my_part_is_no_beat_and_no_task() -> Non
     result = analyze_text(text)
     assert beats(result)[-1] is None
     assert sorted(result["star"]["missing"]) == ["result", "task"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "measured"),
+    [
+        ("failures dropped to zero", True),
+        ("the backlog went down to a couple of days", True),
+        ("tickets fell to single digits", True),
+        ("pages went from dozens a week to a handful", True),
+        ("onboarding took an afternoon instead of a week", True),
+        ("the report refreshes hourly instead of daily", True),
+        ("latency dropped from seconds to milliseconds", True),
+        ("costs fell by a factor of three", True),
+        ("we were a team of five engineers", False),  # who did the work, not what it changed
+        ("i spent a couple of weeks on it", False),
+        ("after a couple of months it was adopted", False),
+        ("a couple of weeks later it broke", False),
+    ],
+)
+def test_amounts_said_in_words_measure_and_a_team_size_does_not(sentence: str, measured: bool) -> None:
+    from prepdeck.recordings.quantities import quantities
+
+    assert bool(quantities(sentence.split(" "))) is measured
