@@ -63,6 +63,8 @@ def findings(result: dict[str, Any]) -> tuple[set[str], int]:
                 got.append("missing scale")
         elif "without a unit" in low:
             got.append("numbers without units")
+        elif low.startswith("check the arithmetic"):
+            got.append("wrong units")
         elif "came after" in low or "order" in low:
             got.append("out of order")
         elif "too short" in low:

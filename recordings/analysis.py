@@ -281,6 +281,10 @@ def _unit(norm: str) -> str:
     return f"{units[left]}/{right}" if right and left in units else ""
 
 
+# after a figure, "10 M events", "3 bn rows": millions and billions written short
+_SCALES = {**SCALE_WORDS, "m": 1e6, "mn": 1e6, "bn": 1e9}
+
+
 def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     i, n = 0, len(toks)
@@ -320,8 +324,8 @@ def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
         if value is None:
             i += 1
             continue
-        while m and j + 1 < n and toks[j + 1].norm in SCALE_WORDS:
-            value *= SCALE_WORDS[toks[j + 1].norm]
+        while m and j + 1 < n and toks[j + 1].norm in _SCALES:
+            value *= _SCALES[toks[j + 1].norm]
             j += 1
         if not unit and j + 1 < n and _unit(toks[j + 1].norm):
             unit = _unit(toks[j + 1].norm)

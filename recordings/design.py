@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from prepdeck.recordings import arithmetic
 from prepdeck.recordings import lexicon as lx
 from prepdeck.recordings import star as star_model
 
@@ -274,6 +275,7 @@ def analyze(
     if not frame.sized:
         bare = []  # a model not asked to be sized: its numbers are kinds and codes ("type 2", "3NF")
     missing = [p for p in parts if p not in found]
+    sums = arithmetic.check(toks, spans, numbers)
     spoken = sum(1 for t in toks if t.filler is None)
     too_short = 0 < spoken < MIN_WORDS and length in (None, "short")
     warnings: list[str] = []
@@ -310,6 +312,9 @@ def analyze(
             )
         if "tradeoffs" in missing:
             warnings.append("no trade-off named: say what you gave up and why")
+    wrong = arithmetic.message(sums)
+    if wrong:  # a wrong figure is its own problem, whatever the answer's length or structure
+        warnings.append(wrong)
     return {
         "structure": structure.name,
         "sentences": [
@@ -323,6 +328,7 @@ def analyze(
         "numbers_with_units": sized,
         "numbers_without_units": bare,
         "tradeoffs": tradeoffs,
+        "arithmetic": sums,
         "too_short": too_short,
         "warnings": warnings,
     }

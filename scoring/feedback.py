@@ -96,9 +96,10 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
     def said(start: str) -> str | None:  # the analysis's own message, so both views say the same
         return next((w for w in warned if w.startswith(start)), None)
 
+    sums = said("check the arithmetic")  # a wrong figure is said whatever the answer's length
     if d.get("too_short"):  # one problem: a timed answer's length line already says it
         short = said("too short")
-        return [Check(False, short)] if short else []
+        return [Check(False, m) for m in (short, sums) if m]
     order = [SHOWN.get(p, p) for p in d.get("order") or []]
     unsized = said("no numbers with units")
     # trade-offs have their own line, and so has scale when nothing at all was sized
@@ -132,7 +133,13 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
         f"trade-offs named {trade}×" if trade else "no trade-off named: say what you gave up and why",
     )
     story = said("this tells what you did")
-    return [*([Check(False, story)] if story else []), parts, *numbers, tradeoffs]
+    return [
+        *([Check(False, story)] if story else []),
+        parts,
+        *numbers,
+        *([Check(False, sums)] if sums else []),
+        tradeoffs,
+    ]
 
 
 def answer_checks(r: dict[str, Any], card_type: str | None = None) -> list[Check]:

@@ -297,3 +297,82 @@ def test_the_review_screen_says_model_for_a_model() -> None:
     checks = design_checks(analyze_text(GOOD_MODEL, kind="design", frame=frame(MODEL_CARD)))
     assert checks[0].ok and checks[0].text.startswith("model: grain → entities & keys")
     assert not any("number" in c.text for c in checks)  # not asked to size: no numbers line
+
+
+# -- stated arithmetic is checked (recordings/arithmetic.py) ---------------------------------------------
+
+
+def _sums(text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    r = design(text)
+    return r["design"]["arithmetic"], [w for w in r["warnings"] if w.startswith("check the arithmetic")]
+
+
+@pytest.mark.parametrize(
+    ("text", "should"),
+    [
+        (
+            "Storage grows by 100 GB/day × 365 = 3.6 PB a year.",
+            "100 GB/day × 365 is about 36.5 TB, not 3.6 PB a year",
+        ),
+        (
+            "50k TPS times 1 KB is 50 MB a second. Times 86,400 seconds that's 4.3 GB per day.",
+            "50 MB a second × 86,400 seconds is about 4.32 TB, not 4.3 GB per day",
+        ),
+        ("Ingest is 50 MB/s, which is about 430 GB a day.", "50 MB/s is about 4.32 TB, not 430 GB a day"),
+        (
+            "We have 2 TiB × 24 × 30 = 144 TiB scanned a month.",
+            "2 TiB × 24 × 30 is about 1.41 PiB, not 144 TiB",
+        ),
+        (
+            "Each of the 2,000 jobs writes 5 MB, so 2,000 × 5 MB = 1 TB.",
+            "2,000 × 5 MB is about 10 GB, not 1 TB",
+        ),
+    ],
+)
+def test_a_wrong_stated_computation_is_said_once_with_what_it_should_be(text: str, should: str) -> None:
+    sums, said = _sums(text)
+    assert said == [f"check the arithmetic: {should}"], said
+    assert [s["right"] for s in sums].count(False) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ingest is 50,000 × 1 KB = 50 MB/s. Per day, 50 MB/s × 86,400 s = 4.32 TB/day. Per year, 4.32 TB × 365 ≈ 1.58 PB.",
+        "That is 1.5768 PB, or about 1.4 PiB in binary units.",  # binary against decimal units
+        "10 M events × 1 KB = 10 GB a day, and 2 billion a day is about 23k a second.",
+        "2 TiB × 24 × 30 = 1,440 TiB/month, and 1,440 TiB × $6.25/TiB ≈ $9,000.",  # rates, money per unit
+        "Ten brokers: 50,000 / 5,000 = 10 partitions at least, and 4.32 TB/day × 7 × 3 = 90.72 TB of disk.",
+    ],
+)
+def test_right_computations_rounded_or_in_binary_units_pass(text: str) -> None:
+    sums, said = _sums(text)
+    assert sums and all(s["right"] for s in sums) and said == [], sums
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We keep 7 days of events at 2 TB a day, and 3 replicas, so 42 TB.",  # not said as a computation
+        "The volume is 1 TB per day, which is roughly 23,000 events per second.",  # bytes against events
+        "Kafka keeps 7 days, which is 30 TB on the brokers.",  # a duration against a size
+        "Two regions, so 4 clusters, and 12 partitions is 24 consumers.",  # counts, no operator
+        "At 5,000 changes a second of 1 KB each, that is 5 MB a second.",  # implied, never guessed
+    ],
+)
+def test_what_is_not_stated_as_a_computation_is_never_judged(text: str) -> None:
+    sums, said = _sums(text)
+    assert said == [] and all(s["right"] for s in sums), sums
+
+
+def test_the_review_screen_says_a_wrong_sum_once() -> None:
+    from prepdeck.scoring.feedback import design_checks
+
+    checks = design_checks(
+        design("50k TPS times 1 KB is 50 MB a second. Times 86,400 seconds that's 4.3 GB per day.")
+    )
+    wrong = [c for c in checks if "arithmetic" in c.text]
+    assert [c.text for c in wrong] == [
+        "check the arithmetic: 50 MB a second × 86,400 seconds is about 4.32 TB, not 4.3 GB per day"
+    ]
+    assert not wrong[0].ok
