@@ -513,6 +513,10 @@ STATE_PAST = {
 }  # fmt: skip
 # present verbs of a state of mind, not a step ("I never trust a new source", "I like to know")
 STATE_NOW = frozenset({"trust", "like", "love", "hate", "believe", "doubt", "prefer", "understand", "mind"})
+# -ing forms that keep a state, not a step ("we are having problems", "I'm being careful")
+STATE_ING = frozenset(
+    {"having", "being", "struggling", "facing", "seeing", "getting", "running", "using", "losing"}
+)
 # "I was asked to", "we were told to": someone gave the speaker a goal
 PASSIVE_TASK = {
     "asked",
@@ -522,6 +526,7 @@ PASSIVE_TASK = {
     "supposed",
     "expected",
     "responsible",
+    "accountable",
     "assigned",
     "charged",
 }
@@ -533,9 +538,9 @@ PRESENT_VERBS = {
 }  # fmt: skip
 GOAL_PHRASES = (
     "had to", "needed to", "need to", "have to", "the goal", "our goal", "my goal", "the aim", "the ask",
-    "was asked to", "were asked to", "been asked to", "been told to", "been tasked", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "was on me", "i own", "we own", "the question i got", "the question we got",
+    "was asked to", "were asked to", "been asked to", "been told to", "been tasked", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "asking me to", "asks me to", "asking us to", "asks us to", "wants me to", "wants us to", "was on me", "i own", "we own", "the question i got", "the question we got",
     "fell to me", "landed on me", "up to me", "my job", "my responsibility", "i owned", "i was responsible",
-    "deadline", "by friday", "by monday", "by the end of", "in time for", "without breaking",
+    "deadline", "by friday", "by monday", "by the end of", "by end of", "before end of", "before the end of", "in time for", "without breaking",
     "without losing", "without downtime", "without any", "only had", "we had until", "i had until",
     "budget", "requirement", "was supposed to", "were supposed to", "expected to", "the priority",
     "make sure", "so that", "the constraint", "could not afford", "couldn't afford", "could not go down",
@@ -567,7 +572,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "stuck with me",

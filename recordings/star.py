@@ -305,6 +305,19 @@ def read(words: list[str]) -> Reading:
             r.event = True  # "next week I'm presenting it to the architecture group": a step already arranged
         elif w in lx.BE_NOW and not verb.endswith("ing"):
             r.state = True  # "I'm on the platform team", "they're pretty annoyed": a description
+        elif (
+            subject in ("i", "we")
+            and verb in ("am", "are", "'m", "'re")
+            and nxt.endswith("ing")
+            and not subordinate
+        ):
+            # "we are having a big problem with slow reports": a state, the scene; "I am rewriting the worst
+            # queries": my step, told in the present progressive
+            r.present_now = True
+            if nxt in lx.STATE_ING:
+                r.state = True
+            else:
+                r.we_now = r.we_now or subject
         elif w in ("i've", "we've") or (
             verb in ("have", "has", "haven't", "hasn't") and (nxt == "been" or _past_verb(nxt))
         ):
@@ -378,6 +391,10 @@ def read(words: list[str]) -> Reading:
         r.obligation = False
     if imagined or re.search(r" (haven't|hasn't|never|didn't|don't) (had|have|need|needed) to ", text):
         r.obligation = False  # "since I haven't had to do that yet": no goal
+    if lead[0] == "if" and r.hypothetical and not r.counterfactual:
+        # "If a stakeholder asked me for data I knew was wrong, I would first…": the ask is imagined, the
+        # sentence is the step I'd take
+        r.obligation = False
     goals = [p for p in lx.GOAL_PHRASES if f" {p} " in text]
     met = re.search(r" (before|ahead of|by) the deadline ", text)
     if goals == ["deadline"] and met and (r.deed or r.we_now) and not r.hypothetical:

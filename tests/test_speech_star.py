@@ -1037,3 +1037,37 @@ def test_amounts_said_in_words_measure_and_a_team_size_does_not(sentence: str, m
     from prepdeck.recordings.quantities import quantities
 
     assert bool(quantities(sentence.split(" "))) is measured
+
+
+def test_a_story_told_in_the_present_progressive_has_its_scene_task_and_steps() -> None:
+    text = (
+        "In my company we are having a big problem with slow reports.\n"
+        "My manager is asking me to make them faster before end of quarter.\n"
+        "I am rewriting the worst queries and adding indexes.\n"
+        "After this the reports are three times faster."
+    )
+    result = analyze_text(text)
+    assert beats(result) == ["situation", "task", "action", "result"]
+    assert result["star"]["missing"] == [] and result["quantified_result"] is True
+
+
+def test_accountable_for_is_the_task_and_in_my_view_a_lesson() -> None:
+    text = (
+        "Across the organisation nobody could say who owned which data.\n"
+        "I was accountable for an ownership model the directors would sign.\n"
+        "I interviewed each domain lead and drafted the model.\n"
+        "The directors signed it off and it became the standard.\n"
+        "In my view, writing it down early saves everyone time."
+    )
+    assert beats(analyze_text(text)) == ["situation", "task", "action", "result", "reflection"]
+
+
+def test_an_ask_inside_an_if_of_what_i_would_do_is_not_a_task() -> None:
+    text = (
+        "If a stakeholder asked me for numbers I knew were wrong, I would first find out what they needed them for.\n"
+        "Then I would show them the problem with one example.\n"
+        "Being honest early saves everyone time."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert "task" in result["star"]["missing"]
