@@ -48,6 +48,9 @@ _BOUND = re.compile(
 _PEOPLE = re.compile(r"\b(?:team|group|squad) of (?:\w+ )?$")
 
 
+_WHEN = frozenset({"in", "within", "after", "each", "every", "per", "next", "last", "this", "that"})
+
+
 def _which(words: list[str], i: int) -> bool:
     """A small number after "the" names which things ("the two use cases that mattered", "the three
     competing versions"), it does not measure them; "every one of the 48,000 rows" still counts."""
@@ -79,7 +82,8 @@ def quantities(words: list[str]) -> list[int]:
         if w == "half" and nxt in ("an", "a"):
             continue  # "half an hour later": when
         if w in lx.FRACTIONS and i and words[i - 1] in ("a", "one", "by", "two", "three"):
-            numeric = True  # "by a third", "two thirds"
+            # "by a third", "two thirds"; but "within a quarter", "the next quarter" say when
+            numeric = not (w.startswith("quarter") and i > 1 and words[i - 2] in lx.SPENT_FOR | _WHEN)
         if (
             w in ("hundred", "thousand", "million")
             and i

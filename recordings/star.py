@@ -161,7 +161,12 @@ def read(words: list[str]) -> Reading:
     # "Bringing them a draft got a faster answer than asking an open question": an -ing subject weighed
     # against another way of working is a lesson, not an outcome
     gerund = len(lead[0]) > 5 and lead[0].endswith("ing") and lead[0] not in lx.NOT_GERUNDS
-    claim = _general(words) or (gerund and " than " in text)
+    # "Automating the boring checks first buys the most time": an -ing subject with a present verb, a rule
+    rule = gerund and not any(_past_verb(w) for w in words) and not (lx.I_WORDS | lx.WE_WORDS) & set(words)
+    rule = rule and any(
+        w in ("is", "are", "pays", "buys", "saves", "beats", "makes", "helps", "works") for w in lead[1:8]
+    )
+    claim = _general(words) or (gerund and " than " in text) or rule
     r.lesson = bool(lessons) or claim
     # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
     r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
@@ -372,16 +377,23 @@ def read(words: list[str]) -> Reading:
     note = words[:1] == lead[:1] and not r.lesson  # typed, not "and scanned bytes dropped…"
     if not r.subject and note and (_past_verb(lead[0]) or lead[0] in lx.ED_AFTER_SUBJECT):
         r.event, r.subject = True, "i"  # typed notes drop the "I": "Profiled the stages, salted the key."
-    elif not r.subject and not r.lesson and any(_past_verb(w) for w in words):
+    elif (
+        not (r.subject and (r.event or r.state or r.present_now or r.hypothetical or r.perfect_past))
+        and not (r.lesson or r.progressive or r.obligation)
+        and any(_past_verb(w) for w in words)
+    ):
+        # no subject, or one whose verb comes later ("Nobody on the team knew Terraform")
         first = next(i for i, w in enumerate(words) if w in ("had", "hadn't") or _past_verb(w))
         after = words[first + 1] if first + 1 < n else ""
         # "my PR had been sitting there for weeks with comments that kept changing", "most tables hadn't been
         # read in months": the past perfect first
         if words[first] in ("had", "hadn't") and (after in lx.PARTICIPLES or _past_verb(after)):
             r.perfect_past = True
+        elif words[first] in lx.STATE_PAST:
+            r.state = True
         else:
             r.event = True
-        r.subject = "they"
+        r.subject = r.subject or "they"
     if lead[0] in lx.NOTE_GOALS:
         r.obligation = True  # "Goal: under two hours by quarter close"
     elif lead[0] in lx.NOTE_SCENES:
@@ -396,6 +408,15 @@ def read(words: list[str]) -> Reading:
         # sentence is the step I'd take
         r.obligation = False
     goals = [p for p in lx.GOAL_PHRASES if f" {p} " in text]
+    done_verb = r.event or any(_past_verb(w) and w not in lx.STATE_PAST for w in words)
+    if (
+        goals
+        and all(g.startswith("without ") for g in goals)
+        and done_verb
+        and not re.search(r" to \w+ ", text)
+    ):
+        # "The upgrade went through without downtime": how it went, not a condition to meet
+        r.obligation, r.outcome = False, True
     met = re.search(r" (before|ahead of|by) the deadline ", text)
     if goals == ["deadline"] and met and (r.deed or r.we_now) and not r.hypothetical:
         # "We switch finance over before the deadline", "we shipped it ahead of the deadline": met, an outcome
@@ -596,15 +617,16 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
 def _asked_first(beats: list[str | None], readings: list[Reading]) -> list[str | None]:
     """A story that opens on goals and has no scene, whose own goal comes later ("The ML team asked us to
     expose raw clicks. That data had emails in it. I had to say no without blocking them."): what came before
-    my goal, someone else's ask included, is the scene."""
-    if "situation" in beats:
-        return beats
+    my goal, someone else's ask included, is the scene (also when a line of it already reads as the scene)."""
     lead = 0
-    while lead < len(beats) and beats[lead] == "task":
+    while lead < len(beats) and beats[lead] in ("task", "situation"):
         lead += 1
     own = [i for i in range(lead) if readings[i].subject in ("i", "we") and readings[i].obligation]
-    if lead < 2 or not own or own[0] == 0:
+    if lead < 2 or not own or own[0] == 0 or "task" not in beats[: own[0]]:
         return beats
+    ask = beats.index("task")
+    if "situation" in beats[:ask] or ("situation" in beats and "situation" not in beats[ask : own[0]]):
+        return beats  # "Our job was slow. My manager asked me to fix it. I had to…": the scene came first
     return ["situation"] * own[0] + beats[own[0] :]
 
 

@@ -1071,3 +1071,57 @@ def test_an_ask_inside_an_if_of_what_i_would_do_is_not_a_task() -> None:
     result = analyze_text(text)
     assert result["star"]["story"] is False
     assert "task" in result["star"]["missing"]
+
+
+def test_a_subject_with_a_phrase_before_its_verb_and_work_that_landed_with_me() -> None:
+    text = (
+        "Nobody on the team knew Terraform.\n"
+        "So it landed with me.\n"
+        "I learned it over a weekend and wrote our first modules.\n"
+        "The team now deploys infrastructure without waiting on ops."
+    )
+    assert beats(analyze_text(text)) == ["situation", "task", "action", "result"]
+
+
+def test_a_change_that_went_through_without_downtime_is_the_outcome_not_a_constraint() -> None:
+    text = (
+        "In 2022 our jobs still ran on an old Spark version.\n"
+        "I had to upgrade them before support ended.\n"
+        "I led the upgrade and ran old and new side by side for a week.\n"
+        "The upgrade went through without downtime."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-1] == "result" and result["star"]["missing"] == []
+    from prepdeck.recordings.star import read
+
+    went, goal = "the migration went through without downtime", "i had to move it without downtime"
+    assert read(went.split(" ")).outcome and not read(went.split(" ")).obligation
+    assert read(goal.split(" ")).obligation  # still the constraint
+
+
+def test_within_a_quarter_says_when_and_an_ing_rule_in_the_present_is_a_lesson() -> None:
+    text = (
+        "Our CFO didn't trust the revenue numbers.\n"
+        "I had to win her trust back.\n"
+        "I reconciled them against the ledger and published the differences every week.\n"
+        "Within a quarter she was quoting our dashboard in board meetings.\n"
+        "Publishing the differences openly builds more trust than hiding them."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-2:] == ["result", "reflection"]
+    assert result["quantified_result"] is False
+    text2 = text.replace("builds more trust than hiding them", "is what builds trust")
+    assert beats(analyze_text(text2))[-1] == "reflection"
+
+
+def test_someone_elses_ask_then_the_scene_then_my_own_goal_is_all_scene() -> None:
+    # a guard: "Those recordings had card numbers" now reads as the scene (it had no tense before), so the
+    # ask before it is turned into scene even though the answer already has one
+    text = (
+        "The sales team asked us to hand over the raw call recordings so they could train a model on them.\n"
+        "Those recordings had card numbers in them.\n"
+        "I had to say no without stalling their project.\n"
+        "I built them a redacted transcript table instead.\n"
+        "They shipped their project on time."
+    )
+    assert beats(analyze_text(text))[:3] == ["situation", "situation", "task"]
