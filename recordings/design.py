@@ -91,6 +91,7 @@ class Frame:
 
     structure: Structure = SYSTEM
     sized: bool = True  # "no numbers with units" and bare numbers are said only when sizing is asked
+    expected: tuple[str, ...] | None = None  # the parts asked for; None: the structure's every part
 
 
 def _card_text(card: Any, *fields: str) -> str:
@@ -103,9 +104,16 @@ def frame(card: Any) -> Frame:
     """The frame of a design card's answer, decided here only, from what any deck's card has (built-in or
     a user's): a card whose title or prompt asks for a data model (grain, facts and dimensions, SCD, "Model
     the …", "give the tables") is read as a model, as is one tagged as modeling whose prompt names tables,
-    keys or a schema; a model is asked for numbers only when the card's own answer sizes it."""
+    keys or a schema; a model is asked for numbers only when the card's own answer sizes it. A card whose
+    prompt asks only for an estimate (work out, size, calculate, quantify… and nothing to design or plan)
+    expects the sizing and the parts its prompt names ("state your assumptions": the requirements)."""
     if card is None:
         return Frame()
+    prompt = _card_text(card, "prompt")
+    if _hits(prompt, lx.ESTIMATE_ASKS) and not _hits(prompt, lx.DESIGN_ASKS):
+        # an estimate ("work out the volume…, state your assumptions"): the sizing and what the prompt names
+        named = {p for p in PARTS if _hits(prompt, SYSTEM.signposts[p])}
+        return Frame(expected=tuple(p for p in PARTS if p in named | {"scale"}))
     asked = _card_text(card, "title", "prompt")
     tags = {t.lower() for t in getattr(card, "tags", ()) or ()}
     cued = _hits(asked, lx.MODEL_CUES)
@@ -274,14 +282,16 @@ def analyze(
     sized, bare = _number_words(toks, numbers)
     if not frame.sized:
         bare = []  # a model not asked to be sized: its numbers are kinds and codes ("type 2", "3NF")
-    missing = [p for p in parts if p not in found]
+    expected = frame.expected or parts
+    missing = [p for p in parts if p not in found and p in expected]
     sums = arithmetic.check(toks, spans, numbers)
     spoken = sum(1 for t in toks if t.filler is None)
     too_short = 0 < spoken < MIN_WORDS and length in (None, "short")
     warnings: list[str] = []
     if too_short:
         if length is None:
-            walk = ", ".join(SHOWN.get(p, p) for p in parts[:-1]) + f" and {SHOWN['tradeoffs']}"
+            *most, last = [SHOWN.get(p, p) for p in expected]
+            walk = f"{', '.join(most)} and {last}" if most else last
             warnings.append(
                 f"too short to judge as a {structure.noun} ({spoken} words): walk through the {walk}"
             )
@@ -321,7 +331,9 @@ def analyze(
             {"text": " ".join(t.raw for t in toks[a : b + 1]), "part": part}
             for (a, b), part in zip(spans, labels, strict=True)
         ],
-        "parts": {p: {"found": p in found, "sentences": labels.count(p)} for p in parts},
+        "parts": {
+            p: {"found": p in found, "sentences": labels.count(p), "expected": p in expected} for p in parts
+        },
         "order": order,
         "in_order": firsts == sorted(firsts),
         "missing": missing,

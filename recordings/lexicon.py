@@ -637,7 +637,7 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "requirement", "requirements", "functional", "non-functional", "need to support", "needs to",
         "we need", "they need", "within", "has to", "have to", "expect", "expects", "available",
         "should support", "must", "users", "use case", "use cases", "clarify", "assume", "assuming",
-        "assumption", "scope", "sla", "slo", "freshness", "consumers", "the ask", "goal", "out of scope",
+        "assumption", "assumptions", "scope", "sla", "slo", "freshness", "consumers", "the ask", "goal", "out of scope",
         "read pattern", "access pattern", "who reads", "query patterns",
     ),
     "architecture": (
@@ -736,6 +736,16 @@ MODEL_CUES = (
     "surrogate keys", "data model", "the tables", "which tables", "entities", "erd", "schema for",
     "design the schema", "design a schema", "model the", "model a", "model an", "model subscriptions",
     "model inventory", "give the model", "the data model",
+)  # fmt: skip
+# a design card whose prompt asks only for an estimate (recordings/design.py `frame`): it expects the sizing
+# and the parts its prompt names, not a whole design
+ESTIMATE_ASKS = (
+    "work out", "size the", "sizing", "estimate", "calculate", "how much", "how many", "quantify", "add it up",
+    "arithmetic",
+)  # fmt: skip
+DESIGN_ASKS = (
+    "design", "plan", "architecture", "build", "lay out", "pipeline", "walk through", "end to end", "end-to-end",
+    "describe", "layout", "how you", "how do you", "how would you", "which engine", "system",
 )  # fmt: skip
 MODEL_TAGS = frozenset(
     {"modeling", "modelling", "data-modeling", "data-modelling", "dimensional", "scd", "scd2", "star-schema",

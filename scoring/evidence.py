@@ -212,7 +212,9 @@ def design_parts(analysis: dict[str, Any]) -> tuple[int, int] | None:
     parts = design.get("parts") if isinstance(design, dict) else None
     if not isinstance(parts, dict) or not parts:
         return None
-    return sum(bool(p.get("found")) for p in parts.values() if isinstance(p, dict)), len(parts)
+    # a narrow card's parts it does not ask for ("expected": false) count neither way
+    asked = [p for p in parts.values() if isinstance(p, dict) and p.get("expected", True)]
+    return sum(bool(p.get("found")) for p in asked), len(asked)
 
 
 def answer_kind(analysis: dict[str, Any], card_type: str | None = None) -> str:

@@ -128,9 +128,16 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
         else []
     )
     trade = int(d.get("tradeoffs") or 0)
-    tradeoffs = Check(
-        bool(trade),
-        f"trade-offs named {trade}×" if trade else "no trade-off named: say what you gave up and why",
+    asked = ((d.get("parts") or {}).get("tradeoffs") or {}).get("expected", True)  # an estimate card: not
+    tradeoffs = (
+        [
+            Check(
+                bool(trade),
+                f"trade-offs named {trade}×" if trade else "no trade-off named: say what you gave up and why",
+            )
+        ]
+        if asked or trade
+        else []
     )
     story = said("this tells what you did")
     return [
@@ -138,7 +145,7 @@ def design_checks(r: dict[str, Any]) -> list[Check]:
         parts,
         *numbers,
         *([Check(False, sums)] if sums else []),
-        tradeoffs,
+        *tradeoffs,
     ]
 
 

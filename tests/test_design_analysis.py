@@ -376,3 +376,45 @@ def test_the_review_screen_says_a_wrong_sum_once() -> None:
         "check the arithmetic: 50 MB a second × 86,400 seconds is about 4.32 TB, not 4.3 GB per day"
     ]
     assert not wrong[0].ok
+
+
+# -- a card that asks only for an estimate is judged against what it asks ---------------------------------
+
+ESTIMATE_CARD = _card(
+    prompt="The API takes 20,000 requests a second at peak, 2 KB each, kept 90 days. Work out the ingest "
+    "rate and the storage per day and for the retention. State your assumptions."
+)
+ESTIMATE = """Assumptions: 20,000 requests a second is the peak, 2 KB after compression, decimal units.
+Ingest is 20,000 × 2 KB = 40 MB/s, and 40 MB/s × 86,400 s = 3.46 TB a day at a sustained peak.
+For the retention, 3.46 TB × 90 ≈ 311 TB, so the raw requests go to object storage partitioned by day."""
+
+
+def test_an_estimate_card_is_not_asked_for_reliability_or_trade_offs() -> None:
+    from prepdeck.recordings.design import frame
+    from prepdeck.scoring.evidence import design_parts
+    from prepdeck.scoring.feedback import design_checks
+
+    f = frame(ESTIMATE_CARD)
+    assert f.expected == ("requirements", "scale")
+    r = analyze_text(ESTIMATE, kind="design", frame=f)
+    assert r["warnings"] == [] and r["design"]["missing"] == []
+    assert r["design"]["parts"]["reliability"] == {"found": False, "sentences": 0, "expected": False}
+    assert design_parts(r) == (2, 2)  # design communication counts only the parts the card asks for
+    assert all(c.ok for c in design_checks(r)), design_checks(r)  # the review screen asks nothing more
+    # without its assumptions it is told that, and nothing it was not asked
+    bare = analyze_text(ESTIMATE.split("\n", 1)[1], kind="design", frame=f)
+    assert bare["warnings"] == ["design parts not heard: requirements"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Design the ingestion pipeline for 20,000 requests a second and estimate its storage per day.",
+        "How do you compute the card's 24-hour average in the stream? Which engine, what state?",
+        "Where do raw events live for a year? Describe the layout and how much sits in the hot tier.",
+    ],
+)
+def test_a_card_that_asks_for_a_design_too_expects_every_part(prompt: str) -> None:
+    from prepdeck.recordings.design import frame
+
+    assert frame(_card(prompt=prompt)).expected is None
