@@ -568,7 +568,8 @@ OUTCOME_PHRASES = (
     "faster", "cheaper", "fewer", "less than", "more than", "incidents", "pages",
     "complaints", "tickets", "escalations", "churn", "in the end", "eventually", "ended up",
     "made it", "end up", "ends up", "kept the", "was back", "were back", "accepted", "agreed", "approved", "renewed", "accepts", "accepting",
-    "agrees", "approves", "signs off",
+    "agrees", "approves", "signs off", "was happy", "were happy", "was pleased", "were pleased", "was impressed",
+    "were impressed", "was relieved", "were relieved", "happier",
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
@@ -867,6 +868,10 @@ ASIDES = frozenset({"okay", "ok", "hmm", "sure", "alright"})
 # subjects of a claim about how things go in general ("I think people learn more from…")
 GENERIC = frozenset(
     {"people", "teams", "engineers", "you", "everyone", "nobody", "most", "managers", "juniors"}
+)
+# words ending in -s that open a sentence without being a plural subject in general ("Tuesdays", "thanks")
+NOT_GENERIC = frozenset(
+    {"thanks", "sometimes", "perhaps", "towards", "besides", "afterwards", "nowadays", "always"}
 )
 # -ing words that open a sentence without being its subject
 NOT_GERUNDS = frozenset(

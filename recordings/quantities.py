@@ -97,6 +97,11 @@ def quantities(words: list[str]) -> list[int]:
         before = [x for x in words[max(0, i - 3) : i] if x not in lx.APPROXIMATELY]
         if before and before[-1] in ("last", "past"):
             continue  # "the last three sprints": which ones, not how much
+        opening = [x for x in words[:i] if x not in lx.APPROXIMATELY and x not in lx.OPENERS]
+        if opening in (["within"], ["after"], ["in"]) and (
+            nxt in lx.DURATIONS or nxt.rstrip("s") in lx.DURATIONS
+        ):
+            continue  # "Within two quarters, most teams had adopted it": when it got there, not a measure
         if before and before[-1] in lx.SPENT_FOR and nxt in lx.DURATIONS:
             continue  # "spent about two months", "for like two weeks": how long it took to do, not an outcome
         has_unit = bool(re.search(r"[%x$]|\d(k|m|ms|s|h|gb|tb|mb|pb)$", w)) or nxt in lx.UNITS

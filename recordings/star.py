@@ -119,6 +119,16 @@ def _general(words: list[str]) -> bool:
     # first": how well something goes, made to depend on a circumstance and told in the present, is a rule
     # "Nobody owns a cost until you put a name next to it": anyone at all, in the present, is a rule too
     rule = bool(re.search(_RULE, " ".join(ws))) or (ws[0] in lx.GENERIC and ws[1] not in ("of", "in"))
+    # "Standards stick when the people who follow them help write them", "A shared glossary is the cheapest
+    # data tool there is": things in general (a bare plural, "a …"), with a condition or a superlative
+    plural = (
+        len(ws[0]) > 4 and ws[0].endswith("s") and not ws[0].endswith("ss") and ws[0] not in lx.NOT_GENERIC
+    )
+    joined = f" {' '.join(ws)} "
+    superlative = bool(re.search(r" (is|are) the (\w+est|best|worst|most|least) ", joined))
+    # not "Alerts now fire when lag passes ten minutes": what the story left in place
+    condition = plural and bool(re.search(r" (when|if|unless|once) ", joined)) and "now" not in ws
+    rule = rule or ((plural or ws[0] in ("a", "an")) and superlative) or (condition and not quantities(ws))
     past = (w for w in ws if _past_verb(w) and w not in lx.BASE_LIKE_PAST)  # "until you put a name on it"
     return rule and not (any(past) or (lx.I_WORDS | lx.WE_WORDS) & set(ws))
 
@@ -200,9 +210,11 @@ def read(words: list[str]) -> Reading:
             )
         )
     )  # "we had three weeks to get it in": the constraint; "support escalated it to me": the work came to me
-    r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES) or bool(
-        re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words)
-    )
+    # "nobody agreed on definitions", "they never approved it": an outcome word denied is how things stood
+    r.outcome = any(
+        f" {p} " in text and not re.search(rf" (nobody|no one|never|not|didn't|couldn't|wouldn't) {p} ", text)
+        for p in lx.OUTCOME_PHRASES
+    ) or bool(re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words))
     r.quantity = bool(quantities(words))
     # "way calmer", "it got worse after I deployed it": a change in how things were
     r.outcome = r.outcome or bool(
@@ -501,7 +513,8 @@ def is_hypothetical(readings: list[Reading]) -> bool:
     if not readings:
         return False
     hypo = sum(r.hypothetical and not r.counterfactual for r in readings)
-    past = sum(r.event or r.progressive or r.perfect_past for r in readings)
+    # a past verb inside a general lesson ("Most dashboards fail because nobody asked…") is not a story's event
+    past = sum((r.event or r.progressive or r.perfect_past) and not r.lesson_itself for r in readings)
     # "Say a stakeholder asks for a metric I think is misleading. I'd build it, but…": an imagined scene
     # and what I'd do in it, however short
     imagined = any(r.imagined for r in readings[:2])

@@ -1125,3 +1125,40 @@ def test_someone_elses_ask_then_the_scene_then_my_own_goal_is_all_scene() -> Non
         "They shipped their project on time."
     )
     assert beats(analyze_text(text))[:3] == ["situation", "situation", "task"]
+
+
+def test_a_past_verb_inside_a_closing_lesson_does_not_make_what_i_would_do_a_story() -> None:
+    text = (
+        "I'd start by asking what decision the dashboard supports.\n"
+        "Then I'd sketch it on paper with the stakeholder before building anything.\n"
+        "Most dashboards fail because nobody asked that first question."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert beats(result) == ["action", "action", "reflection"]
+
+
+def test_an_outcome_word_denied_is_the_scene_and_a_pleased_customer_is_the_result() -> None:
+    text = (
+        "I was the only data person at a startup.\n"
+        "Everyone wanted numbers and nobody agreed on definitions.\n"
+        "I wrote a one-page glossary and got the founders to sign it.\n"
+        "My manager told me the founders were pleased with how quickly it settled things.\n"
+        "A shared glossary is the cheapest data tool there is."
+    )
+    result = analyze_text(text)
+    assert beats(result) == ["situation", "situation", "action", "result", "reflection"]
+    assert result["star"]["missing"] == ["task"]
+
+
+def test_a_rule_about_things_in_general_is_a_lesson_and_within_two_quarters_is_when() -> None:
+    text = (
+        "We had grown to fourteen data teams, each with its own conventions.\n"
+        "I was asked to drive a shared modelling standard.\n"
+        "I wrote the standard together with the three largest teams and shipped a linter for it.\n"
+        "Within two quarters, most teams had adopted it.\n"
+        "Standards stick when the people who follow them help write them."
+    )
+    result = analyze_text(text)
+    assert beats(result)[-2:] == ["result", "reflection"]
+    assert result["quantified_result"] is False
