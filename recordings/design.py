@@ -104,7 +104,8 @@ def frame(card: Any) -> Frame:
     """The frame of a design card's answer, decided here only, from what any deck's card has (built-in or
     a user's): a card whose title or prompt asks for a data model (grain, facts and dimensions, SCD, "Model
     the …", "give the tables") is read as a model, as is one tagged as modeling whose prompt names tables,
-    keys or a schema; a model is asked for numbers only when the card's own answer sizes it. A card whose
+    keys or a schema; a model is asked for numbers, its partitioning and its trade-offs only when the card's
+    own answer gives them. A card whose
     prompt asks only for an estimate (work out, size, calculate, quantify… and nothing to design or plan)
     expects the sizing and the parts its prompt names ("state your assumptions": the requirements)."""
     if card is None:
@@ -125,7 +126,11 @@ def frame(card: Any) -> Frame:
         bool(re.search(r"\d\s*(?:×|x\s*\d)", getattr(card, "answer", None) or ""))
         or _hits(back, ("arithmetic", "row count", "rows per day", "rows a day", "sizing")) > 0
     )
-    return Frame(MODEL, sized=sized)
+    # the grain, keys, facts and history are every model's; its layout and its choices only when the card's
+    # own answer gives them (most model answers state rules, not trade-offs)
+    optional = {"access": lx.MODEL_LAYOUT, "tradeoffs": lx.MODEL_PARTS["tradeoffs"]}
+    expected = tuple(p for p in MODEL_PARTS if p not in optional or _hits(back, optional[p]))
+    return Frame(MODEL, sized=sized, expected=expected)
 
 
 def _hits(text: str, phrases: tuple[str, ...]) -> int:

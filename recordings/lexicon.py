@@ -730,6 +730,11 @@ MODEL_SIGNPOSTS: dict[str, tuple[str, ...]] = {
     "access": ("partitioning", "access", "queries", "serving", "performance", "clustering", "storage"),
     "tradeoffs": ("trade-off", "trade-offs", "tradeoff", "tradeoffs", "downside", "downsides", "rules", "rule"),
 }  # fmt: skip
+# a model card expects its physical layout only when its own answer or checklist gives one
+MODEL_LAYOUT = (
+    "partition", "partitioned", "partitioning", "cluster", "clustered", "clustering", "sort key", "index",
+    "indexes", "z-order", "bucketing", "bucketed", "distribution key",
+)  # fmt: skip
 # a design card that asks for a data model (recordings/design.py `frame`): words of its title or prompt
 MODEL_CUES = (
     "grain", "fact table", "fact tables", "facts", "dimension table", "dimension tables", "dimensions",

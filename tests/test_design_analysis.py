@@ -198,7 +198,8 @@ MODEL_CARD = _card(
     title="Library loans",
     prompt="Model the warehouse for a library: members borrow books and return them late. Give the tables, "
     "the grain of each fact and the keys.",
-    answer="fct_loan, one row per loan; dim_member SCD2 on address.",
+    answer="fct_loan, one row per loan, partitioned by checkout date; dim_member SCD2 on address rather than "
+    "overwriting it.",
 )
 GOOD_MODEL = """The grain of the main fact is one row per loan, from checkout to return.
 fct_loan carries member_key, book_key and branch_key, plus the checkout and due date keys.
@@ -237,6 +238,20 @@ def test_a_model_without_grain_or_history_is_told_so_once_and_never_asked_for_si
         "no trade-off named: say what you gave up and why",
     ]
     assert not any("number" in w or "requirements" in w or "reliability" in w for w in r["warnings"])
+
+
+def test_a_model_card_asks_for_layout_and_trade_offs_only_when_its_own_answer_gives_them() -> None:
+    from prepdeck.recordings.design import frame
+
+    terse = _card(prompt=MODEL_CARD.prompt, answer="fct_loan, one row per loan; dim_member SCD2 on address.")
+    assert frame(terse).expected == ("grain", "keys", "facts", "history")
+    no_layout = "\n".join(GOOD_MODEL.splitlines()[:4])  # grain, keys, facts, history; no layout, no choice
+    assert analyze_text(no_layout, kind="design", frame=frame(terse))["warnings"] == []
+    told = analyze_text(no_layout, kind="design", frame=frame(MODEL_CARD))["warnings"]
+    assert told == [
+        "model parts not heard: partitioning & access",
+        "no trade-off named: say what you gave up and why",
+    ]
 
 
 def test_a_model_card_whose_answer_sizes_it_asks_for_numbers() -> None:

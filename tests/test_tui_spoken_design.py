@@ -315,3 +315,52 @@ async def test_enter_in_a_number_field_of_the_spoken_view_moves_on_in_the_order_
         assert first.value == "48000" and view.query_one("#number-1", Input).value == "33.3"
         assert screen.focused is view  # back on the view: its keys record
     app.context.close()
+
+
+MODEL_DECK = """
+[deck]
+id = "my-models"
+title = "Models"
+round = "design"
+
+[[cards]]
+id = "library-loans"
+type = "design"
+title = "Library loans"
+prompt = "Model the warehouse for a library's loans. Give the tables, the grain of each fact and the keys."
+answer = "fct_loan at one row per loan; dim_member SCD2."
+"""
+
+
+@pilot_test
+async def test_the_analyse_key_reads_a_modeling_cards_notes_as_a_model(tmp_path: Path, monkeypatch) -> None:
+    use_utc(monkeypatch)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "models.toml").write_text(MODEL_DECK, encoding="utf-8")
+    app = PrepdeckApp(make_context(tmp_path / "home", decks), clock=Clock())
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.start_review("my-models")
+        await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        view = app.screen.view
+        assert isinstance(view, SpokenCardView)
+        notes = [
+            "fct_loan has one row per loan, with member_key and book_key and the late_fee_amount measure.",
+            "dim_member keeps its history as SCD type 2 with valid_from and valid_to.",
+            "Loans are partitioned by checkout date because librarians query late loans per branch.",
+        ]
+        for name, text in zip(("requirements", "architecture", "capacity"), notes, strict=True):
+            view.query_one(f"#note-{name}", Input).value = text
+        await pilot.pause()
+        view.focus()
+        await pilot.press("a")
+        await pilot.pause()
+        shown = str(view.query_one("#notes-analysis", Static).render())
+        assert "  model: " in shown and "[history (SCD)] dim_member" in shown
+        assert "not heard" not in shown  # grain, keys, facts, history and access are all there
+        assert "requirements" not in shown and "reliability" not in shown and "number" not in shown
+        assert "trade-off" not in shown  # the card's own answer weighs no choice: none is asked for
+    app.context.close()
