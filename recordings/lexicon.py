@@ -517,6 +517,11 @@ STATE_NOW = frozenset({"trust", "like", "love", "hate", "believe", "doubt", "pre
 STATE_ING = frozenset(
     {"having", "being", "struggling", "facing", "seeing", "getting", "running", "using", "losing"}
 )
+# -ing verbs of what happens to us, not what we do ("our jobs started failing", "we began falling behind")
+HAPPENING = frozenset(
+    {"falling", "failing", "losing", "missing", "breaking", "slipping", "lagging", "dropping", "timing", "crashing",
+     "drowning", "struggling", "getting", "running", "piling", "growing", "creeping", "leaking", "stalling"}
+)  # fmt: skip
 # "I was asked to", "we were told to": someone gave the speaker a goal
 PASSIVE_TASK = {
     "asked",

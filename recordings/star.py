@@ -239,6 +239,10 @@ def read(words: list[str]) -> Reading:
     r.progressive = bool(re.search(r" (was|were) (\w+ing) ", text)) and not re.search(
         r" (was|were) (nothing|something|everything|anything) ", text
     )
+    # "we started falling behind by hours", "our jobs began failing": what began to happen to us, the scene
+    r.progressive = r.progressive or any(
+        f" {v} {h} " in text for v in ("started", "began", "kept") for h in lx.HAPPENING
+    )
     r.perfect_now = bool(
         re.search(r" (has|have|'ve) been \w+ing ", text)
     )  # "has been reconciling it for weeks"
@@ -284,6 +288,10 @@ def read(words: list[str]) -> Reading:
             )
         elif verb in ("kept", "keep", "keeps") and nxt.endswith("ing"):
             r.progressive = True  # "we kept getting the same questions": how things went on, the scene
+        elif verb in ("started", "began") and nxt in lx.HAPPENING:
+            r.progressive = True  # "we started falling behind by hours" (read above): no deed of ours
+        elif verb in ("did", "didn't") and (nxt in lx.STATE_NOW or nxt in ("know", "have", "care", "want")):
+            r.state = True  # "I did not know Snowflake at all": how things were, not a deed
         elif verb in ("was", "were") and nxt in lx.PASSIVE_TASK:
             r.obligation = w != "nobody"  # "nobody was assigned to it": the scene
         elif verb in ("was", "were", "wasn't", "weren't"):

@@ -1162,3 +1162,16 @@ def test_a_rule_about_things_in_general_is_a_lesson_and_within_two_quarters_is_w
     result = analyze_text(text)
     assert beats(result)[-2:] == ["result", "reflection"]
     assert result["quantified_result"] is False
+
+
+def test_what_began_to_happen_to_us_and_what_i_did_not_know_are_the_scene() -> None:
+    from prepdeck.recordings.star import read
+
+    began, knew, step = (
+        "during the holiday peak our consumers started falling behind by hours",
+        "i did not know airflow at all",
+        "i started rewriting the consumer",
+    )
+    assert read(began.split(" ")).progressive and not read(began.split(" ")).event
+    assert read(knew.split(" ")).state and not read(knew.split(" ")).event
+    assert read(step.split(" ")).event  # starting to do something is still my step
