@@ -522,6 +522,10 @@ HAPPENING = frozenset(
     {"falling", "failing", "losing", "missing", "breaking", "slipping", "lagging", "dropping", "timing", "crashing",
      "drowning", "struggling", "getting", "running", "piling", "growing", "creeping", "leaking", "stalling"}
 )  # fmt: skip
+# verbs ending in -ly (not adverbs after a subject: "we supply", "I multiply")
+LY_VERBS = frozenset(
+    {"supply", "supplied", "comply", "multiply", "multiplied", "apply", "reply", "rely", "bully"}
+)
 # "I was asked to", "we were told to": someone gave the speaker a goal
 PASSIVE_TASK = {
     "asked",
@@ -578,7 +582,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "i learn that", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "stuck with me",
@@ -596,7 +600,8 @@ META_PHRASES = (
     "let me walk you", "answer it as", "how i would go about", "how i'd go about", "that's how i'd",
     "that's how i would", "the gist", "i'll give you", "let me give you", "can't give you", "i don't think i've had",
     "i don't think i have had", "not sure if this is", "not sure this is", "kind of example you", "sort of example you",
-    "what you're looking for", "what you are looking for",
+    "what you're looking for", "what you are looking for", "not sure how that", "not sure how it", "not sure how the",
+    "don't know how it ended", "don't know how that", "never found out how",
 )  # fmt: skip
 # a sentence opening that points back at what was just told ("Anyway, this was my part of it."): no beat
 POINTING_BACK = (

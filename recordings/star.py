@@ -83,7 +83,11 @@ def _past_verb(w: str) -> bool:
 
 
 def _skip_adverbs(words: list[str], i: int) -> int:
-    while i < len(words) and words[i] in lx.ADVERBS:
+    # "I deliberately sequenced…": an -ly word between a subject and its verb is an adverb too
+    while i < len(words) and (
+        words[i] in lx.ADVERBS
+        or (len(words[i]) > 5 and words[i].endswith("ly") and words[i] not in lx.LY_VERBS)
+    ):
         i += 1
     return i
 
@@ -233,9 +237,13 @@ def read(words: list[str]) -> Reading:
     if lead[:1] == ["by"] and not re.search(r" (had|have|has|need|needed) to ", text):
         # "By Friday the alias is gone", "by morning nobody even knew": where things stood, not a deadline
         r.outcome, r.obligation = True, False
-    r.counterfactual = bool(
-        re.search(r" (would|should|could|i'd|we'd|might)( not| never)? have \w+", text)
-    ) or bool(re.search(r" if (i|we) had ", text))
+    # "I should have asked", "I'd probably have caught it": looking back; not "I'd have them split it"
+    looked_back = re.finditer(
+        r" (would|should|could|i'd|we'd|might)( not| never| \w+ly| just| still)? have (\S+)", text
+    )
+    r.counterfactual = any(m.group(3) not in lx.OBJECT_STARTERS | {"to"} for m in looked_back) or bool(
+        re.search(r" if (i|we) had ", text)
+    )
     r.progressive = bool(re.search(r" (was|were) (\w+ing) ", text)) and not re.search(
         r" (was|were) (nothing|something|everything|anything) ", text
     )
@@ -307,7 +315,10 @@ def read(words: list[str]) -> Reading:
         elif verb in ("would", "will", "should", "could", "'ll", "might") or (
             verb == "am" and nxt == "going"
         ):
-            if nxt != "have" and not (r.event and subject == "they"):
+            after_have = words[k + 1] if k + 1 < n else ""
+            # "I'd have caught it" looks back (a counterfactual); "I'd probably have them split it" proposes
+            perfect = nxt == "have" and (_past_verb(after_have) or after_have in lx.PARTICIPLES)
+            if not perfect and not (r.event and subject == "they"):
                 # after a deed, "…a mode that prints the partitions it would drop" is what a thing does, no proposal
                 r.hypothetical = True
         elif verb in ("used",) and nxt == "to":
@@ -428,6 +439,9 @@ def read(words: list[str]) -> Reading:
         # sentence is the step I'd take
         r.obligation = False
     goals = [p for p in lx.GOAL_PHRASES if f" {p} " in text]
+    if goals == ["so that"] and r.deed and not r.hypothetical:
+        # "I sequenced the migration so that the teams in most pain went first": the purpose of my step
+        r.obligation = False
     done_verb = r.event or any(_past_verb(w) and w not in lx.STATE_PAST for w in words)
     if (
         goals

@@ -1175,3 +1175,28 @@ def test_what_began_to_happen_to_us_and_what_i_did_not_know_are_the_scene() -> N
     assert read(began.split(" ")).progressive and not read(began.split(" ")).event
     assert read(knew.split(" ")).state and not read(knew.split(" ")).event
     assert read(step.split(" ")).event  # starting to do something is still my step
+
+
+def test_so_that_after_my_step_is_its_purpose_and_not_knowing_the_end_is_no_beat() -> None:
+    text = (
+        "Our company ran four reporting stacks that disagreed on revenue.\n"
+        "I was asked to bring them onto one platform.\n"
+        "I deliberately ordered the migration so that the teams in most pain went first.\n"
+        "Those teams became its loudest supporters.\n"
+        "Honestly, I'm not sure how it ended, since I left before the last team moved."
+    )
+    result = analyze_text(text)
+    assert beats(result) == ["situation", "task", "action", "result", None]
+
+
+def test_i_learn_that_is_a_lesson_and_i_would_probably_have_them_is_a_proposal() -> None:
+    from prepdeck.recordings.star import read
+
+    lesson, proposal, looking_back = (
+        "i learn that inventory is the most important step",
+        "then i'd probably have them split the ticket into smaller pieces",
+        "i'd probably have caught it with a test",
+    )
+    assert read(lesson.split(" ")).lesson
+    assert read(proposal.split(" ")).hypothetical and not read(proposal.split(" ")).counterfactual
+    assert read(looking_back.split(" ")).counterfactual
