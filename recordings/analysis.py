@@ -345,10 +345,14 @@ def _words_number(toks: list[Token], i: int) -> tuple[float, int]:
     while j + 1 < len(toks):
         w = toks[j + 1].norm
         value = _word_value(w)
-        if value is not None and value < 100 and (current % 100 == 0 or current < 20 <= value):
+        tens = current % 100 >= 20 and current % 10 == 0  # "eighty six", "four hundred thirty two"
+        if value is not None and value < 100 and (current % 100 == 0 or current < 20 <= value or tens):
             if current % 100 and value >= 10:
                 break  # "five ten": two numbers, not one
             current += value
+        elif w == "point" and j >= i and (decimals := _decimals(toks, j + 2)):
+            fraction, j = decimals  # "four point three terabytes"
+            return total + current + fraction, j
         elif w in ("a", "an") and j + 1 == i:
             current = 1.0
         elif w == "hundred" and j >= i:
@@ -362,6 +366,20 @@ def _words_number(toks: list[Token], i: int) -> tuple[float, int]:
         if toks[j].comma_after or toks[j].sentence_end:
             break
     return total + current, j
+
+
+def _decimals(toks: list[Token], k: int) -> tuple[float, int] | None:
+    """The digits said after "point" from toks[k] ("three", "three two"): (their value, the last index)."""
+    digits = ""
+    while (
+        k < len(toks) and (v := _word_value(toks[k].norm)) is not None and v < 10 and "-" not in toks[k].norm
+    ):
+        digits += str(int(v))
+        if toks[k].comma_after or toks[k].sentence_end:
+            k += 1
+            break
+        k += 1
+    return (float("0." + digits), k - 1) if digits else None
 
 
 def sentences(toks: list[Token]) -> list[tuple[int, int]]:

@@ -90,7 +90,7 @@ def _unit(unit: str, value: float) -> tuple[float, tuple[int, int, int], float |
     if base in BYTES:
         value, dims, said = value * BYTES[base], (1, 0, 0), base
     elif base in SECONDS:
-        value, dims, said = value * SECONDS[base], (0, 1, 0), ""
+        value, dims, said = value * SECONDS[base], (0, 1, 0), base
     elif base == "$":
         value, dims, said = value, (0, 0, 1), ""
     elif base in PER_SECOND:
@@ -164,7 +164,10 @@ def _read(
     """(the number's last token, its quantity or None when its unit is not one this checks)."""
     j = i + max(1, _words_in(num["text"])) - 1
     unit = num["unit"]
-    if unit == "x" and num["text"].lower().endswith("times"):  # "2 billion times 500 bytes": an operator
+    words = num["text"].lower().split()
+    if (
+        unit == "x" and len(words) > 1 and words[-1] in ("times", "x")
+    ):  # "2 billion times 500 bytes", "50k x 1 KB"
         unit, j = "", j - 1
     if unit == "$" and "/" in num["text"]:  # "$6.25/TiB"
         unit += "/" + num["text"].rsplit("/", 1)[1].strip(",.;:!?×=≈~ ")
@@ -174,7 +177,7 @@ def _read(
     value, dims, period, said = read
     text = re.sub(r"[\s×*=≈~→/.,;:!?-]+$", "", re.sub(r"[*`(]", "", num["text"]))
     if not unit and num["unit"] == "x":
-        text = text[: -len("times")].rstrip()
+        text = text.rsplit(maxsplit=1)[0]  # without its operator word
     # "50 MB a second", "2 billion per day": the period said after the number
     if period is None and j + 2 < len(toks) and sentence_of.get(j + 2) == sentence_of.get(j):
         first, second = toks[j + 1].norm, toks[j + 2].norm
@@ -236,13 +239,27 @@ def check(
     return results
 
 
+_PER = {1.0: "a second", 60.0: "a minute", 3600.0: "an hour", 86400.0: "a day", 604800.0: "a week",
+        2_629_800.0: "a month", 31_557_600.0: "a year"}  # fmt: skip
+
+
+def _figure(n: float) -> str:
+    return f"{n:,.0f}" if n >= 100 else f"{n:.3g}"
+
+
 def _should_be(value: float, said: Quantity) -> str:
-    if said.dims == (1, 0, 0) or (said.dims[0] == 1 and said.period):
-        amount = value * (said.period or 1.0) if said.dims[1] < 0 else value
-        return _shown(amount, said.unit or "B")
-    if said.dims == (0, 0, 1):
-        return f"${value:,.0f}" if value >= 100 else f"${value:.3g}"
-    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+    """The right figure in the unit family the speaker used ("4.32 TB a day" where "4.3 GB per day" was said)."""
+    rate = said.period if said.dims[1] < 0 else None
+    amount = value * rate if rate else value
+    if said.dims[0] == 1:
+        text = _shown(amount, said.unit or "B")
+    elif said.dims[2] == 1:
+        text = "$" + _figure(amount)
+    elif said.dims == (0, 1, 0) and said.unit in SECONDS:
+        text = f"{_figure(amount / SECONDS[said.unit])} {said.unit}"
+    else:
+        text = _figure(amount)
+    return f"{text} {_PER[rate]}" if rate in _PER else text
 
 
 def message(checks: list[dict[str, Any]]) -> str | None:

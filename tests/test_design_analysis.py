@@ -143,6 +143,10 @@ def test_a_short_timed_answer_is_told_so_once() -> None:
         ("events of 500 bytes", 500, "B"),
         ("it writes 50 MB/s", 50, "MB/s"),
         ("a peak of 50,000 TPS", 50_000, "TPS"),
+        ("times eighty six thousand four hundred seconds", 86_400, "s"),
+        ("about four point three terabytes a day", 4.3, "TB"),
+        ("four hundred thirty two gigabytes", 432, "GB"),
+        ("10 M events", 10_000_000, "events"),
     ],
 )
 def test_numbers_in_words_and_data_units_are_read_whole(text: str, value: float, unit: str) -> None:
@@ -327,13 +331,16 @@ def _sums(text: str) -> tuple[list[dict[str, Any]], list[str]]:
     [
         (
             "Storage grows by 100 GB/day × 365 = 3.6 PB a year.",
-            "100 GB/day × 365 is about 36.5 TB, not 3.6 PB a year",
+            "100 GB/day × 365 is about 36.5 TB a year, not 3.6 PB a year",
         ),
         (
             "50k TPS times 1 KB is 50 MB a second. Times 86,400 seconds that's 4.3 GB per day.",
-            "50 MB a second × 86,400 seconds is about 4.32 TB, not 4.3 GB per day",
+            "50 MB a second × 86,400 seconds is about 4.32 TB a day, not 4.3 GB per day",
         ),
-        ("Ingest is 50 MB/s, which is about 430 GB a day.", "50 MB/s is about 4.32 TB, not 430 GB a day"),
+        (
+            "Ingest is 50 MB/s, which is about 430 GB a day.",
+            "50 MB/s is about 4.32 TB a day, not 430 GB a day",
+        ),
         (
             "We have 2 TiB × 24 × 30 = 144 TiB scanned a month.",
             "2 TiB × 24 × 30 is about 1.41 PiB, not 144 TiB",
@@ -388,7 +395,7 @@ def test_the_review_screen_says_a_wrong_sum_once() -> None:
     )
     wrong = [c for c in checks if "arithmetic" in c.text]
     assert [c.text for c in wrong] == [
-        "check the arithmetic: 50 MB a second × 86,400 seconds is about 4.32 TB, not 4.3 GB per day"
+        "check the arithmetic: 50 MB a second × 86,400 seconds is about 4.32 TB a day, not 4.3 GB per day"
     ]
     assert not wrong[0].ok
 
