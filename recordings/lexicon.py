@@ -578,7 +578,8 @@ OUTCOME_PHRASES = (
     "complaints", "tickets", "escalations", "churn", "in the end", "eventually", "ended up",
     "made it", "end up", "ends up", "kept the", "was back", "were back", "accepted", "agreed", "approved", "renewed", "accepts", "accepting",
     "agrees", "approves", "signs off", "was happy", "were happy", "was pleased", "were pleased", "was impressed",
-    "were impressed", "was relieved", "were relieved", "happier",
+    "were impressed", "was relieved", "were relieved", "happier", "lost no", "no data loss", "nothing was lost",
+    "didn't lose", "did not lose", "no downtime", "zero downtime",
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
@@ -862,6 +863,34 @@ VERSIONED = frozenset(
 # the first word of a typed note that names what the line is
 NOTE_GOALS = frozenset({"goal", "aim", "objective", "constraint", "deadline", "mandate", "ask"})
 NOTE_SCENES = frozenset({"context", "background", "setup", "setting"})
+# a typed note's label and the beat it names ("Situation: …", "Result: …", "Takeaway: …")
+NOTE_LABELS = {
+    **dict.fromkeys(("situation", "context", "background"), "situation"),
+    **dict.fromkeys(("task", "goal", "objective", "mandate"), "task"),
+    **dict.fromkeys(("action", "actions", "approach", "steps"), "action"),
+    **dict.fromkeys(("result", "results", "outcome", "impact"), "result"),
+    **dict.fromkeys(("lesson", "lessons", "learning", "learnings", "takeaway", "reflection"), "reflection"),
+}
+# words after a label word that show it is the sentence's subject, not a label ("Results were mixed")
+NOT_AFTER_LABEL = frozenset(
+    {
+        "was",
+        "were",
+        "is",
+        "are",
+        "got",
+        "had",
+        "has",
+        "went",
+        "came",
+        "of",
+        "from",
+        "for",
+        "that",
+        "learned",
+        "here",
+    }
+)
 TIME_WORDS = frozenset(
     {"day", "morning", "afternoon", "evening", "night", "week", "month", "sprint", "quarter", "year"}
 )

@@ -92,7 +92,21 @@ def quantities(words: list[str]) -> list[int]:
             numeric = True  # "a couple thousand a week"
         if not numeric or (w == "one" and nxt not in lx.UNITS) or _version(words, i):
             continue
-        if nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
+        done = {
+            "finished",
+            "finishes",
+            "ready",
+            "done",
+            "landed",
+            "lands",
+            "arrived",
+            "arrives",
+            "shipped",
+            "closed",
+        }
+        if after == "earlier" and done & set(words[max(0, i - 4) : i]):
+            pass  # "the batch finished three hours earlier": how much sooner, measured
+        elif nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
             continue  # when, not how much
         before = [x for x in words[max(0, i - 3) : i] if x not in lx.APPROXIMATELY]
         if before and before[-1] in ("last", "past"):

@@ -74,6 +74,7 @@ class Reading:
     routine: bool = False  # "I usually", "the first thing I do", "whenever": how one works, not a story
     deed: str | None = None  # "i" or "we" when a main clause has them doing something in the past
     imagined: bool = False  # "Say the product team wants…", "Imagine I join…": a scene made up to answer
+    named: str | None = None  # the beat a typed note's label names ("Result: failures caught in minutes")
 
 
 def _past_verb(w: str) -> bool:
@@ -109,12 +110,16 @@ def _general(words: list[str]) -> bool:
     ws = [w for w in words if w not in ("and", "but", "so", "um", "uh", "honestly", "really")]
     if len(ws) < 3:
         return False
-    if ws[0] == "you" and ws[1] not in ("know", "see", "mean"):
+    past = [w for w in ws if _past_verb(w) and w not in lx.BASE_LIKE_PAST]
+    # not "'You kept this thing alive,' my director said": told to me, in the past
+    if ws[0] == "you" and ws[1] not in ("know", "see", "mean") and not _past_verb(ws[1]):
         return True
     if (
         ws[0] == "i"
         and ws[1] in ("think", "believe", "feel")
-        and ("is" in ws or "are" in ws or ws[2] in lx.GENERIC)
+        and (
+            "is" in ws or "are" in ws or ws[2] in lx.GENERIC or (" than " in f" {' '.join(ws)} " and not past)
+        )
     ):
         return True  # "I think people learn more from one incident than from ten tutorials"
     if ws[0] == "what" and ws[1] == "i" and ws[2] in ("wouldn't", "would", "won't", "don't", "never"):
@@ -133,11 +138,15 @@ def _general(words: list[str]) -> bool:
     # not "Alerts now fire when lag passes ten minutes": what the story left in place
     condition = plural and bool(re.search(r" (when|if|unless|once) ", joined)) and "now" not in ws
     rule = rule or ((plural or ws[0] in ("a", "an")) and superlative) or (condition and not quantities(ws))
-    past = (w for w in ws if _past_verb(w) and w not in lx.BASE_LIKE_PAST)  # "until you put a name on it"
-    return rule and not (any(past) or (lx.I_WORDS | lx.WE_WORDS) & set(ws))
+    # "until you put a name on it": "put" is not read as past
+    return rule and not (past or (lx.I_WORDS | lx.WE_WORDS) & set(ws))
 
 
 def read(words: list[str]) -> Reading:
+    if len(words) > 2 and words[0] in lx.NOTE_LABELS and words[1] not in lx.NOT_AFTER_LABEL:
+        # typed notes: "Situation: legacy cron jobs, no monitoring.", "Action: added alerting." name their beat;
+        # what follows the label is read as a line of its own ("added alerting": my step)
+        return replace(read(words[1:]), named=lx.NOTE_LABELS[words[0]], text=" ".join(words), meta=False)
     r = Reading(text=" ".join(words))
     text = " " + r.text + " "
     n = len(words)
@@ -509,6 +518,8 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     s["result"] += 0.4 * (r.subject == "they" and r.event)
     s["reflection"] += 2.4 * r.lesson + 2.0 * r.counterfactual + 0.8 * (r.present_now and mine)
     s[NONE] += 3.0 * r.meta - 0.8
+    if r.named:
+        s[r.named] += 2.5
     if r.hypothetical and not r.counterfactual:
         s["action"] -= 0.5
         s["reflection"] += 0.6
@@ -689,6 +700,8 @@ def _headline(r: Reading) -> bool:
     first, it is the result, not the scene."""
     if re.match(r"(so )?(long story short|the short version is|bottom line) ", r.text) and r.quantity:
         return True
+    if re.match(r"(so )?the (end )?(result|outcome) (was|is) ", r.text):
+        return True  # "The end result was that our nightly batch finished three hours earlier."
     return (
         r.subject in ("i", "we")
         and r.event

@@ -1200,3 +1200,40 @@ def test_i_learn_that_is_a_lesson_and_i_would_probably_have_them_is_a_proposal()
     assert read(lesson.split(" ")).lesson
     assert read(proposal.split(" ")).hypothetical and not read(proposal.split(" ")).counterfactual
     assert read(looking_back.split(" ")).counterfactual
+
+
+def test_typed_notes_labelled_with_their_beats() -> None:
+    text = (
+        "Situation: legacy cron jobs, no monitoring.\n"
+        "Task: make failures visible.\n"
+        "Action: added alerting and a status page.\n"
+        "Result: failures caught within minutes, not days."
+    )
+    result = analyze_text(text)
+    assert beats(result) == ["situation", "task", "action", "result"]
+    assert result["star"]["missing"] == []
+
+
+def test_the_end_result_told_first_and_finished_three_hours_earlier_is_measured() -> None:
+    text = (
+        "The end result was that our nightly batch finished three hours earlier.\n"
+        "Before that, the batch regularly ran into the business day.\n"
+        "I profiled each stage and moved the heaviest aggregation to an incremental model.\n"
+        "The lesson for me was to measure before optimising."
+    )
+    result = analyze_text(text)
+    assert beats(result) == ["result", "situation", "action", "reflection"]
+    assert result["quantified_result"] is True
+
+
+def test_quoted_praise_in_the_past_is_no_lesson_and_i_think_x_matters_more_than_y_is_one() -> None:
+    from prepdeck.recordings.star import read
+
+    quoted, claim, lost = (
+        "you kept this thing alive my director said at the retro",
+        "i think visibility matters more than perfection",
+        "we lost no data and i rewrote the runbook the next morning",
+    )
+    assert not read(quoted.split(" ")).lesson
+    assert read(claim.split(" ")).lesson
+    assert read(lost.split(" ")).outcome
