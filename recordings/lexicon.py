@@ -526,6 +526,8 @@ HAPPENING = frozenset(
 LY_VERBS = frozenset(
     {"supply", "supplied", "comply", "multiply", "multiplied", "apply", "reply", "rely", "bully"}
 )
+# what follows "I learned" when it is a lesson ("I learned to check…", "learned that…"), not a skill picked up
+LESSON_AFTER = frozenset({"to", "that", "never", "always", "not", "early"})
 # "I was asked to", "we were told to": someone gave the speaker a goal
 PASSIVE_TASK = {
     "asked",
@@ -583,7 +585,8 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "i learn that", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "learned", "learnt", "learn from", "i learn that", "mattered more", "matters more", "mattered most",
+    "matters most", "made all the difference", "made the difference", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "stuck with me",

@@ -189,7 +189,8 @@ def read(words: list[str]) -> Reading:
     rule = rule and any(
         w in ("is", "are", "pays", "buys", "saves", "beats", "makes", "helps", "works") for w in lead[1:8]
     )
-    claim = _general(words) or (gerund and " than " in text) or rule
+    # "Asking naive questions turned out to be useful": an -ing subject judged afterwards
+    claim = _general(words) or (gerund and (" than " in text or " turned out " in text)) or rule
     r.lesson = bool(lessons) or claim
     # "next time I'd…", "these days I check…" are lessons in a story; in a habit or hypothetical answer, steps
     r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
@@ -313,6 +314,11 @@ def read(words: list[str]) -> Reading:
             r.obligation = w != "nobody"  # "nobody was assigned to it": the scene
         elif verb in ("was", "were", "wasn't", "weren't"):
             r.state = True
+        elif verb == "had" and nxt == "to" and w in ("someone", "everyone", "people"):
+            r.state, r.obligation = (
+                True,
+                False,
+            )  # "Every release, someone had to run forty checks": how things were
         elif verb == "had" and nxt == "to":
             r.obligation = r.obligation or w != "nobody"  # "so nobody had to install it by hand": no goal
         elif verb == "hadn't" or (
@@ -381,8 +387,8 @@ def read(words: list[str]) -> Reading:
             if subject != "they" and verb not in ("is", "are", "has", "have", "haven't", "hasn't"):
                 r.we_now = r.we_now or subject  # "and so we agree…": who acts in the present
         elif verb in ("did", "didn't") or _past_verb(verb) or verb in lx.ED_AFTER_SUBJECT:
-            if verb in ("realised", "realized"):
-                pass  # "I realised people resist the unknown cost": a lesson (read above), not a step
+            if verb in ("realised", "realized") or (verb in ("learned", "learnt") and nxt in lx.LESSON_AFTER):
+                pass  # "I realised people resist…", "I learned to check currencies first": a lesson, not a step
             elif verb in lx.STATE_PAST and not (
                 verb == "looked" and nxt in ("at", "into", "through", "over", "for")
             ):

@@ -1237,3 +1237,28 @@ def test_quoted_praise_in_the_past_is_no_lesson_and_i_think_x_matters_more_than_
     assert not read(quoted.split(" ")).lesson
     assert read(claim.split(" ")).lesson
     assert read(lost.split(" ")).outcome
+
+
+def test_what_someone_had_to_do_every_release_is_the_scene_and_lessons_worded_as_what_mattered() -> None:
+    text = (
+        "Every release, someone had to run forty manual checks.\n"
+        "I scripted the checks and put them in CI.\n"
+        "Releases now take ten minutes of checking instead of half a day.\n"
+        "Honestly, the scripts mattered more than the CI job."
+    )
+    result = analyze_text(text)
+    assert beats(result) == ["situation", "action", "result", "reflection"]
+    assert result["star"]["missing"] == ["task"]
+
+
+def test_i_learned_to_is_a_lesson_but_i_learned_how_it_works_is_a_step() -> None:
+    from prepdeck.recordings.star import read
+
+    lesson, step, judged = (
+        "and yeah i learned to always check currencies first",
+        "i learned how debezium tracks its offsets by reading the source",
+        "asking naive questions turned out to be useful",
+    )
+    assert read(lesson.split(" ")).lesson and not read(lesson.split(" ")).event
+    assert read(step.split(" ")).event
+    assert read(judged.split(" ")).lesson
