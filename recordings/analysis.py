@@ -617,6 +617,7 @@ def _star_warnings(star: dict[str, Any], quantified: bool, i_count: int, we_coun
 
 
 _WORD = re.compile(r"\S+")
+_BULLETS = {"-", "*", "•", "–", "—", "+"}
 
 
 def analyze_text(text: str, kind: str = "star", frame: design_model.Frame | None = None) -> dict[str, Any]:
@@ -626,6 +627,10 @@ def analyze_text(text: str, kind: str = "star", frame: design_model.Frame | None
     at = 0.0  # one time step per word: a piece with no word in it ("→", "-") leaves no silence behind
     for line in text.splitlines():
         pieces = _WORD.findall(line)
+        if (
+            pieces and pieces[0] in _BULLETS
+        ):  # a list marker: dropped, it would join the line to the one before
+            pieces = pieces[1:]
         for i, piece in enumerate(pieces):
             # a line break ends a sentence even without a full stop (notes are often written as lines),
             # or after an abbreviation ("… vs.")

@@ -90,7 +90,9 @@ class Frame:
     """What a design card asks of its answer: the structure it is read in and whether it must be sized."""
 
     structure: Structure = SYSTEM
-    sized: bool = True  # "no numbers with units" and bare numbers are said only when sizing is asked
+    sized: bool = (
+        True  # "no numbers with units" is said only when sizing is asked (and a model's bare numbers)
+    )
     expected: tuple[str, ...] | None = None  # the parts asked for; None: the structure's every part
 
 
@@ -102,35 +104,82 @@ def _card_text(card: Any, *fields: str) -> str:
 
 def frame(card: Any) -> Frame:
     """The frame of a design card's answer, decided here only, from what any deck's card has (built-in or
-    a user's): a card whose title or prompt asks for a data model (grain, facts and dimensions, SCD, "Model
-    the …", "give the tables") is read as a model, as is one tagged as modeling whose prompt names tables,
-    keys or a schema; a model is asked for numbers, its partitioning and its trade-offs only when the card's
-    own answer gives them. A card whose
-    prompt asks only for an estimate (work out, size, calculate, quantify… and nothing to design or plan)
-    expects the sizing and the parts its prompt names ("state your assumptions": the requirements)."""
+    a user's). A card whose title or prompt asks for a data model (grain, facts and dimensions, SCD, "Model
+    the …", "give the tables"), or tagged as modeling with a prompt that names tables, keys or a schema, is
+    read as a model (`_model_frame`); any other as a system design, whole or a sub-question
+    (`_system_frame`)."""
     if card is None:
         return Frame()
-    prompt = _card_text(card, "prompt")
-    if _hits(prompt, lx.ESTIMATE_ASKS) and not _hits(prompt, lx.DESIGN_ASKS):
-        # an estimate ("work out the volume…, state your assumptions"): the sizing and what the prompt names
-        named = {p for p in PARTS if _hits(prompt, SYSTEM.signposts[p])}
-        return Frame(expected=tuple(p for p in PARTS if p in named | {"scale"}))
     asked = _card_text(card, "title", "prompt")
     tags = {t.lower() for t in getattr(card, "tags", ()) or ()}
     cued = _hits(asked, lx.MODEL_CUES)
     tagged = bool(tags & lx.MODEL_TAGS) and _hits(asked, ("table", "tables", "keys", "schema", "model"))
-    if not (cued or tagged):
-        return Frame()
+    return _model_frame(card) if cued or tagged else _system_frame(card)
+
+
+def _model_frame(card: Any) -> Frame:
+    """A model is asked for numbers, its partitioning and its trade-offs only when the card's own answer or
+    checklist gives them: the grain, keys, facts and history are every model's."""
     back = _card_text(card, "answer", "checklist")
     sized = (
         bool(re.search(r"\d\s*(?:×|x\s*\d)", getattr(card, "answer", None) or ""))
         or _hits(back, ("arithmetic", "row count", "rows per day", "rows a day", "sizing")) > 0
     )
-    # the grain, keys, facts and history are every model's; its layout and its choices only when the card's
-    # own answer gives them (most model answers state rules, not trade-offs)
     optional = {"access": lx.MODEL_LAYOUT, "tradeoffs": lx.MODEL_PARTS["tradeoffs"]}
     expected = tuple(p for p in MODEL_PARTS if p not in optional or _hits(back, optional[p]))
     return Frame(MODEL, sized=sized, expected=expected)
+
+
+def _asks_whole(prompt: str) -> bool:
+    """Whether a prompt asks for a whole design: a design verb as its ask ("Design a …", "Plan the
+    backfill", "how would you build …"), not as a noun ("the fraud design")."""
+    text = " ".join(re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", prompt.lower()))
+    if _hits(f" {text} ", lx.WHOLE_DESIGN_PHRASES):
+        return True
+    for sentence in re.split(r"[.?!:;\n]+", prompt.lower()):
+        words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", sentence)
+        while words and words[0] in ("please", "now", "then", "so", "first", "and"):
+            words = words[1:]
+        before = ("you", "to", "would", "and", "then", "we", "i", "please", "can", "could", "should")
+        if any(
+            w in lx.WHOLE_DESIGN_VERBS and (k == 0 or words[k - 1] in before) for k, w in enumerate(words)
+        ):
+            return True
+    return False
+
+
+def _shown_in_back(card: Any) -> tuple[set[str], int]:
+    """The parts the card's own answer and checklist spend two lines or more on, and how many figures with
+    a unit they give."""
+    from prepdeck.recordings.analysis import analyze_text  # here: analysis imports this module
+
+    back = "\n".join([getattr(card, "answer", None) or "", *(getattr(card, "checklist", None) or ())])
+    design = analyze_text(back, "design")["design"]
+    parts = [s["part"] for s in design["sentences"]]
+    return {p for p in PARTS if parts.count(p) >= 2}, design["numbers_with_units"]
+
+
+def _system_frame(card: Any) -> Frame:
+    """A prompt that asks for a whole design expects every part. A sub-question ("How do you guarantee
+    exactly-once?", "Work out the volume…", "What do you alert on?") expects what it asks — the parts it names
+    ("state your assumptions": requirements), the sizing for an estimate, the trade-offs for a choice — and
+    the other parts the card's own answer spends two lines on; with none of these, every part."""
+    prompt = re.sub(r'"[^"]*"|“[^”]*”', " ", getattr(card, "prompt", None) or "")  # quoted: the interviewer
+    if _asks_whole(prompt):
+        return Frame()
+    words = _card_text(type("Prompt", (), {"prompt": prompt})(), "prompt")
+    named = {p for p in PARTS if _hits(words, SYSTEM.signposts[p])}
+    named |= {"scale"} if _hits(words, lx.ESTIMATE_ASKS) else set()
+    # a choice: asked in words ("decide", "which", "vs") or as a question with "or" ("Embed it or call a server?")
+    choice = _hits(words, lx.CHOICE_ASKS) or any(" or " in q for q in re.findall(r"[^.?!]*\?", prompt))
+    named |= {"tradeoffs"} if choice else set()
+    # the answer's own lines: not its trade-offs (a list of questions "X or Y?" reads as weighing)
+    shown, figures = _shown_in_back(card)
+    named |= shown - {"tradeoffs"}
+    expected = tuple(p for p in PARTS if p in named) or None
+    # numbers are asked for by an estimate, or by an answer that gives its own ("130 TB for 30 days")
+    sized = expected is None or _hits(words, lx.ESTIMATE_ASKS) > 0 or figures >= 2
+    return Frame(expected=expected, sized=sized)
 
 
 def _hits(text: str, phrases: tuple[str, ...]) -> int:
@@ -285,9 +334,9 @@ def analyze(
     order = list(dict.fromkeys(p for p in labels if p))
     firsts = [structure.rank[p] for p in order]
     sized, bare = _number_words(toks, numbers)
-    if not frame.sized:
+    if not frame.sized and structure is MODEL:
         bare = []  # a model not asked to be sized: its numbers are kinds and codes ("type 2", "3NF")
-    expected = frame.expected or parts
+    expected = parts if frame.expected is None else frame.expected
     missing = [p for p in parts if p not in found and p in expected]
     sums = arithmetic.check(toks, spans, numbers)
     spoken = sum(1 for t in toks if t.filler is None)

@@ -757,15 +757,23 @@ MODEL_CUES = (
     "design the schema", "design a schema", "model the", "model a", "model an", "model subscriptions",
     "model inventory", "give the model", "the data model",
 )  # fmt: skip
-# a design card whose prompt asks only for an estimate (recordings/design.py `frame`): it expects the sizing
-# and the parts its prompt names, not a whole design
+# what a design card's prompt asks (recordings/design.py `frame`): a whole design is asked with one of these
+# verbs ("Design a …", "how would you build …", "Plan the backfill"); any other prompt is a sub-question
+WHOLE_DESIGN_VERBS = frozenset({"design", "build", "architect", "plan", "replicate", "migrate", "draw"})
+WHOLE_DESIGN_PHRASES = (
+    "end-to-end architecture",
+    "end to end architecture",
+    "lay out a",
+    "an architecture for",
+)
+# a sub-question's asks: an estimate expects the sizing, a choice the trade-offs
 ESTIMATE_ASKS = (
     "work out", "size the", "sizing", "estimate", "calculate", "how much", "how many", "quantify", "add it up",
     "arithmetic",
 )  # fmt: skip
-DESIGN_ASKS = (
-    "design", "plan", "architecture", "build", "lay out", "pipeline", "walk through", "end to end", "end-to-end",
-    "describe", "layout", "how you", "how do you", "how would you", "which engine", "system",
+CHOICE_ASKS = (
+    "decide", "choose", "choice", "which", "trade-off", "trade-offs", "tradeoff", "tradeoffs", "versus", "vs",
+    "pros and cons", "compare",
 )  # fmt: skip
 MODEL_TAGS = frozenset(
     {"modeling", "modelling", "data-modeling", "data-modelling", "dimensional", "scd", "scd2", "star-schema",

@@ -429,14 +429,58 @@ def test_an_estimate_card_is_not_asked_for_reliability_or_trade_offs() -> None:
 
 
 @pytest.mark.parametrize(
-    "prompt",
+    ("prompt", "expected"),
     [
-        "Design the ingestion pipeline for 20,000 requests a second and estimate its storage per day.",
-        "How do you compute the card's 24-hour average in the stream? Which engine, what state?",
-        "Where do raw events live for a year? Describe the layout and how much sits in the hot tier.",
+        (
+            "Design the ingestion pipeline for 20,000 requests a second and estimate its storage per day.",
+            None,
+        ),
+        (
+            "How would you build a CDC pipeline from Postgres into the lake, queryable within 15 minutes?",
+            None,
+        ),
+        ("A bug corrupted three years of daily partitions. Plan the backfill.", None),
+        ("Which engine would you use for the windowed features?", ("tradeoffs",)),
+        ("Embed the model in the stream job or call a model server?", ("tradeoffs",)),
+        ("Name the failure modes of the pipeline and how it degrades.", ("reliability",)),
+        ("Where do raw events live, and how much sits in the hot tier at 4 TB a day?", ("scale",)),
     ],
 )
-def test_a_card_that_asks_for_a_design_too_expects_every_part(prompt: str) -> None:
+def test_a_whole_design_expects_every_part_and_a_sub_question_what_it_asks(
+    prompt: str, expected: tuple[str, ...] | None
+) -> None:
     from prepdeck.recordings.design import frame
 
-    assert frame(_card(prompt=prompt)).expected is None
+    f = frame(_card(prompt=prompt))
+    assert f.expected == expected
+    assert f.sized is (expected is None or "scale" in expected)
+
+
+def test_a_sub_question_is_not_asked_for_requirements_sizes_or_trade_offs() -> None:
+    from prepdeck.recordings.design import frame
+
+    card = _card(
+        prompt="Walk through what can fail in the fraud pipeline and how the system degrades instead of stopping.",
+        answer="- Consumer lag: alert on lag, autoscale consumers.\n- Feature store outage: fall back to rules.\n"
+        "- Bad deploy: canary and roll back.",
+    )
+    assert frame(card).expected == ("reliability",)
+    r = analyze_text(
+        "If the consumers fall behind, we alert on lag and add consumers; the decisions are idempotent so a replay "
+        "is safe. If the feature store is down, scoring falls back to a rules-only decision instead of failing. "
+        "A bad model deploy goes out as a canary first, and we roll back automatically when the block rate jumps.",
+        kind="design",
+        frame=frame(card),
+    )
+    assert r["warnings"] == [] and r["design"]["missing"] == []
+
+
+def test_a_bullet_list_answer_reads_each_bullet_as_a_sentence() -> None:
+    r = design(
+        "- Requirements: 2 billion events a day, dashboards fresh within 5 minutes.\n"
+        "- Architecture: Kafka, then a Flink job into ClickHouse and an Iceberg table.\n"
+        "* Reliability: Kafka keeps 7 days, so a replay is safe.\n"
+        "• Trade-offs: ClickHouse is fast but one more system to run."
+    )
+    assert parts(r) == ["requirements", "architecture", "reliability", "tradeoffs"]
+    assert r["design"]["sentences"][1]["text"].startswith("Architecture:")
