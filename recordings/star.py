@@ -264,7 +264,11 @@ def read(words: list[str]) -> Reading:
     r.perfect_now = bool(
         re.search(r" (has|have|'ve) been \w+ing ", text)
     )  # "has been reconciling it for weeks"
-    habitual = any(f" {p} " in text for p in lx.HABITUAL_PHRASES)
+    # "two hundred a day", "every night"; not "over a month", "within a week": how long, not how often
+    habitual = any(
+        f" {p} " in text and not re.search(rf" (for|over|in|within|after|about|spent|during|than) {p} ", text)
+        for p in lx.HABITUAL_PHRASES
+    )
     deeds = 0  # main clauses where I or we did something in the past
     main: str | None = None  # the subject of the first clause that is not subordinate
     # the first clause's subject and verb decide tense and who acts; later clauses can add an event
@@ -514,7 +518,7 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
     # resist the cost more than the change") is weaker than one that is the sentence
     inside = ((mine or ours) and r.event) or r.lesson_itself
     s["result"] += (
-        1.8 * r.outcome * (0.6 if inside else 1.0) + (0.5 if mine and r.event else 1.2) * r.quantity
+        1.8 * r.outcome * (0.6 if inside else 1.0) + (0.5 if (mine or ours) and r.event else 1.2) * r.quantity
     )
     if r.perfect_past and not (r.event or r.present_now):
         s["result"] *= (

@@ -1262,3 +1262,21 @@ def test_i_learned_to_is_a_lesson_but_i_learned_how_it_works_is_a_step() -> None
     assert read(lesson.split(" ")).lesson and not read(lesson.split(" ")).event
     assert read(step.split(" ")).event
     assert read(judged.split(" ")).lesson
+
+
+def test_a_number_in_our_own_step_is_evidence_and_over_a_month_is_how_long_not_how_often() -> None:
+    tested = (
+        "Our ML features were computed differently online and offline.\n"
+        "I had to make them match.\n"
+        "I moved both paths onto one shared library.\n"
+        "We tested it with 10,000 sampled users."
+    )
+    result = analyze_text(tested)
+    assert beats(result)[-1] == "action"
+    assert result["star"]["missing"] == ["result"] and result["quantified_result"] is False
+    over = (
+        "I migrated our batch jobs to Airflow over a month.\n"
+        "I wrote the DAGs, set up alerts and trained the team.\n"
+        "The team has been running it without me since."
+    )
+    assert beats(analyze_text(over)) == ["action", "action", "result"]
