@@ -557,7 +557,7 @@ GOAL_PHRASES = (
     "make sure", "so that", "the constraint", "could not afford", "couldn't afford", "could not go down",
     "couldn't go down", "couldn't lose", "had two weeks", "had one week", "had a week", "had three days",
     "had a month", "had until", "in charge of", "volunteered to", "signed up to", "took it on", "my problem", "picked it up", "i picked up", "take it on", "took ownership", "take ownership",
-    "took on", "my piece of", "my part of", "my part was", "my piece was", "my role was", "my side of it", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
+    "took on", "my piece of", "my part of", "my part was", "was for me to", "were for me to", "for me to own", "my piece was", "my role was", "my side of it", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (
     "at the time", "back then", "when i joined", "when i was", "a few years ago", "years ago", "last year",
@@ -605,7 +605,8 @@ META_PHRASES = (
     "that's how i would", "the gist", "i'll give you", "let me give you", "can't give you", "i don't think i've had",
     "i don't think i have had", "not sure if this is", "not sure this is", "kind of example you", "sort of example you",
     "what you're looking for", "what you are looking for", "not sure how that", "not sure how it", "not sure how the",
-    "don't know how it ended", "don't know how that", "never found out how",
+    "don't know how it ended", "don't know how that", "never found out how", "don't have a great example",
+    "don't have a good example", "don't have an example", "don't have a perfect example", "not a perfect example",
 )  # fmt: skip
 # a sentence opening that points back at what was just told ("Anyway, this was my part of it."): no beat
 POINTING_BACK = (

@@ -652,6 +652,15 @@ def label(sentences: list[list[str]]) -> tuple[list[str | None], bool]:
         return [], False
     readings = [read(ws) for ws in sentences]
     story = not (is_hypothetical(readings) or is_habit(readings))
+    if story:
+        # "We'd go through one of her queries together every Friday": in a story, "would" with "every" is
+        # what we used to do, a step, not a proposal
+        readings = [
+            replace(r, hypothetical=False, event=True)
+            if r.hypothetical and not r.counterfactual and re.search(r" (every|each) \w+ ", f" {r.text} ")
+            else r
+            for r in readings
+        ]
     if not story:
         readings = [_as_done(r) for r in readings]
     elif still_going(readings):

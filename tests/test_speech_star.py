@@ -1280,3 +1280,24 @@ def test_a_number_in_our_own_step_is_evidence_and_over_a_month_is_how_long_not_h
         "The team has been running it without me since."
     )
     assert beats(analyze_text(over)) == ["action", "action", "result"]
+
+
+def test_no_great_example_is_no_beat_the_plan_for_me_is_the_task_and_wed_every_friday_is_a_step() -> None:
+    from prepdeck.recordings.star import read
+
+    aside = "i don't have a great example of this to be honest"
+    assert read(aside.split(" ")).meta
+    plan = (
+        "At the time, we stored everything in one giant Postgres database.\n"
+        "The plan was for me to split out the analytics workload.\n"
+        "I set up a read replica and moved the dashboards onto it.\n"
+        "The main database stopped slowing down during business hours."
+    )
+    assert beats(analyze_text(plan)) == ["situation", "task", "action", "result"]
+    habit = (
+        "We had a junior analyst who kept shipping queries with wrong joins.\n"
+        "Instead of fixing them myself, I started doing short reviews with her.\n"
+        "We'd go through one of her queries together every Friday.\n"
+        "After a couple of months her queries rarely needed changes."
+    )
+    assert beats(analyze_text(habit))[2] == "action"
