@@ -7,7 +7,8 @@ of"), so each sentence is given the part whose vocabulary it uses most; a senten
 its part ("Requirements: …", "For reliability, …") is in that part. Ties go to the previous sentence's
 part (a part goes on for several sentences), else to the part a well-ordered answer would be in by then.
 A model answer packs several parts in one line ("fct_trip, one row per trip: keys rider_key…; measures
-fare…"), so a model part is heard wherever its words are. Also counted: numbers that say what they
+fare…"), so a model part is heard wherever its words are; so is a part of an answer to a sub-question (a
+card that asks one thing: `frame` says which parts it expects). Also counted: numbers that say what they
 measure (sizing is what separates a design from a sketch; a bare "10k" or "under 50" is named back to
 the speaker) and trade-off language, said or not ("cheaper but slower", "we give up X to get Y").
 Warnings are one per problem, never about STAR beats: a part not heard that has its own message (no
@@ -149,14 +150,16 @@ def _asks_whole(prompt: str) -> bool:
 
 
 def _shown_in_back(card: Any) -> tuple[set[str], int]:
-    """The parts the card's own answer and checklist spend two lines or more on, and how many figures with
-    a unit they give."""
+    """The parts the card's own answer and checklist dwell on (two lines or more, and a third as many as
+    their main part), and how many figures with a unit they give."""
     from prepdeck.recordings.analysis import analyze_text  # here: analysis imports this module
 
     back = "\n".join([getattr(card, "answer", None) or "", *(getattr(card, "checklist", None) or ())])
     design = analyze_text(back, "design")["design"]
     parts = [s["part"] for s in design["sentences"]]
-    return {p for p in PARTS if parts.count(p) >= 2}, design["numbers_with_units"]
+    most = max((parts.count(p) for p in PARTS), default=0)
+    # a part the answer dwells on: two lines or more, and a third as many as its main part
+    return {p for p in PARTS if parts.count(p) >= max(2, most / 3)}, design["numbers_with_units"]
 
 
 def _system_frame(card: Any) -> Frame:
@@ -328,8 +331,8 @@ def analyze(
     # clauses of a long sentence are read too, for which parts were heard
     clauses = [c for a, b in spans if b - a >= RUN_ON for c in _clauses(toks, a, b)]
     heard = set(labels) | set(_label(toks, clauses, structure)[0]) | ({"tradeoffs"} if tradeoffs else set())
-    if structure.everywhere:
-        heard |= used
+    if structure.everywhere or frame.expected is not None:
+        heard |= used  # a model, or a sub-question: a part is heard wherever its words are
     found = [p for p in parts if p in heard]
     order = list(dict.fromkeys(p for p in labels if p))
     firsts = [structure.rank[p] for p in order]

@@ -663,6 +663,8 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "streaming", "batch", "layer", "bronze", "silver", "gold", "staging", "api", "service",
         "orchestrator", "scheduler", "cdc", "debezium", "sink", "source", "dag", "pipeline", "transform",
         "land", "lands", "write", "writes", "read", "reads", "table", "tables", "schema", "model",
+        "encryption", "encrypted", "tokenization", "tokenizes", "tokenized", "kms", "iam", "vault", "masking",
+        "masked", "access control",
     ),
     "scale": (
         "scale", "scales", "scaling", "throughput", "per second", "a second", "a day", "per day", "an hour",
@@ -681,7 +683,8 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "reliability", "reliable", "unavailable", "goes down", "is down", "rerun", "restart", "restarts",
         "restores", "buffers", "durable", "durability", "high availability", "fallback", "falls behind",
         "degrade", "degrades", "dies", "crashes", "lag", "pages", "is safe", "are safe", "rebuild",
-        "guardrails", "quotas", "harmless",
+        "guardrails", "quotas", "harmless", "falls back", "fall back", "fail open", "fails open", "fail closed",
+        "fails closed", "degraded", "canary", "shadow", "failover", "standby",
     ),
     "tradeoffs": DESIGN_TRADEOFFS,
 }  # fmt: skip

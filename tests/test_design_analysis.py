@@ -484,3 +484,26 @@ def test_a_bullet_list_answer_reads_each_bullet_as_a_sentence() -> None:
     )
     assert parts(r) == ["requirements", "architecture", "reliability", "tradeoffs"]
     assert r["design"]["sentences"][1]["text"].startswith("Architecture:")
+
+
+def test_a_sub_questions_parts_are_heard_wherever_they_are_said() -> None:
+    from prepdeck.recordings.design import frame
+
+    card = _card(
+        prompt="Embed the model in the stream job or call a model server? How do you roll out a new model?",
+        answer="- Embedded in the Flink job: the model is loaded in the stream and scored in process.\n"
+        "- A model server is a separate service the stream job calls over the network.\n"
+        "- Embedding saves a network hop, but every model change redeploys the job.\n"
+        "- Roll out in shadow, then a canary; roll back on a jump in the block rate.\n"
+        "- If scoring is down, fall back to rules and alert the on-call.",
+    )
+    assert frame(card).expected == ("architecture", "reliability", "tradeoffs")
+    r = analyze_text(
+        "I'd embed the model in the Flink job because it saves a network hop and keeps p99 low, at the cost of "
+        "redeploying the job for every new model. A new nightly model runs in shadow first, then as a canary on "
+        "5% of traffic. If scoring is down, the job falls back to a rules-only decision instead of failing open.",
+        kind="design",
+        frame=frame(card),
+    )
+    # the Flink job is said inside the trade-off sentence: the architecture is heard there
+    assert r["design"]["missing"] == [] and r["warnings"] == []
