@@ -571,7 +571,7 @@ OUTCOME_PHRASES = (
     "cut", "halved", "doubled", "tripled", "reduced", "saved", "shrank", "sped up", "improved",
     "recovered", "stopped", "disappeared", "no longer", "never again", "since then", "ever since",
     "haven't had", "hasn't had", "haven't seen", "hasn't failed", "hasn't broken", "have not had",
-    "zero", "shipped", "launched", "went live", "on time", "signed off", "adopted", "promoted", "thanked",
+    "zero", "shipped", "delivered", "launched", "went live", "on time", "signed off", "adopted", "promoted", "thanked",
     "praised", "paid off", "closed", "resolved", "finished", "passed", "landed", "rolled out to",
     "the whole org", "every team", "other teams", "now runs", "now takes", "now finishes", "now lands",
     "now catches", "still runs", "still in use", "turned into", "became the",

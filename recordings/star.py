@@ -229,6 +229,11 @@ def read(words: list[str]) -> Reading:
         f" {p} " in text and not re.search(rf" (nobody|no one|never|not|didn't|couldn't|wouldn't) {p} ", text)
         for p in lx.OUTCOME_PHRASES
     ) or bool(re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words))
+    if re.search(
+        r" agreed (that )?(i|he|she|we|they)('d| would| will| should) ", text.replace(" i'd ", " i 'd ")
+    ):
+        # "We agreed he would route requests through me": a decision on what to do next, not how it ended
+        r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES if p != "agreed")
     r.quantity = bool(quantities(words))
     # "way calmer", "it got worse after I deployed it": a change in how things were
     r.outcome = r.outcome or bool(

@@ -1301,3 +1301,17 @@ def test_no_great_example_is_no_beat_the_plan_for_me_is_the_task_and_wed_every_f
         "After a couple of months her queries rarely needed changes."
     )
     assert beats(analyze_text(habit))[2] == "action"
+
+
+def test_agreeing_on_what_someone_would_do_is_a_step_and_delivering_is_the_outcome() -> None:
+    from prepdeck.recordings.star import read
+
+    decided, agreed = "we agreed he would route requests through me for a month", "the client agreed"
+    assert not read(decided.split(" ")).outcome
+    assert read(agreed.split(" ")).outcome
+    text = (
+        "I was leading the migration and we were already two weeks late.\n"
+        "I cut the nice-to-have tables and told stakeholders early.\n"
+        "We delivered the core tables on the new date, and nobody was surprised."
+    )
+    assert beats(analyze_text(text))[-1] == "result"
