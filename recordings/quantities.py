@@ -43,6 +43,7 @@ _BOUND = re.compile(
     r"|\ba couple of (?:seconds|minutes|hours|days|weeks|months)\b(?! (?:later|ago|earlier))"
     r"|\b(?:to|down to|dropped to|fell to) (?:zero|none|single digits|a handful)\b"
     r"|\bby a factor of \w+"
+    r"|\b(?:hundreds|thousands|millions) of (?:dollars|euros|pounds|hours|rows|users|customers|queries)\b"
 )
 # "a team of five", "the five of us": how many people did the work, not what it changed
 _PEOPLE = re.compile(r"\b(?:team|group|squad) of (?:\w+ )?$")
@@ -56,7 +57,8 @@ def _which(words: list[str], i: int) -> bool:
     competing versions"), it does not measure them; "every one of the 48,000 rows" still counts."""
     w = words[i]
     small = (w in lx.NUMBER_WORDS and lx.NUMBER_WORDS[w] <= 10) or (w.isdigit() and int(w) <= 10)
-    return bool(i) and words[i - 1] == "the" and small
+    # "the top 10 customers moved first": which ones, whatever the size
+    return bool(i) and ((words[i - 1] == "the" and small) or words[i - 1] == "top")
 
 
 def _version(words: list[str], i: int) -> bool:

@@ -1027,6 +1027,8 @@ def test_a_closing_line_pointing_back_at_my_part_is_no_beat_and_no_task() -> Non
         ("the report refreshes hourly instead of daily", True),
         ("latency dropped from seconds to milliseconds", True),
         ("costs fell by a factor of three", True),
+        ("we cut costs by thousands of dollars a month", True),
+        ("the top 10 customers moved first", False),  # which ones
         ("we were a team of five engineers", False),  # who did the work, not what it changed
         ("i spent a couple of weeks on it", False),
         ("after a couple of months it was adopted", False),
