@@ -884,7 +884,7 @@ NOTE_LABELS = {
     **dict.fromkeys(("task", "goal", "objective", "mandate"), "task"),
     **dict.fromkeys(("action", "actions", "approach", "steps"), "action"),
     **dict.fromkeys(("result", "results", "outcome", "impact"), "result"),
-    **dict.fromkeys(("lesson", "lessons", "learning", "learnings", "takeaway", "reflection"), "reflection"),
+    **dict.fromkeys(("lesson", "lessons", "learnings", "takeaway", "reflection"), "reflection"),
 }
 # words after a label word that show it is the sentence's subject, not a label ("Results were mixed")
 NOT_AFTER_LABEL = frozenset(
@@ -904,6 +904,10 @@ NOT_AFTER_LABEL = frozenset(
         "that",
         "learned",
         "here",
+        "matters",
+        "matter",
+        "showed",
+        "shows",
     }
 )
 TIME_WORDS = frozenset(

@@ -271,7 +271,8 @@ def read(words: list[str]) -> Reading:
     )  # "has been reconciling it for weeks"
     # "two hundred a day", "every night"; not "over a month", "within a week": how long, not how often
     habitual = any(
-        f" {p} " in text and not re.search(rf" (for|over|in|within|after|about|spent|during|than) {p} ", text)
+        f" {p} " in text
+        and not re.search(rf" (for|over|in|within|after|about|spent|during|than|me|us|took) {p} ", text)
         for p in lx.HABITUAL_PHRASES
     )
     deeds = 0  # main clauses where I or we did something in the past

@@ -1317,3 +1317,12 @@ def test_agreeing_on_what_someone_would_do_is_a_step_and_delivering_is_the_outco
         "We delivered the core tables on the new date, and nobody was surprised."
     )
     assert beats(analyze_text(text))[-1] == "result"
+
+
+def test_words_that_look_like_note_labels_but_start_a_sentence() -> None:
+    from prepdeck.recordings.star import read
+
+    gerund, shown = "learning spark took me a month", "results showed a drop in errors"
+    assert read(gerund.split(" ")).named is None and not read(gerund.split(" ")).habitual
+    assert read(shown.split(" ")).named is None
+    assert read(["result", "six", "minutes"]).named == "result"
