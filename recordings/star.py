@@ -229,9 +229,7 @@ def read(words: list[str]) -> Reading:
         f" {p} " in text and not re.search(rf" (nobody|no one|never|not|didn't|couldn't|wouldn't) {p} ", text)
         for p in lx.OUTCOME_PHRASES
     ) or bool(re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words))
-    if re.search(
-        r" agreed (that )?(i|he|she|we|they)('d| would| will| should) ", text.replace(" i'd ", " i 'd ")
-    ):
+    if re.search(r" agreed (that )?(i|he|she|we|they)('d| would| will| should) ", text):
         # "We agreed he would route requests through me": a decision on what to do next, not how it ended
         r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES if p != "agreed")
     r.quantity = bool(quantities(words))
@@ -423,6 +421,12 @@ def read(words: list[str]) -> Reading:
             # the main clause's subject, not one after "when"/"after" ("When she broke it, I sat with her")
             r.subject = subject
             main = None if subordinate else subject
+    if re.search(r" (agreed|decided|said|promised) (that )?i'd ", text):
+        # "so we agreed I'd do it as a plugin": a decision told in reported speech, not a proposal or a lesson
+        lessons = [p for p in lessons if p not in ("i'd", "i would")]
+        r.lesson = bool(lessons) or claim
+        r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
+        r.hypothetical = False
     if r.perfect_past and not r.hypothetical:
         # the "I'd" of "I'd tested it on staging" is "I had": no lesson
         lessons = [p for p in lessons if p not in ("i'd", "i would")]

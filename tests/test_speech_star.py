@@ -1326,3 +1326,11 @@ def test_words_that_look_like_note_labels_but_start_a_sentence() -> None:
     assert read(gerund.split(" ")).named is None and not read(gerund.split(" ")).habitual
     assert read(shown.split(" ")).named is None
     assert read(["result", "six", "minutes"]).named == "result"
+
+
+def test_we_agreed_id_is_a_decision_told_in_reported_speech_not_a_lesson() -> None:
+    from prepdeck.recordings.star import read
+
+    decided = "so we agreed i'd do it as a plugin instead of a new flag and he helped me write it"
+    r = read(decided.split(" "))
+    assert not r.lesson and not r.hypothetical and not r.outcome
