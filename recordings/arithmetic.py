@@ -50,8 +50,10 @@ PER_SECOND = {"TPS", "QPS", "RPS"}  # events a second
 COUNTS = {"", "rows", "records", "events", "requests", "messages", "queries", "files", "users", "partitions",
           "nodes", "servers", "jobs", "pipelines", "tables", "customers"}  # fmt: skip
 _MUL = {"×", "x", "*", "times", "multiplied"}
+_ADD = {"+", "plus"}
 _DIV = {"/", "÷", "divided"}
-_EQ = {"=", "≈", "~", "is", "are", "gives", "that's", "thats", "equals", "makes", "comes", "->", "→"}
+# not "→": "3 h → 40 min" is a before and after, not an equality
+_EQ = {"=", "≈", "~", "is", "are", "gives", "that's", "thats", "equals", "makes", "comes"}
 # a quantity restated in another unit: only these say so ("so", "is" alone do not)
 _RESTATE = {"=", "≈", "~", "which", "that's", "thats", "i.e", "ie", "or"}
 # words that may stand between the parts of a computation without ending it
@@ -82,6 +84,22 @@ class Quantity:
             f"{self.text} {'/' if divide else '×'} {other.text}",
             counts=self.counts * bare,
         )
+
+
+def _plus(a: Quantity, b: Quantity) -> Quantity | None:
+    """a + b; a bare term before a unit is in that unit ("200 + 500 ms"); None when they are not the same
+    kind, or a bare term comes after a unit ("1 GB + 500": 500 what? not judged)."""
+    left = _like(b, a.value) if a.dims == (0, 0, 0) and b.dims != (0, 0, 0) else a
+    if left.dims != b.dims or left.period != b.period:
+        return None
+    return Quantity(left.value + b.value, b.dims, b.period, f"{a.text} + {b.text}", b.unit or left.unit)
+
+
+def _like(q: Quantity, n: float) -> Quantity:
+    """`n` said in the unit of `q` (a term whose unit is said once for the whole sum)."""
+    factor = BYTES.get(q.unit) or SECONDS.get(q.unit) or 1.0
+    per = q.period if q.dims[1] < 0 and q.period else 1.0
+    return Quantity(n * factor / per, q.dims, q.period, f"{n:g}", q.unit)
 
 
 def _unit(unit: str, value: float) -> tuple[float, tuple[int, int, int], float | None, str] | None:
@@ -118,11 +136,12 @@ def _words_in(text: str) -> int:
 
 
 def _joiner(pieces: list[str]) -> str | None:
-    """ "mul", "div", "eq" or "restate" for the words between two numbers; None when they are not arithmetic."""
+    """ "mul", "div", "add", "eq" or "restate" for the words between two numbers; None when they are not
+    arithmetic."""
     words = set(pieces)
-    if not words or not words <= _MUL | _DIV | _EQ | _RESTATE | _GLUE:
+    if not words or not words <= _MUL | _DIV | _ADD | _EQ | _RESTATE | _GLUE:
         return None
-    kinds = [k for k, said in (("mul", _MUL), ("div", _DIV), ("eq", _EQ)) if words & said]
+    kinds = [k for k, said in (("mul", _MUL), ("div", _DIV), ("add", _ADD), ("eq", _EQ)) if words & said]
     if len(kinds) > 1:
         return None
     return kinds[0] if kinds else ("restate" if words & _RESTATE else None)
@@ -175,7 +194,7 @@ def _read(
     if read is None:
         return j, None
     value, dims, period, said = read
-    text = re.sub(r"[\s×*=≈~→/.,;:!?-]+$", "", re.sub(r"[*`(]", "", num["text"]))
+    text = re.sub(r"[\s×*=≈~→/.,;:!?+-]+$", "", re.sub(r"[*`(]", "", num["text"]))
     if not unit and num["unit"] == "x":
         text = text.rsplit(maxsplit=1)[0]  # without its operator word
     # "50 MB a second", "2 billion per day": the period said after the number
@@ -206,6 +225,7 @@ def check(
     results: list[dict[str, Any]] = []
     expr: Quantity | None = None  # what the numbers so far compute
     computed = False  # whether `expr` came out of an operator (else it is one quantity as said)
+    ops: set[str] = set()  # the operators used: a sum mixed with a product is not judged (which comes first?)
     for n, (i, _j, q) in enumerate(placed):
         here = sentence_of.get(i, 0)
         before = placed[n - 1] if n else None
@@ -218,12 +238,16 @@ def check(
             rest = toks[before[1]].raw.split(maxsplit=1)[1:]  # the signs written after the number: "KB ="
             join = _joiner(_pieces(" ".join(rest + [t.raw for t in toks[before[1] + 1 : i]])))
         if q is None:
-            expr, computed = None, False
+            expr, computed, ops = None, False, set()
             continue
-        if expr is None or join is None:
-            expr, computed = q, False
-        elif join in ("mul", "div"):
-            expr, computed = expr.times(q, divide=join == "div"), True
+        added = _plus(expr, q) if expr is not None and join == "add" else None
+        if expr is None or join is None or (join == "add" and added is None):
+            expr, computed, ops = q, False, set()
+        elif join in ("mul", "div", "add"):
+            expr, computed = added or expr.times(q, divide=join == "div"), True
+            ops.add(join)
+        elif "add" in ops and ops & {"mul", "div"}:
+            expr, computed, ops = q, False, set()
         else:
             # a result of a computation, or one quantity restated in another unit ("50 MB/s, or 4.32 TB a day")
             # a restatement is of the same kind of thing (an amount, a rate) in other units
@@ -235,7 +259,7 @@ def check(
                 if not right:
                     item["should_be"] = _should_be(should, q)
                 results.append(item)
-            expr, computed = q, False
+            expr, computed, ops = q, False, set()
     return results
 
 

@@ -349,6 +349,10 @@ def _sums(text: str) -> tuple[list[dict[str, Any]], list[str]]:
             "Each of the 2,000 jobs writes 5 MB, so 2,000 × 5 MB = 1 TB.",
             "2,000 × 5 MB is about 10 GB, not 1 TB",
         ),
+        (
+            "The budget: 150 ms + 200 ms + 100 ms = 900 ms.",
+            "150 ms + 200 ms + 100 ms is about 450 ms, not 900 ms",
+        ),
     ],
 )
 def test_a_wrong_stated_computation_is_said_once_with_what_it_should_be(text: str, should: str) -> None:
@@ -365,6 +369,7 @@ def test_a_wrong_stated_computation_is_said_once_with_what_it_should_be(text: st
         "10 M events × 1 KB = 10 GB a day, and 2 billion a day is about 23k a second.",
         "2 TiB × 24 × 30 = 1,440 TiB/month, and 1,440 TiB × $6.25/TiB ≈ $9,000.",  # rates, money per unit
         "Ten brokers: 50,000 / 5,000 = 10 partitions at least, and 4.32 TB/day × 7 × 3 = 90.72 TB of disk.",
+        "The latency budget is 200 + 500 + 200 + 100 ms = 1,000 ms, and 130 TB plus 1.4 PB is about 1.5 PB.",
     ],
 )
 def test_right_computations_rounded_or_in_binary_units_pass(text: str) -> None:
@@ -380,6 +385,9 @@ def test_right_computations_rounded_or_in_binary_units_pass(text: str) -> None:
         "Kafka keeps 7 days, which is 30 TB on the brokers.",  # a duration against a size
         "Two regions, so 4 clusters, and 12 partitions is 24 consumers.",  # counts, no operator
         "At 5,000 changes a second of 1 KB each, that is 5 MB a second.",  # implied, never guessed
+        "The topic has 2 × 3 + 4 = 12 partitions.",  # a sum mixed with a product: which comes first?
+        "The file is 1 GB + 500 = 1.5 GB.",  # 500 what?
+        "The nightly run went from 3 h → 40 min after the fix.",  # a before and after, not an equality
     ],
 )
 def test_what_is_not_stated_as_a_computation_is_never_judged(text: str) -> None:
