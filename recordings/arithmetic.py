@@ -55,7 +55,7 @@ _DIV = {"/", "÷", "divided"}
 # not "→": "3 h → 40 min" is a before and after, not an equality
 _EQ = {"=", "≈", "~", "is", "are", "gives", "that's", "thats", "equals", "makes", "comes"}
 # a quantity restated in another unit: only these say so ("so", "is" alone do not)
-_RESTATE = {"=", "≈", "~", "which", "that's", "thats", "i.e", "ie", "or"}
+_RESTATE = {"=", "≈", "~", "which", "that's", "thats", "i.e", "ie", "or", "equals"}
 # words that may stand between the parts of a computation without ending it
 _GLUE = {"about", "roughly", "around", "approximately", "approx", "so", "which", "that", "we", "get", "us",
          "and", "then", "by", "to", "a", "total", "i.e", "ie", "or", "it's", "its", "this", "in", "all",
@@ -144,7 +144,10 @@ def _joiner(pieces: list[str]) -> str | None:
     kinds = [k for k, said in (("mul", _MUL), ("div", _DIV), ("add", _ADD), ("eq", _EQ)) if words & said]
     if len(kinds) > 1:
         return None
-    return kinds[0] if kinds else ("restate" if words & _RESTATE else None)
+    if kinds and kinds != ["eq"]:
+        return kinds[0]
+    # "is" alone only closes a computation: "2 TB is 300 GB in Parquet" restates nothing
+    return "restate" if words & _RESTATE else ("eq" if kinds else None)
 
 
 def _near(x: float, y: float) -> bool:
@@ -251,7 +254,11 @@ def check(
         else:
             # a result of a computation, or one quantity restated in another unit ("50 MB/s, or 4.32 TB a day")
             # a restatement is of the same kind of thing (an amount, a rate) in other units
-            restated = expr.dims == q.dims != (0, 0, 0) and (expr.unit, expr.period) != (q.unit, q.period)
+            restated = (
+                join == "restate"
+                and expr.dims == q.dims != (0, 0, 0)
+                and (expr.unit, expr.period) != (q.unit, q.period)
+            )
             should = _same(expr, q) if computed or restated else None
             if should is not None and should > 0 and q.value > 0:
                 right = 1 / TOLERANCE <= q.value / should <= TOLERANCE

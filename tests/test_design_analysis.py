@@ -387,6 +387,7 @@ def test_right_computations_rounded_or_in_binary_units_pass(text: str) -> None:
         "At 5,000 changes a second of 1 KB each, that is 5 MB a second.",  # implied, never guessed
         "The topic has 2 × 3 + 4 = 12 partitions.",  # a sum mixed with a product: which comes first?
         "The file is 1 GB + 500 = 1.5 GB.",  # 500 what?
+        "Raw it is 2 TB a day, and 2 TB is 300 GB in Parquet.",  # "is" alone: a transformation, not a unit
         "The nightly run went from 3 h → 40 min after the fix.",  # a before and after, not an equality
     ],
 )
