@@ -769,6 +769,9 @@ WHOLE_DESIGN_PHRASES = (
     "end to end architecture",
     "lay out a",
     "an architecture for",
+    "the design of",
+    "your design",
+    "a design for",
 )
 # a sub-question's asks: an estimate expects the sizing, a choice the trade-offs
 ESTIMATE_ASKS = (

@@ -449,6 +449,7 @@ def test_an_estimate_card_is_not_asked_for_reliability_or_trade_offs() -> None:
             None,
         ),
         ("A bug corrupted three years of daily partitions. Plan the backfill.", None),
+        ("Walk me through the design of a clickstream pipeline for 2 billion events a day.", None),
         ("Which engine would you use for the windowed features?", ("tradeoffs",)),
         ("Embed the model in the stream job or call a model server?", ("tradeoffs",)),
         ("Name the failure modes of the pipeline and how it degrades.", ("reliability",)),
