@@ -873,6 +873,24 @@ PARTICIPLES = frozenset(
 )  # fmt: skip
 # what follows a number that is a time of day ("6 am", "7 pm")
 CLOCK = frozenset({"am", "pm", "a.m", "p.m", "o'clock"})
+# what a thing done is said with, before how much earlier it came ("finished three hours earlier")
+DONE_WORDS = frozenset(
+    {
+        "finished",
+        "finishes",
+        "ready",
+        "done",
+        "landed",
+        "lands",
+        "arrived",
+        "arrives",
+        "shipped",
+        "closed",
+        "delivered",
+    }
+)
+# delivering a whole piece of work: "shipped it seven weeks later" says how long it took
+DELIVERED = frozenset({"shipped", "delivered", "launched", "released"})
 # names followed by a version number, not an amount ("Spark 3.5", "Python 3")
 VERSIONED = frozenset(
     {"spark", "python", "java", "scala", "postgres", "postgresql", "mysql", "airflow", "kafka", "hadoop", "hive",

@@ -94,20 +94,10 @@ def quantities(words: list[str]) -> list[int]:
             numeric = True  # "a couple thousand a week"
         if not numeric or (w == "one" and nxt not in lx.UNITS) or _version(words, i):
             continue
-        done = {
-            "finished",
-            "finishes",
-            "ready",
-            "done",
-            "landed",
-            "lands",
-            "arrived",
-            "arrives",
-            "shipped",
-            "closed",
-        }
-        if after == "earlier" and done & set(words[max(0, i - 4) : i]):
+        if after in ("earlier", "early") and lx.DONE_WORDS & set(words[max(0, i - 4) : i]):
             pass  # "the batch finished three hours earlier": how much sooner, measured
+        elif after == "later" and lx.DELIVERED & set(words[max(0, i - 6) : i]):
+            pass  # "We shipped the churn model seven weeks later" (not the six months planned): how long it took
         elif nxt in ("later", "ago", "earlier") or after in ("later", "ago", "earlier"):
             continue  # when, not how much
         before = [x for x in words[max(0, i - 3) : i] if x not in lx.APPROXIMATELY]

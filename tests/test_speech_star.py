@@ -1029,6 +1029,8 @@ def test_a_closing_line_pointing_back_at_my_part_is_no_beat_and_no_task() -> Non
         ("costs fell by a factor of three", True),
         ("we cut costs by thousands of dollars a month", True),
         ("the top 10 customers moved first", False),  # which ones
+        ("we shipped the model seven weeks later", True),  # how long delivering took
+        ("two weeks later we shipped it", False),  # when
         ("we were a team of five engineers", False),  # who did the work, not what it changed
         ("i spent a couple of weeks on it", False),
         ("after a couple of months it was adopted", False),
