@@ -550,7 +550,7 @@ PRESENT_VERBS = {
 GOAL_PHRASES = (
     "had to", "needed to", "need to", "have to", "the goal", "our goal", "my goal", "the aim", "the ask",
     "was asked to", "were asked to", "been asked to", "been told to", "been tasked", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "asking me to", "asks me to", "asking us to", "asks us to", "wants me to", "wants us to", "was on me", "i own", "we own", "the question i got", "the question we got",
-    "fell to me", "landed on me", "landed with me", "fell on me", "ended up with me", "up to me", "my job", "my responsibility", "i owned", "i was responsible",
+    "fell to me", "landed on me", "my call", "my decision", "landed with me", "fell on me", "ended up with me", "up to me", "my job", "my responsibility", "i owned", "i was responsible",
     "deadline", "by friday", "by monday", "by the end of", "by end of", "before end of", "before the end of", "in time for", "without breaking",
     "without losing", "without downtime", "without any", "only had", "we had until", "i had until",
     "budget", "requirement", "was supposed to", "were supposed to", "expected to", "the priority",
@@ -560,7 +560,7 @@ GOAL_PHRASES = (
     "took on", "my piece of", "my part of", "my part was", "was for me to", "were for me to", "for me to own", "my piece was", "my role was", "my side of it", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (
-    "at the time", "back then", "when i joined", "when i was", "a few years ago", "years ago", "last year",
+    "at the time", "back then", "when i joined", "when i was", "when i started", "when i arrived", "when i first", "a few years ago", "years ago", "last year",
     "at my last", "at my previous", "at my current", "in my last", "in my previous", "on my team",
     "our team", "my team", "the company", "a startup", "a bank", "there was", "there were", "used to",
     "early in my career", "in my first job", "every night", "every morning", "every day", "every week", "every month", "for months", "for years",

@@ -696,7 +696,11 @@ def _asked_first(beats: list[str | None], readings: list[Reading]) -> list[str |
     lead = 0
     while lead < len(beats) and beats[lead] in ("task", "situation"):
         lead += 1
-    own = [i for i in range(lead) if readings[i].subject in ("i", "we") and readings[i].obligation]
+    # "A new regulation meant we had to delete data on request. I owned the deletion pipeline.": my own goal
+    # comes first if I name one; what we as a company had to do is then the scene
+    own = [i for i in range(lead) if readings[i].subject == "i" and readings[i].obligation] or [
+        i for i in range(lead) if readings[i].subject in ("i", "we") and readings[i].obligation
+    ]
     if lead < 2 or not own or own[0] == 0 or "task" not in beats[: own[0]]:
         return beats
     ask = beats.index("task")

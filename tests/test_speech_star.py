@@ -1336,3 +1336,29 @@ def test_we_agreed_id_is_a_decision_told_in_reported_speech_not_a_lesson() -> No
     decided = "so we agreed i'd do it as a plugin instead of a new flag and he helped me write it"
     r = read(decided.split(" "))
     assert not r.lesson and not r.hypothetical and not r.outcome
+
+
+def test_what_the_company_had_to_do_before_my_own_goal_is_the_scene() -> None:
+    text = (
+        "A new regulation meant we had to delete customer data on request.\n"
+        "I owned building the deletion pipeline.\n"
+        "I mapped every table with personal data and wrote a job that deletes across all of them.\n"
+        "We passed the audit with no findings."
+    )
+    assert beats(analyze_text(text)) == ["situation", "task", "action", "result"]
+
+
+def test_it_was_my_call_is_the_task_and_when_i_started_sets_the_scene() -> None:
+    call = (
+        "Picture a Monday where every dashboard in the company shows zero revenue.\n"
+        "It was my call whether to roll back the warehouse change or fix forward.\n"
+        "I rolled back within ten minutes and then debugged the change on staging.\n"
+        "The dashboards were back before most people logged in."
+    )
+    assert beats(analyze_text(call))[1] == "task"
+    started = (
+        "When I started, deployments were a manual checklist in a wiki.\n"
+        "I turned the checklist into a pipeline, step by step, with the team.\n"
+        "Deployments became a non-event."
+    )
+    assert beats(analyze_text(started)) == ["situation", "action", "result"]
