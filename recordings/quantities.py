@@ -33,8 +33,12 @@ _SPAN = (
 )
 # an amount said without a number: "dozens", "a handful", "single digits", "none"
 _AMOUNT = r"(?:dozens|hundreds|thousands|a handful|single digits|double digits|none|zero|nothing|almost none)"
+# how often, said in words: "every day", "every single morning", "once a month", "daily"
+_FREQ = r"(?:every (?:single )?\w+|once an? \w+|twice an? \w+|daily|weekly|monthly|hourly|nightly)"
+_SOFT = r"(?:(?:like|maybe|about|roughly|around|almost) )?"
 _BEFORE_AFTER = re.compile(
     rf"\bfrom (?:{_SPAN}|{_AMOUNT})(?: an? \w+)? (?:down |up )?to (?:{_SPAN}|{_AMOUNT})\b"
+    rf"|\bfrom {_SOFT}{_FREQ} (?:down )?to {_SOFT}(?:{_FREQ}|never|none)\b"  # "from every day to once a month"
     rf"|\b{_SPAN} instead of (?:the |a |an )?(?:{_SPAN}|\w+ly)\b"  # "an afternoon instead of a week", "hourly instead of daily"
 )
 # "back under a minute", "less than an hour", "a couple of hours a week", "down to zero", "by a factor of three"

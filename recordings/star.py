@@ -107,7 +107,8 @@ _RULE = r"\b(better|worse|faster|slower|easier|harder|smoother|calmer|cheaper) (
 def _general(words: list[str]) -> bool:
     """A claim about how things go in general: "you should always…", "I think the mistake people make is…",
     "what I wouldn't do is…" (not "you know", a filler)."""
-    ws = [w for w in words if w not in ("and", "but", "so", "um", "uh", "honestly", "really")]
+    skip = ("and", "but", "so", "um", "uh", "honestly", "really", "usually", "generally", "often", "mostly")
+    ws = [w for w in words if w not in skip]
     if len(ws) < 3:
         return False
     past = [w for w in ws if _past_verb(w) and w not in lx.BASE_LIKE_PAST]
@@ -233,9 +234,10 @@ def read(words: list[str]) -> Reading:
         # "We agreed he would route requests through me": a decision on what to do next, not how it ended
         r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES if p != "agreed")
     r.quantity = bool(quantities(words))
-    # "way calmer", "it got worse after I deployed it": a change in how things were
+    # "way calmer", "it got worse after I deployed it", "teams are more happy and I am less stressed": a change
     r.outcome = r.outcome or bool(
         re.search(r" (way|much|a lot|far|so much) \w{3,}er | got (worse|better) ", text)
+        or re.search(r" (more|less) (happy|\w+ed|\w+ful|\w+ive|\w+able|\w+ible|\w+ous|stable) ", text)
     )
     # "Say the product team wants a metric by Friday": the imagined scene of a hypothetical, not a deadline
     imagined = lead[0] in ("say", "suppose", "imagine") or lead[:2] == ["let's", "say"]
@@ -362,8 +364,8 @@ def read(words: list[str]) -> Reading:
             and (re.search(r" (next (week|month|sprint|quarter)|tomorrow) ", text))
         ):
             r.event = True  # "next week I'm presenting it to the architecture group": a step already arranged
-        elif w in lx.BE_NOW and not verb.endswith("ing"):
-            r.state = True  # "I'm on the platform team", "they're pretty annoyed": a description
+        elif (w in lx.BE_NOW or verb == "am") and not (verb.endswith("ing") or nxt.endswith("ing")):
+            r.state = True  # "I'm on the platform team", "I am only data engineer": a description
         elif (
             subject in ("i", "we")
             and verb in ("am", "are", "'m", "'re")
@@ -642,6 +644,8 @@ def _choosing(r: Reading, words: list[str]) -> bool:
     """An answer's first sentence that only picks the story ("The biggest mistake I've made, okay.", "This is a
     customer one."): short, an aside or "this is/one", and no scene, goal or outcome in it."""
     spoken = [w for w in words if w not in lx.ASIDES and w not in lx.OPENERS]
+    if spoken[:1] == ["if"]:
+        return False  # "hmm, if the stakeholder really insists on the wrong metric": the imagined scene
     if spoken[:3] in (["this", "is", "about"], ["this", "one's", "about"]) and not r.quantity:
         return True  # "Sure, so this is about onboarding, which I kind of fell into.": the topic named
     if len(words) > 10:

@@ -1030,6 +1030,7 @@ def test_a_closing_line_pointing_back_at_my_part_is_no_beat_and_no_task() -> Non
         ("we cut costs by thousands of dollars a month", True),
         ("the top 10 customers moved first", False),  # which ones
         ("we shipped the model seven weeks later", True),  # how long delivering took
+        ("the slowdowns went from like every day to maybe once a month", True),
         ("two weeks later we shipped it", False),  # when
         ("we were a team of five engineers", False),  # who did the work, not what it changed
         ("i spent a couple of weeks on it", False),
@@ -1362,3 +1363,23 @@ def test_it_was_my_call_is_the_task_and_when_i_started_sets_the_scene() -> None:
         "Deployments became a non-event."
     )
     assert beats(analyze_text(started)) == ["situation", "action", "result"]
+
+
+def test_spoken_answers_a_plain_description_a_change_in_how_people_feel_and_an_if_that_opens() -> None:
+    from prepdeck.recordings.star import read
+
+    job, better = (
+        "in previous company i am only data engineer for three teams",
+        "teams are more happy and i am less stressed",
+    )
+    assert read(job.split(" ")).state and not read(job.split(" ")).we_now
+    assert read(better.split(" ")).outcome
+    text = (
+        "Hmm, if the stakeholder really insists on the wrong metric.\n"
+        "I'd build it, but I'd label it clearly.\n"
+        "And I'd put the better metric right next to it.\n"
+        "Usually people come around when they see both side by side."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert beats(result) == ["situation", "action", "action", "reflection"]
