@@ -5,7 +5,8 @@ Only what is said as a computation is checked: numbers joined by an operator (×
 by) and then by "=", "≈", "is", "that's", "gives"… to a stated result, or one quantity restated in another
 unit ("50 MB/s, which is 4.32 TB a day"). A result may start the next step ("… = 50 MB/s, and × 86,400 s
 that's …", "Times 86,400 seconds that's …" at the head of the next sentence). Anything else between the
-numbers ("of", "for", a noun) ends the computation: nothing is guessed. Units are data sizes (decimal
+numbers ("of", "for", a noun) ends the computation: nothing is guessed. "so" restates only a rate over
+another period ("500 GB a day, so 15 TB a month"). Units are data sizes (decimal
 and binary), durations and money; a rate is a unit per period ("MB/s", "a day", "per second"). A bare
 multiplier next to a rate counts its periods ("100 GB/day × 365"), and a total labelled per period ("4.32
 TB/day" from "50 MB/s × 86,400 s") is the amount in one period. A result is wrong when it is off by more
@@ -147,7 +148,10 @@ def _joiner(pieces: list[str]) -> str | None:
     if kinds and kinds != ["eq"]:
         return kinds[0]
     # "is" alone only closes a computation: "2 TB is 300 GB in Parquet" restates nothing
-    return "restate" if words & _RESTATE else ("eq" if kinds else None)
+    if words & _RESTATE:
+        return "restate"
+    # "so" only restates a rate over another period ("500 GB a day, so about 15 TB a month"): `check`
+    return "eq" if kinds else ("so" if "so" in words else None)
 
 
 def _near(x: float, y: float) -> bool:
@@ -258,8 +262,15 @@ def check(
                 join == "restate"
                 and expr.dims == q.dims != (0, 0, 0)
                 and (expr.unit, expr.period) != (q.unit, q.period)
+            ) or (
+                join == "so"
+                and not computed
+                and expr.dims == q.dims
+                and q.dims[1] == -1
+                and None not in (expr.period, q.period)
+                and expr.period != q.period
             )
-            should = _same(expr, q) if computed or restated else None
+            should = _same(expr, q) if (computed and join != "so") or restated else None
             if should is not None and should > 0 and q.value > 0:
                 right = 1 / TOLERANCE <= q.value / should <= TOLERANCE
                 item: dict[str, Any] = {"said": f"{expr.text} = {q.text}", "right": right}

@@ -42,8 +42,11 @@ RUN_ON = 40  # words: a sentence this long is a spoken run-on, read clause by cl
 _NOT_A_NOUN = lx.STOPWORDS | {"at", "than", "which", "plus", "more", "less", "or", "so", "is", "are", "and"}
 _OPERATORS = {"×", "x", "*", "/", "=", "times", "divided", "over", "top", "≈", "~", "+", "-"}
 _RATE_WORDS = {"a", "an", "per", "every", "each"}
-# a number after these names a kind, not an amount: "SCD type 2", "tier 1", "version 3"
-_LABELS = {"type", "tier", "level", "version", "v", "step", "phase", "layer", "nf", "option", "p"}
+# a number after these names a kind, not an amount: "SCD type 2", "tier 1", "version 3"; or is the value of
+# a setting: "replication factor 3", "min ISR 2", "retries 5" (a dotted or snake_case name too:
+# "min.insync.replicas 2", "max_active_runs 4")
+_LABELS = {"type", "tier", "level", "version", "v", "step", "phase", "layer", "nf", "option", "p", "factor",
+           "replication", "replicas", "isr", "retries", "acks", "concurrency", "parallelism"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -196,9 +199,11 @@ def _signpost(toks: list[Any], structure: Structure) -> str | None:
     for k, t in enumerate(head):
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
         set_off = t.comma_after or t.sentence_end
-        if set_off or nxt in ("is", "are", "wise"):
-            part = next((p for p in structure.parts if t.norm in structure.signposts[p]), None)
-            if part and (set_off or part in structure.heads_with_is):
+        # "Volume-wise, …": hyphenated words stay one word
+        name, wise = (t.norm[:-5], True) if t.norm.endswith("-wise") else (t.norm, False)
+        if set_off or wise or nxt in ("is", "are", "wise"):
+            part = next((p for p in structure.parts if name in structure.signposts[p]), None)
+            if part and (set_off or wise or part in structure.heads_with_is):
                 return part
     return None
 
@@ -295,14 +300,36 @@ def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, 
             continue
         if 1900 <= num["value"] <= 2100 and "," not in num["text"]:
             continue  # a year
-        if before in _LABELS:
-            continue  # "SCD type 2": a kind, not an amount
+        if before in _LABELS or (before[:1].isalpha() and ("." in before or "_" in before)):
+            continue  # "SCD type 2": a kind, not an amount; "replication factor 3": a setting
+        if _counted_by_heading(toks, i):
+            sized += 1  # "Partitions: … the minimum is 10": the heading says what it counts
+            said.add(num["value"])
+            continue
         ends = toks[j].comma_after or toks[j].sentence_end or not after
         if not ends and (after in _RATE_WORDS or after not in _NOT_A_NOUN):
             sized += 1
         else:
             bare.append(num["text"])
     return sized, bare
+
+
+def _counted_by_heading(toks: list[Any], i: int) -> bool:
+    """Whether the number at `i` is in a sentence headed by what it counts: a plural noun set off by a colon
+    that names no part ("Partitions: …", "Brokers: 6"; not "Requirements: …")."""
+    s = i
+    while s > 0 and not toks[s].sentence_start:
+        s -= 1
+    head = toks[s]
+    signposts = {w for ws in (*lx.DESIGN_SIGNPOSTS.values(), *lx.MODEL_SIGNPOSTS.values()) for w in ws}
+    return (
+        s < i
+        and head.raw.rstrip().endswith(":")
+        and head.norm.isalpha()
+        and head.norm.endswith("s")
+        and not head.norm.endswith("ss")
+        and head.norm not in signposts
+    )
 
 
 def _told_as_a_story(sentences: list[list[str]]) -> bool:

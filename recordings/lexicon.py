@@ -691,7 +691,9 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
 # a sentence that opens by naming its part ("Requirements: …", "For reliability, …") is in that part,
 # whatever else it names: the speaker is signposting (looked for in a sentence's first five words)
 DESIGN_SIGNPOSTS: dict[str, tuple[str, ...]] = {
-    "requirements": ("requirements", "requirement", "assumptions", "assumption", "constraints", "clarify"),
+    "requirements": (
+        "requirements", "requirement", "assumptions", "assumption", "constraints", "clarify", "goal", "goals",
+    ),
     "architecture": ("architecture", "design", "plan", "components"),
     "scale": ("scale", "volume", "sizing", "capacity", "quantify", "estimate", "estimates", "numbers"),
     "reliability": ("reliability", "failures", "failure", "durability", "availability", "guardrails"),
@@ -791,7 +793,8 @@ MODEL_TAGS = frozenset(
 TRADEOFF_WEIGHTS = {
     "cheaper", "simpler", "faster", "slower", "easier", "harder", "costlier", "expensive", "more", "less",
     "fewer", "lower", "higher", "costs", "cost", "adds", "pay", "lose", "loses", "gives", "gain",
-    "simple", "cheap", "fast", "slow", "easy", "hard", "costly",
+    "simple", "cheap", "fast", "slow", "easy", "hard", "costly", "safer", "riskier", "doubles", "triples",
+    "halve", "halves", "saves", "save", "compete", "competes",
 }  # fmt: skip
 # data sizes and rates: a design answer's units ("500 bytes", "2 TiB", "50,000 TPS")
 SIZE_UNITS = {

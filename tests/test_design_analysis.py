@@ -55,6 +55,9 @@ def test_a_signposted_sentence_is_in_the_part_it_names_even_among_component_name
         "Capacity pricing would cap the bill, but we'd pay for idle slots at night.",
         "We accept a day of staleness in exchange for a bill ten times smaller.",
         "The dedupe state costs memory, but a customer is never blocked twice.",
+        # a gain or a cost said as a multiple, or as a rival for the same resources
+        "Running 16 at a time would halve the wait but compete with the daily runs, so I'd keep 8 by day.",
+        "Dual-writing doubles the topic's storage for a month, but nobody has to upgrade on the same day.",
     ],
 )
 def test_a_trade_off_said_without_the_word_is_a_trade_off(sentence: str) -> None:
@@ -389,6 +392,8 @@ def test_right_computations_rounded_or_in_binary_units_pass(text: str) -> None:
         "The file is 1 GB + 500 = 1.5 GB.",  # 500 what?
         "Raw it is 2 TB a day, and 2 TB is 300 GB in Parquet.",  # "is" alone: a transformation, not a unit
         "The nightly run went from 3 h → 40 min after the fix.",  # a before and after, not an equality
+        "We land 10 GB a day per tenant, so 30 TB a month in all.",  # "per tenant": more than a period
+        "It is 500 GB a day, so 500 GB a day after compaction too.",  # same period: "so" restates nothing
     ],
 )
 def test_what_is_not_stated_as_a_computation_is_never_judged(text: str) -> None:
@@ -517,3 +522,48 @@ def test_a_sub_questions_parts_are_heard_wherever_they_are_said() -> None:
     )
     # the Flink job is said inside the trade-off sentence: the architecture is heard there
     assert r["design"]["missing"] == [] and r["warnings"] == []
+
+
+# -- set B (an outside writer's answers to other cards): what a demanding interviewer hears -------------------
+
+
+def test_a_rate_said_again_over_another_period_after_so_is_checked() -> None:
+    # "so" restates a rate over a longer period; 500 GB a day makes about 15 TB a month, not 15 PB
+    sums, said = _sums("1 B events a day at about 500 bytes each is 500 GB a day, so roughly 15 PB a month.")
+    assert said == ["check the arithmetic: 500 GB a day is about 15.2 TB a month, not 15 PB a month"]
+    sums, said = _sums("That is 500 GB a day, so roughly 15 TB a month before compression.")
+    assert said == [] and [s["right"] for s in sums] == [True]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "part"),
+    [
+        (
+            "Volume-wise, the 500 tables with 8 checks each make 4,000 checks an hour on the warehouse.",
+            "scale",
+        ),
+        (
+            "Goal: a producer can change its events in Kafka without breaking any consumer's tables.",
+            "requirements",
+        ),
+    ],
+)
+def test_a_heading_written_as_x_wise_or_goal_names_the_part(sentence: str, part: str) -> None:
+    r = design("Producers write events to Kafka and a Spark job loads the tables. " + sentence)
+    assert parts(r)[1] == part
+
+
+def test_a_settings_value_and_a_count_under_its_heading_are_not_bare_numbers() -> None:
+    r = design(
+        "Reliability: replication factor 3, min.insync.replicas 2, acks=all and idempotent producers. "
+        "Partitions: at 5,000 TPS per partition the minimum is 10, so I'd take 48 partitions. "
+        "More partitions cost open files, so I'd rather choose 48 once than grow from 10."
+    )
+    assert r["design"]["numbers_without_units"] == []
+    # a heading that names a part says nothing about what its numbers count
+    assert design("Requirements: under 50 and about 100 for the board.")["design"][
+        "numbers_without_units"
+    ] == [
+        "50",
+        "100",
+    ]
