@@ -549,8 +549,8 @@ PRESENT_VERBS = {
 }  # fmt: skip
 GOAL_PHRASES = (
     "had to", "needed to", "need to", "have to", "the goal", "our goal", "my goal", "the aim", "the ask",
-    "was asked to", "were asked to", "been asked to", "been told to", "been tasked", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "asking me to", "asks me to", "asking us to", "asks us to", "wants me to", "wants us to", "was on me", "i own", "we own", "the question i got", "the question we got",
-    "fell to me", "landed on me", "my call", "my decision", "landed with me", "fell on me", "ended up with me", "up to me", "my job", "my responsibility", "i owned", "i was responsible",
+    "was asked to", "were asked to", "been asked to", "been told to", "been tasked", "my task was", "my task is", "my task would", "our task was", "the task was", "my job was", "our job was", "asked me", "asked us", "wanted me", "wanted us", "asking me to", "asks me to", "asking us to", "asks us to", "wants me to", "wants us to", "was on me", "the question i got", "the question we got",
+    "fell to me", "landed on me", "my call", "my decision", "landed with me", "fell on me", "ended up with me", "up to me", "my job", "my responsibility", "i was responsible",
     "deadline", "by friday", "by monday", "by the end of", "by end of", "before end of", "before the end of", "in time for", "without breaking",
     "without losing", "without downtime", "without any", "only had", "we had until", "i had until",
     "budget", "requirement", "was supposed to", "were supposed to", "expected to", "the priority",
@@ -894,6 +894,11 @@ DONE_WORDS = frozenset(
 )
 # delivering a whole piece of work: "shipped it seven weeks later" says how long it took
 DELIVERED = frozenset({"shipped", "delivered", "launched", "released"})
+# what went wrong by my own hand: the scene of a failure story
+MISTAKE = (
+    r" (accidentally|by mistake|by accident|the wrong (environment|table|database|cluster|branch|date|file)|"
+    r"without (telling|testing|checking|asking|warning)|forgot to|(didn't|did not|never) (test|check|tell|ask)) "
+)
 # names followed by a version number, not an amount ("Spark 3.5", "Python 3")
 VERSIONED = frozenset(
     {"spark", "python", "java", "scala", "postgres", "postgresql", "mysql", "airflow", "kafka", "hadoop", "hive",

@@ -75,6 +75,7 @@ class Reading:
     deed: str | None = None  # "i" or "we" when a main clause has them doing something in the past
     imagined: bool = False  # "Say the product team wants…", "Imagine I join…": a scene made up to answer
     named: str | None = None  # the beat a typed note's label names ("Result: failures caught in minutes")
+    mistake: bool = False  # "I deleted a table by running it against the wrong environment": what went wrong
 
 
 def _past_verb(w: str) -> bool:
@@ -201,6 +202,8 @@ def read(words: list[str]) -> Reading:
         any(f" {p} " in asked for p in lx.GOAL_PHRASES)
         # "I was going to ship a fix on Tuesday": the plan, my goal (not "I realised we were going to miss it")
         or bool(re.match(r"(i|we) (was|were) going to ", " ".join(lead)))
+        # "I own the migration": mine to do; not "…a check in every script we own"
+        or bool(re.match(r"(i|we) (own|owned) ", " ".join(lead)))
         or bool(
             re.search(
                 r" (had|have|got|given) (only |just |about )?\S+ (\S+ )?(hours?|days?|weeks?|months?|sprints?) to ",
@@ -234,6 +237,7 @@ def read(words: list[str]) -> Reading:
         # "We agreed he would route requests through me": a decision on what to do next, not how it ended
         r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES if p != "agreed")
     r.quantity = bool(quantities(words))
+    r.mistake = bool(re.search(lx.MISTAKE, text))
     # "way calmer", "it got worse after I deployed it", "teams are more happy and I am less stressed": a change
     r.outcome = r.outcome or bool(
         re.search(r" (way|much|a lot|far|so much) \w{3,}er | got (worse|better) ", text)
@@ -519,6 +523,8 @@ def emissions(r: Reading, words: list[str]) -> dict[str, float]:
         + 1.2 * r.setting
     )
     s["situation"] += 0.6 * (r.subject == "they" and r.event and not r.outcome) + 1.0 * r.habitual
+    # a failure story opens on my own mistake: "I pushed a schema change on a Friday without telling anyone"
+    s["situation"] += 1.2 * (r.mistake and (mine or ours) and r.event and not (r.outcome or r.lesson))
     # "my manager handed it to me, with the ask that…": a goal that is mine, whoever the subject is
     s["task"] += 2.2 * r.obligation + 0.4 * (r.obligation and (mine or bool(lx.I_WORDS & set(words))))
     s["action"] += r.event * (2.0 if mine else 1.3 if ours else 0.3) + 0.8 * r.sequence

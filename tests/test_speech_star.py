@@ -1383,3 +1383,17 @@ def test_spoken_answers_a_plain_description_a_change_in_how_people_feel_and_an_i
     result = analyze_text(text)
     assert result["star"]["story"] is False
     assert beats(result) == ["situation", "action", "action", "reflection"]
+
+
+def test_a_failure_story_opens_on_my_own_mistake_and_scripts_we_own_are_no_goal() -> None:
+    from prepdeck.recordings.star import read
+
+    text = (
+        "I once deleted a production table by running a script against the wrong environment.\n"
+        "I told my lead immediately and we restored it from the nightly snapshot.\n"
+        "I then added an environment check to every script we own.\n"
+        "If I could redo it, I'd have had the check in place from day one."
+    )
+    assert beats(analyze_text(text)) == ["situation", "action", "action", "reflection"]
+    assert not read(["i", "added", "a", "check", "to", "every", "script", "we", "own"]).obligation
+    assert read(["i", "own", "the", "migration"]).obligation
