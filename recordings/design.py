@@ -42,6 +42,11 @@ RUN_ON = 40  # words: a sentence this long is a spoken run-on, read clause by cl
 _NOT_A_NOUN = lx.STOPWORDS | {"at", "than", "which", "plus", "more", "less", "or", "so", "is", "are", "and"}
 _OPERATORS = {"×", "x", "*", "/", "=", "times", "divided", "over", "top", "≈", "~", "+", "-"}
 _RATE_WORDS = {"a", "an", "per", "every", "each"}
+# units that measure how long or how much of a whole, not how much: not a volume
+_NOT_VOLUMES = {*arithmetic.SECONDS, "days", "weeks", "months", "years", "%", "x"}
+# a sentence with this many volumes in it sizes the design, whatever its main part ("Goal: … about 40
+# services, 300 topics and a few changes a week")
+VOLUMES_THAT_SIZE = 2
 # a number after these names a kind, not an amount: "SCD type 2", "tier 1", "version 3"; or is the value of
 # a setting: "replication factor 3", "min ISR 2", "retries 5" (a dotted or snake_case name too:
 # "min.insync.replicas 2", "max_active_runs 4")
@@ -248,6 +253,8 @@ def _label(
         text = " " + " ".join(_shapes(words)) + " "
         scores = {part: _hits(text, structure.vocabulary[part]) for part in parts}
         scores["tradeoffs"] += _weighs(words)
+        if "scale" in scores:
+            scores["scale"] = max(0, scores["scale"] - _hits(text, lx.FREQUENCIES))
         tradeoffs += scores["tradeoffs"]
         used |= {p for p in parts if scores[p]}
         scores["tradeoffs"] *= 2  # its phrases are specific; the others share the domain's nouns
@@ -271,14 +278,16 @@ def _label(
     return labels, tradeoffs, used
 
 
-def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, list[str]]:
-    """(how many numbers say what they measure, the bare ones as said). A number measures something when
-    it has a unit, counts a noun ("200 daily pipelines"), or is a rate ("200M a day"); an operand of
-    arithmetic ("50,000 × 1 KB", "× 365") and a "top 100" are neither."""
+def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, list[str], list[int]]:
+    """(how many numbers say what they measure, the bare ones as said, where the volumes are). A number
+    measures something when it has a unit, counts a noun ("200 daily pipelines"), or is a rate ("200M a
+    day"); an operand of arithmetic ("50,000 × 1 KB", "× 365") and a "top 100" are neither. A volume is a
+    measure of how much (bytes, events, rows, tables, a rate), not of how long ("a 30-day window", "1 hour
+    stale") or a percentage: the tokens where volumes are said."""
     at: dict[float, int] = {}
     for k, t in enumerate(toks):
         at.setdefault(round(t.start, 2), k)
-    sized, bare = 0, []
+    sized, bare, volumes = 0, [], []
     said: set[float] = set()  # values already given with a unit: "thirty days … well inside thirty"
     for num in numbers:
         i: int | None = at.get(num["start"])
@@ -287,6 +296,8 @@ def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, 
         if num["unit"]:
             sized += 1
             said.add(num["value"])
+            if i is not None and num["unit"] not in _NOT_VOLUMES:
+                volumes.append(i)
             continue
         if i is None or num["value"] in said:
             continue
@@ -305,13 +316,15 @@ def _number_words(toks: list[Any], numbers: list[dict[str, Any]]) -> tuple[int, 
         if _counted_by_heading(toks, i):
             sized += 1  # "Partitions: … the minimum is 10": the heading says what it counts
             said.add(num["value"])
+            volumes.append(i)
             continue
         ends = toks[j].comma_after or toks[j].sentence_end or not after
         if not ends and (after in _RATE_WORDS or after not in _NOT_A_NOUN):
             sized += 1
+            volumes.append(i)
         else:
             bare.append(num["text"])
-    return sized, bare
+    return sized, bare, volumes
 
 
 def _counted_by_heading(toks: list[Any], i: int) -> bool:
@@ -360,10 +373,18 @@ def analyze(
     heard = set(labels) | set(_label(toks, clauses, structure)[0]) | ({"tradeoffs"} if tradeoffs else set())
     if structure.everywhere or frame.expected is not None:
         heard |= used  # a model, or a sub-question: a part is heard wherever its words are
+    sized, bare, volumes = _number_words(toks, numbers)
+    if structure is SYSTEM:
+        per_sentence = [sum(a <= i <= b for i in volumes) for a, b in spans]
+        if any(n >= VOLUMES_THAT_SIZE for n in per_sentence):
+            heard.add("scale")
+        if frame.sized and not volumes and not bare:
+            # sizing talk with no volume ("partitioned by date", "a TTL of 2 days") has not sized it (bare
+            # numbers have their own message)
+            heard.discard("scale")
     found = [p for p in parts if p in heard]
     order = list(dict.fromkeys(p for p in labels if p))
     firsts = [structure.rank[p] for p in order]
-    sized, bare = _number_words(toks, numbers)
     if not frame.sized and structure is MODEL:
         bare = []  # a model not asked to be sized: its numbers are kinds and codes ("type 2", "3NF")
     expected = parts if frame.expected is None else frame.expected

@@ -684,7 +684,9 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "restores", "buffers", "durable", "durability", "high availability", "fallback", "falls behind",
         "degrade", "degrades", "dies", "crashes", "lag", "pages", "is safe", "are safe", "rebuild",
         "guardrails", "quotas", "harmless", "falls back", "fall back", "fail open", "fails open", "fail closed",
-        "fails closed", "degraded", "canary", "shadow", "failover", "standby",
+        "fails closed", "degraded", "canary", "shadow", "failover", "standby", "failed", "monitor",
+        "monitors", "monitored", "reconcile", "reconciles", "reconciled", "reconciliation", "quarantine",
+        "quarantined", "is missing", "are missing",
     ),
     "tradeoffs": DESIGN_TRADEOFFS,
 }  # fmt: skip
@@ -699,6 +701,8 @@ DESIGN_SIGNPOSTS: dict[str, tuple[str, ...]] = {
     "reliability": ("reliability", "failures", "failure", "durability", "availability", "guardrails"),
     "tradeoffs": ("trade-off", "trade-offs", "tradeoff", "tradeoffs", "downside", "downsides"),
 }  # fmt: skip
+# how often a job runs is not a volume: "once a day" says no more about scale than "nightly"
+FREQUENCIES = ("once a day", "twice a day", "once an hour", "once a night", "once a week", "once a month")
 # a data model's parts (recordings/design.py, structure "model"): its grain, entities and keys, facts and
 # dimensions, history, partitioning and access, and the choices weighed. Column names are read by shape too
 # ("rider_key", "fct_trip", "dim_city": recordings/design.py `_shapes`)

@@ -567,3 +567,27 @@ def test_a_settings_value_and_a_count_under_its_heading_are_not_bare_numbers() -
         "50",
         "100",
     ]
+
+
+def test_failure_handling_and_reconciliation_are_reliability_and_a_daily_run_is_not_scale() -> None:
+    r = design(
+        "We'd use dbt tests on the models, about 6 checks a table, so 3,000 checks after each load. "
+        "When a check has failed, the rows are quarantined until someone looks. "
+        "Once a day the finance totals are reconciled with the ERP."
+    )
+    assert parts(r)[1:] == ["reliability", "reliability"]
+
+
+def test_volumes_said_anywhere_size_a_design_and_durations_alone_do_not() -> None:
+    r = design(
+        "Goal: producers change events without breaking consumers; about 40 services, 300 topics "
+        "and a few schema changes a week. Every topic has an Avro schema in a registry."
+    )
+    assert parts(r)[0] == "requirements" and "scale" not in r["design"]["missing"]
+    r = design(
+        "They need daily features and fresh ones for online scoring. "
+        "A nightly Spark job writes the offline store, partitioned by date, and a streaming job writes "
+        "the online store with a TTL of 2 days. We alert when a feature is more than 1 hour stale."
+    )
+    assert "scale" in r["design"]["missing"]
+    assert any(w.startswith("design parts not heard:") and "scale" in w for w in r["warnings"])
