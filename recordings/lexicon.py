@@ -539,6 +539,9 @@ PASSIVE_TASK = {
     "responsible",
     "accountable",
     "assigned",
+    "put",
+    "brought",
+    "pulled",
     "charged",
 }
 GOAL_VERBS = {"needed", "wanted", "aimed", "planned", "promised", "committed", "hoped"}

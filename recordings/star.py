@@ -188,9 +188,9 @@ def read(words: list[str]) -> Reading:
     gerund = len(lead[0]) > 5 and lead[0].endswith("ing") and lead[0] not in lx.NOT_GERUNDS
     # "Automating the boring checks first buys the most time": an -ing subject with a present verb, a rule
     rule = gerund and not any(_past_verb(w) for w in words) and not (lx.I_WORDS | lx.WE_WORDS) & set(words)
-    rule = rule and any(
-        w in ("is", "are", "pays", "buys", "saves", "beats", "makes", "helps", "works") for w in lead[1:8]
-    )
+    present = ("is", "are", "pays", "buys", "saves", "beats", "makes", "helps", "works", "takes", "gives", "keeps",
+               "gets", "wins", "builds", "earns", "costs")  # fmt: skip
+    rule = rule and any(w in present for w in lead[1:8])
     # "Asking naive questions turned out to be useful": an -ing subject judged afterwards
     claim = _general(words) or (gerund and (" than " in text or " turned out " in text)) or rule
     r.lesson = bool(lessons) or claim
@@ -233,7 +233,10 @@ def read(words: list[str]) -> Reading:
         f" {p} " in text and not re.search(rf" (nobody|no one|never|not|didn't|couldn't|wouldn't) {p} ", text)
         for p in lx.OUTCOME_PHRASES
     ) or bool(re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words))
-    if re.search(r" agreed (that )?(i|he|she|we|they)('d| would| will| should) ", text):
+    # "We agreed he would route requests through me", "we agreed to test only those three": what to do next;
+    # "they agreed to the plan" stays their yes
+    decided = re.search(r" (we|i) agreed to (?!the |a |it |that |this |our |my |them )\w+", text)
+    if decided or re.search(r" agreed (that )?(i|he|she|we|they)('d| would| will| should) ", text):
         # "We agreed he would route requests through me": a decision on what to do next, not how it ended
         r.outcome = any(f" {p} " in text for p in lx.OUTCOME_PHRASES if p != "agreed")
     r.quantity = bool(quantities(words))

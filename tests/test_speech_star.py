@@ -1397,3 +1397,16 @@ def test_a_failure_story_opens_on_my_own_mistake_and_scripts_we_own_are_no_goal(
     assert beats(analyze_text(text)) == ["situation", "action", "action", "reflection"]
     assert not read(["i", "added", "a", "check", "to", "every", "script", "we", "own"]).obligation
     assert read(["i", "own", "the", "migration"]).obligation
+
+
+def test_we_agreed_to_do_a_step_i_was_put_on_it_and_a_gerund_rule_that_takes_the_pressure_off() -> None:
+    from prepdeck.recordings.star import read
+
+    step, yes = "we agreed to test only those three properly", "they agreed to the plan"
+    put, rule = (
+        "i was put on a call with them to rebuild trust",
+        "making the trade-off visible takes the pressure off you",
+    )
+    assert not read(step.split(" ")).outcome and read(yes.split(" ")).outcome
+    assert read(put.split(" ")).obligation
+    assert read(rule.split(" ")).lesson
