@@ -412,12 +412,15 @@ def analyze(
             warnings.append(
                 f"{structure.noun} parts not heard: " + ", ".join(SHOWN.get(p, p) for p in listed)
             )
-        if (
-            "requirements" in order
-            and "architecture" in order
-            and order.index("requirements") > order.index("architecture")
-        ):
-            warnings.append("requirements came after the architecture: state them first")
+        if "requirements" in order:
+            # what a whole design must do frames everything after it: said after any other part, it is
+            # late; a sub-question's assumptions may follow its sums, not its boxes
+            before = order[: order.index("requirements")]
+            late = before[:1] if frame.expected is None else [p for p in before if p == "architecture"]
+            if late:
+                warnings.append(
+                    f"requirements came after the {SHOWN.get(late[0], late[0])}: state them first"
+                )
         if unsized:
             warnings.append("no numbers with units: size it (events a day, GB, latency)")
         elif bare:

@@ -657,7 +657,8 @@ DESIGN_PARTS: dict[str, tuple[str, ...]] = {
         "we need", "they need", "within", "has to", "have to", "expect", "expects", "available",
         "should support", "must", "users", "use case", "use cases", "clarify", "assume", "assuming",
         "assumption", "assumptions", "scope", "sla", "slo", "freshness", "consumers", "the ask", "goal", "out of scope",
-        "read pattern", "access pattern", "who reads", "query patterns",
+        "read pattern", "access pattern", "who reads", "query patterns", "i'd ask", "i would ask",
+        "want to know", "ask whether", "promised",
     ),
     "architecture": (
         "kafka", "kinesis", "pubsub", "spark", "flink", "airflow", "dbt", "warehouse", "lake", "lakehouse",

@@ -591,3 +591,22 @@ def test_volumes_said_anywhere_size_a_design_and_durations_alone_do_not() -> Non
     )
     assert "scale" in r["design"]["missing"]
     assert any(w.startswith("design parts not heard:") and "scale" in w for w in r["warnings"])
+
+
+def test_requirements_said_after_any_other_part_of_a_whole_design_are_late() -> None:
+    r = design(
+        "Alerts would go to the owner of each dataset in Slack, and pages only on the finance tables. "
+        "I'd run the checks at ingestion and between staging and marts, in a dbt job. "
+        "Oh, and first I'd ask which tables finance reports from: those requirements decide what blocks."
+    )
+    assert "requirements came after the reliability: state them first" in r["warnings"]
+    # a sub-question's assumptions may come after its sums
+    from prepdeck.recordings.design import Frame
+
+    r = analyze_text(
+        "50,000 × 1 KB = 50 MB/s, about 4.32 TB a day. Assuming 7 days of retention and 3 replicas, "
+        "that is 90.7 TB of disk.",
+        kind="design",
+        frame=Frame(expected=("requirements", "scale"), sized=True),
+    )
+    assert not any("came after" in w for w in r["warnings"])
