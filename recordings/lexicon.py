@@ -610,6 +610,8 @@ META_PHRASES = (
     "what you're looking for", "what you are looking for", "not sure how that", "not sure how it", "not sure how the",
     "don't know how it ended", "don't know how that", "never found out how", "don't have a great example",
     "don't have a good example", "don't have an example", "don't have a perfect example", "not a perfect example",
+    "give me a second", "give me a sec", "that's a good one", "jumping around", "i'm rambling", "off track",
+    "lost my train", "i'll use an example", "let me use an example", "an example from my",
 )  # fmt: skip
 # a sentence opening that points back at what was just told ("Anyway, this was my part of it."): no beat
 POINTING_BACK = (

@@ -229,8 +229,15 @@ def read(words: list[str]) -> Reading:
         )
     )  # "we had three weeks to get it in": the constraint; "support escalated it to me": the work came to me
     # "nobody agreed on definitions", "they never approved it": an outcome word denied is how things stood
+    # and "the pipeline dropped late events": a thing dropped, not a number that fell
+    dropped = re.sub(
+        r" dropped (?!to |by |from |below |under |off |sharply |again |significantly |steadily |back )(\w)",
+        r" let go \1",
+        text,
+    )
     r.outcome = any(
-        f" {p} " in text and not re.search(rf" (nobody|no one|never|not|didn't|couldn't|wouldn't) {p} ", text)
+        f" {p} " in dropped
+        and not re.search(rf" (nobody|no one|never|not|didn't|couldn't|wouldn't) {p} ", text)
         for p in lx.OUTCOME_PHRASES
     ) or bool(re.search(r" from \S+ (\S+ )?(\S+ )?to \S+", text) and quantities(words))
     # "We agreed he would route requests through me", "we agreed to test only those three": what to do next;

@@ -1410,3 +1410,18 @@ def test_we_agreed_to_do_a_step_i_was_put_on_it_and_a_gerund_rule_that_takes_the
     assert not read(step.split(" ")).outcome and read(yes.split(" ")).outcome
     assert read(put.split(" ")).obligation
     assert read(rule.split(" ")).lesson
+
+
+def test_asides_while_telling_and_a_pipeline_that_dropped_events() -> None:
+    from prepdeck.recordings.star import read
+
+    text = (
+        "Oh, that's a good one, give me a second.\n"
+        "So our event pipeline dropped late events silently.\n"
+        "I added a dead letter table and a daily report of what landed there.\n"
+        "Sorry, I'm jumping around a bit.\n"
+        "Product found two bugs in the app from that report in the first week."
+    )
+    assert beats(analyze_text(text)) == [None, "situation", "action", None, "result"]
+    fell = "the error rate dropped to almost nothing"
+    assert read(fell.split(" ")).outcome
