@@ -589,7 +589,7 @@ OUTCOME_PHRASES = (
 )  # fmt: skip
 LESSON_PHRASES = (
     "learned", "learnt", "learn from", "i learn that", "mattered more", "matters more", "mattered most",
-    "matters most", "made all the difference", "made the difference", "took from it", "took away from it", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
+    "matters most", "made all the difference", "made the difference", "took from it", "took away from it", "i took away", "what i took from", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",
     "wish i", "if i did it again", "if i had", "if we had", "stuck with me",

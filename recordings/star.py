@@ -369,7 +369,8 @@ def read(words: list[str]) -> Reading:
                 True  # "I want tests on the board models": the goal, told in the present
             )
         elif verb in lx.GOAL_VERBS and (nxt == "to" or (subject != "they" and verb in ("needed", "wanted"))):
-            r.obligation = True  # "I needed one definition both teams would sign": a goal too
+            # "I needed one definition both teams would sign": a goal too; not "a service that nobody wanted to touch"
+            r.obligation = r.obligation or not (subordinate or w == "nobody")
         elif verb == "worked" and nxt in ("at", "for", "as", "in"):
             r.state = r.setting = True
         elif (

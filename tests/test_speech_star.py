@@ -1425,3 +1425,13 @@ def test_asides_while_telling_and_a_pipeline_that_dropped_events() -> None:
     assert beats(analyze_text(text)) == [None, "situation", "action", None, "result"]
     fell = "the error rate dropped to almost nothing"
     assert read(fell.split(" ")).outcome
+
+
+def test_what_nobody_wanted_to_touch_is_no_goal_and_what_i_took_away_is_a_lesson() -> None:
+    from prepdeck.recordings.star import read
+
+    scene = "our team owned a legacy recommendation service that nobody wanted to touch"
+    lesson = "what i took away is that governance succeeds when it is owned by the people it governs"
+    assert not read(scene.split(" ")).obligation
+    assert read(lesson.split(" ")).lesson
+    assert read(["i", "wanted", "to", "fix", "it"]).obligation
