@@ -60,7 +60,10 @@ def findings(result: dict[str, Any]) -> tuple[set[str], int]:
         elif low.startswith("no numbers with units"):
             # one message for "not sized": no figure at all, or figures none of which has a unit
             got.append("numbers without units" if result["numbers"] else "no numbers")
-            if "scale" in design.get("missing", []) and not result["numbers"]:
+            # not sized and no talk of size: a model has no scale part, its partitioning is that talk
+            talk = "access" if design.get("structure") == "model" else "scale"
+            part = design.get("parts", {}).get(talk, {})
+            if not result["numbers"] and not part.get("found", True):
                 got.append("missing scale")
         elif "without a unit" in low:
             got.append("numbers without units")

@@ -281,6 +281,12 @@ def _unit(norm: str) -> str:
     return f"{units[left]}/{right}" if right and left in units else ""
 
 
+def _counts(norm: str) -> bool:
+    """Whether a word names things counted ("events", "rows/day"), not a size or a duration."""
+    unit = _unit(norm).split("/")[0]
+    return bool(unit) and unit not in SIZE_UNITS.values() and unit.isalpha() and unit.islower()
+
+
 # after a figure, "10 M events", "3 bn rows": millions and billions written short
 _SCALES = {**SCALE_WORDS, "m": 1e6, "mn": 1e6, "bn": 1e9}
 
@@ -326,6 +332,10 @@ def _numbers(toks: list[Token]) -> list[dict[str, Any]]:
             continue
         while m and j + 1 < n and toks[j + 1].norm in _SCALES:
             value *= _SCALES[toks[j + 1].norm]
+            j += 1
+        # "1 B events/day": a B before what it counts is billions, not bytes
+        if m and not unit and j + 2 < n and toks[j + 1].norm == "b" and _counts(toks[j + 2].norm):
+            value *= 1e9
             j += 1
         if not unit and j + 1 < n and _unit(toks[j + 1].norm):
             unit = _unit(toks[j + 1].norm)

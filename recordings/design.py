@@ -127,12 +127,17 @@ def frame(card: Any) -> Frame:
 
 
 def _model_frame(card: Any) -> Frame:
-    """A model is asked for numbers, its partitioning and its trade-offs only when the card's own answer or
+    """A model is asked for numbers when its prompt gives a volume to design for ("~1 B events/day") or the
+    card's own answer computes, and for its partitioning and trade-offs only when the card's own answer or
     checklist gives them: the grain, keys, facts and history are every model's."""
+    from prepdeck.recordings.analysis import analyze_text  # here: analysis imports this module
+
     back = _card_text(card, "answer", "checklist")
+    prompt = analyze_text(getattr(card, "prompt", None) or "", "design")["numbers"]
     sized = (
         bool(re.search(r"\d\s*(?:×|x\s*\d)", getattr(card, "answer", None) or ""))
         or _hits(back, ("arithmetic", "row count", "rows per day", "rows a day", "sizing")) > 0
+        or any(num["unit"] and num["unit"].split("/")[0] not in _NOT_VOLUMES for num in prompt)
     )
     optional = {"access": lx.MODEL_LAYOUT, "tradeoffs": lx.MODEL_PARTS["tradeoffs"]}
     expected = tuple(p for p in MODEL_PARTS if p not in optional or _hits(back, optional[p]))
@@ -223,15 +228,20 @@ def _weighs(words: list[str]) -> bool:
     return "but" in words and any(w in lx.TRADEOFF_WEIGHTS for w in words)
 
 
+_MEASURE_NAMES = {"amount", "amt", "qty", "quantity", "price", "revenue"}
+
+
 def _shapes(words: list[str]) -> list[str]:
     """The words, with what a column or table name says by its shape: "rider_key" is a key column,
-    "fct_trip" a fact table, "dim_city" a dimension table."""
+    "amount_minor" a measure, "fct_trip" a fact table, "dim_city" a dimension table."""
     out = []
     for w in words:
         out.append(w)
         if "_" in w:
             if re.search(r"_(key|id|sk|uuid)$", w):
                 out += ["key", "column"]
+            if set(w.split("_")) & _MEASURE_NAMES:
+                out += ["measure"]  # "amount_minor", "net_revenue", "qty_sold": a fact's measure
             if w.startswith(("fct_", "fact_")):
                 out += ["fact", "table"]
             elif w.startswith("dim_"):

@@ -610,3 +610,38 @@ def test_requirements_said_after_any_other_part_of_a_whole_design_are_late() -> 
         frame=Frame(expected=("requirements", "scale"), sized=True),
     )
     assert not any("came after" in w for w in r["warnings"])
+
+
+def test_a_model_card_whose_prompt_gives_a_volume_asks_for_numbers() -> None:
+    from prepdeck.recordings.design import frame
+
+    card = _card(
+        prompt="An app emits ~1 B events/day. Model the layers from raw events to daily active users.",
+        answer="fct_event, one row per deduplicated event; dim_user with the acquisition channel.",
+    )
+    assert frame(card).sized
+    r = analyze_text(
+        "Raw events land append only, then fct_event at one row per event keyed on event_id, then fct_session "
+        "at one row per session and a user dimension with the channel, as SCD type 2.",
+        kind="design",
+        frame=frame(card),
+    )
+    assert "no numbers with units: size it (events a day, GB, latency)" in r["warnings"]
+
+
+def test_a_b_before_what_it_counts_is_billions_not_bytes() -> None:
+    nums = analyze_text("It emits 1 B events a day, each about 500 B.", "design")["numbers"]
+    assert [(n["value"], n["unit"]) for n in nums] == [(1e9, "events"), (500.0, "B")]
+
+
+def test_a_measure_column_is_read_by_its_name() -> None:
+    from prepdeck.recordings.design import frame
+
+    r = analyze_text(
+        "- grain: entry = 1 business event, line = 1 debit or credit\n"
+        "- line(entry_id, line_no, account_id, amount_minor BIGINT, currency), keyed on (entry_id, line_no)\n"
+        "- a refund is a new reversing entry, never an UPDATE",
+        kind="design",
+        frame=frame(MODEL_CARD),
+    )
+    assert "facts" not in r["design"]["missing"]
