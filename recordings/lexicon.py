@@ -472,7 +472,7 @@ STOPWORDS = {
 
 # -- STAR beats (recordings/star.py): what a sentence does, read from its words ----------------------------
 SUBJECTS = {
-    "i", "we", "they", "he", "she", "it", "i'd", "we'd", "i'm", "we're", "i've", "we've", "everyone",
+    "i", "we", "they", "he", "she", "it", "i'd", "we'd", "i'll", "we'll", "i'm", "we're", "i've", "we've", "everyone",
     "nobody", "someone", "people", "you", "they're", "she's", "he's", "they've",
 }  # fmt: skip
 # adverbs that sit between a subject and its verb ("I then rewrote", "we finally shipped")
@@ -601,7 +601,7 @@ META_PHRASES = (
     "that's the story", "that's my story", "that's pretty much it", "does that make sense", "does that answer",
     "happy to go", "happy to talk", "i can go into", "i can go deeper", "hope that helps", "anyway",
     "let me see", "where was i", "what i'd do", "what i would do", "haven't been in exactly",
-    "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'll pick", "i'd pick", "i'd go with", "i'm in the middle of",
+    "haven't had exactly", "this one's from", "this one is from", "i'll go with", "i'd go with", "i'm in the middle of",
     "can't tell you how", "here's how i'd", "here's what i'd", "here's how i would", "i've never had", "there's one with", "there's one where", "i've got one", "i have one where", "a pretty standard", "that's my approach", "that's my process", "one example", "an example that comes to mind", "i'll tell you about",
     "i can tell you about", "i'm thinking of", "comes to mind", "want to hear more", "let me describe",
     "let me walk you", "answer it as", "how i would go about", "how i'd go about", "that's how i'd",
@@ -611,7 +611,8 @@ META_PHRASES = (
     "don't know how it ended", "don't know how that", "never found out how", "don't have a great example",
     "don't have a good example", "don't have an example", "don't have a perfect example", "not a perfect example",
     "give me a second", "give me a sec", "that's a good one", "jumping around", "i'm rambling", "off track",
-    "lost my train", "i'll use an example", "let me use an example", "an example from my",
+    "lost my train", "i'll use an example", "let me use an example", "an example from my", "haven't been in that",
+    "haven't been in this", "never been in that", "i'll pick this", "i'll pick the", "i'd pick the", "i'd pick this", "one i'd pick", "one i'll pick",
 )  # fmt: skip
 # a sentence opening that points back at what was just told ("Anyway, this was my part of it."): no beat
 POINTING_BACK = (

@@ -307,13 +307,15 @@ def read(words: list[str]) -> Reading:
         )
         subject = (
             "i"
-            if w in ("i", "i'd", "i'm", "i've")
+            if w in ("i", "i'd", "i'm", "i've", "i'll")
             else "we"
-            if w in ("we", "we'd", "we're", "we've")
+            if w in ("we", "we'd", "we're", "we've", "we'll")
             else "they"
         )
         j = _skip_adverbs(words, i + 1)
-        if w in ("i'd", "we'd"):
+        if w in ("i'll", "we'll"):
+            verb, j = "will", j - 1  # "After that, I'll pick one painful pipeline": what I will do
+        elif w in ("i'd", "we'd"):
             after_d = words[j] if j < n else ""
             # "I'd estimated from the happy path": "I had", the past perfect, not "I would"
             perfect = (_past_verb(after_d) or after_d in lx.PARTICIPLES) and after_d not in lx.BASE_LIKE_PAST
@@ -444,6 +446,8 @@ def read(words: list[str]) -> Reading:
         r.lesson = bool(lessons) or claim
         r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
         r.hypothetical = False
+    if re.search(r" (plan|approach|idea|first step|first move) would be ", text):
+        r.hypothetical = True  # "My plan would be to spend the first two weeks reading": a proposal
     if r.perfect_past and not r.hypothetical:
         # the "I'd" of "I'd tested it on staging" is "I had": no lesson
         lessons = [p for p in lessons if p not in ("i'd", "i would")]
@@ -601,8 +605,11 @@ def is_habit(readings: list[Reading]) -> bool:
     # it is a habit and the steps after it are told in the present
     # ("When I take over a pipeline, it's always a bit scary. First I read the code…" opens the same way)
     first = next((r for r in readings if not r.meta), None)  # after "not sure this is the kind of example…"
+    # "The way I handle a noisy alert is…", "What I normally do first is…" open on how I work, too
+    how = r"(\w+ )?(the way i (handle|deal with|approach|tackle)|what i (normally|usually|typically|generally|tend to) do) "
     opened = first is not None and (
         bool(re.match(r"(\w+ )?(whenever|usually|typically|normally|generally) ", first.text))
+        or bool(re.match(how, first.text))
         or (first.routine and _lead(first.text.split())[0] in ("when", "if"))
     )
     now = sum(bool(r.we_now) and not r.event for r in readings)

@@ -1435,3 +1435,34 @@ def test_what_nobody_wanted_to_touch_is_no_goal_and_what_i_took_away_is_a_lesson
     assert not read(scene.split(" ")).obligation
     assert read(lesson.split(" ")).lesson
     assert read(["i", "wanted", "to", "fix", "it"]).obligation
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "The way I handle a noisy alert is to ask who acted on it last time.",
+        "What I normally do first is ask who acted on it.",
+    ],
+)
+def test_an_answer_opening_on_how_i_handle_things_is_a_habit(first: str) -> None:
+    text = f"{first}\nIf nobody did, I turn it off and tell the channel.\nThen I check the threshold with the team."
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert "action" not in result["star"]["missing"]
+
+
+def test_ill_and_my_plan_would_be_propose_steps_and_an_unfamiliar_situation_is_no_beat() -> None:
+    from prepdeck.recordings.star import read
+
+    will, plan = (
+        "after that i'll pick one painful pipeline and fix it end to end",
+        "my plan would be to read the logs",
+    )
+    assert read(will.split(" ")).hypothetical and not read(will.split(" ")).meta
+    assert read(plan.split(" ")).hypothetical
+    unfamiliar, picked = (
+        "i haven't been in that exact situation",
+        "the technical one i'd pick is the streaming move",
+    )
+    assert read(unfamiliar.split(" ")).meta
+    assert read(picked.split(" ")).meta
