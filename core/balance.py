@@ -58,6 +58,18 @@ class DayLoad:
     learning: int = 0  # answers to cards in their learning steps
 
 
+def settled_load(recent: Sequence[DayLoad]) -> tuple[float, float] | None:
+    """(mean review-state answers of the last INTAKE_REFERENCE studied days, the slope per day from the days
+    before), or None until the load has settled: six weeks studied and moved by at most INTAKE_SETTLED."""
+    if len(recent) < INTAKE_REFERENCE + INTAKE_REFERENCE // 2:
+        return None
+    window = recent[-INTAKE_REFERENCE:]
+    level = sum(day.reviews for day in window) / len(window)
+    older = recent[-2 * INTAKE_REFERENCE : -INTAKE_REFERENCE]
+    slope = (level - sum(day.reviews for day in older) / len(older)) / ((len(window) + len(older)) / 2)
+    return None if abs(slope) * len(window) > INTAKE_SETTLED * level else (level, slope)
+
+
 def new_card_intake(
     new_per_day: int, due_today: int, recent: Sequence[DayLoad], answers_per_new: float = 2.0
 ) -> int:
@@ -72,19 +84,66 @@ def new_card_intake(
     benchmarks/RESULTS.md). Until the load has settled (six weeks studied, not growing fast), `new_per_day`."""
     if new_per_day <= 0:
         return 0
-    if len(recent) < INTAKE_REFERENCE + INTAKE_REFERENCE // 2:
-        return new_per_day  # a collection still ramping up: its load's level and slope are not known yet
+    settled = settled_load(recent)
+    if settled is None:
+        return new_per_day  # a collection still ramping up or growing fast: no level to even out around yet
     window = recent[-INTAKE_REFERENCE:]
     reviews = sum(day.reviews for day in window)
     new = sum(day.new for day in window)
     # each review-state answer brings its share of same-day relearning answers, each new card its learning steps
     per_review = (reviews + sum(day.relearning for day in window)) / reviews if reviews else 1.0
     per_new = (new + sum(day.learning for day in window)) / new if new else answers_per_new
-    reference = reviews / len(window)
-    older = recent[-2 * INTAKE_REFERENCE : -INTAKE_REFERENCE]
-    slope = (reference - sum(day.reviews for day in older) / len(older)) / ((len(window) + len(older)) / 2)
-    if abs(slope) * len(window) > INTAKE_SETTLED * reference:
-        return new_per_day  # a load still growing fast (a young collection): no level to even out around yet
-    reference += slope * (len(window) + 1) / 2  # from the window's middle day to today
+    level, slope = settled
+    reference = level + slope * (len(window) + 1) / 2  # from the window's middle day to today
     wanted = round(new_per_day + (reference - due_today) * per_review / per_new)
     return max(0, min(INTAKE_CAP * new_per_day, wanted))
+
+
+# -- reviews brought forward: a light day takes reviews of the next days ---------------------------------------
+# the days ahead looked at (a 60-day interval's fuzz range spans 7 days)
+ADVANCE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Movable:
+    """A review-state card due on a later day whose fuzz range (from its last review) also allows today."""
+
+    card_id: str
+    ahead: int  # days from today to its due day (≥ 1)
+    interval: int  # the interval it was given: the longer, the less a day earlier changes it
+
+
+def reviews_to_advance(
+    today: int,
+    level: float | None,
+    ahead: Sequence[int],
+    movable: Sequence[Movable],
+    easy_today: bool = False,
+    easy_ahead: Sequence[bool] = (),
+) -> list[str]:
+    """The cards today's session takes from the next days, one at a time from the most loaded day ahead
+    (easy days' counts doubled), longest interval first: a day lighter than the recent `level` (settled_load's
+    mean without the slope: filling up to a level carried forward along its own slope ratchets it up day after
+    day) comes up to it; without a level yet (a young collection), today comes up to the day it takes from.
+    Today is never filled past the level (on an easy day half of it).
+
+    `today` is today's review-state load (done and due), `ahead[j]` the reviews due j + 1 days ahead. Only
+    fills: cutting a heavy day means postponing reviews already due, a move the log would have to record.
+    Deterministic: equal loads go to the nearest day, equal intervals by card id."""
+    weight = [EASY_DAY_WEIGHT if e else 1 for e in easy_ahead] or [1] * len(ahead)
+    loads = [count * w for count, w in zip(ahead, weight, strict=True)]
+    w_today = EASY_DAY_WEIGHT if easy_today else 1
+    pools: dict[int, list[Movable]] = {}
+    for card in sorted(movable, key=lambda c: (-c.interval, c.card_id)):
+        pools.setdefault(card.ahead, []).append(card)
+    taken: list[str] = []
+    while pools:
+        day = max(pools, key=lambda d: (loads[d - 1], -d))
+        after = (today + len(taken) + 1) * w_today  # today's load with one more
+        if after > (level if level is not None else loads[day - 1] - weight[day - 1]):
+            break
+        taken.append(pools[day].pop(0).card_id)
+        if not pools[day]:
+            del pools[day]
+        loads[day - 1] -= weight[day - 1]
+    return taken

@@ -99,6 +99,10 @@ class Fsrs6:
     def _clamp(difficulty: float) -> float:
         return min(max(difficulty, DIFFICULTY_MIN), DIFFICULTY_MAX)
 
+    def interval_days(self, stability: float) -> int:
+        """The review interval, in days, a card of this stability is given (before any fuzz)."""
+        return self._interval(stability).days
+
     def _interval(self, stability: float) -> dt.timedelta:
         days = round((stability / self._factor) * self._interval_scale)
         return dt.timedelta(days=min(max(days, 1), self.maximum_interval))

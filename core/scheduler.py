@@ -24,11 +24,20 @@ from typing import TYPE_CHECKING, Any
 import fsrs
 
 from prepdeck.core import review_log
-from prepdeck.core.balance import INTAKE_DAYS, DayLoad, balanced_interval, new_card_intake
+from prepdeck.core.balance import (
+    ADVANCE_DAYS,
+    INTAKE_DAYS,
+    DayLoad,
+    Movable,
+    balanced_interval,
+    new_card_intake,
+    reviews_to_advance,
+    settled_load,
+)
 from prepdeck.core.config import WEEKDAYS, Config
 from prepdeck.core.days import DayClock
 from prepdeck.core.fsrs6 import Fsrs6
-from prepdeck.core.intervals import format_interval, parse_steps
+from prepdeck.core.intervals import format_interval, fuzz_range, parse_steps
 from prepdeck.core.optimizer import MIN_REVIEWS, OptimizeResult
 from prepdeck.core.review_log import (
     PRACTICE,
@@ -267,6 +276,15 @@ class Scheduling:
             self._fsrs[key] = scheduler
         return scheduler
 
+    def _fsrs6_at(self, deck_id: str, at: dt.datetime) -> Fsrs6:
+        """The FSRS step of this deck's retention with the parameters in force at `at`."""
+        params = self.parameters_at(at)
+        key = (self.retention_for(deck_id), params)
+        fsrs6 = self._fsrs6.get(key)
+        if fsrs6 is None:
+            fsrs6 = self._fsrs6[key] = Fsrs6(self._fsrs_for(deck_id, params))
+        return fsrs6
+
     def _step(
         self,
         card_id: str,
@@ -279,13 +297,8 @@ class Scheduling:
     ) -> tuple[dict[str, Any], dt.timedelta]:
         """The pure FSRS step (core/transition.py) with this deck's retention and the parameters in force;
         the log's replay applies it too (review_log.Step)."""
-        params = self.parameters_at(at)
-        key = (self.retention_for(deck_id), params)
-        fsrs6 = self._fsrs6.get(key)
-        if fsrs6 is None:
-            fsrs6 = self._fsrs6[key] = Fsrs6(self._fsrs_for(deck_id, params))
         return transition(
-            fsrs6, self.days, self.maximum_interval, card_id, deck_id, before, rating, at,
+            self._fsrs6_at(deck_id, at), self.days, self.maximum_interval, card_id, deck_id, before, rating, at,
             balance=balance, logged_days=logged_days,
         )  # fmt: skip
 
@@ -322,9 +335,14 @@ class Scheduling:
         review = self.config.review
         if not review.load_balance:
             return review.new_per_day
+        due = min(due_today, review.reviews_per_day)
+        return new_card_intake(review.new_per_day, due, self._recent_loads(at), 1 + len(self.learning_steps))
+
+    def _recent_loads(self, at: dt.datetime) -> list[DayLoad]:
+        """The studied days of the last INTAKE_DAYS before today's, oldest first."""
         today = self.days.day_of(at)
         starts = [self.days.start_of(today - dt.timedelta(days=n)) for n in range(INTAKE_DAYS, -1, -1)]
-        recent = [
+        return [
             DayLoad(
                 reviews=day.get(REVIEW_STATE, 0),
                 relearning=day.get(RELEARNING_STATE, 0),
@@ -334,8 +352,76 @@ class Scheduling:
             for day in answers_by_day(self._conn, starts)
             if day  # a day without answers does not count
         ]
-        due = min(due_today, review.reviews_per_day)
-        return new_card_intake(review.new_per_day, due, recent, 1 + len(self.learning_steps))
+
+    def advanced_today(self, now: dt.datetime | None = None) -> tuple[str, ...]:
+        """With `[review] load_balance`: the review cards of the next days that a light day's session takes,
+        each inside the fuzz range of its last review (core/balance.py reviews_to_advance). Worked out at the
+        day's first look and kept in `meta`, so the session does not shift as the day's answers come in; an
+        advanced card's answer is an ordinary review in the log (rebuild and sync need nothing new)."""
+        at = self._now(now)
+        day = self.days.day_of(at)
+        cached = self.store.get_meta("advance_today")
+        if cached:
+            try:
+                data = json.loads(cached)
+                if data.get("day") == day.isoformat():
+                    return tuple(data["cards"])
+            except (ValueError, KeyError, TypeError):
+                pass  # work it out again
+        tomorrow = self.days.start_of(day + dt.timedelta(days=1))
+        suspended = self.store.suspended()
+        _, reviews_done = self._done_today(at)
+        rows = self._conn.execute(
+            "SELECT card_id FROM card_state WHERE state = ? AND due < ?", (REVIEW_STATE, to_iso(tomorrow))
+        )
+        due_today = sum(card_id in self._cards and card_id not in suspended for (card_id,) in rows)
+        ahead = [0] * ADVANCE_DAYS
+        movable: list[Movable] = []
+        rows = self._conn.execute(
+            "SELECT card_id, deck_id, due, stability, last_review FROM card_state "
+            "WHERE state = ? AND due >= ? AND due < ?",
+            (
+                REVIEW_STATE,
+                to_iso(tomorrow),
+                to_iso(self.days.start_of(day + dt.timedelta(ADVANCE_DAYS + 1))),
+            ),
+        )
+        for card_id, deck_id, due, stability, last_review in rows:
+            distance = (self.days.day_of(from_iso(due)) - day).days
+            ahead[distance - 1] += 1
+            if card_id not in self._cards or card_id in suspended or not last_review:
+                continue
+            last = from_iso(last_review)
+            # the fuzz range its last review's interval had, as transition() computes it
+            ideal = self._fsrs6_at(deck_id, last).interval_days(stability)
+            since = (day - self.days.day_of(last)).days
+            if ideal >= 3:
+                low, high = fuzz_range(ideal, self.maximum_interval)
+                if low <= since and since + distance <= high:
+                    movable.append(Movable(card_id, distance, since + distance))
+        settled = settled_load(self._recent_loads(at))
+        easy = {WEEKDAYS.index(d) for d in self.config.review.easy_days}
+        cards = reviews_to_advance(
+            reviews_done + due_today,
+            settled[0] if settled else None,
+            ahead,
+            movable,
+            day.weekday() in easy,
+            [(day + dt.timedelta(days=n)).weekday() in easy for n in range(1, ADVANCE_DAYS + 1)],
+        )
+        self.store.set_meta("advance_today", json.dumps({"day": day.isoformat(), "cards": cards}))
+        return tuple(cards)
+
+    def _advanced_left(self, at: dt.datetime, deck_id: str | None, suspended: Iterable[str]) -> list[str]:
+        """Today's advanced cards (of this deck) not answered yet nor suspended since."""
+        skip, day = set(suspended), self.days.day_of(at)
+        return [
+            cid
+            for cid in self.advanced_today(at)
+            if cid in self._cards and cid not in skip
+            and (deck_id is None or cid.partition("/")[0] == deck_id)
+            and not self._reviewed_on(cid, day)
+        ]  # fmt: skip
 
     # -- reviewing -------------------------------------------------------------------------------
     def review(
@@ -593,6 +679,10 @@ class Scheduling:
             new_done, reviews_done = self._done_today(at)
             new_limit = self.config.review.new_per_day
             if self.config.review.load_balance and self.plan_today(at) is None:  # as the queue does
+                advanced = self._advanced_left(at, None, suspended)
+                for card_id in advanced:
+                    if card_id.partition("/")[0] in due:
+                        due[card_id.partition("/")[0]] += 1
                 new_limit = self._new_limit(at, reviews_done + sum(due.values()))
         new_left = max(0, new_limit - new_done)
         suspended_by_deck: dict[str, int] = {}
@@ -638,8 +728,15 @@ class Scheduling:
             deck_ids = [deck_id] if deck_id is not None else list(self._deck_order)
             today = self.plan_today(at)
             if today is None and self.config.review.load_balance:  # with a plan, the plan paces new cards
+                # a light day first takes reviews of the next days, then the new cards the rest leaves room for
+                advanced = self._advanced_left(at, None, suspended)
+                session.extend(
+                    self._cards[cid]
+                    for cid in advanced
+                    if deck_id is None or cid.partition("/")[0] == deck_id
+                )
                 due = reviews if deck_id is None else self._due_cards(at, None, True, suspended, reviews_left)
-                new_limit = self._new_limit(at, reviews_done + len(due))
+                new_limit = self._new_limit(at, reviews_done + len(due) + len(advanced))
             new_left = max(0, new_limit - new_done)
             if today is not None:  # the interview plan sets the new cards of its rounds, and advances some
                 planned = [d for d in deck_ids if self._deck_round.get(d) in today.rounds]

@@ -4,6 +4,7 @@ learner in steady state for 90 days on real SQLite."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 import statistics
@@ -15,13 +16,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.plan_learner import learner_decks, run_without_plan
-from prepdeck.core.balance import INTAKE_CAP, DayLoad, balanced_interval, new_card_intake
+from prepdeck.core.balance import (
+    EASY_DAY_WEIGHT,
+    INTAKE_CAP,
+    DayLoad,
+    Movable,
+    balanced_interval,
+    new_card_intake,
+    reviews_to_advance,
+)
 from prepdeck.core.config import Config
 from prepdeck.core.days import DayClock
 from prepdeck.core.intervals import fuzz_range
 from prepdeck.core.plan import PlanSettings, noon, save_settings
 from prepdeck.core.scheduler import GOOD, Scheduling
 from prepdeck.core.store import Store
+from prepdeck.core.sync import sync
 from prepdeck.core.transition import REVIEW_STATE, fsrs_card, transition
 
 START = dt.date(2026, 3, 2)
@@ -186,8 +196,11 @@ def test_balancing_evens_the_daily_load_without_changing_the_work(tmp_path: Path
         for balanced in (False, True)
     }
     plain, balanced = (runs[arm].daily_reviews[WARM:] for arm in (False, True))
-    # benchmarks/RESULTS.md: ratio 0.41 on seeds 0-5, 0.50 held out (0.58, 0.66 with the pick alone); a loose bound
-    assert cv(balanced) <= 0.6 * cv(plain), (cv(plain), cv(balanced))
+    # benchmarks/RESULTS.md: ratio 0.41 on seeds 0-5, 0.50 held out (0.58, 0.66 with the pick alone); this seed
+    # 0.32 all answers, 0.38 review-state ones (0.41, 0.58 before light days took reviews of the next days)
+    assert cv(balanced) <= 0.5 * cv(plain), (cv(plain), cv(balanced))
+    due_plain, due_balanced = (runs[arm].daily_due_reviews[WARM:] for arm in (False, True))
+    assert cv(due_balanced) <= 0.5 * cv(due_plain), (cv(due_plain), cv(due_balanced))
     assert abs(sum(balanced) - sum(plain)) <= 0.05 * sum(plain)
     # the intake moves new cards between days, it does not take them away
     assert runs[False].daily_new[WARM:] == [NEW] * DAYS
@@ -274,9 +287,10 @@ def test_the_queue_takes_fewer_new_cards_on_a_heavier_day_and_keeps_the_count_al
         assert card is not None
         at += dt.timedelta(seconds=30)
         heavy.review(card, GOOD, now=at)
-    assert sorted(new_cards(heavy, at)) == sorted(fresh[len(fresh) // 2 :])
+    # (which cards: the decks' round robin starts again; how many: the day's)
+    assert len(new_cards(heavy, at)) == len(fresh) - len(fresh) // 2
     heavy.rebuild()  # the intake reads only the log: a rebuilt state gives the same session
-    assert sorted(new_cards(heavy, at)) == sorted(fresh[len(fresh) // 2 :])
+    assert len(new_cards(heavy, at)) == len(fresh) - len(fresh) // 2
     # with an interview plan, the plan sets the new cards of its rounds, not the intake
     save_settings(heavy.store, PlanSettings(date=morning.date() + dt.timedelta(days=30)))
     planned = heavy.plan_today(at)
@@ -284,3 +298,125 @@ def test_the_queue_takes_fewer_new_cards_on_a_heavier_day_and_keeps_the_count_al
     assert len(new_cards(heavy, at)) == max(0, planned.new - len(fresh) // 2)
     for sched in (heavy, light):
         sched.store.close()
+
+
+@st.composite
+def days_ahead(draw: st.DrawFn) -> tuple[int, float | None, list[int], list[Movable], bool, list[bool]]:
+    ahead = draw(st.lists(st.integers(0, 80), min_size=1, max_size=14))
+    ids = draw(st.lists(st.sampled_from([f"d/c{i}" for i in range(40)]), unique=True, max_size=40))
+    movable = [
+        Movable(card_id, draw(st.integers(1, len(ahead))), draw(st.integers(3, 400))) for card_id in ids
+    ]
+    for card in movable:  # a movable card is one of its day's reviews
+        ahead[card.ahead - 1] = max(ahead[card.ahead - 1], sum(c.ahead == card.ahead for c in movable))
+    level = draw(st.none() | st.floats(0, 120))
+    easy = draw(st.lists(st.booleans(), min_size=len(ahead), max_size=len(ahead)))
+    return draw(st.integers(0, 100)), level, ahead, movable, draw(st.booleans()), easy
+
+
+@settings(max_examples=300, deadline=None)
+@given(days_ahead(), st.randoms(use_true_random=False))
+def test_a_light_day_takes_reviews_up_to_the_level_and_no_further(
+    case: tuple[int, float | None, list[int], list[Movable], bool, list[bool]], rng: random.Random
+) -> None:
+    today, level, ahead, movable, easy_today, easy = case
+    taken = reviews_to_advance(today, level, ahead, movable, easy_today, easy)
+    by_id = {card.card_id: card for card in movable}
+    assert len(set(taken)) == len(taken) and set(taken) <= by_id.keys()
+    shuffled = rng.sample(movable, len(movable))
+    assert reviews_to_advance(today, level, ahead, shuffled, easy_today, easy) == taken  # deterministic
+    w_today = EASY_DAY_WEIGHT if easy_today else 1
+    weight = [EASY_DAY_WEIGHT if e else 1 for e in easy]
+    loads = [a * w for a, w in zip(ahead, weight, strict=True)]
+    for n, card_id in enumerate(taken):
+        card = by_id[card_id]
+        # from the most loaded day that still had a card to give, its longest interval first
+        left = [c for c in movable if c.card_id not in taken[:n]]
+        assert loads[card.ahead - 1] == max(loads[c.ahead - 1] for c in left)
+        assert all(c.interval <= card.interval for c in left if c.ahead == card.ahead)
+        bound = level if level is not None else loads[card.ahead - 1] - weight[card.ahead - 1]
+        assert (today + n + 1) * w_today <= bound  # never past the level (or the day it takes from)
+        loads[card.ahead - 1] -= weight[card.ahead - 1]
+    left = [c for c in movable if c.card_id not in taken]
+    if left:  # it stops only when one more would be too many
+        source = max(loads[c.ahead - 1] for c in left)
+        bound = (
+            level
+            if level is not None
+            else source - max(weight[c.ahead - 1] for c in left if loads[c.ahead - 1] == source)
+        )
+        assert (today + len(taken) + 1) * w_today > bound
+
+
+def test_a_light_day_takes_reviews_from_the_next_days_inside_their_fuzz_ranges(tmp_path: Path) -> None:
+    """120 days of the learner with load balancing on (a settled load); then a day made light (twenty of its
+    reviews suspended) takes reviews of the next days, each inside the fuzz range FSRS gave its last review;
+    the queue and home's counts show them, they stay the day's however often the queue is read, and answering
+    them is an ordinary review: a rebuild of the log, or another machine syncing it, gives the same card
+    states."""
+    per_round = 160 * 6 // 4
+    run_without_plan(
+        tmp_path / "a.db", START, days=120, per_round=per_round, new_per_day=6, load_balance=True
+    )
+    morning = noon(START + dt.timedelta(days=120)) - dt.timedelta(hours=4)
+    config = Config()
+    config.review.new_per_day, config.review.reviews_per_day, config.review.load_balance = 6, 9999, True
+    store = Store.open(tmp_path / "a.db")
+    sched = Scheduling(store, learner_decks(per_round), config, lambda: morning, tz=dt.UTC)
+    usual = sched.advanced_today()  # the day as the learner left it
+    due = [c for c in sched.queue() if (s := sched.state(c.global_id)) and s["due"] <= morning.isoformat()]
+    for card in due[:20]:
+        sched.suspend(card.global_id)
+    store.set_meta("advance_today", "")  # as if the day had begun now
+    advanced = sched.advanced_today()
+    assert len(advanced) >= len(usual) + 5, (usual, advanced)
+    scheduler = fsrs.Scheduler(
+        learning_steps=(dt.timedelta(minutes=1), dt.timedelta(minutes=10)), enable_fuzzing=False
+    )
+    days = DayClock(4, dt.UTC)
+    today = days.day_of(morning)
+    for card_id in advanced:
+        state = sched.state(card_id)
+        assert (
+            state is not None
+            and state["state"] == REVIEW_STATE
+            and days.day_of(dt.datetime.fromisoformat(state["due"])) > today
+        )  # due on a later day
+        before, rating, at = store.db.execute(
+            "SELECT state_before, rating, reviewed_at FROM reviews WHERE card_id = ? AND kind != 'practice' "
+            "ORDER BY reviewed_at DESC LIMIT 1",
+            (card_id,),
+        ).fetchone()
+        at = dt.datetime.fromisoformat(at)
+        card = fsrs_card(json.loads(before)) if before else fsrs.Card(card_id=state["fsrs_id"], due=at)
+        ideal = round(
+            (scheduler.review_card(card, fsrs.Rating(rating), at)[0].due - at) / dt.timedelta(days=1)
+        )
+        low, high = fuzz_range(ideal, 36500)
+        assert low <= (today - days.day_of(at)).days <= high, (card_id, ideal)
+    queue = [c.global_id for c in sched.queue()]
+    assert set(advanced) <= set(queue)
+    reviews = [cid for cid in queue if (s := sched.state(cid)) and s["state"] == REVIEW_STATE]
+    assert sum(c.due for c in sched.counts().values()) == len(reviews)  # home shows what the session holds
+    at = morning
+    for card_id in advanced[: len(advanced) // 2]:
+        card = sched.decks.card(card_id)
+        assert card is not None
+        at += dt.timedelta(seconds=30)
+        sched.review(card, GOOD, now=at)
+    assert sched.advanced_today(at) == advanced  # the day's list, however often it is read
+    left = [c.global_id for c in sched.queue(now=at) if c.global_id in advanced]
+    assert left == list(advanced[len(advanced) // 2 :])
+    before = store.db.execute("SELECT * FROM card_state ORDER BY card_id").fetchall()
+    sched.rebuild()  # the log is the truth: an advanced card's answer is an ordinary review
+    assert store.db.execute("SELECT * FROM card_state ORDER BY card_id").fetchall() == before
+    # and another machine that takes this log through `prepdeck sync` gets the same card states, byte for byte
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    other = Store.open(tmp_path / "b.db")
+    replica = Scheduling(other, learner_decks(per_round), config, lambda: at, tz=dt.UTC)
+    sync(store, folder, sched.replay_cards)
+    sync(other, folder, replica.replay_cards)
+    assert other.db.execute("SELECT * FROM card_state ORDER BY card_id").fetchall() == before
+    other.close()
+    store.close()
