@@ -41,6 +41,9 @@ _BEFORE_AFTER = re.compile(
     rf"|\bfrom {_SOFT}{_FREQ} (?:down )?to {_SOFT}(?:{_FREQ}|never|none)\b"  # "from every day to once a month"
     rf"|\b{_SPAN} instead of (?:the |a |an )?(?:{_SPAN}|\w+ly)\b"  # "an afternoon instead of a week", "hourly instead of daily"
 )
+_NUM = r"(?:\d+|" + "|".join(w for w in lx.NUMBER_WORDS if w != "half") + ")"
+# "one team instead of four on call": a count weighed against the one before
+_COUNT_INSTEAD = re.compile(rf"\b{_NUM} (?:\w+ ){{0,2}}instead of (?:the |a )?{_NUM}\b")
 # "back under a minute", "less than an hour", "a couple of hours a week", "down to zero", "by a factor of three"
 _BOUND = re.compile(
     r"\b(?:under|below|less than) (?:an?|one) (second|minute|hour|day|week)\b"
@@ -152,7 +155,7 @@ def quantities(words: list[str]) -> list[int]:
             out.append(i)
     text = " ".join(words)
     # "from a week to an afternoon", "back under a minute": measured in words, without a digit
-    for m in [*_BEFORE_AFTER.finditer(text), *_BOUND.finditer(text)]:
+    for m in [*_BEFORE_AFTER.finditer(text), *_BOUND.finditer(text), *_COUNT_INSTEAD.finditer(text)]:
         at = len(text[: m.start()].split())
         if at and words[at - 1] in lx.SPENT_FOR | {"after", "within"}:
             continue  # "after a couple of months", "spent a couple of weeks": when, or how long the work took
