@@ -652,6 +652,8 @@ class Scheduling:
             suspended = self.store.suspended()
             unseen = self._unseen_ids()
             seen = self._seen_ids()
+            plan = self.plan_today(at)  # its rounds' decks share the plan's new cards, as in queue()
+            plan_new_left = max(0, plan.new - self._new_today(at, plan.rounds)) if plan else 0
             # INDEXED BY: without statistics SQLite would rather walk the whole (deck_id, due) index
             rows = self._conn.execute(
                 f"SELECT deck_id, state = ?, count(*) FROM card_state INDEXED BY card_state_due "
@@ -696,15 +698,24 @@ class Scheduling:
         result: dict[str, DeckCounts] = {}
         for deck_id, ids in self._deck_order.items():
             new = len(unseen[deck_id]) - suspended_unseen.get(deck_id, 0)
+            planned = plan is not None and self._deck_round.get(deck_id) in plan.rounds
             result[deck_id] = DeckCounts(
                 total=len(ids),
                 due=due[deck_id],
                 new=new,
                 learning=learning[deck_id],
                 suspended=suspended_by_deck.get(deck_id, 0),
-                new_today=min(new, new_left),
+                new_today=min(new, plan_new_left if planned else new_left),
             )
         return result
+
+    def new_today(self, now: dt.datetime | None = None) -> int:
+        """The new cards today's session over all decks introduces: the plan's rounds share the plan's
+        count, the other decks the day's limit, so no sum of the decks' `new_today` gives it."""
+        session = self.queue(now=now)
+        with self._lock:
+            seen = self._seen_ids()
+            return sum(card.global_id not in seen for card in session)
 
     def queue(self, deck_id: str | None = None, now: dt.datetime | None = None) -> list[Card]:
         """Today's session in order: due learning cards and reviews by due time, then new cards, then

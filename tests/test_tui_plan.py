@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import asynccontextmanager
 
 from tui_support import NOW, Clock, new_context, pilot_test, settle
 
-from prepdeck.core.plan import load_settings
+from prepdeck.core.plan import PlanSettings, load_settings, save_settings
 from prepdeck.tui.app import PrepdeckApp
 from prepdeck.tui.screens.home import HomeScreen
 from prepdeck.tui.screens.plan import PlanScreen
@@ -188,3 +189,30 @@ async def test_ctrl_k_and_ctrl_d_edit_the_field_being_typed_in_and_act_outside_i
         await settle(pilot)
         # a new deck has nothing below target yet: the cram answers that it has nothing to practise
         assert any(n.message == "Nothing to practise: last days." for n in app._notifications)
+
+
+@pilot_test
+async def test_home_shows_the_new_cards_the_session_brings_with_a_plan(tmp_path, monkeypatch):
+    # With a plan for sql, the plan sets the sql deck's new cards and new_per_day the other decks'; home
+    # showed new_per_day for each deck and for all of them (1 new today) while the session opened with 3.
+    ctx = new_context(tmp_path, monkeypatch, config="[review]\nnew_per_day = 1\n")
+    save_settings(ctx.store(), PlanSettings(date=NOW.date() + dt.timedelta(days=3), rounds=("sql",)))
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        sched = app.scheduling
+        planned = sched.plan_today(NOW)
+        assert planned is not None and planned.new >= 2  # more than new_per_day: the case that showed it
+        new = [c.global_id for c in sched.queue(now=NOW) if sched.state(c.global_id) is None]
+        table = app.screen.query_one("#decks")
+        shown = {key: str(table.get_row(key)[3]) for key in ("alpha", "design-basics", "__all__")}
+        assert shown == {
+            "alpha": str(sum(c.startswith("alpha/") for c in new)),
+            "design-basics": "1",
+            "__all__": str(len(new)),
+        }
+        assert f"{len(new)} new today" in text(app.screen.query_one("#due-summary"))
+        await pilot.press("r")  # the session says the same
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert f"{len(new)} new" in text(app.screen.query_one("#top"))

@@ -36,6 +36,7 @@ class HomeDataLoaded(Message):
     today: Any
     heatmap: dict[Any, int]
     plan: Any = None  # core.plan.PlanDay while an interview plan runs
+    new_today: int = 0  # the new cards the session over all decks introduces (Scheduling.new_today)
 
 
 @dataclass

@@ -125,7 +125,8 @@ class HomeScreen(Screen[None]):
             today = sched.today(now=now)
             heatmap = sched.heatmap(weeks=12, now=now)
             plan = sched.plan_today(now)
-        self.post_message(HomeDataLoaded(counts, today, heatmap, plan))
+            new_today = sched.new_today(now)
+        self.post_message(HomeDataLoaded(counts, today, heatmap, plan, new_today))
 
     @on(HomeDataLoaded)
     def _loaded(self, message: HomeDataLoaded) -> None:
@@ -158,8 +159,7 @@ class HomeScreen(Screen[None]):
                     ],
                 )
             )
-        new_left = max(0, app.context.config.review.new_per_day - message.today.new_seen)
-        totals["new"] = min(totals["unseen"], new_left)
+        totals["new"] = message.new_today
         if len(decks) > 1:
             table.add_row(
                 Text("All decks", style="bold"),
