@@ -222,3 +222,49 @@ async def test_the_gaps_line_is_not_cut_off_at_80_columns(tmp_path, monkeypatch)
         assert "prioritization" in str(top.render())  # the last gap, past column 80 on one line
         box = top.content_region
         assert top.get_content_height(box.size, app.size, box.width) <= box.height
+
+
+STAR_DECK = """
+[deck]
+id = "talk"
+title = "Talk"
+round = "behavioral"
+
+[[cards]]
+id = "conflict"
+type = "star"
+title = "A disagreement"
+prompt = "Tell me about a conflict."
+competency = "conflict"
+"""
+
+
+@pilot_test
+async def test_u_puts_back_the_notes_that_y_replaced_with_a_story(tmp_path, monkeypatch):
+    # y put a story over the notes typed on the card, and u said "Nothing to undo in this session": the
+    # typed notes were gone for good
+    from tui_support import reviewing
+
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    (tmp_path / "decks" / "talk.toml").write_text(STAR_DECK, encoding="utf-8")
+    save_story(ctx.store(), "Schema migration disagreement", STORY, ["conflict"])
+    async with reviewing(ctx, "talk", size=(100, 40)) as (pilot, screen):
+        assert screen.card.global_id == "talk/conflict"
+        await pilot.press("e", *"we argued about the schema", "escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        situation = screen.query_one("#note-situation")
+        assert situation.value == STORY["situation"]
+        assert ctx.store().get_note("talk/conflict")["situation"] == STORY["situation"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert situation.value == "we argued about the schema"
+        note = ctx.store().get_note("talk/conflict")
+        assert note["situation"] == "we argued about the schema" and "story" not in note
+        assert list_stories(ctx.store())[0].questions == []  # the story no longer answers the card
+        await pilot.press("u")  # the story's undo was the only action: nothing else is undone
+        await settle(pilot)
+        assert situation.value == "we argued about the schema"

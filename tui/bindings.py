@@ -119,7 +119,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "on the answer: rate as suggested (highlighted), else Good",
         show=False,
     ),
-    KeyAction("undo", "u", "undo", "Undo", "review", "undo the last rating"),
+    KeyAction("undo", "u", "undo", "Undo", "review", "undo the last rating, suspension or story (y)"),
     KeyAction("suspend", "s", "suspend", "Suspend", "review,browser", "suspend (browser: toggle)"),
     KeyAction("edit", "e", "edit", "Edit", "review", "into the editor / first field"),
     KeyAction("leave", "escape", "leave", "End", "review", "leave the editor; else end"),

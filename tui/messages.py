@@ -53,3 +53,12 @@ class QueueLoaded(Message):
 
     cards: list[Any]
     learning: list[tuple[Any, Any]]
+
+
+@dataclass
+class NotesReplaced(Message):
+    """`y` put a story's fields in a card's notes: what they were before, so the review's `u` can put them back."""
+
+    card_id: str
+    before: dict[str, Any]
+    title: str

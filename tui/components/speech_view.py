@@ -40,6 +40,7 @@ from prepdeck.tui.components.deck_markdown import DeckMarkdown
 from prepdeck.tui.components.design_view import DesignSheet, design_answer
 from prepdeck.tui.components.fields import TextField, focus_now
 from prepdeck.tui.components.speech_result import metrics_text, transcript_text, trend_text
+from prepdeck.tui.messages import NotesReplaced
 from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
@@ -238,13 +239,28 @@ class SpokenCardView(CardView):
     def _story_chosen(self, story: Any) -> None:
         if story is None:
             return
+        before: dict[str, Any] = {name: self._note_values.get(name, "") for name in self.fields}
+        if self._story:
+            before["story"] = self._story
+        self.restore_notes({**{name: story.body.get(name, "") for name in self.fields}, "story": story.uid})
+        self.post_message(NotesReplaced(self.card.global_id, before, story.title))
+        # what was typed here is not lost: the review's undo puts it back (a mock has no undo)
+        typed = any(str(before[name]).strip() for name in self.fields)
+        back = (
+            f" {self._key('undo')} puts your own notes back."
+            if typed and hasattr(self.screen, "action_undo")
+            else ""
+        )
+        self.app.notify(f"Notes from the story “{story.title}”.{back}", timeout=5, markup=False)
+
+    def restore_notes(self, body: dict[str, Any]) -> None:
+        """Show and save these notes (a story's fields, or the notes an undo puts back)."""
         for name in self.fields:
-            value = str(story.body.get(name, ""))
+            value = str(body.get(name, ""))
             self._note_values[name] = value
             self.query_one(f"#note-{name}", Input).value = value
-        self._story = story.uid
+        self._story = body.get("story") or None
         self.save_notes()
-        self.app.notify(f"Notes from the story “{story.title}”.", timeout=3, markup=False)
 
     def _kind(self) -> str:
         return "design" if self.card.type == "design" else "star"

@@ -29,7 +29,7 @@ from prepdeck.tui.bindings import actions_for, bindings_for, key_hint
 from prepdeck.tui.components.card_view import CardView, Placeholder
 from prepdeck.tui.components.card_views import spoken_twin, view_class, view_for
 from prepdeck.tui.components.footer import NARROW, AdaptiveFooter
-from prepdeck.tui.messages import QueueLoaded, WorkStatus
+from prepdeck.tui.messages import NotesReplaced, QueueLoaded, WorkStatus
 from prepdeck.tui.workers import background
 
 if TYPE_CHECKING:
@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 NARROW_BAR = 76  # below this width the rating buttons drop their padding and the " · " in their labels
+
+
+@dataclass
+class NotesFromStory:
+    """`y` replaced a card's notes with a story's: the notes before, for `u`."""
+
+    card: Card
+    before: dict[str, Any]
+    title: str
 
 
 @dataclass
@@ -57,8 +66,9 @@ class Session:
     learning: list[tuple[dt.datetime, Card]] = field(default_factory=list)  # back today, once due
     answered: list[Answered] = field(default_factory=list)
     suspended: list[Card] = field(default_factory=list)
-    # every rating and suspension in order, so `u` undoes the newest action whatever it was (as in Anki)
-    done: list[Answered | Card] = field(default_factory=list)
+    # every rating, suspension and story put in the notes, in order, so `u` undoes the newest action whatever
+    # it was (as in Anki)
+    done: list[Answered | Card | NotesFromStory] = field(default_factory=list)
 
     def remove(self, card_id: str) -> None:
         self.pending = [c for c in self.pending if c.global_id != card_id]
@@ -462,6 +472,9 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to undo in this session.", timeout=3)
             return
         last = self.session.done[-1]
+        if isinstance(last, NotesFromStory):
+            self._undo_story(last)
+            return
         if not isinstance(last, Answered):
             await self._undo_suspend(last)
             return
@@ -492,6 +505,29 @@ class ReviewScreen(Screen[None]):
         app.post_reviews_changed(last.card.global_id)
         self.notify(f"Undone: {RATINGS[last.rating]} on “{last.card.title}”", timeout=3)
         await self.show_card(last.card)
+
+    @on(NotesReplaced)
+    def _notes_replaced(self, message: NotesReplaced) -> None:
+        message.stop()
+        if self.card is not None and self.card.global_id == message.card_id:
+            self.session.done.append(NotesFromStory(self.card, message.before, message.title))
+
+    def _undo_story(self, last: NotesFromStory) -> None:
+        view = self.view
+        try:
+            if (
+                view is not None
+                and view.card.global_id == last.card.global_id
+                and hasattr(view, "restore_notes")
+            ):
+                view.restore_notes(last.before)  # a spoken card's view: shown and saved
+            else:
+                self.papp.context.store().put_note(last.card.global_id, last.before)
+        except StoreError as exc:
+            self.notify(f"Undo failed: {exc}", severity="error", markup=False)
+            return
+        self.session.done.pop()
+        self.notify(f"Undone: notes from the story “{last.title}”", timeout=3, markup=False)
 
     async def _undo_suspend(self, card: Card) -> None:
         try:
