@@ -204,6 +204,9 @@ def read(words: list[str]) -> Reading:
         or bool(re.match(r"(i|we) (was|were) going to ", " ".join(lead)))
         # "I own the migration": mine to do; not "…a check in every script we own"
         or bool(re.match(r"(i|we) (own|owned) ", " ".join(lead)))
+        # "I decided to take the old jobs myself", "I saw an opportunity to fix that": taking it on
+        or bool(re.search(r" (i|we) (decided|chose|offered) to (take|own|handle|tackle|pick up) ", text))
+        or bool(re.search(r" saw (an opportunity|a chance|the chance) to ", text))
         or bool(
             re.search(
                 r" (had|have|got|given) (only |just |about )?\S+ (\S+ )?(hours?|days?|weeks?|months?|sprints?) to ",
@@ -341,10 +344,10 @@ def read(words: list[str]) -> Reading:
         elif verb in ("was", "were", "wasn't", "weren't"):
             r.state = True
         elif verb == "had" and nxt == "to" and w in ("someone", "everyone", "people"):
-            r.state, r.obligation = (
-                True,
-                False,
-            )  # "Every release, someone had to run forty checks": how things were
+            # "Every release, someone had to run forty checks": how things were, unless the sentence goes on to
+            # make it mine ("Someone had to pick one, and my director asked me to do it")
+            r.state = True
+            r.obligation = any(f" {p} " in text for p in lx.GOAL_PHRASES if p != "had to")
         elif verb == "had" and nxt == "to":
             r.obligation = r.obligation or w != "nobody"  # "so nobody had to install it by hand": no goal
         elif verb == "hadn't" or (

@@ -1467,3 +1467,20 @@ def test_ill_and_my_plan_would_be_propose_steps_and_an_unfamiliar_situation_is_n
     )
     assert read(unfamiliar.split(" ")).meta
     assert read(picked.split(" ")).meta
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "I saw an opportunity to fix that while I was new.",
+        "I decided to take the old jobs myself.",
+        "Someone had to pick one, and my director asked me to do it.",
+    ],
+)
+def test_taking_a_piece_of_work_on_is_the_task(task: str) -> None:
+    text = (
+        f"The migration was stuck on a pile of old jobs nobody understood.\n{task}\n"
+        "I went through the jobs one by one and either migrated or retired them.\n"
+        "The migration finished a month later."
+    )
+    assert beats(analyze_text(text)) == ["situation", "task", "action", "result"]
