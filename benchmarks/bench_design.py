@@ -25,6 +25,9 @@ from prepdeck.recordings.design import frame
 
 DATA = Path(__file__).resolve().parent / "data" / "design_external.txt"
 STAR_WORDS = ("star", "situation", "beat", "'we'", "result")
+# a model part that is what the sets' writers call by its system name: a model's reliability is its tests,
+# invariants, deduplication and late data (design_external_b.txt's header)
+SAME_PART = {"tests & late data": "reliability"}
 
 
 @dataclass
@@ -54,7 +57,7 @@ def findings(result: dict[str, Any]) -> tuple[set[str], int]:
         low = w.lower()
         if low.startswith(("design parts not heard:", "model parts not heard:")):
             names = low.split(":", 1)[1].replace("tradeoffs", "trade-offs").split(",")
-            got += [f"missing {p.strip()}" for p in names]
+            got += [f"missing {SAME_PART.get(p.strip(), p.strip())}" for p in names]
         elif low.startswith("no trade-off"):
             got.append("missing trade-offs")
         elif low.startswith("no numbers with units"):

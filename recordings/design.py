@@ -1,6 +1,6 @@
 """A design answer analysed as one: requirements → architecture → scale → reliability → trade-offs, or,
 for a card that asks for a data model, grain → entities & keys → facts & dimensions → history →
-partitioning & access → trade-offs (`frame(card)` decides which, from the card alone).
+partitioning & access, tests & late data → trade-offs (`frame(card)` decides which, from the card alone).
 
 Design answers name their parts with the domain's own words (latency, Kafka, partitions, replicas, "instead
 of"), so each sentence is given the part whose vocabulary it uses most; a sentence that opens by naming
@@ -26,7 +26,7 @@ from prepdeck.recordings import lexicon as lx
 from prepdeck.recordings import star as star_model
 
 PARTS = ("requirements", "architecture", "scale", "reliability", "tradeoffs")
-MODEL_PARTS = ("grain", "keys", "facts", "history", "access", "tradeoffs")
+MODEL_PARTS = ("grain", "keys", "facts", "history", "access", "tests", "tradeoffs")
 # how a part is written for people (the JSON keeps the key)
 SHOWN = {
     "tradeoffs": "trade-offs",
@@ -34,6 +34,7 @@ SHOWN = {
     "facts": "facts & dimensions",
     "history": "history (SCD)",
     "access": "partitioning & access",
+    "tests": "tests & late data",
 }
 # fewer words than this cannot be judged as a design: one message says so instead of five
 MIN_WORDS = 30
@@ -85,7 +86,7 @@ MODEL = Structure(
     "model",
     "model",
     MODEL_PARTS,
-    {"grain": 0, "keys": 1, "facts": 1, "history": 2, "access": 2, "tradeoffs": 3},
+    {"grain": 0, "keys": 1, "facts": 1, "history": 2, "access": 2, "tests": 2, "tradeoffs": 3},
     lx.MODEL_PARTS,
     lx.MODEL_SIGNPOSTS,
     everywhere=True,
@@ -128,8 +129,9 @@ def frame(card: Any) -> Frame:
 
 def _model_frame(card: Any) -> Frame:
     """A model is asked for numbers when its prompt gives a volume to design for ("~1 B events/day") or the
-    card's own answer computes, and for its partitioning and trade-offs only when the card's own answer or
-    checklist gives them: the grain, keys, facts and history are every model's."""
+    card's own answer computes, and for its partitioning, its tests (invariants, deduplication, late data:
+    named twice) and its trade-offs only when the card's own answer or checklist gives them: the grain, keys, facts and
+    history are every model's."""
     from prepdeck.recordings.analysis import analyze_text  # here: analysis imports this module
 
     back = _card_text(card, "answer", "checklist")
@@ -139,8 +141,17 @@ def _model_frame(card: Any) -> Frame:
         or _hits(back, ("arithmetic", "row count", "rows per day", "rows a day", "sizing")) > 0
         or any(num["unit"] and num["unit"].split("/")[0] not in _NOT_VOLUMES for num in prompt)
     )
-    optional = {"access": lx.MODEL_LAYOUT, "tradeoffs": lx.MODEL_PARTS["tradeoffs"]}
-    expected = tuple(p for p in MODEL_PARTS if p not in optional or _hits(back, optional[p]))
+    optional = {
+        "access": lx.MODEL_LAYOUT,
+        "tests": lx.MODEL_PARTS["tests"],
+        "tradeoffs": lx.MODEL_PARTS["tradeoffs"],
+    }
+    # tests are asked for when the back dwells on them (two of their words): "revenue reconciles with
+    # finance" alone says what a fact is for, not how the loads are checked
+    least = {"tests": 2}
+    expected = tuple(
+        p for p in MODEL_PARTS if p not in optional or _hits(back, optional[p]) >= least.get(p, 1)
+    )
     return Frame(MODEL, sized=sized, expected=expected)
 
 

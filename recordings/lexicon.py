@@ -735,9 +735,16 @@ MODEL_PARTS: dict[str, tuple[str, ...]] = {
         "scd", "scd2", "scd1", "type 2", "type-2", "type 1", "slowly changing", "valid_from", "valid_to",
         "valid from", "valid to", "is_current", "effective date", "effective", "version", "versions",
         "versioned", "history", "historical", "as-was", "as was", "as-is", "point-in-time", "point in time",
-        "snapshot", "snapshots", "append-only", "append only", "late-arriving", "late arriving",
-        "late events", "late data", "lookback", "restatement", "restated", "reversing", "changes over time",
-        "over time",
+        "snapshot", "snapshots", "append-only", "append only", "restatement", "restated", "reversing",
+        "changes over time", "over time",
+    ),
+    # what keeps the tables right while they load: invariants tested, duplicates and late rows handled
+    "tests": (
+        "test", "tests", "tested", "invariant", "invariants", "check", "checks", "data quality", "dedupe",
+        "deduped", "deduplicate", "deduplicated", "deduplication", "duplicates", "idempotent", "idempotency",
+        "reconcile", "reconciled", "reconciles", "reconciliation", "late-arriving", "late arriving",
+        "late events", "late data", "late rows", "lookback", "reprocess", "reprocesses", "reprocessing",
+        "validate", "validation", "sum to zero", "sums to zero",
     ),
     "access": (
         "partition", "partitioned", "partitioning", "cluster", "clustered", "clustering", "sort key",
@@ -758,6 +765,7 @@ MODEL_SIGNPOSTS: dict[str, tuple[str, ...]] = {
     "keys": ("keys", "key", "entities", "identifiers"),
     "facts": ("facts", "fact", "measures", "dimensions", "attributes"),
     "history": ("history", "scd", "scd2", "versioning", "changes"),
+    "tests": ("tests", "invariants", "checks", "quality", "correctness"),
     "access": ("partitioning", "access", "queries", "serving", "performance", "clustering", "storage"),
     "tradeoffs": ("trade-off", "trade-offs", "tradeoff", "tradeoffs", "downside", "downsides", "rules", "rule"),
 }  # fmt: skip

@@ -222,7 +222,7 @@ def test_a_card_that_asks_for_a_model_gets_the_model_structure() -> None:
     r = analyze_text(GOOD_MODEL, kind="design", frame=frame(MODEL_CARD))
     d = r["design"]
     assert d["structure"] == "model"
-    assert list(d["parts"]) == ["grain", "keys", "facts", "history", "access", "tradeoffs"]
+    assert list(d["parts"]) == ["grain", "keys", "facts", "history", "access", "tests", "tradeoffs"]
     assert d["missing"] == [] and r["warnings"] == []
     assert parts(r)[0] == "grain" and parts(r)[3] == "history"
     # read as a system design, the same good model would be told it lacks requirements and reliability
@@ -645,3 +645,24 @@ def test_a_measure_column_is_read_by_its_name() -> None:
         frame=frame(MODEL_CARD),
     )
     assert "facts" not in r["design"]["missing"]
+
+
+def test_a_model_whose_card_tests_its_loads_is_asked_for_tests_and_late_data() -> None:
+    from prepdeck.recordings.design import frame
+
+    card = _card(
+        prompt="Model the layers from raw app events to tables for daily active users and sessions.",
+        answer="- fct_event: one row per deduplicated event on event_id\n- late data: reprocess a 3-day lookback",
+    )
+    assert "tests" in frame(card).expected and "tests" not in frame(MODEL_CARD).expected
+    sketch = (
+        "Raw events land append only. fct_event has one row per event keyed on event_id, fct_session one row "
+        "per session keyed on session_id, and dim_user holds the channel attributes as SCD type 2."
+    )
+    r = analyze_text(sketch, kind="design", frame=frame(card))
+    assert r["warnings"] == ["model parts not heard: tests & late data"]
+    fixed = (
+        sketch
+        + " Events are deduplicated on event_id, and late events are reprocessed over a 3-day lookback."
+    )
+    assert analyze_text(fixed, kind="design", frame=frame(card))["warnings"] == []
