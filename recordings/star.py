@@ -491,6 +491,9 @@ def read(words: list[str]) -> Reading:
         # "If a stakeholder asked me for data I knew was wrong, I would first…": the ask is imagined, the
         # sentence is the step I'd take
         r.obligation = False
+    if re.search(r" asked (me|us) to (present|demo|share|showcase|teach|talk about|write up|roll) ", text):
+        # "My manager asked me to present it to the wider org": asked to show the work, the recognition it got
+        r.obligation, r.outcome = False, True
     goals = [p for p in lx.GOAL_PHRASES if f" {p} " in text]
     if goals == ["so that"] and r.deed and not r.hypothetical:
         # "I sequenced the migration so that the teams in most pain went first": the purpose of my step

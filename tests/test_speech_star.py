@@ -1484,3 +1484,14 @@ def test_taking_a_piece_of_work_on_is_the_task(task: str) -> None:
         "The migration finished a month later."
     )
     assert beats(analyze_text(text)) == ["situation", "task", "action", "result"]
+
+
+def test_being_asked_to_present_the_work_is_its_recognition_not_a_task() -> None:
+    text = (
+        "Our deploy process was a manual runbook.\n"
+        "I automated it with a pipeline and a one-click rollback.\n"
+        "My manager asked me to present it to the wider engineering org."
+    )
+    result = analyze_text(text)
+    assert beats(result) == ["situation", "action", "result"]
+    assert result["star"]["missing"] == ["task"]
