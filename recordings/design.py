@@ -104,6 +104,8 @@ class Frame:
         True  # "no numbers with units" is said only when sizing is asked (and a model's bare numbers)
     )
     expected: tuple[str, ...] | None = None  # the parts asked for; None: the structure's every part
+    # a card sized in times only (a latency budget): its durations are its sizes
+    timed: bool = False
 
 
 def _card_text(card: Any, *fields: str) -> str:
@@ -173,17 +175,20 @@ def _asks_whole(prompt: str) -> bool:
     return False
 
 
-def _shown_in_back(card: Any) -> tuple[set[str], int]:
+def _shown_in_back(card: Any) -> tuple[set[str], int, bool]:
     """The parts the card's own answer and checklist dwell on (two lines or more, and a third as many as
-    their main part), and how many figures with a unit they give."""
+    their main part), how many figures with a unit they give, and whether all of them are durations."""
     from prepdeck.recordings.analysis import analyze_text  # here: analysis imports this module
 
     back = "\n".join([getattr(card, "answer", None) or "", *(getattr(card, "checklist", None) or ())])
-    design = analyze_text(back, "design")["design"]
+    result = analyze_text(back, "design")
+    design = result["design"]
     parts = [s["part"] for s in design["sentences"]]
     most = max((parts.count(p) for p in PARTS), default=0)
+    units = [n["unit"].split("/")[0] for n in result["numbers"] if n["unit"]]
+    timed = bool(units) and all(u in arithmetic.SECONDS or u in _NOT_VOLUMES for u in units)
     # a part the answer dwells on: two lines or more, and a third as many as its main part
-    return {p for p in PARTS if parts.count(p) >= max(2, most / 3)}, design["numbers_with_units"]
+    return {p for p in PARTS if parts.count(p) >= max(2, most / 3)}, design["numbers_with_units"], timed
 
 
 def _system_frame(card: Any) -> Frame:
@@ -201,12 +206,12 @@ def _system_frame(card: Any) -> Frame:
     choice = _hits(words, lx.CHOICE_ASKS) or any(" or " in q for q in re.findall(r"[^.?!]*\?", prompt))
     named |= {"tradeoffs"} if choice else set()
     # the answer's own lines: not its trade-offs (a list of questions "X or Y?" reads as weighing)
-    shown, figures = _shown_in_back(card)
+    shown, figures, timed = _shown_in_back(card)
     named |= shown - {"tradeoffs"}
     expected = tuple(p for p in PARTS if p in named) or None
     # numbers are asked for by an estimate, or by an answer that gives its own ("130 TB for 30 days")
     sized = expected is None or _hits(words, lx.ESTIMATE_ASKS) > 0 or figures >= 2
-    return Frame(expected=expected, sized=sized)
+    return Frame(expected=expected, sized=sized, timed=timed)
 
 
 def _hits(text: str, phrases: tuple[str, ...]) -> int:
@@ -399,7 +404,7 @@ def analyze(
         per_sentence = [sum(a <= i <= b for i in volumes) for a, b in spans]
         if any(n >= VOLUMES_THAT_SIZE for n in per_sentence):
             heard.add("scale")
-        if frame.sized and not volumes and not bare:
+        if frame.sized and not frame.timed and not volumes and not bare:
             # sizing talk with no volume ("partitioned by date", "a TTL of 2 days") has not sized it (bare
             # numbers have their own message)
             heard.discard("scale")

@@ -666,3 +666,25 @@ def test_a_model_whose_card_tests_its_loads_is_asked_for_tests_and_late_data() -
         + " Events are deduplicated on event_id, and late events are reprocessed over a 3-day lookback."
     )
     assert analyze_text(fixed, kind="design", frame=frame(card))["warnings"] == []
+
+
+def test_a_card_sized_in_times_only_is_sized_by_durations() -> None:
+    from prepdeck.recordings.design import Frame, frame
+
+    card = _card(
+        prompt="The decision must be made within 5 s. Break the budget down by stage and add it up.",
+        answer="- ingest 100–200 ms, features 200 ms, scoring 100 ms\n- worst case ≈ 1,000 ms: 4 s of headroom\n"
+        "- on timeout fall back to rules\n- measure p99 per stage, with timeouts on each",
+    )
+    assert frame(card).timed and "scale" in (frame(card).expected or ())
+    r = analyze_text(
+        "On latency, ingest takes up to 200 ms, the feature lookups 200 ms and scoring 100 ms, so the worst case is "
+        "about "
+        "500 ms, which leaves 4.5 s of headroom. Each stage has a timeout, and on a timeout the service falls "
+        "back to the rules.",
+        kind="design",
+        frame=frame(card),
+    )
+    assert "scale" not in r["design"]["missing"]
+    # the same answer to a card sized in volumes has not sized it
+    assert "scale" in analyze_text(r["text"], kind="design", frame=Frame())["design"]["missing"]
