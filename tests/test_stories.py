@@ -268,3 +268,47 @@ async def test_u_puts_back_the_notes_that_y_replaced_with_a_story(tmp_path, monk
         await pilot.press("u")  # the story's undo was the only action: nothing else is undone
         await settle(pilot)
         assert situation.value == "we argued about the schema"
+
+
+@pilot_test
+async def test_a_story_being_written_is_not_lost_to_one_esc_or_ctrl_q(tmp_path, monkeypatch):
+    # Esc in the story editor threw a typed story away at once, and so did Ctrl+Q
+    from prepdeck.tui.screens.stories import StoryEditor
+
+    app = PrepdeckApp(new_context(tmp_path, monkeypatch), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: Esc closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, StoryBankScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Billing load", "escape")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, StoryEditor)  # warned, still open with the text
+        assert editor.query_one("#story-title").value == "Billing load"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.is_running and app.screen is editor
+        await pilot.press("ctrl+s")  # saved: nothing left to lose, Esc and Ctrl+Q act at once
+        await settle(pilot)
+        assert [s.title for s in list_stories(app.context.store())] == ["Billing load"]
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StoryBankScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("end", *"s", "escape", "escape")  # an edit: the second Esc discards it
+        await settle(pilot)
+        assert isinstance(app.screen, StoryBankScreen)
+        assert [s.title for s in list_stories(app.context.store())] == ["Billing load"]
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert not app.is_running

@@ -89,6 +89,7 @@ class PrepdeckApp(App[int]):
         super().__init__()
         self.context = context
         self.clock: Clock = clock or utcnow
+        self._quit_warned: tuple[int, str] | None = None  # (screen, what): the quit already warned about
         # what the mock's timers count in: given, or the given wall clock's (a test moves both at once),
         # else the real monotonic clock
         self.monotonic: Callable[[], float] = monotonic or (
@@ -161,6 +162,19 @@ class PrepdeckApp(App[int]):
         self.push_screen(HomeScreen())
         if self._review_on_start:
             self.start_review(self._review_deck)
+
+    async def action_quit(self) -> None:
+        """Quit: answers are saved as they are made, but a screen holding typed text it has not saved yet
+        (`unsaved_work()`, e.g. the story editor) gets a warning first, and the second press quits."""
+        screen = self.screen
+        unsaved = getattr(screen, "unsaved_work", None)
+        what = unsaved() if unsaved is not None else None
+        if what and self._quit_warned != (id(screen), what):
+            self._quit_warned = (id(screen), what)
+            self.notify(f"Not quitting: {what}. Press {key_hint(self, 'quit')} again to quit anyway.",
+                        severity="warning", markup=False)  # fmt: skip
+            return
+        self.exit()
 
     # -- navigation --------------------------------------------------------------------------------
     def start_review(self, deck_id: str | None) -> None:

@@ -213,6 +213,7 @@ class StoryEditor(ModalScreen[bool]):
         super().__init__()
         self.story = story
         self.known = known
+        self._discard_armed = False  # Esc once on a changed story warns; Esc again discards it
 
     def compose(self) -> ComposeResult:
         story = self.story
@@ -234,11 +235,29 @@ class StoryEditor(ModalScreen[bool]):
             yield Label("[dim]Ctrl+S saves · Esc cancels[/dim]")
         yield AdaptiveFooter(own_keys_only=True)
 
-    def action_save(self) -> None:
-        app = cast("PrepdeckApp", self.app)
+    def _values(self) -> tuple[str, dict[str, str], str]:
+        """(title, the STAR fields, the competencies as typed)."""
         title = self.query_one("#story-title", Input).value
         body = {name: self.query_one(f"#story-{name}", Input).value for name in STORY_FIELDS}
-        raw = self.query_one("#story-competencies", Input).value
+        return title, body, self.query_one("#story-competencies", Input).value
+
+    def unsaved_work(self) -> str | None:
+        """What one key press would throw away (the app asks before quitting), or None."""
+        story = self.story
+        saved = (
+            (story.title, {n: story.body.get(n, "") for n in STORY_FIELDS}, ", ".join(story.competencies))
+            if story
+            else ("", dict.fromkeys(STORY_FIELDS, ""), "")
+        )
+        return None if self._values() == saved else "the story you are writing is not saved"
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        self._discard_armed = False
+
+    def action_save(self) -> None:
+        app = cast("PrepdeckApp", self.app)
+        title, body, raw = self._values()
         competencies = [c for c in raw.split(",") if c.strip()]
         try:
             save_story(
@@ -255,6 +274,10 @@ class StoryEditor(ModalScreen[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
+        if self.unsaved_work() and not self._discard_armed:  # a whole story typed must not go on one key
+            self._discard_armed = True
+            self.notify("Not saved yet: Esc again discards this story; Ctrl+S saves it.", severity="warning")
+            return
         self.dismiss(False)
 
 
