@@ -563,7 +563,7 @@ GOAL_PHRASES = (
     "took on", "my piece of", "my part of", "my part was", "was for me to", "were for me to", "for me to own", "my piece was", "my role was", "my side of it", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (
-    "at the time", "back then", "when i joined", "when i was", "when i started", "when i arrived", "when i first", "a few years ago", "years ago", "last year",
+    "at the time", "back then", "when i joined", "when i was", "when i started", "when i arrived", "when i first", "i walked into", "i inherited", "a few years ago", "years ago", "last year",
     "at my last", "at my previous", "at my current", "in my last", "in my previous", "on my team",
     "our team", "my team", "the company", "a startup", "a bank", "there was", "there were", "used to",
     "early in my career", "in my first job", "every night", "every morning", "every day", "every week", "every month", "for months", "for years",
@@ -588,7 +588,7 @@ OUTCOME_PHRASES = (
     "got the", "never failed", "didn't fail", "did not fail", "nobody noticed", "no one noticed",
 )  # fmt: skip
 LESSON_PHRASES = (
-    "learned", "learnt", "learn from", "i learn that", "mattered more", "matters more", "mattered most",
+    "learned", "learnt", "learn from", "i learn that", "i learn to", "mattered more", "matters more", "mattered most",
     "matters most", "made all the difference", "made the difference", "took from it", "took away from it", "i took away", "what i took from", "takeaway", "takeaways", "the point is", "the general point", "in both cases", "what helped was", "in my experience", "in my view", "in my opinion", "the trade-off is", "the tradeoff is", "the worst thing", "the best thing", "the key is", "the trick is", "the rule is", "my rule is", "rule of thumb", "been burned", "got burned", "burned me", "lesson", "taught me", "teaches", "realized", "realised", "in hindsight",
     "looking back", "next time", "these days", "nowadays", "now i always", "since then i", "i always",
     "i now", "i try to", "i make sure", "i've started", "i have started", "differently", "in retrospect",

@@ -254,6 +254,10 @@ def read(words: list[str]) -> Reading:
     # "way calmer", "it got worse after I deployed it", "teams are more happy and I am less stressed": a change
     r.outcome = r.outcome or bool(
         re.search(r" (way|much|a lot|far|so much) \w{3,}er | got (worse|better) ", text)
+        # "His way was better for our queries, so we used it": how the comparison came out
+        or re.search(
+            r" (was|were|turned out|proved) (clearly |much |far )?(better|faster|cheaper|simpler) ", text
+        )
         or re.search(r" (more|less) (happy|\w+ed|\w+ful|\w+ive|\w+able|\w+ible|\w+ous|stable) ", text)
     )
     # "Say the product team wants a metric by Friday": the imagined scene of a hypothetical, not a deadline

@@ -1495,3 +1495,19 @@ def test_being_asked_to_present_the_work_is_its_recognition_not_a_task() -> None
     result = analyze_text(text)
     assert beats(result) == ["situation", "action", "result"]
     assert result["star"]["missing"] == ["task"]
+
+
+def test_the_mess_i_walked_into_a_comparison_that_came_out_better_and_i_learn_to() -> None:
+    scene = (
+        "Honestly the biggest mess I walked into was our permissions model.\n"
+        "I mapped who had access to what and removed everything unused.\n"
+        "Our next security audit was the first one with no findings."
+    )
+    assert beats(analyze_text(scene)) == ["situation", "action", "result"]
+    compared = (
+        "My team lead and me had different opinion about partitioning.\n"
+        "We did test both ways on real data.\n"
+        "His way was better for our queries, so we used it.\n"
+        "I learn to test before arguing."
+    )
+    assert beats(analyze_text(compared)) == ["situation", "action", "result", "reflection"]
