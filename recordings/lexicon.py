@@ -727,7 +727,8 @@ MODEL_PARTS: dict[str, tuple[str, ...]] = {
     ),
     "facts": (
         "fact", "facts", "fact table", "fact tables", "measure", "measures", "dimension", "dimensions",
-        "attribute", "attributes", "additive", "semi-additive", "non-additive", "amount", "quantity",
+        "attribute", "attributes", "additive", "semi-additive", "non-additive", "amount", "amounts",
+        "quantity", "quantities",
         "conformed", "star schema", "snowflake", "denormalized", "factless", "accumulating snapshot",
         "periodic snapshot", "transaction fact", "fact column", "dimension table",
     ),

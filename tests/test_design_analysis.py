@@ -645,6 +645,13 @@ def test_a_measure_column_is_read_by_its_name() -> None:
         frame=frame(MODEL_CARD),
     )
     assert "facts" not in r["design"]["missing"]
+    said = analyze_text(
+        "The grain is one row per ledger line, keyed on entry_id and line_no. Amounts are signed integers in "
+        "minor units. Corrections are reversing entries, never updates.",
+        kind="design",
+        frame=frame(MODEL_CARD),
+    )
+    assert "facts" not in said["design"]["missing"]  # "amounts": the measures, said in the plural
 
 
 def test_a_model_whose_card_tests_its_loads_is_asked_for_tests_and_late_data() -> None:
