@@ -533,7 +533,7 @@ class Scheduling:
         return outcome.review_id
 
     def practice_cards(
-        self, what: str, value: str | None = None, now: dt.datetime | None = None, limit: int = 50
+        self, what: str, value: str | None = None, now: dt.datetime | None = None, limit: int | None = 50
     ) -> list[Card]:
         """Cards to practise now, outside the schedule: `card` (value: its id), `tag`, `round`, `failures`
         (rated Again today), `weakest` (lowest predicted recall on the interview date, or today without a

@@ -216,3 +216,24 @@ async def test_home_shows_the_new_cards_the_session_brings_with_a_plan(tmp_path,
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert f"{len(new)} new" in text(app.screen.query_one("#top"))
+
+
+@pilot_test
+async def test_a_practice_session_cut_to_its_first_cards_says_so(tmp_path, monkeypatch):
+    # "Practise tag: bulk" opened 50 of 55 cards and the top bar said "practice: #bulk", as if all of them
+    ctx = new_context(tmp_path, monkeypatch)
+    cards = "".join(
+        f'[[cards]]\nid = "c{n}"\ntype = "recall"\ntitle = "Card {n}"\nprompt = "p"\nanswer = "a"\ntags = ["bulk"]\n'
+        for n in range(55)
+    )
+    deck = '[deck]\nid = "bulk"\ntitle = "Bulk"\nround = "sql"\n'
+    (tmp_path / "decks" / "bulk.toml").write_text(deck + cards, encoding="utf-8")
+    app = PrepdeckApp(ctx, clock=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.start_practice("tag", "bulk", "#bulk")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.practice is not None
+        assert len(screen.practice.cards) == 50
+        assert "practice: #bulk (the first 50 of 55)" in text(screen.query_one("#top"))

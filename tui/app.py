@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 Clock = Callable[[], dt.datetime]
 FAILURE_TOAST_S = 12
 USER_ERRORS = (StoreError, ReportError)  # one line that says what to do: no traceback worth pointing at
+PRACTICE_LIMIT = 50  # cards in a practice session from the palette (the browser's p allows 200)
 
 
 def open_file(path: Path) -> bool:
@@ -223,18 +224,20 @@ class PrepdeckApp(App[int]):
     def start_practice(self, what: str, value: str | None, label: str) -> None:
         """Practise now, outside the schedule: answers are logged, the cards' FSRS states stay."""
         try:
-            cards = self.scheduling.practice_cards(what, value, now=self.now())
+            cards = self.scheduling.practice_cards(what, value, now=self.now(), limit=None)
         except StoreError as exc:
             self.notify(f"Practice: {exc}", severity="error", markup=False)
             return
         self.practise(label, cards)
 
-    def practise(self, label: str, cards: list[Card]) -> None:
+    def practise(self, label: str, cards: list[Card], limit: int = PRACTICE_LIMIT) -> None:
         from prepdeck.tui.screens.review import Practice, ReviewScreen
 
         if not cards:
             self.notify(f"Nothing to practise: {label}.", timeout=4, markup=False)
             return
+        if len(cards) > limit:  # a session of the first ones, and the top bar says so
+            label, cards = f"{label} (the first {limit} of {len(cards)})", cards[:limit]
         self._open_review(ReviewScreen(practice=Practice(label, tuple(cards))))
 
     def _open_review(self, review: ReviewScreen) -> None:

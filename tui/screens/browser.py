@@ -281,9 +281,9 @@ class BrowserScreen(Screen[None]):
         """Practise the cards the search shows, in the order shown, outside the schedule."""
         table = self.query_one("#cards", DataTable)
         ids = [str(key.value) for key in table.rows]
-        cards = [self.rows[card_id].card for card_id in ids if card_id in self.rows][:200]
+        cards = [self.rows[card_id].card for card_id in ids if card_id in self.rows]
         query = self.query_one("#search", Input).value.strip()
-        self.papp.practise(query or "cards shown in the browser", cards)
+        self.papp.practise(query or "cards shown in the browser", cards, limit=200)
 
     def action_suspend(self) -> None:
         card_id = self._selected_id()
