@@ -563,7 +563,8 @@ GOAL_PHRASES = (
     "took on", "my piece of", "my part of", "my part was", "was for me to", "were for me to", "for me to own", "my piece was", "my role was", "my side of it", "was on the hook", "were on the hook", "needed someone", "nobody owned", "no one owned",
 )  # fmt: skip
 SETTING_PHRASES = (
-    "at the time", "back then", "when i joined", "when i was", "when i started", "when i arrived", "when i first", "i walked into", "i inherited", "a few years ago", "years ago", "last year",
+    "at the time", "back then", "when i joined", "when i was", "when i started", "when i arrived", "when i first", "i walked into", "i inherited", "heard about",
+    "learned about", "found out about", "a few years ago", "years ago", "last year",
     "at my last", "at my previous", "at my current", "in my last", "in my previous", "on my team",
     "our team", "my team", "the company", "a startup", "a bank", "there was", "there were", "used to",
     "early in my career", "in my first job", "every night", "every morning", "every day", "every week", "every month", "for months", "for years",

@@ -1511,3 +1511,13 @@ def test_the_mess_i_walked_into_a_comparison_that_came_out_better_and_i_learn_to
         "I learn to test before arguing."
     )
     assert beats(analyze_text(compared)) == ["situation", "action", "result", "reflection"]
+
+
+def test_how_a_problem_reached_me_opens_the_scene() -> None:
+    text = (
+        "I learned about a problem with our consent flags from a customer email.\n"
+        "I checked the pipeline and found consent changes were applied a day late.\n"
+        "I moved the consent update to the start of the pipeline.\n"
+        "Consent changes now apply within the same run."
+    )
+    assert beats(analyze_text(text)) == ["situation", "action", "action", "result"]
