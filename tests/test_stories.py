@@ -250,6 +250,7 @@ async def test_u_puts_back_the_notes_that_y_replaced_with_a_story(tmp_path, monk
     save_story(ctx.store(), "Schema migration disagreement", STORY, ["conflict"])
     async with reviewing(ctx, "talk", size=(100, 40)) as (pilot, screen):
         assert screen.card.global_id == "talk/conflict"
+        assert "y: answer from a story" in str(screen.query_one("#speech-help").render())  # found in sight
         await pilot.press("e", *"we argued about the schema", "escape")
         await settle(pilot)
         await pilot.press("y")
@@ -312,3 +313,17 @@ async def test_a_story_being_written_is_not_lost_to_one_esc_or_ctrl_q(tmp_path, 
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert not app.is_running
+
+
+@pilot_test
+async def test_notes_typed_just_before_ctrl_q_are_saved(tmp_path, monkeypatch):
+    # "saved as you type": notes are saved 0.6 s after the last key, and Ctrl+Q before then lost them
+    from tui_support import reviewing
+
+    ctx = new_context(tmp_path, monkeypatch, design=False)
+    (tmp_path / "decks" / "talk.toml").write_text(STAR_DECK, encoding="utf-8")
+    async with reviewing(ctx, "talk", size=(100, 40)) as (pilot, screen):
+        assert screen.card.global_id == "talk/conflict"
+        await pilot.press("e", *"we argued", "ctrl+q")
+        await pilot.pause()
+    assert ctx.store().get_note("talk/conflict")["situation"] == "we argued"

@@ -138,7 +138,10 @@ class SpokenCardView(CardView):
         yield Static(
             f"[dim]Target {lo}–{hi} s. {k('record')}: record / stop · {k('import_audio')}: import a file"
             f" · {k('play')}: play · {k('cancel_transcription')}: cancel"
-            f" · {k('analyze_notes')}: analyse the notes[/dim]",
+            f" · {k('analyze_notes')}: analyse the notes"
+            # a star card's y is nowhere else in sight (not in the footer): the story bank is found here
+            + (f" · {k('use_story')}: answer from a story" if self.sheet is None else "")
+            + "[/dim]",
             id="speech-help",
         )
         yield Static("", id="speech-status")
