@@ -453,8 +453,11 @@ def read(words: list[str]) -> Reading:
         r.lesson = bool(lessons) or claim
         r.lesson_itself = r.lesson and not (set(lessons) <= lx.STEP_LESSONS and not claim)
         r.hypothetical = False
-    if re.search(r" (plan|approach|idea|first step|first move) would be ", text):
-        r.hypothetical = True  # "My plan would be to spend the first two weeks reading": a proposal
+    proposal = re.search(r" (my|our|the) (plan|approach|idea|first step|first move) would be ", text)
+    if proposal:
+        # "My plan would be to spend the first two weeks reading": a proposal, mine
+        r.hypothetical = True
+        r.subject = r.subject or {"my": "i", "our": "we"}.get(proposal.group(1))
     if r.perfect_past and not r.hypothetical:
         # the "I'd" of "I'd tested it on staging" is "I had": no lesson
         lessons = [p for p in lessons if p not in ("i'd", "i would")]
@@ -629,6 +632,9 @@ def is_habit(readings: list[Reading]) -> bool:
 
 def _as_done(r: Reading) -> Reading:
     """A step one would take, or usually takes, read as the action it proposes."""
+    if re.search(r"\b(i'd|i would|we'd|we would) (\w+ly )?(expect|assume|imagine|guess|bet) ", r.text):
+        # "In a new role, I'd expect the data to be messier than anyone says": the imagined scene, not a step
+        return replace(r, hypothetical=False, lesson=False, lesson_itself=False, setting=True)
     if (r.hypothetical and not r.counterfactual) or (
         r.present_now and r.subject in ("i", "we") and not (r.lesson_itself or r.state)
     ):

@@ -1521,3 +1521,15 @@ def test_how_a_problem_reached_me_opens_the_scene() -> None:
         "Consent changes now apply within the same run."
     )
     assert beats(analyze_text(text)) == ["situation", "action", "action", "result"]
+
+
+def test_what_i_would_expect_in_a_new_role_is_the_imagined_scene_and_my_plan_is_my_step() -> None:
+    text = (
+        "In a new role, I'd expect the data to be messier than anyone says.\n"
+        "My plan would be to spend the first two weeks just reading queries and logs.\n"
+        "After that, I'll pick one painful pipeline and fix it end to end.\n"
+        "Earning trust early matters more than the size of the first win."
+    )
+    result = analyze_text(text)
+    assert result["star"]["story"] is False
+    assert beats(result) == ["situation", "action", "action", "reflection"]
