@@ -40,10 +40,7 @@ def _store_errors(func: Callable[[argparse.Namespace], int]) -> Callable[[argpar
 
 
 def _context(args: argparse.Namespace) -> Context:
-    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
-    for problem in ctx.config.problems:
-        print(f"prepdeck: warning: {problem}", file=sys.stderr)
-    return ctx
+    return Context.for_command(args)
 
 
 def _scheduling(ctx: Context) -> Scheduling:

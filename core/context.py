@@ -6,6 +6,7 @@ Loading is lazy so a command pays only for what it touches (startup time matters
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ from prepdeck.core.config import Config, load_config
 from prepdeck.core.paths import data_home, database_path, deck_dirs
 
 if TYPE_CHECKING:
+    import argparse
+
     from prepdeck.core.store import Store
     from prepdeck.decks.model import DeckSet
 
@@ -33,6 +36,15 @@ class Context:
     ) -> Context:
         root = data_home(home)
         return cls(home=root, deck_dirs=deck_dirs(root, extra_deck_dirs), config=load_config(root))
+
+    @classmethod
+    def for_command(cls, args: argparse.Namespace) -> Context:
+        """A command's context (`--home`, `--decks`), with the settings file's problems said first on stderr,
+        one `prepdeck: warning: PATH:LINE: message` each (its default is used); the app shows them at home."""
+        ctx = cls.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+        for problem in ctx.config.problems:
+            print(f"prepdeck: warning: {problem}", file=sys.stderr)
+        return ctx
 
     def decks(self) -> DeckSet:
         if self._decks is None:

@@ -21,7 +21,7 @@ def _resolve(ctx: Context, target: str) -> Deck | Path | None:
 
 
 def _run(args: argparse.Namespace, withdraw: bool) -> int:
-    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    ctx = Context.for_command(args)
     status = 0
     for target in args.targets:
         found = _resolve(ctx, target)

@@ -87,7 +87,7 @@ def _load_transcriber(ctx: Context, model: str | None) -> Transcriber:
 def transcribe(args: argparse.Namespace) -> int:
     from prepdeck.recordings.models import ModelUnavailable
 
-    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    ctx = Context.for_command(args)
     status, results = 0, []
     readable: list[str] = []
     for name in args.audio:
@@ -159,7 +159,7 @@ def record(args: argparse.Namespace) -> int:
     from prepdeck.recordings.models import ModelUnavailable
     from prepdeck.recordings.transcribe import TranscriptionCancelled
 
-    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    ctx = Context.for_command(args)
     card = ctx.decks().find(args.card_id)
     if card is None:
         return _fail(_no_card(ctx.decks(), args.card_id))

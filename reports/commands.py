@@ -138,7 +138,7 @@ def report(args: argparse.Namespace) -> int:
     from prepdeck.core.store import StoreError
 
     try:
-        context = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+        context = Context.for_command(args)
         try:
             fig = write_report(context, args.week, args.out)
         finally:

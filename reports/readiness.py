@@ -177,7 +177,7 @@ def plan(args: argparse.Namespace) -> int:
     from prepdeck.core.scheduler import Scheduling
     from prepdeck.core.store import StoreError, utcnow
 
-    ctx = Context.create(getattr(args, "home", None), getattr(args, "deck_dirs", None))
+    ctx = Context.for_command(args)
     try:
         now = utcnow()
         scheduling = Scheduling(ctx.store(), ctx.decks(), ctx.config)

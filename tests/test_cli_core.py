@@ -224,3 +224,18 @@ def test_optimize_says_how_many_reviews_are_missing(deck_dir: Path, isolated_hom
     assert out["optimized"] is False and out["review_count"] == 1 and out["needed"] == 399
     human = run("optimize", home=isolated_home)
     assert "399 more" in human.stdout
+
+
+def test_every_command_that_reads_the_settings_says_what_is_wrong_in_them(isolated_home: Path) -> None:
+    # `plan`, `report` and `decks trust` used the defaults in place of a bad value without a word, while
+    # `decks list` and the app said it (README: "reported as PATH:LINE: message and its default is used")
+    (isolated_home / "config.toml").write_text('[review]\neasy_days = "sun"\n', encoding="utf-8")
+    warning = "config.toml:2: [review].easy_days = 'sun': expected a list; using []"
+    for args in (
+        ("plan",),
+        ("report", "--out", str(isolated_home / "out")),
+        ("decks", "trust", "no-such-deck"),
+    ):
+        result = run(*args, home=isolated_home)
+        assert warning in result.stderr, (args, result.stderr)
+        assert result.stderr.count("easy_days") == 1, args
