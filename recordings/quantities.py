@@ -39,7 +39,7 @@ _SOFT = r"(?:(?:like|maybe|about|roughly|around|almost) )?"
 _BEFORE_AFTER = re.compile(
     rf"\bfrom (?:{_SPAN}|{_AMOUNT})(?: an? \w+)? (?:down |up )?to (?:{_SPAN}|{_AMOUNT})\b"
     rf"|\bfrom {_SOFT}{_FREQ} (?:down )?to {_SOFT}(?:{_FREQ}|never|none)\b"  # "from every day to once a month"
-    rf"|\b{_SPAN} instead of (?:the |a |an )?(?:{_SPAN}|\w+ly)\b"  # "an afternoon instead of a week", "hourly instead of daily"
+    rf"|\b{_SPAN} (?:instead of|not|rather than) (?:the |a |an )?(?:{_SPAN}|\w+ly)\b"  # "an afternoon instead of a week", "hourly instead of daily"
 )
 _NUM = r"(?:\d+|" + "|".join(w for w in lx.NUMBER_WORDS if w != "half") + ")"
 # "one team instead of four on call": a count weighed against the one before
@@ -120,6 +120,8 @@ def quantities(words: list[str]) -> list[int]:
         has_unit = bool(re.search(r"[%x$]|\d(k|m|ms|s|h|gb|tb|mb|pb)$", w)) or nxt in lx.UNITS
         if nxt in ("a", "an", "per") and after in lx.RATE_UNITS:
             has_unit = True  # "five a day"
+        if nxt == "time" and (after.endswith("er") or after in ("more", "less", "as")):
+            has_unit = True  # "three time faster": "times" said as it is sometimes said
         if nxt in lx.SCALE_WORDS or w in lx.FRACTIONS or _counted(words, i):
             has_unit = True
         # the other side may be a few words away: "from a couple thousand a week to zero"
@@ -155,9 +157,10 @@ def quantities(words: list[str]) -> list[int]:
             out.append(i)
     text = " ".join(words)
     # "from a week to an afternoon", "back under a minute": measured in words, without a digit
-    for m in [*_BEFORE_AFTER.finditer(text), *_BOUND.finditer(text), *_COUNT_INSTEAD.finditer(text)]:
+    compared = [*_BEFORE_AFTER.finditer(text), *_COUNT_INSTEAD.finditer(text)]
+    for m in [*compared, *_BOUND.finditer(text)]:
         at = len(text[: m.start()].split())
-        if at and words[at - 1] in lx.SPENT_FOR | {"after", "within"}:
+        if m not in compared and at and words[at - 1] in lx.SPENT_FOR | {"after", "within"}:
             continue  # "after a couple of months", "spent a couple of weeks": when, or how long the work took
         if at not in out:
             out.append(at)

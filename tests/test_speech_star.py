@@ -1032,6 +1032,9 @@ def test_a_closing_line_pointing_back_at_my_part_is_no_beat_and_no_task() -> Non
         ("we shipped the model seven weeks later", True),  # how long delivering took
         ("the slowdowns went from like every day to maybe once a month", True),
         ("we ended up with one team instead of four on call", True),
+        ("it is three time faster", True),
+        ("onboarding a source now takes hours not weeks", True),
+        ("failures are caught within minutes not days", True),
         ("two weeks later we shipped it", False),  # when
         ("we were a team of five engineers", False),  # who did the work, not what it changed
         ("i spent a couple of weeks on it", False),
