@@ -466,7 +466,13 @@ def read(words: list[str]) -> Reading:
     if words and words[0] in ("there", "it", "this", "that") and n > 1 and words[1] in ("was", "were"):
         r.state = True
     note = words[:1] == lead[:1] and not r.lesson  # typed, not "and scanned bytes dropped…"
-    if not r.subject and note and (_past_verb(lead[0]) or lead[0] in lx.ED_AFTER_SUBJECT):
+    # not "Copy-pasted SQL mostly disappeared": a hyphenated -ed word opening a line describes a thing
+    if (
+        not r.subject
+        and note
+        and "-" not in lead[0]
+        and (_past_verb(lead[0]) or lead[0] in lx.ED_AFTER_SUBJECT)
+    ):
         r.event, r.subject = True, "i"  # typed notes drop the "I": "Profiled the stages, salted the key."
     elif (
         not (r.subject and (r.event or r.state or r.present_now or r.hypothetical or r.perfect_past))

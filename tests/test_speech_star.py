@@ -1536,3 +1536,11 @@ def test_what_i_would_expect_in_a_new_role_is_the_imagined_scene_and_my_plan_is_
     result = analyze_text(text)
     assert result["star"]["story"] is False
     assert beats(result) == ["situation", "action", "action", "reflection"]
+
+
+def test_a_hyphenated_ed_word_opening_a_line_describes_a_thing_not_a_typed_step() -> None:
+    from prepdeck.recordings.star import read
+
+    gone = "copy-pasted sql mostly disappeared within a quarter"
+    assert read(gone.split(" ")).subject != "i"
+    assert read(["profiled", "the", "stages"]).subject == "i"  # a typed note's dropped "I" still reads
