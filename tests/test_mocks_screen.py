@@ -498,3 +498,32 @@ async def test_the_code_hint_in_a_mock_names_the_mock_keys_not_reveal_and_rate(t
         await pilot.press("j")
         await _step(pilot)
         assert screen.session.phase.kind == "discussion"
+
+
+@pilot_test
+async def test_y_in_a_mock_asks_before_a_story_replaces_the_notes_typed(tmp_path, monkeypatch):
+    # a mock has no undo: y put a story over the notes typed in the round, and they were gone
+    from prepdeck.core.stories import save_story
+    from prepdeck.tui.components.speech_view import SpokenCardView
+
+    ctx = _context(tmp_path, monkeypatch)
+    save_story(ctx.store(), "Retry storm", {"situation": "Retries took the API down."}, ["failure"])
+    async with _in_mock(ctx, "behavioral") as (pilot, screen):
+        view = next(w for w in screen.views.values() if isinstance(w, SpokenCardView))
+        # out of a field the mock's keys go to the screen: y reaches the card only once it is clicked, so the
+        # hint does not offer it there
+        assert "story" not in _text(view.query_one("#speech-help"))
+        await pilot.press("e", *"my own notes", "escape")
+        await _step(pilot)
+        situation = view.query_one("#note-situation")
+        assert situation.value == "my own notes"
+        view.focus()
+        await pilot.press("y")
+        await _step(pilot)
+        assert screen.app.screen is screen and situation.value == "my own notes"
+        assert "y again replaces the notes you typed" in _text(view.query_one("#speech-status"))
+        await pilot.press("y")  # asked twice: the picker, and the story goes in
+        await _step(pilot)
+        await pilot.press("enter")
+        await _step(pilot)
+        assert situation.value == "Retries took the API down."

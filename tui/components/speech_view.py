@@ -98,6 +98,7 @@ class SpokenCardView(CardView):
         self._note_timer: Any = None
         self._note_values: dict[str, str] = {}
         self._story: str | None = None  # the story bank's story these notes came from, if any
+        self._story_armed = False  # where nothing undoes y (a mock), y once on typed notes warns first
         self._score_values: dict[str, str] = {}
         self.rubric = rubric_for(card)
         self.fields = note_fields(card)
@@ -139,8 +140,9 @@ class SpokenCardView(CardView):
             f"[dim]Target {lo}–{hi} s. {k('record')}: record / stop · {k('import_audio')}: import a file"
             f" · {k('play')}: play · {k('cancel_transcription')}: cancel"
             f" · {k('analyze_notes')}: analyse the notes"
-            # a star card's y is nowhere else in sight (not in the footer): the story bank is found here
-            + (f" · {k('use_story')}: answer from a story" if self.sheet is None else "")
+            # a star card's y is nowhere else in sight (not in the footer): the story bank is found here; not in
+            # a mock, whose keys go to the screen once out of a field (y reaches the card only if clicked)
+            + (f" · {k('use_story')}: answer from a story" if self.sheet is None and self._undoable() else "")
             + "[/dim]",
             id="speech-help",
         )
@@ -191,6 +193,13 @@ class SpokenCardView(CardView):
         except Exception:  # no app yet: the default key
             return key_hint(None, action_id)
 
+    def _undoable(self) -> bool:
+        """Hosted by the review, whose `u` undoes `y` (a mock has no undo)."""
+        try:
+            return hasattr(self.screen, "action_undo")
+        except Exception:  # not on a screen yet
+            return False
+
     def _status(self, message: str) -> None:
         status = self.query_one("#speech-status", Static)
         status.update(escape(message))
@@ -208,6 +217,7 @@ class SpokenCardView(CardView):
     def _note_changed(self, event: Input.Changed) -> None:
         if event.input.id:
             self._note_values[event.input.id.removeprefix("note-")] = event.value
+        self._story_armed = False
         if self._note_timer is not None:
             self._note_timer.stop()
         self._note_timer = self.set_timer(0.6, self.save_notes)
@@ -237,6 +247,12 @@ class SpokenCardView(CardView):
         if not stories:
             self.app.notify("Your story bank is empty: s on the home screen adds stories.", timeout=5)
             return
+        typed = any(self._note_values.get(name, "").strip() for name in self.fields)
+        if typed and not self._undoable() and not self._story_armed:
+            self._story_armed = True
+            self._status(f"{self._key('use_story')} again replaces the notes you typed with a story's")
+            return
+        self._story_armed = False
         self.app.push_screen(StoryPicker(stories, self.card.competency), self._story_chosen)
 
     def _story_chosen(self, story: Any) -> None:
@@ -249,11 +265,7 @@ class SpokenCardView(CardView):
         self.post_message(NotesReplaced(self.card.global_id, before, story.title))
         # what was typed here is not lost: the review's undo puts it back (a mock has no undo)
         typed = any(str(before[name]).strip() for name in self.fields)
-        back = (
-            f" {self._key('undo')} puts your own notes back."
-            if typed and hasattr(self.screen, "action_undo")
-            else ""
-        )
+        back = f" {self._key('undo')} puts your own notes back." if typed and self._undoable() else ""
         self.app.notify(f"Notes from the story “{story.title}”.{back}", timeout=5, markup=False)
 
     def restore_notes(self, body: dict[str, Any]) -> None:
