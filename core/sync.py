@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,17 +193,28 @@ def _text(value: Any, limit: int = 400) -> bool:
     return isinstance(value, str) and 0 < len(value) <= limit
 
 
-def _time(value: Any) -> bool:
+# another machine's clock may run ahead a little; an entry dated further ahead is refused as `grade --at`
+# refuses one: a note dated in year 9999 would win every later edit, a review there overflows the calendar
+_AHEAD = dt.timedelta(days=1)
+_MAX_DURATION_MS = 24 * 3600 * 1000  # SQLite integers end at 2**63; no answer takes a day
+MAX_FILE_BYTES = 512 * 1024 * 1024  # years of reviews and transcripts take a few MB
+
+
+def _time(value: Any, latest: dt.datetime) -> bool:
     if not _text(value, 64):
         return False
     try:
         moment = from_iso(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return False
-    return moment.tzinfo is not None and dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= moment
+    return moment.tzinfo is not None and dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= moment <= latest
 
 
-def _valid(entry: Any, machine: str) -> bool:
+def _json_object(value: Any) -> bool:
+    return value is None or isinstance(value, dict)
+
+
+def _valid(entry: Any, machine: str, latest: dt.datetime) -> bool:
     """An entry this machine may store: the right types, and a global id of the machine that wrote it."""
     if not isinstance(entry, dict):
         return False
@@ -214,10 +226,10 @@ def _valid(entry: Any, machine: str) -> bool:
             owned
             and _text(entry.get("card_id"))
             and _text(entry.get("deck_id"))
-            and _time(entry.get("reviewed_at"))
+            and _time(entry.get("reviewed_at"), latest)
             and type(rating) is int
             and 1 <= rating <= 4
-            and (duration is None or (type(duration) is int and duration >= 0))
+            and (duration is None or (type(duration) is int and 0 <= duration <= _MAX_DURATION_MS))
             and _text(entry.get("kind"), 20)
             and (entry.get("payload") is None or isinstance(entry["payload"], dict))
             and (
@@ -231,7 +243,8 @@ def _valid(entry: Any, machine: str) -> bool:
         return (
             _text(entry.get("card_id"))
             and isinstance(entry.get("body"), dict)
-            and _time(entry.get("updated_at"))
+            and all(isinstance(v, str) for v in entry["body"].values())
+            and _time(entry.get("updated_at"), latest)
         )
     if kind == "story":  # any machine may edit a story: the newest edit wins, by its time
         return (
@@ -241,7 +254,7 @@ def _valid(entry: Any, machine: str) -> bool:
             and all(isinstance(v, str) for v in entry["body"].values())
             and isinstance(entry.get("competencies"), list)
             and all(_text(c, 80) for c in entry["competencies"])
-            and _time(entry.get("updated_at"))
+            and _time(entry.get("updated_at"), latest)
             and isinstance(entry.get("deleted"), bool)
         )
     if kind == "recording":
@@ -249,21 +262,40 @@ def _valid(entry: Any, machine: str) -> bool:
         return (
             owned
             and (entry.get("card_id") is None or _text(entry.get("card_id")))
-            and _time(entry.get("at"))
+            and _time(entry.get("at"), latest)
             and (duration is None or (isinstance(duration, (int, float)) and 0 <= duration < 86400))
+            and (entry.get("model") is None or _text(entry.get("model"), 200))
             and _text(entry.get("status"), 20)
+            and all(_json_object(entry.get(k)) for k in ("transcript", "analysis", "self_score"))
         )
     return False
 
 
-def read_entries(path: Path, machine: str) -> tuple[list[dict[str, Any]], int]:
+def _read_regular(path: Path) -> bytes:
+    """The file's bytes; OSError for anything but a regular file of a sane size: a named pipe put in the
+    folder must not hang the sync, nor a huge file exhaust memory."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            raise OSError(f"{path} is not a sync file")
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(f"{path} is too large")
+    return data
+
+
+def read_entries(
+    path: Path, machine: str, now: dt.datetime | None = None
+) -> tuple[list[dict[str, Any]], int]:
     """The valid entries of another machine's file, and how many lines were skipped.
 
     A last line without its newline is a file still being copied: skipped now, read next time."""
     try:
-        data = path.read_bytes()
+        data = _read_regular(path)
     except OSError:
         return [], 1
+    latest = (now or utcnow()) + _AHEAD
     lines = data.split(b"\n")
     tail = lines.pop()  # b"" when the file ends with a newline, else a line still being written
     skipped = 1 if tail.strip() else 0
@@ -280,7 +312,7 @@ def read_entries(path: Path, machine: str) -> tuple[list[dict[str, Any]], int]:
             ):
                 return [], skipped + len(lines)  # not a prepdeck sync file of that machine: take nothing
             continue
-        if _valid(entry, machine):
+        if _valid(entry, machine, latest):
             entries.append(entry)
         else:
             skipped += 1
@@ -409,13 +441,13 @@ def merge_entries(
     return received, touched
 
 
-def sync(store: Store, folder: Path, replay: Any) -> SyncSummary:
+def sync(store: Store, folder: Path, replay: Any, now: dt.datetime | None = None) -> SyncSummary:
     """Write this machine's file, merge every other machine's, replay the cards whose log changed.
 
     `replay(card_ids)` recomputes those cards from their log (the scheduler's job: it knows the decks); its
     transaction is part of the merge's, so the reviews taken in and the states they give are stored
     together or not at all (reviews stored without their replay would never be replayed: a later sync
-    finds nothing new in them)."""
+    finds nothing new in them). An entry dated more than a day after `now` (default: the clock) is skipped."""
     folder = Path(folder).expanduser()
     _check_folder(folder)
     machine = machine_id(store)
@@ -425,7 +457,7 @@ def sync(store: Store, folder: Path, replay: Any) -> SyncSummary:
         match = _FILE_RE.match(path.name)
         if not match or match.group(1) == machine:
             continue
-        entries, skipped = read_entries(path, match.group(1))
+        entries, skipped = read_entries(path, match.group(1), now)
         summary.skipped += skipped
         summary.machines.append(match.group(1))
         files.append((match.group(1), entries))

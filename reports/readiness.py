@@ -22,9 +22,15 @@ def _fail(message: str) -> int:
     return 2
 
 
-def parse_dates(text: str) -> tuple[dt.date, tuple[tuple[str, dt.date], ...]]:
+# a plan replays every day until the interview: a date further than this is a typo (and year 9999 would
+# take the cards' next due days past the calendar's end)
+MAX_DAYS_AHEAD = 3 * 366
+
+
+def parse_dates(text: str, today: dt.date) -> tuple[dt.date, tuple[tuple[str, dt.date], ...]]:
     """`2027-01-15`, or one day per round of a loop: `sql=2027-01-15,design=2027-01-16` (a bare date is the
-    day of every round not named). Returns the first day and the rounds on other days."""
+    day of every round not named). Returns the first day and the rounds on other days; ValueError for a
+    day more than three years after `today`."""
     default: dt.date | None = None
     by_round: dict[str, dt.date] = {}
     for part in (p.strip() for p in text.split(",") if p.strip()):
@@ -38,6 +44,8 @@ def parse_dates(text: str) -> tuple[dt.date, tuple[tuple[str, dt.date], ...]]:
             raise ValueError(
                 f"bad --date '{text}': use YYYY-MM-DD, or ROUND=YYYY-MM-DD,… for a loop over several days"
             ) from None
+        if value > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+            raise ValueError(f"bad --date '{text}': {value} is more than three years away")
         if name:
             by_round[name] = value
         else:
@@ -188,7 +196,7 @@ def plan(args: argparse.Namespace) -> int:
             print("interview plan cleared: scheduling follows each deck's retention again")
             return 0
         try:
-            date, round_dates = parse_dates(args.date) if args.date else (None, ())
+            date, round_dates = parse_dates(args.date, today) if args.date else (None, ())
         except ValueError as exc:
             return _fail(f"{exc}, e.g. {today + dt.timedelta(days=30)}")
         if date is not None and min([date, *(d for _, d in round_dates)]) <= today:

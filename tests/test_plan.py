@@ -143,13 +143,19 @@ def test_plan_command_sets_shows_and_clears_the_plan(tmp_path: Path) -> None:
     assert minutes.returncode == 2 and "--date" in minutes.stderr and len(minutes.stderr.splitlines()) == 1
 
 
+NEAR = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--date", "2020-01-01"], "is not in the future"),
         (["--date", "next friday"], "bad --date 'next friday': use YYYY-MM-DD"),
-        (["--date", "2099-01-01", "--rounds", "sql,chess"], "bad --rounds 'sql,chess'"),
-        (["--date", "2099-01-01", "--minutes", "0"], "bad --minutes 0"),
+        (["--date", NEAR, "--rounds", "sql,chess"], "bad --rounds 'sql,chess'"),
+        (["--date", NEAR, "--minutes", "0"], "bad --minutes 0"),
+        # was saved, then every `plan`, `report` and the home screen stopped on an OverflowError
+        (["--date", "9999-12-31"], "9999-12-31 is more than three years away"),
+        (["--date", f"sql={NEAR},design=2200-01-01"], "2200-01-01 is more than three years away"),
     ],
 )
 def test_plan_command_refuses_bad_input_in_one_line(tmp_path: Path, args: list[str], message: str) -> None:
@@ -157,6 +163,8 @@ def test_plan_command_refuses_bad_input_in_one_line(tmp_path: Path, args: list[s
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], run.stderr
+    shown = _prepdeck(tmp_path, "plan")  # nothing was saved
+    assert shown.returncode == 0 and "no interview plan yet" in shown.stdout, shown.stderr
 
 
 def test_the_queue_follows_the_plan_new_cards_and_advanced_reviews(tmp_path: Path) -> None:

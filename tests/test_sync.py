@@ -44,10 +44,13 @@ DECKS = DeckSet(
 class Machine:
     def __init__(self, path: Path, clock: list[dt.datetime]):
         self.store = Store.open(path)
+        self.clock = clock
         self.sched = Scheduling(self.store, DECKS, Config(), clock=lambda: clock[0], tz=dt.UTC)
 
     def sync(self, folder: Path):
-        return sync(self.store, folder, self.sched.replay_cards)
+        # entries dated after `now` are refused: reviews carry the test's clock, notes the real one
+        now = max(self.clock[0], dt.datetime.now(dt.UTC))
+        return sync(self.store, folder, self.sched.replay_cards, now=now)
 
     def states(self) -> list[tuple]:
         return self.store.db.execute("SELECT * FROM card_state ORDER BY card_id").fetchall()
@@ -323,3 +326,39 @@ def test_a_balanced_review_lands_on_the_same_day_on_the_other_machine(tmp_path: 
     a.sync(folder)
     b.sync(folder)
     assert b.states() == a.states() and len(cards) == len(b.states())
+
+
+def test_a_hostile_file_from_another_machine_is_skipped_not_fatal(tmp_path: Path) -> None:
+    """Entries that would overflow the calendar or SQLite, or that the screens could not show, and a named
+    pipe in place of a file: each skipped and counted; the good entry still comes in, and syncing again
+    works (before, a review dated 9999 or a 10**30 ms duration stopped every later sync with a traceback,
+    and the pipe hung it)."""
+    clock = [T0]
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    b = Machine(tmp_path / "b.db", clock)
+    other = "0123456789ab"
+    good = {"t": "review", "uid": f"{other}-1", "card_id": "alpha/c0", "deck_id": "alpha",
+            "reviewed_at": "2026-03-01T10:00:00+00:00", "rating": 3, "duration_ms": 1000, "kind": "review",
+            "payload": None}  # fmt: skip
+    recording = {"t": "recording", "uid": f"{other}-9", "card_id": "alpha/c1", "status": "done",
+                 "at": "2026-03-01T10:00:00+00:00", "duration_s": 60}  # fmt: skip
+    note = {"t": "note", "body": {"situation": "text"}, "updated_at": "2026-03-01T10:00:00+00:00"}
+    bad = [
+        {**good, "uid": f"{other}-2", "reviewed_at": "9999-12-31T00:00:00+00:00", "rating": 4},
+        {**good, "uid": f"{other}-3", "duration_ms": 10**30},
+        {**note, "card_id": "alpha/c2", "body": {"situation": {"nested": 1}, "task": 5}},
+        {**note, "card_id": "alpha/c3", "updated_at": "9999-01-01T00:00:00+00:00"},  # would win every edit
+        {**recording, "uid": f"{other}-10", "model": {"not": "text"}},
+        {**recording, "uid": f"{other}-11", "analysis": [1, 2]},
+    ]
+    header = {"format": "prepdeck-sync", "version": 1, "machine": other}
+    text = "\n".join(json.dumps(e) for e in [header, good, *bad]) + "\n"
+    (folder / f"prepdeck-{other}.jsonl").write_text(text)
+    os.mkfifo(folder / "prepdeck-fedcba987654.jsonl")  # nobody ever writes to it
+    summary = b.sync(folder)
+    assert summary.received == {"review": 1} and summary.skipped == len(bad) + 1
+    assert [row[0] for row in b.log()] == [f"{other}-1"]
+    assert b.store.get_note("alpha/c2") == {} and b.store.get_note("alpha/c3") == {}
+    assert b.store.db.execute("SELECT count(*) FROM recordings").fetchone()[0] == 0
+    assert b.sync(folder).received == {}

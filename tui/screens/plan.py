@@ -134,7 +134,7 @@ class PlanScreen(Screen[None]):
         rounds_text = self.query_one("#plan-rounds", Input).value.strip()
         minutes_text = self.query_one("#plan-minutes", Input).value.strip()
         try:
-            date, round_dates = parse_dates(date_text)
+            date, round_dates = parse_dates(date_text, today)
         except ValueError:
             self.notify(
                 f"Date: the interview day as YYYY-MM-DD (e.g. {today + dt.timedelta(days=30)}), or one per round: "
