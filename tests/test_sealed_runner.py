@@ -296,3 +296,20 @@ def test_no_process_is_left_after_stop(secret_card: Card, home: Path) -> None:
     sealed.stop_all()
     assert not _alive(supervisor)
     assert not _alive(result.cases[0].actual_rows[0][0])
+
+
+def test_an_answer_cannot_read_the_users_environment(
+    secret_card: Card, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token in the user's environment (AWS keys, API tokens) never reaches the sealed process: the
+    supervisor starts with only what Python needs, so neither os.environ nor the supervisor's memory
+    inherited by the fork holds it."""
+    sealed.stop_all()  # a supervisor started by an earlier test would hold the environment of its start
+    monkeypatch.setenv("PREPDECK_TEST_TOKEN", "TOKEN-" + "5be1")
+    source = """
+    import os
+    def double(x):
+        return sorted(k for k, v in os.environ.items() if "5be1" in v or "TOKEN" in k)
+    """
+    result = _check(secret_card, source, home)
+    assert result.cases[0].actual_rows == [[[]]], result.cases[0].message

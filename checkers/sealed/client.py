@@ -25,6 +25,21 @@ READY_TIMEOUT_S = 180.0
 GRACE_S = 10.0  # the supervisor enforces the limit itself; this covers killing the tree and a slow machine
 
 
+# what Python, its locale and the tests' Landlock switch need to start the supervisor
+_KEPT_ENV = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "LANG",
+        "LANGUAGE",
+        "TMPDIR",
+        "PYTHONPATH",
+        "LD_LIBRARY_PATH",
+        "PREPDECK_SEALED_LANDLOCK",
+    }
+)
+
+
 class SealedUnavailable(RuntimeError):
     """The supervisor could not start; the message is one line."""
 
@@ -62,10 +77,10 @@ class Sealed:
         cwd = self.home / "run" / "sealed"
         cwd.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = dict(self.env or os.environ)
+        # the supervisor (and every child it forks) never holds the user's environment: its tokens and keys
+        # would be one os.environ away from the code it runs
+        env = {k: v for k, v in (self.env or os.environ).items() if k in _KEPT_ENV or k.startswith("LC_")}
         env.update(TZ="UTC", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", PYTHONSAFEPATH="1")
-        for key in ("SPARK_REMOTE", "PYSPARK_LOGGING", "PYTHONSTARTUP", "PYTHONINSPECT"):
-            env.pop(key, None)
         cmd = [sys.executable, "-m", "prepdeck.checkers.sealed.supervisor", self.mode, str(self.log_path)]
         if self.port:
             cmd += ["--port", str(self.port)]
