@@ -292,3 +292,23 @@ async def test_settings_problems_are_one_readable_notification(tmp_path, monkeyp
         assert "[keys].reveal" in message and "ctrl+banana" in message
         assert message.count("'1' is bound to both rate_again and rate_good") == 1  # not once per card view
     ctx.close()
+
+
+@pilot_test
+async def test_typing_on_the_browser_table_goes_to_the_search(tmp_path, monkeypatch):
+    # a first-time user typed "type:star" into what looks like the search box: t and y did nothing and p
+    # practised every card shown; the keys bound on the table (s, p) keep their action
+    from prepdeck.tui.screens.review import ReviewScreen
+
+    ctx = new_context(tmp_path, monkeypatch)
+    async with at_home(ctx) as pilot:
+        screen = await screen_after(pilot, "b")
+        assert isinstance(screen, BrowserScreen) and screen.focused is screen.query_one("#cards")
+        await pilot.press(*"type:sql")
+        await settle(pilot)
+        assert pilot.app.screen is screen and screen.query_one("#search").value == "type:sql"
+        assert [r[-1] for r in table_rows(screen.query_one("#cards"))] == ["dedupe-latest"]
+        await pilot.press("enter", "p")  # back on the table, p practises what the search shows
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReviewScreen)
+        assert [c.global_id for c in pilot.app.screen.practice.cards] == ["alpha/dedupe-latest"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -110,6 +110,7 @@ class BrowserScreen(Screen[None]):
         yield Input(
             placeholder="search: words  tag:window  deck:sql  type:design  is:due|new|suspended|leech",
             id="search",
+            select_on_focus=False,  # a key typed on the table starts the query: focusing must not select it
         )
         with Horizontal(id="browser-main"):
             table: DataTable[str | Text] = DataTable(id="cards", cursor_type="row")
@@ -256,9 +257,25 @@ class BrowserScreen(Screen[None]):
                 )
         self.query_one("#history", Static).update("\n".join(lines))
 
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the table starts a search: a first-time user types into what looks like the search box
+        ("type:star" went t, y, then p practised every card). A key bound here (s, p, /) keeps its action."""
+        if not isinstance(self.focused, DataTable) or not event.is_printable or not event.character:
+            return
+        if event.key in self.active_bindings or event.character.isspace():
+            return
+        event.stop()
+        event.prevent_default()
+        search = self.query_one("#search", Input)
+        search.value = event.character  # a new query, as `/` then a key gives
+        search.cursor_position = len(search.value)
+        search.focus()
+
     # -- actions ---------------------------------------------------------------------------------
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        search = self.query_one("#search", Input)
+        search.select_all()  # what is typed next replaces the query
+        search.focus()
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
