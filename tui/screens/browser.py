@@ -260,16 +260,19 @@ class BrowserScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         """Typing on the table starts a search: a first-time user types into what looks like the search box
         ("type:star" went t, y, then p practised every card). A key bound here (s, p, /) keeps its action."""
-        if not isinstance(self.focused, DataTable) or not event.is_printable or not event.character:
+        if not event.is_printable or not event.character or event.character.isspace():
             return
-        if event.key in self.active_bindings or event.character.isspace():
+        search = self.query_one("#search", Input)
+        if self.focused is search:  # typed on the table just before the search took the focus: the query's
+            search.insert_text_at_cursor(event.character)  # (keys typed in the search never reach here)
+        elif isinstance(self.focused, DataTable) and event.key not in self.active_bindings:
+            search.value = event.character  # a new query, as `/` then a key gives
+            search.cursor_position = len(search.value)
+            self.set_focus(search)  # at once: the keys after this one go to the search
+        else:
             return
         event.stop()
         event.prevent_default()
-        search = self.query_one("#search", Input)
-        search.value = event.character  # a new query, as `/` then a key gives
-        search.cursor_position = len(search.value)
-        search.focus()
 
     # -- actions ---------------------------------------------------------------------------------
     def action_search(self) -> None:
