@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from prepdeck.core.store import Store, from_iso, to_iso, utcnow
+from prepdeck.decks.text import visible_strings
 
 FORMAT = "prepdeck-sync"
 VERSION = 1
@@ -302,7 +303,7 @@ def read_entries(
     entries: list[dict[str, Any]] = []
     for number, raw in enumerate(lines):
         try:
-            entry = json.loads(raw)
+            entry = visible_strings(json.loads(raw))  # stories and notes reach the screens
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             skipped += 1
             continue

@@ -33,7 +33,7 @@ from prepdeck.decks.model import (
     Round,
 )
 from prepdeck.decks.tabular import SPARK_TYPES, coerce, parse_columns, read_csv
-from prepdeck.decks.text import one_line, visible
+from prepdeck.decks.text import one_line, visible_strings
 
 ID_RE = re.compile(r"^[a-z0-9-]{1,100}$")  # ids key the review history and show on every screen
 _CARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
@@ -668,18 +668,6 @@ def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> DeckProblem:
     return DeckProblem(path, None, f"TOML syntax error: {message}")
 
 
-def _visible_strings(value: Any) -> Any:
-    """Every string of the deck with its control characters made visible (ESC as ␛): deck text reaches
-    terminals, the app and reports, and an ANSI or OSC sequence in it must never act there."""
-    if isinstance(value, str):
-        return visible(value)
-    if isinstance(value, list):
-        return [_visible_strings(v) for v in value]
-    if isinstance(value, dict):
-        return {visible(k): _visible_strings(v) for k, v in value.items()}
-    return value
-
-
 MAX_DECK_BYTES = 8 * 1024 * 1024  # the largest built-in deck is ~130 KB; a bigger file is skipped unread
 
 
@@ -709,7 +697,7 @@ def load_deck_file(path: Path, builtin: bool = False) -> tuple[Deck | None, list
         line = raw[: exc.start].count(b"\n") + 1
         return None, [DeckProblem(path, line, "not UTF-8 text: save the file as UTF-8")]
     try:
-        data = _visible_strings(tomllib.loads(text))
+        data = visible_strings(tomllib.loads(text))
         validator = _Validator(path, text, real, hashlib.sha256(raw).hexdigest())
         deck = validator.deck(data, builtin)
     except tomllib.TOMLDecodeError as exc:

@@ -35,6 +35,19 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_show, text)
 
 
+def visible_strings(value: Any) -> Any:
+    """Every string in a parsed document (a deck, a sync file) with its control characters made visible (ESC
+    as ␛): such text reaches terminals, the app and reports, and an ANSI or OSC sequence in it must never
+    act there."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [visible_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {visible(k): visible_strings(v) for k, v in value.items()}
+    return value
+
+
 def truncate(text: str, limit: int | None = TERMINAL_VALUE_LIMIT) -> str:
     if limit is None or len(text) <= limit:
         return text

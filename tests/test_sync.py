@@ -362,3 +362,26 @@ def test_a_hostile_file_from_another_machine_is_skipped_not_fatal(tmp_path: Path
     assert b.store.get_note("alpha/c2") == {} and b.store.get_note("alpha/c3") == {}
     assert b.store.db.execute("SELECT count(*) FROM recordings").fetchone()[0] == 0
     assert b.sync(folder).received == {}
+
+
+def test_text_from_another_machine_reaches_no_screen_as_escape_codes(tmp_path: Path) -> None:
+    """A story or note in another machine's file carrying ANSI/OSC sequences is stored with them made visible
+    (ESC as ␛), as deck text is: the story bank and the card's notes show it, they never send it to the
+    terminal (before, the raw ESC reached the app's screen)."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    b = Machine(tmp_path / "b.db", [T0])
+    other = "0123456789ab"
+    at = "2026-03-01T10:00:00+00:00"
+    story = {"t": "story", "uid": "s1", "title": "clear\x1b[2J", "body": {"situation": "\x1b]0;title\x07\u202e"},
+             "competencies": ["ownership\x9b31m"], "updated_at": at, "deleted": False}  # fmt: skip
+    note = {"t": "note", "card_id": "alpha/c0", "body": {"situation": "red\x1b[31m"}, "updated_at": at}
+    header = {"format": "prepdeck-sync", "version": 1, "machine": other}
+    (folder / f"prepdeck-{other}.jsonl").write_text(
+        "\n".join(json.dumps(e) for e in [header, story, note]) + "\n"
+    )
+    assert b.sync(folder).received == {"story": 1, "note": 1}
+    assert b.store.get_note("alpha/c0") == {"situation": "red␛[31m"}
+    title, body, competencies = b.store.db.execute("SELECT title, body, competencies FROM stories").fetchone()
+    assert title == "clear␛[2J" and json.loads(body) == {"situation": "␛]0;title␇<U+202E>"}
+    assert json.loads(competencies) == ["ownership<U+009B>31m"]
