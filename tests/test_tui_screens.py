@@ -308,6 +308,9 @@ async def test_typing_on_the_browser_table_goes_to_the_search(tmp_path, monkeypa
         await settle(pilot)
         assert pilot.app.screen is screen and screen.query_one("#search").value == "type:sql"
         assert [r[-1] for r in table_rows(screen.query_one("#cards"))] == ["dedupe-latest"]
+        await pilot.press("ctrl+a", *"type:sql")  # Ctrl+A selects all here too (it went to the line start)
+        await settle(pilot)
+        assert screen.query_one("#search").value == "type:sql"
         await pilot.press("enter", "p")  # back on the table, p practises what the search shows
         await settle(pilot)
         assert isinstance(pilot.app.screen, ReviewScreen)

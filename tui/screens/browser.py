@@ -19,6 +19,7 @@ from prepdeck.core.intervals import format_interval
 from prepdeck.core.store import StoreError, from_iso
 from prepdeck.tui.bindings import bindings_for
 from prepdeck.tui.components.data_table import cursor_row_key
+from prepdeck.tui.components.fields import TextField
 from prepdeck.tui.components.footer import AdaptiveFooter
 from prepdeck.tui.messages import BrowserRowsLoaded, ReviewsChanged
 from prepdeck.tui.workers import background
@@ -107,10 +108,11 @@ class BrowserScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Browse[/b]  [dim]loading…[/dim]", id="top", classes="topbar")
-        yield Input(
+        # a TextField (Ctrl+A selects all, Ctrl+Z undoes, as in every field); it does not select its text when
+        # focused: a key typed on the table starts the query
+        yield TextField(
             placeholder="search: words  tag:window  deck:sql  type:design  is:due|new|suspended|leech",
             id="search",
-            select_on_focus=False,  # a key typed on the table starts the query: focusing must not select it
         )
         with Horizontal(id="browser-main"):
             table: DataTable[str | Text] = DataTable(id="cards", cursor_type="row")
