@@ -45,18 +45,21 @@ def _unknown_card(decks: DeckSet, card_id: str) -> str:
 
 def read_answers(paths: list[str]) -> list[tuple[str, bytes]]:
     """Each answer file's bytes ('-' is standard input); OSError names the file that cannot be read."""
+    from prepdeck.checkers.sql.answer import MAX_ANSWER_CHARS
+    from prepdeck.core.paths import read_capped
+
     answers = []
     for name in paths:
-        if name == "-":
-            answers.append(("-", sys.stdin.buffer.read()))
-            continue
-        path = Path(name)
-        if path.is_dir():
+        if name != "-" and Path(name).is_dir():
             raise OSError(f"cannot read {name}: it is a folder")
         try:
-            answers.append((name, path.read_bytes()))
+            # UTF-8 takes at most 4 bytes a character (+ a BOM): more is surely over the answer limit
+            answers.append((name, read_capped(name, 4 * MAX_ANSWER_CHARS + 3)))
         except OSError as exc:
-            raise OSError(f"cannot read {name}: {exc.strerror or exc}") from None
+            reason = exc.strerror or exc
+            if exc.errno == 0:  # read_capped: too large
+                reason = f"an answer is at most {MAX_ANSWER_CHARS // 1000} KB"
+            raise OSError(f"cannot read {name}: {reason}") from None
     return answers
 
 

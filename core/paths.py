@@ -49,3 +49,18 @@ def deck_dirs(home: Path, cli_dirs: Sequence[str | os.PathLike[str]] | None = No
             dirs.append(Path(part).expanduser())
     dirs.extend(Path(d).expanduser() for d in cli_dirs or [])
     return dirs
+
+
+def read_capped(name: str, limit: int) -> bytes:
+    """A file's bytes ('-': standard input), at most `limit`: OSError (strerror says why) for a bigger one
+    or an endless one (/dev/zero, a pipe that never ends), read no further than one byte past the limit."""
+    import sys
+
+    if name == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(name, "rb") as fh:
+            data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(0, f"larger than {limit // 1000:,} KB")
+    return data

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prepdeck.core.context import Context
+from prepdeck.core.paths import read_capped
 from prepdeck.decks.text import block, json_text, one_line
 from prepdeck.recordings.analysis import analyze_text
 from prepdeck.recordings.audio import AudioError, AudioUnavailable, audio_duration
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 # the progress lines' own \r and erase-line codes go to the real stderr: sys.stderr shows controls visibly
 _TERMINAL = sys.__stderr__
+MAX_TEXT_BYTES = 1_000_000  # a written answer is a few KB; /dev/zero or a log file must not fill memory
 
 
 def _fail(message: str) -> int:
@@ -245,7 +247,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     status, results = 0, []
     for name in args.files:
         try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+            text = read_capped(name, MAX_TEXT_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
             status = _fail(f"cannot read {name}: {reason}")

@@ -179,3 +179,19 @@ def test_a_built_in_modeling_card_reads_the_answer_as_a_model(files: Path, isola
     assert result["warnings"] == []  # no requirements, reliability or sizes: the card asks for a model
     human = run("analyze", str(files / "model.txt"), "--card", "model-ride-sharing", home=isolated_home)
     assert "  model: " in human.stdout and "[history (SCD)] dim_driver" in human.stdout
+
+
+@pytest.mark.parametrize("command", ["analyze", "check"])
+def test_an_endless_answer_file_is_one_line_not_a_hang(
+    files: Path, isolated_home: Path, command: str
+) -> None:
+    """/dev/zero (or any file far past the limit) is read one byte past the cap, then refused; before, both
+    commands read it whole: memory filled until the process was killed."""
+    args = (
+        ["analyze", "/dev/zero"]
+        if command == "analyze"
+        else ["check", "sql-exercises/dedupe-latest-row", "/dev/zero"]
+    )
+    done = prepdeck(isolated_home, *args, timeout=60)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "cannot read /dev/zero" in done.stderr and "KB" in done.stderr
