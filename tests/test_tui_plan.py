@@ -237,3 +237,31 @@ async def test_a_practice_session_cut_to_its_first_cards_says_so(tmp_path, monke
         assert isinstance(screen, ReviewScreen) and screen.practice is not None
         assert len(screen.practice.cards) == 50
         assert "practice: #bulk (the first 50 of 55)" in text(screen.query_one("#top"))
+
+
+@pilot_test
+async def test_esc_on_the_plan_screen_asks_before_dropping_what_was_typed(tmp_path, monkeypatch):
+    # a date typed and not saved went with one Esc (and with Ctrl+Q)
+    ctx = new_context(tmp_path, monkeypatch)
+    async with _on_plan_screen(ctx, (100, 30)) as (pilot, screen):
+        await pilot.click("#plan-date")
+        await pilot.press(*"2026-12-20", "escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen and screen.query_one("#plan-date").value == "2026-12-20"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert pilot.app.is_running
+        await pilot.press("ctrl+s")  # saved: Esc leaves at once
+        await settle(pilot)
+        assert load_settings(ctx.store()) is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.click("#plan-minutes")
+        await pilot.press("backspace", "escape", "escape")  # asked once, the second Esc leaves without it
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+        settings = load_settings(ctx.store())
+        assert settings is not None and settings.minutes_per_day == 30

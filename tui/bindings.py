@@ -191,7 +191,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("back", "escape", "back", "Back", "browser", "back to the home screen"),
     # statistics
     KeyAction("stats_back", "escape,q", "app.pop_screen", "Back", "stats", "back to the home screen"),
-    KeyAction("plan_back", "escape", "app.pop_screen", "Back", "plan", "back to the home screen"),
+    KeyAction("plan_back", "escape", "back", "Back", "plan", "back to the home screen"),
     KeyAction("stories_back", "escape", "app.pop_screen", "Back", "stories", "back to the home screen"),
     KeyAction("story_new", "n", "new_story", "New", "stories", "add a story"),
     KeyAction("story_edit", "e", "edit_story", "Edit", "stories", "edit the selected story"),

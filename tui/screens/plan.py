@@ -47,6 +47,8 @@ class PlanScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.data: dict[str, Any] | None = None
+        self._saved: tuple[str, ...] = ("", "", "")  # the fields as the stored plan fills them
+        self._leave_armed = False  # Esc once with unsaved fields warns; Esc again leaves without them
 
     @property
     def papp(self) -> PrepdeckApp:
@@ -77,7 +79,26 @@ class PlanScreen(Screen[None]):
             # with a plan the screen is read (and crammed, ended) before it is edited: start outside the
             # fields, where Ctrl+K and Ctrl+D are the screen's and not the field's line editing
             self.query_one("#plan-scroll").focus()
+        self._saved = self._fields()
         self.load()
+
+    def _fields(self) -> tuple[str, ...]:
+        return tuple(self.query_one(f, Input).value for f in ("#plan-date", "#plan-rounds", "#plan-minutes"))
+
+    def unsaved_work(self) -> str | None:
+        """What leaving would throw away (the app asks before quitting too), or None."""
+        return "the plan typed is not saved" if self._fields() != self._saved else None
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        self._leave_armed = False
+
+    def action_back(self) -> None:
+        if self.unsaved_work() and not self._leave_armed:
+            self._leave_armed = True
+            self.notify("Not saved yet: Esc again leaves without it; Ctrl+S saves it.", severity="warning")
+            return
+        self.app.pop_screen()
 
     @background("Working out the plan", group="plan")
     def load(self) -> None:
@@ -168,6 +189,7 @@ class PlanScreen(Screen[None]):
         except StoreError as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
+        self._saved = self._fields()
         self.notify("Plan saved: the review queue follows it from now on.", timeout=4)
         app.post_reviews_changed(None)
         self.load()
@@ -180,6 +202,7 @@ class PlanScreen(Screen[None]):
             return
         for field in ("#plan-date", "#plan-rounds", "#plan-minutes"):
             self.query_one(field, Input).value = ""
+        self._saved = self._fields()
         self.notify("Plan ended: scheduling follows each deck's retention again.", timeout=4)
         self.papp.post_reviews_changed(None)
         self.load()
