@@ -20,6 +20,7 @@ import re
 import secrets
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,11 +170,16 @@ def _own_entries(store: Store, machine: str) -> Iterator[dict[str, Any]]:
 def write_own_file(store: Store, folder: Path, machine: str) -> dict[str, int]:
     """Rewrite this machine's file whole, atomically; returns how many entries of each kind it holds."""
     target = sync_file(folder, machine)
-    temporary = folder / f".{target.name}.{os.getpid()}.tmp"
     counts: dict[str, int] = {}
     header = {"format": FORMAT, "version": VERSION, "machine": machine, "written_at": to_iso(utcnow())}
+    temporary: Path | None = None
     try:
-        with temporary.open("w", encoding="utf-8") as out:
+        # a fresh name made with O_EXCL: a symbolic link planted in the shared folder under a name we would
+        # use (a sync tool or a git repository carries links) must not make us write through it
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        temporary = Path(name)
+        os.fchmod(fd, 0o644)  # as a plain new file would be: the sync tool and the other machines read it
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(json.dumps(header) + "\n")
             for entry in _own_entries(store, machine):
                 counts[entry["t"]] = counts.get(entry["t"], 0) + 1
@@ -182,7 +188,8 @@ def write_own_file(store: Store, folder: Path, machine: str) -> dict[str, int]:
             os.fsync(out.fileno())
         os.replace(temporary, target)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise SyncError(
             f"cannot write {target}: {exc.strerror or exc}; check the folder's free space and permissions"
         ) from exc

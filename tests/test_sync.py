@@ -385,3 +385,20 @@ def test_text_from_another_machine_reaches_no_screen_as_escape_codes(tmp_path: P
     title, body, competencies = b.store.db.execute("SELECT title, body, competencies FROM stories").fetchone()
     assert title == "clear␛[2J" and json.loads(body) == {"situation": "␛]0;title␇<U+202E>"}
     assert json.loads(competencies) == ["ownership<U+009B>31m"]
+
+
+def test_a_link_planted_in_the_folder_is_never_written_through(tmp_path: Path) -> None:
+    """The shared folder is written by other machines (a sync tool or git carries symbolic links): a link
+    planted under the name of this machine's temporary file must not make the sync overwrite its target
+    (before, the temporary name was `.prepdeck-<machine>.jsonl.<pid>.tmp`, opened following links)."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    victim = tmp_path / "outside.txt"
+    victim.write_text("the user's file\n", encoding="utf-8")
+    b = Machine(tmp_path / "b.db", [T0])
+    name = f"prepdeck-{machine_id(b.store)}.jsonl"
+    (folder / f".{name}.{os.getpid()}.tmp").symlink_to(victim)
+    b.sync(folder)
+    assert victim.read_text(encoding="utf-8") == "the user's file\n"
+    assert read_entries(folder / name, machine_id(b.store)) == ([], 0)  # written whole, beside the link
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp") and not p.is_symlink()]
