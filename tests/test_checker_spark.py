@@ -813,3 +813,33 @@ def test_an_answer_cannot_read_the_decks_or_the_users_files_through_the_spark_se
         assert not result.passed
         assert result.cases[0].error, result.cases[0]  # unconfined, the read succeeds: no error, wrong rows
     assert good.passed and service(config_for(spark_home)).ready
+
+
+def test_a_hidden_case_cannot_be_kept_in_files_for_a_later_answer_to_show(spark_home: Path) -> None:
+    """An answer running on a hidden case writes its rows where the server writes (its work folder, by a
+    relative path, a table LOCATION or a directory); a later answer reads them back on the visible case,
+    whose rows are shown. Before, the hidden case's rows ("" and NULL ids, amounts 1.0 and 2.0) came out in
+    the second answer's visible result; now every write is refused before it reaches the server."""
+    writers = [
+        "def latest(events):\n    events.write.mode('append').json('kept')\n    return events\n",
+        "def latest(events):\n    events.writeTo('kept_table').create()\n    return events\n",
+        "def latest(events):\n"
+        "    events.createOrReplaceTempView('e')\n"
+        "    spark.sql(\"INSERT OVERWRITE DIRECTORY 'kept2' USING json SELECT * FROM e\").collect()\n"
+        "    return events\n",
+        "def latest(events):\n"
+        "    events.createOrReplaceTempView('e')\n"
+        "    spark.sql(\"CREATE TABLE kept3 USING json LOCATION 'kept3' AS SELECT * FROM e\").collect()\n"
+        "    return events\n",
+    ]
+    for result in judge(spark_home, *writers):
+        assert "answers cannot write files" in (result.cases[0].error or ""), result.cases[0]
+        assert all("WriteRefused" in (c.error or "") for c in result.cases), result.cases  # hidden: the kind
+    readers = [
+        f"def latest(events):\n    return spark.read.json({name!r}).select('id', 'ts', 'amount')\n"
+        for name in ("kept", "kept2", "kept3")
+    ]
+    for result in judge(spark_home, *readers):
+        visible = result.cases[0]
+        assert not visible.passed and visible.error, visible  # nothing there to read
+    assert not (spark_home / "run" / "spark" / "work" / "kept").exists()

@@ -15,6 +15,7 @@ A remote server (`[spark] remote`) has only 2 and 3.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -48,6 +49,38 @@ _ADDED_RESOURCES = frozenset({"jar", "jars", "file", "files", "archive", "archiv
 
 class JavaCallRefused(Exception):
     pass
+
+
+class WriteRefused(Exception):
+    pass
+
+
+WRITES_REFUSED = (
+    "answers cannot write files: the Spark server would keep them for the next answer to read (a hidden "
+    "case's rows among them); return the DataFrame instead"
+)
+# the Spark Connect commands that write files: DataFrame.write…, writeTo(…), writeStream
+_WRITE_COMMANDS = frozenset({"write_operation", "write_operation_v2", "write_stream_operation_start"})
+_WRITING_WORDS = frozenset({("word", "insert"), ("word", "directory")})
+
+
+def _sql_writes(text: str) -> bool:
+    """SQL that writes files: INSERT …, INSERT OVERWRITE DIRECTORY, CREATE TABLE … LOCATION 'path'."""
+    words = [*tokens(text), ("", "")]
+    return any(
+        (first == ("word", "location") and second[0] == "string") or first in _WRITING_WORDS
+        for first, second in itertools.pairwise(words)
+    )
+
+
+def plan_writes(plan: Any) -> bool:
+    """True for a plan that is a command writing files (see WRITES_REFUSED)."""
+    if plan is None or not hasattr(plan, "HasField") or not plan.HasField("command"):
+        return False
+    kind = plan.command.WhichOneof("command_type")
+    if kind in _WRITE_COMMANDS:
+        return True
+    return kind == "sql_command" and any(_sql_writes(s) for s in _strings(plan.command))
 
 
 def _skip_comment(text: str, pos: int) -> int:
@@ -139,13 +172,17 @@ def plan_refused(plan: Any) -> bool:
 
 
 def guard_plans() -> None:
-    """In the sealed child: refuse any plan that names a Java call before it is sent to the server."""
+    """In the sealed child: refuse any plan that names a Java call, or writes files, before it is sent to the
+    server."""
     from pyspark.sql.connect.client.core import SparkConnectClient
 
     def guarded(method: Any) -> Any:
         def call(self: Any, req: Any, *args: Any, **kwargs: Any) -> Any:
-            if plan_refused(getattr(req, "plan", None)):
+            plan = getattr(req, "plan", None)
+            if plan_refused(plan):
                 raise JavaCallRefused(JAVA_CALLS_REFUSED)
+            if plan_writes(plan):
+                raise WriteRefused(WRITES_REFUSED)
             return method(self, req, *args, **kwargs)
 
         return call
