@@ -7,6 +7,7 @@ shows them visibly (␛, <U+009B>), `--json` escapes them (\\u009b) and still ca
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -161,13 +162,14 @@ def test_every_json_output_escapes_control_characters_and_keeps_the_value(
     decks, tmp = str(hostile["decks"]), hostile["tmp"]
     sync_dir = tmp / f"sync{C1}"
     sync_dir.mkdir()
+    interview_day = (dt.date.today() + dt.timedelta(days=60)).isoformat()  # plan refuses dates > 3 years away
     runs: list[tuple[str, ...]] = [
         ("--decks", decks, "decks", "list", "--json"),
         ("--decks", decks, "check", "hostile/query", str(hostile["rows"]), "--json"),
         ("--decks", decks, "grade", "hostile/recall", "good", "--json"),
         ("--decks", decks, "analyze", str(hostile["text"]), "--json"),
         ("--decks", decks, "report", "--out", str(tmp / "out"), "--json"),
-        ("--decks", decks, "plan", "--date", "2099-01-01", "--minutes", "30", "--json"),
+        ("--decks", decks, "plan", "--date", interview_day, "--minutes", "30", "--json"),
         ("sync", str(sync_dir), "--json"),
     ]
     parsed = {}
