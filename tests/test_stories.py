@@ -189,6 +189,13 @@ async def test_y_on_a_star_card_answers_it_from_a_chosen_story(tmp_path):
     context.close()
 
 
+async def open_story_editor(pilot) -> None:
+    """Home → the story bank (s) → a new story (n)."""
+    for key in ("s", "n"):
+        await pilot.press(key)
+        await settle(pilot)
+
+
 @pilot_test
 async def test_the_story_editor_shows_the_field_being_typed_at_80x24(tmp_path, monkeypatch):
     # At 80x24 seven inputs do not fit the dialog: Tab must scroll the focused field into view,
@@ -196,10 +203,7 @@ async def test_the_story_editor_shows_the_field_being_typed_at_80x24(tmp_path, m
     app = PrepdeckApp(new_context(tmp_path, monkeypatch), clock=Clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await open_story_editor(pilot)
         for _ in range(6):
             await pilot.press("tab")
         await settle(pilot)
@@ -279,10 +283,7 @@ async def test_a_story_being_written_is_not_lost_to_one_esc_or_ctrl_q(tmp_path, 
     app = PrepdeckApp(new_context(tmp_path, monkeypatch), clock=Clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await open_story_editor(pilot)
         await pilot.press("escape")  # nothing typed: Esc closes at once
         await settle(pilot)
         assert isinstance(app.screen, StoryBankScreen)

@@ -26,6 +26,13 @@ from prepdeck.core.sync import SyncError, machine_id, read_entries, sync, sync_f
 from prepdeck.decks.model import Card, Deck, DeckSet
 
 T0 = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+
+
+# another machine's id and one valid review from it, which the tests of hostile files spoil field by field
+OTHER_MACHINE = "0123456789ab"
+OTHER_REVIEW = {"t": "review", "uid": f"{OTHER_MACHINE}-1", "card_id": "alpha/c0", "deck_id": "alpha",
+                "reviewed_at": "2026-03-01T10:00:00+00:00", "rating": 3, "duration_ms": 1000, "kind": "review",
+                "payload": None}  # fmt: skip
 DECKS = DeckSet(
     decks=[
         Deck(
@@ -228,10 +235,7 @@ def test_entries_that_do_not_validate_are_never_stored(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     b = Machine(tmp_path / "b.db", clock)
-    other = "0123456789ab"
-    good = {"t": "review", "uid": f"{other}-1", "card_id": "alpha/c0", "deck_id": "alpha",
-            "reviewed_at": "2026-03-01T10:00:00+00:00", "rating": 3, "duration_ms": 1000, "kind": "review",
-            "payload": None}  # fmt: skip
+    other, good = OTHER_MACHINE, dict(OTHER_REVIEW)
     bad = [
         {**good, "uid": f"{other}-2", "rating": 7},
         {**good, "uid": f"{other}-3", "reviewed_at": "yesterday"},
@@ -337,10 +341,7 @@ def test_a_hostile_file_from_another_machine_is_skipped_not_fatal(tmp_path: Path
     folder = tmp_path / "shared"
     folder.mkdir()
     b = Machine(tmp_path / "b.db", clock)
-    other = "0123456789ab"
-    good = {"t": "review", "uid": f"{other}-1", "card_id": "alpha/c0", "deck_id": "alpha",
-            "reviewed_at": "2026-03-01T10:00:00+00:00", "rating": 3, "duration_ms": 1000, "kind": "review",
-            "payload": None}  # fmt: skip
+    other, good = OTHER_MACHINE, dict(OTHER_REVIEW)
     recording = {"t": "recording", "uid": f"{other}-9", "card_id": "alpha/c1", "status": "done",
                  "at": "2026-03-01T10:00:00+00:00", "duration_s": 60}  # fmt: skip
     note = {"t": "note", "body": {"situation": "text"}, "updated_at": "2026-03-01T10:00:00+00:00"}
@@ -371,7 +372,7 @@ def test_text_from_another_machine_reaches_no_screen_as_escape_codes(tmp_path: P
     folder = tmp_path / "shared"
     folder.mkdir()
     b = Machine(tmp_path / "b.db", [T0])
-    other = "0123456789ab"
+    other = OTHER_MACHINE
     at = "2026-03-01T10:00:00+00:00"
     story = {"t": "story", "uid": "s1", "title": "clear\x1b[2J", "body": {"situation": "\x1b]0;title\x07\u202e"},
              "competencies": ["ownership\x9b31m"], "updated_at": at, "deleted": False}  # fmt: skip
